@@ -1,0 +1,336 @@
+import { randomBytes, bytesToHex } from '@noble/hashes/utils.js';
+import type { Observable } from 'rxjs';
+import { map } from 'rxjs';
+import * as Y from 'yjs';
+import type { EntryProjection } from '../records/entry';
+import type { EditContext, Mutator } from '../records/recordModule';
+import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
+import type { RecordHeader, RecordType, Role } from '../records/recordType';
+import { canChange, isAllowed, ownershipOf } from '../rules/rules';
+import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
+import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
+import type { RecordRow } from '../store/schemas';
+import { openStore, type AnyRxStorage, type OutboxEntry, type RecordQuery, type Store } from '../store/store';
+import { PermissionError } from './permissionError';
+
+/*
+ * The headless client: one object that the renderer, the tests and the sync engine use to work
+ * with a network's records offline. It holds one Y.Doc per open record for the whole session (a
+ * fresh doc per edit would add a clientID to the record forever), turns every local Yjs update
+ * into an outbox entry and a new record row, and folds in updates that arrive from elsewhere.
+ */
+
+export interface Identity {
+  readonly orgId: string;
+  readonly deviceId: string;
+  readonly role: Role;
+}
+
+export interface ClientOptions {
+  readonly storage: AnyRxStorage;
+  readonly identity: Identity;
+  /** Database name; defaults to one per organization and device. */
+  readonly name?: string;
+  readonly now?: () => number;
+  /** Replaces the store, e.g. to wrap it in a test that simulates a crash. */
+  readonly wrapStore?: (store: Store) => Store;
+}
+
+export interface RecordView<P = unknown> {
+  readonly header: RecordHeader;
+  readonly projection: P;
+  /** The hub's sequence number this record was last synced at; 0 if never. */
+  readonly seq: number;
+}
+
+/** An update that arrived from another replica (through the hub, a bundle, or a test). */
+export interface RemoteUpdate {
+  readonly header: RecordHeader;
+  readonly update: Uint8Array;
+  readonly seq?: number;
+}
+
+/** Marks updates that came from elsewhere, so they are not sent back out through the outbox. */
+const REMOTE_ORIGIN = Symbol('fieldwise-remote');
+
+function toView<P>(row: RecordRow): RecordView<P> {
+  return { header: headerOf(row), projection: row.projection as P, seq: row.seq };
+}
+
+function newRecordId(type: RecordType): string {
+  return `${type}-${bytesToHex(randomBytes(12))}`;
+}
+
+export class FieldwiseClient {
+  private readonly docs = new Map<string, { doc: Y.Doc; header: RecordHeader }>();
+  /** Local updates waiting for the next write, per record. */
+  private readonly pending = new Map<string, Uint8Array[]>();
+  /** While set, a mutator's updates are held here until its permission check passes. */
+  private captured: { id: string; updates: Uint8Array[] } | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private outboxOrder: number;
+  private search: EntrySearch | null = null;
+  private searchSubscription: { unsubscribe(): void } | null = null;
+  private isClosed = false;
+
+  private constructor(
+    readonly store: Store,
+    readonly identity: Identity,
+    private readonly now: () => number,
+    lastOrder: number,
+  ) {
+    this.outboxOrder = lastOrder;
+  }
+
+  static async open(options: ClientOptions): Promise<FieldwiseClient> {
+    const { orgId, deviceId } = options.identity;
+    const name = options.name ?? `fieldwise-${orgId}-${deviceId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const opened = await openStore({ storage: options.storage, name });
+    const store = options.wrapStore ? options.wrapStore(opened) : opened;
+    const last = await store.outbox();
+    const lastOrder = Math.max(options.now?.() ?? Date.now(), ...last.map((e) => e.order));
+    return new FieldwiseClient(store, options.identity, options.now ?? Date.now, lastOrder);
+  }
+
+  private context(): EditContext {
+    return { ...this.identity, now: this.now() };
+  }
+
+  // ---- creating and editing ---------------------------------------------------------------
+
+  /**
+   * Creates a record owned by this organization (or, for the secretariat creating a profile when
+   * it invites an organization, by `ownerOrg`). Records whose id is derived (a ballot) are created
+   * once: creating again returns the existing id.
+   */
+  async create<T extends RecordType>(type: T, input: InputTypes[T], options: { ownerOrg?: string } = {}): Promise<string> {
+    const module = moduleFor(type);
+    const parsed = module.parseInput(input);
+    const ownerOrg = options.ownerOrg ?? this.identity.orgId;
+    const ownership = ownershipOf(this.identity, ownerOrg);
+    if (!isAllowed({ role: this.identity.role, type, ownership, action: 'create' })) {
+      throw new PermissionError(type, 'create', this.identity.role, ownership);
+    }
+    const derived = module.deriveId(parsed, ownerOrg);
+    if (derived !== null && (this.docs.has(derived) || (await this.store.getRow(derived)))) return derived;
+    const ctx = this.context();
+    const header: RecordHeader = { id: derived ?? newRecordId(type), type, ownerOrg, createdAt: ctx.now };
+    const doc = this.track(new Y.Doc(), header);
+    module.create(doc, parsed, ctx);
+    await this.flush();
+    return header.id;
+  }
+
+  /** Applies a typed mutator after checking the rules; resolves once the change is durable. */
+  async mutate<A>(id: string, mutator: Mutator<A>, arg: A): Promise<void> {
+    const { doc, header } = await this.openTracked(id);
+    if (header.type !== mutator.type) throw new TypeError(`${mutator.name} edits ${mutator.type} records, not ${header.type}`);
+    const module = moduleFor(header.type);
+    const ownership = ownershipOf(this.identity, header.ownerOrg);
+    const before = module.read(doc);
+    const factsBefore = module.facts(before);
+    if (!isAllowed({ role: this.identity.role, type: header.type, ownership, action: mutator.action }, factsBefore)) {
+      throw new PermissionError(header.type, mutator.action, this.identity.role, ownership);
+    }
+    const capture = { id, updates: [] as Uint8Array[] };
+    this.captured = capture;
+    try {
+      doc.transact(() => mutator.apply(doc, arg, this.context()));
+    } catch (error) {
+      this.forget(id); // the doc may hold half a change; reload it from the store next time
+      throw error;
+    } finally {
+      this.captured = null;
+    }
+    // Belt and braces: the change must need no more than the mutator declared (the hub checks the same).
+    const verdict = canChange(this.identity, header, module.changeActions(before, module.read(doc)), factsBefore);
+    if (!verdict.isAllowed) {
+      this.forget(id);
+      throw new PermissionError(header.type, verdict.action, this.identity.role, ownership);
+    }
+    for (const update of capture.updates) this.queueLocal(id, update);
+    await this.flush();
+  }
+
+  /**
+   * The session's Y.Doc for a record, for an editor to bind to. Edits made on it directly are
+   * saved like any other (the caller checks the rules before offering an editor).
+   */
+  async openDoc(id: string): Promise<Y.Doc> {
+    return (await this.openTracked(id)).doc;
+  }
+
+  private async openTracked(id: string): Promise<{ doc: Y.Doc; header: RecordHeader }> {
+    const open = this.docs.get(id);
+    if (open) return open;
+    const row = await this.store.getRow(id);
+    if (!row) throw new RangeError(`no record ${id} in this store`);
+    // Another call may have opened it while we were reading.
+    const raced = this.docs.get(id);
+    if (raced) return raced;
+    const doc = foldIntoDoc(row.state, []);
+    this.track(doc, headerOf(row));
+    return this.docs.get(id)!;
+  }
+
+  private track(doc: Y.Doc, header: RecordHeader): Y.Doc {
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE_ORIGIN) return;
+      if (this.captured?.id === header.id) this.captured.updates.push(update);
+      else {
+        this.queueLocal(header.id, update);
+        void this.flush();
+      }
+    });
+    this.docs.set(header.id, { doc, header });
+    return doc;
+  }
+
+  private forget(id: string): void {
+    this.docs.get(id)?.doc.destroy();
+    this.docs.delete(id);
+    this.pending.delete(id);
+  }
+
+  private queueLocal(id: string, update: Uint8Array): void {
+    const list = this.pending.get(id) ?? [];
+    list.push(update);
+    this.pending.set(id, list);
+  }
+
+  /**
+   * Writes everything queued: outbox first, rows second, in one serialized step so writes never
+   * interleave. Resolves when what was queued before the call is durable.
+   */
+  flush(): Promise<void> {
+    const run = this.writing.then(() => this.writeQueued());
+    // A failed write must not wedge every later one; the caller of this flush still sees the error.
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeQueued(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const entries: OutboxEntry[] = [];
+    for (const [id, updates] of this.pending) {
+      const { header } = this.docs.get(id)!;
+      // Many keystrokes become one outbox entry: merged updates are equivalent and smaller.
+      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      entries.push({ id: `${header.id}~${++this.outboxOrder}`, header, update, order: this.outboxOrder });
+    }
+    const ids = [...this.pending.keys()];
+    this.pending.clear();
+    const existing = await this.store.getRows(ids);
+    const rows = ids.flatMap((id) => {
+      const open = this.docs.get(id);
+      return open ? [toRecordRow(open.header, open.doc, existing.get(id)?.seq ?? 0)] : [];
+    });
+    await this.store.appendOutbox(entries);
+    await this.store.putRows(rows);
+  }
+
+  // ---- updates from elsewhere ------------------------------------------------------------
+
+  /**
+   * Folds in updates from other replicas: into the open doc where the record is open (an editor
+   * sees them at once), otherwise straight into the stored state. Never queued to the outbox.
+   * An update whose header disagrees with the stored header is refused: headers are immutable.
+   */
+  async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
+    const ids = [...new Set(updates.map((u) => u.header.id))];
+    const rows = await this.store.getRows(ids);
+    const folded: RecordRow[] = [];
+    for (const id of ids) {
+      const mine = updates.filter((u) => u.header.id === id);
+      const row = rows.get(id);
+      const header = row ? headerOf(row) : mine[0]!.header;
+      const consistent = mine.filter((u) => u.header.type === header.type && u.header.ownerOrg === header.ownerOrg);
+      if (consistent.length === 0) continue;
+      const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
+      const open = this.docs.get(id);
+      if (open) {
+        open.doc.transact(() => {
+          for (const u of consistent) Y.applyUpdate(open.doc, u.update);
+        }, REMOTE_ORIGIN);
+        folded.push(toRecordRow(header, open.doc, seq));
+      } else {
+        const doc = foldIntoDoc(row?.state ?? null, consistent.map((u) => u.update));
+        const next = toRecordRow(header, doc, seq);
+        doc.destroy();
+        if (!row || row.hash !== next.hash || row.seq !== seq) folded.push(next);
+      }
+    }
+    // Serialized behind local writes so a row written from an older doc state never lands last.
+    const run = this.writing.then(() => this.store.putRows(folded));
+    this.writing = run.catch(() => undefined);
+    await run;
+  }
+
+  /** Local updates not yet acknowledged, oldest first: what sync pushes. */
+  pendingUpdates(limit?: number): Promise<OutboxEntry[]> {
+    return this.store.outbox(limit);
+  }
+
+  pendingCount(): Promise<number> {
+    return this.store.outboxCount();
+  }
+
+  acknowledge(ids: readonly string[]): Promise<void> {
+    return this.store.acknowledge(ids);
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  async get<T extends RecordType>(id: string): Promise<RecordView<ProjectionOf<T>> | null> {
+    const row = await this.store.getRow(id);
+    return row ? toView(row) : null;
+  }
+
+  async list<T extends RecordType>(query: RecordQuery & { type: T }): Promise<RecordView<ProjectionOf<T>>[]> {
+    return (await this.store.find(query)).map((row) => toView(row));
+  }
+
+  observe<T extends RecordType>(query: RecordQuery & { type: T }): Observable<RecordView<ProjectionOf<T>>[]> {
+    return this.store.observe(query).pipe(map((rows) => rows.map((row) => toView(row))));
+  }
+
+  observeRecord<T extends RecordType>(id: string): Observable<RecordView<ProjectionOf<T>> | null> {
+    return this.store.observeRow(id).pipe(map((row) => (row ? toView(row) : null)));
+  }
+
+  /**
+   * Full-text search over entries, Chinese included. The index is built on first use from the
+   * stored projections and then follows the store's change stream.
+   */
+  async searchEntries(text: string, filters: SearchFilters = {}): Promise<SearchHit[]> {
+    const index = await this.entrySearch();
+    return index.search(text, filters);
+  }
+
+  private async entrySearch(): Promise<EntrySearch> {
+    if (this.search) return this.search;
+    const index = new EntrySearch();
+    const rows = await this.store.find({ type: 'entry' });
+    index.putAll(rows.map((row) => ({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection })));
+    this.searchSubscription = this.store.records.$.subscribe((event) => {
+      const row = event.documentData as RecordRow;
+      if (row.type !== 'entry') return;
+      if (event.operation === 'DELETE') index.remove(row.id);
+      else index.put({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection });
+    });
+    this.search = index;
+    return index;
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    await this.flush().catch(() => undefined);
+    this.searchSubscription?.unsubscribe();
+    for (const { doc } of this.docs.values()) doc.destroy();
+    this.docs.clear();
+    await this.store.close();
+  }
+}
+
+export const openClient = (options: ClientOptions): Promise<FieldwiseClient> => FieldwiseClient.open(options);

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { appendLog, readField, readLog, writeFields } from './layout';
+import { nonEmptyText, timeSchema } from './fieldSchemas';
+import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+import { recordIdSchema } from './recordType';
+
+/*
+ * One organization's ballot on one proposal. Its id is derived from (proposal, organization), so
+ * two laptops of one organization write into the same record and merge, and the hub can tell at
+ * once whose ballot it is. Every cast is kept in the revision log with its device and time.
+ */
+
+const optionId = nonEmptyText(40);
+
+export const choiceSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('consent'), position: z.enum(['agree', 'abstain', 'disagree', 'block']) }),
+  z.object({ method: z.literal('single'), optionId }),
+  z.object({ method: z.literal('multiple'), optionIds: z.array(optionId).max(50) }),
+  z.object({ method: z.literal('ranked'), ranking: z.array(optionId).max(50) }),
+  z.object({ method: z.literal('score'), scores: z.record(optionId, z.number().int().min(0).max(5)) }),
+  z.object({ method: z.literal('advice'), optionId: optionId.optional(), note: z.string().max(2000).optional() }),
+]);
+export type Choice = z.infer<typeof choiceSchema>;
+
+const revisionSchema = z.object({ deviceId: nonEmptyText(200), at: timeSchema, choice: choiceSchema });
+
+export const ballotProjectionSchema = z.object({
+  proposalId: z.string(),
+  /** Copied from the proposal when cast; the hub checks it against the proposal itself. */
+  isSecret: z.boolean(),
+  choice: choiceSchema.nullable(),
+  castAt: timeSchema.nullable(),
+  revisions: z.array(revisionSchema),
+  ...timestampsShape,
+});
+export type BallotProjection = z.infer<typeof ballotProjectionSchema>;
+
+export const ballotInputSchema = z.object({
+  proposalId: recordIdSchema,
+  isSecret: z.boolean().default(false),
+});
+export type BallotInput = z.input<typeof ballotInputSchema>;
+
+const SEPARATOR = '~';
+
+/** The one ballot id for an organization on a proposal. */
+export function ballotId(proposalId: string, orgId: string): string {
+  return ['ballot', proposalId, orgId].join(SEPARATOR);
+}
+
+export const ballot = defineRecord({
+  type: 'ballot',
+  projectionSchema: ballotProjectionSchema,
+  inputSchema: ballotInputSchema,
+  init(doc, input) {
+    writeFields(doc, input);
+  },
+  read(doc) {
+    return {
+      proposalId: readField(doc, 'proposalId', z.string(), ''),
+      isSecret: readField(doc, 'isSecret', z.boolean(), true),
+      choice: readField(doc, 'choice', choiceSchema.nullable(), null),
+      castAt: readField(doc, 'castAt', timeSchema.nullable(), null),
+      revisions: readLog(doc, 'revisions', revisionSchema),
+    };
+  },
+  deriveId: (input, ownerOrg) => ballotId(input.proposalId, ownerOrg),
+  index: (p) => ({ title: '', status: p.choice ? 'cast' : 'empty', kind: p.choice?.method ?? '', refId: p.proposalId, tags: [], region: '' }),
+  facts: (p) => ({ isSecret: p.isSecret }),
+});
+
+export const ballotMutators = {
+  /** Casting again replaces the choice and adds a revision; the hub decides whether it still counts. */
+  cast: defineMutator('ballot', 'cast', 'edit', choiceSchema, (doc, choice, ctx) => {
+    writeFields(doc, { choice, castAt: ctx.now });
+    appendLog(doc, 'revisions', { deviceId: ctx.deviceId, at: ctx.now, choice });
+  }),
+};

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { recordIdSchema } from './recordType';
+
+/** Field schemas shared by several record types. Limits keep one record small enough to sync on 2G. */
+export const shortText = (max = 300) => z.string().trim().max(max);
+export const nonEmptyText = (max = 300) => z.string().trim().min(1, 'must not be empty').max(max);
+export const longText = z.string().max(20_000);
+
+/** An administrative path, largest unit first: ['云南省', '大理州', '洱源县']. */
+export const regionPathSchema = z.array(nonEmptyText(80)).max(6);
+export type RegionPath = z.infer<typeof regionPathSchema>;
+export const regionKey = (path: readonly string[]): string => path.join('/');
+
+export const tagSchema = nonEmptyText(60);
+export const tagsSchema = z.array(tagSchema).max(50);
+
+/** A BCP 47 language tag such as 'zh-CN' or 'en'. */
+export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as zh-CN or en');
+
+export const orgIdSchema = recordIdSchema;
+export const timeSchema = z.number().int().nonnegative();

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { appendLog, readField, readLog, writeFields } from './layout';
+import { shortText, timeSchema } from './fieldSchemas';
+import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+import { recordIdSchema } from './recordType';
+
+/*
+ * An organization's interest in an offer. Its id is derived from (offer, organization): one
+ * interest per organization and offer. The organization writes its message; only the secretariat
+ * moves it through the pipeline, and every move is logged.
+ */
+
+export const pipelineStages = ['new', 'shortlisted', 'accepted', 'declined', 'completed'] as const;
+
+const stepSchema = z.object({ stage: z.enum(pipelineStages), byOrg: z.string(), at: timeSchema, note: shortText(2000) });
+
+export const interestProjectionSchema = z.object({
+  offerId: z.string(),
+  message: shortText(4000),
+  stage: z.enum(pipelineStages),
+  steps: z.array(stepSchema),
+  ...timestampsShape,
+});
+export type InterestProjection = z.infer<typeof interestProjectionSchema>;
+
+export const interestInputSchema = z.object({ offerId: recordIdSchema, message: shortText(4000).default('') });
+export type InterestInput = z.input<typeof interestInputSchema>;
+
+export function interestId(offerId: string, orgId: string): string {
+  return ['interest', offerId, orgId].join('~');
+}
+
+export const interest = defineRecord({
+  type: 'interest',
+  projectionSchema: interestProjectionSchema,
+  inputSchema: interestInputSchema,
+  init(doc, input, ctx) {
+    writeFields(doc, { ...input, stage: 'new' });
+    appendLog(doc, 'steps', { stage: 'new', byOrg: ctx.orgId, at: ctx.now, note: '' });
+  },
+  read(doc) {
+    return {
+      offerId: readField(doc, 'offerId', z.string(), ''),
+      message: readField(doc, 'message', shortText(4000), ''),
+      stage: readField(doc, 'stage', z.enum(pipelineStages), 'new'),
+      steps: readLog(doc, 'steps', stepSchema),
+    };
+  },
+  fieldActions: { stage: 'manage', steps: 'manage' },
+  deriveId: (input, ownerOrg) => interestId(input.offerId, ownerOrg),
+  index: (p) => ({ title: '', status: p.stage, kind: '', refId: p.offerId, tags: [], region: '' }),
+});
+
+export const interestMutators = {
+  setMessage: defineMutator('interest', 'setMessage', 'edit', shortText(4000), (doc, message) => writeFields(doc, { message })),
+  move: defineMutator(
+    'interest',
+    'move',
+    'manage',
+    z.object({ stage: z.enum(pipelineStages), note: shortText(2000).default('') }),
+    (doc, { stage, note }, ctx) => {
+      writeFields(doc, { stage });
+      appendLog(doc, 'steps', { stage, byOrg: ctx.orgId, at: ctx.now, note });
+    },
+  ),
+};

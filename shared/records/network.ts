@@ -1,0 +1,91 @@
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { readField, writeFields } from './layout';
+import { nonEmptyText, regionPathSchema, shortText } from './fieldSchemas';
+import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+import { recordIdSchema, roleSchema } from './recordType';
+
+/*
+ * The network itself: its name and topic, the stages of development it recognizes, its regions,
+ * and its members with their roles. Members live in a Y.Map keyed by organization id, so two
+ * changes to different members never collide.
+ */
+
+export const stageSchema = z.object({ id: nonEmptyText(60), label: nonEmptyText(120) });
+export const memberSchema = z.object({ orgId: recordIdSchema, name: shortText(200), role: roleSchema });
+export type Member = z.infer<typeof memberSchema>;
+
+const stagesSchema = z
+  .array(stageSchema)
+  .max(20)
+  .refine((stages) => new Set(stages.map((s) => s.id)).size === stages.length, 'stage ids must be unique');
+
+export const networkProjectionSchema = z.object({
+  name: shortText(200),
+  topic: shortText(200),
+  stages: z.array(stageSchema),
+  regions: z.array(regionPathSchema),
+  members: z.array(memberSchema),
+  ...timestampsShape,
+});
+export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
+
+export const defaultStages = [
+  { id: 'seed', label: 'Seed' },
+  { id: 'growing', label: 'Growing' },
+  { id: 'established', label: 'Established' },
+  { id: 'mature', label: 'Mature' },
+];
+
+export const networkInputSchema = z.object({
+  name: nonEmptyText(200),
+  topic: shortText(200).default(''),
+  stages: stagesSchema.default(defaultStages),
+  regions: z.array(regionPathSchema).max(500).default([]),
+  members: z.array(memberSchema).max(5000).default([]),
+});
+export type NetworkInput = z.input<typeof networkInputSchema>;
+
+function membersMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('members');
+}
+
+export const network = defineRecord({
+  type: 'network',
+  projectionSchema: networkProjectionSchema,
+  inputSchema: networkInputSchema,
+  init(doc, { members, ...plain }) {
+    writeFields(doc, plain);
+    for (const member of members) membersMap(doc).set(member.orgId, member);
+  },
+  read(doc) {
+    const members: Member[] = [];
+    for (const value of membersMap(doc).values()) {
+      const parsed = memberSchema.safeParse(value);
+      if (parsed.success) members.push(parsed.data);
+    }
+    members.sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
+    return {
+      name: readField(doc, 'name', shortText(200), ''),
+      topic: readField(doc, 'topic', shortText(200), ''),
+      stages: readField(doc, 'stages', z.array(stageSchema), []),
+      regions: readField(doc, 'regions', z.array(regionPathSchema), []),
+      members,
+    };
+  },
+  // Changing who belongs and with which role is managing the network, not editing its text.
+  fieldActions: { members: 'manage' },
+  index: (p) => ({ title: p.name, status: '', kind: '', refId: '', tags: [], region: '' }),
+});
+
+export const networkMutators = {
+  setDetails: defineMutator(
+    'network',
+    'setDetails',
+    'edit',
+    z.object({ name: nonEmptyText(200), topic: shortText(200), stages: stagesSchema, regions: z.array(regionPathSchema).max(500) }).partial(),
+    (doc, values) => writeFields(doc, values),
+  ),
+  setMember: defineMutator('network', 'setMember', 'manage', memberSchema, (doc, member) => membersMap(doc).set(member.orgId, member)),
+  removeMember: defineMutator('network', 'removeMember', 'manage', recordIdSchema, (doc, orgId) => membersMap(doc).delete(orgId)),
+};

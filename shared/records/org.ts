@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { appendLog, readField, readLog, readSet, writeFields, writeSet } from './layout';
+import { nonEmptyText, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+
+/*
+ * An organization's profile. Its record id is the organization's id, so the owner of a profile is
+ * always the organization it describes. Capabilities and topics are sets (concurrent adds merge);
+ * the stage history is an append-only log, the current stage a plain field.
+ */
+
+export const coordinatesSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+
+export const contactSchema = z.object({
+  person: shortText(200).default(''),
+  phone: shortText(60).default(''),
+  email: z.union([z.literal(''), z.email('must be an email address')]).default(''),
+});
+
+const stageStepSchema = z.object({ stage: nonEmptyText(60), at: timeSchema });
+
+const staffSizeSchema = z.number().int('must be a whole number').min(0).max(1_000_000);
+
+export const orgProjectionSchema = z.object({
+  name: shortText(200),
+  region: regionPathSchema,
+  coordinates: coordinatesSchema.nullable(),
+  capabilities: tagsSchema,
+  staffSize: staffSizeSchema,
+  stage: shortText(60),
+  stageHistory: z.array(stageStepSchema),
+  topics: tagsSchema,
+  contact: contactSchema,
+  ...timestampsShape,
+});
+export type OrgProjection = z.infer<typeof orgProjectionSchema>;
+
+export const orgInputSchema = z.object({
+  name: nonEmptyText(200),
+  region: regionPathSchema.default([]),
+  coordinates: coordinatesSchema.nullable().default(null),
+  capabilities: tagsSchema.default([]),
+  staffSize: staffSizeSchema.default(0),
+  stage: shortText(60).default(''),
+  topics: tagsSchema.default([]),
+  contact: contactSchema.default({ person: '', phone: '', email: '' }),
+});
+export type OrgInput = z.input<typeof orgInputSchema>;
+
+const emptyContact = { person: '', phone: '', email: '' };
+
+export const org = defineRecord({
+  type: 'org',
+  projectionSchema: orgProjectionSchema,
+  inputSchema: orgInputSchema,
+  init(doc, input, ctx) {
+    const { capabilities, topics, ...plain } = input;
+    writeFields(doc, plain);
+    writeSet(doc, 'capabilities', capabilities);
+    writeSet(doc, 'topics', topics);
+    if (input.stage) appendLog(doc, 'stageHistory', { stage: input.stage, at: ctx.now });
+  },
+  read(doc) {
+    return {
+      name: readField(doc, 'name', shortText(200), ''),
+      region: readField(doc, 'region', regionPathSchema, []),
+      coordinates: readField(doc, 'coordinates', coordinatesSchema.nullable(), null),
+      capabilities: readSet(doc, 'capabilities'),
+      staffSize: readField(doc, 'staffSize', staffSizeSchema, 0),
+      stage: readField(doc, 'stage', shortText(60), ''),
+      stageHistory: readLog(doc, 'stageHistory', stageStepSchema),
+      topics: readSet(doc, 'topics'),
+      contact: readField(doc, 'contact', contactSchema, emptyContact),
+    };
+  },
+  // A profile's id is its organization's id.
+  deriveId: (_input, ownerOrg) => ownerOrg,
+  index: (p) => ({ title: p.name, status: p.stage, kind: '', refId: '', tags: p.capabilities, region: regionKey(p.region) }),
+});
+
+export const orgMutators = {
+  setProfile: defineMutator(
+    'org',
+    'setProfile',
+    'edit',
+    orgInputSchema.pick({ name: true, region: true, coordinates: true, staffSize: true, contact: true }).partial(),
+    (doc, values) => writeFields(doc, values),
+  ),
+  setCapabilities: defineMutator('org', 'setCapabilities', 'edit', tagsSchema, (doc, values) => writeSet(doc, 'capabilities', values)),
+  setTopics: defineMutator('org', 'setTopics', 'edit', tagsSchema, (doc, values) => writeSet(doc, 'topics', values)),
+  /** Keeps the history: every change of stage is logged with its time. */
+  setStage: defineMutator('org', 'setStage', 'edit', nonEmptyText(60), (doc, stage, ctx) => {
+    if (readField(doc, 'stage', shortText(60), '') === stage) return;
+    writeFields(doc, { stage });
+    appendLog(doc, 'stageHistory', { stage, at: ctx.now });
+  }),
+};

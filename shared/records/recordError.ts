@@ -1,0 +1,19 @@
+import type { ZodError } from 'zod';
+
+/** Bad input to a record's create or mutator: names the field so a form can point at it. */
+export class RecordInputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'RecordInputError';
+  }
+
+  static fromZod(error: ZodError, prefix = ''): RecordInputError {
+    const first = error.issues[0];
+    const path = first?.path.map(String).join('.') ?? '';
+    const field = [prefix, path].filter(Boolean).join('.') || '(input)';
+    return new RecordInputError(field, first?.message ?? 'invalid value');
+  }
+}

@@ -1,0 +1,140 @@
+import type { Action, RuleFacts } from '../records/recordModule';
+import type { RecordType, Role } from '../records/recordType';
+
+/*
+ * Who may do what: one table of (record type, action, ownership, role) -> grant. The client checks
+ * it before a local edit and the hub enforces the very same functions on every push and pull.
+ * A grant is `true`, `false`, or a condition on the record's facts (a private draft, a secret
+ * ballot, a hidden comment), which only ever narrows what `true` would allow.
+ */
+
+export type Ownership = 'own' | 'other';
+export type Condition = 'unlessPrivate' | 'unlessSecret' | 'unlessHidden';
+export type Grant = boolean | Condition;
+type RoleGrants = Readonly<Record<Role, Grant>>;
+type Cell = Readonly<Record<Ownership, RoleGrants>>;
+
+const grant = (secretariat: Grant, steward: Grant, member: Grant, observer: Grant): RoleGrants => ({
+  secretariat,
+  steward,
+  member,
+  observer,
+});
+
+const everyone = grant(true, true, true, true);
+const nobody = grant(false, false, false, false);
+const writers = grant(true, true, true, false);
+const leads = grant(true, true, false, false);
+const secretariatOnly = grant(true, false, false, false);
+
+export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Action, Cell>>>>> = {
+  network: {
+    read: { own: everyone, other: everyone },
+    create: { own: secretariatOnly, other: nobody },
+    edit: { own: secretariatOnly, other: secretariatOnly },
+    manage: { own: secretariatOnly, other: secretariatOnly },
+  },
+  org: {
+    read: { own: everyone, other: everyone },
+    // The secretariat creates a profile when it invites an organization.
+    create: { own: secretariatOnly, other: secretariatOnly },
+    edit: { own: writers, other: secretariatOnly },
+  },
+  entry: {
+    // A private draft is its owner's alone: not even the secretariat reads it.
+    read: { own: everyone, other: grant('unlessPrivate', 'unlessPrivate', 'unlessPrivate', 'unlessPrivate') },
+    create: { own: writers, other: nobody },
+    edit: { own: writers, other: nobody },
+    review: { own: leads, other: grant('unlessPrivate', 'unlessPrivate', false, false) },
+  },
+  proposal: {
+    read: { own: everyone, other: everyone },
+    create: { own: leads, other: nobody },
+    edit: { own: leads, other: secretariatOnly },
+    manage: { own: leads, other: secretariatOnly },
+  },
+  ballot: {
+    // A secret ballot is seen by its organization and the secretariat only.
+    read: { own: everyone, other: grant(true, 'unlessSecret', 'unlessSecret', 'unlessSecret') },
+    create: { own: writers, other: nobody },
+    edit: { own: writers, other: nobody },
+  },
+  comment: {
+    read: { own: everyone, other: grant(true, 'unlessHidden', 'unlessHidden', 'unlessHidden') },
+    create: { own: writers, other: nobody },
+    edit: { own: writers, other: nobody },
+    moderate: { own: secretariatOnly, other: secretariatOnly },
+  },
+  offer: {
+    read: { own: everyone, other: everyone },
+    create: { own: leads, other: nobody },
+    edit: { own: leads, other: secretariatOnly },
+    manage: { own: leads, other: secretariatOnly },
+  },
+  interest: {
+    // An organization's interest is between it and the secretariat.
+    read: { own: everyone, other: secretariatOnly },
+    create: { own: writers, other: nobody },
+    edit: { own: writers, other: nobody },
+    manage: { own: secretariatOnly, other: secretariatOnly },
+  },
+};
+
+export interface RuleQuery {
+  readonly role: Role;
+  readonly type: RecordType;
+  readonly ownership: Ownership;
+  readonly action: Action;
+}
+
+function meets(condition: Condition, facts: RuleFacts): boolean {
+  switch (condition) {
+    case 'unlessPrivate':
+      return facts.isPrivate !== true;
+    case 'unlessSecret':
+      return facts.isSecret !== true;
+    case 'unlessHidden':
+      return facts.isHidden !== true;
+  }
+}
+
+/** The raw grant from the table; an action a type does not list is never allowed. */
+export function grantFor({ role, type, ownership, action }: RuleQuery): Grant {
+  return rulesTable[type][action]?.[ownership][role] ?? false;
+}
+
+export function isAllowed(query: RuleQuery, facts: RuleFacts = {}): boolean {
+  const granted = grantFor(query);
+  return typeof granted === 'boolean' ? granted : meets(granted, facts);
+}
+
+export interface Actor {
+  readonly orgId: string;
+  readonly role: Role;
+}
+
+export function ownershipOf(actor: Actor, ownerOrg: string): Ownership {
+  return actor.orgId === ownerOrg ? 'own' : 'other';
+}
+
+export function canRead(actor: Actor, record: { type: RecordType; ownerOrg: string }, facts: RuleFacts): boolean {
+  return isAllowed({ role: actor.role, type: record.type, ownership: ownershipOf(actor, record.ownerOrg), action: 'read' }, facts);
+}
+
+/**
+ * Whether `actor` may make a change that needs `needed` (from a module's changeActions). Conditions
+ * are checked against the facts before the change, so a reviewer cannot first make a draft
+ * public in the same change that reviews it.
+ */
+export function canChange(
+  actor: Actor,
+  record: { type: RecordType; ownerOrg: string },
+  needed: readonly Action[],
+  factsBefore: RuleFacts,
+): { isAllowed: true } | { isAllowed: false; action: Action } {
+  const ownership = ownershipOf(actor, record.ownerOrg);
+  for (const action of needed) {
+    if (!isAllowed({ role: actor.role, type: record.type, ownership, action }, factsBefore)) return { isAllowed: false, action };
+  }
+  return { isAllowed: true };
+}

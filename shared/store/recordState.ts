@@ -1,0 +1,59 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import { moduleFor } from '../records/registry';
+import type { RecordHeader } from '../records/recordType';
+import type { RecordRow } from './schemas';
+
+/*
+ * Turning Yjs state into stored rows and back. Folding goes through a real Y.Doc: merging update
+ * bytes alone keeps deleted content, while a doc's encoded state has it garbage-collected, so a
+ * record's stored state stays bounded however often it is edited.
+ */
+
+export const encodeBytes = toBase64;
+export const decodeBytes = fromBase64;
+
+export function stateHash(state: Uint8Array): string {
+  return bytesToHex(sha256(state));
+}
+
+/** A doc holding a stored state plus any updates; it never edits, so its clientID never enters a record. */
+export function foldIntoDoc(state: string | null, updates: readonly Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    if (state) Y.applyUpdate(doc, decodeBytes(state));
+    for (const update of updates) Y.applyUpdate(doc, update);
+  });
+  return doc;
+}
+
+/** The row for a record: its header, the projection and index fields its module reads, its state. */
+export function toRecordRow(header: RecordHeader, doc: Y.Doc, seq: number): RecordRow {
+  const module = moduleFor(header.type);
+  const projection = module.read(doc);
+  const index = module.index(projection);
+  const state = Y.encodeStateAsUpdate(doc);
+  return {
+    id: header.id,
+    type: header.type,
+    ownerOrg: header.ownerOrg,
+    createdAt: header.createdAt,
+    updatedAt: Math.max(projection.updatedAt, header.createdAt),
+    title: index.title,
+    status: index.status,
+    kind: index.kind,
+    refId: index.refId,
+    region: index.region,
+    tags: [...index.tags],
+    state: encodeBytes(state),
+    hash: stateHash(state),
+    seq,
+    projection: projection as unknown as Record<string, unknown>,
+  };
+}
+
+export function headerOf(row: Pick<RecordRow, 'id' | 'type' | 'ownerOrg' | 'createdAt'>): RecordHeader {
+  return { id: row.id, type: row.type, ownerOrg: row.ownerOrg, createdAt: row.createdAt };
+}

@@ -1,0 +1,217 @@
+import { addRxPlugin, createRxDatabase, type MangoQuerySelector, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import type { Observable } from 'rxjs';
+import { map } from 'rxjs';
+import type { RecordHeader, RecordType } from '../records/recordType';
+import { decodeBytes, encodeBytes, foldIntoDoc, headerOf, toRecordRow } from './recordState';
+import { outboxSchema, recordsSchema, type OutboxRow, type RecordRow } from './schemas';
+
+addRxPlugin(RxDBLocalDocumentsPlugin);
+
+/*
+ * The local store: RxDB over whatever storage the platform passes in (Dexie in the renderer,
+ * memory or Dexie over fake-indexeddb in Node). It knows rows, not editing sessions: the client
+ * holds the open Y.Docs and hands the store finished rows and the updates that produced them.
+ *
+ * Durability: a local change is written to `outbox` first and to `records` second; on open the
+ * outbox is folded back into the records. Yjs updates are idempotent, so a crash between the two
+ * writes (or a replay of updates already folded in) loses nothing and changes nothing.
+ */
+
+// RxDB's storage type is generic over internals the store never touches.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRxStorage = RxStorage<any, any>;
+
+export interface StoreOptions {
+  readonly storage: AnyRxStorage;
+  /** One database per identity and device, e.g. `fieldwise-<org>-<device>`. */
+  readonly name: string;
+  /** Cross-tab change events; off in Node (it would hold a BroadcastChannel open). */
+  readonly isMultiInstance?: boolean;
+}
+
+export interface RecordQuery {
+  readonly type: RecordType;
+  readonly ownerOrg?: string;
+  readonly status?: string;
+  readonly kind?: string;
+  readonly refId?: string;
+  readonly tag?: string;
+  /** Matches this administrative path and everything inside it. */
+  readonly region?: readonly string[];
+  readonly sort?: 'updatedAt-desc' | 'updatedAt-asc';
+  readonly limit?: number;
+  readonly skip?: number;
+}
+
+export interface OutboxEntry {
+  readonly id: string;
+  readonly header: RecordHeader;
+  readonly update: Uint8Array;
+  readonly order: number;
+}
+
+export interface Store {
+  readonly database: RxDatabase;
+  readonly records: RxCollection<RecordRow>;
+  getRow(id: string): Promise<RecordRow | null>;
+  getRows(ids: readonly string[]): Promise<Map<string, RecordRow>>;
+  find(query: RecordQuery): Promise<RecordRow[]>;
+  observe(query: RecordQuery): Observable<RecordRow[]>;
+  observeRow(id: string): Observable<RecordRow | null>;
+  /** Step one of a local change. Resolves once the updates are durable. */
+  appendOutbox(entries: readonly OutboxEntry[]): Promise<void>;
+  /** Step two: the records those updates produced. */
+  putRows(rows: readonly RecordRow[]): Promise<void>;
+  outbox(limit?: number): Promise<OutboxEntry[]>;
+  outboxCount(): Promise<number>;
+  /** Drops outbox entries the hub has acknowledged. */
+  acknowledge(ids: readonly string[]): Promise<void>;
+  getMeta<T>(key: string): Promise<T | null>;
+  setMeta<T extends object>(key: string, value: T): Promise<void>;
+  close(): Promise<void>;
+}
+
+const selectorFor = (query: RecordQuery): MangoQuerySelector<RecordRow> => {
+  const selector: MangoQuerySelector<RecordRow> = { type: query.type };
+  if (query.ownerOrg !== undefined) selector.ownerOrg = query.ownerOrg;
+  if (query.status !== undefined) selector.status = query.status;
+  if (query.kind !== undefined) selector.kind = query.kind;
+  if (query.refId !== undefined) selector.refId = query.refId;
+  if (query.tag !== undefined) selector.tags = { $elemMatch: { $eq: query.tag } };
+  if (query.region !== undefined && query.region.length > 0) {
+    const key = query.region.join('/');
+    // The path itself or anything below it: "a/b" and "a/b/..." but not "a/bc".
+    selector.$or = [{ region: key }, { region: { $gt: `${key}/`, $lt: `${key}/\uffff` } }];
+  }
+  return selector;
+};
+
+function mangoQuery(query: RecordQuery) {
+  const direction = query.sort === 'updatedAt-asc' ? 'asc' : 'desc';
+  return {
+    selector: selectorFor(query),
+    sort: [{ updatedAt: direction }, { id: direction }] as [{ updatedAt: 'asc' | 'desc' }, { id: 'asc' | 'desc' }],
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(query.skip !== undefined ? { skip: query.skip } : {}),
+  };
+}
+
+function toOutboxRow(entry: OutboxEntry): OutboxRow {
+  return {
+    id: entry.id,
+    recordId: entry.header.id,
+    type: entry.header.type,
+    ownerOrg: entry.header.ownerOrg,
+    createdAt: entry.header.createdAt,
+    order: entry.order,
+    update: encodeBytes(entry.update),
+  };
+}
+
+function fromOutboxRow(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    header: { id: row.recordId, type: row.type, ownerOrg: row.ownerOrg, createdAt: row.createdAt },
+    update: decodeBytes(row.update),
+    order: row.order,
+  };
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const database = await createRxDatabase({
+    name: options.name,
+    storage: options.storage,
+    multiInstance: options.isMultiInstance ?? false,
+    eventReduce: true,
+    localDocuments: true,
+  });
+  const collections = await database.addCollections({
+    records: { schema: recordsSchema },
+    outbox: { schema: outboxSchema },
+  });
+  const records = collections.records as RxCollection<RecordRow>;
+  const outbox = collections.outbox as RxCollection<OutboxRow>;
+
+  const store: Store = {
+    database,
+    records,
+    async getRow(id) {
+      const doc = await records.findOne(id).exec();
+      return doc ? doc.toMutableJSON() : null;
+    },
+    async getRows(ids) {
+      const found = await records.findByIds([...ids]).exec();
+      const rows = new Map<string, RecordRow>();
+      for (const [id, doc] of found) rows.set(id, doc.toMutableJSON());
+      return rows;
+    },
+    async find(query) {
+      const docs = await records.find(mangoQuery(query)).exec();
+      return docs.map((doc) => doc.toMutableJSON());
+    },
+    observe(query) {
+      return records.find(mangoQuery(query)).$.pipe(map((docs) => docs.map((doc) => doc.toMutableJSON())));
+    },
+    observeRow(id) {
+      return records.findOne(id).$.pipe(map((doc) => (doc ? doc.toMutableJSON() : null)));
+    },
+    async appendOutbox(entries) {
+      if (entries.length === 0) return;
+      const result = await outbox.bulkInsert(entries.map(toOutboxRow));
+      if (result.error.length > 0) throw new Error(`outbox write failed: ${result.error[0]?.status}`);
+    },
+    async putRows(rows) {
+      if (rows.length === 0) return;
+      const result = await records.bulkUpsert([...rows]);
+      if (result.error.length > 0) throw new Error(`record write failed: ${result.error[0]?.status}`);
+    },
+    async outbox(limit) {
+      const docs = await outbox.find({ selector: {}, sort: [{ order: 'asc' }], ...(limit ? { limit } : {}) }).exec();
+      return docs.map((doc) => fromOutboxRow(doc.toMutableJSON()));
+    },
+    outboxCount: () => outbox.count().exec(),
+    async acknowledge(ids) {
+      if (ids.length > 0) await outbox.bulkRemove([...ids]);
+    },
+    async getMeta<T>(key: string) {
+      const doc = await database.getLocal<{ value: T }>(key);
+      return doc ? (doc.get('value') as T) : null;
+    },
+    async setMeta(key, value) {
+      await database.upsertLocal(key, { value });
+    },
+    async close() {
+      await database.close();
+    },
+  };
+  await replayOutbox(store);
+  return store;
+}
+
+/**
+ * Folds every pending outbox update back into its record. Idempotent: a record that already holds
+ * an update is left byte-for-byte as it is (same hash), so this only writes what a crash lost.
+ */
+async function replayOutbox(store: Store): Promise<void> {
+  const pending = await store.outbox();
+  if (pending.length === 0) return;
+  const byRecord = new Map<string, OutboxEntry[]>();
+  for (const entry of pending) {
+    const list = byRecord.get(entry.header.id) ?? [];
+    list.push(entry);
+    byRecord.set(entry.header.id, list);
+  }
+  const rows = await store.getRows([...byRecord.keys()]);
+  const repaired: RecordRow[] = [];
+  for (const [id, entries] of byRecord) {
+    const row = rows.get(id);
+    const doc = foldIntoDoc(row?.state ?? null, entries.map((e) => e.update));
+    // The stored header wins: it is immutable once written.
+    const header = row ? headerOf(row) : entries[0]!.header;
+    const next = toRecordRow(header, doc, row?.seq ?? 0);
+    doc.destroy();
+    if (!row || row.hash !== next.hash) repaired.push(next);
+  }
+  await store.putRows(repaired);
+}
