@@ -34,6 +34,8 @@ export interface ClientOptions {
   readonly now?: () => number;
   /** Replaces the store, e.g. to wrap it in a test that simulates a crash. */
   readonly wrapStore?: (store: Store) => Store;
+  /** Told when saving an edit made directly on an open doc (an editor's) fails; the UI shows it. */
+  readonly onDidFailWrite?: (error: unknown) => void;
 }
 
 export interface RecordView<P = unknown> {
@@ -78,6 +80,7 @@ export class FieldwiseClient {
     readonly identity: Identity,
     private readonly now: () => number,
     lastOrder: number,
+    private readonly onDidFailWrite: (error: unknown) => void,
   ) {
     this.outboxOrder = lastOrder;
   }
@@ -89,7 +92,7 @@ export class FieldwiseClient {
     const store = options.wrapStore ? options.wrapStore(opened) : opened;
     const last = await store.outbox();
     const lastOrder = Math.max(options.now?.() ?? Date.now(), ...last.map((e) => e.order));
-    return new FieldwiseClient(store, options.identity, options.now ?? Date.now, lastOrder);
+    return new FieldwiseClient(store, options.identity, options.now ?? Date.now, lastOrder, options.onDidFailWrite ?? (() => undefined));
   }
 
   private context(): EditContext {
@@ -116,7 +119,8 @@ export class FieldwiseClient {
     const ctx = this.context();
     const header: RecordHeader = { id: derived ?? newRecordId(type), type, ownerOrg, createdAt: ctx.now };
     const doc = this.track(new Y.Doc(), header);
-    module.create(doc, parsed, ctx);
+    const updates = this.capture(header.id, () => module.create(doc, parsed, ctx));
+    for (const update of updates) this.queueLocal(header.id, update);
     await this.flush();
     return header.id;
   }
@@ -132,15 +136,12 @@ export class FieldwiseClient {
     if (!isAllowed({ role: this.identity.role, type: header.type, ownership, action: mutator.action }, factsBefore)) {
       throw new PermissionError(header.type, mutator.action, this.identity.role, ownership);
     }
-    const capture = { id, updates: [] as Uint8Array[] };
-    this.captured = capture;
+    let updates: Uint8Array[];
     try {
-      doc.transact(() => mutator.apply(doc, arg, this.context()));
+      updates = this.capture(id, () => doc.transact(() => mutator.apply(doc, arg, this.context())));
     } catch (error) {
       this.forget(id); // the doc may hold half a change; reload it from the store next time
       throw error;
-    } finally {
-      this.captured = null;
     }
     // Belt and braces: the change must need no more than the mutator declared (the hub checks the same).
     const verdict = canChange(this.identity, header, module.changeActions(before, module.read(doc)), factsBefore);
@@ -148,8 +149,20 @@ export class FieldwiseClient {
       this.forget(id);
       throw new PermissionError(header.type, verdict.action, this.identity.role, ownership);
     }
-    for (const update of capture.updates) this.queueLocal(id, update);
+    for (const update of updates) this.queueLocal(id, update);
     await this.flush();
+  }
+
+  /** Runs a change and returns its updates instead of queueing them, so the caller decides. */
+  private capture(id: string, change: () => void): Uint8Array[] {
+    const captured = { id, updates: [] as Uint8Array[] };
+    this.captured = captured;
+    try {
+      change();
+    } finally {
+      this.captured = null;
+    }
+    return captured.updates;
   }
 
   /**
@@ -179,7 +192,7 @@ export class FieldwiseClient {
       if (this.captured?.id === header.id) this.captured.updates.push(update);
       else {
         this.queueLocal(header.id, update);
-        void this.flush();
+        this.flush().catch(this.onDidFailWrite);
       }
     });
     this.docs.set(header.id, { doc, header });
@@ -242,12 +255,17 @@ export class FieldwiseClient {
     const folded: RecordRow[] = [];
     for (const id of ids) {
       const mine = updates.filter((u) => u.header.id === id);
-      const row = rows.get(id);
-      const header = row ? headerOf(row) : mine[0]!.header;
-      const consistent = mine.filter((u) => u.header.type === header.type && u.header.ownerOrg === header.ownerOrg);
-      if (consistent.length === 0) continue;
-      const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
       const open = this.docs.get(id);
+      const row = rows.get(id);
+      const stored = row ? headerOf(row) : mine[0]!.header;
+      const consistent = mine.filter((u) => u.header.type === stored.type && u.header.ownerOrg === stored.ownerOrg);
+      if (consistent.length === 0) continue;
+      // Two laptops may create the same derived-id record (one ballot per organization); the
+      // earliest creation time wins everywhere, whatever order the copies arrive in.
+      const createdAt = Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
+      const header: RecordHeader = { ...stored, createdAt };
+      if (open && open.header.createdAt !== createdAt) this.docs.set(id, { doc: open.doc, header });
+      const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
       if (open) {
         open.doc.transact(() => {
           for (const u of consistent) Y.applyUpdate(open.doc, u.update);
@@ -257,7 +275,7 @@ export class FieldwiseClient {
         const doc = foldIntoDoc(row?.state ?? null, consistent.map((u) => u.update));
         const next = toRecordRow(header, doc, seq);
         doc.destroy();
-        if (!row || row.hash !== next.hash || row.seq !== seq) folded.push(next);
+        if (!row || row.hash !== next.hash || row.seq !== seq || row.createdAt !== createdAt) folded.push(next);
       }
     }
     // Serialized behind local writes so a row written from an older doc state never lands last.

@@ -10,7 +10,7 @@ export class PermissionError extends Error {
     readonly role: Role,
     readonly ownership: Ownership,
   ) {
-    super(`a ${role} may not ${action} ${ownership === 'own' ? 'its own' : "another organization's"} ${type}`);
+    super(`${role === 'observer' ? 'an' : 'a'} ${role} may not ${action} ${ownership === 'own' ? 'its own' : "another organization's"} ${type}`);
     this.name = 'PermissionError';
   }
 }

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, readSet, richText, setFragmentText, writeFields, writeSet } from './layout';
-import { languageSchema, longText, nonEmptyText, orgIdSchema, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { languageSchema, longText, mergedTagsSchema, tagSchema, nonEmptyText, orgIdSchema, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { roleSchema } from './recordType';
@@ -51,7 +51,7 @@ export const entryProjectionSchema = z.object({
   summary: shortText(2000),
   body: longText,
   sections: sectionsSchema,
-  tags: tagsSchema,
+  tags: mergedTagsSchema,
   topic: shortText(120),
   region: regionPathSchema,
   language: languageSchema,
@@ -117,7 +117,7 @@ export const entry = defineRecord({
       sections: Object.fromEntries(
         entrySections.map((name) => [name, fragmentText(sectionFragment(doc, name))]),
       ) as Record<EntrySection, string>,
-      tags: readSet(doc, 'tags'),
+      tags: readSet(doc, 'tags', tagSchema),
       topic: readField(doc, 'topic', text(120), ''),
       region: readField(doc, 'region', regionPathSchema, []),
       language: readField(doc, 'language', languageSchema, 'und'),
@@ -130,8 +130,10 @@ export const entry = defineRecord({
   },
   fieldActions: {
     reviewNotes: 'review',
-    // Endorsing (or taking an endorsement back) is a review; draft <-> shared is the owner's call.
-    status: (before, after) => (before.status === 'endorsed' || after.status === 'endorsed' ? 'review' : 'edit'),
+    // Endorsing, or taking an endorsement back from a shared entry, is a review. Making an entry
+    // private again is always the owner's call (consent can be withdrawn), endorsed or not.
+    status: (before, after) =>
+      after.status === 'endorsed' || (before.status === 'endorsed' && after.status === 'shared') ? 'review' : 'edit',
   },
   index: (p) => ({
     title: p.title,
@@ -144,8 +146,19 @@ export const entry = defineRecord({
   facts: (p) => ({ isPrivate: p.sharing === 'private' }),
 });
 
-const fieldsInput = entryInputSchema
-  .pick({ kind: true, title: true, summary: true, topic: true, region: true, language: true, author: true })
+// Not `entryInputSchema.pick(...).partial()`: a field keeps its create `.default()` through
+// `.partial()`, so every field the caller left out would be overwritten with its default (editing
+// the title blanked the summary, topic and author).
+const fieldsInput = z
+  .object({
+    kind: z.enum(entryKinds),
+    title: nonEmptyText(300),
+    summary: shortText(2000),
+    topic: shortText(120),
+    region: regionPathSchema,
+    language: languageSchema,
+    author: shortText(200),
+  })
   .partial();
 
 export const entryMutators = {

@@ -13,6 +13,11 @@ export const regionKey = (path: readonly string[]): string => path.join('/');
 
 export const tagSchema = nonEmptyText(60);
 export const tagsSchema = z.array(tagSchema).max(50);
+/**
+ * Tags as read from a record: a set (layout.ts) merges concurrent adds, so two devices that each
+ * stay within the input limit can together exceed it; a projection shows them all.
+ */
+export const mergedTagsSchema = z.array(tagSchema);
 
 /** A BCP 47 language tag such as 'zh-CN' or 'en'. */
 export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as zh-CN or en');

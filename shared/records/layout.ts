@@ -39,8 +39,10 @@ function isSameJson(a: unknown, b: unknown): boolean {
  * A set of strings as a Y.Map of key -> true, so concurrent adds on two laptops merge instead of
  * one overwriting the other (which a whole-array field would do).
  */
-export function readSet(doc: Y.Doc, name: string): string[] {
-  return [...doc.getMap<boolean>(`set.${name}`).keys()].sort();
+/** The set's members, sorted; members that fail `itemSchema` (written by a misbehaving device) are left out. */
+export function readSet(doc: Y.Doc, name: string, itemSchema?: z.ZodType<string>): string[] {
+  const keys = [...doc.getMap<boolean>(`set.${name}`).keys()];
+  return keys.filter((key) => !itemSchema || itemSchema.safeParse(key).success).sort();
 }
 
 export function writeSet(doc: Y.Doc, name: string, values: readonly string[]): void {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appendLog, readField, readLog, readSet, writeFields, writeSet } from './layout';
-import { nonEmptyText, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { mergedTagsSchema, nonEmptyText, tagSchema, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 
 /*
@@ -28,11 +28,11 @@ export const orgProjectionSchema = z.object({
   name: shortText(200),
   region: regionPathSchema,
   coordinates: coordinatesSchema.nullable(),
-  capabilities: tagsSchema,
+  capabilities: mergedTagsSchema,
   staffSize: staffSizeSchema,
   stage: shortText(60),
   stageHistory: z.array(stageStepSchema),
-  topics: tagsSchema,
+  topics: mergedTagsSchema,
   contact: contactSchema,
   ...timestampsShape,
 });
@@ -68,11 +68,11 @@ export const org = defineRecord({
       name: readField(doc, 'name', shortText(200), ''),
       region: readField(doc, 'region', regionPathSchema, []),
       coordinates: readField(doc, 'coordinates', coordinatesSchema.nullable(), null),
-      capabilities: readSet(doc, 'capabilities'),
+      capabilities: readSet(doc, 'capabilities', tagSchema),
       staffSize: readField(doc, 'staffSize', staffSizeSchema, 0),
       stage: readField(doc, 'stage', shortText(60), ''),
       stageHistory: readLog(doc, 'stageHistory', stageStepSchema),
-      topics: readSet(doc, 'topics'),
+      topics: readSet(doc, 'topics', tagSchema),
       contact: readField(doc, 'contact', contactSchema, emptyContact),
     };
   },
@@ -86,7 +86,11 @@ export const orgMutators = {
     'org',
     'setProfile',
     'edit',
-    orgInputSchema.pick({ name: true, region: true, coordinates: true, staffSize: true, contact: true }).partial(),
+    // Not `orgInputSchema.pick(...).partial()`: the create defaults survive `.partial()` and would
+    // overwrite every field left out (renaming an organization reset its region and contact).
+    z
+      .object({ name: nonEmptyText(200), region: regionPathSchema, coordinates: coordinatesSchema.nullable(), staffSize: staffSizeSchema, contact: contactSchema })
+      .partial(),
     (doc, values) => writeFields(doc, values),
   ),
   setCapabilities: defineMutator('org', 'setCapabilities', 'edit', tagsSchema, (doc, values) => writeSet(doc, 'capabilities', values)),

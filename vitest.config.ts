@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/fixtures/**'],
+    // Each test file runs in its own child process, so a file's timers and handles are its own.
+    pool: 'forks',
+    setupFiles: ['test/setup/leaks.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
