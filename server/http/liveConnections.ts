@@ -1,0 +1,84 @@
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { AuthenticatedDevice, Hub } from '../hub/hub';
+import { HubError } from '../hub/hubError';
+
+/*
+ * `/v1/live`: one WebSocket per online client. The token arrives in the first message (never in
+ * the URL, so it cannot end up in a proxy's log); after that the hub only talks: the latest
+ * sequence number after every commit.
+ */
+
+const helloSchema = z.object({ type: z.literal('hello'), token: z.string() });
+const HELLO_TIMEOUT_MS = 10_000;
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_REVOKED = 4403;
+
+export class LiveConnections {
+  private readonly sockets = new Map<WebSocket, AuthenticatedDevice>();
+  private latestSeq = 0;
+
+  constructor(private readonly hub: Hub) {
+    hub.onDidCommit((event) => this.announce(event.seq));
+  }
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  accept(socket: WebSocket): void {
+    const timer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'no hello'), HELLO_TIMEOUT_MS);
+    socket.once('message', (data) => {
+      clearTimeout(timer);
+      void this.greet(socket, String(data));
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  private async greet(socket: WebSocket, message: string): Promise<void> {
+    try {
+      let hello: z.infer<typeof helloSchema>;
+      try {
+        hello = helloSchema.parse(JSON.parse(message));
+      } catch {
+        throw new HubError(400, 'bad-request', 'the first message must be {"type":"hello","token":"…"}');
+      }
+      const device = await this.hub.authenticate(hello.token);
+      if (socket.readyState !== socket.OPEN) return;
+      this.sockets.set(socket, device);
+      this.latestSeq = Math.max(this.latestSeq, await this.hub.lastSeq());
+      socket.send(JSON.stringify({ type: 'ready', seq: this.latestSeq }));
+    } catch (error) {
+      const body = error instanceof HubError ? error.toBody() : { error: { code: 'bad-request', message: 'hello failed' } };
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', ...body }));
+      socket.close(CLOSE_UNAUTHORIZED, body.error.code);
+    }
+  }
+
+  /** Announces a sequence number to every connected client (numbers only ever go up). */
+  announce(seq: number): void {
+    if (seq <= this.latestSeq) return;
+    this.latestSeq = seq;
+    const message = JSON.stringify({ type: 'seq', seq });
+    for (const socket of this.sockets.keys()) if (socket.readyState === socket.OPEN) socket.send(message);
+  }
+
+  /** Closes the sockets of revoked credentials. */
+  closeRevoked(credentialIds: ReadonlySet<string>): void {
+    for (const [socket, device] of this.sockets) {
+      if (credentialIds.has(device.credentialId)) {
+        this.sockets.delete(socket);
+        socket.close(CLOSE_REVOKED, 'token-revoked');
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const socket of this.sockets.keys()) socket.terminate();
+    this.sockets.clear();
+  }
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { Actor } from '../../shared/rules/rules';
+import { joinRequestSchema, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
+import type { CredentialRow, HubStorage } from '../storage/hubStorage';
+import { HubError } from './hubError';
+import { pullFrames } from './pullFrames';
+import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
+import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
+
+/*
+ * The hub's service layer, free of HTTP: join, authenticate, push, pull, and the commit events
+ * that live connections and other hub processes are told about. server/http/ puts it on the wire.
+ */
+
+export interface AuthenticatedDevice extends WriteActor {
+  readonly credentialId: string;
+  readonly deviceId: string;
+}
+
+export interface CommitEvent {
+  readonly seq: number;
+  readonly recordIds: readonly string[];
+}
+
+export interface HubOptions {
+  readonly storage: HubStorage;
+  readonly now?: () => number;
+  /** How long a new device credential is valid. */
+  readonly tokenTtlMs?: number;
+}
+
+/** How often an organization's last-seen time is written at most. */
+const TOUCH_INTERVAL_MS = 60_000;
+const sinceSchema = z.coerce.number().int().nonnegative();
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new HubError(400, 'bad-json', 'the request body is not valid JSON');
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join('.') || '(body)';
+  throw new HubError(400, 'bad-request', `${path}: ${issue?.message ?? 'invalid'}`);
+}
+
+export class Hub {
+  private readonly listeners = new Set<(event: CommitEvent) => void>();
+  private readonly touchedAt = new Map<string, number>();
+
+  private constructor(
+    readonly storage: HubStorage,
+    private readonly secret: string,
+    readonly networkId: string,
+    private readonly now: () => number,
+    private readonly tokenTtlMs: number | undefined,
+  ) {}
+
+  static async open(options: HubOptions): Promise<Hub> {
+    await options.storage.migrate();
+    const secret = await options.storage.getMeta('secret');
+    const networkId = await options.storage.getMeta('networkId');
+    if (!secret || !networkId) throw new Error('no network in this storage: run `hub init` first');
+    return new Hub(options.storage, secret, networkId, options.now ?? Date.now, options.tokenTtlMs);
+  }
+
+  /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
+  onDidCommit(listener: (event: CommitEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async join(body: string): Promise<JoinResponse> {
+    const request = parseWith(joinRequestSchema, parseJson(body));
+    const now = this.now();
+    const credential = await this.storage.redeemInvitation(
+      hashInvitationCode(request.code),
+      { id: newId('cred'), deviceId: newId('dev'), deviceName: request.deviceName, createdAt: now },
+      now,
+    );
+    if (!credential) throw new HubError(403, 'invitation-invalid', 'the invitation code is unknown, already used or expired');
+    const org = (await this.storage.getOrg(credential.orgId))!;
+    await this.storage.touchOrg(org.id, now);
+    const token = issueToken(this.secret, {
+      credentialId: credential.id,
+      orgId: credential.orgId,
+      deviceId: credential.deviceId,
+      role: credential.role,
+      now,
+      ...(this.tokenTtlMs !== undefined ? { ttlMs: this.tokenTtlMs } : {}),
+    });
+    return { token, credentialId: credential.id, deviceId: credential.deviceId, org: { id: org.id, name: org.name }, role: credential.role, networkId: this.networkId };
+  }
+
+  /** Verifies a token and that its credential still stands; every request goes through here. */
+  async authenticate(token: string | undefined): Promise<AuthenticatedDevice> {
+    if (!token) throw new HubError(401, 'unauthorized', 'this request needs a device token');
+    const now = this.now();
+    const claims = verifyToken(this.secret, token, now);
+    const credential: CredentialRow | null = await this.storage.getCredential(claims.cid);
+    if (!credential) throw new HubError(401, 'unauthorized', 'unknown credential');
+    if (credential.revokedAt !== null) throw new HubError(401, 'token-revoked', 'this device credential was revoked');
+    if ((this.touchedAt.get(credential.orgId) ?? 0) + TOUCH_INTERVAL_MS < now) {
+      this.touchedAt.set(credential.orgId, now);
+      await this.storage.touchOrg(credential.orgId, now);
+    }
+    return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId };
+  }
+
+  async push(device: AuthenticatedDevice, body: string): Promise<PushResponse> {
+    const request = parseWith(pushRequestSchema, parseJson(body));
+    const changes: RecordChangeRequest[] = request.records.map((record) => ({
+      id: record.id,
+      type: record.type,
+      update: new Uint8Array(Buffer.from(record.update, 'base64')),
+    }));
+    return this.commit(device, changes);
+  }
+
+  /** Commits already-decoded changes (push, or the standard Yjs endpoint) and tells listeners. */
+  async commit(actor: WriteActor, changes: readonly RecordChangeRequest[]): Promise<PushResponse> {
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now());
+    const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
+    const seq = Math.max(0, ...seqs);
+    if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });
+    return { acks, seq };
+  }
+
+  /** Tells listeners about a commit: this process's own, or another's (PostgreSQL fan-out). */
+  announce(event: CommitEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  pull(actor: Actor, since: string | null): AsyncGenerator<PullFrame> {
+    const checkpoint = parseWith(sinceSchema, since ?? '0');
+    return pullFrames(this.storage, actor, checkpoint);
+  }
+
+  lastSeq(): Promise<number> {
+    return this.storage.lastSeq();
+  }
+}

@@ -1,0 +1,32 @@
+import * as Y from 'yjs';
+import { canRead, type Actor } from '../../shared/rules/rules';
+import { limits, type PulledRecord, type PullFrame } from '../../shared/sync/protocol';
+import type { HubStorage, StoredRecord } from '../storage/hubStorage';
+
+/*
+ * The pull stream: pages of the records readable by `actor` that changed since `since`, in
+ * sequence order. Each record carries the delta since the checkpoint, or its whole state where the
+ * checkpoint predates its compaction or a change in who may read it.
+ */
+export async function* pullFrames(storage: HubStorage, actor: Actor, since: number, pageSize: number = limits.pullPageRecords): AsyncGenerator<PullFrame> {
+  let cursor = since;
+  for (;;) {
+    const changed = await storage.changedSince(cursor, pageSize);
+    const readable = changed.filter((record) => canRead(actor, record.header, record.facts));
+    const needsFullState = (record: StoredRecord) => since < record.compactedSeq || since < record.factsSeq;
+    const logs = await storage.updatesSince(readable.filter((r) => !needsFullState(r)).map((r) => r.header.id), since);
+    const records: PulledRecord[] = readable.map((record) => {
+      const log = logs.get(record.header.id) ?? [];
+      const isFullState = needsFullState(record) || log.length === 0;
+      return {
+        meta: { ...record.header, seq: record.seq, projection: record.projection },
+        isFullState,
+        update: isFullState ? record.state : log.length === 1 ? log[0]! : Y.mergeUpdates(log),
+      };
+    });
+    if (changed.length > 0) cursor = changed[changed.length - 1]!.seq;
+    const isLast = changed.length < pageSize;
+    yield { kind: 'page', records, checkpoint: cursor, isLast };
+    if (isLast) return;
+  }
+}

@@ -1,0 +1,142 @@
+import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
+import type { Action } from '../../shared/records/recordModule';
+import { moduleFor } from '../../shared/records/registry';
+import type { RecordHeader, RecordType } from '../../shared/records/recordType';
+import { canChange, type Actor } from '../../shared/rules/rules';
+import { limits } from '../../shared/sync/protocol';
+import { StaleWriteError, type HubStorage, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { HubError } from './hubError';
+
+/*
+ * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
+ * standard Yjs endpoint both come through here. Validation applies the update to the record's
+ * current state in a real Y.Doc within a size and time budget, then authorizes the change by the
+ * actions its projection diff needs: whole documents are authorized, parts of an update never
+ * filtered out.
+ */
+
+export interface WriteActor extends Actor {
+  readonly credentialId: string | null;
+}
+
+export interface RecordChangeRequest {
+  readonly id: string;
+  readonly type: RecordType;
+  readonly update: Uint8Array;
+}
+
+export interface PreparedWrite {
+  readonly write: RecordWrite | null;
+  /** Set when the update changed nothing: the record's current seq (a retried push). */
+  readonly unchangedSeq: number | null;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The header a new record gets: from the credential, never from the content. */
+function newHeader(actor: Actor, request: RecordChangeRequest, now: number): RecordHeader {
+  // A profile's owner is the organization it describes (the secretariat creates it on invite).
+  const ownerOrg = request.type === 'org' ? request.id : actor.orgId;
+  return { id: request.id, type: request.type, ownerOrg, createdAt: now };
+}
+
+/** Decodes and applies one update, refusing garbage, dependencies the hub lacks, and slow input. */
+function applyWithinBudget(doc: Y.Doc, update: Uint8Array, recordId: string): void {
+  if (update.length === 0) throw new HubError(400, 'bad-update', 'an empty update changes nothing', recordId);
+  if (update.length > limits.maxUpdateBytes) throw new HubError(413, 'update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
+  const started = performance.now();
+  try {
+    // Decoding first refuses truncated and malformed input before anything touches the doc.
+    Y.decodeUpdate(update);
+    Y.applyUpdate(doc, update);
+  } catch {
+    throw new HubError(400, 'bad-update', 'the update is not a valid Yjs update', recordId);
+  }
+  if (performance.now() - started > limits.maxApplyMs) throw new HubError(422, 'update-too-slow', 'the update took too long to apply', recordId);
+  if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+    throw new HubError(400, 'missing-dependency', 'the update builds on changes the hub does not have', recordId);
+  }
+}
+
+export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, stored: StoredRecord | null, now: number): PreparedWrite {
+  if (stored && stored.header.type !== request.type) {
+    throw new HubError(409, 'header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
+  }
+  const header = stored?.header ?? newHeader(actor, request, now);
+  const module = moduleFor(header.type);
+  const doc = new Y.Doc();
+  try {
+    if (stored) Y.applyUpdate(doc, stored.state);
+    const before = stored ? module.read(doc) : null;
+    applyWithinBudget(doc, request.update, request.id);
+    const state = Y.encodeStateAsUpdate(doc);
+    if (stored && bytesEqual(state, stored.state)) return { write: null, unchangedSeq: stored.seq };
+    if (state.length > limits.maxRecordBytes) throw new HubError(413, 'record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, request.id);
+
+    const after = module.read(doc);
+    const derivedId = module.deriveId(after as never, header.ownerOrg);
+    if (derivedId !== null && derivedId !== header.id) {
+      throw new HubError(400, 'wrong-id', `this ${header.type} must have the id ${derivedId}`, request.id);
+    }
+    // A new record may not be born reviewed, endorsed or moderated: diff it against an empty one.
+    const needed: Action[] = before
+      ? module.changeActions(before, after)
+      : ['create', ...module.changeActions(module.read(new Y.Doc()), after).filter((action) => action !== 'edit')];
+    const verdict = canChange(actor, header, needed, before ? module.facts(before) : {});
+    if (!verdict.isAllowed) {
+      const whose = actor.orgId === header.ownerOrg ? 'its own' : "another organization's";
+      throw new HubError(403, 'forbidden', `a ${actor.role} may not ${verdict.action} ${whose} ${header.type}`, request.id);
+    }
+    return {
+      write: {
+        header,
+        update: request.update,
+        state,
+        projection: after as unknown as Record<string, unknown>,
+        facts: module.facts(after),
+        credentialId: actor.credentialId,
+        expectedSeq: stored?.seq ?? null,
+      },
+      unchangedSeq: null,
+    };
+  } finally {
+    doc.destroy();
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Validates and commits a batch as one unit: the first refusal refuses everything. A write that
+ * raced another writer of the same record is prepared again from the new state.
+ */
+export async function commitChanges(
+  storage: HubStorage,
+  actor: WriteActor,
+  requests: readonly RecordChangeRequest[],
+  now: number,
+): Promise<{ seqs: number[]; committedIds: string[] }> {
+  const ids = new Set<string>();
+  for (const request of requests) {
+    if (ids.has(request.id)) throw new HubError(400, 'bad-request', `record ${request.id} appears twice; merge its updates`, request.id);
+    ids.add(request.id);
+  }
+  for (let attempt = 1; ; attempt++) {
+    const prepared: PreparedWrite[] = [];
+    for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
+    const writes = prepared.flatMap((p) => (p.write ? [p.write] : []));
+    try {
+      const committed = await storage.commit(writes);
+      let next = 0;
+      const seqs = prepared.map((p) => (p.write ? committed[next++]! : p.unchangedSeq!));
+      return { seqs, committedIds: writes.map((write) => write.header.id) };
+    } catch (error) {
+      if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

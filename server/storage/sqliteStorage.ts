@@ -1,0 +1,254 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RecordType, Role } from '../../shared/records/recordType';
+import { StaleWriteError, type CredentialRow, type HubStorage, type InvitationRow, type OrgRow, type RecordWrite, type StoredRecord } from './hubStorage';
+
+/*
+ * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
+ * SQLite serializes writers, so sequence numbers follow commit order by construction; commits are
+ * synchronous, so nothing is acknowledged before it is on disk (synchronous=FULL).
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orgs (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+  created_at INTEGER NOT NULL, last_seen_at INTEGER);
+CREATE TABLE IF NOT EXISTS invitations (
+  code_hash TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), role TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
+CREATE TABLE IF NOT EXISTS credentials (
+  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), device_id TEXT NOT NULL,
+  device_name TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
+CREATE INDEX IF NOT EXISTS credentials_revoked ON credentials(revoked_at) WHERE revoked_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS records (
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, owner_org TEXT NOT NULL, created_at INTEGER NOT NULL,
+  seq INTEGER NOT NULL, compacted_seq INTEGER NOT NULL, facts_seq INTEGER NOT NULL, state BLOB NOT NULL,
+  projection TEXT NOT NULL, facts TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records(seq);
+CREATE TABLE IF NOT EXISTS updates (
+  seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, update_bytes BLOB NOT NULL,
+  credential_id TEXT, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS updates_record ON updates(record_id, seq);
+`;
+
+interface RecordSqlRow {
+  id: string;
+  type: string;
+  owner_org: string;
+  created_at: number;
+  seq: number;
+  compacted_seq: number;
+  facts_seq: number;
+  state: Buffer;
+  projection: string;
+  facts: string;
+}
+
+function toStored(row: RecordSqlRow): StoredRecord {
+  return {
+    header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at },
+    seq: row.seq,
+    compactedSeq: row.compacted_seq,
+    factsSeq: row.facts_seq,
+    state: new Uint8Array(row.state),
+    projection: JSON.parse(row.projection) as Record<string, unknown>,
+    facts: JSON.parse(row.facts) as StoredRecord['facts'],
+  };
+}
+
+interface CredentialSqlRow {
+  id: string;
+  org_id: string;
+  device_id: string;
+  device_name: string;
+  role: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+const toCredential = (row: CredentialSqlRow): CredentialRow => ({
+  id: row.id,
+  orgId: row.org_id,
+  deviceId: row.device_id,
+  deviceName: row.device_name,
+  role: row.role as Role,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+});
+
+export function openSqliteStorage(file: string): HubStorage {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+
+  const statements = {
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    initMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+    createOrg: db.prepare('INSERT INTO orgs (id, name, role, created_at) VALUES (?, ?, ?, ?)'),
+    getOrg: db.prepare<[string], { id: string; name: string; role: string; created_at: number; last_seen_at: number | null }>('SELECT * FROM orgs WHERE id = ?'),
+    listOrgs: db.prepare<[], { id: string; name: string; role: string; created_at: number; last_seen_at: number | null }>('SELECT * FROM orgs ORDER BY name, id'),
+    touchOrg: db.prepare('UPDATE orgs SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?'),
+    createInvitation: db.prepare('INSERT INTO invitations (code_hash, org_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    useInvitation: db.prepare<[number, string, number], { org_id: string; role: string }>(
+      'UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING org_id, role',
+    ),
+    createCredential: db.prepare('INSERT INTO credentials (id, org_id, device_id, device_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    getCredential: db.prepare<[string], CredentialSqlRow>('SELECT * FROM credentials WHERE id = ?'),
+    revokeOne: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    revokeOrg: db.prepare('UPDATE credentials SET revoked_at = ? WHERE org_id = ? AND revoked_at IS NULL'),
+    revokedSince: db.prepare<[number], { id: string }>('SELECT id FROM credentials WHERE revoked_at >= ?'),
+    getRecord: db.prepare<[string], RecordSqlRow>('SELECT * FROM records WHERE id = ?'),
+    lastSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM updates'),
+    lastRecordSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM records'),
+    insertUpdate: db.prepare('INSERT INTO updates (seq, record_id, update_bytes, credential_id, created_at) VALUES (?, ?, ?, ?, ?)'),
+    // The header columns are written once and never updated: a header is immutable.
+    upsertRecord: db.prepare(`INSERT INTO records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts)
+      VALUES (@id, @type, @owner_org, @created_at, @seq, 0, @seq, @state, @projection, @facts)
+      ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, projection = excluded.projection,
+        facts_seq = CASE WHEN records.facts = excluded.facts THEN records.facts_seq ELSE excluded.seq END,
+        facts = excluded.facts`),
+    recordSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM records WHERE id = ?'),
+    changedSince: db.prepare<[number, number], RecordSqlRow>('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    updatesOf: db.prepare<[string, number], { update_bytes: Buffer }>('SELECT update_bytes FROM updates WHERE record_id = ? AND seq > ? ORDER BY seq'),
+    compactRecord: db.prepare('UPDATE records SET state = ?, compacted_seq = ? WHERE id = ? AND seq = ?'),
+    dropUpdates: db.prepare('DELETE FROM updates WHERE record_id = ? AND seq <= ?'),
+    candidates: db.prepare<[number, number], { record_id: string }>(
+      'SELECT record_id FROM updates GROUP BY record_id HAVING COUNT(*) > ? LIMIT ?',
+    ),
+    seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
+    setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+  };
+
+  // The counter survives compaction (which deletes update rows), so numbers are never reused.
+  const nextSeqBase = (): number => {
+    const counter = statements.seqCounter.get();
+    if (counter) return Number(counter.value);
+    return Math.max(statements.lastSeq.get()?.seq ?? 0, statements.lastRecordSeq.get()?.seq ?? 0);
+  };
+
+  const commitTx = db.transaction((writes: readonly RecordWrite[], now: number): number[] => {
+    let seq = nextSeqBase();
+    const seqs: number[] = [];
+    for (const write of writes) {
+      const current = statements.recordSeq.get(write.header.id)?.seq ?? null;
+      if (current !== write.expectedSeq) throw new StaleWriteError(write.header.id);
+      seq += 1;
+      statements.insertUpdate.run(seq, write.header.id, Buffer.from(write.update), write.credentialId, now);
+      statements.upsertRecord.run({
+        id: write.header.id,
+        type: write.header.type,
+        owner_org: write.header.ownerOrg,
+        created_at: write.header.createdAt,
+        seq,
+        state: Buffer.from(write.state),
+        projection: JSON.stringify(write.projection),
+        facts: JSON.stringify(write.facts),
+      });
+      seqs.push(seq);
+    }
+    statements.setSeqCounter.run(String(seq));
+    return seqs;
+  });
+
+  const redeemTx = db.transaction((codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number) => {
+    const invitation = statements.useInvitation.get(now, codeHash, now);
+    if (!invitation) return null;
+    statements.createCredential.run(credential.id, invitation.org_id, credential.deviceId, credential.deviceName, invitation.role, credential.createdAt);
+    return toCredential(statements.getCredential.get(credential.id)!);
+  });
+
+  const compactTx = db.transaction((recordId: string, state: Uint8Array, uptoSeq: number): boolean => {
+    const changed = statements.compactRecord.run(Buffer.from(state), uptoSeq, recordId, uptoSeq).changes;
+    if (changed === 0) return false;
+    statements.dropUpdates.run(recordId, uptoSeq);
+    return true;
+  });
+
+  const toOrg = (row: { id: string; name: string; role: string; created_at: number; last_seen_at: number | null }): OrgRow => ({
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+  });
+
+  return {
+    async migrate() {
+      db.exec(SCHEMA);
+    },
+    async close() {
+      db.close();
+    },
+    async getMeta(key) {
+      return statements.getMeta.get(key)?.value ?? null;
+    },
+    async initMeta(key, value) {
+      statements.initMeta.run(key, value);
+      return statements.getMeta.get(key)!.value;
+    },
+    async createOrg(org) {
+      statements.createOrg.run(org.id, org.name, org.role, org.createdAt);
+    },
+    async getOrg(id) {
+      const row = statements.getOrg.get(id);
+      return row ? toOrg(row) : null;
+    },
+    async listOrgs() {
+      return statements.listOrgs.all().map(toOrg);
+    },
+    async touchOrg(id, at) {
+      statements.touchOrg.run(at, id);
+    },
+    async createInvitation(invitation: Omit<InvitationRow, 'usedAt'>) {
+      statements.createInvitation.run(invitation.codeHash, invitation.orgId, invitation.role, invitation.createdAt, invitation.expiresAt);
+    },
+    async redeemInvitation(codeHash, credential, now) {
+      return redeemTx(codeHash, credential, now);
+    },
+    async getCredential(id) {
+      const row = statements.getCredential.get(id);
+      return row ? toCredential(row) : null;
+    },
+    async revokeCredentials(target, at) {
+      return 'credentialId' in target ? statements.revokeOne.run(at, target.credentialId).changes : statements.revokeOrg.run(at, target.orgId).changes;
+    },
+    async revokedSince(since) {
+      return statements.revokedSince.all(since).map((row) => row.id);
+    },
+    async getRecord(id) {
+      const row = statements.getRecord.get(id);
+      return row ? toStored(row) : null;
+    },
+    async commit(writes) {
+      if (writes.length === 0) return [];
+      return commitTx(writes, Date.now());
+    },
+    async changedSince(since, limit) {
+      return statements.changedSince.all(since, limit).map(toStored);
+    },
+    async updatesSince(recordIds, since) {
+      const result = new Map<string, Uint8Array[]>();
+      for (const id of recordIds) result.set(id, statements.updatesOf.all(id, since).map((row) => new Uint8Array(row.update_bytes)));
+      return result;
+    },
+    async lastSeq() {
+      return nextSeqBase();
+    },
+    async compact(recordId, state, uptoSeq) {
+      return compactTx(recordId, state, uptoSeq);
+    },
+    async compactionCandidates(minUpdates, limit) {
+      return statements.candidates.all(minUpdates, limit).map((row) => row.record_id);
+    },
+    async backup(outFile) {
+      mkdirSync(dirname(outFile), { recursive: true });
+      await db.backup(outFile);
+    },
+  };
+}

@@ -1,0 +1,213 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { z } from 'zod';
+import { recordHeaderSchema, recordIdSchema, recordTypeSchema } from '../records/recordType';
+
+/*
+ * The wire format of sync, shared by the hub and the client. docs/PROTOCOL.md is the prose
+ * version; this file is the executable one. Version 1.
+ *
+ * Push is JSON (small, easy to write a client for). Pull is a stream of binary frames, because
+ * base64 inside JSON would hide the Yjs text from the compressor and cost a third more on the wire.
+ */
+
+export const PROTOCOL_VERSION = 1;
+export const PULL_CONTENT_TYPE = 'application/vnd.fieldwise.pull.v1';
+
+export const limits = {
+  /** Largest request body the hub reads (after decompression). */
+  maxBodyBytes: 8 * 1024 * 1024,
+  /** Largest single record update in a push. */
+  maxUpdateBytes: 1024 * 1024,
+  /** Largest record state the hub keeps. */
+  maxRecordBytes: 4 * 1024 * 1024,
+  maxRecordsPerPush: 500,
+  /** Time budget for decoding and applying one update. */
+  maxApplyMs: 250,
+  requestsPerMinute: 600,
+  /** Records per pull page; a page and its checkpoint are applied together. */
+  pullPageRecords: 250,
+} as const;
+
+export const errorCodes = [
+  'bad-json',
+  'bad-request',
+  'body-too-large',
+  'batch-too-large',
+  'update-too-large',
+  'record-too-large',
+  'bad-update',
+  'update-too-slow',
+  'missing-dependency',
+  'unknown-type',
+  'header-mismatch',
+  'wrong-id',
+  'forbidden',
+  'unauthorized',
+  'token-expired',
+  'token-revoked',
+  'invitation-invalid',
+  'rate-limited',
+  'not-found',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Every refusal: a 4xx status with this body. Nothing was written. */
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.enum(errorCodes), message: z.string(), recordId: z.string().optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+// ---- join -------------------------------------------------------------------------------------
+
+export const joinRequestSchema = z.strictObject({
+  code: z.string().min(1).max(200),
+  deviceName: z.string().trim().min(1).max(200),
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const joinResponseSchema = z.object({
+  token: z.string(),
+  credentialId: z.string(),
+  org: z.object({ id: z.string(), name: z.string() }),
+  role: z.string(),
+  deviceId: z.string(),
+  networkId: z.string(),
+});
+export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+// ---- push -------------------------------------------------------------------------------------
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+export const pushRequestSchema = z.strictObject({
+  records: z
+    .array(
+      z.strictObject({
+        id: recordIdSchema,
+        type: recordTypeSchema,
+        /** A Yjs update (all of this record's pending updates merged), base64. */
+        update: base64.min(1, 'an empty update changes nothing'),
+      }),
+    )
+    .min(1)
+    .max(limits.maxRecordsPerPush),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const pushResponseSchema = z.object({
+  /** One per pushed record, in request order: the sequence number its change was committed at
+   * (or the record's current one, where the update changed nothing because the hub had it). */
+  acks: z.array(z.object({ id: z.string(), seq: z.number().int().nonnegative() })),
+  seq: z.number().int().nonnegative(),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+// ---- pull -------------------------------------------------------------------------------------
+
+export const pulledRecordMetaSchema = recordHeaderSchema.extend({
+  seq: z.number().int().nonnegative(),
+  projection: z.record(z.string(), z.unknown()),
+});
+
+export interface PulledRecord {
+  readonly meta: z.infer<typeof pulledRecordMetaSchema>;
+  /** True when `update` is the record's whole state (the checkpoint predates its compaction). */
+  readonly isFullState: boolean;
+  readonly update: Uint8Array;
+}
+
+export type PullFrame =
+  | { readonly kind: 'page'; readonly records: readonly PulledRecord[]; readonly checkpoint: number; readonly isLast: boolean }
+  | { readonly kind: 'error'; readonly error: ErrorBody['error'] };
+
+const FRAME_PAGE = 1;
+const FRAME_ERROR = 2;
+
+/** One frame, prefixed with its length so a reader can cut a byte stream into frames. */
+export function encodePullFrame(frame: PullFrame): Uint8Array {
+  const body = encoding.createEncoder();
+  if (frame.kind === 'page') {
+    encoding.writeVarUint(body, FRAME_PAGE);
+    encoding.writeVarUint(body, frame.records.length);
+    for (const record of frame.records) {
+      encoding.writeVarString(body, JSON.stringify(record.meta));
+      encoding.writeVarUint(body, record.isFullState ? 1 : 0);
+      encoding.writeVarUint8Array(body, record.update);
+    }
+    encoding.writeVarUint(body, frame.checkpoint);
+    encoding.writeVarUint(body, frame.isLast ? 1 : 0);
+  } else {
+    encoding.writeVarUint(body, FRAME_ERROR);
+    encoding.writeVarString(body, JSON.stringify(frame.error));
+  }
+  const bytes = encoding.toUint8Array(body);
+  const framed = encoding.createEncoder();
+  encoding.writeVarUint8Array(framed, bytes);
+  return encoding.toUint8Array(framed);
+}
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+function decodeFrameBody(bytes: Uint8Array): PullFrame {
+  const decoder = decoding.createDecoder(bytes);
+  const kind = decoding.readVarUint(decoder);
+  if (kind === FRAME_PAGE) {
+    const count = decoding.readVarUint(decoder);
+    const records: PulledRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      const meta = pulledRecordMetaSchema.parse(JSON.parse(decoding.readVarString(decoder)));
+      const isFullState = decoding.readVarUint(decoder) === 1;
+      records.push({ meta, isFullState, update: decoding.readVarUint8Array(decoder) });
+    }
+    const checkpoint = decoding.readVarUint(decoder);
+    const isLast = decoding.readVarUint(decoder) === 1;
+    return { kind: 'page', records, checkpoint, isLast };
+  }
+  if (kind === FRAME_ERROR) return { kind: 'error', error: errorBodySchema.shape.error.parse(JSON.parse(decoding.readVarString(decoder))) };
+  throw new ProtocolError(`unknown pull frame kind ${kind}`);
+}
+
+/**
+ * Cuts a pull response body, arriving in chunks of any size, into frames. Feed chunks with
+ * `push`; complete frames come out in order.
+ */
+export class PullFrameReader {
+  private buffer = new Uint8Array(0);
+
+  push(chunk: Uint8Array): PullFrame[] {
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    this.buffer = joined;
+    const frames: PullFrame[] = [];
+    for (;;) {
+      const header = readLengthPrefix(this.buffer);
+      if (!header || this.buffer.length < header.start + header.length) break;
+      frames.push(decodeFrameBody(this.buffer.subarray(header.start, header.start + header.length)));
+      this.buffer = this.buffer.slice(header.start + header.length);
+    }
+    return frames;
+  }
+
+  /** True when bytes of an unfinished frame are left over (the stream was cut). */
+  get hasPartialFrame(): boolean {
+    return this.buffer.length > 0;
+  }
+}
+
+/** A varUint length prefix, or null when not all of its bytes have arrived. */
+function readLengthPrefix(bytes: Uint8Array): { length: number; start: number } | null {
+  let length = 0;
+  let multiplier = 1;
+  for (let i = 0; i < bytes.length && i < 8; i++) {
+    const byte = bytes[i]!;
+    length += (byte & 0x7f) * multiplier;
+    if (byte < 0x80) return { length, start: i + 1 };
+    multiplier *= 128;
+  }
+  if (bytes.length >= 8) throw new ProtocolError('frame length prefix too long');
+  return null;
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '../../shared/records/recordType';
+import type { JoinResponse } from '../../shared/sync/protocol';
+import { Hub } from '../../server/hub/hub';
+import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
+import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
+import type { HubStorage } from '../../server/storage/hubStorage';
+import { openSqliteStorage } from '../../server/storage/sqliteStorage';
+
+/*
+ * A real hub for tests: SQLite in a temporary folder, HTTP on 127.0.0.1 with port 0. Logs are
+ * captured (tests assert that no token ever reaches them).
+ */
+
+export interface TestHub {
+  readonly url: string;
+  readonly hub: Hub;
+  readonly server: HubServer;
+  readonly storage: HubStorage;
+  readonly logs: LogEntry[];
+  readonly secretariatCode: string;
+  readonly dataDir: string;
+  invite(orgName: string, role?: Role): Promise<string>;
+  /** Another device of an existing organization. */
+  inviteDevice(orgId: string): Promise<string>;
+  join(code: string, deviceName?: string): Promise<JoinResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number } = {}): Promise<TestHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldwise-hub-'));
+  const storage = options.storage ?? openSqliteStorage(join(dataDir, 'hub.sqlite'));
+  await storage.migrate();
+  const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
+  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) });
+  const logs: LogEntry[] = [];
+  const server = await startHubServer({ port: 0, revocationCheckMs: 200, ...options, hub, logger: (entry) => logs.push(entry) });
+  return {
+    url: server.url,
+    hub,
+    server,
+    storage,
+    logs,
+    dataDir,
+    secretariatCode: secretariat?.code ?? '',
+    invite: async (orgName, role = 'member') => (await inviteOrg(storage, { orgName, role })).code,
+    inviteDevice: async (orgId) => (await inviteOrg(storage, { orgId })).code,
+    async join(code, deviceName = 'test laptop') {
+      const response = await fetch(`${server.url}/v1/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName }) });
+      if (response.status !== 200) throw new Error(`join failed: ${response.status} ${await response.text()}`);
+      return (await response.json()) as JoinResponse;
+    },
+    async close() {
+      await server.close();
+      await storage.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
