@@ -96,7 +96,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   }
 
   async function streamPull(request: IncomingMessage, response: ServerResponse, device: AuthenticatedDevice, since: string | null): Promise<void> {
-    const frames = hub.pull(device, since);
+    const frames = await hub.pull(device, since);
     // Read the first page before answering, so a bad checkpoint still gets a clean 4xx.
     const first = await frames.next();
     const encoding = pickEncoding(request);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../shared/rules/rules';
-import { joinRequestSchema, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
+import { recordIdSchema } from '../../shared/records/recordType';
+import { joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { pullFrames } from './pullFrames';
@@ -20,6 +21,8 @@ export interface AuthenticatedDevice extends WriteActor {
 export interface CommitEvent {
   readonly seq: number;
   readonly recordIds: readonly string[];
+  /** True when another hub process made the commit (PostgreSQL fan-out). */
+  readonly isRemote?: boolean;
 }
 
 export interface HubOptions {
@@ -41,12 +44,37 @@ function parseJson(body: string): unknown {
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+type IssueRefusal = (issue: z.core.$ZodIssue) => HubError | null;
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, refusalFor: IssueRefusal = () => null): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  const refusal = issue ? refusalFor(issue) : null;
+  if (refusal) throw refusal;
   const path = issue?.path.join('.') || '(body)';
   throw new HubError(400, 'bad-request', `${path}: ${issue?.message ?? 'invalid'}`);
+}
+
+function pushedRecords(value: unknown): unknown[] | null {
+  const records = typeof value === 'object' && value !== null ? (value as { records?: unknown }).records : undefined;
+  return Array.isArray(records) ? records : null;
+}
+
+/**
+ * The push refusals PROTOCOL.md gives codes of their own (an unknown type, an empty update);
+ * anything else the schema finds is `bad-request`.
+ */
+function pushRefusal(value: unknown): IssueRefusal {
+  return (issue) => {
+    const [top, index, field] = issue.path;
+    if (top !== 'records' || typeof index !== 'number') return null;
+    const id = recordIdSchema.safeParse((pushedRecords(value)?.[index] as { id?: unknown } | undefined)?.id);
+    const recordId = id.success ? id.data : undefined;
+    if (field === 'type' && issue.code === 'invalid_value') return new HubError(400, 'unknown-type', `records.${index}.type: not a record type`, recordId);
+    if (field === 'update' && issue.code === 'too_small') return new HubError(400, 'bad-update', 'an empty update changes nothing', recordId);
+    return null;
+  };
 }
 
 export class Hub {
@@ -113,7 +141,12 @@ export class Hub {
   }
 
   async push(device: AuthenticatedDevice, body: string): Promise<PushResponse> {
-    const request = parseWith(pushRequestSchema, parseJson(body));
+    const value = parseJson(body);
+    // Refused by its size alone, before any of its records is validated.
+    if ((pushedRecords(value)?.length ?? 0) > limits.maxRecordsPerPush) {
+      throw new HubError(413, 'batch-too-large', `a push may hold at most ${limits.maxRecordsPerPush} records`);
+    }
+    const request = parseWith(pushRequestSchema, value, pushRefusal(value));
     const changes: RecordChangeRequest[] = request.records.map((record) => ({
       id: record.id,
       type: record.type,
@@ -136,9 +169,12 @@ export class Hub {
     for (const listener of this.listeners) listener(event);
   }
 
-  pull(actor: Actor, since: string | null): AsyncGenerator<PullFrame> {
+  async pull(actor: Actor, since: string | null): Promise<AsyncGenerator<PullFrame>> {
     const checkpoint = parseWith(sinceSchema, since ?? '0');
-    return pullFrames(this.storage, actor, checkpoint);
+    // A checkpoint from the future means this hub's data was restored from an older backup:
+    // start over rather than wait for the numbers to catch up and miss everything until then.
+    const latest = await this.storage.lastSeq();
+    return pullFrames(this.storage, actor, checkpoint > latest ? 0 : checkpoint);
   }
 
   lastSeq(): Promise<number> {

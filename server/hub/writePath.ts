@@ -63,6 +63,8 @@ function applyWithinBudget(doc: Y.Doc, update: Uint8Array, recordId: string): vo
   }
 }
 
+const WRITE_ACTIONS: readonly Action[] = ['edit', 'review', 'moderate', 'manage'];
+
 export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, stored: StoredRecord | null, now: number): PreparedWrite {
   if (stored && stored.header.type !== request.type) {
     throw new HubError(409, 'header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
@@ -87,7 +89,14 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     const needed: Action[] = before
       ? module.changeActions(before, after)
       : ['create', ...module.changeActions(module.read(new Y.Doc()), after).filter((action) => action !== 'edit')];
-    const verdict = canChange(actor, header, needed, before ? module.facts(before) : {});
+    const factsBefore = before ? module.facts(before) : {};
+    let verdict = canChange(actor, header, needed, factsBefore);
+    // A change no projected field shows (a timestamp, a key nothing reads) still writes to the
+    // record and syncs to everyone: it needs some write grant, so an observer, or a member on
+    // another organization's record, cannot write at all.
+    if (verdict.isAllowed && needed.length === 0 && !WRITE_ACTIONS.some((action) => canChange(actor, header, [action], factsBefore).isAllowed)) {
+      verdict = { isAllowed: false, action: 'edit' };
+    }
     if (!verdict.isAllowed) {
       const whose = actor.orgId === header.ownerOrg ? 'its own' : "another organization's";
       throw new HubError(403, 'forbidden', `a ${actor.role} may not ${verdict.action} ${whose} ${header.type}`, request.id);

@@ -63,8 +63,21 @@ function newRecordId(type: RecordType): string {
   return `${type}-${bytesToHex(randomBytes(12))}`;
 }
 
+/** Docs kept open beyond those an editor holds; the least recently used are closed past this. */
+const MAX_OPEN_DOCS = 500;
+
+interface OpenRecord {
+  readonly doc: Y.Doc;
+  header: RecordHeader;
+  /** The hub sequence number of the stored row, kept here so a write needs no read first. */
+  seq: number;
+  /** Held by an editor (openDoc) until releaseDoc: never closed to save memory. */
+  isPinned: boolean;
+}
+
 export class FieldwiseClient {
-  private readonly docs = new Map<string, { doc: Y.Doc; header: RecordHeader }>();
+  /** Open records in least-recently-used order (a Map keeps insertion order). */
+  private readonly docs = new Map<string, OpenRecord>();
   /** Local updates waiting for the next write, per record. */
   private readonly pending = new Map<string, Uint8Array[]>();
   /** While set, a mutator's updates are held here until its permission check passes. */
@@ -118,7 +131,7 @@ export class FieldwiseClient {
     if (derived !== null && (this.docs.has(derived) || (await this.store.getRow(derived)))) return derived;
     const ctx = this.context();
     const header: RecordHeader = { id: derived ?? newRecordId(type), type, ownerOrg, createdAt: ctx.now };
-    const doc = this.track(new Y.Doc(), header);
+    const doc = this.track(new Y.Doc(), header, 0);
     const updates = this.capture(header.id, () => module.create(doc, parsed, ctx));
     for (const update of updates) this.queueLocal(header.id, update);
     await this.flush();
@@ -166,27 +179,55 @@ export class FieldwiseClient {
   }
 
   /**
-   * The session's Y.Doc for a record, for an editor to bind to. Edits made on it directly are
-   * saved like any other (the caller checks the rules before offering an editor).
+   * The session's Y.Doc for a record, for an editor to bind to, held open until `releaseDoc`.
+   * Edits made on it directly are saved like any other (the caller checks the rules before
+   * offering an editor).
    */
   async openDoc(id: string): Promise<Y.Doc> {
-    return (await this.openTracked(id)).doc;
+    const open = await this.openTracked(id);
+    open.isPinned = true;
+    return open.doc;
   }
 
-  private async openTracked(id: string): Promise<{ doc: Y.Doc; header: RecordHeader }> {
+  /** The editor is done with the doc; it may be closed when memory is needed. */
+  releaseDoc(id: string): void {
     const open = this.docs.get(id);
-    if (open) return open;
+    if (open) open.isPinned = false;
+  }
+
+  private async openTracked(id: string): Promise<OpenRecord> {
+    const open = this.docs.get(id);
+    if (open) {
+      this.docs.delete(id); // most recently used goes last
+      this.docs.set(id, open);
+      return open;
+    }
     const row = await this.store.getRow(id);
     if (!row) throw new RangeError(`no record ${id} in this store`);
     // Another call may have opened it while we were reading.
     const raced = this.docs.get(id);
     if (raced) return raced;
-    const doc = foldIntoDoc(row.state, []);
-    this.track(doc, headerOf(row));
+    this.track(foldIntoDoc(row.state, []), headerOf(row), row.seq);
     return this.docs.get(id)!;
   }
 
-  private track(doc: Y.Doc, header: RecordHeader): Y.Doc {
+  /**
+   * Closes the least recently used docs past MAX_OPEN_DOCS that no editor holds and that have no
+   * unsaved updates. Reopening one later costs a fresh clientID in that record, once per reopening,
+   * which is why the limit is generous.
+   */
+  private evictIdleDocs(): void {
+    let excess = this.docs.size - MAX_OPEN_DOCS;
+    for (const [id, open] of this.docs) {
+      if (excess <= 0) break;
+      if (open.isPinned || this.pending.has(id)) continue;
+      open.doc.destroy();
+      this.docs.delete(id);
+      excess -= 1;
+    }
+  }
+
+  private track(doc: Y.Doc, header: RecordHeader, seq: number): Y.Doc {
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE_ORIGIN) return;
       if (this.captured?.id === header.id) this.captured.updates.push(update);
@@ -195,7 +236,7 @@ export class FieldwiseClient {
         this.flush().catch(this.onDidFailWrite);
       }
     });
-    this.docs.set(header.id, { doc, header });
+    this.docs.set(header.id, { doc, header, seq, isPinned: false });
     return doc;
   }
 
@@ -233,13 +274,13 @@ export class FieldwiseClient {
     }
     const ids = [...this.pending.keys()];
     this.pending.clear();
-    const existing = await this.store.getRows(ids);
     const rows = ids.flatMap((id) => {
       const open = this.docs.get(id);
-      return open ? [toRecordRow(open.header, open.doc, existing.get(id)?.seq ?? 0)] : [];
+      return open ? [toRecordRow(open.header, open.doc, open.seq)] : [];
     });
     await this.store.appendOutbox(entries);
     await this.store.putRows(rows);
+    this.evictIdleDocs();
   }
 
   // ---- updates from elsewhere ------------------------------------------------------------
@@ -250,11 +291,15 @@ export class FieldwiseClient {
    * An update whose header disagrees with the stored header is refused: headers are immutable.
    */
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
-    const ids = [...new Set(updates.map((u) => u.header.id))];
-    const rows = await this.store.getRows(ids);
+    const byRecord = new Map<string, RemoteUpdate[]>();
+    for (const update of updates) {
+      const list = byRecord.get(update.header.id) ?? [];
+      list.push(update);
+      byRecord.set(update.header.id, list);
+    }
+    const rows = await this.store.getRows([...byRecord.keys()]);
     const folded: RecordRow[] = [];
-    for (const id of ids) {
-      const mine = updates.filter((u) => u.header.id === id);
+    for (const [id, mine] of byRecord) {
       const open = this.docs.get(id);
       const row = rows.get(id);
       const stored = row ? headerOf(row) : mine[0]!.header;
@@ -264,9 +309,10 @@ export class FieldwiseClient {
       // earliest creation time wins everywhere, whatever order the copies arrive in.
       const createdAt = Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
       const header: RecordHeader = { ...stored, createdAt };
-      if (open && open.header.createdAt !== createdAt) this.docs.set(id, { doc: open.doc, header });
       const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
       if (open) {
+        open.header = header;
+        open.seq = seq;
         open.doc.transact(() => {
           for (const u of consistent) Y.applyUpdate(open.doc, u.update);
         }, REMOTE_ORIGIN);

@@ -46,7 +46,15 @@ export const interest = defineRecord({
       steps: readLog(doc, 'steps', stepSchema),
     };
   },
-  fieldActions: { stage: 'manage', steps: 'manage' },
+  fieldActions: {
+    stage: 'manage',
+    // Logging the 'new' step is part of expressing interest (two laptops of one organization may
+    // each log one: the id is derived, so they write into one record); any other step is a move.
+    steps: (before, after) => {
+      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new'));
+      return after.steps.length >= before.steps.length && moves(before) === moves(after) ? 'edit' : 'manage';
+    },
+  },
   deriveId: (input, ownerOrg) => interestId(input.offerId, ownerOrg),
   index: (p) => ({ title: '', status: p.stage, kind: '', refId: p.offerId, tags: [], region: '' }),
 });

@@ -1,23 +1,21 @@
 /*
- * Tokenizing for search in Chinese and English. Chinese has no spaces, so words come from
- * Intl.Segmenter. A dictionary segmenter may keep "节水灌溉" as one word, and then a search for
- * "灌溉" would miss it; so every run of Han characters is also indexed as single characters and
- * character pairs, and a Chinese query word matches when all of its pairs occur. Latin words are
- * matched by prefix and with typo tolerance at query time.
+ * Tokenizing for search in Chinese and English. Chinese has no spaces, and a dictionary segmenter
+ * may keep "节水灌溉" as one word, so that a search for "灌溉" would miss it. So every run of Han
+ * characters is indexed as its single characters and character pairs; a query is cut into words
+ * with Intl.Segmenter, and a Chinese query word matches when all of its pairs occur. Other words
+ * are runs of letters and digits, matched by prefix and with typo tolerance at query time.
+ *
+ * Indexing does not run the segmenter: it costs most of the tokenizing time and its whole words
+ * would never be looked up (a query only looks up pairs).
  */
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-const HAN_RUN = /[\p{Script=Han}]+/gu;
-const HAS_HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+/** Letters and digits of every script but Han, with combining marks. */
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
-}
-
-function wordsOf(text: string): string[] {
-  const words: string[] = [];
-  for (const part of segmenter.segment(text)) if (part.isWordLike) words.push(part.segment);
-  return words;
 }
 
 function hanGrams(run: string): string[] {
@@ -28,10 +26,17 @@ function hanGrams(run: string): string[] {
   return pairs;
 }
 
-/** The terms a text is indexed under: its words, plus each Han character and character pair. */
+/** Words that are not Han, as the indexer and the query both cut them. */
+function otherWords(text: string): string[] {
+  const words: string[] = [];
+  for (const [word] of text.replace(HAN_RUN, ' ').matchAll(WORD)) words.push(word);
+  return words;
+}
+
+/** The terms a text is indexed under: its non-Han words, and each Han character and character pair. */
 export function indexTerms(text: string): string[] {
   const normalized = normalize(text);
-  const terms = wordsOf(normalized);
+  const terms = otherWords(normalized);
   for (const [run] of normalized.matchAll(HAN_RUN)) {
     const chars = [...run];
     terms.push(...chars);
@@ -40,17 +45,15 @@ export function indexTerms(text: string): string[] {
   return terms;
 }
 
-/** One word of a query: Latin words match fuzzily by prefix; Han words match all of their pairs. */
+/** One word of a query: Latin (and other) words match fuzzily by prefix; Han words match all of their pairs. */
 export type QueryWord = { kind: 'latin'; term: string } | { kind: 'han'; grams: string[] };
 
 export function queryWords(query: string): QueryWord[] {
   const words: QueryWord[] = [];
-  for (const word of wordsOf(normalize(query))) {
-    if (HAS_HAN.test(word)) {
-      for (const [run] of word.matchAll(HAN_RUN)) words.push({ kind: 'han', grams: hanGrams(run) });
-    } else {
-      words.push({ kind: 'latin', term: word });
-    }
+  for (const part of segmenter.segment(normalize(query))) {
+    if (!part.isWordLike) continue;
+    for (const [run] of part.segment.matchAll(HAN_RUN)) words.push({ kind: 'han', grams: hanGrams(run) });
+    for (const term of otherWords(part.segment)) words.push({ kind: 'latin', term });
   }
   return words;
 }

@@ -4,7 +4,7 @@ import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { moduleFor } from '../records/registry';
 import type { RecordHeader } from '../records/recordType';
-import type { RecordRow } from './schemas';
+import { MAX_TIME, type RecordRow } from './schemas';
 
 /*
  * Turning Yjs state into stored rows and back. Folding goes through a real Y.Doc: merging update
@@ -35,17 +35,19 @@ export function toRecordRow(header: RecordHeader, doc: Y.Doc, seq: number): Reco
   const projection = module.read(doc);
   const index = module.index(projection);
   const state = Y.encodeStateAsUpdate(doc);
+  const updatedAt = Math.max(projection.updatedAt, header.createdAt);
   return {
     id: header.id,
     type: header.type,
     ownerOrg: header.ownerOrg,
     createdAt: header.createdAt,
-    updatedAt: Math.max(projection.updatedAt, header.createdAt),
+    updatedAt,
+    recency: MAX_TIME - updatedAt,
     title: index.title,
     status: index.status,
     kind: index.kind,
     refId: index.refId,
-    region: index.region,
+    region: index.region ? `${index.region}/` : '',
     tags: [...index.tags],
     state: encodeBytes(state),
     hash: stateHash(state),

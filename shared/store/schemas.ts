@@ -8,7 +8,7 @@ import type { RecordType } from '../records/recordType';
  * Dexie indexes only required fields, so every indexed field is required (with '' for "none").
  */
 
-const MAX_TIME = 1e15;
+export const MAX_TIME = 1e15;
 const timeField = { type: 'number', minimum: 0, maximum: MAX_TIME, multipleOf: 1 } as const;
 
 export interface RecordRow {
@@ -17,11 +17,17 @@ export interface RecordRow {
   ownerOrg: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * MAX_TIME - updatedAt: RxDB only walks an index in ascending order, so "newest first" sorts
+   * by this ascending to stop after the first page instead of reading and sorting every row.
+   */
+  recency: number;
   /** Index fields, copied from the projection so that lists filter and sort without decoding Yjs. */
   title: string;
   status: string;
   kind: string;
   refId: string;
+  /** The administrative path joined with '/' and ending in '/' ('' for none), so a prefix query is exact. */
   region: string;
   tags: string[];
   /** The compacted Yjs state (base64) and its SHA-256, as one `Y.encodeStateAsUpdate`. */
@@ -42,6 +48,7 @@ export const recordsSchema: RxJsonSchema<RecordRow> = {
     ownerOrg: { type: 'string', maxLength: 200 },
     createdAt: timeField,
     updatedAt: timeField,
+    recency: timeField,
     title: { type: 'string' },
     status: { type: 'string', maxLength: 40 },
     kind: { type: 'string', maxLength: 40 },
@@ -53,14 +60,14 @@ export const recordsSchema: RxJsonSchema<RecordRow> = {
     seq: { type: 'number' },
     projection: { type: 'object' },
   },
-  required: ['id', 'type', 'ownerOrg', 'createdAt', 'updatedAt', 'title', 'status', 'kind', 'refId', 'region', 'tags', 'state', 'hash', 'seq', 'projection'],
+  required: ['id', 'type', 'ownerOrg', 'createdAt', 'updatedAt', 'recency', 'title', 'status', 'kind', 'refId', 'region', 'tags', 'state', 'hash', 'seq', 'projection'],
   indexes: [
-    ['type', 'updatedAt'],
-    ['type', 'ownerOrg', 'updatedAt'],
-    ['type', 'status', 'updatedAt'],
-    ['type', 'kind', 'updatedAt'],
-    ['type', 'refId', 'updatedAt'],
-    ['type', 'region'],
+    ['type', 'recency'],
+    ['type', 'ownerOrg', 'recency'],
+    ['type', 'status', 'recency'],
+    ['type', 'kind', 'recency'],
+    ['type', 'refId', 'recency'],
+    ['type', 'region', 'recency'],
   ],
 };
 

@@ -80,18 +80,20 @@ const selectorFor = (query: RecordQuery): MangoQuerySelector<RecordRow> => {
   if (query.refId !== undefined) selector.refId = query.refId;
   if (query.tag !== undefined) selector.tags = { $elemMatch: { $eq: query.tag } };
   if (query.region !== undefined && query.region.length > 0) {
-    const key = query.region.join('/');
-    // The path itself or anything below it: "a/b" and "a/b/..." but not "a/bc".
-    selector.$or = [{ region: key }, { region: { $gt: `${key}/`, $lt: `${key}/\uffff` } }];
+    // Stored paths end in '/', so this one range is the path itself and everything below it
+    // ("a/b/" and "a/b/c/" but not "a/bc/"), and the region index serves it.
+    const key = `${query.region.join('/')}/`;
+    selector.region = { $gte: key, $lt: `${key}\uffff` };
   }
   return selector;
 };
 
 function mangoQuery(query: RecordQuery) {
-  const direction = query.sort === 'updatedAt-asc' ? 'asc' : 'desc';
+  // Newest first is recency ascending: the direction RxDB can walk an index in.
+  const direction = query.sort === 'updatedAt-asc' ? 'desc' : 'asc';
   return {
     selector: selectorFor(query),
-    sort: [{ updatedAt: direction }, { id: direction }] as [{ updatedAt: 'asc' | 'desc' }, { id: 'asc' | 'desc' }],
+    sort: [{ recency: direction }, { id: direction }] as [{ recency: 'asc' | 'desc' }, { id: 'asc' | 'desc' }],
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     ...(query.skip !== undefined ? { skip: query.skip } : {}),
   };

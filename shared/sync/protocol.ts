@@ -62,7 +62,8 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const joinRequestSchema = z.strictObject({
   code: z.string().min(1).max(200),
-  deviceName: z.string().trim().min(1).max(200),
+  // No control characters: PostgreSQL text refuses NUL, and a name shows up in the orgs list.
+  deviceName: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

@@ -6,6 +6,7 @@ import type { JoinResponse } from '../../shared/sync/protocol';
 import { Hub } from '../../server/hub/hub';
 import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
 import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
+import { createYjsRoute } from '../../server/http/yjsEndpoint';
 import type { HubStorage } from '../../server/storage/hubStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 
@@ -36,7 +37,9 @@ export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
   const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) });
   const logs: LogEntry[] = [];
-  const server = await startHubServer({ port: 0, revocationCheckMs: 200, ...options, hub, logger: (entry) => logs.push(entry) });
+  const logger = (entry: LogEntry) => logs.push(entry);
+  const yjsRoute = createYjsRoute(hub, { logger });
+  const server = await startHubServer({ port: 0, revocationCheckMs: 200, upgradeRoutes: [yjsRoute], ...options, hub, logger });
   return {
     url: server.url,
     hub,
@@ -53,6 +56,7 @@ export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'
       return (await response.json()) as JoinResponse;
     },
     async close() {
+      yjsRoute.close();
       await server.close();
       await storage.close();
       rmSync(dataDir, { recursive: true, force: true });

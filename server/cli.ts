@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { roleSchema, type Role } from '../shared/records/recordType';
+import { compactRecords } from './hub/compaction';
+import { Hub } from './hub/hub';
+import { initNetwork, inviteOrg } from './hub/networkAdmin';
+import { startHubServer, jsonLogger } from './http/httpServer';
+import { createYjsRoute } from './http/yjsEndpoint';
+import type { HubStorage } from './storage/hubStorage';
+import { openSqliteStorage } from './storage/sqliteStorage';
+
+/*
+ * `npm run hub -- <command>`: what the secretariat runs. Commands print their result last, so
+ * scripts can take the invitation code from the last line.
+ */
+
+const usage = `usage: npm run hub -- <command> [options]
+  init    --data DIR --network NAME [--topic TOPIC]           create a network; prints the secretariat's invitation
+  invite  --data DIR --org-name NAME --role ROLE              invite an organization (member|steward|observer|secretariat)
+  invite  --data DIR --org ORG_ID                             invite another device of an organization
+  revoke  --data DIR (--credential ID | --org ORG_ID)         revoke device credentials
+  orgs    --data DIR                                          list organizations with their last-seen time
+  backup  --data DIR --out FILE                               a consistent copy, also while serving
+  compact --data DIR                                          trim long update logs now
+  serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE]
+every command also takes --database-url postgres://… instead of --data (PostgreSQL instead of SQLite)`;
+
+const options = {
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  network: { type: 'string' },
+  topic: { type: 'string' },
+  'org-name': { type: 'string' },
+  org: { type: 'string' },
+  role: { type: 'string' },
+  credential: { type: 'string' },
+  out: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+async function openStorage(values: { data?: string; 'database-url'?: string }): Promise<HubStorage> {
+  if (values['database-url']) {
+    const { openPostgresStorage } = await import('./storage/postgresStorage');
+    const storage = await openPostgresStorage({ connectionString: values['database-url'] });
+    await storage.migrate();
+    return storage;
+  }
+  if (!values.data) throw new UsageError('--data DIR (or --database-url) is required');
+  const storage = openSqliteStorage(join(values.data, 'hub.sqlite'));
+  await storage.migrate();
+  return storage;
+}
+
+function parseRole(value: string | undefined): Role {
+  const parsed = roleSchema.safeParse(value ?? 'member');
+  if (!parsed.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
+  return parsed.data;
+}
+
+async function serve(values: Record<string, string | undefined>, storage: HubStorage): Promise<void> {
+  const hub = await Hub.open({ storage });
+  const yjs = createYjsRoute(hub);
+  const port = Number(values.port ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
+  let stopFanout: (() => Promise<void>) | null = null;
+  if (values['database-url']) {
+    const { startPgFanout } = await import('./hub/pgFanout');
+    stopFanout = await startPgFanout(storage, hub);
+  }
+  const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs] });
+  const compaction = setInterval(() => void compactRecords(storage).catch(() => undefined), 60_000);
+  jsonLogger({ level: 'info', message: 'hub serving', url: server.url, networkId: hub.networkId });
+  const stop = async () => {
+    clearInterval(compaction);
+    yjs.close();
+    await server.close();
+    await stopFanout?.();
+    await storage.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage);
+    return;
+  }
+  const storage = await openStorage(values);
+  if (command === 'serve') return serve(values, storage);
+  try {
+    switch (command) {
+      case 'init': {
+        if (!values.network?.trim()) throw new UsageError('--network NAME is required');
+        const invitation = await initNetwork(storage, { name: values.network, ...(values.topic ? { topic: values.topic } : {}) });
+        console.log(`network "${values.network}" created; invitation for the secretariat (valid until ${new Date(invitation.expiresAt).toISOString()}):`);
+        console.log(invitation.code);
+        break;
+      }
+      case 'invite': {
+        const invitation = values.org
+          ? await inviteOrg(storage, { orgId: values.org })
+          : await inviteOrg(storage, { ...(values['org-name'] ? { orgName: values['org-name'] } : {}), role: parseRole(values.role) });
+        console.log(`invitation for ${invitation.orgId} as ${invitation.role} (valid until ${new Date(invitation.expiresAt).toISOString()}):`);
+        console.log(invitation.code);
+        break;
+      }
+      case 'revoke': {
+        const target = values.credential ? { credentialId: values.credential } : values.org ? { orgId: values.org } : null;
+        if (!target) throw new UsageError('revoke needs --credential ID or --org ORG_ID');
+        console.log(`${await storage.revokeCredentials(target, Date.now())} credential(s) revoked`);
+        break;
+      }
+      case 'orgs': {
+        for (const org of await storage.listOrgs()) {
+          const seen = org.lastSeenAt ? new Date(org.lastSeenAt).toISOString() : 'never';
+          console.log(`${org.id}\t${org.role}\t${seen}\t${org.name}`);
+        }
+        break;
+      }
+      case 'backup': {
+        if (!values.out) throw new UsageError('--out FILE is required');
+        await storage.backup(values.out);
+        console.log(`backup written to ${values.out}`);
+        break;
+      }
+      case 'compact': {
+        console.log(`${await compactRecords(storage, { minUpdates: 1, limit: 100_000 })} record(s) compacted`);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`${error.message}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,445 @@
+import type { IncomingMessage } from 'node:http';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { RawData, WebSocket } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { moduleFor } from '../../shared/records/registry';
+import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
+import { canRead } from '../../shared/rules/rules';
+import { limits } from '../../shared/sync/protocol';
+import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
+import { HubError } from '../hub/hubError';
+import type { StoredRecord } from '../storage/hubStorage';
+import { jsonLogger, type Logger, type UpgradeRoute } from './httpServer';
+import { CLOSE_REVOKED, CLOSE_UNAUTHORIZED } from './liveConnections';
+
+/*
+ * The standard Yjs endpoint, `/yjs/<recordId>?token=…`: the y-protocols sync and awareness messages
+ * y-websocket's WebsocketProvider speaks, for live co-editing of one record the credential may
+ * read. Unlike y-websocket's own server, an incoming update is never applied to the room: it goes
+ * through hub.commit (authorize -> validate -> commit), and the room's doc only ever takes what
+ * storage holds, so a refused update reaches no one and what a room relays is exactly what a pull
+ * would return. The query carries the token: nothing here logs a URL.
+ */
+
+export const YJS_PREFIX = '/yjs';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+const CLOSE_BAD_MESSAGE = 4400;
+const CLOSE_FORBIDDEN = 4403;
+const CLOSE_NOT_FOUND = 4404;
+const CLOSE_TOO_MUCH = 4413;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_INTERNAL = 1011;
+
+/** Peers that answer no ping within this long are dropped (y-websocket's server uses 30 s too). */
+const PING_INTERVAL_MS = 30_000;
+/** Messages a connection may send while it is still being authenticated, and updates waiting for a commit. */
+const MAX_BUFFERED_BYTES = limits.maxBodyBytes;
+
+/** Origin of changes applied from storage; no connection's own. */
+const FROM_STORAGE = Symbol('storage');
+
+class Connection {
+  /** Awareness client ids this connection set; removed for everyone when it closes. */
+  readonly awarenessIds = new Set<number>();
+  /** Updates received and not yet committed, oldest first. */
+  readonly pending: Uint8Array[] = [];
+  pendingBytes = 0;
+  isAlive = true;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly device: AuthenticatedDevice,
+    // Kept to authenticate again before each commit, so an expired or revoked credential commits
+    // nothing even before closeRevoked runs. Never logged.
+    readonly token: string,
+  ) {}
+
+  send(message: Uint8Array): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(message);
+  }
+}
+
+class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Map<WebSocket, Connection>();
+  readonly header: RecordHeader;
+  /** Every change up to this sequence number is in `doc`. */
+  seq: number;
+  /** The highest sequence number a commit event announced for this record. */
+  wantedSeq = 0;
+  isCatchUpQueued = false;
+  isClosed = false;
+  private tail: Promise<void> = Promise.resolve();
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    record: StoredRecord,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.header = record.header;
+    this.seq = record.seq;
+    Y.applyUpdate(this.doc, record.state, FROM_STORAGE);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The hub is no peer: it shows no presence of its own.
+    this.awareness.setLocalState(null);
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+  }
+
+  get id(): string {
+    return this.header.id;
+  }
+
+  /** Runs tasks one at a time, in order, so commits and catch-ups apply in sequence order. */
+  run(task: () => Promise<void>): void {
+    this.tail = this.tail.then(task).catch(this.onError);
+  }
+
+  broadcast(message: Uint8Array): void {
+    for (const connection of this.connections.values()) connection.send(message);
+  }
+
+  close(): void {
+    this.isClosed = true;
+    clearInterval(this.pingTimer);
+    // Destroying the doc destroys the awareness and its timer too.
+    this.doc.destroy();
+  }
+
+  private ping(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.isAlive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.isAlive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+function awarenessMessage(awareness: awarenessProtocol.Awareness, clientIds: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clientIds));
+  return encoding.toUint8Array(encoder);
+}
+
+function bytesOf(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** The record id of `/yjs/<recordId>`, or null when the path names none. */
+function recordIdOf(url: URL): string | null {
+  const rest = url.pathname.slice(YJS_PREFIX.length + 1);
+  if (!url.pathname.startsWith(`${YJS_PREFIX}/`) || rest.includes('/')) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    return null;
+  }
+  const parsed = recordIdSchema.safeParse(decoded);
+  return parsed.success ? parsed.data : null;
+}
+
+/** An update that carries no structs and no deletions (a step 2 from a client with nothing new). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+export interface YjsRouteOptions {
+  readonly logger?: Logger;
+}
+
+export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): UpgradeRoute & { close(): void } {
+  const log = options.logger ?? jsonLogger;
+  const storage = hub.storage;
+  const rooms = new Map<string, Room>();
+  let isClosed = false;
+
+  const logError = (error: unknown) =>
+    log({ level: 'error', path: YJS_PREFIX, message: error instanceof Error ? error.message : String(error) });
+
+  function roomFor(record: StoredRecord): Room {
+    const existing = rooms.get(record.header.id);
+    if (existing) {
+      requestCatchUp(existing, record.seq);
+      return existing;
+    }
+    const room = new Room(record, logError);
+    rooms.set(room.id, room);
+    room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (origin instanceof Connection) {
+        for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
+        for (const id of removed) origin.awarenessIds.delete(id);
+      }
+      // To every connection, the sender included: y-websocket's client takes its own echoed
+      // awareness renewal (every 15 s) as the sign of life that keeps it from reconnecting.
+      room.broadcast(awarenessMessage(room.awareness, [...added, ...updated, ...removed]));
+    });
+    // A commit may have landed between reading the record and subscribing to this room.
+    requestCatchUp(room, Number.MAX_SAFE_INTEGER);
+    return room;
+  }
+
+  function leave(room: Room, connection: Connection): void {
+    if (room.connections.get(connection.socket) !== connection) return;
+    room.connections.delete(connection.socket);
+    if (connection.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...connection.awarenessIds], null);
+    if (room.connections.size === 0) {
+      room.close();
+      if (rooms.get(room.id) === room) rooms.delete(room.id);
+    }
+  }
+
+  function drop(room: Room, connection: Connection, code: number, reason: string): void {
+    leave(room, connection);
+    connection.socket.close(code, reason);
+  }
+
+  function requestCatchUp(room: Room, seq: number): void {
+    room.wantedSeq = Math.max(room.wantedSeq, seq);
+    if (room.isCatchUpQueued) return;
+    room.isCatchUpQueued = true;
+    room.run(async () => {
+      room.isCatchUpQueued = false;
+      const wanted = room.wantedSeq;
+      room.wantedSeq = 0;
+      if (wanted > room.seq) await catchUp(room);
+    });
+  }
+
+  /**
+   * Brings the room's doc up to what storage holds and relays the difference. Connections that may
+   * no longer read the record (it became a private draft) are closed before anything is relayed.
+   */
+  async function catchUp(room: Room): Promise<void> {
+    const record = await storage.getRecord(room.id);
+    if (!record || room.isClosed || record.seq <= room.seq) return;
+    const changes: Uint8Array[] = [];
+    const collect = (update: Uint8Array) => changes.push(update);
+    room.doc.on('update', collect);
+    try {
+      if (record.compactedSeq > room.seq) {
+        Y.applyUpdate(room.doc, record.state, FROM_STORAGE);
+      } else {
+        // Everything logged after room.seq, possibly more than record.seq: applying twice is a no-op.
+        const updates = (await storage.updatesSince([room.id], room.seq)).get(room.id) ?? [];
+        if (room.isClosed) return;
+        room.doc.transact(() => {
+          for (const update of updates) Y.applyUpdate(room.doc, update);
+        }, FROM_STORAGE);
+        // A compaction between the two reads dropped logged updates: the state has them all.
+        if (room.doc.store.pendingStructs !== null || room.doc.store.pendingDs !== null) Y.applyUpdate(room.doc, record.state, FROM_STORAGE);
+      }
+    } finally {
+      room.doc.off('update', collect);
+    }
+    room.seq = Math.max(room.seq, record.seq);
+    if (changes.length === 0) return;
+    const module = moduleFor(room.header.type);
+    const facts = module.facts(module.read(room.doc));
+    for (const connection of [...room.connections.values()]) {
+      if (!canRead(connection.device, room.header, facts)) drop(room, connection, CLOSE_FORBIDDEN, 'forbidden');
+    }
+    const update = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
+    room.broadcast(syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  }
+
+  /** Commits a connection's waiting updates, merged, as one push would; refused ones are dropped. */
+  async function flush(room: Room, connection: Connection): Promise<void> {
+    const batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    while (connection.pending.length > 0 && (batch.length === 0 || batchBytes + connection.pending[0]!.length <= limits.maxUpdateBytes)) {
+      const next = connection.pending.shift()!;
+      batch.push(next);
+      batchBytes += next.length;
+    }
+    connection.pendingBytes -= batchBytes;
+    if (connection.pending.length > 0) room.run(() => flush(room, connection));
+    if (batch.length === 0) return;
+
+    let device: AuthenticatedDevice;
+    try {
+      device = await hub.authenticate(connection.token);
+    } catch (error) {
+      connection.pending.length = 0;
+      drop(room, connection, CLOSE_UNAUTHORIZED, error instanceof HubError ? error.code : 'unauthorized');
+      return;
+    }
+    const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+    try {
+      await hub.commit(device, [{ id: room.id, type: room.header.type, update }]);
+    } catch (error) {
+      if (!(error instanceof HubError)) {
+        // The client still holds the change: reconnecting sends it again in its sync step 2.
+        drop(room, connection, CLOSE_INTERNAL, 'internal');
+        throw error;
+      }
+      log({ level: 'warn', path: YJS_PREFIX, recordId: room.id, status: error.status, code: error.code });
+      return;
+    }
+    await catchUp(room);
+  }
+
+  function receive(room: Room, connection: Connection, message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message);
+    switch (decoding.readVarUint(decoder)) {
+      case MESSAGE_SYNC: {
+        const step = decoding.readVarUint(decoder);
+        if (step === syncProtocol.messageYjsSyncStep1) {
+          const stateVector = decoding.readVarUint8Array(decoder);
+          connection.send(syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector)));
+        } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+          const update = decoding.readVarUint8Array(decoder);
+          if (isEmptyUpdate(update)) return;
+          connection.pending.push(update);
+          connection.pendingBytes += update.length;
+          if (connection.pendingBytes > MAX_BUFFERED_BYTES) {
+            connection.pending.length = 0;
+            drop(room, connection, CLOSE_TOO_MUCH, 'update-too-large');
+          } else if (connection.pending.length === 1) {
+            // More than one waiting means a flush is queued already; it takes them all.
+            room.run(() => flush(room, connection));
+          }
+        } else {
+          throw new Error('unknown sync step');
+        }
+        return;
+      }
+      case MESSAGE_AWARENESS:
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), connection);
+        return;
+      case MESSAGE_QUERY_AWARENESS:
+        connection.send(awarenessMessage(room.awareness, [...room.awareness.getStates().keys()]));
+        return;
+      default:
+        // messageAuth and anything newer: a server has nothing to answer.
+        return;
+    }
+  }
+
+  /** Authenticates, checks the record and read access, and joins the room; null when refused. */
+  async function open(socket: WebSocket, url: URL): Promise<{ room: Room; connection: Connection } | null> {
+    const recordId = recordIdOf(url);
+    if (recordId === null) {
+      socket.close(CLOSE_NOT_FOUND, 'not-found');
+      return null;
+    }
+    const token = url.searchParams.get('token') ?? '';
+    let device: AuthenticatedDevice;
+    try {
+      device = await hub.authenticate(token);
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      socket.close(CLOSE_UNAUTHORIZED, error.code);
+      return null;
+    }
+    const record = await storage.getRecord(recordId);
+    if (!record) {
+      socket.close(CLOSE_NOT_FOUND, 'not-found');
+      return null;
+    }
+    if (!canRead(device, record.header, record.facts)) {
+      socket.close(CLOSE_FORBIDDEN, 'forbidden');
+      return null;
+    }
+    if (socket.readyState !== socket.OPEN) return null;
+    if (isClosed) {
+      socket.close(CLOSE_GOING_AWAY, 'shutting-down');
+      return null;
+    }
+    const room = roomFor(record);
+    const connection = new Connection(socket, device, token);
+    room.connections.set(socket, connection);
+    connection.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+    const states = room.awareness.getStates();
+    if (states.size > 0) connection.send(awarenessMessage(room.awareness, [...states.keys()]));
+    return { room, connection };
+  }
+
+  const unsubscribe = hub.onDidCommit((event: CommitEvent) => {
+    for (const id of event.recordIds) {
+      const room = rooms.get(id);
+      if (room) requestCatchUp(room, event.seq);
+    }
+  });
+
+  return {
+    prefix: YJS_PREFIX,
+    accept(socket: WebSocket, _request: IncomingMessage, url: URL) {
+      let joined: { room: Room; connection: Connection } | null = null;
+      // The client speaks first (sync step 1, awareness) while it is still being authenticated.
+      const early: Uint8Array[] = [];
+      let earlyBytes = 0;
+      const handle = (message: Uint8Array) => {
+        if (!joined) return;
+        try {
+          receive(joined.room, joined.connection, message);
+        } catch {
+          drop(joined.room, joined.connection, CLOSE_BAD_MESSAGE, 'bad-message');
+        }
+      };
+      socket.on('message', (data, isBinary) => {
+        if (!isBinary) {
+          socket.close(CLOSE_BAD_MESSAGE, 'bad-message');
+          return;
+        }
+        const message = bytesOf(data);
+        if (joined) return handle(message);
+        earlyBytes += message.length;
+        if (earlyBytes > MAX_BUFFERED_BYTES) socket.close(CLOSE_TOO_MUCH, 'too-much-before-ready');
+        else early.push(message);
+      });
+      socket.on('pong', () => {
+        if (joined) joined.connection.isAlive = true;
+      });
+      socket.on('close', () => {
+        if (joined) leave(joined.room, joined.connection);
+      });
+      socket.on('error', () => socket.terminate());
+      open(socket, url)
+        .then((result) => {
+          if (!result) return;
+          joined = result;
+          if (socket.readyState !== socket.OPEN) return leave(result.room, result.connection);
+          for (const message of early.splice(0)) handle(message);
+        })
+        .catch((error: unknown) => {
+          logError(error);
+          socket.close(CLOSE_INTERNAL, 'internal');
+        });
+    },
+    closeRevoked(credentialIds: ReadonlySet<string>) {
+      for (const room of [...rooms.values()]) {
+        for (const connection of [...room.connections.values()]) {
+          if (credentialIds.has(connection.device.credentialId)) drop(room, connection, CLOSE_REVOKED, 'token-revoked');
+        }
+      }
+    },
+    close() {
+      isClosed = true;
+      unsubscribe();
+      for (const room of [...rooms.values()]) {
+        for (const connection of [...room.connections.values()]) drop(room, connection, CLOSE_GOING_AWAY, 'shutting-down');
+      }
+      rooms.clear();
+    },
+  };
+}

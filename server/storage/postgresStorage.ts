@@ -1,0 +1,514 @@
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
+import { StaleWriteError, type CredentialRow, type HubStorage, type OrgRow, type RecordWrite, type StoredRecord } from './hubStorage';
+
+/*
+ * The shared store for several hub processes: PostgreSQL through a `pg` pool. Same semantics as
+ * the SQLite adapter (one contract suite, test/integration/hubStorage.contract.ts).
+ *
+ * Ordering guarantee: `commit` takes the next sequence numbers by updating the one-row
+ * `seq_counter` inside its transaction. The row lock is held until COMMIT, so a concurrent writer
+ * (in this process or another hub) waits and numbers its changes only after the first commit is
+ * visible: a puller can never see seq N+1 before N. A PostgreSQL SEQUENCE would not do: `nextval`
+ * is handed out at call time, not at commit, and is not rolled back.
+ *
+ * Projection and facts are stored as JSON text, not jsonb: jsonb refuses the escape `\u0000`,
+ * which any client can put in a Yjs string, and would turn that into a failed commit.
+ * Integers are bigint (`int8`), which `pg` returns as strings; they are parsed here.
+ */
+
+export interface PostgresStorageOptions {
+  readonly connectionString: string;
+  /** Where every table lives; created if missing. A plain identifier: letters, digits, `_`. */
+  readonly schema?: string;
+  /** Connections in the pool; commits serialize on the counter row anyway. */
+  readonly maxConnections?: number;
+  /**
+   * An idle pooled connection failed (e.g. the server restarted). The pool has already dropped it
+   * and the next query opens a new one; without a listener `pg` would crash the process.
+   */
+  readonly onIdleClientError?: (error: Error) => void;
+}
+
+export type PostgresHubStorage = HubStorage & { readonly pool: pg.Pool };
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+const ddl = (s: string): string => `
+CREATE SCHEMA IF NOT EXISTS ${s};
+CREATE TABLE IF NOT EXISTS ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.seq_counter (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id), value bigint NOT NULL);
+INSERT INTO ${s}.seq_counter (id, value) VALUES (true, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS ${s}.orgs (
+  id text PRIMARY KEY, name text NOT NULL, role text NOT NULL,
+  created_at bigint NOT NULL, last_seen_at bigint);
+CREATE TABLE IF NOT EXISTS ${s}.invitations (
+  code_hash text PRIMARY KEY, org_id text NOT NULL REFERENCES ${s}.orgs(id), role text NOT NULL,
+  created_at bigint NOT NULL, expires_at bigint NOT NULL, used_at bigint);
+CREATE TABLE IF NOT EXISTS ${s}.credentials (
+  id text PRIMARY KEY, org_id text NOT NULL REFERENCES ${s}.orgs(id), device_id text NOT NULL,
+  device_name text NOT NULL, role text NOT NULL, created_at bigint NOT NULL, revoked_at bigint);
+CREATE INDEX IF NOT EXISTS credentials_revoked ON ${s}.credentials (revoked_at) WHERE revoked_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${s}.records (
+  id text PRIMARY KEY, type text NOT NULL, owner_org text NOT NULL, created_at bigint NOT NULL,
+  seq bigint NOT NULL UNIQUE, compacted_seq bigint NOT NULL, facts_seq bigint NOT NULL, state bytea NOT NULL,
+  projection text NOT NULL, facts text NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.updates (
+  seq bigint PRIMARY KEY, record_id text NOT NULL, update_bytes bytea NOT NULL,
+  credential_id text, created_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS updates_record ON ${s}.updates (record_id, seq);
+`;
+
+/** `pg` returns bigint as a string so nothing is silently rounded; ours stay far below 2^53. */
+function toNumber(value: string | number): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new Error(`postgres storage: ${value} is not a safe integer`);
+  return parsed;
+}
+
+const toNumberOrNull = (value: string | number | null): number | null => (value === null ? null : toNumber(value));
+
+interface OrgSqlRow {
+  id: string;
+  name: string;
+  role: string;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
+const toOrg = (row: OrgSqlRow): OrgRow => ({
+  id: row.id,
+  name: row.name,
+  role: row.role as Role,
+  createdAt: toNumber(row.created_at),
+  lastSeenAt: toNumberOrNull(row.last_seen_at),
+});
+
+interface CredentialSqlRow {
+  id: string;
+  org_id: string;
+  device_id: string;
+  device_name: string;
+  role: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const toCredential = (row: CredentialSqlRow): CredentialRow => ({
+  id: row.id,
+  orgId: row.org_id,
+  deviceId: row.device_id,
+  deviceName: row.device_name,
+  role: row.role as Role,
+  createdAt: toNumber(row.created_at),
+  revokedAt: toNumberOrNull(row.revoked_at),
+});
+
+interface RecordSqlRow {
+  id: string;
+  type: string;
+  owner_org: string;
+  created_at: string;
+  seq: string;
+  compacted_seq: string;
+  facts_seq: string;
+  state: Buffer;
+  projection: string;
+  facts: string;
+}
+
+const toStored = (row: RecordSqlRow): StoredRecord => ({
+  header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) },
+  seq: toNumber(row.seq),
+  compactedSeq: toNumber(row.compacted_seq),
+  factsSeq: toNumber(row.facts_seq),
+  // A copy, like the SQLite adapter: small bytea Buffers may share a slab with unrelated bytes.
+  state: new Uint8Array(row.state),
+  projection: JSON.parse(row.projection) as Record<string, unknown>,
+  facts: JSON.parse(row.facts) as StoredRecord['facts'],
+});
+
+/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection itself is gone or unusable: destroy it rather than return it to the pool.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * Opens a pool on `connectionString`, creates the schema and tables if needed and returns the
+ * storage. `pool` is exposed for LISTEN/NOTIFY fan-out elsewhere; the storage owns it and ends it
+ * in `close()`.
+ */
+export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresHubStorage> {
+  const schemaName = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schemaName)) throw new Error(`postgres storage: invalid schema name ${JSON.stringify(schemaName)}`);
+  const s = `"${schemaName}"`;
+
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 5 });
+  const onIdleClientError = options.onIdleClientError ?? (() => undefined);
+  pool.on('error', onIdleClientError);
+
+  const migrate = async (): Promise<void> => {
+    // Two hubs starting together would race on CREATE ... IF NOT EXISTS (a unique violation in the
+    // catalog); a transaction-scoped advisory lock per schema lets one create and the other see it.
+    await inTransaction(pool, 'BEGIN', async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fieldwise.migrate.${schemaName}`]);
+      await client.query(ddl(s));
+    });
+  };
+
+  try {
+    await migrate();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  let isClosed = false;
+
+  const commitWrites = (writes: readonly RecordWrite[], now: number) =>
+    inTransaction(pool, 'BEGIN', async (client) => {
+      // The row lock taken here is what orders commits (see the top). Every commit holds it from
+      // here to COMMIT, so the reads below see every earlier commit and no later one can interleave.
+      const counter = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [writes.length]);
+      const last = toNumber(counter.rows[0]!.value);
+      const seqs = writes.map((_, index) => last - writes.length + 1 + index);
+
+      // Replays the batch in order over the stored rows, as the SQLite adapter does one statement at
+      // a time: a write must find the seq it was prepared from (a second write of one record in a
+      // batch, the first write's seq); a record keeps the header of its first write; facts_seq moves
+      // only when the facts' JSON changes.
+      const ids = [...new Set(writes.map((write) => write.header.id))];
+      const stored = await client.query<{ id: string; seq: string; facts: string; facts_seq: string }>(
+        `SELECT id, seq, facts, facts_seq FROM ${s}.records WHERE id = ANY($1::text[])`,
+        [ids],
+      );
+      const current = new Map(stored.rows.map((row) => [row.id, { seq: toNumber(row.seq), facts: row.facts, factsSeq: toNumber(row.facts_seq) }]));
+      const rows = new Map<string, { header: RecordHeader; write: RecordWrite; seq: number; facts: string; factsSeq: number }>();
+      writes.forEach((write, index) => {
+        const seq = seqs[index]!;
+        const previous = rows.get(write.header.id) ?? current.get(write.header.id);
+        if ((previous?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
+        const facts = JSON.stringify(write.facts);
+        rows.set(write.header.id, {
+          header: rows.get(write.header.id)?.header ?? write.header,
+          write,
+          seq,
+          facts,
+          factsSeq: previous && previous.facts === facts ? previous.factsSeq : seq,
+        });
+      });
+
+      await client.query(
+        `INSERT INTO ${s}.updates (seq, record_id, update_bytes, credential_id, created_at)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::text[], $5::bigint[])`,
+        [seqs, writes.map((w) => w.header.id), writes.map((w) => Buffer.from(w.update)), writes.map((w) => w.credentialId), writes.map(() => now)],
+      );
+
+      // One row per record (ON CONFLICT cannot touch a row twice in one statement). The header
+      // columns are written on insert only: a header is immutable.
+      const latest = [...rows.values()];
+      await client.query(
+        `INSERT INTO ${s}.records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts)
+         SELECT id, type, owner_org, created_at, seq, 0, facts_seq, state, projection, facts
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bytea[], $8::text[], $9::text[])
+           AS w(id, type, owner_org, created_at, seq, facts_seq, state, projection, facts)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, facts_seq = excluded.facts_seq, state = excluded.state,
+           projection = excluded.projection, facts = excluded.facts`,
+        [
+          latest.map((r) => r.header.id),
+          latest.map((r) => r.header.type),
+          latest.map((r) => r.header.ownerOrg),
+          latest.map((r) => r.header.createdAt),
+          latest.map((r) => r.seq),
+          latest.map((r) => r.factsSeq),
+          latest.map((r) => Buffer.from(r.write.state)),
+          latest.map((r) => JSON.stringify(r.write.projection)),
+          latest.map((r) => r.facts),
+        ],
+      );
+      return seqs;
+    });
+
+  const storage: PostgresHubStorage = {
+    pool,
+    migrate,
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await pool.end();
+    },
+
+    async getMeta(key) {
+      const result = await pool.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = $1`, [key]);
+      return result.rows[0]?.value ?? null;
+    },
+    async initMeta(key, value) {
+      await pool.query(`INSERT INTO ${s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [key, value]);
+      // A separate statement, so its snapshot sees a value another hub committed concurrently.
+      const result = await pool.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = $1`, [key]);
+      return result.rows[0]!.value;
+    },
+
+    async createOrg(org) {
+      await pool.query(`INSERT INTO ${s}.orgs (id, name, role, created_at) VALUES ($1, $2, $3, $4)`, [org.id, org.name, org.role, org.createdAt]);
+    },
+    async getOrg(id) {
+      const result = await pool.query<OrgSqlRow>(`SELECT * FROM ${s}.orgs WHERE id = $1`, [id]);
+      const row = result.rows[0];
+      return row ? toOrg(row) : null;
+    },
+    async listOrgs() {
+      // Binary order, as SQLite sorts, whatever the database's collation.
+      const result = await pool.query<OrgSqlRow>(`SELECT * FROM ${s}.orgs ORDER BY name COLLATE "C", id COLLATE "C"`);
+      return result.rows.map(toOrg);
+    },
+    async touchOrg(id, at) {
+      await pool.query(`UPDATE ${s}.orgs SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1) WHERE id = $2`, [at, id]);
+    },
+
+    async createInvitation(invitation) {
+      await pool.query(`INSERT INTO ${s}.invitations (code_hash, org_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+        invitation.codeHash,
+        invitation.orgId,
+        invitation.role,
+        invitation.createdAt,
+        invitation.expiresAt,
+      ]);
+    },
+    async redeemInvitation(codeHash, credential, now) {
+      return inTransaction(pool, 'BEGIN', async (client) => {
+        // A racing redeemer blocks on the row lock, then re-checks `used_at IS NULL` and gets nothing.
+        const used = await client.query<{ org_id: string; role: string }>(
+          `UPDATE ${s}.invitations SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id, role`,
+          [now, codeHash],
+        );
+        const invitation = used.rows[0];
+        if (!invitation) return null;
+        const created = await client.query<CredentialSqlRow>(
+          `INSERT INTO ${s}.credentials (id, org_id, device_id, device_name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+          [credential.id, invitation.org_id, credential.deviceId, credential.deviceName, invitation.role, credential.createdAt],
+        );
+        return toCredential(created.rows[0]!);
+      });
+    },
+
+    async getCredential(id) {
+      const result = await pool.query<CredentialSqlRow>(`SELECT * FROM ${s}.credentials WHERE id = $1`, [id]);
+      const row = result.rows[0];
+      return row ? toCredential(row) : null;
+    },
+    async revokeCredentials(target, at) {
+      const result =
+        'credentialId' in target
+          ? await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [at, target.credentialId])
+          : await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL`, [at, target.orgId]);
+      return result.rowCount ?? 0;
+    },
+    async revokedSince(since) {
+      const result = await pool.query<{ id: string }>(`SELECT id FROM ${s}.credentials WHERE revoked_at >= $1`, [since]);
+      return result.rows.map((row) => row.id);
+    },
+
+    async getRecord(id) {
+      const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE id = $1`, [id]);
+      const row = result.rows[0];
+      return row ? toStored(row) : null;
+    },
+    async commit(writes) {
+      if (writes.length === 0) return [];
+      return commitWrites(writes, Date.now());
+    },
+    async changedSince(since, limit) {
+      const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, limit]);
+      return result.rows.map(toStored);
+    },
+    async updatesSince(recordIds, since) {
+      // Every asked-for record gets an entry, empty when nothing is logged above `since`.
+      const updates = new Map<string, Uint8Array[]>(recordIds.map((id) => [id, []]));
+      if (recordIds.length === 0) return updates;
+      const result = await pool.query<{ record_id: string; update_bytes: Buffer }>(
+        `SELECT record_id, update_bytes FROM ${s}.updates WHERE record_id = ANY($1::text[]) AND seq > $2 ORDER BY seq`,
+        [[...new Set(recordIds)], since],
+      );
+      for (const row of result.rows) updates.get(row.record_id)!.push(new Uint8Array(row.update_bytes));
+      return updates;
+    },
+    async lastSeq() {
+      const result = await pool.query<{ value: string }>(`SELECT value FROM ${s}.seq_counter`);
+      return toNumber(result.rows[0]!.value);
+    },
+    async compact(recordId, state, uptoSeq) {
+      return inTransaction(pool, 'BEGIN', async (client) => {
+        // `seq = uptoSeq` refuses a record that changed after the fold; the row lock keeps a
+        // concurrent commit of this record waiting until the log is trimmed.
+        const updated = await client.query(`UPDATE ${s}.records SET state = $1, compacted_seq = $2 WHERE id = $3 AND seq = $2`, [
+          Buffer.from(state),
+          uptoSeq,
+          recordId,
+        ]);
+        if (updated.rowCount !== 1) return false;
+        await client.query(`DELETE FROM ${s}.updates WHERE record_id = $1 AND seq <= $2`, [recordId, uptoSeq]);
+        return true;
+      });
+    },
+    async compactionCandidates(minUpdates, limit) {
+      const result = await pool.query<{ record_id: string }>(
+        `SELECT record_id FROM ${s}.updates GROUP BY record_id HAVING COUNT(*) > $1 LIMIT $2`,
+        [minUpdates, limit],
+      );
+      return result.rows.map((row) => row.record_id);
+    },
+
+    async backup(outFile) {
+      await backupToJsonLines(pool, s, schemaName, outFile);
+    },
+  };
+  return storage;
+}
+
+const BACKUP_PAGE_ROWS = 500;
+const BACKUP_FLUSH_CHARS = 1 << 20;
+
+/*
+ * `hub backup` for PostgreSQL: a JSON-lines dump taken in one REPEATABLE READ transaction, so it is
+ * one consistent snapshot even while hubs keep committing. Operators should prefer `pg_dump` (it
+ * keeps types, indexes and everything else in the schema); this exists so `hub backup` works the
+ * same on both adapters. One JSON object per line, each with a `kind`:
+ *   backup      {format: "fieldwise-hub-backup", version: 1, source: "postgres", schema, seq, takenAt}
+ *               (`seq` is the counter: a restore must continue numbering above it)
+ *   meta        {key, value}
+ *   org         OrgRow fields
+ *   invitation  InvitationRow fields
+ *   credential  CredentialRow fields
+ *   record      {id, type, ownerOrg, createdAt, seq, compactedSeq, factsSeq, state (base64), projection, facts}
+ *   update      {seq, recordId, update (base64), credentialId, createdAt}
+ * Written to `outFile.partial`, synced and renamed at the end, so a failed backup never leaves a
+ * file that looks complete.
+ */
+async function backupToJsonLines(pool: pg.Pool, s: string, schemaName: string, outFile: string): Promise<void> {
+  await mkdir(dirname(outFile), { recursive: true });
+  const partialFile = `${outFile}.partial`;
+  const file = await open(partialFile, 'w');
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = async (): Promise<void> => {
+    await file.write(pending.join(''));
+    pending = [];
+    pendingChars = 0;
+  };
+  const writeLine = async (line: Record<string, unknown>): Promise<void> => {
+    const text = `${JSON.stringify(line)}\n`;
+    pending.push(text);
+    pendingChars += text.length;
+    if (pendingChars >= BACKUP_FLUSH_CHARS) await flush();
+  };
+
+  try {
+    await inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
+      const counter = await client.query<{ value: string }>(`SELECT value FROM ${s}.seq_counter`);
+      await writeLine({
+        kind: 'backup',
+        format: 'fieldwise-hub-backup',
+        version: 1,
+        source: 'postgres',
+        schema: schemaName,
+        seq: toNumber(counter.rows[0]!.value),
+        takenAt: Date.now(),
+      });
+
+      const meta = await client.query<{ key: string; value: string }>(`SELECT key, value FROM ${s}.meta ORDER BY key`);
+      for (const row of meta.rows) await writeLine({ kind: 'meta', key: row.key, value: row.value });
+
+      const orgs = await client.query<OrgSqlRow>(`SELECT * FROM ${s}.orgs ORDER BY id`);
+      for (const row of orgs.rows) await writeLine({ kind: 'org', ...toOrg(row) });
+
+      const invitations = await client.query<{ code_hash: string; org_id: string; role: string; created_at: string; expires_at: string; used_at: string | null }>(
+        `SELECT * FROM ${s}.invitations ORDER BY code_hash`,
+      );
+      for (const row of invitations.rows) {
+        await writeLine({
+          kind: 'invitation',
+          codeHash: row.code_hash,
+          orgId: row.org_id,
+          role: row.role,
+          createdAt: toNumber(row.created_at),
+          expiresAt: toNumber(row.expires_at),
+          usedAt: toNumberOrNull(row.used_at),
+        });
+      }
+
+      const credentials = await client.query<CredentialSqlRow>(`SELECT * FROM ${s}.credentials ORDER BY id`);
+      for (const row of credentials.rows) await writeLine({ kind: 'credential', ...toCredential(row) });
+
+      // Records and updates can be large: paged by seq (keyset) within the same snapshot.
+      for (let after = -1; ; ) {
+        const page = await client.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, BACKUP_PAGE_ROWS]);
+        for (const row of page.rows) {
+          await writeLine({
+            kind: 'record',
+            id: row.id,
+            type: row.type,
+            ownerOrg: row.owner_org,
+            createdAt: toNumber(row.created_at),
+            seq: toNumber(row.seq),
+            compactedSeq: toNumber(row.compacted_seq),
+            factsSeq: toNumber(row.facts_seq),
+            state: row.state.toString('base64'),
+            projection: JSON.parse(row.projection) as unknown,
+            facts: JSON.parse(row.facts) as unknown,
+          });
+        }
+        if (page.rows.length < BACKUP_PAGE_ROWS) break;
+        after = toNumber(page.rows.at(-1)!.seq);
+      }
+
+      for (let after = -1; ; ) {
+        const page = await client.query<{ seq: string; record_id: string; update_bytes: Buffer; credential_id: string | null; created_at: string }>(
+          `SELECT * FROM ${s}.updates WHERE seq > $1 ORDER BY seq LIMIT $2`,
+          [after, BACKUP_PAGE_ROWS],
+        );
+        for (const row of page.rows) {
+          await writeLine({
+            kind: 'update',
+            seq: toNumber(row.seq),
+            recordId: row.record_id,
+            update: row.update_bytes.toString('base64'),
+            credentialId: row.credential_id,
+            createdAt: toNumber(row.created_at),
+          });
+        }
+        if (page.rows.length < BACKUP_PAGE_ROWS) break;
+        after = toNumber(page.rows.at(-1)!.seq);
+      }
+    });
+    await flush();
+    // On disk before it gets its final name, so a crash never leaves a truncated "backup".
+    await file.sync();
+    await file.close();
+    await rename(partialFile, outFile);
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await rm(partialFile, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+/*
+ * `npm run bench -- <name>`: runs one benchmark. Benchmarks are loaded on demand, so one that sets
+ * up fake-indexeddb or a hub does not touch the process of another.
+ */
+
+const benchmarks: Record<string, { readonly about: string; readonly load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  store: {
+    about: 'local store and search with 10,000 entries on fake-indexeddb (FIELDWISE_BENCH_ENTRIES to scale down)',
+    load: () => import('./store.bench'),
+  },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const benchmark = name === undefined ? undefined : benchmarks[name];
+
+if (benchmark === undefined) {
+  if (name !== undefined) console.error(`no benchmark named "${name}"`);
+  console.log('usage: npm run bench -- <name>\n\navailable:');
+  for (const [key, { about }] of Object.entries(benchmarks)) console.log(`  ${key.padEnd(8)} ${about}`);
+  process.exitCode = name === undefined ? 0 : 1;
+} else {
+  await (await benchmark.load()).run(args);
+}
+
+// Makes this file a module, which top-level await needs.
+export {};

@@ -1,0 +1,106 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { joinResponseSchema } from '../../shared/sync/protocol';
+import { runHubCommand, startHubProcess, type HubProcess } from '../support/hubProcess';
+
+/* The command line as the secretariat uses it, with the hub serving in a process of its own. */
+
+const CODE = /^FW(-[0-9A-Z]{4}){5}$/;
+
+describe('hub command line', () => {
+  let data: string;
+  let serving: HubProcess;
+  let secretariatCode: string;
+
+  beforeAll(async () => {
+    data = mkdtempSync(join(tmpdir(), 'fieldwise-cli-'));
+    const init = runHubCommand(['init', '--data', data, '--network', 'Water Network 水网络', '--topic', 'rural water']);
+    expect(init.status, init.stderr).toBe(0);
+    secretariatCode = init.lastLine;
+    serving = await startHubProcess(['--data', data]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await serving?.kill();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  const join_ = async (code: string, deviceName = 'laptop') => {
+    const response = await fetch(`${serving.url}/v1/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName }) });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+
+  it('init prints the secretariat invitation as its last line, and refuses a second network', () => {
+    expect(secretariatCode).toMatch(CODE);
+    const again = runHubCommand(['init', '--data', data, '--network', 'Another']);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toContain('already holds a network');
+  });
+
+  it('serves health and turns invitations into device credentials', async () => {
+    const health = await fetch(`${serving.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true });
+
+    const secretariat = await join_(secretariatCode, 'office');
+    expect(secretariat.status).toBe(200);
+    expect(joinResponseSchema.parse(secretariat.body).role).toBe('secretariat');
+    expect((await join_(secretariatCode)).status).toBe(403); // used once
+
+    const invite = runHubCommand(['invite', '--data', data, '--org-name', '西山合作社', '--role', 'steward']);
+    expect(invite.status, invite.stderr).toBe(0);
+    expect(invite.lastLine).toMatch(CODE);
+    const steward = joinResponseSchema.parse((await join_(invite.lastLine)).body);
+    expect(steward).toMatchObject({ role: 'steward', org: { name: '西山合作社' } });
+
+    const orgs = runHubCommand(['orgs', '--data', data]);
+    const line = orgs.stdout.split('\n').find((l) => l.includes('西山合作社'));
+    expect(line).toContain('steward');
+    expect(line).not.toContain('never'); // joined: last-seen is set
+  });
+
+  it('revoke refuses the next request and closes live connections within 5 seconds', async () => {
+    const invite = runHubCommand(['invite', '--data', data, '--org-name', 'Revoked Org', '--role', 'member']);
+    const member = joinResponseSchema.parse((await join_(invite.lastLine)).body);
+    const socket = new WebSocket(`${serving.url.replace('http', 'ws')}/v1/live`);
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', token: member.token }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    const closed = new Promise<{ code: number; at: number }>((resolve) => socket.once('close', (code) => resolve({ code, at: Date.now() })));
+
+    const revokedAt = Date.now();
+    const revoke = runHubCommand(['revoke', '--data', data, '--org', member.org.id]);
+    expect(revoke.lastLine).toBe('1 credential(s) revoked');
+    const refused = await fetch(`${serving.url}/v1/pull?since=0`, { headers: { authorization: `Bearer ${member.token}` } });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'token-revoked' } });
+    const { code, at } = await closed;
+    expect(code).toBe(4403);
+    expect(at - revokedAt).toBeLessThan(5_000);
+  });
+
+  it('backs up a consistent copy while serving', () => {
+    const out = join(data, 'backups', 'hub-copy.sqlite');
+    const backup = runHubCommand(['backup', '--data', data, '--out', out]);
+    expect(backup.status, backup.stderr).toBe(0);
+    expect(statSync(out).size).toBeGreaterThan(0);
+    const copy = new Database(out, { readonly: true });
+    const network = copy.prepare("SELECT projection FROM records WHERE id = 'network'").get() as { projection: string };
+    copy.close();
+    expect(JSON.parse(network.projection)).toMatchObject({ name: 'Water Network 水网络', topic: 'rural water' });
+  });
+
+  it('explains bad usage with exit code 2', () => {
+    const missing = runHubCommand(['invite', '--data', data, '--role', 'member']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('--org-name');
+    const badRole = runHubCommand(['invite', '--data', data, '--org-name', 'X', '--role', 'king']);
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toContain('--role must be one of');
+    expect(runHubCommand(['frobnicate', '--data', data]).status).toBe(2);
+  });
+});

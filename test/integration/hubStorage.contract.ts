@@ -1,0 +1,552 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RecordHeader } from '../../shared/records/recordType';
+import type { RuleFacts } from '../../shared/records/recordModule';
+import { StaleWriteError, type CredentialRow, type HubStorage, type RecordWrite } from '../../server/storage/hubStorage';
+
+/*
+ * The behaviour every HubStorage adapter must have (STYLE.md: every storage backend passes one
+ * contract suite). Each test gets a fresh, empty storage from `open`, closed after the test;
+ * `cleanup` runs once after the suite (drop schemas, remove files).
+ */
+
+/** A record's Y.Doc with helpers that return real Yjs updates, so blobs are checked byte for byte. */
+class Doc {
+  readonly doc = new Y.Doc();
+  readonly updates: Uint8Array[] = [];
+
+  /** Sets a field and returns the update that change produced. */
+  set(field: string, value: string): Uint8Array {
+    const before = Y.encodeStateVector(this.doc);
+    this.doc.getMap('fields').set(field, value);
+    const update = Y.encodeStateAsUpdate(this.doc, before);
+    this.updates.push(update);
+    return update;
+  }
+
+  state(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+}
+
+function fieldsOf(state: Uint8Array): Record<string, unknown> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const fields = doc.getMap('fields').toJSON();
+  doc.destroy();
+  return fields;
+}
+
+const bytes = (value: Uint8Array): number[] => Array.from(value);
+
+function header(id: string, overrides: Partial<RecordHeader> = {}): RecordHeader {
+  return { id, type: 'entry', ownerOrg: 'org-a', createdAt: 1_700_000_000_000, ...overrides };
+}
+
+function write(
+  id: string,
+  update: Uint8Array,
+  state: Uint8Array,
+  options: { expectedSeq?: number | null; header?: RecordHeader; projection?: Record<string, unknown>; facts?: RuleFacts } = {},
+): RecordWrite {
+  return {
+    header: options.header ?? header(id),
+    update,
+    state,
+    projection: options.projection ?? { title: id },
+    facts: options.facts ?? {},
+    credentialId: 'cred-1',
+    expectedSeq: options.expectedSeq ?? null,
+  };
+}
+
+/** Commits one change to `doc` under record `id`, prepared from the stored version as the hub does; returns its seq. */
+async function change(storage: HubStorage, id: string, doc: Doc, value: string, facts: RuleFacts = {}): Promise<number> {
+  const expectedSeq = (await storage.getRecord(id))?.seq ?? null;
+  const update = doc.set('title', value);
+  const [seq] = await storage.commit([write(id, update, doc.state(), { expectedSeq, projection: { title: value }, facts })]);
+  return seq!;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function hubStorageContract(name: string, open: () => Promise<HubStorage>, cleanup?: () => Promise<void>): void {
+  describe(`HubStorage contract: ${name}`, () => {
+    let storage: HubStorage;
+    let scratchDir = '';
+
+    beforeAll(() => {
+      scratchDir = mkdtempSync(join(tmpdir(), 'fw-contract-'));
+    });
+    beforeEach(async () => {
+      storage = await open();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+    afterAll(async () => {
+      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+      await cleanup?.();
+    });
+
+    async function orgWithInvitation(code: string, expiresAt: number): Promise<void> {
+      if (!(await storage.getOrg('org-a'))) await storage.createOrg({ id: 'org-a', name: 'Xishan cooperative', role: 'member', createdAt: 1 });
+      await storage.createInvitation({ codeHash: code, orgId: 'org-a', role: 'steward', createdAt: 1, expiresAt });
+    }
+
+    const device = (id: string) => ({ id, deviceId: `dev-${id}`, deviceName: `Laptop ${id}`, createdAt: 42 });
+
+    describe('meta', () => {
+      it('sets a value only once and returns the value in force', async () => {
+        expect(await storage.getMeta('networkId')).toBeNull();
+        expect(await storage.initMeta('networkId', 'first')).toBe('first');
+        expect(await storage.initMeta('networkId', 'second')).toBe('first');
+        expect(await storage.getMeta('networkId')).toBe('first');
+      });
+    });
+
+    describe('orgs', () => {
+      it('creates, reads and lists orgs by name then id in code point order', async () => {
+        expect(await storage.getOrg('org-x')).toBeNull();
+        await storage.createOrg({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10 });
+        await storage.createOrg({ id: 'org-a', name: 'alpha', role: 'steward', createdAt: 11 });
+        await storage.createOrg({ id: 'org-c', name: 'Zeta', role: 'secretariat', createdAt: 12 });
+        expect(await storage.getOrg('org-b')).toEqual({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10, lastSeenAt: null });
+        expect((await storage.listOrgs()).map((org) => org.id)).toEqual(['org-c', 'org-a', 'org-b']);
+      });
+
+      it('refuses a second org with the same id', async () => {
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await expect(storage.createOrg({ id: 'org-a', name: 'B', role: 'member', createdAt: 2 })).rejects.toThrow();
+        expect((await storage.getOrg('org-a'))?.name).toBe('A');
+      });
+
+      it('only moves lastSeenAt forward', async () => {
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await storage.touchOrg('org-a', 2_000);
+        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
+        await storage.touchOrg('org-a', 1_000);
+        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
+        await storage.touchOrg('org-a', 3_000);
+        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(3_000);
+        await storage.touchOrg('org-unknown', 4_000);
+        expect(await storage.getOrg('org-unknown')).toBeNull();
+      });
+    });
+
+    describe('invitations', () => {
+      it('redeems an invitation once, into a credential with its org and role', async () => {
+        const now = Date.now();
+        await orgWithInvitation('hash-1', now + HOUR_MS);
+        const credential = await storage.redeemInvitation('hash-1', device('cred-1'), now);
+        const expected: CredentialRow = {
+          id: 'cred-1',
+          orgId: 'org-a',
+          deviceId: 'dev-cred-1',
+          deviceName: 'Laptop cred-1',
+          role: 'steward',
+          createdAt: 42,
+          revokedAt: null,
+        };
+        expect(credential).toEqual(expected);
+        expect(await storage.getCredential('cred-1')).toEqual(expected);
+
+        expect(await storage.redeemInvitation('hash-1', device('cred-2'), now + 1)).toBeNull();
+        expect(await storage.getCredential('cred-2')).toBeNull();
+      });
+
+      it('refuses an expired invitation, also at the exact expiry time', async () => {
+        const now = Date.now();
+        await orgWithInvitation('hash-expired', now - 1);
+        await orgWithInvitation('hash-expiring', now);
+        expect(await storage.redeemInvitation('hash-expired', device('cred-1'), now)).toBeNull();
+        expect(await storage.redeemInvitation('hash-expiring', device('cred-2'), now)).toBeNull();
+        expect(await storage.getCredential('cred-1')).toBeNull();
+        expect(await storage.getCredential('cred-2')).toBeNull();
+      });
+
+      it('refuses an unknown code', async () => {
+        await orgWithInvitation('hash-1', Date.now() + HOUR_MS);
+        expect(await storage.redeemInvitation('hash-unknown', device('cred-1'), Date.now())).toBeNull();
+        expect(await storage.getCredential('cred-1')).toBeNull();
+      });
+
+      it('gives exactly one credential to devices racing with one code', async () => {
+        const now = Date.now();
+        await orgWithInvitation('hash-race', now + HOUR_MS);
+        const ids = ['cred-1', 'cred-2', 'cred-3', 'cred-4', 'cred-5'];
+        const results = await Promise.all(ids.map((id) => storage.redeemInvitation('hash-race', device(id), now)));
+        const winners = results.filter((result) => result !== null);
+        expect(winners).toHaveLength(1);
+        const stored = await Promise.all(ids.map((id) => storage.getCredential(id)));
+        expect(stored.filter((row) => row !== null).map((row) => row.id)).toEqual([winners[0]!.id]);
+      });
+    });
+
+    describe('credentials', () => {
+      async function threeCredentials(): Promise<void> {
+        const now = Date.now();
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
+        for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
+          await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
+        }
+        await storage.redeemInvitation('h-a1', device('a1'), now);
+        await storage.redeemInvitation('h-a2', device('a2'), now);
+        await storage.redeemInvitation('h-b1', device('b1'), now);
+      }
+
+      it('revokes one credential, then the rest of its organization, keeping the first revocation time', async () => {
+        await threeCredentials();
+        expect(await storage.revokeCredentials({ credentialId: 'a1' }, 100)).toBe(1);
+        expect(await storage.revokeCredentials({ credentialId: 'a1' }, 150)).toBe(0);
+        expect(await storage.revokeCredentials({ credentialId: 'unknown' }, 150)).toBe(0);
+        expect(await storage.revokeCredentials({ orgId: 'org-a' }, 200)).toBe(1);
+
+        expect((await storage.getCredential('a1'))?.revokedAt).toBe(100);
+        expect((await storage.getCredential('a2'))?.revokedAt).toBe(200);
+        expect((await storage.getCredential('b1'))?.revokedAt).toBeNull();
+      });
+
+      it('lists credentials revoked at or after a time', async () => {
+        await threeCredentials();
+        expect(await storage.revokedSince(0)).toEqual([]);
+        await storage.revokeCredentials({ credentialId: 'a1' }, 100);
+        await storage.revokeCredentials({ credentialId: 'b1' }, 200);
+        expect((await storage.revokedSince(100)).sort()).toEqual(['a1', 'b1']);
+        expect(await storage.revokedSince(101)).toEqual(['b1']);
+        expect(await storage.revokedSince(200)).toEqual(['b1']);
+        expect(await storage.revokedSince(201)).toEqual([]);
+      });
+    });
+
+    describe('records', () => {
+      it('assigns increasing sequence numbers, one per write', async () => {
+        expect(await storage.lastSeq()).toBe(0);
+        const [a, b, c] = [new Doc(), new Doc(), new Doc()];
+        const seqs = await storage.commit([
+          write('rec-a', a.set('title', 'a'), a.state()),
+          write('rec-b', b.set('title', 'b'), b.state()),
+          write('rec-c', c.set('title', 'c'), c.state()),
+        ]);
+        expect(seqs).toEqual([1, 2, 3]);
+        expect(await storage.lastSeq()).toBe(3);
+        expect(await storage.commit([])).toEqual([]);
+        expect(await storage.lastSeq()).toBe(3);
+        expect(await change(storage, 'rec-a', a, 'a2')).toBe(4);
+        expect(await storage.lastSeq()).toBe(4);
+      });
+
+      it('commits a batch all or nothing', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'kept');
+        const invalid = { ...write('rec-bad', b.set('title', 'x'), b.state()), header: { ...header('rec-bad'), id: null } } as unknown as RecordWrite;
+        const aUpdate = a.set('title', 'lost');
+        await expect(
+          storage.commit([write('rec-a', aUpdate, a.state(), { expectedSeq: 1 }), write('rec-b', b.set('title', 'b'), b.state()), invalid]),
+        ).rejects.toThrow();
+
+        expect(await storage.lastSeq()).toBe(1);
+        expect(await storage.getRecord('rec-b')).toBeNull();
+        const recA = await storage.getRecord('rec-a');
+        expect(recA?.seq).toBe(1);
+        expect(fieldsOf(recA!.state)).toEqual({ title: 'kept' });
+        expect((await storage.changedSince(0, 10)).map((record) => record.header.id)).toEqual(['rec-a']);
+        expect((await storage.updatesSince(['rec-a', 'rec-b'], 0)).get('rec-a')).toHaveLength(1);
+        // The failed batch used up no numbers.
+        expect(await change(storage, 'rec-c', new Doc(), 'next')).toBe(2);
+      });
+
+      it('refuses a write prepared from a version that is no longer the latest, writing nothing of the batch', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'a1'); // 1
+        await change(storage, 'rec-a', a, 'a2'); // 2
+
+        const attempts: { expectedSeq: number | null; label: string }[] = [
+          { expectedSeq: 1, label: 'an older version' },
+          { expectedSeq: null, label: 'as new, though it exists' },
+          { expectedSeq: 3, label: 'a version that never was' },
+        ];
+        for (const { expectedSeq } of attempts) {
+          const batch = [write('rec-b', b.set('title', 'b'), b.state()), write('rec-a', a.set('title', 'stale'), a.state(), { expectedSeq })];
+          const failure = storage.commit(batch);
+          await expect(failure).rejects.toBeInstanceOf(StaleWriteError);
+          await expect(failure).rejects.toMatchObject({ recordId: 'rec-a' });
+        }
+        await expect(storage.commit([write('rec-new', b.state(), b.state(), { expectedSeq: 5 })])).rejects.toMatchObject({ recordId: 'rec-new' });
+
+        expect(await storage.lastSeq()).toBe(2);
+        expect(await storage.getRecord('rec-b')).toBeNull();
+        expect(await storage.getRecord('rec-new')).toBeNull();
+        expect((await storage.getRecord('rec-a'))?.projection).toEqual({ title: 'a2' });
+        expect((await storage.updatesSince(['rec-a'], 0)).get('rec-a')).toHaveLength(2);
+      });
+
+      it('commits exactly one of two writes racing from one version', async () => {
+        const a = new Doc();
+        const seq = await change(storage, 'rec-a', a, 'a1');
+        const racers = ['left', 'right', 'third'].map((value) => {
+          const doc = new Doc();
+          Y.applyUpdate(doc.doc, a.state());
+          const update = doc.set('title', value);
+          return storage.commit([write('rec-a', update, doc.state(), { expectedSeq: seq, projection: { title: value } })]);
+        });
+        const results = await Promise.allSettled(racers);
+        const committed = results.filter((result) => result.status === 'fulfilled');
+        expect(committed).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(StaleWriteError);
+        }
+        expect(await storage.lastSeq()).toBe(seq + 1);
+        expect((await storage.updatesSince(['rec-a'], 0)).get('rec-a')).toHaveLength(2);
+      });
+
+      it('moves factsSeq only when the rule facts change', async () => {
+        const a = new Doc();
+        const created = await change(storage, 'rec-a', a, 'a1', { isPrivate: true });
+        expect((await storage.getRecord('rec-a'))?.factsSeq).toBe(created);
+        await change(storage, 'rec-a', a, 'a2', { isPrivate: true });
+        expect((await storage.getRecord('rec-a'))?.factsSeq).toBe(created);
+        const published = await change(storage, 'rec-a', a, 'a3', { isPrivate: false });
+        await change(storage, 'rec-a', a, 'a4', { isPrivate: false });
+        const record = await storage.getRecord('rec-a');
+        expect(record?.factsSeq).toBe(published);
+        expect(record?.seq).toBe(published + 1);
+        expect((await storage.changedSince(0, 10))[0]?.factsSeq).toBe(published);
+
+        // Within one batch too: the write that changed the facts sets it, a later unchanged one keeps it.
+        const u1 = a.set('title', 'a5');
+        const s1 = a.state();
+        const u2 = a.set('title', 'a6');
+        const seqs = await storage.commit([
+          write('rec-a', u1, s1, { expectedSeq: record!.seq, facts: { isHidden: true } }),
+          write('rec-a', u2, a.state(), { expectedSeq: record!.seq + 1, facts: { isHidden: true } }),
+        ]);
+        expect((await storage.getRecord('rec-a'))?.factsSeq).toBe(seqs[0]);
+      });
+
+      it('returns the latest state, projection and facts under the header of the first commit', async () => {
+        expect(await storage.getRecord('rec-a')).toBeNull();
+        const doc = new Doc();
+        const first = header('rec-a', { type: 'entry', ownerOrg: 'org-a', createdAt: 1_000 });
+        await storage.commit([write('rec-a', doc.set('title', 'draft'), doc.state(), { header: first, projection: { title: 'draft' } })]);
+        const state = doc.state();
+        const projection = { title: 'final', tags: ['water', 'seeds'], nested: { count: 3, isOpen: false, none: null }, text: '西山 é \u0000 end' };
+        const [seq] = await storage.commit([
+          write('rec-a', doc.set('title', 'final'), doc.state(), {
+            expectedSeq: 1,
+            header: header('rec-a', { type: 'comment', ownerOrg: 'org-b', createdAt: 2_000 }),
+            projection,
+            facts: { isPrivate: true, isHidden: false },
+          }),
+        ]);
+
+        const record = await storage.getRecord('rec-a');
+        expect(record).not.toBeNull();
+        expect(record!.header).toEqual(first);
+        expect(record!.seq).toBe(seq);
+        expect(record!.compactedSeq).toBe(0);
+        expect(record!.factsSeq).toBe(seq);
+        expect(record!.state).toBeInstanceOf(Uint8Array);
+        expect(bytes(record!.state)).toEqual(bytes(doc.state()));
+        expect(bytes(record!.state)).not.toEqual(bytes(state));
+        expect(fieldsOf(record!.state)).toEqual({ title: 'final' });
+        expect(record!.projection).toEqual(projection);
+        expect(record!.facts).toEqual({ isPrivate: true, isHidden: false });
+      });
+
+      it('keeps the first header and the last state when a batch writes one record twice, the second from the first', async () => {
+        const doc = new Doc();
+        const u1 = doc.set('title', 'one');
+        const s1 = doc.state();
+        const u2 = doc.set('title', 'two');
+        const seqs = await storage.commit([
+          write('rec-a', u1, s1, { header: header('rec-a', { ownerOrg: 'org-a' }), projection: { title: 'one' } }),
+          write('rec-a', u2, doc.state(), { expectedSeq: 1, header: header('rec-a', { ownerOrg: 'org-b' }), projection: { title: 'two' } }),
+        ]);
+        expect(seqs).toEqual([1, 2]);
+        const record = await storage.getRecord('rec-a');
+        expect(record?.header.ownerOrg).toBe('org-a');
+        expect(record?.seq).toBe(2);
+        expect(record?.projection).toEqual({ title: 'two' });
+        expect(bytes(record!.state)).toEqual(bytes(doc.state()));
+        expect((await storage.updatesSince(['rec-a'], 0)).get('rec-a')!.map(bytes)).toEqual([bytes(u1), bytes(u2)]);
+      });
+
+      it('lists changed records in sequence order, each once at its latest change, up to a limit', async () => {
+        const [a, b, c] = [new Doc(), new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'a1');
+        await change(storage, 'rec-b', b, 'b1');
+        await change(storage, 'rec-c', c, 'c1');
+        await change(storage, 'rec-a', a, 'a2');
+
+        const all = await storage.changedSince(0, 10);
+        expect(all.map((record) => [record.header.id, record.seq])).toEqual([
+          ['rec-b', 2],
+          ['rec-c', 3],
+          ['rec-a', 4],
+        ]);
+        expect(all[2]!.projection).toEqual({ title: 'a2' });
+        expect((await storage.changedSince(0, 2)).map((record) => record.header.id)).toEqual(['rec-b', 'rec-c']);
+        expect((await storage.changedSince(3, 10)).map((record) => record.header.id)).toEqual(['rec-a']);
+        expect(await storage.changedSince(4, 10)).toEqual([]);
+      });
+
+      it('returns logged updates above a sequence number, in order, per record', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'a1'); // 1
+        await change(storage, 'rec-b', b, 'b1'); // 2
+        await change(storage, 'rec-a', a, 'a2'); // 3
+        await change(storage, 'rec-a', a, 'a3'); // 4
+
+        const all = await storage.updatesSince(['rec-a', 'rec-b', 'rec-missing'], 0);
+        expect(all.get('rec-a')!.map(bytes)).toEqual(a.updates.map(bytes));
+        expect(all.get('rec-b')!.map(bytes)).toEqual(b.updates.map(bytes));
+        expect(all.get('rec-missing')).toEqual([]);
+        expect(all.get('rec-a')![0]).toBeInstanceOf(Uint8Array);
+
+        const later = await storage.updatesSince(['rec-a', 'rec-b'], 2);
+        expect(later.get('rec-a')!.map(bytes)).toEqual(a.updates.slice(1).map(bytes));
+        expect(later.get('rec-b')).toEqual([]);
+
+        // The logged updates rebuild the stored state.
+        const rebuilt = new Y.Doc();
+        for (const update of all.get('rec-a')!) Y.applyUpdate(rebuilt, update);
+        expect(rebuilt.getMap('fields').toJSON()).toEqual({ title: 'a3' });
+        rebuilt.destroy();
+        expect((await storage.updatesSince([], 0)).size).toBe(0);
+      });
+
+      it('compacts a record: drops its logged updates up to the point and keeps the folded state', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        // Stored states here are the merged log, which keeps overwritten values; the fold through a
+        // Y.Doc garbage-collects them, so it is a different, smaller blob the test can tell apart.
+        const commitMerged = async (value: string): Promise<number> => {
+          const expectedSeq = (await storage.getRecord('rec-a'))?.seq ?? null;
+          const update = a.set('title', value);
+          const [seq] = await storage.commit([write('rec-a', update, Y.mergeUpdates(a.updates), { expectedSeq })]);
+          return seq!;
+        };
+        await commitMerged('a1'); // 1
+        await change(storage, 'rec-b', b, 'b1'); // 2
+        await commitMerged('a2'); // 3
+        const upto = await commitMerged('a3'); // 4
+        const state = a.state();
+        expect(state.length).toBeLessThan((await storage.getRecord('rec-a'))!.state.length);
+
+        expect(await storage.compact('rec-a', state, upto)).toBe(true);
+        const record = await storage.getRecord('rec-a');
+        expect(record?.compactedSeq).toBe(upto);
+        expect(record?.seq).toBe(upto);
+        expect(bytes(record!.state)).toEqual(bytes(state));
+        expect(fieldsOf(record!.state)).toEqual({ title: 'a3' });
+        expect((await storage.updatesSince(['rec-a', 'rec-b'], 0)).get('rec-a')).toEqual([]);
+        expect((await storage.updatesSince(['rec-b'], 0)).get('rec-b')!.map(bytes)).toEqual(b.updates.map(bytes));
+
+        // A later change is logged again and leaves the compaction point where it was.
+        const update = a.set('title', 'a4');
+        const [next] = await storage.commit([write('rec-a', update, a.state(), { expectedSeq: upto })]);
+        expect(next).toBe(5);
+        expect((await storage.getRecord('rec-a'))?.compactedSeq).toBe(upto);
+        expect((await storage.updatesSince(['rec-a'], 0)).get('rec-a')!.map(bytes)).toEqual([bytes(update)]);
+      });
+
+      it('refuses to compact a record that changed after the compaction point', async () => {
+        const a = new Doc();
+        const first = await change(storage, 'rec-a', a, 'a1');
+        await change(storage, 'rec-a', a, 'a2');
+        const stored = await storage.getRecord('rec-a');
+
+        const stale = new Y.Doc();
+        Y.applyUpdate(stale, a.updates[0]!);
+        expect(await storage.compact('rec-a', Y.encodeStateAsUpdate(stale), first)).toBe(false);
+        expect(await storage.compact('rec-a', a.state(), 99)).toBe(false);
+        expect(await storage.compact('rec-missing', a.state(), first)).toBe(false);
+        stale.destroy();
+
+        const after = await storage.getRecord('rec-a');
+        expect(after?.compactedSeq).toBe(0);
+        expect(bytes(after!.state)).toEqual(bytes(stored!.state));
+        expect((await storage.updatesSince(['rec-a'], 0)).get('rec-a')).toHaveLength(2);
+      });
+
+      it('never reuses a sequence number after the whole log was compacted', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        const seqA = await change(storage, 'rec-a', a, 'a1');
+        const seqB = await change(storage, 'rec-b', b, 'b1');
+        expect(await storage.compact('rec-a', a.state(), seqA)).toBe(true);
+        expect(await storage.compact('rec-b', b.state(), seqB)).toBe(true);
+        expect((await storage.updatesSince(['rec-a', 'rec-b'], 0)).get('rec-b')).toEqual([]);
+
+        expect(await storage.lastSeq()).toBe(seqB);
+        expect(await change(storage, 'rec-c', new Doc(), 'c1')).toBe(seqB + 1);
+      });
+
+      it('names records with more than a number of logged updates as compaction candidates', async () => {
+        const [a, b, c] = [new Doc(), new Doc(), new Doc()];
+        for (const value of ['1', '2', '3']) await change(storage, 'rec-a', a, value);
+        await change(storage, 'rec-b', b, '1');
+        for (const value of ['1', '2']) await change(storage, 'rec-c', c, value);
+
+        expect((await storage.compactionCandidates(1, 10)).sort()).toEqual(['rec-a', 'rec-c']);
+        expect(await storage.compactionCandidates(2, 10)).toEqual(['rec-a']);
+        expect(await storage.compactionCandidates(3, 10)).toEqual([]);
+        const limited = await storage.compactionCandidates(1, 1);
+        expect(limited).toHaveLength(1);
+        expect(['rec-a', 'rec-c']).toContain(limited[0]);
+
+        const record = await storage.getRecord('rec-a');
+        expect(await storage.compact('rec-a', record!.state, record!.seq)).toBe(true);
+        expect(await storage.compactionCandidates(1, 10)).toEqual(['rec-c']);
+      });
+    });
+
+    describe('backup', () => {
+      it('writes a consistent copy that holds the records and their updates', async () => {
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'secretariat', createdAt: 1 });
+        await storage.initMeta('networkId', 'net-1');
+        const a = new Doc();
+        await change(storage, 'rec-a', a, 'a1');
+        await change(storage, 'rec-a', a, 'a2');
+        const outFile = join(scratchDir, `nested-${Math.random().toString(36).slice(2)}`, 'hub.backup');
+
+        await storage.backup(outFile);
+        expect(statSync(outFile).size).toBeGreaterThan(0);
+
+        const content = readFileSync(outFile);
+        if (content.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') {
+          const copy = new Database(outFile, { readonly: true });
+          try {
+            const records = copy.prepare<[], { id: string; seq: number; state: Buffer }>('SELECT id, seq, state FROM records').all();
+            expect(records.map((row) => [row.id, row.seq])).toEqual([['rec-a', 2]]);
+            expect(bytes(records[0]!.state)).toEqual(bytes(a.state()));
+            const updates = copy.prepare<[], { update_bytes: Buffer }>('SELECT update_bytes FROM updates ORDER BY seq').all();
+            expect(updates.map((row) => bytes(row.update_bytes))).toEqual(a.updates.map(bytes));
+            expect(copy.prepare<[], { id: string }>('SELECT id FROM orgs').all()).toEqual([{ id: 'org-a' }]);
+          } finally {
+            copy.close();
+          }
+        } else {
+          const lines = content
+            .toString('utf8')
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
+          expect(lines[0]).toMatchObject({ kind: 'backup', format: 'fieldwise-hub-backup', version: 1, seq: 2 });
+          const ofKind = (kind: string) => lines.filter((line) => line.kind === kind);
+          expect(ofKind('meta')).toEqual([{ kind: 'meta', key: 'networkId', value: 'net-1' }]);
+          expect(ofKind('org').map((line) => line.id)).toEqual(['org-a']);
+          const records = ofKind('record');
+          expect(records.map((line) => [line.id, line.seq])).toEqual([['rec-a', 2]]);
+          expect(bytes(Buffer.from(records[0]!.state as string, 'base64'))).toEqual(bytes(a.state()));
+          expect(records[0]!.projection).toEqual({ title: 'a2' });
+          expect(ofKind('update').map((line) => bytes(Buffer.from(line.update as string, 'base64')))).toEqual(a.updates.map(bytes));
+        }
+      });
+    });
+  });
+}
