@@ -305,9 +305,11 @@ export class FieldwiseClient {
       const stored = row ? headerOf(row) : mine[0]!.header;
       const consistent = mine.filter((u) => u.header.type === stored.type && u.header.ownerOrg === stored.ownerOrg);
       if (consistent.length === 0) continue;
-      // Two laptops may create the same derived-id record (one ballot per organization); the
-      // earliest creation time wins everywhere, whatever order the copies arrive in.
-      const createdAt = Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
+      // The hub's header is authoritative: it set it on first push. Between replicas without a
+      // hub (two laptops that each created the same derived-id ballot), the earliest creation time
+      // wins everywhere, whatever order the copies arrive in.
+      const fromHub = consistent.find((u) => u.seq !== undefined);
+      const createdAt = fromHub ? fromHub.header.createdAt : Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
       const header: RecordHeader = { ...stored, createdAt };
       const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
       if (open) {

@@ -35,7 +35,8 @@ export function toRecordRow(header: RecordHeader, doc: Y.Doc, seq: number): Reco
   const projection = module.read(doc);
   const index = module.index(projection);
   const state = Y.encodeStateAsUpdate(doc);
-  const updatedAt = Math.max(projection.updatedAt, header.createdAt);
+  // The content's own time; the header's only where the content has none yet (a partial state).
+  const updatedAt = projection.updatedAt > 0 ? projection.updatedAt : header.createdAt;
   return {
     id: header.id,
     type: header.type,

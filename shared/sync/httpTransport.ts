@@ -1,0 +1,222 @@
+import { PULL_CONTENT_TYPE, pushResponseSchema, type PushRequest, type PushResponse } from './protocol';
+import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFailure, TransportResult } from './transport';
+
+/*
+ * The sync transport over HTTP and a WebSocket, for browsers and Node alike: `fetch` and the
+ * WebSocket constructor are passed in and typed by the little this file uses, so shared/ needs
+ * neither the DOM lib nor Node's types. Browsers' and Node's fetch both decompress the pull stream.
+ */
+
+export interface FetchInit {
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string | Uint8Array<ArrayBuffer>;
+}
+
+export interface ByteStreamReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+export interface FetchResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: { getReader(): ByteStreamReader } | null;
+  text(): Promise<string>;
+}
+
+export type FetchPort = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+/*
+ * Handler properties are declared through a method so their parameter is checked bivariantly:
+ * `ws` and the browser pass richer event objects than the fields read here.
+ */
+type Handler<E> = { bivariance(event: E): void }['bivariance'];
+
+export interface WebSocketLike {
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  onerror: Handler<unknown> | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type WebSocketPort = new (url: string) => WebSocketLike;
+
+export interface HttpTransportOptions {
+  /** The hub's origin, e.g. `https://hub.example.org` (a path prefix is kept). */
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly fetch: FetchPort;
+  readonly WebSocket: WebSocketPort;
+  /** Gzips a push body (e.g. through CompressionStream); without it pushes go uncompressed. */
+  readonly gzip?: (text: string) => Promise<Uint8Array<ArrayBuffer>>;
+  /** Bodies below this size are sent as they are: compressing them costs more than it saves. */
+  readonly gzipMinBytes?: number;
+}
+
+const networkFailure = (message: string): TransportResult<never> => ({ ok: false, failure: { kind: 'network', message } });
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** A non-200 answer, with the code and record named in the hub's JSON error body where it sent one. */
+async function httpFailure(response: FetchResponse): Promise<TransportResult<never>> {
+  let code: string | null = null;
+  let message = `HTTP ${response.status}`;
+  let recordId: string | undefined;
+  try {
+    const body = JSON.parse(await response.text()) as unknown;
+    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    if (typeof error === 'object' && error !== null) {
+      const fields = error as { code?: unknown; message?: unknown; recordId?: unknown };
+      if (typeof fields.code === 'string') code = fields.code;
+      if (typeof fields.message === 'string') message = fields.message;
+      if (typeof fields.recordId === 'string') recordId = fields.recordId;
+    }
+  } catch {
+    // Not the hub's JSON (a proxy's error page): the status alone has to do.
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const failure: TransportFailure = {
+    kind: 'http',
+    status: response.status,
+    code,
+    message,
+    ...(recordId !== undefined ? { recordId } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+  return { ok: false, failure };
+}
+
+async function* readChunks(reader: ByteStreamReader): AsyncGenerator<Uint8Array> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value && value.length > 0) yield value;
+    }
+  } finally {
+    // Runs when the reader stops early too: cancelling releases the connection.
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function parseLiveMessage(data: unknown): LiveMessage | null {
+  if (typeof data !== 'string') return null;
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof message !== 'object' || message === null) return null;
+  const { type, seq, error } = message as { type?: unknown; seq?: unknown; error?: unknown };
+  if ((type === 'ready' || type === 'seq') && typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) return { type, seq };
+  if (type === 'error') {
+    const fields = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+    return { type, code: typeof fields.code === 'string' ? fields.code : null, message: typeof fields.message === 'string' ? fields.message : 'refused' };
+  }
+  return null;
+}
+
+export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
+  const match = /^(https?)(:\/\/.+?)\/*$/i.exec(options.baseUrl.trim());
+  if (!match) throw new TypeError('the hub address must start with http:// or https://');
+  const base = `${match[1]!.toLowerCase()}${match[2]!}`;
+  const liveUrl = `${match[1]!.toLowerCase() === 'https' ? 'wss' : 'ws'}${match[2]!}/v1/live`;
+  const authorization = `Bearer ${options.token}`;
+  const gzipMinBytes = options.gzipMinBytes ?? 1024;
+
+  return {
+    async push(request: PushRequest): Promise<TransportResult<PushResponse>> {
+      const json = JSON.stringify(request);
+      const headers: Record<string, string> = { authorization, 'content-type': 'application/json' };
+      let body: string | Uint8Array<ArrayBuffer> = json;
+      if (options.gzip && json.length >= gzipMinBytes) {
+        body = await options.gzip(json);
+        headers['content-encoding'] = 'gzip';
+      }
+      let response: FetchResponse;
+      try {
+        response = await options.fetch(`${base}/v1/push`, { method: 'POST', headers, body });
+      } catch (error) {
+        return networkFailure(describe(error));
+      }
+      if (response.status !== 200) return httpFailure(response);
+      try {
+        return { ok: true, value: pushResponseSchema.parse(JSON.parse(await response.text())) };
+      } catch (error) {
+        // A 200 that is not the hub's answer (a captive portal's page) or a body cut short: the
+        // hub may or may not have committed, which a retry handles either way.
+        return networkFailure(`unexpected push response: ${describe(error)}`);
+      }
+    },
+
+    async pull(since: number): Promise<TransportResult<AsyncIterable<Uint8Array>>> {
+      let response: FetchResponse;
+      try {
+        response = await options.fetch(`${base}/v1/pull?since=${since}`, {
+          method: 'GET',
+          headers: { authorization, accept: PULL_CONTENT_TYPE, 'accept-encoding': 'br, gzip' },
+        });
+      } catch (error) {
+        return networkFailure(describe(error));
+      }
+      if (response.status !== 200) return httpFailure(response);
+      const type = response.headers.get('content-type') ?? '';
+      if (!type.toLowerCase().startsWith(PULL_CONTENT_TYPE) || !response.body) {
+        await response.body?.getReader().cancel().catch(() => undefined);
+        return networkFailure(`unexpected pull response (${type || 'no content type'})`);
+      }
+      return { ok: true, value: readChunks(response.body.getReader()) };
+    },
+
+    openLive(handlers: LiveHandlers): LiveSocket {
+      let isClosed = false;
+      const finish = (code: number, reason: string) => {
+        if (isClosed) return;
+        isClosed = true;
+        handlers.onDidClose({ code, reason });
+      };
+      let socket: WebSocketLike;
+      try {
+        socket = new options.WebSocket(liveUrl);
+      } catch (error) {
+        // Reported after the caller has its handle, like any other failed connection.
+        void Promise.resolve().then(() => finish(1006, describe(error)));
+        return { close: () => undefined };
+      }
+      socket.onopen = () => {
+        socket.send(JSON.stringify({ type: 'hello', token: options.token }));
+        handlers.onDidOpen();
+      };
+      socket.onmessage = (event) => {
+        const message = parseLiveMessage(event.data);
+        if (message) handlers.onMessage(message);
+      };
+      socket.onclose = (event) => finish(event.code, event.reason);
+      // An error is always followed by a close event, which is where it is reported.
+      socket.onerror = () => undefined;
+      return {
+        close() {
+          try {
+            socket.close(1000, 'client closing');
+          } catch {
+            // Already closing.
+          }
+        },
+      };
+    },
+  };
+}
