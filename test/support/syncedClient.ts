@@ -39,7 +39,7 @@ export interface SyncedClientOptions {
   readonly isGzipped?: boolean;
 }
 
-export function httpTransportFor(hub: TestHub, join: JoinResponse, options: { isGzipped?: boolean } = {}): SyncTransport {
+export function httpTransportFor(hub: Pick<TestHub, 'url'>, join: JoinResponse, options: { isGzipped?: boolean } = {}): SyncTransport {
   return createHttpTransport({
     baseUrl: hub.url,
     token: join.token,
@@ -49,7 +49,7 @@ export function httpTransportFor(hub: TestHub, join: JoinResponse, options: { is
   });
 }
 
-export async function syncedClient(hub: TestHub, join: JoinResponse, options: SyncedClientOptions = {}): Promise<SyncedClient> {
+export async function syncedClient(hub: Pick<TestHub, 'url'>, join: JoinResponse, options: SyncedClientOptions = {}): Promise<SyncedClient> {
   const client = await openClient({
     storage: options.storage ?? memoryStorage(),
     name: options.name ?? uniqueName('synced'),
