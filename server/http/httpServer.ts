@@ -138,6 +138,19 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://hub.invalid');
+    // The renderer runs from app:// (desktop) or another origin (browser build). Credentials are
+    // bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader('access-control-expose-headers', 'retry-after');
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'authorization, content-type, content-encoding',
+        'access-control-max-age': '86400',
+      });
+      response.end();
+      return;
+    }
     route(request, response, url)
       .catch((error: unknown) => {
         if (response.headersSent) {
