@@ -109,6 +109,15 @@ export default defineConfig([
       ],
     },
   },
+  // React components are named after the component they export, in PascalCase (`EntryEditor.tsx`);
+  // every other renderer file (hooks, platform, i18n) stays camelCase `.ts`.
+  {
+    files: ['renderer/**/*.tsx'],
+    plugins: { 'check-file': checkFile },
+    rules: {
+      'check-file/filename-naming-convention': ['error', { '**/*.tsx': 'PASCAL_CASE' }, { ignoreMiddleExtensions: true }],
+    },
+  },
 
   // Import boundaries (DESIGN.md §2).
   {

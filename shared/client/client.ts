@@ -149,11 +149,14 @@ export class FieldwiseClient {
     if (!isAllowed({ role: this.identity.role, type: header.type, ownership, action: mutator.action }, factsBefore)) {
       throw new PermissionError(header.type, mutator.action, this.identity.role, ownership);
     }
-    let updates: Uint8Array[];
+    const updates: Uint8Array[] = [];
     try {
-      updates = this.capture(id, () => doc.transact(() => mutator.apply(doc, arg, this.context())));
+      this.capture(id, () => doc.transact(() => mutator.apply(doc, arg, this.context())), updates);
     } catch (error) {
-      this.forget(id); // the doc may hold half a change; reload it from the store next time
+      // A doc holding half a change is reloaded from the store next time. One the mutator left
+      // untouched (it refused the input first) is kept: an editor may be bound to it, and dropping
+      // it would also drop that editor's queued updates.
+      if (updates.length > 0) this.forget(id);
       throw error;
     }
     // Belt and braces: the change must need no more than the mutator declared (the hub checks the same).
@@ -167,8 +170,8 @@ export class FieldwiseClient {
   }
 
   /** Runs a change and returns its updates instead of queueing them, so the caller decides. */
-  private capture(id: string, change: () => void): Uint8Array[] {
-    const captured = { id, updates: [] as Uint8Array[] };
+  private capture(id: string, change: () => void, into: Uint8Array[] = []): Uint8Array[] {
+    const captured = { id, updates: into };
     this.captured = captured;
     try {
       change();

@@ -1,0 +1,39 @@
+/*
+ * Finding the Electron binary of the `electron` package. Since Electron 45 the package downloads
+ * the binary on first use (its install.js), not at `npm install`; these machines cannot download
+ * it at all, so `npm start` checks first and explains.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The executable's path when the binary is there, else null. */
+export function electronBinaryPath(electronPackageDir: string): string | null {
+  let relativePath: string;
+  try {
+    // install.js writes path.txt after it has unpacked the binary into dist/.
+    relativePath = readFileSync(join(electronPackageDir, 'path.txt'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  if (relativePath === '') return null;
+  const fullPath = join(electronPackageDir, 'dist', relativePath);
+  return existsSync(fullPath) ? fullPath : null;
+}
+
+/** What `npm start` prints when there is no binary and the download failed. */
+export function missingBinaryExplanation(electronVersion: string): string {
+  return [
+    '',
+    `npm start: the Electron ${electronVersion} binary is not installed, and downloading it failed.`,
+    '',
+    'The desktop app runs on Electron. The `electron` package downloads its binary (from GitHub releases)',
+    'the first time it is started, with node node_modules/electron/install.js; that download did not work here.',
+    '',
+    '  - With internet access, run `npm start` again (or `node node_modules/electron/install.js`).',
+    '  - Behind a firewall, point the download at a mirror and retry, e.g.',
+    '      ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start',
+    '  - Without Electron: `npm run web` serves the same UI in a browser, and `npm run demo` runs the',
+    '    headless demo of the client core.',
+    '',
+  ].join('\n');
+}

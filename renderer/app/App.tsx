@@ -1,0 +1,89 @@
+import { Center, Loader, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Onboarding } from '../onboarding/Onboarding';
+import type { Platform } from '../platform/platform';
+import { clearProfile, readProfile, TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
+import { Session } from '../session/session';
+import { SessionContext, type SessionContextValue } from '../session/SessionContext';
+import { Shell } from './Shell';
+
+type Phase = { readonly kind: 'loading' } | { readonly kind: 'onboarding' } | { readonly kind: 'ready'; readonly session: Session } | { readonly kind: 'failed'; readonly message: string };
+
+export function App({ platform }: { platform: Platform }) {
+  const { t } = useTranslation();
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+
+  // Stable across language changes: the session is opened once, with this callback.
+  const translate = useRef(t);
+  translate.current = t;
+  const onDidFailWrite = useCallback((error: unknown) => {
+    notifications.show({ color: 'red', title: translate.current('errors.writeFailed'), message: error instanceof Error ? error.message : String(error), autoClose: false });
+  }, []);
+
+  const openSession = useCallback(
+    async (profile: DeviceProfile, passphrase?: string) => {
+      const session = await Session.open(platform, profile, onDidFailWrite);
+      await session.unlock(passphrase);
+      setPhase({ kind: 'ready', session });
+      return session;
+    },
+    [platform, onDidFailWrite],
+  );
+
+  // Once per page: a second open of the same database would fail (and must not happen).
+  const hasStarted = useRef(false);
+  useEffect(() => {
+    if (hasStarted.current) return;
+    hasStarted.current = true;
+    const profile = readProfile(platform.settings);
+    if (!profile) {
+      setPhase({ kind: 'onboarding' });
+      return;
+    }
+    openSession(profile).catch((error: unknown) => setPhase({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
+  }, [platform, openSession]);
+
+  const session = phase.kind === 'ready' ? phase.session : null;
+  const context = useMemo<SessionContextValue | null>(() => {
+    if (!session) return null;
+    return {
+      session,
+      platform,
+      async signOut(isErasing) {
+        if (isErasing || session.profile.kind === 'demo') await session.closeAndErase();
+        else await session.close();
+        await platform.bridge.deleteSecret(TOKEN_SECRET);
+        clearProfile(platform.settings);
+        window.location.hash = '';
+        setPhase({ kind: 'onboarding' });
+      },
+    };
+  }, [session, platform]);
+
+  switch (phase.kind) {
+    case 'loading':
+      return (
+        <Center h="100vh">
+          <Loader aria-label={t('app.loading')} />
+        </Center>
+      );
+    case 'failed':
+      return (
+        <Center h="100vh" p="xl">
+          <Text c="red" role="alert">
+            {t('errors.openFailed', { message: phase.message })}
+          </Text>
+        </Center>
+      );
+    case 'onboarding':
+      return <Onboarding platform={platform} onDidChooseProfile={openSession} />;
+    case 'ready':
+      return (
+        <SessionContext.Provider value={context}>
+          <Shell />
+        </SessionContext.Provider>
+      );
+  }
+}

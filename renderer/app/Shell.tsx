@@ -1,0 +1,111 @@
+import { Badge, Center, Loader, NavLink, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LibraryScreen } from '../library/LibraryScreen';
+import { OrgDirectory } from '../orgs/OrgDirectory';
+import { OrgProfile } from '../orgs/OrgProfile';
+import { useSession } from '../session/SessionContext';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { SyncBar } from '../sync/SyncBar';
+import { SyncScreen } from '../sync/SyncScreen';
+import type { Route } from './route';
+import { useRoute } from './useRoute';
+
+// The editor (Tiptap, ProseMirror, y-prosemirror) loads when an entry is first opened, so the
+// library's first screen does not wait for it.
+const EntryEditor = lazy(() => import('../editor/EntryEditor').then((module) => ({ default: module.EntryEditor })));
+
+interface NavItem {
+  readonly key: string;
+  readonly href?: string;
+  readonly isActive?: (route: Route) => boolean;
+}
+
+const navItems: NavItem[] = [
+  { key: 'library', href: '#/library', isActive: (r) => r.screen === 'library' || r.screen === 'entry' },
+  { key: 'orgs', href: '#/orgs', isActive: (r) => r.screen === 'orgs' || r.screen === 'org' },
+  // Governance (issue 5) and the workbench (issues 6-7) take these places when they land.
+  { key: 'governance' },
+  { key: 'workbench' },
+  { key: 'sync', href: '#/sync', isActive: (r) => r.screen === 'sync' },
+  { key: 'settings', href: '#/settings', isActive: (r) => r.screen === 'settings' },
+];
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'library':
+      return <LibraryScreen />;
+    case 'entry':
+      return <EntryEditor key={route.id} id={route.id} />;
+    case 'orgs':
+      return <OrgDirectory />;
+    case 'org':
+      return <OrgProfile key={route.id} id={route.id} />;
+    case 'sync':
+      return <SyncScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const route = useRoute();
+  const { profile } = session;
+  return (
+    <div className="fw-shell">
+      <a className="fw-skip" href="#main" onClick={(event) => {
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      }}>
+        {t('nav.skip')}
+      </a>
+      <header className="fw-header">
+        <div className="fw-brand">
+          <Text fw={700} size="md">
+            {t('app.name')}
+          </Text>
+          <Text size="xs" c="dimmed" truncate="end" title={profile.orgName} data-testid="org-name">
+            {profile.kind === 'demo' ? t('app.demoBadge') : profile.orgName}
+          </Text>
+        </div>
+        <SyncBar />
+      </header>
+      <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
+        {navItems.map((item) =>
+          item.href ? (
+            <NavLink key={item.key} component="a" href={item.href} label={t(`nav.${item.key}`)} active={item.isActive?.(route) ?? false} aria-current={item.isActive?.(route) ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+          ) : (
+            <NavLink
+              key={item.key}
+              component="button"
+              type="button"
+              disabled
+              label={t(`nav.${item.key}`)}
+              rightSection={
+                <Badge size="xs" variant="outline" color="gray">
+                  {t('nav.comingSoon')}
+                </Badge>
+              }
+              aria-disabled="true"
+              data-testid={`nav-${item.key}`}
+            />
+          ),
+        )}
+      </nav>
+      <main id="main" className="fw-main" tabIndex={-1}>
+        <Suspense
+          fallback={
+            <Center p="xl">
+              <Loader aria-label={t('app.loading')} />
+            </Center>
+          }
+        >
+          <Screen route={route} />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+

@@ -1,0 +1,48 @@
+/*
+ * Screens live in the URL's hash (#/library, #/entry/<id>), so a reload, the back button and an
+ * end-to-end test land on the same screen, from app://fieldwise/ and from a static server alike.
+ */
+
+export type Route =
+  | { readonly screen: 'library' }
+  | { readonly screen: 'entry'; readonly id: string }
+  | { readonly screen: 'orgs' }
+  | { readonly screen: 'org'; readonly id: string }
+  | { readonly screen: 'sync' }
+  | { readonly screen: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  });
+  const [screen, id] = parts;
+  switch (screen) {
+    case 'entry':
+      return id ? { screen: 'entry', id } : { screen: 'library' };
+    case 'orgs':
+      return id ? { screen: 'org', id } : { screen: 'orgs' };
+    case 'sync':
+      return { screen: 'sync' };
+    case 'settings':
+      return { screen: 'settings' };
+    default:
+      return { screen: 'library' };
+  }
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.screen) {
+    case 'entry':
+      return `#/entry/${encodeURIComponent(route.id)}`;
+    case 'org':
+      return `#/orgs/${encodeURIComponent(route.id)}`;
+    case 'orgs':
+      return '#/orgs';
+    default:
+      return `#/${route.screen}`;
+  }
+}

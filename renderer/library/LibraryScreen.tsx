@@ -1,0 +1,154 @@
+import { Badge, Button, Group, Loader, Select, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { entryKinds, entryStatuses, type EntryProjection } from '../../shared/records/entry';
+import type { RecordView } from '../../shared/client/client';
+import { isAllowed } from '../../shared/rules/rules';
+import { hrefOf } from '../app/route';
+import { navigate } from '../app/useRoute';
+import { useSession } from '../session/SessionContext';
+import { parseRegion } from './region';
+import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
+import { useOrgNames } from './useOrgNames';
+
+const ROW_HEIGHT = 78;
+
+export function LibraryScreen() {
+  const { t, i18n } = useTranslation();
+  const { session } = useSession();
+  const { client } = session;
+  const orgNames = useOrgNames(client);
+  const [text, setText] = useState('');
+  const [debouncedText] = useDebouncedValue(text, 200);
+  const [kind, setKind] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [ownerOrg, setOwnerOrg] = useState<string | null>(null);
+  const [tag, setTag] = useState('');
+  const [region, setRegion] = useState('');
+  const [debouncedTag] = useDebouncedValue(tag.trim(), 300);
+  const [debouncedRegion] = useDebouncedValue(region, 300);
+  const [limit, setLimit] = useState(FIRST_PAGE);
+
+  const filters = useMemo<EntryFilters>(
+    () => ({
+      ...(kind ? { kind } : {}),
+      ...(status ? { status } : {}),
+      ...(ownerOrg ? { ownerOrg } : {}),
+      ...(debouncedTag ? { tag: debouncedTag } : {}),
+      ...(parseRegion(debouncedRegion).length > 0 ? { region: parseRegion(debouncedRegion) } : {}),
+    }),
+    [kind, status, ownerOrg, debouncedTag, debouncedRegion],
+  );
+  // A new filter starts from the first page again.
+  useEffect(() => setLimit(FIRST_PAGE), [filters, debouncedText]);
+  const { rows, hasMore, isLoading, hitCount } = useEntryRows(client, filters, debouncedText, limit);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length + (hasMore ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1]!.index : 0;
+  useEffect(() => {
+    if (hasMore && lastIndex >= rows.length - 10) setLimit((current) => (current < rows.length + NEXT_PAGE ? rows.length + NEXT_PAGE : current));
+  }, [hasMore, lastIndex, rows.length]);
+
+  const { identity } = session.profile;
+  const canCreate = isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' });
+  const createEntry = async () => {
+    try {
+      const id = await client.create('entry', { kind: 'practice', title: t('editor.untitled'), language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
+      navigate(hrefOf({ screen: 'entry', id }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: t('errors.createFailed'), message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
+  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }), [i18n.language]);
+  const hasFilters = Boolean(kind || status || ownerOrg || tag || region || text);
+
+  return (
+    <section className="fw-screen fw-library" aria-labelledby="library-title">
+      <Group justify="space-between" wrap="nowrap">
+        <Title order={1} size="h3" id="library-title">
+          {t('library.title')}
+        </Title>
+        {canCreate && (
+          <Button onClick={() => void createEntry()} data-testid="new-entry">
+            {t('library.newEntry')}
+          </Button>
+        )}
+      </Group>
+      <TextInput
+        type="search"
+        placeholder={t('library.searchPlaceholder')}
+        aria-label={t('library.search')}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        data-testid="search-input"
+      />
+      <div className="fw-filters" role="group" aria-label={t('library.filters')}>
+        <Select size="xs" placeholder={t('library.filter.kind')} aria-label={t('library.filter.kind')} data={entryKinds.map((value) => ({ value, label: t(`entry.kind.${value}`) }))} value={kind} onChange={setKind} clearable data-testid="filter-kind" />
+        <Select size="xs" placeholder={t('library.filter.status')} aria-label={t('library.filter.status')} data={entryStatuses.map((value) => ({ value, label: t(`entry.status.${value}`) }))} value={status} onChange={setStatus} clearable data-testid="filter-status" />
+        <Select size="xs" placeholder={t('library.filter.org')} aria-label={t('library.filter.org')} data={orgOptions} value={ownerOrg} onChange={setOwnerOrg} clearable searchable data-testid="filter-org" />
+        <TextInput size="xs" placeholder={t('library.filter.tag')} aria-label={t('library.filter.tag')} value={tag} onChange={(event) => setTag(event.currentTarget.value)} data-testid="filter-tag" />
+        <TextInput size="xs" placeholder={t('library.filter.region')} aria-label={t('library.filter.region')} value={region} onChange={(event) => setRegion(event.currentTarget.value)} data-testid="filter-region" />
+      </div>
+      <Text size="xs" c="dimmed" aria-live="polite" data-testid="result-count">
+        {hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
+      </Text>
+      <div ref={scrollRef} className="fw-list-scroll" data-testid="entry-list" role="list" aria-label={t('library.listLabel')} aria-busy={isLoading}>
+        {!isLoading && rows.length === 0 && (
+          <Text c="dimmed" p="lg" ta="center" data-testid="entry-list-empty">
+            {hasFilters ? t('library.noMatches') : t('library.empty')}
+          </Text>
+        )}
+        <div className="fw-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const view = rows[item.index];
+            return (
+              <div key={item.key} className="fw-list-item" role="listitem" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+                {view ? <EntryRow view={view} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; orgName: string; date: string }) {
+  const { t } = useTranslation();
+  const { projection: p } = view;
+  return (
+    <a className="fw-entry-row" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="entry-row" data-entry-id={view.header.id}>
+      <div className="fw-entry-row-main">
+        <Text fw={600} size="sm" truncate="end" lang={p.language === 'und' ? undefined : p.language} data-testid="entry-row-title">
+          {p.title || t('editor.untitled')}
+        </Text>
+        <Text size="xs" c="dimmed" truncate="end" lang={p.language === 'und' ? undefined : p.language}>
+          {p.summary}
+        </Text>
+        <Text size="xs" c="dimmed" truncate="end">
+          {[orgName, p.region.join(' / '), date].filter(Boolean).join(' · ')}
+        </Text>
+      </div>
+      <div className="fw-entry-row-badges">
+        <Badge size="sm" variant="light">
+          {t(`entry.kind.${p.kind}`)}
+        </Badge>
+        <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'}>
+          {t(`entry.status.${p.status}`)}
+        </Badge>
+      </div>
+    </a>
+  );
+}

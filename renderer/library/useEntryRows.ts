@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import { debounceTime } from 'rxjs';
+import type { FieldwiseClient, RecordView } from '../../shared/client/client';
+import type { EntryProjection } from '../../shared/records/entry';
+import { headerOf } from '../../shared/store/recordState';
+import type { RecordQuery } from '../../shared/store/store';
+
+/*
+ * The library's rows. Without search text they come from one store query, newest first, with a
+ * limit that grows as the list scrolls: the first screen costs one indexed query of a page of
+ * rows, whatever the size of the library. With search text, the local full-text index answers
+ * (Chinese included), and the hits are read from the store by id.
+ */
+
+export interface EntryFilters {
+  readonly kind?: string;
+  readonly status?: string;
+  readonly tag?: string;
+  readonly region?: readonly string[];
+  readonly ownerOrg?: string;
+}
+
+export interface EntryRows {
+  readonly rows: readonly RecordView<EntryProjection>[];
+  /** More rows exist past the loaded ones (only without search text). */
+  readonly hasMore: boolean;
+  readonly isLoading: boolean;
+  /** Search only: how many entries matched. */
+  readonly hitCount: number | null;
+}
+
+export const FIRST_PAGE = 40;
+export const NEXT_PAGE = 200;
+const SEARCH_LIMIT = 2000;
+
+export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, text: string, limit: number): EntryRows {
+  const [state, setState] = useState<EntryRows>({ rows: [], hasMore: false, isLoading: true, hitCount: null });
+  const query = text.trim();
+  const filterKey = JSON.stringify(filters);
+
+  useEffect(() => {
+    if (query) return;
+    const recordQuery: RecordQuery & { type: 'entry' } = {
+      type: 'entry',
+      sort: 'updatedAt-desc',
+      // One more than shown tells whether there is more.
+      limit: limit + 1,
+      ...(filters.kind ? { kind: filters.kind } : {}),
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.tag ? { tag: filters.tag } : {}),
+      ...(filters.region && filters.region.length > 0 ? { region: filters.region } : {}),
+      ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
+    };
+    const subscription = client.observe(recordQuery).subscribe({
+      next: (views) => setState({ rows: views.slice(0, limit), hasMore: views.length > limit, isLoading: false, hitCount: null }),
+      error: () => setState((previous) => ({ ...previous, isLoading: false })),
+    });
+    return () => subscription.unsubscribe();
+    // filterKey stands for the filters object, which is new on every render.
+  }, [client, query, filterKey, limit]);
+
+  useEffect(() => {
+    if (!query) return;
+    let isCurrent = true;
+    const run = async () => {
+      const hits = await client.searchEntries(query, {
+        ...(filters.kind ? { kind: filters.kind } : {}),
+        ...(filters.status ? { status: filters.status } : {}),
+        ...(filters.tag ? { tag: filters.tag } : {}),
+        ...(filters.region && filters.region.length > 0 ? { region: filters.region } : {}),
+        ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
+      });
+      const ids = hits.slice(0, SEARCH_LIMIT).map((hit) => hit.id);
+      const found = await client.store.getRows(ids);
+      if (!isCurrent) return;
+      const rows = ids.flatMap((id) => {
+        const row = found.get(id);
+        return row ? [{ header: headerOf(row), projection: row.projection as EntryProjection, seq: row.seq }] : [];
+      });
+      setState({ rows, hasMore: false, isLoading: false, hitCount: hits.length });
+    };
+    setState((previous) => ({ ...previous, isLoading: true }));
+    const timer = window.setTimeout(() => void run().catch(() => undefined), 150);
+    // Results follow the store: an entry that arrives or changes while searching shows up.
+    const subscription = client.store.records.$.pipe(debounceTime(300)).subscribe(() => void run().catch(() => undefined));
+    return () => {
+      isCurrent = false;
+      window.clearTimeout(timer);
+      subscription.unsubscribe();
+    };
+  }, [client, query, filterKey]);
+
+  return state;
+}

@@ -1,0 +1,153 @@
+import { Alert, Button, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEMO_NETWORK_ID, demoIdentity, demoOrgName, seedDemoNetwork } from '../demo/demoNetwork';
+import type { Platform } from '../platform/platform';
+import { normalizeHubUrl, TOKEN_SECRET, writeProfile, type DeviceProfile } from '../session/deviceProfile';
+import { joinNetwork } from '../session/joinNetwork';
+import type { Session } from '../session/session';
+import { roleSchema } from '../../shared/records/recordType';
+import { LanguageSelect } from '../settings/LanguageSelect';
+
+interface OnboardingProps {
+  readonly platform: Platform;
+  readonly onDidChooseProfile: (profile: DeviceProfile, passphrase?: string) => Promise<Session>;
+}
+
+function randomDeviceId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return `device-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Join a network with an invitation, or explore a demo network that never leaves this device. */
+export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
+  const { t } = useTranslation();
+  const [code, setCode] = useState('');
+  const [hub, setHub] = useState('');
+  const [deviceName, setDeviceName] = useState(() => t('onboarding.defaultDeviceName'));
+  const [passphrase, setPassphrase] = useState('');
+  const [needsPassphrase, setNeedsPassphrase] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'join' | 'demo' | null>(null);
+
+  useEffect(() => {
+    void platform.bridge.secretProtection().then((protection) => setNeedsPassphrase(protection === 'passphrase-required'));
+  }, [platform]);
+
+  const join = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const hubUrl = normalizeHubUrl(hub);
+    if (!hubUrl) return setError(t('onboarding.errors.badHub'));
+    if (!code.trim()) return setError(t('onboarding.errors.noCode'));
+    if (needsPassphrase && passphrase.length < 8) return setError(t('onboarding.errors.shortPassphrase'));
+    setBusy('join');
+    try {
+      const outcome = await joinNetwork(platform.fetch, hubUrl, code, deviceName || t('onboarding.defaultDeviceName'));
+      if (!outcome.ok) {
+        const key = `onboarding.errors.${outcome.code}`;
+        setError(t(key, { defaultValue: t('onboarding.errors.generic', { message: outcome.message }) }));
+        return;
+      }
+      const { response } = outcome;
+      const role = roleSchema.safeParse(response.role);
+      if (!role.success) return setError(t('onboarding.errors.generic', { message: response.role }));
+      await platform.bridge.setSecret(TOKEN_SECRET, response.token, needsPassphrase ? passphrase : undefined);
+      const profile: DeviceProfile = {
+        kind: 'hub',
+        identity: { orgId: response.org.id, deviceId: response.deviceId, role: role.data },
+        orgName: response.org.name,
+        networkId: response.networkId,
+        hubUrl,
+        deviceName: deviceName || t('onboarding.defaultDeviceName'),
+        credentialId: response.credentialId,
+        joinedAt: Date.now(),
+      };
+      writeProfile(platform.settings, profile);
+      await onDidChooseProfile(profile, needsPassphrase ? passphrase : undefined);
+    } catch (caught) {
+      setError(t('onboarding.errors.generic', { message: caught instanceof Error ? caught.message : String(caught) }));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const exploreDemo = async () => {
+    setError(null);
+    setBusy('demo');
+    try {
+      const profile: DeviceProfile = {
+        kind: 'demo',
+        identity: demoIdentity(randomDeviceId()),
+        orgName: String(demoOrgName),
+        networkId: DEMO_NETWORK_ID,
+        hubUrl: '',
+        deviceName: t('onboarding.defaultDeviceName'),
+        credentialId: '',
+        joinedAt: Date.now(),
+      };
+      // For trying the library at scale: ?demo-entries=10000 in the page address.
+      const extraEntries = Number(new URLSearchParams(window.location.search).get('demo-entries') ?? 0) || 0;
+      writeProfile(platform.settings, profile);
+      const session = await onDidChooseProfile(profile);
+      // The library fills in as the records land: it follows the store.
+      await seedDemoNetwork(session.client, { extraEntries });
+    } catch (caught) {
+      setError(t('onboarding.errors.generic', { message: caught instanceof Error ? caught.message : String(caught) }));
+      setBusy(null);
+    }
+  };
+
+  return (
+    <main className="fw-onboarding">
+      <Paper className="fw-onboarding-card" p="xl" radius="md" withBorder>
+        <Stack gap="lg">
+          <div className="fw-onboarding-head">
+            <div>
+              <Title order={1} size="h2">
+                {t('app.name')}
+              </Title>
+              <Text c="dimmed" size="sm">
+                {t('onboarding.tagline')}
+              </Text>
+            </div>
+            <LanguageSelect compact />
+          </div>
+          <form onSubmit={(event) => void join(event)} aria-labelledby="join-heading">
+            <Stack gap="sm">
+              <Title order={2} size="h4" id="join-heading">
+                {t('onboarding.joinTitle')}
+              </Title>
+              <TextInput label={t('onboarding.code')} description={t('onboarding.codeHelp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} data-testid="join-code" autoComplete="off" spellCheck={false} />
+              <TextInput label={t('onboarding.hub')} description={t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" autoComplete="url" spellCheck={false} />
+              <TextInput label={t('onboarding.deviceName')} description={t('onboarding.deviceNameHelp')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} data-testid="join-device-name" />
+              {needsPassphrase && (
+                <PasswordInput label={t('onboarding.passphrase')} description={t('onboarding.passphraseHelp')} value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="join-passphrase" />
+              )}
+              {error && (
+                <Alert color="red" role="alert" data-testid="join-error">
+                  {error}
+                </Alert>
+              )}
+              <Button type="submit" loading={busy === 'join'} disabled={busy !== null} data-testid="join-submit">
+                {t('onboarding.join')}
+              </Button>
+            </Stack>
+          </form>
+          <Divider label={t('onboarding.or')} labelPosition="center" />
+          <Stack gap={4}>
+            <Button variant="light" onClick={() => void exploreDemo()} loading={busy === 'demo'} disabled={busy !== null} data-testid="demo-button">
+              {t('onboarding.demo')}
+            </Button>
+            <Text size="xs" c="dimmed" ta="center">
+              {t('onboarding.demoHelp')}
+            </Text>
+          </Stack>
+          <Text size="xs" c="dimmed">
+            {t('onboarding.privacy')}
+          </Text>
+        </Stack>
+      </Paper>
+    </main>
+  );
+}

@@ -1,0 +1,53 @@
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { DESKTOP_BRIDGE_GLOBAL, type DesktopBridge } from '../../shared/bridge/desktopBridge';
+import type { AnyRxStorage } from '../../shared/store/store';
+import type { FetchPort, WebSocketPort } from '../../shared/sync/httpTransport';
+import type { Clock } from '../../shared/sync/transport';
+import { createBrowserWebBridge } from './webBridge';
+
+/*
+ * Everything the UI needs from where it runs, chosen once at startup: the desktop bridge when the
+ * Electron preload exposed one, else the web implementation of the same contract. Nothing past
+ * this file asks which platform it is on.
+ */
+
+export interface Platform {
+  readonly bridge: DesktopBridge;
+  readonly storage: AnyRxStorage;
+  readonly fetch: FetchPort;
+  readonly WebSocket: WebSocketPort;
+  readonly gzip: (text: string) => Promise<Uint8Array<ArrayBuffer>>;
+  readonly clock: Clock;
+  /** Small, non-secret settings (the device profile, the language). */
+  readonly settings: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+}
+
+declare const __APP_VERSION__: string | undefined;
+
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function desktopBridgeOf(target: object): DesktopBridge | null {
+  const candidate = (target as Record<string, unknown>)[DESKTOP_BRIDGE_GLOBAL];
+  return typeof candidate === 'object' && candidate !== null ? (candidate as DesktopBridge) : null;
+}
+
+export function detectPlatform(): Platform {
+  const version = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.1.0';
+  return {
+    bridge: desktopBridgeOf(window) ?? createBrowserWebBridge(version),
+    // IndexedDB in both: Electron serves the UI from a standard, secure app:// scheme for this.
+    storage: getRxStorageDexie(),
+    fetch: (url, init) => window.fetch(url, init),
+    WebSocket: window.WebSocket,
+    gzip,
+    clock: {
+      now: () => Date.now(),
+      setTimeout: (callback, delayMs) => window.setTimeout(callback, delayMs),
+      clearTimeout: (handle) => window.clearTimeout(handle as number),
+    },
+    settings: window.localStorage,
+  };
+}

@@ -1,0 +1,165 @@
+import { removeRxDatabase } from 'rxdb';
+import { openClient, type FieldwiseClient } from '../../shared/client/client';
+import { createHttpTransport } from '../../shared/sync/httpTransport';
+import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
+import type { Platform } from '../platform/platform';
+import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
+
+/*
+ * One signed-in device: its local client (always there, online or not) and, once the device token
+ * is at hand, the sync engine. Local work never waits for the token or the network: a device whose
+ * token needs a passphrase works offline until someone types it.
+ */
+
+export type SessionSync =
+  /** The demo network: nothing is ever sent. */
+  | { readonly kind: 'demo'; readonly pendingCount: number }
+  /** The token is protected by a passphrase that has not been typed yet in this session. */
+  | { readonly kind: 'locked'; readonly pendingCount: number }
+  /** No token on this device (its secret store lost it): join again to sync. */
+  | { readonly kind: 'no-token'; readonly pendingCount: number }
+  | { readonly kind: 'engine'; readonly status: SyncStatus };
+
+export class Session {
+  private engine: SyncEngine | null = null;
+  private engineUnsubscribe: (() => void) | null = null;
+  private sync: SessionSync;
+  private readonly listeners = new Set<(sync: SessionSync) => void>();
+  private readonly outboxSubscription: { unsubscribe(): void } | null;
+  private isClosed = false;
+
+  private constructor(
+    readonly platform: Platform,
+    private currentProfile: DeviceProfile,
+    readonly client: FieldwiseClient,
+  ) {
+    this.sync = { kind: currentProfile.kind === 'demo' ? 'demo' : 'locked', pendingCount: 0 };
+    // Without an engine, the count of unsent changes follows the outbox here.
+    this.outboxSubscription =
+      client.store.database.collections['outbox']?.$.subscribe(() => {
+        if (!this.engine) void this.recount();
+      }) ?? null;
+    void this.recount();
+  }
+
+  static async open(platform: Platform, profile: DeviceProfile, onDidFailWrite: (error: unknown) => void): Promise<Session> {
+    const client = await openClient({
+      storage: platform.storage,
+      identity: profile.identity,
+      name: databaseNameOf(profile),
+      onDidFailWrite,
+    });
+    return new Session(platform, profile, client);
+  }
+
+  get profile(): DeviceProfile {
+    return this.currentProfile;
+  }
+
+  get syncEngine(): SyncEngine | null {
+    return this.engine;
+  }
+
+  get syncState(): SessionSync {
+    return this.sync;
+  }
+
+  onDidChangeSync(listener: (sync: SessionSync) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Reads the token from the bridge's secret store and starts syncing. Returns false when a
+   * passphrase is needed (or was wrong), or when there is no token.
+   */
+  async unlock(passphrase?: string): Promise<boolean> {
+    if (this.currentProfile.kind === 'demo' || this.isClosed) return false;
+    const { bridge } = this.platform;
+    const protection = await bridge.secretProtection();
+    if (protection === 'passphrase-required' && passphrase === undefined) {
+      this.setSync({ kind: 'locked', pendingCount: this.pendingCount() });
+      return false;
+    }
+    let token: string | null;
+    try {
+      token = await bridge.getSecret(TOKEN_SECRET, passphrase);
+    } catch {
+      token = null;
+    }
+    if (token === null) {
+      this.setSync({ kind: protection === 'passphrase-required' ? 'locked' : 'no-token', pendingCount: this.pendingCount() });
+      return false;
+    }
+    await this.startEngine(token);
+    return true;
+  }
+
+  /** Points sync at another hub address (the token stays the device's). */
+  async changeHub(hubUrl: string): Promise<void> {
+    this.currentProfile = { ...this.currentProfile, hubUrl };
+    if (!this.engine) return;
+    await this.stopEngine();
+    await this.unlock();
+  }
+
+  updateProfile(profile: DeviceProfile): void {
+    this.currentProfile = profile;
+  }
+
+  private async startEngine(token: string): Promise<void> {
+    await this.stopEngine();
+    const { platform } = this;
+    const transport = createHttpTransport({
+      baseUrl: this.currentProfile.hubUrl,
+      token,
+      fetch: platform.fetch,
+      WebSocket: platform.WebSocket,
+      gzip: platform.gzip,
+    });
+    const engine = new SyncEngine(this.client, transport, platform.clock);
+    this.engine = engine;
+    this.engineUnsubscribe = engine.onDidChangeStatus((status) => this.setSync({ kind: 'engine', status }));
+    this.setSync({ kind: 'engine', status: engine.status });
+    void engine.start();
+  }
+
+  private async stopEngine(): Promise<void> {
+    const engine = this.engine;
+    if (!engine) return;
+    this.engine = null;
+    this.engineUnsubscribe?.();
+    this.engineUnsubscribe = null;
+    await engine.stop();
+  }
+
+  private pendingCount(): number {
+    return this.sync.kind === 'engine' ? this.sync.status.pendingCount : this.sync.pendingCount;
+  }
+
+  private async recount(): Promise<void> {
+    if (this.engine || this.isClosed) return;
+    const pendingCount = await this.client.pendingCount().catch(() => this.pendingCount());
+    if (this.engine || this.isClosed || this.sync.kind === 'engine') return;
+    this.setSync({ ...this.sync, pendingCount });
+  }
+
+  private setSync(sync: SessionSync): void {
+    this.sync = sync;
+    for (const listener of this.listeners) listener(sync);
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.outboxSubscription?.unsubscribe();
+    await this.stopEngine();
+    await this.client.close();
+  }
+
+  /** Closes the session and deletes this device's local database. */
+  async closeAndErase(): Promise<void> {
+    await this.close();
+    await removeRxDatabase(databaseNameOf(this.currentProfile), this.platform.storage);
+  }
+}

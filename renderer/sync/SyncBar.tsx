@@ -1,0 +1,101 @@
+import { Badge, Button, Group, Modal, PasswordInput, Text } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSession, useSessionSync } from '../session/SessionContext';
+import { syncLabel } from './syncStateLabel';
+
+const COLORS: Record<string, string> = {
+  demo: 'grape',
+  locked: 'yellow',
+  'no-token': 'orange',
+  offline: 'gray',
+  connecting: 'blue',
+  syncing: 'blue',
+  synced: 'teal',
+  error: 'red',
+};
+
+/** Always visible: where sync stands, how many changes are not yet sent, and "Sync now". */
+export function SyncBar() {
+  const { t, i18n } = useTranslation();
+  const { session } = useSession();
+  const sync = useSessionSync(session);
+  const [isUnlocking, setUnlocking] = useState(false);
+  const timeFormat = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const label = syncLabel(sync, (at) => timeFormat.format(at));
+  const [isSyncing, setSyncing] = useState(false);
+
+  const syncNow = async () => {
+    const engine = session.syncEngine;
+    if (!engine) return;
+    setSyncing(true);
+    try {
+      await engine.syncNow();
+    } finally {
+      setSyncing(false);
+    }
+  };
+
+  return (
+    <div className="fw-syncbar" data-testid="sync-bar" role="status" aria-label={t('sync.barLabel')}>
+      <Group gap="sm" wrap="nowrap" className="fw-syncbar-state">
+        <span className={`fw-dot fw-dot-${label.state}`} aria-hidden="true" />
+        <Text size="sm" data-testid="sync-state" data-state={label.state} c={label.state === 'error' ? 'red.8' : undefined} truncate="end">
+          {t(label.key, label.values)}
+        </Text>
+      </Group>
+      <Group gap="sm" wrap="nowrap">
+        <Badge variant="light" color={label.pendingCount > 0 ? COLORS[label.state] : 'gray'} data-testid="pending-count" data-count={label.pendingCount}>
+          {t('sync.pending', { count: label.pendingCount })}
+        </Badge>
+        {label.refusedCount > 0 && (
+          <Badge component="a" href="#/sync" variant="light" color="red" data-testid="refused-count" data-count={label.refusedCount}>
+            {t('sync.refused', { count: label.refusedCount })}
+          </Badge>
+        )}
+        {label.state === 'locked' && (
+          <Button size="xs" variant="light" onClick={() => setUnlocking(true)} data-testid="unlock-sync">
+            {t('sync.unlock')}
+          </Button>
+        )}
+        <Button size="xs" variant="default" onClick={() => void syncNow()} disabled={!label.isSyncNowPossible} loading={isSyncing} data-testid="sync-now">
+          {t('sync.syncNow')}
+        </Button>
+      </Group>
+      <UnlockDialog opened={isUnlocking} onClose={() => setUnlocking(false)} />
+    </div>
+  );
+}
+
+function UnlockDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const [passphrase, setPassphrase] = useState('');
+  const [isWrong, setWrong] = useState(false);
+  const submit = async () => {
+    const isUnlocked = await session.unlock(passphrase);
+    setWrong(!isUnlocked);
+    if (isUnlocked) {
+      setPassphrase('');
+      onClose();
+    }
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('sync.unlockTitle')}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <Text size="sm" mb="sm">
+          {t('sync.unlockHelp')}
+        </Text>
+        <PasswordInput label={t('onboarding.passphrase')} value={passphrase} onChange={(event) => setPassphrase(event.currentTarget.value)} error={isWrong ? t('sync.unlockWrong') : undefined} data-autofocus />
+        <Group justify="flex-end" mt="md">
+          <Button type="submit">{t('sync.unlock')}</Button>
+        </Group>
+      </form>
+    </Modal>
+  );
+}

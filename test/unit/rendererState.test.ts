@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { hrefOf, parseRoute } from '../../renderer/app/route';
+import { SaveTracker } from '../../renderer/editor/saveTracker';
+import { pickLanguage } from '../../renderer/i18n/i18n';
+import { parseRegion } from '../../renderer/library/region';
+import { databaseNameOf, normalizeHubUrl, readProfile, writeProfile, type DeviceProfile } from '../../renderer/session/deviceProfile';
+import { syncLabel } from '../../renderer/sync/syncStateLabel';
+import type { SyncState, SyncStatus } from '../../shared/sync/syncEngine';
+
+/* The renderer's pure parts: what the sync bar and the save indicator say, routes, settings. */
+
+const counts = { pendingCount: 3, quarantinedCount: 0, isLive: false };
+const engine = (status: SyncState) => ({ kind: 'engine' as const, status: { ...status, ...counts } as SyncStatus });
+const at = (ms: number) => `t${ms}`;
+
+describe('sync bar wording', () => {
+  it('names every engine state, with the next retry and the unsent count', () => {
+    expect(syncLabel(engine({ state: 'offline', nextRetryAt: 5 }), at)).toMatchObject({ state: 'offline', key: 'sync.state.offlineRetry', values: { time: 't5' }, pendingCount: 3 });
+    expect(syncLabel(engine({ state: 'offline', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.offline' });
+    expect(syncLabel(engine({ state: 'connecting' }), at)).toMatchObject({ state: 'connecting' });
+    expect(syncLabel(engine({ state: 'syncing', phase: 'push', done: 2, total: 7 }), at)).toMatchObject({ key: 'sync.state.push', values: { done: 2, total: 7 } });
+    expect(syncLabel(engine({ state: 'syncing', phase: 'pull', done: 2, total: null }), at)).toMatchObject({ key: 'sync.state.pullUnknown' });
+    expect(syncLabel(engine({ state: 'synced', at: 9 }), at)).toMatchObject({ state: 'synced', values: { time: 't9' } });
+    expect(syncLabel(engine({ state: 'error', reason: 'forbidden', code: 'forbidden', nextRetryAt: 4 }), at)).toMatchObject({ key: 'sync.state.error', values: { reason: 'forbidden', time: 't4' } });
+    expect(syncLabel(engine({ state: 'error', reason: 'revoked', code: 'token-revoked', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.errorStopped' });
+  });
+
+  it('offers "sync now" only where there is a hub to sync with', () => {
+    expect(syncLabel({ kind: 'demo', pendingCount: 1 }, at)).toMatchObject({ state: 'demo', isSyncNowPossible: false, pendingCount: 1 });
+    expect(syncLabel({ kind: 'locked', pendingCount: 0 }, at).isSyncNowPossible).toBe(false);
+    expect(syncLabel(engine({ state: 'connecting' }), at).isSyncNowPossible).toBe(true);
+  });
+});
+
+describe('save indicator', () => {
+  it('says saved only once every write is durable and nothing typed is waiting', async () => {
+    const tracker = new SaveTracker();
+    expect(tracker.state.state).toBe('saved');
+    tracker.markDirty('title');
+    expect(tracker.state.state).toBe('saving');
+    let finish!: () => void;
+    const write = new Promise<void>((resolve) => (finish = resolve));
+    tracker.markClean('title');
+    const tracked = tracker.track(write);
+    expect(tracker.state.state).toBe('saving');
+    finish();
+    expect(await tracked).toBe(true);
+    expect(tracker.state.state).toBe('saved');
+  });
+
+  it('reports a failed write until a later one succeeds', async () => {
+    const tracker = new SaveTracker();
+    expect(await tracker.track(Promise.reject(new Error('disk full')))).toBe(false);
+    expect(tracker.state).toEqual({ state: 'failed', message: 'disk full' });
+    await tracker.track(Promise.resolve());
+    expect(tracker.state.state).toBe('saved');
+  });
+});
+
+describe('routes', () => {
+  it('round-trips every screen through the hash', () => {
+    for (const route of [{ screen: 'library' }, { screen: 'entry', id: 'entry-ab~1' }, { screen: 'orgs' }, { screen: 'org', id: 'xishan' }, { screen: 'sync' }, { screen: 'settings' }] as const) {
+      expect(parseRoute(hrefOf(route))).toEqual(route);
+    }
+    expect(parseRoute('')).toEqual({ screen: 'library' });
+    expect(parseRoute('#/nowhere')).toEqual({ screen: 'library' });
+  });
+});
+
+describe('device settings', () => {
+  it('normalizes hub addresses to http(s) origins and refuses others', () => {
+    expect(normalizeHubUrl('hub.example.org')).toBe('https://hub.example.org');
+    expect(normalizeHubUrl(' http://192.168.1.5:8787/ ')).toBe('http://192.168.1.5:8787');
+    expect(normalizeHubUrl('https://example.org/fieldwise/')).toBe('https://example.org/fieldwise');
+    for (const bad of ['javascript:alert(1)', 'ftp://example.org', 'https://user:pw@example.org', '']) expect(normalizeHubUrl(bad), bad).toBeNull();
+  });
+
+  it('reads back the profile it wrote and ignores a damaged one', () => {
+    const stored = new Map<string, string>();
+    const settings = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) };
+    const profile: DeviceProfile = { kind: 'hub', identity: { orgId: 'org-1', deviceId: 'dev-1', role: 'member' }, orgName: '西山', networkId: 'net', hubUrl: 'https://hub', deviceName: 'laptop', credentialId: 'c', joinedAt: 1 };
+    writeProfile(settings, profile);
+    expect(readProfile(settings)).toEqual(profile);
+    stored.set('fieldwise.profile', '{"kind":"hub","identity":{"role":"emperor"}}');
+    expect(readProfile(settings)).toBeNull();
+    expect(databaseNameOf(profile)).toBe('fieldwise-hub-net-org-1-dev-1');
+  });
+
+  it('picks the saved language, else the first preferred one it has', () => {
+    expect(pickLanguage('en', ['zh-TW'])).toBe('en');
+    expect(pickLanguage(null, ['fr', 'zh-Hans-CN'])).toBe('zh-CN');
+    expect(pickLanguage('klingon', ['de'])).toBe('en');
+  });
+
+  it('reads region paths typed with either kind of slash or comma', () => {
+    expect(parseRegion('云南省 / 大理州／洱源县')).toEqual(['云南省', '大理州', '洱源县']);
+    expect(parseRegion('Guizhou, Qiandongnan')).toEqual(['Guizhou', 'Qiandongnan']);
+    expect(parseRegion('  ')).toEqual([]);
+  });
+});
