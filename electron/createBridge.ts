@@ -10,6 +10,7 @@ import type {
   SaveFileRequest,
   SaveFileResult,
   SecretProtection,
+  SetHubUrlResult,
 } from '../shared/bridge/desktopBridge';
 import { bridgeChannel, type BridgeChannel } from './bridgeChannels';
 
@@ -31,6 +32,7 @@ export function createBridge(invoke: BridgeInvoke): Readonly<DesktopBridge> {
     printToPdf: (request: PrintToPdfRequest) =>
       invoke(bridgeChannel('printToPdf'), request) as Promise<SaveFileResult>,
     openExternal: (url: string) => invoke(bridgeChannel('openExternal'), url) as Promise<boolean>,
+    setHubUrl: (url: string) => invoke(bridgeChannel('setHubUrl'), url) as Promise<SetHubUrlResult>,
   } satisfies DesktopBridge;
   return Object.freeze(bridge);
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import type { DesktopBridge } from '../../shared/bridge/desktopBridge';
 import type { BridgeMethod } from '../bridgeChannels';
+import { hubOriginOf } from './desktopConfig';
 
 /** A secret's name: the UI's own constants, e.g. 'device-token'. */
 const secretKey = z
@@ -52,6 +53,13 @@ const printToPdfRequest = z.strictObject({
 
 const externalUrl = z.string().min(1).max(4096);
 
+/** A hub address: http(s) as the URL parser reads it (never a prefix match), with no user or password. */
+const hubUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((url) => hubOriginOf(url) !== null, 'a hub URL is an http(s) URL without user or password');
+
 type ArgumentSchemas = { readonly [M in BridgeMethod]: z.ZodType<Parameters<DesktopBridge[M]>> };
 
 /** One tuple schema per method: the exact argument list, nothing extra. */
@@ -64,4 +72,5 @@ export const bridgeArgumentSchemas = {
   saveFile: z.tuple([saveFileRequest]),
   printToPdf: z.tuple([printToPdfRequest]),
   openExternal: z.tuple([externalUrl]),
+  setHubUrl: z.tuple([hubUrl]),
 } satisfies ArgumentSchemas;

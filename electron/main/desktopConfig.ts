@@ -2,7 +2,8 @@
  * The desktop shell's configuration: which hub the page may connect to (the CSP's connect-src) and
  * which hosts external links may open. Read from `settings.json` in userData, with
  * FIELDWISE_HUB_URL overriding the hub for development. A bad value is reported and left out: the
- * app still starts, with less allowed, never more.
+ * app still starts, with less allowed, never more. desktopSettings.ts keeps the configuration in
+ * force and rebuilds it with this function when the renderer sets the hub.
  */
 import { z } from 'zod';
 

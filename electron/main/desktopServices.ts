@@ -5,14 +5,15 @@
 import { join } from 'node:path';
 
 import type { DesktopBridge, SaveFileResult } from '../../shared/bridge/desktopBridge';
-import { isAllowedExternalUrl, type ExternalLinkAllowList } from './isAllowedExternalUrl';
+import type { DesktopSettings } from './desktopSettings';
+import { isAllowedExternalUrl } from './isAllowedExternalUrl';
 import type { FileTypeFilter, MainPorts } from './ports';
 import { createSecretStore, type SecretStore } from './secretStore';
 
 export interface DesktopServicesOptions {
   readonly ports: MainPorts;
-  /** Asked on every call, so a changed configuration applies at once. */
-  readonly externalLinks: () => ExternalLinkAllowList;
+  /** The configuration in force (asked on every call, so a change applies at once) and the hub it connects to. */
+  readonly settings: DesktopSettings;
   /** Defaults to `secrets.json` in userData with the default scrypt cost. */
   readonly secretStore?: SecretStore;
 }
@@ -20,7 +21,7 @@ export interface DesktopServicesOptions {
 const SECRETS_FILE_NAME = 'secrets.json';
 const PDF_FILTERS: readonly FileTypeFilter[] = [{ name: 'PDF', extensions: ['pdf'] }];
 
-export function createDesktopServices({ ports, externalLinks, secretStore }: DesktopServicesOptions): DesktopBridge {
+export function createDesktopServices({ ports, settings, secretStore }: DesktopServicesOptions): DesktopBridge {
   const secrets =
     secretStore ??
     createSecretStore({ safeStorage: ports.safeStorage, fs: ports.fs, filePath: join(ports.app.userDataDir, SECRETS_FILE_NAME) });
@@ -52,10 +53,11 @@ export function createDesktopServices({ ports, externalLinks, secretStore }: Des
       return saveWithDialog(name, PDF_FILTERS, pdf);
     },
     openExternal: async (url) => {
-      if (!isAllowedExternalUrl(url, externalLinks())) return false;
+      if (!isAllowedExternalUrl(url, settings.config().externalLinks)) return false;
       // Open what was checked, re-serialized by the parser, not the raw string.
       await ports.shell.openExternal(new URL(url).href);
       return true;
     },
+    setHubUrl: (url) => settings.setHubUrl(url),
   };
 }

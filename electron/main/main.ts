@@ -5,7 +5,7 @@
  * renderer/dist, two folders up (in development and inside app.asar alike).
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { app, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron';
@@ -15,7 +15,7 @@ import { createAppProtocolHandler } from './appProtocolHandler';
 import { contentSecurityPolicy } from './contentSecurityPolicy';
 import { createDesktopServices } from './desktopServices';
 import { createMainWindow } from './createMainWindow';
-import { desktopConfig } from './desktopConfig';
+import { createDesktopSettings } from './desktopSettings';
 import { createElectronPorts } from './electronPorts';
 import { hardenSession } from './hardenSession';
 import { hardenWebContents } from './hardenWebContents';
@@ -34,11 +34,15 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let mainWindow: BrowserWindow | null = null;
 
-  const { config, warnings } = desktopConfig({
+  const settingsPath = join(app.getPath('userData'), 'settings.json');
+  // The renderer may change the hub (setHubUrl); everything below asks settings.config() each time.
+  const settings = createDesktopSettings({
+    fs,
+    filePath: settingsPath,
     hubUrlOverride: process.env.FIELDWISE_HUB_URL,
-    settingsText: readSettings(join(app.getPath('userData'), 'settings.json')),
+    settingsText: readSettings(settingsPath),
+    onDidWarn: (warning) => console.warn(warning),
   });
-  for (const warning of warnings) console.warn(warning);
 
   app.on('second-instance', () => {
     if (mainWindow === null) return;
@@ -49,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
   // Every web page the app ever creates, the print window included.
   app.on('web-contents-created', (_event, contents) => {
     hardenWebContents(contents, {
-      externalLinks: () => config.externalLinks,
+      externalLinks: () => settings.config().externalLinks,
       openExternal: (url) => shell.openExternal(url),
       onDidRefuse: (what, url) => console.warn(`Refused a ${what}${url === null ? '' : ` to ${url}`}`),
     });
@@ -65,14 +69,14 @@ if (!app.requestSingleInstanceLock()) {
         APP_SCHEME,
         createAppProtocolHandler({
           distDir: RENDERER_DIST_DIR,
-          readFile: (path) => readFile(path),
-          contentSecurityPolicy: () => contentSecurityPolicy({ hubOrigin: config.hubOrigin }),
+          readFile: (path) => fs.readFile(path),
+          contentSecurityPolicy: () => contentSecurityPolicy({ hubOrigin: settings.config().hubOrigin }),
         }),
       );
 
       const services = createDesktopServices({
         ports: createElectronPorts(() => mainWindow),
-        externalLinks: () => config.externalLinks,
+        settings,
       });
       for (const [channel, handler] of createIpcHandlers(services)) {
         ipcMain.handle(channel, (event, ...args: unknown[]) => handler({ senderFrameUrl: event.senderFrame?.url, args }));

@@ -9,6 +9,9 @@ import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
 import { Shell } from './Shell';
 
+/** Set across the one reload that applies this device's hub to the desktop app's policy. */
+const HUB_RELOAD_FLAG = 'fieldwise.hubReloaded';
+
 type Phase = { readonly kind: 'loading' } | { readonly kind: 'onboarding' } | { readonly kind: 'ready'; readonly session: Session } | { readonly kind: 'failed'; readonly message: string };
 
 export function App({ platform }: { platform: Platform }) {
@@ -42,7 +45,21 @@ export function App({ platform }: { platform: Platform }) {
       setPhase({ kind: 'onboarding' });
       return;
     }
-    openSession(profile).catch((error: unknown) => setPhase({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
+    const start = async () => {
+      // The desktop app's policy must allow this device's hub (settings.json may predate it or be
+      // lost); when the main process had to change it, the page reloads once to take the new policy.
+      if (profile.kind === 'hub') {
+        const applied = await platform.bridge.setHubUrl(profile.hubUrl);
+        if (applied.isApplied && applied.isReloadRequired && !sessionStorage.getItem(HUB_RELOAD_FLAG)) {
+          sessionStorage.setItem(HUB_RELOAD_FLAG, '1');
+          window.location.reload();
+          return;
+        }
+        sessionStorage.removeItem(HUB_RELOAD_FLAG);
+      }
+      await openSession(profile);
+    };
+    start().catch((error: unknown) => setPhase({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }));
   }, [platform, openSession]);
 
   const session = phase.kind === 'ready' ? phase.session : null;

@@ -1,5 +1,5 @@
 import { Alert, Button, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEMO_NETWORK_ID, demoIdentity, demoOrgName, seedDemoNetwork } from '../demo/demoNetwork';
 import type { Platform } from '../platform/platform';
@@ -8,6 +8,7 @@ import { joinNetwork } from '../session/joinNetwork';
 import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
 import { LanguageSelect } from '../settings/LanguageSelect';
+import { clearPendingJoin, readPendingJoin, savePendingJoin } from './pendingJoin';
 
 interface OnboardingProps {
   readonly platform: Platform;
@@ -19,31 +20,51 @@ function randomDeviceId(): string {
   return `device-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+interface JoinRequest {
+  readonly code: string;
+  /** Normalized (normalizeHubUrl). */
+  readonly hubUrl: string;
+  readonly deviceName: string;
+  readonly passphrase: string | undefined;
+}
+
 /** Join a network with an invitation, or explore a demo network that never leaves this device. */
 export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
   const { t } = useTranslation();
-  const [code, setCode] = useState('');
-  const [hub, setHub] = useState('');
-  const [deviceName, setDeviceName] = useState(() => t('onboarding.defaultDeviceName'));
+  // A join that was waiting for the reload setHubUrl asked for (read only here: StrictMode runs
+  // initializers twice, so it is cleared where the join goes on).
+  const [resumed] = useState(() => readPendingJoin(window.sessionStorage));
+  const [code, setCode] = useState(resumed?.code ?? '');
+  const [hub, setHub] = useState(resumed?.hubUrl ?? '');
+  const [deviceName, setDeviceName] = useState(() => resumed?.deviceName ?? t('onboarding.defaultDeviceName'));
   const [passphrase, setPassphrase] = useState('');
   const [needsPassphrase, setNeedsPassphrase] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'join' | 'demo' | null>(null);
+  const hasResumed = useRef(false);
 
-  useEffect(() => {
-    void platform.bridge.secretProtection().then((protection) => setNeedsPassphrase(protection === 'passphrase-required'));
-  }, [platform]);
-
-  const join = async (event: FormEvent) => {
-    event.preventDefault();
+  const submitJoin = async (request: JoinRequest, isAfterReload: boolean) => {
     setError(null);
-    const hubUrl = normalizeHubUrl(hub);
-    if (!hubUrl) return setError(t('onboarding.errors.badHub'));
-    if (!code.trim()) return setError(t('onboarding.errors.noCode'));
-    if (needsPassphrase && passphrase.length < 8) return setError(t('onboarding.errors.shortPassphrase'));
     setBusy('join');
+    clearPendingJoin(window.sessionStorage);
+    let isReloading = false;
     try {
-      const outcome = await joinNetwork(platform.fetch, hubUrl, code, deviceName || t('onboarding.defaultDeviceName'));
+      // The desktop lets the page reach only the hub it was told about; the join request to
+      // another hub would be refused by the page's own policy.
+      const hubAccess = await platform.bridge.setHubUrl(request.hubUrl);
+      if (!hubAccess.isApplied) {
+        setError(t('onboarding.errors.generic', { message: hubAccess.reason }));
+        return;
+      }
+      if (hubAccess.isReloadRequired) {
+        // A second reload would change nothing: the hub stays out of reach.
+        if (isAfterReload) return setError(t('onboarding.errors.network'));
+        savePendingJoin(window.sessionStorage, { code: request.code, hubUrl: request.hubUrl, deviceName: request.deviceName });
+        isReloading = true;
+        window.location.reload();
+        return;
+      }
+      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName);
       if (!outcome.ok) {
         const key = `onboarding.errors.${outcome.code}`;
         setError(t(key, { defaultValue: t('onboarding.errors.generic', { message: outcome.message }) }));
@@ -52,24 +73,54 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
       const { response } = outcome;
       const role = roleSchema.safeParse(response.role);
       if (!role.success) return setError(t('onboarding.errors.generic', { message: response.role }));
-      await platform.bridge.setSecret(TOKEN_SECRET, response.token, needsPassphrase ? passphrase : undefined);
+      await platform.bridge.setSecret(TOKEN_SECRET, response.token, request.passphrase);
       const profile: DeviceProfile = {
         kind: 'hub',
         identity: { orgId: response.org.id, deviceId: response.deviceId, role: role.data },
         orgName: response.org.name,
         networkId: response.networkId,
-        hubUrl,
-        deviceName: deviceName || t('onboarding.defaultDeviceName'),
+        hubUrl: request.hubUrl,
+        deviceName: request.deviceName,
         credentialId: response.credentialId,
         joinedAt: Date.now(),
       };
       writeProfile(platform.settings, profile);
-      await onDidChooseProfile(profile, needsPassphrase ? passphrase : undefined);
+      await onDidChooseProfile(profile, request.passphrase);
     } catch (caught) {
       setError(t('onboarding.errors.generic', { message: caught instanceof Error ? caught.message : String(caught) }));
     } finally {
-      setBusy(null);
+      // The page is going away: the button stays busy until it does.
+      if (!isReloading) setBusy(null);
     }
+  };
+
+  useEffect(() => {
+    let isCurrent = true;
+    void platform.bridge.secretProtection().then((protection) => {
+      if (!isCurrent) return;
+      const isPassphraseNeeded = protection === 'passphrase-required';
+      setNeedsPassphrase(isPassphraseNeeded);
+      if (resumed === null || hasResumed.current) return;
+      hasResumed.current = true;
+      // The passphrase was not kept across the reload: the form is filled in, the person types it
+      // and joins again. Without one, the join goes on by itself.
+      if (isPassphraseNeeded) clearPendingJoin(window.sessionStorage);
+      else void submitJoin({ ...resumed, passphrase: undefined }, true);
+    });
+    return () => {
+      isCurrent = false;
+    };
+    // submitJoin takes everything it needs as arguments, so the first render's copy is as good as any.
+  }, [platform, resumed]);
+
+  const join = (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const hubUrl = normalizeHubUrl(hub);
+    if (!hubUrl) return setError(t('onboarding.errors.badHub'));
+    if (!code.trim()) return setError(t('onboarding.errors.noCode'));
+    if (needsPassphrase && passphrase.length < 8) return setError(t('onboarding.errors.shortPassphrase'));
+    void submitJoin({ code, hubUrl, deviceName: deviceName || t('onboarding.defaultDeviceName'), passphrase: needsPassphrase ? passphrase : undefined }, false);
   };
 
   const exploreDemo = async () => {
@@ -113,7 +164,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
             </div>
             <LanguageSelect compact />
           </div>
-          <form onSubmit={(event) => void join(event)} aria-labelledby="join-heading">
+          <form onSubmit={join} aria-labelledby="join-heading">
             <Stack gap="sm">
               <Title order={2} size="h4" id="join-heading">
                 {t('onboarding.joinTitle')}
@@ -122,7 +173,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
               <TextInput label={t('onboarding.hub')} description={t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" autoComplete="url" spellCheck={false} />
               <TextInput label={t('onboarding.deviceName')} description={t('onboarding.deviceNameHelp')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} data-testid="join-device-name" />
               {needsPassphrase && (
-                <PasswordInput label={t('onboarding.passphrase')} description={t('onboarding.passphraseHelp')} value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="join-passphrase" />
+                <PasswordInput label={t('onboarding.passphrase')} description={t('onboarding.passphraseHelp')} autoFocus={resumed !== null} value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="join-passphrase" />
               )}
               {error && (
                 <Alert color="red" role="alert" data-testid="join-error">

@@ -1,10 +1,20 @@
-import type { AppInfo, DesktopBridge, PrintToPdfRequest, SaveFileRequest, SaveFileResult, SecretProtection } from '../../shared/bridge/desktopBridge';
+import type {
+  AppInfo,
+  DesktopBridge,
+  PrintToPdfRequest,
+  SaveFileRequest,
+  SaveFileResult,
+  SecretProtection,
+  SetHubUrlResult,
+} from '../../shared/bridge/desktopBridge';
 
 /*
  * The browser's side of the desktop bridge contract: what `window.fieldwise` offers in Electron,
  * done with what a page may do. Secrets sit in the origin's localStorage (the page says so:
  * `secretProtection()` answers 'browser-storage'), files go out as downloads, PDFs through the
- * browser's print dialog, and external links open in a new tab without an opener.
+ * browser's print dialog, and external links open in a new tab without an opener. A hub address
+ * is checked as the desktop checks it, and then there is nothing to apply: the browser build's
+ * policy lets the page connect to any hub (renderer/vite.config.ts).
  *
  * Everything the bridge touches comes in through `WebBridgePorts`, so its pure parts run in Node.
  */
@@ -34,6 +44,23 @@ export function externalLinkOrNull(raw: string): string | null {
   }
   if (url.protocol !== 'https:' || url.hostname === '' || url.username !== '' || url.password !== '') return null;
   return url.href;
+}
+
+/**
+ * The origin of a hub address the bridge accepts: http(s) as the URL parser reads it, with no
+ * user or password; null for anything else. The same rule as the desktop's `hubOriginOf`
+ * (electron/main/desktopConfig.ts), which the renderer cannot import.
+ */
+export function hubOriginOrNull(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username !== '' || url.password !== '') return null;
+  return url.origin;
 }
 
 /** A file name safe to suggest for a download: no path separators or control characters. */
@@ -120,6 +147,14 @@ export function createWebBridge(ports: WebBridgePorts): DesktopBridge {
       if (safe === null) return false;
       ports.open(safe, '_blank', 'noopener,noreferrer');
       return true;
+    },
+
+    async setHubUrl(url: string): Promise<SetHubUrlResult> {
+      // Refused the way the desktop's main process refuses it, so the renderer sees one behaviour.
+      if (hubOriginOrNull(url) === null) {
+        throw new Error('invalid-arguments: setHubUrl: a hub URL is an http(s) URL without user or password');
+      }
+      return { isApplied: true, isReloadRequired: false };
     },
   };
 }

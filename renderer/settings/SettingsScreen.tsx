@@ -13,6 +13,7 @@ export function SettingsScreen() {
   const [hub, setHub] = useState(profile.hubUrl);
   const [hubError, setHubError] = useState<string | null>(null);
   const [hubSaved, setHubSaved] = useState(false);
+  const [isSavingHub, setSavingHub] = useState(false);
   const [deviceName, setDeviceName] = useState(profile.deviceName);
   const [isSigningOut, setSigningOut] = useState(false);
   const [isBusy, setBusy] = useState(false);
@@ -30,9 +31,31 @@ export function SettingsScreen() {
     }
     setHubError(null);
     setHub(normalized);
-    writeProfile(platform.settings, { ...session.profile, hubUrl: normalized });
-    await session.changeHub(normalized);
-    setHubSaved(true);
+    setSavingHub(true);
+    let isReloading = false;
+    try {
+      // The desktop lets the page reach only the hub it was told about: ask first, and keep the
+      // old address when it refuses.
+      const hubAccess = await platform.bridge.setHubUrl(normalized);
+      if (!hubAccess.isApplied) {
+        setHubError(hubAccess.reason);
+        return;
+      }
+      writeProfile(platform.settings, { ...session.profile, hubUrl: normalized });
+      if (hubAccess.isReloadRequired) {
+        // This page's policy still names the old hub; the reloaded page opens the session from the
+        // profile just written, with the new hub.
+        isReloading = true;
+        window.location.reload();
+        return;
+      }
+      await session.changeHub(normalized);
+      setHubSaved(true);
+    } catch (caught) {
+      setHubError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      if (!isReloading) setSavingHub(false);
+    }
   };
 
   const saveDeviceName = () => {
@@ -81,7 +104,7 @@ export function SettingsScreen() {
                   style={{ flex: 1 }}
                   data-testid="settings-hub"
                 />
-                <Button type="submit" variant="default" data-testid="settings-hub-save">
+                <Button type="submit" variant="default" loading={isSavingHub} data-testid="settings-hub-save">
                   {hubSaved ? t('settings.saved') : t('settings.save')}
                 </Button>
               </Group>

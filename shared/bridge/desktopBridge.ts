@@ -39,6 +39,16 @@ export interface PrintToPdfRequest {
   readonly isLandscape?: boolean;
 }
 
+/**
+ * The answer to `setHubUrl`. On the desktop the hub's origin is part of the page's
+ * Content-Security-Policy (connect-src), which a page keeps from the moment it loaded: when the
+ * hub changed, `isReloadRequired` says the page must reload before it can reach the new hub.
+ * `reason` is a sentence for people, e.g. that FIELDWISE_HUB_URL pins another hub.
+ */
+export type SetHubUrlResult =
+  | { readonly isApplied: true; readonly isReloadRequired: boolean }
+  | { readonly isApplied: false; readonly reason: string };
+
 export interface DesktopBridge {
   readonly appInfo: () => Promise<AppInfo>;
   readonly secretProtection: () => Promise<SecretProtection>;
@@ -51,6 +61,11 @@ export interface DesktopBridge {
   readonly printToPdf: (request: PrintToPdfRequest) => Promise<SaveFileResult>;
   /** Opens an allow-listed external link in the OS browser; returns false when refused. */
   readonly openExternal: (url: string) => Promise<boolean>;
+  /**
+   * Lets the page connect to this hub from now on (and at the next start): an http(s) URL without
+   * user or password; anything else is refused with an `invalid-arguments` error.
+   */
+  readonly setHubUrl: (url: string) => Promise<SetHubUrlResult>;
 }
 
 /** The names the preload exposes, in one place so both sides and the IPC channels agree. */
@@ -63,6 +78,7 @@ export const desktopBridgeMethods = [
   'saveFile',
   'printToPdf',
   'openExternal',
+  'setHubUrl',
 ] as const satisfies readonly (keyof DesktopBridge)[];
 
 /** The global name under which the bridge is exposed (`window.fieldwise`). */

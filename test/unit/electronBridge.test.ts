@@ -3,7 +3,7 @@
 // handlers that guard each channel, and the main-process services behind them, on fake dialogs,
 // shell and printer with real files.
 import * as fs from 'node:fs/promises';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { desktopBundles } from '../../build/desktopBundles';
 import { bridgeChannel } from '../../electron/bridgeChannels';
 import { createBridge } from '../../electron/createBridge';
+import { createAppProtocolHandler } from '../../electron/main/appProtocolHandler';
+import { contentSecurityPolicy } from '../../electron/main/contentSecurityPolicy';
 import { createDesktopServices } from '../../electron/main/desktopServices';
+import { createDesktopSettings, type DesktopSettings } from '../../electron/main/desktopSettings';
 import { createIpcHandlers } from '../../electron/main/ipcHandlers';
-import type { MainPorts, PrintOptions } from '../../electron/main/ports';
+import type { FileSystemPort, MainPorts, PrintOptions } from '../../electron/main/ports';
 import { createSecretStore } from '../../electron/main/secretStore';
 import { DESKTOP_BRIDGE_GLOBAL, desktopBridgeMethods, type DesktopBridge } from '../../shared/bridge/desktopBridge';
 
@@ -38,6 +41,7 @@ describe('preload bridge object', () => {
     await bridge.saveFile({ suggestedName: 'a.csv', filters: [], data: 'x' });
     await bridge.printToPdf({ html: '<p>', suggestedName: 'r.pdf' });
     await bridge.openExternal('https://example.org/');
+    await bridge.setHubUrl('https://hub.example.org');
     expect(invoke.mock.calls).toEqual([
       ['fieldwise:bridge:appInfo'],
       ['fieldwise:bridge:secretProtection'],
@@ -47,6 +51,7 @@ describe('preload bridge object', () => {
       ['fieldwise:bridge:saveFile', { suggestedName: 'a.csv', filters: [], data: 'x' }],
       ['fieldwise:bridge:printToPdf', { html: '<p>', suggestedName: 'r.pdf' }],
       ['fieldwise:bridge:openExternal', 'https://example.org/'],
+      ['fieldwise:bridge:setHubUrl', 'https://hub.example.org'],
     ]);
   });
 });
@@ -100,6 +105,10 @@ interface Harness {
   readonly savePath: { value: string | null };
   readonly printed: { html: string; options: PrintOptions }[];
   readonly opened: string[];
+  readonly settings: DesktopSettings;
+  readonly settingsPath: string;
+  /** The settings file's writes and renames, in order. */
+  readonly settingsFileCalls: string[];
   call(method: (typeof desktopBridgeMethods)[number], args: unknown[]): Promise<unknown>;
   callFrom(senderFrameUrl: string | undefined, method: (typeof desktopBridgeMethods)[number], args: unknown[]): Promise<unknown>;
 }
@@ -131,9 +140,27 @@ describe('IPC handlers and services', () => {
       },
       app: { name: 'Fieldwise', version: '0.1.0', os: 'linux 6.1.0 (x64)', userDataDir: join(dir, 'userData'), downloadsDir: join(dir, 'Downloads') },
     };
+    const settingsPath = join(dir, 'userData', 'settings.json');
+    const settingsFileCalls: string[] = [];
+    const recordingFs: FileSystemPort = {
+      ...fs,
+      writeFile: (...args: Parameters<typeof fs.writeFile>) => {
+        settingsFileCalls.push(`writeFile ${String(args[0])}`);
+        return fs.writeFile(...args);
+      },
+      rename: (...args: Parameters<typeof fs.rename>) => {
+        settingsFileCalls.push(`rename ${String(args[0])} -> ${String(args[1])}`);
+        return fs.rename(...args);
+      },
+    };
+    // No hub yet, as on a fresh install; the links' host comes from externalLinkHosts.
+    const settingsText = `${JSON.stringify({ externalLinkHosts: ['hub.example.org'] })}\n`;
+    await mkdir(join(dir, 'userData'), { recursive: true });
+    await writeFile(settingsPath, settingsText);
+    const settings = createDesktopSettings({ fs: recordingFs, filePath: settingsPath, hubUrlOverride: undefined, settingsText, onDidWarn: () => undefined });
     const services = createDesktopServices({
       ports,
-      externalLinks: () => ({ httpsHosts: ['hub.example.org'], isMailtoAllowed: true }),
+      settings,
       secretStore: createSecretStore({
         safeStorage: ports.safeStorage,
         fs,
@@ -147,7 +174,18 @@ describe('IPC handlers and services', () => {
       if (handler === undefined) throw new Error(`no handler for ${method}`);
       return handler({ senderFrameUrl, args });
     };
-    harness = { handlers, ports, savePath, printed, opened, callFrom, call: (method, args) => callFrom(APP_FRAME, method, args) };
+    harness = {
+      handlers,
+      ports,
+      savePath,
+      printed,
+      opened,
+      settings,
+      settingsPath,
+      settingsFileCalls,
+      callFrom,
+      call: (method, args) => callFrom(APP_FRAME, method, args),
+    };
   });
 
   afterAll(async () => {
@@ -185,6 +223,11 @@ describe('IPC handlers and services', () => {
       ['printToPdf', [{ html: '<p>', suggestedName: 'r.pdf', pageSize: 'A0' }]],
       ['openExternal', [{ href: 'https://hub.example.org/' }]],
       ['openExternal', []],
+      ['setHubUrl', []],
+      ['setHubUrl', [42]],
+      ['setHubUrl', ['']],
+      ['setHubUrl', ['hub.example.org']],
+      ['setHubUrl', ['https://hub.example.org', 'extra']],
     ];
     for (const [method, args] of bad) {
       await expect(harness.call(method, args), `${method}(${JSON.stringify(args)})`).rejects.toThrow(new RegExp(`^invalid-arguments: ${method}: `));
@@ -248,5 +291,92 @@ describe('IPC handlers and services', () => {
     expect(await harness.call('openExternal', ['file:///etc/passwd'])).toBe(false);
     expect(await harness.call('openExternal', ['javascript:alert(1)'])).toBe(false);
     expect(harness.opened).toEqual(['https://hub.example.org/guide']);
+  });
+
+  it('refuses setHubUrl to a frame that is not the app, changing nothing', async () => {
+    const before = await readFile(harness.settingsPath, 'utf8');
+    const hubBefore = harness.settings.config().hubOrigin;
+    for (const sender of ['https://evil.com/', 'file:///tmp/x.html', 'app://print/x.html', 'app://fieldwise:8080/', undefined]) {
+      await expect(harness.callFrom(sender, 'setHubUrl', ['https://evil.com']), String(sender)).rejects.toThrow(/^untrusted-sender: setHubUrl /);
+    }
+    expect(await readFile(harness.settingsPath, 'utf8')).toBe(before);
+    expect(harness.settings.config().hubOrigin).toBe(hubBefore);
+  });
+
+  it('refuses a hub URL with credentials, or that is not http(s), with a clear error, changing nothing', async () => {
+    const before = await readFile(harness.settingsPath, 'utf8');
+    const hubBefore = harness.settings.config().hubOrigin;
+    const refused = [
+      'https://user:password@hub.example.org',
+      'https://user@hub.example.org',
+      'http://:pw@hub.example.org',
+      'javascript:alert(1)',
+      'JavaScript://hub.example.org/%0aalert(1)',
+      'file:///etc/passwd',
+      'data:text/html,<script>alert(1)</script>',
+      'wss://hub.example.org',
+      'ftp://hub.example.org',
+      'app://fieldwise/',
+      '//hub.example.org',
+      'https://',
+      'not a url',
+      `https://hub.example.org/${'a'.repeat(4096)}`,
+    ];
+    for (const url of refused) {
+      await expect(harness.call('setHubUrl', [url]), url).rejects.toThrow(
+        /^invalid-arguments: setHubUrl: .*(a hub URL is an http\(s\) URL without user or password|Too big)/s,
+      );
+    }
+    // The service refuses on its own too, whatever calls it.
+    await expect(harness.settings.setHubUrl('javascript:alert(1)')).rejects.toThrow(/^invalid-arguments: /);
+    expect(await readFile(harness.settingsPath, 'utf8')).toBe(before);
+    expect(harness.settings.config().hubOrigin).toBe(hubBefore);
+  });
+
+  it('persists a new hub atomically and allows it in the CSP of the next app:// response', async () => {
+    const dist = join(dir, 'dist');
+    await mkdir(dist, { recursive: true });
+    await writeFile(join(dist, 'index.html'), '<!doctype html><title>Fieldwise</title>');
+    const serve = createAppProtocolHandler({
+      distDir: dist,
+      readFile: (path) => readFile(path),
+      contentSecurityPolicy: () => contentSecurityPolicy({ hubOrigin: harness.settings.config().hubOrigin }),
+    });
+    const connectSrc = async () => {
+      const policy = (await serve(new Request('app://fieldwise/index.html'))).headers.get('content-security-policy') ?? '';
+      return policy.split(';').map((part) => part.trim().split(/\s+/)).find(([name]) => name === 'connect-src')?.slice(1);
+    };
+    expect(await connectSrc()).toEqual(["'self'"]);
+    harness.settingsFileCalls.length = 0;
+
+    expect(await harness.call('setHubUrl', ['HTTPS://New-Hub.Example.net:8443/fieldwise'])).toEqual({ isApplied: true, isReloadRequired: true });
+
+    // A temp file beside settings.json, renamed over it: never a half-written settings file.
+    expect(harness.settingsFileCalls).toHaveLength(2);
+    const [write, rename] = harness.settingsFileCalls;
+    const tempPath = /^writeFile (.+)$/.exec(write ?? '')?.[1] ?? '';
+    expect(dirname(tempPath)).toBe(dirname(harness.settingsPath));
+    expect(tempPath).not.toBe(harness.settingsPath);
+    expect(rename).toBe(`rename ${tempPath} -> ${harness.settingsPath}`);
+    expect((await readdir(join(dir, 'userData'))).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    // The parser's spelling is stored; what else the file held stays.
+    expect(JSON.parse(await readFile(harness.settingsPath, 'utf8'))).toEqual({
+      externalLinkHosts: ['hub.example.org'],
+      hubUrl: 'https://new-hub.example.net:8443/fieldwise',
+    });
+
+    expect(await connectSrc()).toEqual(["'self'", 'https://new-hub.example.net:8443', 'wss://new-hub.example.net:8443']);
+    // The TLS hub's own pages become trusted links, as when it is configured by hand.
+    expect(harness.settings.config().externalLinks.httpsHosts).toEqual(['new-hub.example.net:8443', 'hub.example.org']);
+
+    // The same hub again (as the reloaded page asks): nothing to reload, nothing rewritten.
+    harness.settingsFileCalls.length = 0;
+    expect(await harness.call('setHubUrl', ['https://new-hub.example.net:8443/fieldwise'])).toEqual({ isApplied: true, isReloadRequired: false });
+    expect(harness.settingsFileCalls).toEqual([]);
+
+    // A plain-http hub on the LAN replaces it, in its http and ws forms only.
+    expect(await harness.call('setHubUrl', ['http://192.168.1.20:8787'])).toEqual({ isApplied: true, isReloadRequired: true });
+    expect(await connectSrc()).toEqual(["'self'", 'http://192.168.1.20:8787', 'ws://192.168.1.20:8787']);
+    expect(JSON.parse(await readFile(harness.settingsPath, 'utf8'))).toMatchObject({ hubUrl: 'http://192.168.1.20:8787/' });
   });
 });

@@ -2,7 +2,8 @@
 // options, the Content-Security-Policy, the external-link allow-list, the sender check, the app://
 // file server (on real files), navigation and permission guards, and the shell's configuration.
 // Each guard is also attacked with the inputs that break naive string checks.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { APP_ENTRY_URL, appSchemePrivileges } from '../../electron/main/appOrigi
 import { contentTypeOf, createAppProtocolHandler } from '../../electron/main/appProtocolHandler';
 import { contentSecurityPolicy } from '../../electron/main/contentSecurityPolicy';
 import { desktopConfig, hubOriginOf } from '../../electron/main/desktopConfig';
+import { createDesktopSettings } from '../../electron/main/desktopSettings';
 import { hardenSession, type GuardedSession } from '../../electron/main/hardenSession';
 import {
   hardenWebContents,
@@ -23,6 +25,7 @@ import {
 } from '../../electron/main/hardenWebContents';
 import { allowListHost, isAllowedExternalUrl, type ExternalLinkAllowList } from '../../electron/main/isAllowedExternalUrl';
 import { isTrustedSender } from '../../electron/main/isTrustedSender';
+import type { FileSystemPort } from '../../electron/main/ports';
 import { createPrintDocuments, PRINT_CONTENT_SECURITY_POLICY } from '../../electron/main/printDocuments';
 import { resolveAppPath } from '../../electron/main/resolveAppPath';
 import { printWindowOptions, windowOptions } from '../../electron/main/windowOptions';
@@ -529,6 +532,86 @@ describe('desktop configuration', () => {
     expect(desktopConfig({ hubUrlOverride: undefined, settingsText: '{not json' }).warnings).toHaveLength(1);
     expect(hubOriginOf('https://user:pw@hub.example.org')).toBeNull();
     expect(hubOriginOf('wss://hub.example.org')).toBeNull();
+  });
+});
+
+describe('desktop settings: the hub the renderer sets', () => {
+  let dir: string;
+  let settingsPath: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fieldwise-settings-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  let caseNumber = 0;
+  async function settingsWith(settingsText: string | null, hubUrlOverride?: string, fileSystem: FileSystemPort = fs) {
+    caseNumber += 1;
+    settingsPath = join(dir, `case-${caseNumber}`, 'settings.json');
+    if (settingsText !== null) {
+      await mkdir(dirname(settingsPath), { recursive: true });
+      await writeFile(settingsPath, settingsText);
+    }
+    const warnings: string[] = [];
+    const settings = createDesktopSettings({ fs: fileSystem, filePath: settingsPath, hubUrlOverride, settingsText, onDidWarn: (warning) => warnings.push(warning) });
+    return { settings, warnings };
+  }
+
+  const tempFiles = async () => (await readdir(dirname(settingsPath))).filter((name) => name.endsWith('.tmp'));
+
+  it('starts from settings.json and reports what it leaves out', async () => {
+    const { settings, warnings } = await settingsWith(JSON.stringify({ hubUrl: 'https://hub.example.org', externalLinkHosts: ['evil.com/path'] }));
+    expect(settings.config().hubOrigin).toBe('https://hub.example.org');
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('creates settings.json (and its folder) on a fresh install', async () => {
+    const { settings } = await settingsWith(null);
+    expect(settings.config().hubOrigin).toBeNull();
+    expect(await settings.setHubUrl('https://hub.example.org')).toEqual({ isApplied: true, isReloadRequired: true });
+    expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual({ hubUrl: 'https://hub.example.org/' });
+    expect(settings.config().hubOrigin).toBe('https://hub.example.org');
+  });
+
+  it('keeps the old file and the old hub when the write fails half-way', async () => {
+    const before = JSON.stringify({ hubUrl: 'https://hub.example.org' });
+    const failingRename: FileSystemPort = { ...fs, rename: async () => Promise.reject(new Error('disk full')) };
+    const { settings } = await settingsWith(before, undefined, failingRename);
+    await expect(settings.setHubUrl('https://other.example.net')).rejects.toThrow('disk full');
+    expect(await readFile(settingsPath, 'utf8')).toBe(before);
+    expect(settings.config().hubOrigin).toBe('https://hub.example.org');
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('applies changes one at a time: the last one asked for wins, in the file and in force', async () => {
+    const { settings } = await settingsWith(null);
+    const hubs = Array.from({ length: 6 }, (_, index) => `https://hub-${index}.example.org`);
+    await Promise.all(hubs.map((hub) => settings.setHubUrl(hub)));
+    expect(JSON.parse(await readFile(settingsPath, 'utf8'))).toEqual({ hubUrl: 'https://hub-5.example.org/' });
+    expect(settings.config().hubOrigin).toBe('https://hub-5.example.org');
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('does not overwrite a settings.json it cannot read as its own, and says why', async () => {
+    for (const damaged of ['{not json', '[]', '"hub"', JSON.stringify({ externalLinkHosts: 'not a list' })]) {
+      const { settings } = await settingsWith(damaged);
+      const result = await settings.setHubUrl('https://hub.example.org');
+      expect(result, damaged).toMatchObject({ isApplied: false, reason: expect.stringMatching(/settings/) });
+      expect(await readFile(settingsPath, 'utf8')).toBe(damaged);
+      expect(settings.config().hubOrigin).toBeNull();
+    }
+  });
+
+  it('lets FIELDWISE_HUB_URL pin the hub: another one is refused with a reason, the same one applies', async () => {
+    const { settings } = await settingsWith(null, 'http://127.0.0.1:8787');
+    const refused = await settings.setHubUrl('https://hub.example.org');
+    expect(refused).toEqual({ isApplied: false, reason: expect.stringContaining('FIELDWISE_HUB_URL') });
+    expect(settings.config().hubOrigin).toBe('http://127.0.0.1:8787');
+    expect(await settings.setHubUrl('http://127.0.0.1:8787/')).toEqual({ isApplied: true, isReloadRequired: false });
+    await expect(readFile(settingsPath, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
 

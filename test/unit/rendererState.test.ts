@@ -3,6 +3,7 @@ import { hrefOf, parseRoute } from '../../renderer/app/route';
 import { SaveTracker } from '../../renderer/editor/saveTracker';
 import { pickLanguage } from '../../renderer/i18n/i18n';
 import { parseRegion } from '../../renderer/library/region';
+import { clearPendingJoin, PENDING_JOIN_KEY, readPendingJoin, savePendingJoin } from '../../renderer/onboarding/pendingJoin';
 import { databaseNameOf, normalizeHubUrl, readProfile, writeProfile, type DeviceProfile } from '../../renderer/session/deviceProfile';
 import { syncLabel } from '../../renderer/sync/syncStateLabel';
 import type { SyncState, SyncStatus } from '../../shared/sync/syncEngine';
@@ -84,6 +85,22 @@ describe('device settings', () => {
     stored.set('fieldwise.profile', '{"kind":"hub","identity":{"role":"emperor"}}');
     expect(readProfile(settings)).toBeNull();
     expect(databaseNameOf(profile)).toBe('fieldwise-hub-net-org-1-dev-1');
+  });
+
+  it('keeps a started join across the reload, without the passphrase, and ignores a damaged one', () => {
+    const stored = new Map<string, string>();
+    const storage = { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value), removeItem: (key: string) => void stored.delete(key) };
+    expect(readPendingJoin(storage)).toBeNull();
+    const join = { code: 'ABCD-1234', hubUrl: 'https://hub.example.org', deviceName: 'Field laptop' };
+    savePendingJoin(storage, join);
+    expect(readPendingJoin(storage)).toEqual(join);
+    expect(stored.get(PENDING_JOIN_KEY)).not.toMatch(/passphrase/i);
+    clearPendingJoin(storage);
+    expect(readPendingJoin(storage)).toBeNull();
+    for (const damaged of ['{not json', '[]', JSON.stringify({ ...join, passphrase: 'kept?' }), JSON.stringify({ code: 1 })]) {
+      stored.set(PENDING_JOIN_KEY, damaged);
+      expect(readPendingJoin(storage), damaged).toBeNull();
+    }
   });
 
   it('picks the saved language, else the first preferred one it has', () => {

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { desktopBridgeMethods, type DesktopBridge } from '../../shared/bridge/desktopBridge';
-import { createWebBridge, externalLinkOrNull, safeFileName, type WebBridgePorts } from '../../renderer/platform/webBridge';
+import { createWebBridge, externalLinkOrNull, hubOriginOrNull, safeFileName, type WebBridgePorts } from '../../renderer/platform/webBridge';
 
 /*
  * The web implementation of the desktop bridge, on fake ports (no DOM here): it satisfies the
- * contract, keeps secrets where it says, and opens only https links, parsed, without an opener.
+ * contract, keeps secrets where it says, opens only https links, parsed, without an opener, and
+ * takes only the hub addresses the desktop takes.
  */
 
 function fakePorts() {
@@ -108,5 +109,34 @@ describe('web bridge', () => {
     expect(safeFileName('a/b\\c\u0000d.txt')).toBe('a-b-c-d.txt');
     expect(safeFileName('...')).toBe('fieldwise-export');
     expect(safeFileName('')).toBe('fieldwise-export');
+  });
+
+  it('takes an http(s) hub address with nothing to apply: the browser build may connect to any hub', async () => {
+    const bridge = createWebBridge(fakePorts().ports);
+    for (const url of ['https://hub.example.org', 'https://hub.example.org:8443/fieldwise', 'http://192.168.1.20:8787', 'HTTP://LOCALHOST:8787']) {
+      expect(await bridge.setHubUrl(url), url).toEqual({ isApplied: true, isReloadRequired: false });
+    }
+    expect(hubOriginOrNull('HTTPS://Hub.Example.org:443/a/b')).toBe('https://hub.example.org');
+  });
+
+  it('refuses hub addresses with credentials or another scheme, as the desktop does', async () => {
+    const bridge = createWebBridge(fakePorts().ports);
+    const refused = [
+      'https://user:password@hub.example.org',
+      'https://user@hub.example.org',
+      'javascript:alert(1)',
+      'JavaScript://hub.example.org/%0aalert(1)',
+      'file:///etc/passwd',
+      'data:text/html,<script>alert(1)</script>',
+      'wss://hub.example.org',
+      '//hub.example.org',
+      'hub.example.org',
+      'https://',
+      '',
+    ];
+    for (const url of refused) {
+      await expect(bridge.setHubUrl(url), url).rejects.toThrow(/^invalid-arguments: setHubUrl: /);
+      expect(hubOriginOrNull(url), url).toBeNull();
+    }
   });
 });
