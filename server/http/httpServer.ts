@@ -95,8 +95,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     return device;
   }
 
-  async function streamPull(request: IncomingMessage, response: ServerResponse, device: AuthenticatedDevice, since: string | null): Promise<void> {
-    const frames = await hub.pull(device, since);
+  async function streamPull(request: IncomingMessage, response: ServerResponse, device: AuthenticatedDevice, url: URL): Promise<void> {
+    const frames = await hub.pull(device, url.searchParams.get('since'), { withProjections: url.searchParams.get('projections') === '1' });
     // Read the first page before answering, so a bad checkpoint still gets a clean 4xx.
     const first = await frames.next();
     const encoding = pickEncoding(request);
@@ -130,7 +130,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     }
     if (request.method === 'GET' && pathname === '/v1/pull') {
       const device = await authenticated(request);
-      return streamPull(request, response, device, url.searchParams.get('since'));
+      return streamPull(request, response, device, url);
     }
     throw new HubError(404, 'not-found', `no ${request.method} ${pathname}`);
   }

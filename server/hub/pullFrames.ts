@@ -8,7 +8,13 @@ import type { HubStorage, StoredRecord } from '../storage/hubStorage';
  * sequence order. Each record carries the delta since the checkpoint, or its whole state where the
  * checkpoint predates its compaction or a change in who may read it.
  */
-export async function* pullFrames(storage: HubStorage, actor: Actor, since: number, pageSize: number = limits.pullPageRecords): AsyncGenerator<PullFrame> {
+export async function* pullFrames(
+  storage: HubStorage,
+  actor: Actor,
+  since: number,
+  options: { readonly withProjections?: boolean; readonly pageSize?: number } = {},
+): AsyncGenerator<PullFrame> {
+  const pageSize = options.pageSize ?? limits.pullPageRecords;
   let cursor = since;
   for (;;) {
     const changed = await storage.changedSince(cursor, pageSize);
@@ -19,7 +25,7 @@ export async function* pullFrames(storage: HubStorage, actor: Actor, since: numb
       const log = logs.get(record.header.id) ?? [];
       const isFullState = needsFullState(record) || log.length === 0;
       return {
-        meta: { ...record.header, seq: record.seq, projection: record.projection },
+        meta: { ...record.header, seq: record.seq, ...(options.withProjections ? { projection: record.projection } : {}) },
         isFullState,
         update: isFullState ? record.state : log.length === 1 ? log[0]! : Y.mergeUpdates(log),
       };

@@ -108,7 +108,11 @@ export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 export const pulledRecordMetaSchema = recordHeaderSchema.extend({
   seq: z.number().int().nonnegative(),
-  projection: z.record(z.string(), z.unknown()),
+  /**
+   * The hub's projection, only when the pull asked for it (`projections=1`): a Yjs client
+   * computes it from the update, and sending both would move every record's content twice.
+   */
+  projection: z.record(z.string(), z.unknown()).optional(),
 });
 
 export interface PulledRecord {

@@ -90,7 +90,7 @@ class FieldwiseEntry {
 }
 
 async function pullRecord(token: string, id: string): Promise<PulledRecord | undefined> {
-  const response = await fetch(`${hub.url}/v1/pull?since=0`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${hub.url}/v1/pull?since=0&projections=1`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(200);
   const frames = new PullFrameReader().push(new Uint8Array(await response.arrayBuffer()));
   return frames.flatMap((frame) => (frame.kind === 'page' ? frame.records : [])).find((record) => record.meta.id === id);
@@ -154,9 +154,9 @@ describe('standard Yjs endpoint', () => {
         appendParagraph(doc, 'Edited live in the browser');
         doc.getMap('fields').set('title', 'Rainwater tanks, revised');
       });
-      await waitFor(async () => (await pullRecord(member.token, laptop.id))?.meta.projection.title === 'Rainwater tanks, revised', 'the hub to commit the edit');
+      await waitFor(async () => (await pullRecord(member.token, laptop.id))?.meta.projection?.title === 'Rainwater tanks, revised', 'the hub to commit the edit');
       const committed = await laptop.pull();
-      expect(committed.meta.projection.body).toBe('Field notes from the river\nEdited live in the browser');
+      expect(committed.meta.projection?.body).toBe('Field notes from the river\nEdited live in the browser');
 
       const started = Date.now();
       await laptop.change((local) => appendParagraph(local, 'Pushed from the laptop'));

@@ -65,7 +65,7 @@ export function push(url: string, token: string, records: readonly PushedRecord[
 
 /** GET /v1/pull, decoding every frame; a refusal comes back in `error`. */
 export async function pull(url: string, token: string | undefined, since: number | string = 0, headers: Record<string, string> = {}): Promise<PullResult> {
-  const response = await fetch(`${url}/v1/pull?since=${encodeURIComponent(String(since))}`, {
+  const response = await fetch(`${url}/v1/pull?since=${encodeURIComponent(String(since))}&projections=1`, {
     headers: { ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}), ...headers },
   });
   if (response.status !== 200) return { status: response.status, records: [], checkpoint: -1, error: (await answerOf(response)).body };
