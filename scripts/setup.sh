@@ -6,9 +6,11 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Debian packages the project needs. None yet; later stages add e.g. chromium and fonts-noto-cjk
-# for the end-to-end tests and PDF reports.
-DEBIAN_PACKAGES=()
+# Debian packages the project needs:
+# - chromium: the browser the end-to-end tests and `npm run bench -- renderer` drive through
+#   playwright-core (/usr/bin/chromium; Playwright never downloads one);
+# - fonts-noto-cjk: Chinese glyphs, so the UI and its screenshots show text rather than boxes.
+DEBIAN_PACKAGES=(chromium fonts-noto-cjk)
 
 # install_debian_packages PACKAGE...
 # Installs with apt-get the given packages that are not installed yet. Runs `apt-get update` once,

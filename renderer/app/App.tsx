@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Onboarding } from '../onboarding/Onboarding';
 import type { Platform } from '../platform/platform';
-import { clearProfile, readProfile, TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
+import { TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
+import { forgetProfile, loadProfile } from '../session/profileStore';
 import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
 import { Shell } from './Shell';
@@ -40,12 +41,12 @@ export function App({ platform }: { platform: Platform }) {
   useEffect(() => {
     if (hasStarted.current) return;
     hasStarted.current = true;
-    const profile = readProfile(platform.settings);
-    if (!profile) {
-      setPhase({ kind: 'onboarding' });
-      return;
-    }
     const start = async () => {
+      const profile = await loadProfile(platform.settings);
+      if (!profile) {
+        setPhase({ kind: 'onboarding' });
+        return;
+      }
       // The desktop app's policy must allow this device's hub (settings.json may predate it or be
       // lost); when the main process had to change it, the page reloads once to take the new policy.
       if (profile.kind === 'hub') {
@@ -72,7 +73,7 @@ export function App({ platform }: { platform: Platform }) {
         if (isErasing || session.profile.kind === 'demo') await session.closeAndErase();
         else await session.close();
         await platform.bridge.deleteSecret(TOKEN_SECRET);
-        clearProfile(platform.settings);
+        await forgetProfile(platform.settings);
         window.location.hash = '';
         setPhase({ kind: 'onboarding' });
       },

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEMO_NETWORK_ID, demoIdentity, demoOrgName, seedDemoNetwork } from '../demo/demoNetwork';
 import type { Platform } from '../platform/platform';
-import { normalizeHubUrl, TOKEN_SECRET, writeProfile, type DeviceProfile } from '../session/deviceProfile';
+import { normalizeHubUrl, TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
+import { saveProfile } from '../session/profileStore';
 import { joinNetwork } from '../session/joinNetwork';
 import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
@@ -84,7 +85,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
         credentialId: response.credentialId,
         joinedAt: Date.now(),
       };
-      writeProfile(platform.settings, profile);
+      await saveProfile(platform.settings, profile);
       await onDidChooseProfile(profile, request.passphrase);
     } catch (caught) {
       setError(t('onboarding.errors.generic', { message: caught instanceof Error ? caught.message : String(caught) }));
@@ -139,7 +140,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
       };
       // For trying the library at scale: ?demo-entries=10000 in the page address.
       const extraEntries = Number(new URLSearchParams(window.location.search).get('demo-entries') ?? 0) || 0;
-      writeProfile(platform.settings, profile);
+      await saveProfile(platform.settings, profile);
       const session = await onDidChooseProfile(profile);
       // The library fills in as the records land: it follows the store.
       await seedDemoNetwork(session.client, { extraEntries });

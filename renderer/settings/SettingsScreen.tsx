@@ -2,7 +2,8 @@ import { Alert, Button, Group, Modal, Paper, Stack, Text, TextInput, Title } fro
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, SecretProtection } from '../../shared/bridge/desktopBridge';
-import { normalizeHubUrl, writeProfile } from '../session/deviceProfile';
+import { normalizeHubUrl } from '../session/deviceProfile';
+import { saveProfile } from '../session/profileStore';
 import { useSession } from '../session/SessionContext';
 import { LanguageSelect } from './LanguageSelect';
 
@@ -41,7 +42,7 @@ export function SettingsScreen() {
         setHubError(hubAccess.reason);
         return;
       }
-      writeProfile(platform.settings, { ...session.profile, hubUrl: normalized });
+      await saveProfile(platform.settings, { ...session.profile, hubUrl: normalized });
       if (hubAccess.isReloadRequired) {
         // This page's policy still names the old hub; the reloaded page opens the session from the
         // profile just written, with the new hub.
@@ -62,8 +63,8 @@ export function SettingsScreen() {
     const name = deviceName.trim();
     if (!name || name === session.profile.deviceName) return;
     const next = { ...session.profile, deviceName: name };
-    writeProfile(platform.settings, next);
     session.updateProfile(next);
+    saveProfile(platform.settings, next).catch((error: unknown) => setHubError(error instanceof Error ? error.message : String(error)));
   };
 
   const leave = async (isErasing: boolean) => {

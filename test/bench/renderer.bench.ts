@@ -1,0 +1,395 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+import type { BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { BrowserProfile, CHROMIUM_PATH } from '../e2e/support/browserProfile';
+import { FieldwisePage } from '../e2e/support/fieldwisePage';
+import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
+import { rendererDist, serveStatic, type StaticServer } from '../e2e/support/staticServer';
+import { machineLine, markdownTable, ms, percentile, ratio, writeSection } from './benchReport';
+
+/*
+ * `npm run bench -- renderer`: the built renderer in Debian's Chromium (the end-to-end harness in
+ * test/e2e/support), with 10,000 demo entries in its IndexedDB store, beside an empty Vite + React
+ * page built here with the project's own vite, @vitejs/plugin-react and react, served and loaded
+ * the same way:
+ * (a) page load to the library's first screen of entries (to the empty page's first render):
+ *     after a browser start, and reloads of a running browser;
+ * (b) opening the library inside the app (from Settings) to its first rows (issue 4: 300 ms);
+ * (c) a typed character until it is stored: the editor's "saved" (renderer/README.md: every change
+ *     in the outbox and the record), against a bare React textarea that puts the text into
+ *     IndexedDB and waits for the transaction to complete;
+ * (d) JavaScript shipped, gzip.
+ * Times are read inside the page (performance.now() from navigation start, a MutationObserver
+ * installed before any page script), so the driver's round trips are not in them.
+ */
+
+const HEADING = '## renderer (issue 4)';
+const DEFAULT_ENTRIES = 10_000;
+/** The demo network's own records: 9 entries, 5 organizations, the network. */
+const DEMO_RECORDS = 15;
+const COLD_RUNS = 3;
+const WARM_RUNS = 10;
+const WARMUP = 2;
+const OPEN_RUNS = 10;
+const TYPE_SAMPLES = 60;
+const TYPE_WARMUP = 5;
+const OPEN_GOAL_MS = 300;
+
+const log = (message: string) => console.error(`[bench renderer] ${message}`);
+
+const root = join(import.meta.dirname, '..', '..');
+
+function entryCount(): number {
+  const raw = process.env.FIELDWISE_BENCH_ENTRIES;
+  if (raw === undefined || raw === '') return DEFAULT_ENTRIES;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 100) throw new RangeError('FIELDWISE_BENCH_ENTRIES must be an integer of at least 100');
+  return count;
+}
+
+// ---- the baseline page ------------------------------------------------------------------------
+
+const BASELINE_HTML = `<!doctype html>
+<html lang="en">
+  <head><meta charset="UTF-8" /><title>baseline</title></head>
+  <body><div id="root"></div><script type="module" src="./main.tsx"></script></body>
+</html>
+`;
+
+/** An empty React page, plus the least a page can do to store typed text: one IndexedDB put per change. */
+const BASELINE_MAIN = `import { StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+
+const opened = new Promise<IDBDatabase>((resolve, reject) => {
+  const request = indexedDB.open('baseline', 1);
+  request.onupgradeneeded = () => request.result.createObjectStore('texts');
+  request.onsuccess = () => resolve(request.result);
+  request.onerror = () => reject(request.error);
+});
+
+async function put(text: string): Promise<void> {
+  const db = await opened;
+  await new Promise<void>((resolve, reject) => {
+    const transaction = db.transaction('texts', 'readwrite');
+    transaction.objectStore('texts').put(text, 'body');
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+}
+
+function App() {
+  const [text, setText] = useState('');
+  const [inFlight, setInFlight] = useState(0);
+  return (
+    <main>
+      <h1 data-testid="baseline-ready">Empty page</h1>
+      <textarea
+        data-testid="baseline-input"
+        value={text}
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          setText(value);
+          setInFlight((count) => count + 1);
+          void put(value).finally(() => setInFlight((count) => count - 1));
+        }}
+      />
+      <span data-testid="save-state" data-state={inFlight > 0 ? 'saving' : 'saved'} />
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+`;
+
+async function buildBaseline(dir: string): Promise<string> {
+  writeFileSync(join(dir, 'index.html'), BASELINE_HTML);
+  writeFileSync(join(dir, 'main.tsx'), BASELINE_MAIN);
+  await build({ root: dir, base: './', mode: 'production', configFile: false, logLevel: 'warn', plugins: [react()], build: { outDir: 'dist', target: 'es2022', emptyOutDir: true } });
+  return join(dir, 'dist');
+}
+
+// ---- what the page measures itself ------------------------------------------------------------
+
+/**
+ * Installed before any page script: the time (ms from navigation start) the first entry row or the
+ * baseline's heading appeared, and one sample per typed character from its `beforeinput` to the
+ * next "saved". Plain JavaScript in a string: a function would be serialized after tsx's transform,
+ * which adds helpers the page does not have.
+ */
+const PAGE_PROBE = `(() => {
+  const probe = { firstRowMs: null, typeSamples: [], typedAt: null };
+  window.__benchProbe = probe;
+  const observer = new MutationObserver(() => {
+    if (probe.firstRowMs === null && document.querySelector('[data-testid="entry-row"], [data-testid="baseline-ready"]')) probe.firstRowMs = performance.now();
+    if (probe.typedAt !== null && document.querySelector('[data-testid="save-state"]')?.getAttribute('data-state') === 'saved') {
+      probe.typeSamples.push(performance.now() - probe.typedAt);
+      probe.typedAt = null;
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  document.addEventListener('beforeinput', () => { probe.typedAt = performance.now(); }, true);
+})();`;
+
+interface Probe {
+  readonly firstRowMs: number | null;
+  readonly typeSamples: number[];
+}
+
+const readProbe = (page: Page) => page.evaluate(() => (window as unknown as { __benchProbe: Probe }).__benchProbe);
+
+async function firstRowMs(page: Page): Promise<number> {
+  await page.waitForFunction(() => (window as unknown as { __benchProbe?: Probe }).__benchProbe?.firstRowMs != null, undefined, { timeout: 60_000 });
+  return (await readProbe(page)).firstRowMs!;
+}
+
+async function withProbe(profile: BrowserProfile, appUrl: string): Promise<{ page: Page; context: BrowserContext }> {
+  const page = await profile.launch({ appUrl });
+  await profile.context.addInitScript({ content: PAGE_PROBE });
+  return { page, context: profile.context };
+}
+
+// ---- measures ---------------------------------------------------------------------------------
+
+async function countStoredRecords(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--records'));
+    if (!name) return 0;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const request = db.transaction('docs').objectStore('docs').count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
+interface LoadTimes {
+  readonly cold: number[];
+  readonly warm: number[];
+}
+
+/** Page load to first rows: `COLD_RUNS` browser starts, then `WARM_RUNS` reloads of one browser. */
+async function loadTimes(profile: BrowserProfile, server: StaticServer, hash: string): Promise<LoadTimes> {
+  const cold: number[] = [];
+  for (let run = 0; run < COLD_RUNS; run++) {
+    const { page } = await withProbe(profile, server.url);
+    await page.goto(`${server.url}${hash}`);
+    cold.push(await firstRowMs(page));
+    await profile.close();
+  }
+  const warm: number[] = [];
+  const { page } = await withProbe(profile, server.url);
+  await page.goto(`${server.url}${hash}`);
+  await firstRowMs(page);
+  for (let run = 0; run < WARMUP + WARM_RUNS; run++) {
+    // A reload, not a goto: going to the same address with a #hash would not load the page again.
+    await page.reload();
+    const sample = await firstRowMs(page);
+    if (run >= WARMUP) warm.push(sample);
+  }
+  await profile.close();
+  return { cold, warm };
+}
+
+/** Opening the library from Settings inside the running app, to its first rows. */
+async function openLibraryTimes(page: Page): Promise<number[]> {
+  const samples: number[] = [];
+  for (let run = 0; run < WARMUP + OPEN_RUNS; run++) {
+    await page.evaluate(() => {
+      window.location.hash = '#/settings';
+    });
+    await page.waitForSelector('[data-testid="settings-device-name"]');
+    const sample = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const started = performance.now();
+          const observer = new MutationObserver(() => {
+            if (!document.querySelector('[data-testid="entry-row"]')) return;
+            observer.disconnect();
+            resolve(performance.now() - started);
+          });
+          observer.observe(document.body, { subtree: true, childList: true });
+          window.location.hash = '#/library';
+        }),
+    );
+    if (run >= WARMUP) samples.push(sample);
+  }
+  return samples;
+}
+
+/** One character at a time into `target`, each time until the page says "saved". */
+async function typingTimes(page: Page, target: string): Promise<number[]> {
+  const text = '屋顶集雨浇灌菜园 rain tank 水窖 ';
+  await page.locator(target).click();
+  await page.keyboard.press('Control+End');
+  for (let index = 0; index < TYPE_WARMUP + TYPE_SAMPLES; index++) {
+    const before = (await readProbe(page)).typeSamples.length;
+    await page.keyboard.type(text[index % text.length]!);
+    await page.waitForFunction((count) => (window as unknown as { __benchProbe: Probe }).__benchProbe.typeSamples.length > count, before, { timeout: 10_000 });
+  }
+  return (await readProbe(page)).typeSamples.slice(TYPE_WARMUP);
+}
+
+interface ScriptSizes {
+  readonly all: number;
+  readonly allFiles: number;
+  readonly startup: number;
+  readonly startupFiles: number;
+  readonly css: number;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+const gzipBytes = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** gzip -9 of dist/**\/*.js; "startup" is what index.html loads (its script and modulepreloads). */
+function scriptSizes(dist: string): ScriptSizes {
+  const files = filesUnder(dist);
+  const scripts = files.filter((file) => file.endsWith('.js'));
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const startup = scripts.filter((file) => html.includes(relative(dist, file)));
+  const sum = (list: readonly string[]) => list.reduce((total, file) => total + gzipBytes(file), 0);
+  return { all: sum(scripts), allFiles: scripts.length, startup: sum(startup), startupFiles: startup.length, css: sum(files.filter((file) => file.endsWith('.css'))) };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const latency = (samples: readonly number[]) => `p50 ${ms(percentile(samples, 50))} / p95 ${ms(percentile(samples, 95))} ms`;
+
+// ---- the run ----------------------------------------------------------------------------------
+
+export async function run(): Promise<void> {
+  const startedAt = performance.now();
+  const count = entryCount();
+  const rows: string[][] = [];
+  const add = (measure: string, ours: string, baseline = '—', ratioText = '—') => rows.push([measure, ours, baseline, ratioText]);
+
+  log('building the renderer (if stale) and the empty Vite + React page');
+  ensureRendererBuilt();
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  const baselineDir = mkdtempSync(join(root, '.cache', 'renderer-bench-baseline-'));
+  const fieldwiseProfile = new BrowserProfile('bench-fieldwise');
+  const baselineProfile = new BrowserProfile('bench-baseline');
+  const servers: StaticServer[] = [];
+  try {
+    const baselineDist = await buildBaseline(baselineDir);
+    const [fieldwise, baseline] = await Promise.all([serveStatic(rendererDist), serveStatic(baselineDist)]);
+    servers.push(fieldwise, baseline);
+    const chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+
+    log(`seeding ${count} demo entries through the UI (?demo-entries=${count})`);
+    const seeding = new FieldwisePage(await fieldwiseProfile.launch({ appUrl: fieldwise.url }));
+    const seedStarted = performance.now();
+    await seeding.open(fieldwise.url, `?demo-entries=${count}`);
+    await seeding.byTestId('demo-button').click();
+    await seeding.byTestId('entry-row').first().waitFor();
+    for (;;) {
+      const stored = await countStoredRecords(seeding.page);
+      if (stored >= count + DEMO_RECORDS) break;
+      if (performance.now() - seedStarted > 600_000) throw new Error(`seeding stalled at ${stored} records`);
+      await seeding.page.waitForTimeout(500);
+    }
+    const seedS = (performance.now() - seedStarted) / 1000;
+    const storedRecords = await countStoredRecords(seeding.page);
+    // Closed, so every measure starts from a browser that reads the store from disk.
+    await fieldwiseProfile.close();
+
+    log('page load to first rows');
+    const ours = await loadTimes(fieldwiseProfile, fieldwise, '#/library');
+    const bare = await loadTimes(baselineProfile, baseline, '');
+    add(
+      `page load to the library's first screen of entries (${storedRecords} records in the store) vs the empty page's first render: after a browser start, ${COLD_RUNS} runs`,
+      latency(ours.cold),
+      latency(bare.cold),
+      `${ratio(percentile(ours.cold, 50), percentile(bare.cold, 50))} (p50)`,
+    );
+    add(
+      `… reloading a running browser, ${WARM_RUNS} runs`,
+      latency(ours.warm),
+      latency(bare.warm),
+      `${ratio(percentile(ours.warm, 50), percentile(bare.warm, 50))} (p50), ${ratio(percentile(ours.warm, 95), percentile(bare.warm, 95))} (p95)`,
+    );
+
+    log('opening the library in the app, and typing');
+    const app = new FieldwisePage((await withProbe(fieldwiseProfile, fieldwise.url)).page);
+    await app.open(fieldwise.url, '#/library');
+    await app.byTestId('entry-row').first().waitFor();
+    const openMs = await openLibraryTimes(app.page);
+    add(
+      `open the library from Settings, to its first rows, ${OPEN_RUNS} runs (issue 4: within ${OPEN_GOAL_MS} ms)`,
+      latency(openMs),
+      '—',
+      percentile(openMs, 95) <= OPEN_GOAL_MS ? 'goal met (p95)' : `goal not met (p95 ${ms(percentile(openMs, 95))} ms)`,
+    );
+    await app.goTo('#/library');
+    await app.newEntry();
+    const oursTyping = await typingTimes(app.page, '[data-testid="editor-body"] .ProseMirror');
+    await fieldwiseProfile.close();
+
+    const bareTyping = await (async () => {
+      const { page } = await withProbe(baselineProfile, baseline.url);
+      await page.goto(baseline.url);
+      await page.locator('[data-testid="baseline-input"]').waitFor();
+      const samples = await typingTimes(page, '[data-testid="baseline-input"]');
+      await baselineProfile.close();
+      return samples;
+    })();
+    add(
+      `type a character in the editor's rich text until "saved" (outbox and record in IndexedDB) vs a React textarea's IndexedDB put, ${TYPE_SAMPLES} characters`,
+      latency(oursTyping),
+      latency(bareTyping),
+      `${ratio(percentile(oursTyping, 50), percentile(bareTyping, 50))} (p50), ${ratio(percentile(oursTyping, 95), percentile(bareTyping, 95))} (p95)`,
+    );
+
+    const oursSize = scriptSizes(rendererDist);
+    const bareSize = scriptSizes(baselineDist);
+    add(`JavaScript, gzip -9: all of renderer/dist (${oursSize.allFiles} files) vs the empty page (${bareSize.allFiles})`, kb(oursSize.all), kb(bareSize.all), ratio(oursSize.all, bareSize.all));
+    add(`… loaded at startup (index.html's ${oursSize.startupFiles} scripts; the editor loads when an entry is first opened)`, kb(oursSize.startup), kb(bareSize.startup), ratio(oursSize.startup, bareSize.startup));
+    add('CSS, gzip -9 (for scale)', kb(oursSize.css), bareSize.css > 0 ? kb(bareSize.css) : 'none', '—');
+
+    const runtimeS = (performance.now() - startedAt) / 1000;
+    const command = count === DEFAULT_ENTRIES ? 'npm run bench -- renderer' : `FIELDWISE_BENCH_ENTRIES=${count} npm run bench -- renderer`;
+    const body = [
+      `- Command: \`${command}\``,
+      `- Browser and storage: ${chromiumVersion} (Debian's \`chromium\`, headless, driven by playwright-core with the end-to-end flags), on a profile folder on disk; the store is Chromium's IndexedDB through RxDB's Dexie storage, as in the app`,
+      `- Machine: ${machineLine()}`,
+      `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s (seeding ${seedS.toFixed(0)} s)`,
+      `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`, renderer/demo/demoNetwork.ts; half Chinese, half English), ${storedRecords} records in the store`,
+      '- Baseline: an empty Vite + React page (one component; for typing, a textarea that puts its text into IndexedDB on every change) built in this run with the project\'s vite, @vitejs/plugin-react and react, served by the same static server (test/e2e/support/staticServer.ts, with the app\'s CSP) and loaded the same way',
+      '',
+      markdownTable(['Measure', 'Fieldwise', 'Baseline', 'Fieldwise / baseline'], rows),
+      '',
+      'How to read it: times are measured inside the page (from navigation start, or from the typed',
+      "character's `beforeinput`, to the DOM showing the result) by a script installed before the page's",
+      "own; ratios are Fieldwise over the baseline in the same run (above 1 is slower). \"Saved\" is the",
+      "editor's `save-state`: the change is in the outbox and the record (the client's flush resolved).",
+    ].join('\n');
+
+    console.log(`\n${HEADING}\n\n${body}\n`);
+    if (count === DEFAULT_ENTRIES) {
+      await writeSection(HEADING, body);
+      log('wrote docs/BENCHMARKS.md');
+    } else {
+      log(`scaled-down run (${count} entries): docs/BENCHMARKS.md left as it was`);
+    }
+  } finally {
+    await Promise.all([fieldwiseProfile.dispose(), baselineProfile.dispose()]);
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(baselineDir, { recursive: true, force: true });
+  }
+}
