@@ -39,7 +39,9 @@ export function syncLabel(sync: SessionSync, formatTime: (at: number) => string)
       if (status.total === null) return { ...base, state: 'syncing', key: `sync.state.${status.phase}Unknown`, values: { done: status.done } };
       return { ...base, state: 'syncing', key: `sync.state.${status.phase}`, values: { done: status.done, total: status.total } };
     case 'synced':
-      return { ...base, state: 'synced', key: 'sync.state.synced', values: { time: formatTime(status.at) } };
+      // The live socket is the engine's sign that the hub is reachable: without it, the last sync
+      // time alone would read as "all is well" while the link is down.
+      return { ...base, state: 'synced', key: status.isLive ? 'sync.state.synced' : 'sync.state.syncedNotLive', values: { time: formatTime(status.at) } };
     case 'error':
       return status.nextRetryAt === null
         ? { ...base, state: 'error', key: 'sync.state.errorStopped', values: { reason: status.reason } }

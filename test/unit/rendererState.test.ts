@@ -21,7 +21,9 @@ describe('sync bar wording', () => {
     expect(syncLabel(engine({ state: 'connecting' }), at)).toMatchObject({ state: 'connecting' });
     expect(syncLabel(engine({ state: 'syncing', phase: 'push', done: 2, total: 7 }), at)).toMatchObject({ key: 'sync.state.push', values: { done: 2, total: 7 } });
     expect(syncLabel(engine({ state: 'syncing', phase: 'pull', done: 2, total: null }), at)).toMatchObject({ key: 'sync.state.pullUnknown' });
-    expect(syncLabel(engine({ state: 'synced', at: 9 }), at)).toMatchObject({ state: 'synced', values: { time: 't9' } });
+    expect(syncLabel(engine({ state: 'synced', at: 9 }), at)).toMatchObject({ state: 'synced', key: 'sync.state.syncedNotLive', values: { time: 't9' } });
+    const live = { kind: 'engine' as const, status: { state: 'synced', at: 9, ...counts, isLive: true } as SyncStatus };
+    expect(syncLabel(live, at)).toMatchObject({ state: 'synced', key: 'sync.state.synced' });
     expect(syncLabel(engine({ state: 'error', reason: 'forbidden', code: 'forbidden', nextRetryAt: 4 }), at)).toMatchObject({ key: 'sync.state.error', values: { reason: 'forbidden', time: 't4' } });
     expect(syncLabel(engine({ state: 'error', reason: 'revoked', code: 'token-revoked', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.errorStopped' });
   });
