@@ -103,8 +103,7 @@ export class FieldwiseClient {
     const name = options.name ?? `fieldwise-${orgId}-${deviceId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
     const opened = await openStore({ storage: options.storage, name });
     const store = options.wrapStore ? options.wrapStore(opened) : opened;
-    const last = await store.outbox();
-    const lastOrder = Math.max(options.now?.() ?? Date.now(), ...last.map((e) => e.order));
+    const lastOrder = Math.max(options.now?.() ?? Date.now(), store.lastOutboxOrder);
     return new FieldwiseClient(store, options.identity, options.now ?? Date.now, lastOrder, options.onDidFailWrite ?? (() => undefined));
   }
 

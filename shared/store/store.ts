@@ -53,6 +53,8 @@ export interface OutboxEntry {
 
 export interface Store {
   readonly database: RxDatabase;
+  /** The highest outbox order found when the store opened (0 if none): new entries go after it. */
+  readonly lastOutboxOrder: number;
   readonly records: RxCollection<RecordRow>;
   getRow(id: string): Promise<RecordRow | null>;
   getRows(ids: readonly string[]): Promise<Map<string, RecordRow>>;
@@ -137,6 +139,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 
   const store: Store = {
     database,
+    lastOutboxOrder: 0,
     records,
     async getRow(id) {
       const doc = await records.findOne(id).exec();
@@ -187,17 +190,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await database.close();
     },
   };
-  await replayOutbox(store);
-  return store;
+  const lastOutboxOrder = await replayOutbox(store);
+  return { ...store, lastOutboxOrder };
 }
 
 /**
- * Folds every pending outbox update back into its record. Idempotent: a record that already holds
+ * Folds every pending outbox update back into its record, and returns the last outbox order (it
+ * reads the whole outbox anyway, so the client needs no second pass at start-up). Idempotent: a record that already holds
  * an update is left byte-for-byte as it is (same hash), so this only writes what a crash lost.
  */
-async function replayOutbox(store: Store): Promise<void> {
+async function replayOutbox(store: Store): Promise<number> {
   const pending = await store.outbox();
-  if (pending.length === 0) return;
+  if (pending.length === 0) return 0;
   const byRecord = new Map<string, OutboxEntry[]>();
   for (const entry of pending) {
     const list = byRecord.get(entry.header.id) ?? [];
@@ -216,4 +220,5 @@ async function replayOutbox(store: Store): Promise<void> {
     if (!row || row.hash !== next.hash) repaired.push(next);
   }
   await store.putRows(repaired);
+  return pending[pending.length - 1]!.order;
 }
