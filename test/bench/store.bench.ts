@@ -314,7 +314,7 @@ export async function run(): Promise<void> {
   );
   const storage = `fake-indexeddb 6 in Node 20 (6.2.8, through RxDB's Dexie storage, no ajv validator${
     isCursorFixApplied ? '; ranged-cursor fix from test/bench/fakeIndexedDbCursorFix.ts applied' : '; as shipped, no cursor fix'
-  }); Chromium's IndexedDB when the end-to-end harness exists`;
+  }); the same client on Chromium's IndexedDB is measured in the renderer section (npm run bench -- renderer)`;
   const command = count === DEFAULT_ENTRIES ? 'npm run bench -- store' : `FIELDWISE_BENCH_ENTRIES=${count} npm run bench -- store`;
   const body = [
     `- Command: \`${command}\``,
