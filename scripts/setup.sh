@@ -9,8 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Debian packages the project needs:
 # - chromium: the browser the end-to-end tests and `npm run bench -- renderer` drive through
 #   playwright-core (/usr/bin/chromium; Playwright never downloads one);
-# - fonts-noto-cjk: Chinese glyphs, so the UI and its screenshots show text rather than boxes.
-DEBIAN_PACKAGES=(chromium fonts-noto-cjk)
+# - fonts-noto-cjk: Chinese glyphs, so the UI, its screenshots and exported PDFs show text rather
+#   than boxes;
+# - poppler-utils: pdftotext and pdfinfo, which the report tests use to read exported PDFs back.
+DEBIAN_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
 
 # install_debian_packages PACKAGE...
 # Installs with apt-get the given packages that are not installed yet. Runs `apt-get update` once,

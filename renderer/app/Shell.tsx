@@ -1,4 +1,4 @@
-import { Badge, Center, Loader, NavLink, Text } from '@mantine/core';
+import { Center, Loader, NavLink, Text } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LibraryScreen } from '../library/LibraryScreen';
@@ -14,19 +14,22 @@ import { useRoute } from './useRoute';
 // The editor (Tiptap, ProseMirror, y-prosemirror) loads when an entry is first opened, so the
 // library's first screen does not wait for it.
 const EntryEditor = lazy(() => import('../editor/EntryEditor').then((module) => ({ default: module.EntryEditor })));
+const GovernanceScreen = lazy(() => import('../governance/GovernanceScreen').then((module) => ({ default: module.GovernanceScreen })));
+const WorkbenchScreen = lazy(() => import('../workbench/WorkbenchScreen').then((module) => ({ default: module.WorkbenchScreen })));
+const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module) => ({ default: module.ReportsScreen })));
 
 interface NavItem {
   readonly key: string;
-  readonly href?: string;
-  readonly isActive?: (route: Route) => boolean;
+  readonly href: string;
+  readonly isActive: (route: Route) => boolean;
 }
 
 const navItems: NavItem[] = [
   { key: 'library', href: '#/library', isActive: (r) => r.screen === 'library' || r.screen === 'entry' },
   { key: 'orgs', href: '#/orgs', isActive: (r) => r.screen === 'orgs' || r.screen === 'org' },
-  // Governance (issue 5) and the workbench (issues 6-7) take these places when they land.
-  { key: 'governance' },
-  { key: 'workbench' },
+  { key: 'governance', href: '#/governance', isActive: (r) => r.screen === 'governance' },
+  { key: 'workbench', href: '#/workbench', isActive: (r) => r.screen === 'workbench' },
+  { key: 'reports', href: '#/reports', isActive: (r) => r.screen === 'reports' },
   { key: 'sync', href: '#/sync', isActive: (r) => r.screen === 'sync' },
   { key: 'settings', href: '#/settings', isActive: (r) => r.screen === 'settings' },
 ];
@@ -41,6 +44,12 @@ function Screen({ route }: { route: Route }) {
       return <OrgDirectory />;
     case 'org':
       return <OrgProfile key={route.id} id={route.id} />;
+    case 'governance':
+      return <GovernanceScreen path={route.path} />;
+    case 'workbench':
+      return <WorkbenchScreen path={route.path} />;
+    case 'reports':
+      return <ReportsScreen />;
     case 'sync':
       return <SyncScreen />;
     case 'settings':
@@ -73,26 +82,9 @@ export function Shell() {
         <SyncBar />
       </header>
       <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
-        {navItems.map((item) =>
-          item.href ? (
-            <NavLink key={item.key} component="a" href={item.href} label={t(`nav.${item.key}`)} active={item.isActive?.(route) ?? false} aria-current={item.isActive?.(route) ? 'page' : undefined} data-testid={`nav-${item.key}`} />
-          ) : (
-            <NavLink
-              key={item.key}
-              component="button"
-              type="button"
-              disabled
-              label={t(`nav.${item.key}`)}
-              rightSection={
-                <Badge size="xs" variant="outline" color="gray">
-                  {t('nav.comingSoon')}
-                </Badge>
-              }
-              aria-disabled="true"
-              data-testid={`nav-${item.key}`}
-            />
-          ),
-        )}
+        {navItems.map((item) => (
+          <NavLink key={item.key} component="a" href={item.href} label={t(`nav.${item.key}`)} active={item.isActive(route)} aria-current={item.isActive(route) ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+        ))}
       </nav>
       <main id="main" className="fw-main" tabIndex={-1}>
         <Suspense

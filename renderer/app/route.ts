@@ -8,8 +8,14 @@ export type Route =
   | { readonly screen: 'entry'; readonly id: string }
   | { readonly screen: 'orgs' }
   | { readonly screen: 'org'; readonly id: string }
+  | { readonly screen: 'governance'; readonly path: readonly string[] }
+  | { readonly screen: 'workbench'; readonly path: readonly string[] }
+  | { readonly screen: 'reports' }
   | { readonly screen: 'sync' }
   | { readonly screen: 'settings' };
+
+/** Screens that route within themselves: the rest of the hash is theirs (#/governance/proposal/<id>). */
+export type SectionScreen = 'governance' | 'workbench';
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
@@ -21,6 +27,11 @@ export function parseRoute(hash: string): Route {
   });
   const [screen, id] = parts;
   switch (screen) {
+    case 'governance':
+    case 'workbench':
+      return { screen, path: parts.slice(1) };
+    case 'reports':
+      return { screen: 'reports' };
     case 'entry':
       return id ? { screen: 'entry', id } : { screen: 'library' };
     case 'orgs':
@@ -42,6 +53,9 @@ export function hrefOf(route: Route): string {
       return `#/orgs/${encodeURIComponent(route.id)}`;
     case 'orgs':
       return '#/orgs';
+    case 'governance':
+    case 'workbench':
+      return ['#', route.screen, ...route.path.map(encodeURIComponent)].join('/');
     default:
       return `#/${route.screen}`;
   }

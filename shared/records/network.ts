@@ -15,6 +15,15 @@ export const stageSchema = z.object({ id: nonEmptyText(60), label: nonEmptyText(
 export const memberSchema = z.object({ orgId: recordIdSchema, name: shortText(200), role: roleSchema });
 export type Member = z.infer<typeof memberSchema>;
 
+/**
+ * What the secretariat has authorized a steward organization to run. A steward's role alone does
+ * not let it create proposals or offers: the hub checks this grant too.
+ */
+export const stewardScopes = ['proposals', 'offers'] as const;
+export type StewardScope = (typeof stewardScopes)[number];
+export const stewardGrantSchema = z.object({ orgId: recordIdSchema, scopes: z.array(z.enum(stewardScopes)).max(stewardScopes.length) });
+export type StewardGrant = z.infer<typeof stewardGrantSchema>;
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -26,6 +35,7 @@ export const networkProjectionSchema = z.object({
   stages: z.array(stageSchema),
   regions: z.array(regionPathSchema),
   members: z.array(memberSchema),
+  stewardGrants: z.array(stewardGrantSchema),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -50,6 +60,25 @@ function membersMap(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap('members');
 }
 
+function stewardGrantsMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('stewardGrants');
+}
+
+/** Entries of a Y.Map that parse, ordered by key, so every replica reads the same list. */
+function parsedValues<T>(map: Y.Map<unknown>, schema: z.ZodType<T>): T[] {
+  return [...map.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([, value]) => {
+      const parsed = schema.safeParse(value);
+      return parsed.success ? [parsed.data] : [];
+    });
+}
+
+/** Whether the network's secretariat authorized `orgId` (a steward) to run `scope`. */
+export function isStewardAuthorized(network: Pick<NetworkProjection, 'stewardGrants'>, orgId: string, scope: StewardScope): boolean {
+  return network.stewardGrants.some((grant) => grant.orgId === orgId && grant.scopes.includes(scope));
+}
+
 export const network = defineRecord({
   type: 'network',
   projectionSchema: networkProjectionSchema,
@@ -59,22 +88,17 @@ export const network = defineRecord({
     for (const member of members) membersMap(doc).set(member.orgId, member);
   },
   read(doc) {
-    const members: Member[] = [];
-    for (const value of membersMap(doc).values()) {
-      const parsed = memberSchema.safeParse(value);
-      if (parsed.success) members.push(parsed.data);
-    }
-    members.sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
     return {
       name: readField(doc, 'name', shortText(200), ''),
       topic: readField(doc, 'topic', shortText(200), ''),
       stages: readField(doc, 'stages', z.array(stageSchema), []),
       regions: readField(doc, 'regions', z.array(regionPathSchema), []),
-      members,
+      members: parsedValues(membersMap(doc), memberSchema),
+      stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
-  fieldActions: { members: 'manage' },
+  fieldActions: { members: 'manage', stewardGrants: 'manage' },
   index: (p) => ({ title: p.name, status: '', kind: '', refId: '', tags: [], region: '' }),
 });
 
@@ -88,4 +112,9 @@ export const networkMutators = {
   ),
   setMember: defineMutator('network', 'setMember', 'manage', memberSchema, (doc, member) => membersMap(doc).set(member.orgId, member)),
   removeMember: defineMutator('network', 'removeMember', 'manage', recordIdSchema, (doc, orgId) => membersMap(doc).delete(orgId)),
+  /** Replaces a steward's grant; an empty scope list withdraws it. */
+  setStewardGrant: defineMutator('network', 'setStewardGrant', 'manage', stewardGrantSchema, (doc, grant) => {
+    if (grant.scopes.length === 0) stewardGrantsMap(doc).delete(grant.orgId);
+    else stewardGrantsMap(doc).set(grant.orgId, grant);
+  }),
 };

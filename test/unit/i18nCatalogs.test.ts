@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { consentLevels, entryKinds, entrySections, entryStatuses, sharingLabels } from '../../shared/records/entry';
 import { defaultStages } from '../../shared/records/network';
 import { roles } from '../../shared/records/recordType';
-import en from '../../renderer/i18n/en.json';
-import zhCN from '../../renderer/i18n/zh-CN.json';
+import { catalogs as merged } from '../../renderer/i18n/catalogs';
 
 /*
  * Every string in both languages: a key in one catalog and not the other fails, and so does a key
@@ -45,14 +44,14 @@ function interpolations(text: string): string[] {
   return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]!).sort();
 }
 
-const catalogs = { en: flatten(en), 'zh-CN': flatten(zhCN) };
+const catalogs = { en: flatten(merged.en), 'zh-CN': flatten(merged['zh-CN']) };
 
 describe('i18n catalogs', () => {
   it('have the same keys in English and Simplified Chinese (plural forms aside)', () => {
     const english = baseKeys(catalogs.en);
     const chinese = baseKeys(catalogs['zh-CN']);
-    expect([...english].filter((key) => !chinese.has(key)), 'missing from zh-CN.json').toEqual([]);
-    expect([...chinese].filter((key) => !english.has(key)), 'missing from en.json').toEqual([]);
+    expect([...english].filter((key) => !chinese.has(key)), 'missing from the zh-CN catalogs').toEqual([]);
+    expect([...chinese].filter((key) => !english.has(key)), 'missing from the en catalogs').toEqual([]);
   });
 
   it('give every plural key the forms its language needs', () => {

@@ -62,7 +62,7 @@ describe('save indicator', () => {
 
 describe('routes', () => {
   it('round-trips every screen through the hash', () => {
-    for (const route of [{ screen: 'library' }, { screen: 'entry', id: 'entry-ab~1' }, { screen: 'orgs' }, { screen: 'org', id: 'xishan' }, { screen: 'sync' }, { screen: 'settings' }] as const) {
+    for (const route of [{ screen: 'library' }, { screen: 'entry', id: 'entry-ab~1' }, { screen: 'orgs' }, { screen: 'org', id: 'xishan' }, { screen: 'sync' }, { screen: 'settings' }, { screen: 'reports' }, { screen: 'governance', path: [] }, { screen: 'governance', path: ['proposal', 'proposal~a/b'] }, { screen: 'workbench', path: ['offers'] }] as const) {
       expect(parseRoute(hrefOf(route))).toEqual(route);
     }
     expect(parseRoute('')).toEqual({ screen: 'library' });

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { catalogs, type Catalog } from '../../../renderer/i18n/catalogs';
 
 /*
  * English UI text on a screen that should be all Chinese. The probes are the English catalog's own
@@ -8,11 +7,6 @@ import type { Page } from 'playwright-core';
  * else, so a string that skipped the catalog's Chinese side or a component that ignores the
  * language is caught, on top of test/unit/i18nCatalogs.test.ts, which checks that keys exist.
  */
-
-type Catalog = { readonly [key: string]: string | Catalog };
-
-const i18nDir = join(import.meta.dirname, '..', '..', '..', 'renderer', 'i18n');
-const readCatalog = (file: string) => JSON.parse(readFileSync(join(i18nDir, file), 'utf8')) as Catalog;
 
 function leaves(catalog: Catalog, prefix = ''): Map<string, string> {
   const found = new Map<string, string>();
@@ -26,8 +20,8 @@ function leaves(catalog: Catalog, prefix = ''): Map<string, string> {
 
 /** Fragments of English UI text worth looking for: at least one word of 3+ letters, 4+ characters. */
 export function englishProbes(): string[] {
-  const english = leaves(readCatalog('en.json'));
-  const chinese = leaves(readCatalog('zh-CN.json'));
+  const english = leaves(catalogs.en);
+  const chinese = leaves(catalogs['zh-CN']);
   const probes = new Set<string>();
   for (const [key, value] of english) {
     const translated = chinese.get(key) ?? '';
