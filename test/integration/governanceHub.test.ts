@@ -9,7 +9,7 @@ import { CAST_SKEW_MS } from '../../server/hub/governancePolicy';
 import { sealProposal, SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { verifySeal } from '../../shared/governance/verifySeal';
-import { ballot, ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
+import { ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { comment, commentMutators } from '../../shared/records/comment';
 import { network, networkMutators, type NetworkProjection } from '../../shared/records/network';
 import { offer, offerMutators } from '../../shared/records/offer';
