@@ -17,7 +17,7 @@ import { proposal, proposalMutators, type ProposalInput } from '../../shared/rec
 import { result, resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
-import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
+import { advanceHubClock, manualClock, startTestHub, tickingClock, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, type HubAnswer } from '../support/hubRequests';
 
 const HOUR_MS = 3_600_000;
@@ -431,3 +431,38 @@ describe('sealing', () => {
     expect((await networkProjection()).hubKey).toBe(hub.hub.hubKey.publicKey);
   });
 });
+
+describe('a hub whose clock follows real time, as an end-to-end test runs it', () => {
+  it('counts an offline ballot cast before closing and pushed after it, marked late, and seals on advancing the clock', async () => {
+    const ticking = tickingClock();
+    const e2eHub = await startTestHub({ now: ticking.now });
+    try {
+      const a = await e2eHub.join(await e2eHub.invite('Online cooperative'));
+      const b = await e2eHub.join(await e2eHub.invite('Offline cooperative'));
+      const sec = await e2eHub.join(e2eHub.secretariatCode);
+      const opensAt = Date.now();
+      const poll = 'proposal-e2e';
+      const secCtx = editContext(sec.org.id, 'secretariat');
+      const terms = { ...pollTerms({ opensAt, closesAt: opensAt + 10 * 60_000, graceHours: 1 }) };
+      expect((await push(e2eHub.url, sec.token, [{ id: poll, type: 'proposal', update: createUpdate('proposal', terms, secCtx, (doc) => proposalMutators.setState.apply(doc, 'open', secCtx)) }])).status).toBe(200);
+      // Both vote on their real clocks; B's ballot stays on its laptop.
+      const ballotUpdate = (orgId: string) => {
+        const ctx = editContext(orgId, 'member');
+        return createUpdate('ballot', { proposalId: poll }, ctx, (doc) => ballotMutators.cast.apply(doc, YES, ctx));
+      };
+      expect((await push(e2eHub.url, a.token, [{ id: ballotId(poll, a.org.id), type: 'ballot', update: ballotUpdate(a.org.id) }])).status).toBe(200);
+      const offline = ballotUpdate(b.org.id);
+      await advanceHubClock(e2eHub, ticking, 11 * 60_000);
+      expect((await push(e2eHub.url, b.token, [{ id: ballotId(poll, b.org.id), type: 'ballot', update: offline }])).status).toBe(200);
+      expect((await advanceHubClock(e2eHub, ticking, 30 * 60_000)).size).toBe(0);
+      const outcomes = await advanceHubClock(e2eHub, ticking, 30 * 60_000 + SEAL_SETTLE_MS);
+      expect(outcomes.get(poll)?.kind).toBe('sealed');
+      const sealed = (await e2eHub.storage.getRecord(resultId(poll)))!.projection as unknown as ResultProjection;
+      expect(sealed.counted.map((ballot) => [ballot.orgId, ballot.isLate])).toEqual([[a.org.id, false], [b.org.id, true]].sort());
+      expect(verifySeal(sealed, e2eHub.hub.hubKey.publicKey).isValid).toBe(true);
+    } finally {
+      await e2eHub.close();
+    }
+  });
+});
+
