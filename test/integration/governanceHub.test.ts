@@ -408,9 +408,15 @@ describe('sealing', () => {
     const fresh = createUpdate('result', { payload: sealed.payload, signature: sealed.signature, hubKey: sealed.hubKey }, ctxOf('secretariat'));
     await expectRefused(() => pushRecord('secretariat', 'result', otherId, fresh), [otherId], 403, 'forbidden');
 
-    // A ballot, even one cast in time by a device whose clock says so, no longer gets in.
+    // A ballot, even one cast in time by a device whose clock says so, no longer gets in: past the
+    // grace period it is grace-expired, and a sealed poll refuses any ballot even if a hub's clock
+    // were behind.
     const late = await castUpdate('beta', poll, NO, opensAt + 120_000);
+    await expectRefused(() => pushRecord('beta', 'ballot', late.id, late.update), [late.id], 409, 'grace-expired');
+    const now = clock.now();
+    clock.set(opensAt + 30 * 60_000);
     await expectRefused(() => pushRecord('beta', 'ballot', late.id, late.update), [late.id], 409, 'poll-sealed');
+    clock.set(now);
     const cancel = changeUpdate((await stored(poll))!.state, (doc) => proposalMutators.setState.apply(doc, 'cancelled', ctxOf('secretariat')));
     await expectRefused(() => pushRecord('secretariat', 'proposal', poll, cancel), [poll], 409, 'poll-sealed');
     expect((await stored(id))!.projection).toEqual(sealed);
