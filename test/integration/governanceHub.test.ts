@@ -124,6 +124,10 @@ async function cast(name: Who, proposalId: string, choice: Choice, castAt = cloc
 const YES: Choice = { method: 'single', optionId: 'yes' };
 const NO: Choice = { method: 'single', optionId: 'no' };
 
+async function saltOf(proposalId: string, name: Who): Promise<string> {
+  return ((await stored(ballotId(proposalId, orgIdOf[name])))!.projection as { receiptSalt: string }).receiptSalt;
+}
+
 async function networkProjection(): Promise<NetworkProjection> {
   return (await stored('network'))!.projection as unknown as NetworkProjection;
 }
@@ -249,7 +253,9 @@ describe('the voting window, on the hub clock', () => {
       ].sort((a, b) => (a.orgId < b.orgId ? -1 : 1)),
     );
     expect(sealed.tally?.counts).toEqual({ method: 'single', votes: { yes: 1, no: 1 } });
-    expect(sealed.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + HOUR_MS }));
+    expect(sealed.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(
+      ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + HOUR_MS, salt: await saltOf(poll, 'beta') }),
+    );
   });
 
   it('refuses a ballot reaching the hub after closing plus the grace period (grace-expired), which the voter keeps', async () => {
@@ -371,7 +377,13 @@ describe('sealing', () => {
     expect(hubKey).toBe(hub.hub.hubKey.publicKey);
     const copy = result.read(recordOf(resultId(poll)));
     expect(verifySeal(copy, hubKey)).toEqual({ isValid: true, reason: null });
-    expect(copy.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000 }));
+    // Beta finds its ballot by the receipt it computes from its own ballot; without the ballot's
+    // salt, which only Beta and the secretariat can read, the receipt matches no guess.
+    const salt = await saltOf(poll, 'beta');
+    expect(salt).toMatch(/^[0-9a-f]{32}$/);
+    const betaReceipt = copy.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt;
+    expect(betaReceipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000, salt }));
+    expect(betaReceipt).not.toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000 }));
 
     // Sealing again, on the timer or by two processes at once, leaves the one result as it was.
     const seqBefore = await hub.storage.lastSeq();

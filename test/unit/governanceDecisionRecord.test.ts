@@ -63,11 +63,11 @@ function input(overrides: Partial<DecisionRecordInput> = {}, proposalTerms: Part
   };
 }
 
-function sealedResult(ballots: ReturnType<typeof ballotOf>[], proposalTerms: Partial<ProposalInput> = {}): ResultProjection {
+function sealedResult(ballots: (ReturnType<typeof ballotOf> & { ballot: { receiptSalt?: string } })[], proposalTerms: Partial<ProposalInput> = {}): ResultProjection {
   const decision = sealedDecision({
     proposalId: 'proposal-seed-fund',
     proposal: proposalProjection({ ...terms, ...proposalTerms }),
-    ballots: ballots.map(({ orgId, ballot, receivedAt }) => ({ orgId, ballot, arrivals: new Map([[ballot.revisions[0]!.at, receivedAt!]]) })),
+    ballots: ballots.map(({ orgId, ballot, receivedAt }) => ({ orgId, ballot: ballot as typeof ballot & { receiptSalt?: string }, arrivals: new Map([[ballot.revisions[0]!.at, receivedAt!]]) })),
     eligibleOrgIds: ['org-cangshan', 'org-erhai', 'org-nujiang'],
     sealedAt: GRACE_ENDS + 120_000,
   });
@@ -93,6 +93,14 @@ describe('decisionRecord before sealing', () => {
       { orgId: 'org-nujiang', name: 'Nujiang Weavers', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-nujiang', choice: NO, castAt: T0 + 2 * HOUR_MS }), receivedAt: null },
       { orgId: 'org-erhai', name: '洱海合作社', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-erhai', choice: YES, castAt: T0 + HOUR_MS }), receivedAt: T0 + HOUR_MS },
     ].sort((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  it("computes a receipt with the ballot's salt, as the sealed result will", () => {
+    const salt = 'ab'.repeat(16);
+    const salted = { ...ballotOf('org-erhai', YES, T0 + HOUR_MS, T0 + HOUR_MS), ballot: { ...ballotOf('org-erhai', YES, T0 + HOUR_MS, T0 + HOUR_MS).ballot, receiptSalt: salt } };
+    const receipt = decisionRecord(input({ ballots: [salted] })).voters.find((voter) => voter.orgId === 'org-erhai')?.receipt;
+    expect(receipt).toBe(ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-erhai', choice: YES, castAt: T0 + HOUR_MS, salt }));
+    expect(sealedResult([salted]).counted[0]?.receipt).toBe(receipt);
   });
 
   it('says where the proposal stands by its state and the clock', () => {

@@ -127,6 +127,15 @@ describe('sealedDecision', () => {
     expect(open.counted.map((ballot) => ballot.castAt)).toEqual([T0 + 2 * HOUR_MS, T0 + 3 * HOUR_MS]);
   });
 
+  it("salts each receipt with its ballot's salt: the same cast under another salt gets another receipt", () => {
+    const proposal = proposalProjection({ ...terms, secrecy: 'secret' });
+    const salted = (salt: string) =>
+      sealedDecision({ proposalId: 'p1', proposal, ballots: [{ ...ballots[1]!, ballot: { ...ballots[1]!.ballot, receiptSalt: salt } }], eligibleOrgIds: ['org-b'], sealedAt: T0 + 13 * HOUR_MS }).counted[0]!.receipt;
+    expect(salted('01'.repeat(16))).toBe(ballotReceipt({ proposalId: 'p1', orgId: 'org-b', choice: no, castAt: T0 + 3 * HOUR_MS, salt: '01'.repeat(16) }));
+    expect(salted('01'.repeat(16))).not.toBe(salted('02'.repeat(16)));
+    expect(salted('01'.repeat(16))).not.toBe(ballotReceipt({ proposalId: 'p1', orgId: 'org-b', choice: no, castAt: T0 + 3 * HOUR_MS }));
+  });
+
   it('is the same whatever order ballots and eligible ids come in', () => {
     const proposal = proposalProjection(terms);
     const a = sealedDecision({ proposalId: 'p1', proposal, ballots, eligibleOrgIds: ['org-a', 'org-b'], sealedAt: T0 + 13 * HOUR_MS });
