@@ -292,7 +292,7 @@ interface ByteReader {
   cancel(reason?: unknown): Promise<void>;
 }
 interface ByteWriter {
-  write(chunk: Uint8Array): Promise<void>;
+  write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;
   abort(reason?: unknown): Promise<void>;
 }
@@ -306,7 +306,8 @@ async function pump(stream: TransformLike, input: Uint8Array, maxBytes: number):
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
   // Written concurrently with reading: a transform stream stalls once its queue is full.
-  const writing = writer.write(input).then(() => writer.close());
+  // A copy: the platform's streams take only ArrayBuffer-backed arrays, and may transfer them.
+  const writing = writer.write(new Uint8Array(input)).then(() => writer.close());
   writing.catch(() => undefined);
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -101,7 +101,7 @@ describe('sync bundle codec', () => {
   it('says a flipped byte in the records is tampering', async () => {
     const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression);
     const damaged = bytes.slice();
-    damaged[bytes.length - 200] ^= 0x40;
+    damaged[bytes.length - 200] = damaged[bytes.length - 200]! ^ 0x40;
     expect(await code(() => readBundle(damaged))).toBe('tampered');
   });
 
