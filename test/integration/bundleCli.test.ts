@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
+import pg from 'pg';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +31,43 @@ const practice: EntryInput = {
   sharing: 'network',
 };
 
-describe('hub command line: sync bundles', () => {
+const baseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
+
+interface Backend {
+  /** The storage options every command gets (`--data DIR` or `--database-url URL`). */
+  readonly args: readonly string[];
+  dispose(): Promise<void>;
+}
+
+async function sqliteBackend(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldwise-bundle-cli-'));
+  return { args: ['--data', dir], dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A database of its own on the PostgreSQL CI gives, dropped afterwards. */
+async function postgresBackend(): Promise<Backend> {
+  const database = `fw_bundles_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = new URL(baseUrl!);
+  url.pathname = `/${database}`;
+  return {
+    args: ['--database-url', url.toString()],
+    async dispose() {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const backends: [string, () => Promise<Backend>][] = [['SQLite', sqliteBackend], ...(baseUrl ? [['PostgreSQL', postgresBackend] as [string, () => Promise<Backend>]] : [])];
+
+describe.each(backends)('hub command line: sync bundles (%s)', (_name, openBackend) => {
+  let backend: Backend;
   let data: string;
   let serving: HubProcess;
   let field: SyncedClient;
@@ -48,11 +86,13 @@ describe('hub command line: sync bundles', () => {
   const checkpoint = async (): Promise<number> => (await field.client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
 
   beforeAll(async () => {
-    data = mkdtempSync(join(tmpdir(), 'fieldwise-bundle-cli-'));
-    expect(runHubCommand(['init', '--data', data, '--network', 'Water Network 水网络']).status).toBe(0);
-    const invite = runHubCommand(['invite', '--data', data, '--org-name', '西山用水户协会', '--role', 'member']);
+    backend = await openBackend();
+    // Bundle files live here whichever storage the hub uses.
+    data = mkdtempSync(join(tmpdir(), 'fieldwise-bundle-files-'));
+    expect(runHubCommand(['init', ...backend.args, '--network', 'Water Network 水网络']).status).toBe(0);
+    const invite = runHubCommand(['invite', ...backend.args, '--org-name', '西山用水户协会', '--role', 'member']);
     expect(invite.status, invite.stderr).toBe(0);
-    serving = await startHubProcess(['--data', data]);
+    serving = await startHubProcess([...backend.args]);
     const key = newSigningKey();
     secretKey = key.secretKey;
     const response = await fetch(`${serving.url}/v1/join`, {
@@ -67,6 +107,7 @@ describe('hub command line: sync bundles', () => {
   afterAll(async () => {
     await field?.close();
     await serving?.kill();
+    await backend?.dispose();
     rmSync(data, { recursive: true, force: true });
   });
 
@@ -77,36 +118,36 @@ describe('hub command line: sync bundles', () => {
     writeFileSync(file, bytes);
     const seq = await health();
 
-    const imported = runHubCommand(['import-bundle', '--data', data, file]);
+    const imported = runHubCommand(['import-bundle', ...backend.args, file]);
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.lastLine).toBe(`1 record(s) committed, 0 already up to date; hub seq ${seq + 1}`);
     expect(await health()).toBe(seq + 1);
 
-    const again = runHubCommand(['import-bundle', '--data', data, file]);
+    const again = runHubCommand(['import-bundle', ...backend.args, file]);
     expect(again.status, again.stderr).toBe(0);
     expect(again.lastLine).toBe(`0 record(s) committed, 1 already up to date; hub seq ${seq + 1}`);
 
     const damaged = bytes.slice();
     damaged[damaged.length - 120] = damaged[damaged.length - 120]! ^ 0x10;
     writeFileSync(join(data, 'damaged.fwbundle'), damaged);
-    const tampered = runHubCommand(['import-bundle', '--data', data, join(data, 'damaged.fwbundle')]);
+    const tampered = runHubCommand(['import-bundle', ...backend.args, join(data, 'damaged.fwbundle')]);
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toMatch(/^refused \(bad-bundle\): tampered/);
     writeFileSync(join(data, 'short.fwbundle'), bytes.subarray(0, bytes.length / 2));
-    const truncated = runHubCommand(['import-bundle', '--data', data, join(data, 'short.fwbundle')]);
+    const truncated = runHubCommand(['import-bundle', ...backend.args, join(data, 'short.fwbundle')]);
     expect(truncated.status).toBe(1);
     expect(truncated.stderr).toMatch(/^refused \(bad-bundle\): truncated/);
     expect(await health()).toBe(seq + 1);
 
-    const missing = runHubCommand(['import-bundle', '--data', data, join(data, 'nowhere.fwbundle')]);
+    const missing = runHubCommand(['import-bundle', ...backend.args, join(data, 'nowhere.fwbundle')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read');
-    expect(runHubCommand(['import-bundle', '--data', data]).status).toBe(2);
+    expect(runHubCommand(['import-bundle', ...backend.args]).status).toBe(2);
 
     // Back to the field: everything since the device's checkpoint.
     const since = await checkpoint();
     const out = join(data, 'to-field.fwbundle');
-    const exported = runHubCommand(['export-bundle', '--data', data, '--org', field.join.org.id, '--since', String(since), out]);
+    const exported = runHubCommand(['export-bundle', ...backend.args, '--org', field.join.org.id, '--since', String(since), out]);
     expect(exported.status, exported.stderr).toBe(0);
     expect(exported.lastLine).toBe(`bundle written to ${out}`);
     expect(existsSync(`${out}.partial`)).toBe(false);
@@ -117,8 +158,8 @@ describe('hub command line: sync bundles', () => {
     expect(result.checkpointAfter).toBe(seq + 1);
     expect((await field.client.get(id))?.seq).toBe(seq + 1);
 
-    expect(runHubCommand(['export-bundle', '--data', data, '--org', field.join.org.id, out]).status).toBe(2);
-    const unknownOrg = runHubCommand(['export-bundle', '--data', data, '--org', 'org-nope', '--since', '0', join(data, 'nope.fwbundle')]);
+    expect(runHubCommand(['export-bundle', ...backend.args, '--org', field.join.org.id, out]).status).toBe(2);
+    const unknownOrg = runHubCommand(['export-bundle', ...backend.args, '--org', 'org-nope', '--since', '0', join(data, 'nope.fwbundle')]);
     expect(unknownOrg.status).toBe(1);
     expect(unknownOrg.stderr).toContain('refused (not-found)');
   }, 120_000);
