@@ -123,6 +123,8 @@ export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<Bu
     else changes.push({ id: record.id, type: record.type, update: record.update });
   }
   const committed = changes.length > 0 ? await hub.commit(actor, changes) : { acks: [], seq: 0 };
+  // The organization was heard from when the bundle was written (reports say how current data is).
+  await hub.storage.touchOrg(credential.orgId, Math.min(header.createdAt, Date.now()));
   const committedSeqs = new Map(committed.acks.map((ack) => [ack.id, ack.seq]));
   const acks = records.map((record) => ({ id: record.id, seq: committedSeqs.get(record.id) ?? unchanged.get(record.id)! }));
   return { header, acks, seq: Math.max(0, ...acks.map((ack) => ack.seq)), committedCount: committed.acks.length };

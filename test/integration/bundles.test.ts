@@ -238,6 +238,10 @@ describe('sync bundles: field -> hub -> field', () => {
     const seq = await hub.storage.lastSeq();
     const state = (await hub.storage.getRecord(id))?.state;
 
+    // The organization counts as heard from when the bundle was written.
+    const writtenAt = readBundle(bytes).header.createdAt;
+    expect((await hub.storage.getOrg(field.join.org.id))?.lastSeenAt).toBeGreaterThanOrEqual(writtenAt);
+
     const again = await importFieldBundle(hub.hub, bytes);
     expect(again.committedCount).toBe(0);
     expect(again.acks).toEqual([{ id, seq }]);
