@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
+import { bundleLimits } from '../shared/sync/bundle';
+import { exportOrgBundle, importFieldBundle } from './hub/bundles';
 import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
+import { HubError } from './hub/hubError';
 import { initNetwork, inviteOrg } from './hub/networkAdmin';
 import { startHubServer, jsonLogger } from './http/httpServer';
 import { createYjsRoute } from './http/yjsEndpoint';
@@ -26,6 +29,8 @@ const usage = `usage: npm run hub -- <command> [options]
   compact --data DIR                                          trim long update logs now
   key     --data DIR                                          print the hub's public seal key (to check results offline)
   serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE]
+  import-bundle --data DIR FILE                               commit a device's sync bundle (from a USB stick)
+  export-bundle --data DIR --org ORG_ID --since CHECKPOINT FILE   write what ORG may read since CHECKPOINT, signed
 every command also takes --database-url postgres://… instead of --data (PostgreSQL instead of SQLite)`;
 
 const options = {
@@ -42,7 +47,11 @@ const options = {
   port: { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  since: { type: 'string' },
 } as const;
+
+/** Commands that take one file path after their options. */
+const FILE_COMMANDS = new Set(['import-bundle', 'export-bundle']);
 
 class UsageError extends Error {}
 
@@ -57,6 +66,30 @@ async function openStorage(values: { data?: string; 'database-url'?: string }): 
   const storage = openSqliteStorage(join(values.data, 'hub.sqlite'));
   await storage.migrate();
   return storage;
+}
+
+function readBundleFile(file: string): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new UsageError(`cannot read ${file}`);
+  }
+  if (size > bundleLimits.maxBundleBytes) throw new UsageError(`${file} is ${size} bytes; a bundle may be at most ${bundleLimits.maxBundleBytes}`);
+  return new Uint8Array(readFileSync(file));
+}
+
+/** Written beside the target and renamed, so a stick pulled out mid-write never holds half a bundle under the final name. */
+function writeFileAtomically(file: string, bytes: Uint8Array): void {
+  const partial = `${file}.partial`;
+  const handle = openSync(partial, 'w');
+  try {
+    writeSync(handle, bytes);
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
+  renameSync(partial, file);
 }
 
 function parseRole(value: string | undefined): Role {
@@ -100,11 +133,16 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+  const { values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: true });
   if (!command || command === 'help' || command === '--help') {
     console.log(usage);
     return;
   }
+  if (FILE_COMMANDS.has(command) ? positionals.length !== 1 : positionals.length > 0) {
+    throw new UsageError(FILE_COMMANDS.has(command) ? `${command} needs exactly one FILE` : `unexpected argument ${positionals[0]}`);
+  }
+  // Read before the storage opens: a missing file is a usage problem, not a hub one.
+  const bundleBytes = command === 'import-bundle' ? readBundleFile(positionals[0]!) : null;
   const storage = await openStorage(values);
   if (command === 'serve') return serve(values, storage);
   try {
@@ -152,6 +190,24 @@ async function main(argv: string[]): Promise<void> {
         console.log(`${await compactRecords(storage, { minUpdates: 1, limit: 100_000 })} record(s) compacted`);
         break;
       }
+      case 'import-bundle': {
+        const result = await importFieldBundle(await Hub.open({ storage }), bundleBytes!);
+        const { header } = result;
+        console.log(`bundle from device ${header.deviceId} of ${header.orgId} (written ${new Date(header.createdAt).toISOString()}): ${header.recordCount} record(s)`);
+        console.log(`${result.committedCount} record(s) committed, ${header.recordCount - result.committedCount} already up to date; hub seq ${await storage.lastSeq()}`);
+        break;
+      }
+      case 'export-bundle': {
+        if (!values.org) throw new UsageError('--org ORG_ID is required');
+        const since = Number(values.since ?? '');
+        if (values.since === undefined || !Number.isSafeInteger(since) || since < 0) throw new UsageError('--since CHECKPOINT (a sequence number, 0 for everything) is required');
+        const hub = await Hub.open({ storage });
+        const { bytes, header } = await exportOrgBundle(hub, { orgId: values.org, since, signer: hub.hubKey });
+        writeFileAtomically(positionals[0]!, bytes);
+        console.log(`${header.recordCount} record(s) for ${header.orgId}, changes ${header.fromSeq + 1}..${header.toSeq} (${bytes.length} bytes)`);
+        console.log(`bundle written to ${positionals[0]!}`);
+        break;
+      }
       default:
         throw new UsageError(`unknown command ${command}`);
     }
@@ -166,6 +222,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = 2;
     return;
   }
-  console.error(error instanceof Error ? error.message : error);
+  // A refusal (a bad bundle): its code and sentence, no stack; nothing was written.
+  if (error instanceof HubError) console.error(`refused (${error.code}): ${error.message}`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -11,13 +11,17 @@ export type JoinOutcome =
   /** `code` is the hub's error code where it sent one (e.g. 'invitation-invalid'), else 'network' or 'bad-response'. */
   | { readonly ok: false; readonly code: string; readonly message: string };
 
-export async function joinNetwork(fetchPort: FetchPort, hubUrl: string, code: string, deviceName: string): Promise<JoinOutcome> {
+/**
+ * `devicePublicKey` (base64url) registers the key that signs this device's sync bundles at once;
+ * without it the session registers the key after unlocking (POST /v1/device-key).
+ */
+export async function joinNetwork(fetchPort: FetchPort, hubUrl: string, code: string, deviceName: string, devicePublicKey?: string): Promise<JoinOutcome> {
   let response;
   try {
     response = await fetchPort(`${hubUrl}/v1/join`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: code.trim(), deviceName: deviceName.trim() }),
+      body: JSON.stringify({ code: code.trim(), deviceName: deviceName.trim(), ...(devicePublicKey ? { devicePublicKey } : {}) }),
     });
   } catch (error) {
     return { ok: false, code: 'network', message: error instanceof Error ? error.message : String(error) };

@@ -4,6 +4,7 @@ import { createHttpTransport } from '../../shared/sync/httpTransport';
 import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
 import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
+import { ensureDeviceKey, isDeviceKeyRegistered, registerDeviceKey, type KeyRegistration } from './deviceKey';
 
 /*
  * One signed-in device: its local client (always there, online or not) and, once the device token
@@ -27,6 +28,9 @@ export class Session {
   private readonly listeners = new Set<(sync: SessionSync) => void>();
   private readonly outboxSubscription: { unsubscribe(): void } | null;
   private isClosed = false;
+  /** The device's bundle-signing key, read with the token (see deviceKey.ts). */
+  private deviceKey: Uint8Array | null = null;
+  private token: string | null = null;
 
   private constructor(
     readonly platform: Platform,
@@ -91,8 +95,33 @@ export class Session {
       this.setSync({ kind: protection === 'passphrase-required' ? 'locked' : 'no-token', pendingCount: this.pendingCount() });
       return false;
     }
+    this.token = token;
+    this.deviceKey = await ensureDeviceKey(bridge, passphrase).catch(() => null);
     await this.startEngine(token);
+    // Devices that joined before bundles existed register their key now; offline, at the next unlock.
+    void this.registerDeviceKey();
     return true;
+  }
+
+  /** The secret key that signs this device's sync bundles; null until unlocked (or in the demo). */
+  get bundleSigningKey(): Uint8Array | null {
+    return this.deviceKey;
+  }
+
+  /** Whether the hub is known to hold this device's key (it refuses bundles signed by a key it lacks). */
+  get isDeviceKeyRegistered(): boolean {
+    return this.deviceKey !== null && isDeviceKeyRegistered(this.platform.settings, this.currentProfile.credentialId, this.deviceKey);
+  }
+
+  /** Registers the device key with the hub if it is not known to be there; needs the network. */
+  async registerDeviceKey(): Promise<KeyRegistration> {
+    if (!this.deviceKey || !this.token || this.currentProfile.kind === 'demo') return 'failed';
+    return registerDeviceKey(this.platform.fetch, this.platform.settings, {
+      hubUrl: this.currentProfile.hubUrl,
+      token: this.token,
+      credentialId: this.currentProfile.credentialId,
+      secretKey: this.deviceKey,
+    });
   }
 
   /** Points sync at another hub address (the token stays the device's). */
@@ -152,6 +181,8 @@ export class Session {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.deviceKey = null;
+    this.token = null;
     this.outboxSubscription?.unsubscribe();
     await this.stopEngine();
     await this.client.close();

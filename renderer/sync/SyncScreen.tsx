@@ -5,6 +5,7 @@ import type { QuarantinedEntry } from '../../shared/sync/syncEngine';
 import type { SyncLogEvent } from '../../shared/sync/syncLog';
 import { hrefOf } from '../app/route';
 import { useSession, useSessionSync } from '../session/SessionContext';
+import { OfflineTransfer } from './OfflineTransfer';
 import { syncLabel } from './syncStateLabel';
 
 /** The catalog key and values that describe one log event. */
@@ -94,6 +95,7 @@ export function SyncScreen() {
           </Stack>
         </Alert>
       )}
+      <OfflineTransfer session={session} />
       <Title order={2} size="h5">
         {t('sync.logTitle')}
       </Title>

@@ -8,7 +8,9 @@ import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import { LiveConnections } from './liveConnections';
 import { RateLimiter } from './rateLimiter';
-import { readBody } from './requestBody';
+import { readBody, readBodyBytes } from './requestBody';
+import { importFieldBundle } from '../hub/bundles';
+import { bundleLimits } from '../../shared/sync/bundle';
 
 /*
  * The hub on the wire: HTTP for join, push, pull and health; WebSockets for live announcements
@@ -127,6 +129,17 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     if (request.method === 'POST' && pathname === '/v1/push') {
       const device = await authenticated(request);
       return sendJson(response, 200, await hub.push(device, await readBody(request, limits.maxBodyBytes)));
+    }
+    if (request.method === 'POST' && pathname === '/v1/device-key') {
+      const device = await authenticated(request);
+      return sendJson(response, 200, await hub.registerDeviceKey(device, await readBody(request, 16 * 1024)));
+    }
+    if (request.method === 'POST' && pathname === '/v1/bundles') {
+      // Any device of this hub may carry a bundle in (the secretariat uploads a stick mailed to
+      // it); the records are committed with the authority of the device that signed the bundle.
+      await authenticated(request);
+      const result = await importFieldBundle(hub, new Uint8Array(await readBodyBytes(request, bundleLimits.maxBundleBytes)));
+      return sendJson(response, 200, { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header });
     }
     if (request.method === 'GET' && pathname === '/v1/pull') {
       const device = await authenticated(request);

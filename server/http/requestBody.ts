@@ -7,6 +7,11 @@ import { HubError } from '../hub/hubError';
  * grow past the limit). Accepts `Content-Encoding: gzip` or none.
  */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  return (await readBodyBytes(request, maxBytes)).toString('utf8');
+}
+
+/** The body as bytes (a sync bundle), with the same limits as `readBody`. */
+export async function readBodyBytes(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') throw new HubError(400, 'bad-request', `unsupported content encoding ${encoding}`);
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -28,5 +33,5 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     if (error instanceof HubError) throw error;
     throw new HubError(400, 'bad-request', 'the body could not be read (bad gzip?)');
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

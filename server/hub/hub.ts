@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Actor } from '../../shared/rules/rules';
 import { recordIdSchema } from '../../shared/records/recordType';
-import { joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
+import { deviceKeyRequestSchema, joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
+import { parseDevicePublicKey } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { publishHubKey, type HubKey } from './hubKey';
@@ -112,6 +113,8 @@ export class Hub {
 
   async join(body: string): Promise<JoinResponse> {
     const request = parseWith(joinRequestSchema, parseJson(body));
+    // Checked before the invitation is used up, so a bad key costs no invitation.
+    const devicePublicKey = request.devicePublicKey === undefined ? null : parseDevicePublicKey(request.devicePublicKey);
     const now = this.now();
     const credential = await this.storage.redeemInvitation(
       hashInvitationCode(request.code),
@@ -120,6 +123,7 @@ export class Hub {
     );
     if (!credential) throw new HubError(403, 'invitation-invalid', 'the invitation code is unknown, already used or expired');
     const org = (await this.storage.getOrg(credential.orgId))!;
+    if (devicePublicKey) await this.storage.registerDeviceKey(credential.id, devicePublicKey, now);
     await this.storage.touchOrg(org.id, now);
     const token = issueToken(this.secret, {
       credentialId: credential.id,
@@ -145,6 +149,17 @@ export class Hub {
       await this.storage.touchOrg(credential.orgId, now);
     }
     return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId };
+  }
+
+  /** `POST /v1/device-key`: a device that joined without a key registers one (once). */
+  async registerDeviceKey(device: AuthenticatedDevice, body: string): Promise<{ credentialId: string; publicKey: string }> {
+    const request = parseWith(deviceKeyRequestSchema, parseJson(body));
+    const publicKey = parseDevicePublicKey(request.publicKey);
+    const inForce = await this.storage.registerDeviceKey(device.credentialId, publicKey, this.now());
+    if (Buffer.compare(Buffer.from(inForce), Buffer.from(publicKey)) !== 0) {
+      throw new HubError(409, 'device-key-conflict', 'this device already registered another key; join again with a new invitation to use a new one');
+    }
+    return { credentialId: device.credentialId, publicKey: request.publicKey };
   }
 
   async push(device: AuthenticatedDevice, body: string): Promise<PushResponse> {

@@ -125,6 +125,13 @@ export interface HubStorage {
   /** Credentials revoked at or after `since`, for closing live connections. */
   revokedSince(since: number): Promise<string[]>;
 
+  /**
+   * Registers a device's Ed25519 public key (which signs its sync bundles), once per credential:
+   * returns the key in force, the given one or one registered before (the caller compares).
+   */
+  registerDeviceKey(credentialId: string, publicKey: Uint8Array, at: number): Promise<Uint8Array>;
+  getDeviceKey(credentialId: string): Promise<Uint8Array | null>;
+
   getRecord(id: string): Promise<StoredRecord | null>;
   /**
    * Commits the writes in one transaction: each gets the next sequence number, its update is

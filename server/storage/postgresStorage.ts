@@ -52,6 +52,8 @@ CREATE TABLE IF NOT EXISTS ${s}.credentials (
   id text PRIMARY KEY, org_id text NOT NULL REFERENCES ${s}.orgs(id), device_id text NOT NULL,
   device_name text NOT NULL, role text NOT NULL, created_at bigint NOT NULL, revoked_at bigint);
 CREATE INDEX IF NOT EXISTS credentials_revoked ON ${s}.credentials (revoked_at) WHERE revoked_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${s}.device_keys (
+  credential_id text PRIMARY KEY REFERENCES ${s}.credentials(id), public_key bytea NOT NULL, created_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.records (
   id text PRIMARY KEY, type text NOT NULL, owner_org text NOT NULL, created_at bigint NOT NULL,
   seq bigint NOT NULL UNIQUE, compacted_seq bigint NOT NULL, facts_seq bigint NOT NULL, state bytea NOT NULL,
@@ -350,6 +352,21 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return result.rows.map((row) => row.id);
     },
 
+    async registerDeviceKey(credentialId, publicKey, at) {
+      await pool.query(`INSERT INTO ${s}.device_keys (credential_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT (credential_id) DO NOTHING`, [
+        credentialId,
+        Buffer.from(publicKey),
+        at,
+      ]);
+      // A separate statement, so its snapshot sees a key another hub committed concurrently.
+      const result = await pool.query<{ public_key: Buffer }>(`SELECT public_key FROM ${s}.device_keys WHERE credential_id = $1`, [credentialId]);
+      return new Uint8Array(result.rows[0]!.public_key);
+    },
+    async getDeviceKey(credentialId) {
+      const result = await pool.query<{ public_key: Buffer }>(`SELECT public_key FROM ${s}.device_keys WHERE credential_id = $1`, [credentialId]);
+      const row = result.rows[0];
+      return row ? new Uint8Array(row.public_key) : null;
+    },
     async getRecord(id) {
       const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE id = $1`, [id]);
       const row = result.rows[0];
@@ -440,6 +457,7 @@ const BACKUP_FLUSH_CHARS = 1 << 20;
  *   org         OrgRow fields
  *   invitation  InvitationRow fields
  *   credential  CredentialRow fields
+ *   device-key  {credentialId, publicKey (base64), createdAt}: a device's bundle-signing key
  *   record      {id, type, ownerOrg, createdAt, seq, compactedSeq, factsSeq, state (base64), projection, facts}
  *   update      {seq, recordId, update (base64), credentialId, createdAt}
  *   castArrival {recordId, castAt, receivedAt}   (governance: when the hub first received a cast)
@@ -501,6 +519,11 @@ async function backupToJsonLines(pool: pg.Pool, s: string, schemaName: string, o
 
       const credentials = await client.query<CredentialSqlRow>(`SELECT * FROM ${s}.credentials ORDER BY id`);
       for (const row of credentials.rows) await writeLine({ kind: 'credential', ...toCredential(row) });
+
+      const deviceKeys = await client.query<{ credential_id: string; public_key: Buffer; created_at: string }>(`SELECT * FROM ${s}.device_keys ORDER BY credential_id`);
+      for (const row of deviceKeys.rows) {
+        await writeLine({ kind: 'device-key', credentialId: row.credential_id, publicKey: row.public_key.toString('base64'), createdAt: toNumber(row.created_at) });
+      }
 
       // Records and updates can be large: paged by seq (keyset) within the same snapshot.
       for (let after = -1; ; ) {

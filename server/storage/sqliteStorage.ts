@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS credentials (
   id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), device_id TEXT NOT NULL,
   device_name TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
 CREATE INDEX IF NOT EXISTS credentials_revoked ON credentials(revoked_at) WHERE revoked_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS device_keys (
+  credential_id TEXT PRIMARY KEY REFERENCES credentials(id), public_key BLOB NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
   id TEXT PRIMARY KEY, type TEXT NOT NULL, owner_org TEXT NOT NULL, created_at INTEGER NOT NULL,
   seq INTEGER NOT NULL, compacted_seq INTEGER NOT NULL, facts_seq INTEGER NOT NULL, state BLOB NOT NULL,
@@ -107,6 +109,8 @@ export function openSqliteStorage(file: string): HubStorage {
     revokeOne: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     revokeOrg: db.prepare('UPDATE credentials SET revoked_at = ? WHERE org_id = ? AND revoked_at IS NULL'),
     revokedSince: db.prepare<[number], { id: string }>('SELECT id FROM credentials WHERE revoked_at >= ?'),
+    registerDeviceKey: db.prepare('INSERT INTO device_keys (credential_id, public_key, created_at) VALUES (?, ?, ?) ON CONFLICT(credential_id) DO NOTHING'),
+    getDeviceKey: db.prepare<[string], { public_key: Buffer }>('SELECT public_key FROM device_keys WHERE credential_id = ?'),
     getRecord: db.prepare<[string], RecordSqlRow>('SELECT * FROM records WHERE id = ?'),
     lastSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM updates'),
     lastRecordSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM records'),
@@ -232,6 +236,14 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async revokedSince(since) {
       return statements.revokedSince.all(since).map((row) => row.id);
+    },
+    async registerDeviceKey(credentialId, publicKey, at) {
+      statements.registerDeviceKey.run(credentialId, Buffer.from(publicKey), at);
+      return new Uint8Array(statements.getDeviceKey.get(credentialId)!.public_key);
+    },
+    async getDeviceKey(credentialId) {
+      const row = statements.getDeviceKey.get(credentialId);
+      return row ? new Uint8Array(row.public_key) : null;
     },
     async getRecord(id) {
       const row = statements.getRecord.get(id);

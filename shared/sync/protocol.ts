@@ -51,6 +51,12 @@ export const errorCodes = [
   'rate-limited',
   'not-found',
   ...governanceErrorCodes,
+  // Sync bundles and device keys (docs/PROTOCOL.md, Bundles).
+  'bad-bundle',
+  'bundle-signature-invalid',
+  'bundle-foreign',
+  'bundle-revoked',
+  'device-key-conflict',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -66,6 +72,8 @@ export const joinRequestSchema = z.strictObject({
   code: z.string().min(1).max(200),
   // No control characters: PostgreSQL text refuses NUL, and a name shows up in the orgs list.
   deviceName: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+  /** The device's Ed25519 public key (base64url, 32 bytes), which signs its sync bundles. */
+  devicePublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key').optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -78,6 +86,15 @@ export const joinResponseSchema = z.object({
   networkId: z.string(),
 });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+/**
+ * `POST /v1/device-key`: registers the public key of a device that joined without one. A key is
+ * set once per credential: the same key again is accepted, another one refused.
+ */
+export const deviceKeyRequestSchema = z.strictObject({
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key'),
+});
+export type DeviceKeyRequest = z.infer<typeof deviceKeyRequestSchema>;
 
 // ---- push -------------------------------------------------------------------------------------
 

@@ -222,6 +222,20 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
         expect(await storage.revokedSince(200)).toEqual(['b1']);
         expect(await storage.revokedSince(201)).toEqual([]);
       });
+
+      it('registers a device key once per credential and returns the key in force', async () => {
+        await threeCredentials();
+        const first = new Uint8Array(32).fill(7);
+        const second = new Uint8Array(32).fill(9);
+        expect(await storage.getDeviceKey('a1')).toBeNull();
+        expect(await storage.registerDeviceKey('a1', first, 10)).toEqual(first);
+        // Another key for the same credential changes nothing: the first one stays in force.
+        expect(await storage.registerDeviceKey('a1', second, 20)).toEqual(first);
+        expect(await storage.getDeviceKey('a1')).toEqual(first);
+        expect(await storage.registerDeviceKey('a2', second, 20)).toEqual(second);
+        expect(await storage.getDeviceKey('b1')).toBeNull();
+        await expect(storage.registerDeviceKey('unknown', first, 30)).rejects.toThrow();
+      });
     });
 
     describe('records', () => {

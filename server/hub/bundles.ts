@@ -1,0 +1,171 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import * as Y from 'yjs';
+import {
+  BundleError,
+  isValidPublicKey,
+  readBundle,
+  readBundleRecords,
+  verifyBundleSignature,
+  writeBundle,
+  type BundleCompression,
+  type BundleHeader,
+  type BundleRecord,
+  type BundleSigner,
+  type ReadBundle,
+} from '../../shared/sync/bundle';
+import type { PushResponse } from '../../shared/sync/protocol';
+import type { StoredRecord } from '../storage/hubStorage';
+import type { Hub } from './hub';
+import { HubError } from './hubError';
+import type { RecordChangeRequest } from './writePath';
+
+/*
+ * Sync bundles at the hub (docs/PROTOCOL.md, Bundles; threat model in docs/SECURITY.md):
+ * - import: a field bundle is checked (structure, digest, network, credential known and not
+ *   revoked, the device's registered key, signature) before any record is looked at, then its
+ *   records go through the one write path with the signing device's authority, as one batch: a
+ *   refusal writes nothing. Records that add nothing the hub lacks are acknowledged without a
+ *   commit, so importing a bundle twice changes nothing.
+ * - export: what an organization may read and has not got since a checkpoint, as a pull from that
+ *   checkpoint would give it, signed with the hub's key.
+ */
+
+/** deflate-raw through node:zlib, inflating within a byte budget (a zip bomb stops there). */
+export const nodeBundleCompression: BundleCompression = {
+  async deflate(bytes) {
+    return new Uint8Array(deflateRawSync(bytes, { level: 9 }));
+  },
+  async inflate(bytes, maxBytes) {
+    try {
+      return new Uint8Array(inflateRawSync(bytes, { maxOutputLength: maxBytes }));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BundleError('too-large', `the bundle's records inflate to more than ${maxBytes} bytes`);
+      throw new BundleError('malformed', "the bundle's records could not be decompressed");
+    }
+  },
+};
+
+/** A base64url Ed25519 public key, or a 400 refusal. */
+export function parseDevicePublicKey(text: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
+  if (!isValidPublicKey(bytes)) throw new HubError(400, 'bad-request', 'devicePublicKey: not an Ed25519 public key');
+  return bytes;
+}
+
+/** A BundleError as the hub's refusal. */
+export function bundleRefusal(error: BundleError): HubError {
+  if (error.code === 'too-large') return new HubError(413, 'body-too-large', error.message);
+  if (error.code === 'bad-signature') return new HubError(403, 'bundle-signature-invalid', error.message);
+  return new HubError(400, 'bad-bundle', `${error.code}: ${error.message}`);
+}
+
+function refuseBadBytes<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof BundleError) throw bundleRefusal(error);
+    throw error;
+  }
+}
+
+export interface BundleImportResult extends PushResponse {
+  readonly header: BundleHeader;
+  /** Records committed (the rest added nothing the hub did not have). */
+  readonly committedCount: number;
+}
+
+/** True when applying `update` to the stored state would add nothing (no new item, no new deletion). */
+function addsNothing(stored: StoredRecord | null, update: Uint8Array): boolean {
+  if (!stored) return false;
+  const doc = new Y.Doc({ gc: false });
+  try {
+    Y.applyUpdate(doc, stored.state);
+    const before = Y.snapshot(doc);
+    try {
+      Y.applyUpdate(doc, update);
+    } catch {
+      return false; // the write path refuses it with its own code
+    }
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) return false;
+    return Y.equalSnapshots(before, Y.snapshot(doc));
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * Imports a field bundle: refuses it whole (HubError, nothing written) or commits it through the
+ * write path as its signing device.
+ */
+export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<BundleImportResult> {
+  const bundle: ReadBundle = refuseBadBytes(() => readBundle(bytes));
+  const { header } = bundle;
+  if (header.kind !== 'field-to-hub') throw new HubError(400, 'bad-bundle', 'this is a hub bundle for the field: import it in the app');
+  if (header.networkId !== hub.networkId) throw new HubError(403, 'bundle-foreign', 'this bundle was written for another network (another hub)');
+  const credential = header.credentialId === null ? null : await hub.storage.getCredential(header.credentialId);
+  if (!credential || credential.orgId !== header.orgId || credential.deviceId !== header.deviceId) {
+    throw new HubError(403, 'bundle-foreign', 'this bundle names a device credential this hub does not know');
+  }
+  if (credential.revokedAt !== null) throw new HubError(403, 'bundle-revoked', 'the device that wrote this bundle has been revoked; nothing from it is accepted');
+  const publicKey = await hub.storage.getDeviceKey(credential.id);
+  if (!publicKey) throw new HubError(403, 'bundle-signature-invalid', 'the device that wrote this bundle never registered a signing key with this hub');
+  refuseBadBytes(() => verifyBundleSignature(bundle, publicKey));
+  const records: BundleRecord[] = await readBundleRecords(bundle, nodeBundleCompression).catch((error: unknown) => {
+    throw error instanceof BundleError ? bundleRefusal(error) : error;
+  });
+
+  const actor = { orgId: credential.orgId, role: credential.role, credentialId: credential.id };
+  const unchanged = new Map<string, number>();
+  const changes: RecordChangeRequest[] = [];
+  for (const record of records) {
+    const stored = await hub.storage.getRecord(record.id);
+    if (stored && stored.header.type === record.type && addsNothing(stored, record.update)) unchanged.set(record.id, stored.seq);
+    else changes.push({ id: record.id, type: record.type, update: record.update });
+  }
+  const committed = changes.length > 0 ? await hub.commit(actor, changes) : { acks: [], seq: 0 };
+  // The organization was heard from when the bundle was written (reports say how current data is).
+  await hub.storage.touchOrg(credential.orgId, Math.min(header.createdAt, Date.now()));
+  const committedSeqs = new Map(committed.acks.map((ack) => [ack.id, ack.seq]));
+  const acks = records.map((record) => ({ id: record.id, seq: committedSeqs.get(record.id) ?? unchanged.get(record.id)! }));
+  return { header, acks, seq: Math.max(0, ...acks.map((ack) => ack.seq)), committedCount: committed.acks.length };
+}
+
+export interface OrgBundleOptions {
+  readonly orgId: string;
+  readonly since: number;
+  /** The hub's key (server/hub/hubKey.ts). */
+  readonly signer: BundleSigner;
+  readonly now?: number;
+}
+
+/** What `orgId` may read and has not got since `since`, as a signed hub bundle. */
+export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Promise<{ bytes: Uint8Array; header: BundleHeader }> {
+  const org = await hub.storage.getOrg(options.orgId);
+  if (!org) throw new HubError(404, 'not-found', `no organization ${options.orgId} in this network`);
+  const latest = await hub.lastSeq();
+  // As pull does: a checkpoint from the future (the hub was restored from a backup) starts over.
+  const fromSeq = options.since > latest ? 0 : options.since;
+  const frames = await hub.pull({ orgId: org.id, role: org.role }, String(fromSeq));
+  const records: BundleRecord[] = [];
+  let toSeq = fromSeq;
+  for await (const frame of frames) {
+    if (frame.kind === 'error') throw new HubError(400, frame.error.code, frame.error.message);
+    for (const record of frame.records) {
+      const { meta } = record;
+      records.push({ id: meta.id, type: meta.type, ownerOrg: meta.ownerOrg, createdAt: meta.createdAt, seq: meta.seq, isFullState: record.isFullState, update: record.update });
+    }
+    toSeq = Math.max(toSeq, frame.checkpoint);
+  }
+  const header = {
+    networkId: hub.networkId,
+    orgId: org.id,
+    kind: 'hub-to-org' as const,
+    deviceId: null,
+    credentialId: null,
+    createdAt: options.now ?? Date.now(),
+    fromSeq,
+    toSeq,
+  };
+  const bytes = await writeBundle(header, records, options.signer, nodeBundleCompression);
+  return { bytes, header: { ...header, recordCount: records.length } };
+}
