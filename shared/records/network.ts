@@ -24,6 +24,31 @@ export type StewardScope = (typeof stewardScopes)[number];
 export const stewardGrantSchema = z.object({ orgId: recordIdSchema, scopes: z.array(z.enum(stewardScopes)).max(stewardScopes.length) });
 export type StewardGrant = z.infer<typeof stewardGrantSchema>;
 
+/**
+ * The optional capacity self-assessment: each answer carries points (times the question's weight);
+ * the total suggests the highest stage whose threshold it reaches (matching/suggestStage).
+ */
+export const assessmentSchema = z
+  .object({
+    questions: z
+      .array(
+        z.object({
+          id: nonEmptyText(60),
+          text: nonEmptyText(500),
+          weight: z.number().min(0).max(100).default(1),
+          answers: z
+            .array(z.object({ id: nonEmptyText(60), text: nonEmptyText(300), points: z.number().min(-1000).max(1000) }))
+            .min(1)
+            .max(10)
+            .refine((answers) => new Set(answers.map((a) => a.id)).size === answers.length, 'answer ids must be unique'),
+        }),
+      )
+      .max(50)
+      .refine((questions) => new Set(questions.map((q) => q.id)).size === questions.length, 'question ids must be unique'),
+    thresholds: z.array(z.object({ stage: nonEmptyText(60), minPoints: z.number().min(-100_000).max(100_000) })).max(20),
+  });
+export type NetworkAssessment = z.infer<typeof assessmentSchema>;
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -36,6 +61,7 @@ export const networkProjectionSchema = z.object({
   regions: z.array(regionPathSchema),
   members: z.array(memberSchema),
   stewardGrants: z.array(stewardGrantSchema),
+  assessment: assessmentSchema.nullable(),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -95,6 +121,7 @@ export const network = defineRecord({
       regions: readField(doc, 'regions', z.array(regionPathSchema), []),
       members: parsedValues(membersMap(doc), memberSchema),
       stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
+      assessment: readField(doc, 'assessment', assessmentSchema.nullable(), null),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
@@ -112,6 +139,8 @@ export const networkMutators = {
   ),
   setMember: defineMutator('network', 'setMember', 'manage', memberSchema, (doc, member) => membersMap(doc).set(member.orgId, member)),
   removeMember: defineMutator('network', 'removeMember', 'manage', recordIdSchema, (doc, orgId) => membersMap(doc).delete(orgId)),
+  /** Replaces the self-assessment whole (null removes it); its thresholds should name the network's stages. */
+  setAssessment: defineMutator('network', 'setAssessment', 'edit', assessmentSchema.nullable(), (doc, assessment) => writeFields(doc, { assessment })),
   /** Replaces a steward's grant; an empty scope list withdraws it. */
   setStewardGrant: defineMutator('network', 'setStewardGrant', 'manage', stewardGrantSchema, (doc, grant) => {
     if (grant.scopes.length === 0) stewardGrantsMap(doc).delete(grant.orgId);
