@@ -57,6 +57,21 @@ export interface StoredRecord {
   readonly facts: RuleFacts;
 }
 
+/** How far one device has pulled: the checkpoint its last complete pull reached, and when. */
+export interface PullCheckpointRow {
+  readonly credentialId: string;
+  readonly orgId: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+/** A record without its state: what the network status needs to count readable changes. */
+export interface RecordSummary {
+  readonly header: RecordHeader;
+  readonly seq: number;
+  readonly facts: RuleFacts;
+}
+
 /** One record's change in a push, ready to commit: the hub has authorized and validated it. */
 export interface RecordWrite {
   readonly header: RecordHeader;
@@ -130,6 +145,13 @@ export interface HubStorage {
   compact(recordId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
   /** Records with more than `minUpdates` logged updates: candidates for compaction. */
   compactionCandidates(minUpdates: number, limit: number): Promise<string[]>;
+
+  /** Remembers the checkpoint a device's last complete pull reached (replacing the previous one). */
+  setPullCheckpoint(credentialId: string, seq: number, at: number): Promise<void>;
+  /** The pull checkpoints of every credential not revoked, with its organization. */
+  pullCheckpoints(): Promise<PullCheckpointRow[]>;
+  /** Like `changedSince` without states or projections: header, seq and facts, in sequence order. */
+  changedSummariesSince(since: number, limit: number): Promise<RecordSummary[]>;
 
   /** A consistent copy of everything, for `hub backup` (SQLite: a database file). */
   backup(outFile: string): Promise<void>;

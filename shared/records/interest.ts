@@ -12,7 +12,10 @@ import { recordIdSchema } from './recordType';
 
 export const pipelineStages = ['new', 'shortlisted', 'accepted', 'declined', 'completed'] as const;
 
-const stepSchema = z.object({ stage: z.enum(pipelineStages), byOrg: z.string(), at: timeSchema, note: shortText(2000) });
+/** One step of the pipeline: to `stage`, from `from` (absent on the first step), by whom, when, why. */
+const stepSchema = z.object({ stage: z.enum(pipelineStages), from: z.enum(pipelineStages).optional(), byOrg: z.string(), at: timeSchema, note: shortText(2000) });
+export type PipelineStep = z.infer<typeof stepSchema>;
+export type PipelineStage = (typeof pipelineStages)[number];
 
 export const interestProjectionSchema = z.object({
   offerId: z.string(),
@@ -67,8 +70,9 @@ export const interestMutators = {
     'manage',
     z.object({ stage: z.enum(pipelineStages), note: shortText(2000).default('') }),
     (doc, { stage, note }, ctx) => {
+      const from = readField(doc, 'stage', z.enum(pipelineStages), 'new');
       writeFields(doc, { stage });
-      appendLog(doc, 'steps', { stage, byOrg: ctx.orgId, at: ctx.now, note });
+      appendLog(doc, 'steps', { stage, from, byOrg: ctx.orgId, at: ctx.now, note });
     },
   ),
 };

@@ -559,7 +559,7 @@ describe('other mutators', () => {
     expect(moved.after.stage).toBe('shortlisted');
     expect(moved.after.steps).toEqual([
       { stage: 'new', byOrg: member.orgId, at: T0, note: '' },
-      { stage: 'shortlisted', byOrg: secretariat.orgId, at: T0 + DAY_MS, note: '符合条件' },
+      { stage: 'shortlisted', from: 'new', byOrg: secretariat.orgId, at: T0 + DAY_MS, note: '符合条件' },
     ]);
     expect(moved.needed).toEqual(['manage']);
   });
