@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { challengeCounts, challengesByTopic, lastMonths, monthKey, orgActivity, type HealthRecord } from '../../shared/matching/networkHealth';
 import { suggestStage } from '../../shared/matching/suggestStage';
 import { RecordInputError } from '../../shared/records/recordError';
-import { network, networkMutators } from '../../shared/records/network';
+import { assessmentSchema, network, networkMutators } from '../../shared/records/network';
 import { org, orgMutators } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 
@@ -16,7 +16,7 @@ const member: EditContext = { orgId: 'org-fengyu', deviceId: 'dev-f', role: 'mem
 
 const assessmentInput = {
   questions: [
-    { id: 'staff', text: 'Do you have paid staff?', answers: [{ id: 'none', text: 'No', points: 0 }, { id: 'paid', text: 'Yes', points: 2 }] },
+    { id: 'staff', text: 'Do you have paid staff?', weight: 1, answers: [{ id: 'none', text: 'No', points: 0 }, { id: 'paid', text: 'Yes', points: 2 }] },
     { id: 'audit', text: 'Are your accounts audited?', weight: 2, answers: [{ id: 'no', text: 'No', points: 0 }, { id: 'yes', text: 'Yes', points: 1.5 }] },
   ],
   thresholds: [
@@ -27,7 +27,12 @@ const assessmentInput = {
 };
 
 describe('the self-assessment on the network record', () => {
-  it('is kept whole, weights default to 1, and suggests a stage from the answers', () => {
+  it('gives a question without a weight the weight 1', () => {
+    const { weight: _dropped, ...unweighted } = assessmentInput.questions[0]!;
+    expect(assessmentSchema.parse({ questions: [unweighted], thresholds: [] }).questions[0]!.weight).toBe(1);
+  });
+
+  it('is kept whole and suggests a stage from the answers', () => {
     const doc = new Y.Doc();
     network.create(doc, network.parseInput({ name: 'Erhai network' }), secretariat);
     expect(network.read(doc).assessment).toBeNull();
