@@ -1,5 +1,5 @@
 import { Alert, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { challengeCounts, challengesByTopic, orgActivity, type HealthRecord } from '../../shared/matching/networkHealth';
 import { hrefOf } from '../app/route';
@@ -36,8 +36,8 @@ function TopicChart({ topics, label, noTopic }: { topics: readonly { topic: stri
   const shown = topics.slice(0, 12);
   const max = Math.max(1, ...shown.map((t) => t.count));
   const rowHeight = 22;
-  const labelWidth = 160;
-  const barMax = 320;
+  const labelWidth = 120;
+  const barMax = 220;
   const width = labelWidth + barMax + 40;
   const height = shown.length * rowHeight + 4;
   return (
@@ -75,6 +75,12 @@ export function NetworkHealth() {
   const ballots = useObservable(() => client.observe({ type: 'ballot' }), [client], []);
   const interests = useInterests(client);
   const now = Date.now();
+  const engine = session.syncEngine;
+  const isSecretariat = identity.role === 'secretariat';
+  // Opening the screen asks the hub for fresh sync times; offline, the last answer shows.
+  useEffect(() => {
+    if (isSecretariat) void engine?.fetchNetworkStatus();
+  }, [engine, isSecretariat]);
 
   const statusOf = useMemo(() => new Map(status.map((s) => [s.orgId, s])), [status]);
   const activity = useMemo(() => {
@@ -91,7 +97,7 @@ export function NetworkHealth() {
   );
   const topics = useMemo(() => challengesByTopic(challenges), [challenges]);
 
-  if (identity.role !== 'secretariat') {
+  if (!isSecretariat) {
     return (
       <Alert color="gray" data-testid="health-secretariat-only">
         {t('workbench.health.secretariatOnly')}

@@ -437,23 +437,33 @@ export class SyncEngine {
     const pushed = await this.pushAll();
     if (pushed.kind !== 'ok') return pushed;
     const pulled = await this.pullAll();
-    if (pulled.kind === 'ok') await this.refreshNetworkStatus();
+    if (pulled.kind === 'ok') await this.refreshNetworkStatus(false);
     return pulled;
+  }
+
+  /**
+   * Fetches the network status now, whatever the interval (a screen that shows it asks on
+   * opening). Resolves true when a fresh answer was stored; false when the hub could not be
+   * asked, and the last answer stays.
+   */
+  fetchNetworkStatus(): Promise<boolean> {
+    return this.refreshNetworkStatus(true);
   }
 
   /**
    * Fetches the network status and keeps it in the store's meta, so screens show it offline.
    * Best effort: a failure leaves the last answer in place and never fails the session.
    */
-  private async refreshNetworkStatus(): Promise<void> {
+  private async refreshNetworkStatus(isForced: boolean): Promise<boolean> {
     const interval = this.options.networkStatusIntervalMs;
-    if (!this.transport.networkStatus || interval < 0 || this.isStopping) return;
+    if (!this.transport.networkStatus || (interval < 0 && !isForced) || this.isStopping || this.isHalted) return false;
     const now = this.clock.now();
-    if (this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval) return;
+    if (!isForced && this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval) return false;
     const result = await this.deadline(this.transport.networkStatus(), this.options.stallTimeoutMs);
-    if (!result.ok) return;
+    if (!result.ok) return false;
     this.lastNetworkStatusAt = now;
     await this.client.store.setMeta(NETWORK_STATUS_KEY, result.value);
+    return true;
   }
 
   private async pushAll(): Promise<SessionOutcome> {

@@ -133,6 +133,25 @@ describe('GET /v1/network-status', () => {
 });
 
 describe('the client keeps the network status for offline use', () => {
+  it('refetches at most once per interval after syncs, and at once when asked', async () => {
+    const ownHub = await startTestHub();
+    const joined = await ownHub.join(ownHub.secretariatCode);
+    const synced = await syncedClient(ownHub, joined, { engine: { isLive: false } });
+    try {
+      await synced.engine.syncNow();
+      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      const late = await ownHub.join(await ownHub.invite('Xishan Water Users'));
+      // Within the default 60 s interval: the sync does not ask again.
+      await synced.engine.syncNow();
+      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      expect(await synced.engine.fetchNetworkStatus()).toBe(true);
+      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId).sort()).toEqual([joined.org.id, late.org.id].sort());
+    } finally {
+      await synced.close();
+      await ownHub.close();
+    }
+  });
+
   it('fetches it after a successful sync and still has it once the hub is gone', async () => {
     const ownHub = await startTestHub();
     const joined = await ownHub.join(ownHub.secretariatCode);
