@@ -1,12 +1,12 @@
-import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { matchOffer } from '../../shared/matching/matchOffer';
 import { isOfferOpen, offersFor } from '../../shared/matching/offersFor';
 import { interestId } from '../../shared/records/interest';
 import { useSession } from '../session/SessionContext';
 import { OfferForm } from './OfferForm';
-import { formatDate } from './reasonText';
+import { eligibilityText, formatDate } from './reasonText';
 import { canRunOffers, stageIds, toCandidates, useInterests, useNetwork, useOffers, useOrgs } from './useWorkbenchData';
 
 /**
@@ -27,6 +27,14 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
   const candidates = useMemo(() => toCandidates(orgs), [orgs]);
   const stageOrder = stageIds(network);
   const now = Date.now();
+  // The other direction of matching: the open offers one organization may take up, with reasons.
+  const [forOrg, setForOrg] = useState<string | null>(null);
+  const forOrgOffers = useMemo(() => {
+    const candidate = forOrg ? candidates.find((c) => c.id === forOrg) : undefined;
+    if (!candidate) return null;
+    return offersFor(candidate, offers.map((o) => ({ id: o.header.id, projection: o.projection })), now, { includeIneligible: true });
+    // `now` is left out on purpose, as below.
+  }, [forOrg, candidates, offers]);
 
   const rows = useMemo(() => {
     if (isRunner) {
@@ -58,6 +66,53 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
         )}
       </Group>
       {isCreating && isRunner && <OfferForm id={null} offer={null} network={network} />}
+      {isRunner && (
+        <Group gap="xs" align="flex-end">
+          <Select
+            size="xs"
+            w={280}
+            label={t('workbench.offers.forOrg')}
+            placeholder={t('workbench.offers.forOrgPlaceholder')}
+            data={candidates.map((c) => ({ value: c.id, label: c.projection.name }))}
+            value={forOrg}
+            onChange={setForOrg}
+            searchable
+            clearable
+            data-testid="offers-for-org"
+          />
+        </Group>
+      )}
+      {forOrgOffers && (
+        <div className="fw-table-scroll">
+          <Table verticalSpacing={4} data-testid="offers-for-org-list">
+            <Table.Tbody>
+              {forOrgOffers.length === 0 && (
+                <Table.Tr>
+                  <Table.Td>{t('workbench.offers.noneOpen')}</Table.Td>
+                </Table.Tr>
+              )}
+              {forOrgOffers.map((o) => (
+                <Table.Tr key={o.id} data-testid="offer-for-org" data-offer-id={o.id} data-eligible={o.isEligible} className={o.isEligible ? undefined : 'fw-wb-muted'}>
+                  <Table.Td>
+                    <a href={`#/workbench/offers/${encodeURIComponent(o.id)}`} className="fw-table-link">
+                      {o.title}
+                    </a>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {o.reasons.map((reason, i) => (
+                        <Badge key={i} size="xs" color={reason.isMet ? 'teal' : 'red'} variant="light">
+                          {eligibilityText(t, network, reason)}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </div>
+      )}
       {rows.length === 0 ? (
         <Text c="dimmed" data-testid="offers-empty">
           {isRunner ? t('workbench.offers.empty') : t('workbench.offers.emptyMember')}

@@ -1,4 +1,4 @@
-import { Badge, Checkbox, Group, MultiSelect, Paper, Select, Slider, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Checkbox, Group, MultiSelect, NumberInput, Paper, Select, Slider, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { defaultMatchWeights, rankPartners, type MatchWeights, type PartnerNeed } from '../../shared/matching/rankPartners';
@@ -24,6 +24,11 @@ export function PartnerFinder() {
   const [stages, setStages] = useState<string[]>([]);
   const [filters, setFilters] = useState({ isWithinRegion: false, hasAllCapabilities: false, isStageWanted: false, isSizeInRange: false });
   const [weights, setWeights] = useState<MatchWeights>(defaultMatchWeights);
+  // Distance is measured from an organization's recorded position (a venue, a lead partner).
+  const [nearOrg, setNearOrg] = useState<string | null>(null);
+  const [maxKm, setMaxKm] = useState<number | null>(null);
+  const located = useMemo(() => orgs.filter((o) => o.projection.coordinates !== null), [orgs]);
+  const coordinates = located.find((o) => o.header.id === nearOrg)?.projection.coordinates ?? null;
 
   const allCapabilities = useMemo(() => [...new Set(orgs.flatMap((o) => o.projection.capabilities))].sort(), [orgs]);
   const stageOrder = stageIds(network);
@@ -33,9 +38,10 @@ export function PartnerFinder() {
       ...(capabilities.length > 0 ? { capabilities } : {}),
       ...(size ? { staffSize: size as SizeBandId } : {}),
       ...(stages.length > 0 ? { stages } : {}),
-      filters,
+      ...(coordinates ? { coordinates } : {}),
+      filters: { ...filters, ...(coordinates && maxKm !== null ? { maxDistanceKm: maxKm } : {}) },
     }),
-    [region, capabilities, size, stages, filters],
+    [region, capabilities, size, stages, filters, coordinates, maxKm],
   );
   const ranked = useMemo(() => rankPartners(need, toCandidates(orgs), weights, { stageOrder }), [need, orgs, weights, stageOrder]);
   const names = useMemo(() => new Map(orgs.map((o) => [o.header.id, o.projection])), [orgs]);
@@ -57,6 +63,18 @@ export function PartnerFinder() {
             clearable
             data-testid="finder-size"
           />
+          <Select
+            label={t('workbench.finder.near')}
+            data={located.map((o) => ({ value: o.header.id, label: o.projection.name || o.header.id }))}
+            value={nearOrg}
+            onChange={setNearOrg}
+            clearable
+            searchable
+            disabled={located.length === 0}
+            placeholder={located.length === 0 ? t('workbench.finder.noPositions') : undefined}
+            data-testid="finder-near"
+          />
+          <NumberInput label={t('workbench.finder.maxKm')} value={maxKm ?? ''} min={0} allowDecimal={false} disabled={!coordinates} onChange={(v) => setMaxKm(v === '' ? null : Number(v))} data-testid="finder-max-km" />
           <MultiSelect label={t('workbench.finder.stages')} data={stageOrder.map((id) => ({ value: id, label: stageLabel(t, network, id) }))} value={stages} onChange={setStages} data-testid="finder-stages" />
         </div>
         <Group gap="lg" mt="sm">

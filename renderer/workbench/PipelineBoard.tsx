@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordView } from '../../shared/client/client';
 import { PermissionError } from '../../shared/client/permissionError';
@@ -32,18 +32,30 @@ export function StepLog({ steps }: { steps: readonly PipelineStep[] }) {
   );
 }
 
-function InterestCard({ view, offerTitle, orgName, canMove, onError }: { view: RecordView<InterestProjection>; offerTitle: string; orgName: string; canMove: boolean; onError: (message: string) => void }) {
+/** The drag payload's type: an interest's record id. */
+const DRAG_TYPE = 'application/x-fieldwise-interest';
+
+function InterestCard({
+  view,
+  offerTitle,
+  orgName,
+  canMove,
+  onMove,
+}: {
+  view: RecordView<InterestProjection>;
+  offerTitle: string;
+  orgName: string;
+  canMove: boolean;
+  onMove: (view: RecordView<InterestProjection>, stage: PipelineStage, note: string) => Promise<boolean>;
+}) {
   const { t } = useTranslation();
-  const { session } = useSession();
   const [note, setNote] = useState('');
   const [isOpen, setOpen] = useState(false);
   const p = view.projection;
   const move = (stage: PipelineStage) => {
-    if (stage === p.stage) return;
-    session.client.mutate(view.header.id, interestMutators.move, { stage, note: note.trim() }).then(
-      () => setNote(''),
-      (error: unknown) => onError(error instanceof PermissionError ? t('editor.errors.notAllowed') : String(error)),
-    );
+    void onMove(view, stage, note.trim()).then((isMoved) => {
+      if (isMoved) setNote('');
+    });
   };
   // Keyboard: with the card focused, the arrow keys move it one column left or right.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -63,6 +75,11 @@ function InterestCard({ view, offerTitle, orgName, canMove, onError }: { view: R
       className="fw-wb-card"
       tabIndex={0}
       onKeyDown={onKeyDown}
+      draggable={canMove}
+      onDragStart={(event: DragEvent<HTMLDivElement>) => {
+        event.dataTransfer.setData(DRAG_TYPE, view.header.id);
+        event.dataTransfer.effectAllowed = 'move';
+      }}
       aria-label={t('workbench.pipeline.cardLabel', { org: orgName, offer: offerTitle })}
       data-testid="interest-card"
       data-interest-id={view.header.id}
@@ -115,6 +132,32 @@ export function PipelineBoard() {
   const canMove = isAllowed({ role: identity.role, type: 'interest', ownership: 'other', action: 'manage' });
   const shown = canMove ? interests : interests.filter((i) => i.header.ownerOrg === identity.orgId);
   const byStage = new Map<PipelineStage, RecordView<InterestProjection>[]>(pipelineStages.map((s) => [s, []]));
+  const moveInterest = async (view: RecordView<InterestProjection>, stage: PipelineStage, note: string): Promise<boolean> => {
+    if (stage === view.projection.stage) return false;
+    try {
+      await client.mutate(view.header.id, interestMutators.move, { stage, note });
+      return true;
+    } catch (caught) {
+      setError(caught instanceof PermissionError ? t('editor.errors.notAllowed') : String(caught));
+      return false;
+    }
+  };
+  // Dragging a card onto a column moves it there (without a note); buttons and keys do the same.
+  const dropHandlers = (stage: PipelineStage) =>
+    canMove
+      ? {
+          onDragOver: (event: DragEvent<HTMLElement>) => {
+            if (event.dataTransfer.types.includes(DRAG_TYPE)) event.preventDefault();
+          },
+          onDrop: (event: DragEvent<HTMLElement>) => {
+            const id = event.dataTransfer.getData(DRAG_TYPE);
+            const view = shown.find((i) => i.header.id === id);
+            if (!view) return;
+            event.preventDefault();
+            void moveInterest(view, stage, '');
+          },
+        }
+      : {};
   for (const interest of shown) byStage.get(interest.projection.stage)?.push(interest);
 
   return (
@@ -138,7 +181,7 @@ export function PipelineBoard() {
         {pipelineStages.map((stage) => {
           const cards = byStage.get(stage) ?? [];
           return (
-            <section key={stage} className="fw-wb-column" aria-label={t(`workbench.stage.${stage}`)} data-testid={`pipeline-column-${stage}`} data-count={cards.length}>
+            <section key={stage} className="fw-wb-column" {...dropHandlers(stage)} aria-label={t(`workbench.stage.${stage}`)} data-testid={`pipeline-column-${stage}`} data-count={cards.length}>
               <Group justify="space-between" mb="xs">
                 <Text fw={600} size="sm">
                   {t(`workbench.stage.${stage}`)}
@@ -155,7 +198,7 @@ export function PipelineBoard() {
                     offerTitle={titles.get(view.projection.offerId) ?? view.projection.offerId}
                     orgName={names.get(view.header.ownerOrg) ?? view.header.ownerOrg}
                     canMove={canMove}
-                    onError={setError}
+                    onMove={moveInterest}
                   />
                 ))}
               </Stack>

@@ -51,10 +51,11 @@ export const interest = defineRecord({
   },
   fieldActions: {
     stage: 'manage',
-    // Logging the 'new' step is part of expressing interest (two laptops of one organization may
-    // each log one: the id is derived, so they write into one record); any other step is a move.
+    // Logging the first 'new' step is part of expressing interest (two laptops of one organization
+    // may each log one: the id is derived, so they write into one record); any other step is a
+    // move, a move back to 'new' included (it names where it came from).
     steps: (before, after) => {
-      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new'));
+      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new' || step.from !== undefined));
       return after.steps.length >= before.steps.length && moves(before) === moves(after) ? 'edit' : 'manage';
     },
   },

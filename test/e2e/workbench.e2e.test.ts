@@ -163,9 +163,14 @@ describe('the secretariat workbench on a real hub', { timeout: 180_000 }, () => 
     await s.goTo('#/workbench/pipeline');
     const card = s.page.locator(`${testId('interest-card')}[data-interest-id="${id}"]`);
     await card.and(s.page.locator('[data-stage="new"]')).waitFor();
-    // Keyboard: the focused card moves one column right.
+    // By keyboard (the focused card moves one column) there and back, then dragged onto the next column.
     await card.focus();
     await s.page.keyboard.press('ArrowRight');
+    await card.and(s.page.locator('[data-stage="shortlisted"]')).waitFor();
+    await card.focus();
+    await s.page.keyboard.press('ArrowLeft');
+    await card.and(s.page.locator('[data-stage="new"]')).waitFor();
+    await card.dragTo(s.byTestId('pipeline-column-shortlisted'));
     await card.and(s.page.locator('[data-stage="shortlisted"]')).waitFor();
     await card.locator(testId('move-note')).fill(NOTE);
     await card.locator(testId('move-accepted')).click();
@@ -180,6 +185,8 @@ describe('the secretariat workbench on a real hub', { timeout: 180_000 }, () => 
     doc.destroy();
     expect(steps.map(({ stage, from, note }) => ({ stage, from, note }))).toEqual([
       { stage: 'new', from: undefined, note: '' },
+      { stage: 'shortlisted', from: 'new', note: '' },
+      { stage: 'new', from: 'shortlisted', note: '' },
       { stage: 'shortlisted', from: 'new', note: '' },
       { stage: 'accepted', from: 'shortlisted', note: NOTE },
     ]);
@@ -249,6 +256,10 @@ describe('the secretariat workbench on a real hub', { timeout: 180_000 }, () => 
       await shoot(s, language, 'finder');
       await s.goTo('#/workbench/offers');
       await s.byTestId('offer-row').first().waitFor();
+      // Organization to offers: the member, now established, no longer fits by its stage.
+      await s.byTestId('offers-for-org').click();
+      await s.page.getByRole('option', { name: MEMBER, exact: true }).click();
+      await s.page.locator(`${testId('offer-for-org')}[data-offer-id="${offerId}"][data-eligible="false"]`).waitFor();
       await shoot(s, language, 'offers');
       await s.goTo(`#/workbench/offers/${offerId}`);
       await s.byTestId('offer-matches').waitFor();

@@ -66,7 +66,11 @@ describe('interests at the hub', () => {
       appendLog(doc, 'steps', { stage: 'accepted', from: 'new', byOrg: secretariat.org.id, at: Date.now(), note: 'forged' }),
     );
     await expectRefused(() => push(hub.url, memberA.token, [{ id, type: 'interest', update: stepOnly }]), id, 403, 'forbidden');
-    // Another member cannot touch it at all.
+    const forgedBack = changeUpdate((await stored()).state, (doc) =>
+      appendLog(doc, 'steps', { stage: 'new', from: 'shortlisted', byOrg: memberA.org.id, at: Date.now(), note: 'forged' }),
+    );
+    await expectRefused(() => push(hub.url, memberA.token, [{ id, type: 'interest', update: forgedBack }]), id, 403, 'forbidden');
+        // Another member cannot touch it at all.
     const otherMessage = changeUpdate((await stored()).state, (doc) => interestMutators.setMessage.apply(doc, 'hijacked', editContext(memberB.org.id, 'member')));
     await expectRefused(() => push(hub.url, memberB.token, [{ id, type: 'interest', update: otherMessage }]), id, 403, 'forbidden');
 

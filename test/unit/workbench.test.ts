@@ -6,6 +6,7 @@ import { challengeCounts, challengesByTopic, lastMonths, monthKey, orgActivity, 
 import { suggestStage } from '../../shared/matching/suggestStage';
 import { RecordInputError } from '../../shared/records/recordError';
 import { assessmentSchema, network, networkMutators } from '../../shared/records/network';
+import { interest, interestMutators } from '../../shared/records/interest';
 import { org, orgMutators } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 
@@ -84,6 +85,25 @@ describe("an organization's stage", () => {
     org.create(doc, org.parseInput({ name: 'Old profile' }), member);
     doc.getArray('log.stageHistory').push([{ stage: 'seed', at: 5 }]);
     expect(org.read(doc).stageHistory).toEqual([{ stage: 'seed', at: 5, byOrg: '' }]);
+  });
+});
+
+describe('the interest pipeline', () => {
+  it('needs manage for every move, a move back to new included, and only edit for expressing interest', () => {
+    const doc = new Y.Doc();
+    interest.create(doc, interest.parseInput({ offerId: 'offer-1', message: '' }), member);
+    const expressed = interest.read(doc);
+    expect(expressed.steps).toEqual([{ stage: 'new', byOrg: member.orgId, at: T0, note: '' }]);
+    interestMutators.move.apply(doc, { stage: 'shortlisted', note: '' }, secretariat);
+    const shortlisted = interest.read(doc);
+    expect(interest.changeActions(expressed, shortlisted)).toEqual(['manage']);
+    interestMutators.move.apply(doc, { stage: 'new', note: 'more details needed' }, { ...secretariat, now: T0 + DAY_MS });
+    const back = interest.read(doc);
+    expect(back.steps.at(-1)).toEqual({ stage: 'new', from: 'shortlisted', byOrg: secretariat.orgId, at: T0 + DAY_MS, note: 'more details needed' });
+    expect(interest.changeActions(shortlisted, back)).toEqual(['manage']);
+    // A second laptop of the organization logging its own first step is still expressing interest.
+    const again = { ...expressed, steps: [...expressed.steps, { stage: 'new' as const, byOrg: member.orgId, at: T0 + 1, note: '' }] };
+    expect(interest.changeActions(expressed, again)).toEqual(['edit']);
   });
 });
 
