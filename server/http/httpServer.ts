@@ -145,6 +145,10 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       const device = await authenticated(request);
       return streamPull(request, response, device, url);
     }
+    if (request.method === 'GET' && pathname === '/v1/network-status') {
+      const device = await authenticated(request);
+      return sendJson(response, 200, await hub.networkStatus(device), { 'cache-control': 'no-store' });
+    }
     throw new HubError(404, 'not-found', `no ${request.method} ${pathname}`);
   }
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Actor } from '../../shared/rules/rules';
 import { recordIdSchema } from '../../shared/records/recordType';
-import { deviceKeyRequestSchema, joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
+import { deviceKeyRequestSchema, joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type NetworkStatusResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
 import { parseDevicePublicKey } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { publishHubKey, type HubKey } from './hubKey';
+import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
@@ -196,7 +197,17 @@ export class Hub {
     // A checkpoint from the future means this hub's data was restored from an older backup:
     // start over rather than wait for the numbers to catch up and miss everything until then.
     const latest = await this.storage.lastSeq();
-    return pullFrames(this.storage, actor, checkpoint > latest ? 0 : checkpoint, options);
+    const frames = pullFrames(this.storage, actor, checkpoint > latest ? 0 : checkpoint, options);
+    // A device's pull (not an internal reader's) moves its checkpoint in the network status.
+    if (!('credentialId' in actor) || typeof actor.credentialId !== 'string') return frames;
+    const credentialId = actor.credentialId;
+    return recordingPullCheckpoint(frames, (seq) => this.storage.setPullCheckpoint(credentialId, seq, this.now()));
+  }
+
+  /** Each organization's last-seen time, and for the secretariat the changes waiting for it. */
+  async networkStatus(actor: Actor): Promise<NetworkStatusResponse> {
+    const asOf = this.now();
+    return { asOf, orgs: await networkStatus(this.storage, actor, asOf) };
   }
 
   lastSeq(): Promise<number> {

@@ -57,6 +57,21 @@ export interface StoredRecord {
   readonly facts: RuleFacts;
 }
 
+/** How far one device has pulled: the checkpoint its last complete pull reached, and when. */
+export interface PullCheckpointRow {
+  readonly credentialId: string;
+  readonly orgId: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+/** A record without its state: what the network status needs to count readable changes. */
+export interface RecordSummary {
+  readonly header: RecordHeader;
+  readonly seq: number;
+  readonly facts: RuleFacts;
+}
+
 /** One record's change in a push, ready to commit: the hub has authorized and validated it. */
 export interface RecordWrite {
   readonly header: RecordHeader;
@@ -159,6 +174,12 @@ export interface HubStorage {
   dueSeals(now: number, limit: number): Promise<string[]>;
   /** Governance: forgets a proposal's sealing schedule (sealed, or found not to need a seal). */
   clearSealDue(proposalId: string): Promise<void>;
+  /** Remembers the checkpoint a device's last complete pull reached (replacing the previous one). */
+  setPullCheckpoint(credentialId: string, seq: number, at: number): Promise<void>;
+  /** The pull checkpoints of every credential not revoked, with its organization. */
+  pullCheckpoints(): Promise<PullCheckpointRow[]>;
+  /** Like `changedSince` without states or projections: header, seq and facts, in sequence order. */
+  changedSummariesSince(since: number, limit: number): Promise<RecordSummary[]>;
 
   /** A consistent copy of everything, for `hub backup` (SQLite: a database file). */
   backup(outFile: string): Promise<void>;

@@ -2,7 +2,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
-import { StaleWriteError, type CredentialRow, type HubStorage, type OrgRow, type RecordWrite, type StoredRecord } from './hubStorage';
+import { StaleWriteError, type CredentialRow, type HubStorage, type OrgRow, type RecordSummary, type RecordWrite, type StoredRecord } from './hubStorage';
 
 /*
  * The shared store for several hub processes: PostgreSQL through a `pg` pool. Same semantics as
@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS ${s}.cast_arrivals (
   record_id text NOT NULL, cast_at bigint NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS ${s}.seal_schedule (proposal_id text PRIMARY KEY, due_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON ${s}.seal_schedule (due_at);
+CREATE TABLE IF NOT EXISTS ${s}.pull_checkpoints (
+  credential_id text PRIMARY KEY, seq bigint NOT NULL, at bigint NOT NULL);
 `;
 
 /** `pg` returns bigint as a string so nothing is silently rounded; ours stay far below 2^53. */
@@ -434,6 +436,34 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         [minUpdates, limit],
       );
       return result.rows.map((row) => row.record_id);
+    },
+
+    async setPullCheckpoint(credentialId, seq, at) {
+      await pool.query(
+        `INSERT INTO ${s}.pull_checkpoints (credential_id, seq, at) VALUES ($1, $2, $3)
+         ON CONFLICT (credential_id) DO UPDATE SET seq = excluded.seq, at = excluded.at`,
+        [credentialId, seq, at],
+      );
+    },
+    async pullCheckpoints() {
+      const result = await pool.query<{ credential_id: string; org_id: string; seq: string; at: string }>(
+        `SELECT p.credential_id, c.org_id, p.seq, p.at FROM ${s}.pull_checkpoints p JOIN ${s}.credentials c ON c.id = p.credential_id
+         WHERE c.revoked_at IS NULL ORDER BY p.credential_id COLLATE "C"`,
+      );
+      return result.rows.map((row) => ({ credentialId: row.credential_id, orgId: row.org_id, seq: toNumber(row.seq), at: toNumber(row.at) }));
+    },
+    async changedSummariesSince(since, limit) {
+      const result = await pool.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
+        `SELECT id, type, owner_org, created_at, seq, facts FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [since, limit],
+      );
+      return result.rows.map(
+        (row): RecordSummary => ({
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) },
+          seq: toNumber(row.seq),
+          facts: JSON.parse(row.facts) as RecordSummary['facts'],
+        }),
+      );
     },
 
     async backup(outFile) {

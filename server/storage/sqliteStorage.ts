@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordType, Role } from '../../shared/records/recordType';
-import { StaleWriteError, type CredentialRow, type HubStorage, type InvitationRow, type OrgRow, type RecordWrite, type StoredRecord } from './hubStorage';
+import { StaleWriteError, type CredentialRow, type HubStorage, type InvitationRow, type OrgRow, type RecordSummary, type RecordWrite, type StoredRecord } from './hubStorage';
 
 /*
  * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS cast_arrivals (
   record_id TEXT NOT NULL, cast_at INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS seal_schedule (proposal_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON seal_schedule(due_at);
+CREATE TABLE IF NOT EXISTS pull_checkpoints (
+  credential_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
 `;
 
 interface RecordSqlRow {
@@ -134,6 +136,16 @@ export function openSqliteStorage(file: string): HubStorage {
     setSealDue: db.prepare('INSERT INTO seal_schedule (proposal_id, due_at) VALUES (?, ?) ON CONFLICT(proposal_id) DO UPDATE SET due_at = excluded.due_at'),
     clearSealDue: db.prepare('DELETE FROM seal_schedule WHERE proposal_id = ?'),
     dueSeals: db.prepare<[number, number], { proposal_id: string }>('SELECT proposal_id FROM seal_schedule WHERE due_at <= ? ORDER BY due_at, proposal_id LIMIT ?'),
+    setPullCheckpoint: db.prepare(
+      'INSERT INTO pull_checkpoints (credential_id, seq, at) VALUES (?, ?, ?) ON CONFLICT(credential_id) DO UPDATE SET seq = excluded.seq, at = excluded.at',
+    ),
+    pullCheckpoints: db.prepare<[], { credential_id: string; org_id: string; seq: number; at: number }>(
+      `SELECT p.credential_id, c.org_id, p.seq, p.at FROM pull_checkpoints p JOIN credentials c ON c.id = p.credential_id
+       WHERE c.revoked_at IS NULL ORDER BY p.credential_id`,
+    ),
+    changedSummaries: db.prepare<[number, number], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
+      'SELECT id, type, owner_org, created_at, seq, facts FROM records WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -278,6 +290,21 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async compactionCandidates(minUpdates, limit) {
       return statements.candidates.all(minUpdates, limit).map((row) => row.record_id);
+    },
+    async setPullCheckpoint(credentialId, seq, at) {
+      statements.setPullCheckpoint.run(credentialId, seq, at);
+    },
+    async pullCheckpoints() {
+      return statements.pullCheckpoints.all().map((row) => ({ credentialId: row.credential_id, orgId: row.org_id, seq: row.seq, at: row.at }));
+    },
+    async changedSummariesSince(since, limit) {
+      return statements.changedSummaries.all(since, limit).map(
+        (row): RecordSummary => ({
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at },
+          seq: row.seq,
+          facts: JSON.parse(row.facts) as RecordSummary['facts'],
+        }),
+      );
     },
     async backup(outFile) {
       mkdirSync(dirname(outFile), { recursive: true });

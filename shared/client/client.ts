@@ -11,7 +11,11 @@ import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entry
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
 import { openStore, type AnyRxStorage, type OutboxEntry, type RecordQuery, type Store } from '../store/store';
+import type { NetworkStatusResponse, OrgSyncStatus } from '../sync/protocol';
 import { PermissionError } from './permissionError';
+
+/** The store meta key the sync engine keeps the hub's last network status (a NetworkStatusResponse) under. */
+export const NETWORK_STATUS_KEY = 'sync.networkStatus';
 
 /*
  * The headless client: one object that the renderer, the tests and the sync engine use to work
@@ -364,6 +368,18 @@ export class FieldwiseClient {
 
   observeRecord<T extends RecordType>(id: string): Observable<RecordView<ProjectionOf<T>> | null> {
     return this.store.observeRow(id).pipe(map((row) => (row ? toView(row) : null)));
+  }
+
+  /**
+   * Each organization's sync status as the hub last reported it (empty before the first fetch):
+   * kept in the store, so it is there offline, with `asOf` saying how old it is.
+   */
+  async orgSyncStatus(): Promise<OrgSyncStatus[]> {
+    return (await this.store.getMeta<NetworkStatusResponse>(NETWORK_STATUS_KEY))?.orgs ?? [];
+  }
+
+  observeOrgSyncStatus(): Observable<OrgSyncStatus[]> {
+    return this.store.observeMeta<NetworkStatusResponse>(NETWORK_STATUS_KEY).pipe(map((status) => status?.orgs ?? []));
   }
 
   /**

@@ -12,7 +12,10 @@ import { recordIdSchema } from './recordType';
 
 export const pipelineStages = ['new', 'shortlisted', 'accepted', 'declined', 'completed'] as const;
 
-const stepSchema = z.object({ stage: z.enum(pipelineStages), byOrg: z.string(), at: timeSchema, note: shortText(2000) });
+/** One step of the pipeline: to `stage`, from `from` (absent on the first step), by whom, when, why. */
+const stepSchema = z.object({ stage: z.enum(pipelineStages), from: z.enum(pipelineStages).optional(), byOrg: z.string(), at: timeSchema, note: shortText(2000) });
+export type PipelineStep = z.infer<typeof stepSchema>;
+export type PipelineStage = (typeof pipelineStages)[number];
 
 export const interestProjectionSchema = z.object({
   offerId: z.string(),
@@ -48,10 +51,11 @@ export const interest = defineRecord({
   },
   fieldActions: {
     stage: 'manage',
-    // Logging the 'new' step is part of expressing interest (two laptops of one organization may
-    // each log one: the id is derived, so they write into one record); any other step is a move.
+    // Logging the first 'new' step is part of expressing interest (two laptops of one organization
+    // may each log one: the id is derived, so they write into one record); any other step is a
+    // move, a move back to 'new' included (it names where it came from).
     steps: (before, after) => {
-      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new'));
+      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new' || step.from !== undefined));
       return after.steps.length >= before.steps.length && moves(before) === moves(after) ? 'edit' : 'manage';
     },
   },
@@ -67,8 +71,9 @@ export const interestMutators = {
     'manage',
     z.object({ stage: z.enum(pipelineStages), note: shortText(2000).default('') }),
     (doc, { stage, note }, ctx) => {
+      const from = readField(doc, 'stage', z.enum(pipelineStages), 'new');
       writeFields(doc, { stage });
-      appendLog(doc, 'steps', { stage, byOrg: ctx.orgId, at: ctx.now, note });
+      appendLog(doc, 'steps', { stage, from, byOrg: ctx.orgId, at: ctx.now, note });
     },
   ),
 };

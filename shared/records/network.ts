@@ -25,6 +25,30 @@ export const stewardGrantSchema = z.object({ orgId: recordIdSchema, scopes: z.ar
 export type StewardGrant = z.infer<typeof stewardGrantSchema>;
 
 const hubKeyFieldSchema = z.string().regex(/^[0-9a-f]{64}$/);
+/**
+ * The optional capacity self-assessment: each answer carries points (times the question's weight);
+ * the total suggests the highest stage whose threshold it reaches (matching/suggestStage).
+ */
+export const assessmentSchema = z
+  .object({
+    questions: z
+      .array(
+        z.object({
+          id: nonEmptyText(60),
+          text: nonEmptyText(500),
+          weight: z.number().min(0).max(100).default(1),
+          answers: z
+            .array(z.object({ id: nonEmptyText(60), text: nonEmptyText(300), points: z.number().min(-1000).max(1000) }))
+            .min(1)
+            .max(10)
+            .refine((answers) => new Set(answers.map((a) => a.id)).size === answers.length, 'answer ids must be unique'),
+        }),
+      )
+      .max(50)
+      .refine((questions) => new Set(questions.map((q) => q.id)).size === questions.length, 'question ids must be unique'),
+    thresholds: z.array(z.object({ stage: nonEmptyText(60), minPoints: z.number().min(-100_000).max(100_000) })).max(20),
+  });
+export type NetworkAssessment = z.infer<typeof assessmentSchema>;
 
 const stagesSchema = z
   .array(stageSchema)
@@ -44,6 +68,7 @@ export const networkProjectionSchema = z.object({
    * the hub has written it.
    */
   hubKey: z.string(),
+  assessment: assessmentSchema.nullable(),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -104,6 +129,7 @@ export const network = defineRecord({
       members: parsedValues(membersMap(doc), memberSchema),
       stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
       hubKey: readField(doc, 'hubKey', hubKeyFieldSchema, ''),
+      assessment: readField(doc, 'assessment', assessmentSchema.nullable(), null),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
@@ -123,6 +149,8 @@ export const networkMutators = {
   removeMember: defineMutator('network', 'removeMember', 'manage', recordIdSchema, (doc, orgId) => membersMap(doc).delete(orgId)),
   /** The hub writes its own key (server/hub/hubKey.ts); the hub refuses this change from any client. */
   setHubKey: defineMutator('network', 'setHubKey', 'manage', hubKeyFieldSchema, (doc, hubKey) => writeFields(doc, { hubKey })),
+  /** Replaces the self-assessment whole (null removes it); its thresholds should name the network's stages. */
+  setAssessment: defineMutator('network', 'setAssessment', 'edit', assessmentSchema.nullable(), (doc, assessment) => writeFields(doc, { assessment })),
   /** Replaces a steward's grant; an empty scope list withdraws it. */
   setStewardGrant: defineMutator('network', 'setStewardGrant', 'manage', stewardGrantSchema, (doc, grant) => {
     if (grant.scopes.length === 0) stewardGrantsMap(doc).delete(grant.orgId);

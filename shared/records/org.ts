@@ -20,7 +20,20 @@ export const contactSchema = z.object({
   email: z.union([z.literal(''), z.email('must be an email address')]).default(''),
 });
 
-const stageStepSchema = z.object({ stage: nonEmptyText(60), at: timeSchema });
+/** `byOrg`: who changed the stage (the organization itself, or the secretariat); '' in steps logged before it was kept. */
+const stageStepSchema = z.object({ stage: nonEmptyText(60), at: timeSchema, byOrg: z.string().max(200).default('') });
+export type StageStep = z.infer<typeof stageStepSchema>;
+
+/**
+ * The organization's latest answers to the network's capacity self-assessment (question id ->
+ * answer id), with who gave them and when. Kept whole (last writer wins): answers belong together.
+ */
+export const assessmentAnswersSchema = z.object({
+  answers: z.record(z.string().min(1).max(60), z.string().min(1).max(60)).refine((a) => Object.keys(a).length <= 100, 'at most 100 answers'),
+  at: timeSchema,
+  byOrg: z.string().max(200),
+});
+export type AssessmentAnswers = z.infer<typeof assessmentAnswersSchema>;
 
 const staffSizeSchema = z.number().int('must be a whole number').min(0).max(1_000_000);
 
@@ -32,6 +45,7 @@ export const orgProjectionSchema = z.object({
   staffSize: staffSizeSchema,
   stage: shortText(60),
   stageHistory: z.array(stageStepSchema),
+  selfAssessment: assessmentAnswersSchema.nullable(),
   topics: mergedTagsSchema,
   contact: contactSchema,
   ...timestampsShape,
@@ -61,7 +75,7 @@ export const org = defineRecord({
     writeFields(doc, plain);
     writeSet(doc, 'capabilities', capabilities);
     writeSet(doc, 'topics', topics);
-    if (input.stage) appendLog(doc, 'stageHistory', { stage: input.stage, at: ctx.now });
+    if (input.stage) appendLog(doc, 'stageHistory', { stage: input.stage, at: ctx.now, byOrg: ctx.orgId });
   },
   read(doc) {
     return {
@@ -72,6 +86,7 @@ export const org = defineRecord({
       staffSize: readField(doc, 'staffSize', staffSizeSchema, 0),
       stage: readField(doc, 'stage', shortText(60), ''),
       stageHistory: readLog(doc, 'stageHistory', stageStepSchema),
+      selfAssessment: readField(doc, 'selfAssessment', assessmentAnswersSchema.nullable(), null),
       topics: readSet(doc, 'topics', tagSchema),
       contact: readField(doc, 'contact', contactSchema, emptyContact),
     };
@@ -95,10 +110,21 @@ export const orgMutators = {
   ),
   setCapabilities: defineMutator('org', 'setCapabilities', 'edit', tagsSchema, (doc, values) => writeSet(doc, 'capabilities', values)),
   setTopics: defineMutator('org', 'setTopics', 'edit', tagsSchema, (doc, values) => writeSet(doc, 'topics', values)),
-  /** Keeps the history: every change of stage is logged with its time. */
+  /** Keeps the history: every change of stage is logged with who made it and when. */
   setStage: defineMutator('org', 'setStage', 'edit', nonEmptyText(60), (doc, stage, ctx) => {
     if (readField(doc, 'stage', shortText(60), '') === stage) return;
     writeFields(doc, { stage });
-    appendLog(doc, 'stageHistory', { stage, at: ctx.now });
+    appendLog(doc, 'stageHistory', { stage, at: ctx.now, byOrg: ctx.orgId });
   }),
+  /**
+   * Records the answers to the network's self-assessment. It does not change the stage: the
+   * suggestion (matching/suggestStage) is shown, and the organization adopts it with `setStage`.
+   */
+  setSelfAssessment: defineMutator(
+    'org',
+    'setSelfAssessment',
+    'edit',
+    assessmentAnswersSchema.shape.answers,
+    (doc, answers, ctx) => writeFields(doc, { selfAssessment: { answers, at: ctx.now, byOrg: ctx.orgId } }),
+  ),
 };

@@ -71,6 +71,8 @@ export interface Store {
   acknowledge(ids: readonly string[]): Promise<void>;
   getMeta<T>(key: string): Promise<T | null>;
   setMeta<T extends object>(key: string, value: T): Promise<void>;
+  /** A meta value and every later change of it (null while unset). */
+  observeMeta<T>(key: string): Observable<T | null>;
   close(): Promise<void>;
 }
 
@@ -185,6 +187,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     async setMeta(key, value) {
       await database.upsertLocal(key, { value });
+    },
+    observeMeta<T>(key: string) {
+      return database.getLocal$<{ value: T }>(key).pipe(map((doc) => (doc ? (doc.get('value') as T) : null)));
     },
     async close() {
       await database.close();

@@ -1,4 +1,4 @@
-import { PULL_CONTENT_TYPE, pushResponseSchema, type PushRequest, type PushResponse } from './protocol';
+import { networkStatusResponseSchema, PULL_CONTENT_TYPE, pushResponseSchema, type NetworkStatusResponse, type PushRequest, type PushResponse } from './protocol';
 import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFailure, TransportResult } from './transport';
 
 /*
@@ -180,6 +180,21 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
         return networkFailure(`unexpected pull response (${type || 'no content type'})`);
       }
       return { ok: true, value: readChunks(response.body.getReader()) };
+    },
+
+    async networkStatus(): Promise<TransportResult<NetworkStatusResponse>> {
+      let response: FetchResponse;
+      try {
+        response = await options.fetch(`${base}/v1/network-status`, { method: 'GET', headers: { authorization, accept: 'application/json' } });
+      } catch (error) {
+        return networkFailure(describe(error));
+      }
+      if (response.status !== 200) return httpFailure(response);
+      try {
+        return { ok: true, value: networkStatusResponseSchema.parse(JSON.parse(await response.text())) };
+      } catch (error) {
+        return networkFailure(`unexpected network status response: ${describe(error)}`);
+      }
     },
 
     openLive(handlers: LiveHandlers): LiveSocket {

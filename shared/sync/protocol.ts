@@ -235,3 +235,24 @@ function readLengthPrefix(bytes: Uint8Array): { length: number; start: number } 
   if (bytes.length >= 8) throw new ProtocolError('frame length prefix too long');
   return null;
 }
+
+// ---- network status -------------------------------------------------------------------------
+
+/**
+ * One organization's sync status as the hub saw it at `asOf`: when any of its devices was last
+ * heard from, and (for the secretariat only, null otherwise) how many records it may read changed
+ * after its last complete pull.
+ */
+export const orgSyncStatusSchema = z.object({
+  orgId: z.string(),
+  lastSeenAt: z.number().int().nonnegative().nullable(),
+  waitingChanges: z.number().int().nonnegative().nullable(),
+  asOf: z.number().int().nonnegative(),
+});
+export type OrgSyncStatus = z.infer<typeof orgSyncStatusSchema>;
+
+export const networkStatusResponseSchema = z.object({
+  asOf: z.number().int().nonnegative(),
+  orgs: z.array(orgSyncStatusSchema),
+});
+export type NetworkStatusResponse = z.infer<typeof networkStatusResponseSchema>;

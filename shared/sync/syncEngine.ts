@@ -1,6 +1,6 @@
 import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
-import type { FieldwiseClient } from '../client/client';
+import { NETWORK_STATUS_KEY, type FieldwiseClient } from '../client/client';
 import type { OutboxEntry } from '../store/store';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
 import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
@@ -30,6 +30,7 @@ import {
 
 export const CHECKPOINT_KEY = 'sync.checkpoint';
 export const QUARANTINE_KEY = 'sync.quarantine';
+
 
 export type SyncState =
   /** Not started, stopped, or the hub cannot be reached (then `nextRetryAt` says when it tries again). */
@@ -84,6 +85,11 @@ export interface SyncEngineOptions {
   readonly stallTimeoutMs?: number;
   /** Pushes are cut into bodies of about this size, so a broken upload on a slow link wastes little. */
   readonly maxBatchBytes?: number;
+  /**
+   * After a successful pull, the network status is fetched again once the last fetch is at least
+   * this old (default 60 s: the hub records last-seen times about once a minute); -1 never fetches.
+   */
+  readonly networkStatusIntervalMs?: number;
 }
 
 type Failure = TransportFailure | { readonly kind: 'local'; readonly message: string };
@@ -170,6 +176,8 @@ export class SyncEngine {
   private countsRefresh: Promise<void> | null = null;
   private isCountsRefreshWanted = false;
 
+  private lastNetworkStatusAt: number | null = null;
+
   private live: { socket: LiveSocket | null; isReady: boolean } | null = null;
   private liveTimerReconnect: unknown = null;
   private liveAttempts = 0;
@@ -190,6 +198,7 @@ export class SyncEngine {
       localMaxWaitMs: options.localMaxWaitMs ?? 2_000,
       stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
+      networkStatusIntervalMs: options.networkStatusIntervalMs ?? 60_000,
     };
     this.armStopSignal();
   }
@@ -427,7 +436,34 @@ export class SyncEngine {
   private async session(): Promise<SessionOutcome> {
     const pushed = await this.pushAll();
     if (pushed.kind !== 'ok') return pushed;
-    return this.pullAll();
+    const pulled = await this.pullAll();
+    if (pulled.kind === 'ok') await this.refreshNetworkStatus(false);
+    return pulled;
+  }
+
+  /**
+   * Fetches the network status now, whatever the interval (a screen that shows it asks on
+   * opening). Resolves true when a fresh answer was stored; false when the hub could not be
+   * asked, and the last answer stays.
+   */
+  fetchNetworkStatus(): Promise<boolean> {
+    return this.refreshNetworkStatus(true);
+  }
+
+  /**
+   * Fetches the network status and keeps it in the store's meta, so screens show it offline.
+   * Best effort: a failure leaves the last answer in place and never fails the session.
+   */
+  private async refreshNetworkStatus(isForced: boolean): Promise<boolean> {
+    const interval = this.options.networkStatusIntervalMs;
+    if (!this.transport.networkStatus || (interval < 0 && !isForced) || this.isStopping || this.isHalted) return false;
+    const now = this.clock.now();
+    if (!isForced && this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval) return false;
+    const result = await this.deadline(this.transport.networkStatus(), this.options.stallTimeoutMs);
+    if (!result.ok) return false;
+    this.lastNetworkStatusAt = now;
+    await this.client.store.setMeta(NETWORK_STATUS_KEY, result.value);
+    return true;
   }
 
   private async pushAll(): Promise<SessionOutcome> {

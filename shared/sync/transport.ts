@@ -1,4 +1,4 @@
-import type { PushRequest, PushResponse } from './protocol';
+import type { NetworkStatusResponse, PushRequest, PushResponse } from './protocol';
 
 /*
  * The ports the sync engine talks through. shared/ runs in the renderer, the main process and
@@ -48,6 +48,8 @@ export interface SyncTransport {
    */
   pull(since: number): Promise<TransportResult<AsyncIterable<Uint8Array>>>;
   openLive(handlers: LiveHandlers): LiveSocket;
+  /** GET /v1/network-status. Optional: a transport without it (a test double, a bundle) skips it. */
+  networkStatus?(): Promise<TransportResult<NetworkStatusResponse>>;
 }
 
 /** Time, injected: ES2022 has no timers, and tests may run the engine on a fake clock. */

@@ -238,6 +238,32 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
+    describe('pull checkpoints', () => {
+      it('keeps the last checkpoint per credential, with its organization, and leaves revoked credentials out', async () => {
+        const now = Date.now();
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
+        for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
+          await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
+          await storage.redeemInvitation(code, device(code.slice(2)), now);
+        }
+        expect(await storage.pullCheckpoints()).toEqual([]);
+        await storage.setPullCheckpoint('a1', 5, 1_000);
+        await storage.setPullCheckpoint('b1', 7, 1_100);
+        await storage.setPullCheckpoint('a1', 9, 1_200);
+        // A device restored from an older copy pulls from an older checkpoint: the last one stands.
+        await storage.setPullCheckpoint('a2', 9, 1_300);
+        await storage.setPullCheckpoint('a2', 3, 1_400);
+        expect(await storage.pullCheckpoints()).toEqual([
+          { credentialId: 'a1', orgId: 'org-a', seq: 9, at: 1_200 },
+          { credentialId: 'a2', orgId: 'org-a', seq: 3, at: 1_400 },
+          { credentialId: 'b1', orgId: 'org-b', seq: 7, at: 1_100 },
+        ]);
+        await storage.revokeCredentials({ credentialId: 'a1' }, 2_000);
+        expect((await storage.pullCheckpoints()).map((row) => row.credentialId)).toEqual(['a2', 'b1']);
+      });
+    });
+
     describe('records', () => {
       it('assigns increasing sequence numbers, one per write', async () => {
         expect(await storage.lastSeq()).toBe(0);
@@ -408,6 +434,19 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
         expect((await storage.changedSince(0, 2)).map((record) => record.header.id)).toEqual(['rec-b', 'rec-c']);
         expect((await storage.changedSince(3, 10)).map((record) => record.header.id)).toEqual(['rec-a']);
         expect(await storage.changedSince(4, 10)).toEqual([]);
+      });
+
+      it('lists summaries of changed records (header, seq, facts, no state) in sequence order, up to a limit', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'a1', { isPrivate: true });
+        await change(storage, 'rec-b', b, 'b1');
+        await change(storage, 'rec-a', a, 'a2', { isPrivate: false });
+        expect(await storage.changedSummariesSince(0, 10)).toEqual([
+          { header: header('rec-b'), seq: 2, facts: {} },
+          { header: header('rec-a'), seq: 3, facts: { isPrivate: false } },
+        ]);
+        expect((await storage.changedSummariesSince(0, 1)).map((r) => r.header.id)).toEqual(['rec-b']);
+        expect(await storage.changedSummariesSince(3, 10)).toEqual([]);
       });
 
       it('returns logged updates above a sequence number, in order, per record', async () => {

@@ -125,7 +125,7 @@ const cases: { [T in RecordType]: { input: InputTypes[T]; ctx: EditContext; expe
       coordinates: { lat: 26.11, lon: 99.95 },
       capabilities: ['农民培训', '堆肥'].sort(),
       stage: 'growing',
-      stageHistory: [{ stage: 'growing', at: T0 }],
+      stageHistory: [{ stage: 'growing', at: T0, byOrg: member.orgId }],
       contact: { person: '李梅', phone: '+86 872 555 0101', email: 'limei@erhai-coop.example' },
     },
   },
@@ -496,8 +496,8 @@ describe('other mutators', () => {
     const staged = mutate(org, doc, orgMutators.setStage, 'established', later(member, DAY_MS));
     expect(staged.after.stage).toBe('established');
     expect(staged.after.stageHistory).toEqual([
-      { stage: 'growing', at: T0 },
-      { stage: 'established', at: T0 + DAY_MS },
+      { stage: 'growing', at: T0, byOrg: member.orgId },
+      { stage: 'established', at: T0 + DAY_MS, byOrg: member.orgId },
     ]);
     expect(staged.needed).toEqual(['edit']);
     // Setting the stage it already has adds no history.
@@ -595,7 +595,7 @@ describe('other mutators', () => {
     expect(moved.after.stage).toBe('shortlisted');
     expect(moved.after.steps).toEqual([
       { stage: 'new', byOrg: member.orgId, at: T0, note: '' },
-      { stage: 'shortlisted', byOrg: secretariat.orgId, at: T0 + DAY_MS, note: '符合条件' },
+      { stage: 'shortlisted', from: 'new', byOrg: secretariat.orgId, at: T0 + DAY_MS, note: '符合条件' },
     ]);
     expect(moved.needed).toEqual(['manage']);
   });
