@@ -88,6 +88,7 @@ export class FieldwiseClient {
   private captured: { id: string; updates: Uint8Array[] } | null = null;
   private writing: Promise<void> = Promise.resolve();
   private outboxOrder: number;
+  private readonly outboxTag = bytesToHex(randomBytes(6));
   private search: EntrySearch | null = null;
   private searchSubscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
@@ -276,7 +277,9 @@ export class FieldwiseClient {
       const { header } = this.docs.get(id)!;
       // Many keystrokes become one outbox entry: merged updates are equivalent and smaller.
       const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      entries.push({ id: `${header.id}~${++this.outboxOrder}`, header, update, order: this.outboxOrder });
+      // The outbox key stays short (record ids run to 200 characters, the key's index to 64); the
+      // session tag keeps two windows on one store from minting the same key.
+      entries.push({ id: `${++this.outboxOrder}~${this.outboxTag}`, header, update, order: this.outboxOrder });
     }
     const ids = [...this.pending.keys()];
     this.pending.clear();

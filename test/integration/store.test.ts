@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PermissionError } from '../../shared/client/permissionError';
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
+import { ballotMutators } from '../../shared/records/ballot';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
 import { orgMutators } from '../../shared/records/org';
 import { RecordInputError } from '../../shared/records/recordError';
@@ -145,6 +146,22 @@ describe('local store through the client', () => {
     expect(state.includes('Revision 299')).toBe(true);
     expect(stateBytes).toBeLessThan(300 * 25);
     expect(outboxBytes).toBeGreaterThan(stateBytes * 2);
+  });
+
+  it('queues edits of records with the longest ids the hub mints (ballots, interests) in the outbox', async () => {
+    // A ballot's id joins the proposal's and the organization's ids; the outbox key must not grow
+    // with it (the schema-validated storage refused such keys before).
+    const orgId = `org-${'a'.repeat(24)}`;
+    const client = await track(memoryClient({ identity: { orgId, role: 'member' } }));
+    const proposalId = `proposal-${'b'.repeat(24)}`;
+    const ballot = await client.create('ballot', { proposalId });
+    expect(ballot.length).toBeGreaterThan(64);
+    await client.flush();
+    await client.mutate(ballot, ballotMutators.cast, { method: 'single', optionId: 'yes' });
+    await client.flush();
+    const pending = await client.pendingUpdates();
+    expect(pending.map((entry) => entry.header.id)).toEqual([ballot, ballot]);
+    expect(new Set(pending.map((entry) => entry.id)).size).toBe(2);
   });
 
   it('uses one Y.Doc per record for the whole session', async () => {
