@@ -6,20 +6,24 @@ import type { ReportData } from './reportData';
  * function's result for that map: every report takes `lastSyncAt` as an input and says which
  * source it used (`LastSyncSource`).
  *
- * Only records that came through the hub count (seq > 0): an edit still in this device's outbox
- * says nothing about when its organization last synced. For those, the latest of the hub-set
- * creation time and the record's own last-edit time is taken, capped at `now` so a laptop whose
- * clock runs ahead cannot make an organization look fresher than the present.
+ * The time is the latest hub-set creation time among the organization's own records on this
+ * device: the hub stamps a record's header when the organization first pushes it, so it is the
+ * hub's clock and the organization's own sync. Content times are not used: a record's last edit
+ * may be another organization's (a review note on an entry, the secretariat moving an interest
+ * along the pipeline), and a laptop's clock may be wrong. Profiles do not count either, since the
+ * secretariat creates one when it invites an organization. Records still in this device's outbox
+ * (seq 0) have no hub time yet. An organization that only edited records it had pushed before
+ * looks older than it is: the derivation errs towards flagging, never towards freshness.
  */
 export function lastHeardFrom(data: ReportData, now: number): ReadonlyMap<string, number | null> {
   const latest = new Map<string, number | null>();
   for (const org of data.orgs) latest.set(org.header.id, null);
   for (const member of data.network?.projection.members ?? []) if (!latest.has(member.orgId)) latest.set(member.orgId, null);
-  const groups = [data.orgs, data.entries, data.proposals, data.ballots, data.comments, data.offers, data.interests] as const;
+  const groups = [data.entries, data.proposals, data.ballots, data.comments, data.offers, data.interests] as const;
   for (const views of groups) {
     for (const view of views) {
       if (view.seq <= 0) continue;
-      const time = Math.min(now, Math.max(view.header.createdAt, view.projection.updatedAt));
+      const time = Math.min(now, view.header.createdAt);
       const owner = view.header.ownerOrg;
       const seen = latest.get(owner) ?? null;
       if (seen === null || time > seen) latest.set(owner, time);

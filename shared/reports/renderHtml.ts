@@ -26,7 +26,7 @@ export const REPORT_CSS = `
 .fw-report .criteria { margin: 2mm 0 0; padding-left: 5mm; font-size: 9.5pt; }
 .fw-report table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 9pt; }
 .fw-report caption { text-align: left; color: #52606d; font-size: 9pt; padding-bottom: 1mm; }
-.fw-report th, .fw-report td { border: 1px solid #c9d2dc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+.fw-report th, .fw-report td { border: 1px solid #c9d2dc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 .fw-report th { background: #eef2f6; }
 .fw-report td.num, .fw-report th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .fw-report tr { break-inside: avoid; }
