@@ -1,10 +1,12 @@
-import { stringify } from 'csv-stringify/sync';
+// The browser build bundles its own Buffer shim; the plain `csv-stringify/sync` needs Node's Buffer.
+import { stringify } from 'csv-stringify/browser/esm/sync';
 import type { ReportTable } from './reportModel';
 
 /*
  * A report's main rows as CSV: RFC 4180 (CRLF line ends, quotes doubled, fields quoted when they
  * hold a comma, quote or line break), UTF-8 with a byte-order mark so spreadsheet programs read
- * Chinese correctly. Written with csv-stringify's synchronous API, which needs no Node stream.
+ * Chinese correctly. Written with csv-stringify's synchronous API, which needs no Node stream,
+ * from its browser build, which needs no Node global either.
  */
 
 const BOM = '\uFEFF';

@@ -77,7 +77,7 @@ export function readPdf(pdf: Uint8Array): PdfReadBack {
   try {
     const file = join(dir, 'report.pdf');
     writeFileSync(file, pdf);
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     const pageSize = /^Page size:\s+(.+)$/m.exec(info)?.[1]?.trim() ?? '';
     const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)?.[1] ?? 0);
