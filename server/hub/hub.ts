@@ -4,7 +4,9 @@ import { recordIdSchema } from '../../shared/records/recordType';
 import { joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
+import { publishHubKey, type HubKey } from './hubKey';
 import { pullFrames } from './pullFrames';
+import { sealDueProposals, type SealOutcome } from './sealing';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
@@ -87,6 +89,8 @@ export class Hub {
     readonly networkId: string,
     private readonly now: () => number,
     private readonly tokenTtlMs: number | undefined,
+    /** Signs sealed results and sync bundles; its public half is in the network record. */
+    readonly hubKey: HubKey,
   ) {}
 
   static async open(options: HubOptions): Promise<Hub> {
@@ -94,7 +98,10 @@ export class Hub {
     const secret = await options.storage.getMeta('secret');
     const networkId = await options.storage.getMeta('networkId');
     if (!secret || !networkId) throw new Error('no network in this storage: run `hub init` first');
-    return new Hub(options.storage, secret, networkId, options.now ?? Date.now, options.tokenTtlMs);
+    const now = options.now ?? Date.now;
+    // A network made before seals existed gets its key at this first start.
+    const hubKey = await publishHubKey(options.storage, now());
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -179,5 +186,34 @@ export class Hub {
 
   lastSeq(): Promise<number> {
     return this.storage.lastSeq();
+  }
+
+  /**
+   * Seals every proposal whose closing plus grace (plus the settle margin) has passed at `now` (the
+   * hub's clock by default), and tells listeners about each result written. Idempotent; safe to
+   * run from several hub processes at once.
+   */
+  async sealDue(now: number = this.now()): Promise<Map<string, SealOutcome>> {
+    const outcomes = await sealDueProposals(this.storage, this.hubKey, now);
+    for (const outcome of outcomes.values()) {
+      if (outcome.kind === 'sealed') this.announce({ seq: outcome.seq, recordIds: [outcome.resultId] });
+    }
+    return outcomes;
+  }
+
+  /** Checks for due seals every `intervalMs` until the returned function is called. */
+  startSealTimer(intervalMs = 20_000, onError: (error: unknown) => void = () => undefined): () => void {
+    let isRunning = false;
+    const timer = setInterval(() => {
+      if (isRunning) return;
+      isRunning = true;
+      this.sealDue()
+        .catch(onError)
+        .finally(() => {
+          isRunning = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }
