@@ -2,6 +2,7 @@ import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { entryKinds, entryStatuses } from '../../shared/records/entry';
+import type { Role } from '../../shared/records/recordType';
 import { buildReport, type ReportRequest } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
@@ -63,7 +64,7 @@ function dayStart(value: string): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
-function requestOf(kind: ReportKind, filters: Filters): ReportRequest | null {
+function requestOf(kind: ReportKind, filters: Filters, viewer: { readonly orgId: string; readonly role: Role }): ReportRequest | null {
   const from = dayStart(filters.from);
   // "Until" includes its day.
   const until = dayStart(filters.to);
@@ -89,7 +90,7 @@ function requestOf(kind: ReportKind, filters: Filters): ReportRequest | null {
     case 'org-profile':
       return filters.orgId ? { kind, options: { orgId: filters.orgId } } : null;
     case 'decision-record':
-      return filters.proposalId ? { kind, options: { proposalId: filters.proposalId } } : null;
+      return filters.proposalId ? { kind, options: { proposalId: filters.proposalId, viewer } } : null;
   }
 }
 
@@ -106,6 +107,7 @@ export function ReportsScreen() {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const data = useReportData(session.client);
+  const { identity } = session.profile;
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   const [staleAfterDays, setStaleAfterDays] = useState(DEFAULT_STALE_AFTER_DAYS);
@@ -121,7 +123,7 @@ export function ReportsScreen() {
 
   const built = useMemo((): { model: ReportModel | null; error: string | null } => {
     if (!data) return { model: null, error: null };
-    const request = requestOf(kind, filters);
+    const request = requestOf(kind, filters, { orgId: identity.orgId, role: identity.role });
     if (!request) return { model: null, error: null };
     const now = Date.now();
     const { lastSyncAt, source } = lastSyncTimesOf(data, now);
@@ -130,7 +132,7 @@ export function ReportsScreen() {
     } catch (error) {
       return { model: null, error: error instanceof Error ? error.message : String(error) };
     }
-  }, [data, kind, filters, locale, staleAfterDays]);
+  }, [data, kind, filters, locale, staleAfterDays, identity.orgId, identity.role]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
 

@@ -21,8 +21,9 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
         client.observe({ type: 'comment' }),
         client.observe({ type: 'offer' }),
         client.observe({ type: 'interest' }),
+        client.observe({ type: 'result' }),
       ]).pipe(
-        map(([networks, orgs, entries, proposals, ballots, comments, offers, interests]): ReportData => ({
+        map(([networks, orgs, entries, proposals, ballots, comments, offers, interests, results]): ReportData => ({
           network: networks[0] ?? null,
           orgs,
           entries,
@@ -31,6 +32,7 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
           comments,
           offers,
           interests,
+          results,
         })),
       ),
     [client],

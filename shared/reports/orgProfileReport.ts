@@ -1,5 +1,5 @@
 import { offersFor } from '../matching/offersFor';
-import { eligibleOrgIds } from './proposalEligibility';
+import { eligibleOrgIds } from '../governance/eligibleOrgIds';
 import { entryItem } from './knowledgeDigest';
 import { isContribution, stageLabel } from './networkContributions';
 import { nameOf, orgNamesOf } from './reportData';
@@ -33,7 +33,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
   const ballotsByProposal = new Map(data.ballots.filter((view) => view.header.ownerOrg === orgId).map((view) => [view.projection.proposalId, view]));
   const proposals = data.proposals
     .filter((view) => view.projection.state !== 'draft' || view.header.ownerOrg === orgId)
-    .filter((view) => view.header.ownerOrg === orgId || ballotsByProposal.has(view.header.id) || eligibleOrgIds(view.projection, members).includes(orgId))
+    .filter((view) => view.header.ownerOrg === orgId || ballotsByProposal.has(view.header.id) || eligibleOrgIds(members, view.projection.eligible).includes(orgId))
     .sort((a, b) => b.projection.opensAt - a.projection.opensAt);
   const offersById = new Map(data.offers.map((view) => [view.header.id, view]));
   const interests = data.interests.filter((view) => view.header.ownerOrg === orgId).sort((a, b) => b.header.createdAt - a.header.createdAt);

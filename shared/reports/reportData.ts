@@ -20,6 +20,8 @@ export interface ReportData {
   readonly comments: readonly ViewOf<'comment'>[];
   readonly offers: readonly ViewOf<'offer'>[];
   readonly interests: readonly ViewOf<'interest'>[];
+  /** Sealed decisions written by the hub. */
+  readonly results: readonly ViewOf<'result'>[];
 }
 
 /** The part of FieldwiseClient the reports need. */
@@ -28,7 +30,7 @@ export interface ReportSource {
 }
 
 export async function loadReportData(source: ReportSource): Promise<ReportData> {
-  const [networks, orgs, entries, proposals, ballots, comments, offers, interests] = await Promise.all([
+  const [networks, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
     source.list({ type: 'network' }),
     source.list({ type: 'org' }),
     source.list({ type: 'entry' }),
@@ -37,8 +39,9 @@ export async function loadReportData(source: ReportSource): Promise<ReportData> 
     source.list({ type: 'comment' }),
     source.list({ type: 'offer' }),
     source.list({ type: 'interest' }),
+    source.list({ type: 'result' }),
   ]);
-  return { network: networks[0] ?? null, orgs, entries, proposals, ballots, comments, offers, interests };
+  return { network: networks[0] ?? null, orgs, entries, proposals, ballots, comments, offers, interests, results };
 }
 
 /** Organization id -> display name: the profile's name, else the network's member list, else the id. */

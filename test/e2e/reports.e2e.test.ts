@@ -118,7 +118,7 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     const preview = app.byTestId('report-preview');
     await page.waitForSelector(`${testId('report-preview')}[data-kind="decision-record"]`);
     // Playwright's CSS locators pierce the preview's (open) shadow root.
-    await app.waitForText(preview.locator('main'), '3 of 7 eligible organizations (42.9%)');
+    await app.waitForText(preview.locator('main'), '3 of 6 eligible organizations (50%)');
     // The preview is styled under the app's strict policy (a constructed stylesheet in a shadow root).
     const headingSize = await preview.evaluate((host) => getComputedStyle(host.shadowRoot!.querySelector('h1')!).fontSize);
     expect(Number.parseFloat(headingSize)).toBeCloseTo((20 * 96) / 72, 0);
@@ -138,7 +138,7 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
       expect(pdf.text).toMatch(/Method\s+Single choice/);
       expect(pdf.text).toMatch(/^\s*凯里 Kaili\s+2$/m);
       expect(pdf.text).toMatch(/^\s*六库 Liuku\s+1$/m);
-      expect(pdf.text).toContain('3 of 7 eligible organizations (42.9%)');
+      expect(pdf.text).toContain('3 of 6 eligible organizations (50%)');
     } finally {
       await browser.close();
     }

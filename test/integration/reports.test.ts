@@ -174,11 +174,11 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
   });
 
   describe('the decision record', () => {
-    it('shows the method, participation, every runoff round, the late ballot and each receipt', () => {
+    it('before the seal: the provisional tally of this device, with the method, participation, every runoff round, the late ballot and each receipt', () => {
       const model = buildReport(context(en), requests()['decision-record']!);
       const rounds = model.sections.find((section) => section.id === 'rounds')!.blocks[0]!;
       expect(rounds.kind === 'table' && rounds.rows).toEqual([
-        ['1', '1', '1', '1', '0', 'Dali eliminated (by option order)'.replace('Dali', options[2].label)],
+        ['1', '1', '1', '1', '0', `${options[2].label} eliminated (by option order)`],
         ['2', '2', '1', '—', '0', `${options[0].label} wins`],
       ]);
       const outcome = model.sections.find((section) => section.id === 'outcome')!.blocks[0]!;
@@ -190,8 +190,34 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       const gardensRow = model.table.rows.find((row) => row[1] === fixture.orgIds.gardens)!;
       expect(gardensRow.at(-1)).toBe(receipt);
       expect(gardensRow[3]).toBe('Counted');
+      expect(model.table.rows.find((row) => row[1] === fixture.orgIds.water)![3]).toBe('Counted (late)');
       expect(model.table.rows.find((row) => row[1] === fixture.orgIds.farm)![3]).toBe('No ballot');
+      expect(renderReportMarkdown(model, 'Count')).toContain('Not sealed yet');
       expect(() => buildReport(context(en), { kind: 'decision-record', options: { proposalId: 'proposal-none' } })).toThrow(/no proposal proposal-none/);
+    });
+
+    it('after the seal: the hub’s sealed result, its signature verified offline against the network’s hub key; an altered copy is flagged', async () => {
+      const sealedNow = await fixture.seal();
+      const sealedData = await loadReportData(fixture.client);
+      expect(sealedData.results).toHaveLength(1);
+      const sealedContext = { ...context(en), data: sealedData, now: sealedNow, lastSyncAt: lastHeardFrom(sealedData, sealedNow) };
+      const model = buildReport(sealedContext, requests()['decision-record']!);
+      expect(model.criteria).toContain('Sealed result from the hub');
+      const seal = model.sections.find((section) => section.id === 'seal')!;
+      expect(seal.blocks[0]).toEqual({ kind: 'paragraph', text: expect.stringMatching(/^Sealed by the hub at .+ The signature verifies/) });
+      const facts = seal.blocks[1]!;
+      expect(facts.kind === 'facts' && facts.items.find((item) => item.label === 'Signature verified')!.value).toBe('Yes');
+      const outcome = model.sections.find((section) => section.id === 'outcome')!;
+      expect(outcome.blocks).toHaveLength(1); // no "provisional" note
+      const pdf = readPdf(await printHtmlToPdf(browser, renderReportHtml(model)));
+      expect(squash(pdf.text)).toContain(squash('The signature verifies against the hub key in the network record'));
+
+      // A copy whose tally was changed after sealing: the projection no longer matches what was signed.
+      const [result] = sealedData.results;
+      const tampered = { ...result!, projection: { ...result!.projection, tally: { ...result!.projection.tally!, notHeardFrom: 0 } } };
+      const altered = buildReport({ ...sealedContext, data: { ...sealedData, results: [tampered] } }, requests()['decision-record']!);
+      const alteredSeal = altered.sections.find((section) => section.id === 'seal')!;
+      expect(alteredSeal.blocks[0]).toEqual({ kind: 'paragraph', text: expect.stringContaining('does NOT verify: the result shown differs from what was signed') });
     });
   });
 

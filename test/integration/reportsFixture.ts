@@ -57,6 +57,8 @@ export interface ReportsFixture {
   readonly proposalId: string;
   /** The fixture's "now": when the reports are made. */
   readonly now: number;
+  /** A day later: the hub seals the decision and the secretariat syncs the result; returns that time. */
+  seal(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -189,6 +191,8 @@ export async function buildReportsFixture(): Promise<ReportsFixture> {
       closesAt: now() + 7 * DAY_MS,
       graceHours: 72,
       secrecy: 'open',
+      // The secretariat votes too ('all-members' is the member organizations only).
+      eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
     });
     await secretariat.client.mutate(proposalId, proposalMutators.setState, 'open');
     const offerId = await secretariat.client.create('offer', {
@@ -238,6 +242,12 @@ export async function buildReportsFixture(): Promise<ReportsFixture> {
       orgIds: { gardens: gardens.orgId, water: water.orgId, farm: farm.orgId, secretariat: secretariat.orgId },
       proposalId,
       now: now(),
+      async seal() {
+        at(1);
+        await hub.hub.sealDue(now());
+        await secretariat.sync();
+        return now();
+      },
       async close() {
         for (const item of opened) {
           await item.engine.stop();
