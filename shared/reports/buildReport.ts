@@ -3,7 +3,7 @@ import { knowledgeDigest, type DigestOptions } from './knowledgeDigest';
 import { networkContributions, type ContributionsOptions } from './networkContributions';
 import { orgProfileReport, type OrgProfileOptions } from './orgProfileReport';
 import type { ReportContext } from './reportInputs';
-import type { ReportModel } from './reportModel';
+import { withRememberedLabels, type ReportModel } from './reportModel';
 
 /** Which report, with its own options: what the Reports screen's form produces. */
 export type ReportRequest =
@@ -12,7 +12,8 @@ export type ReportRequest =
   | { readonly kind: 'org-profile'; readonly options: OrgProfileOptions }
   | { readonly kind: 'decision-record'; readonly options: DecisionRecordOptions };
 
-export function buildReport(context: ReportContext, request: ReportRequest): ReportModel {
+export function buildReport(given: ReportContext, request: ReportRequest): ReportModel {
+  const context: ReportContext = { ...given, locale: withRememberedLabels(given.locale) };
   switch (request.kind) {
     case 'digest':
       return knowledgeDigest(context, request.options);

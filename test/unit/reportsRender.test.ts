@@ -1,11 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { catalogs } from '../../renderer/i18n/catalogs';
 import { barChartSvg } from '../../shared/reports/barChartSvg';
 import { escapeHtml } from '../../shared/reports/escapeHtml';
 import { exportReportText } from '../../shared/reports/exportReport';
 import { freshnessOf } from '../../shared/reports/freshness';
-import { fileStemOf, type ReportModel } from '../../shared/reports/reportModel';
+import { fileStemOf, withRememberedLabels, type ReportLocale, type ReportModel } from '../../shared/reports/reportModel';
 import { renderReportCsv, renderReportCsvInChunks } from '../../shared/reports/renderCsv';
 import { renderReportHtml } from '../../shared/reports/renderHtml';
 import { escapeMarkdown, renderReportMarkdown } from '../../shared/reports/renderMarkdown';
@@ -177,5 +179,28 @@ describe('file names', () => {
     expect(fileStemOf('决策记录', '2027年/交流会: "地点"', '2026-11-26')).toBe('决策记录-2027年-交流会-地点-2026-11-26');
     expect(fileStemOf('../..', '')).toBe('report');
     expect(escapeHtml(`<>&"'`)).toBe('&#60;&#62;&#38;&#34;&#39;');
+  });
+});
+
+describe('remembered labels', () => {
+  it('translate exactly as the catalog does, values, default values and repeated calls included', async () => {
+    const instance = i18next.createInstance();
+    await instance.init({ resources: { 'zh-CN': { translation: catalogs['zh-CN'] } }, lng: 'zh-CN', interpolation: { escapeValue: false } });
+    const fixed = instance.getFixedT('zh-CN');
+    let lookups = 0;
+    const direct: ReportLocale = { t: (key, values) => ((lookups += 1), fixed(key, values ?? {})), language: 'zh-CN', timeZone: 'UTC' };
+    const remembered = withRememberedLabels(direct);
+    const calls: [string, Record<string, string | number>?][] = [
+      ['entry.kind.practice'],
+      ['entry.kind.practice'],
+      ['reports.doc.digest.attribution', { kind: '社区', holder: '老姆登 {{x}} $1 \u0001kind\u0002', consent: '同意' }],
+      ['reports.doc.digest.attribution', { kind: '个人', holder: '和建华', consent: '署名' }],
+      ['orgs.stages.pioneer', { defaultValue: 'Pioneer stage' }],
+      ['orgs.stages.seed', { defaultValue: 'ignored' }],
+      ['reports.doc.criteria.count', { n: 0 }],
+    ];
+    for (const [key, values] of calls) expect(remembered.t(key, values)).toBe(fixed(key, values ?? {}));
+    // Each label and each sentence pattern was looked up once.
+    expect(lookups).toBe(5);
   });
 });
