@@ -126,9 +126,9 @@ export function ReportsScreen() {
     const request = requestOf(kind, filters, { orgId: identity.orgId, role: identity.role });
     if (!request) return { model: null, error: null };
     const now = Date.now();
-    const { lastSyncAt, source } = lastSyncTimesOf(data, now);
+    const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now);
     try {
-      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, staleAfterDays }, request), error: null };
+      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
     } catch (error) {
       return { model: null, error: error instanceof Error ? error.message : String(error) };
     }

@@ -1,8 +1,7 @@
 import { combineLatest, map } from 'rxjs';
 import type { FieldwiseClient } from '../../shared/client/client';
 import type { ReportData } from '../../shared/reports/reportData';
-import { lastHeardFrom } from '../../shared/reports/lastHeardFrom';
-import type { LastSyncSource } from '../../shared/reports/reportModel';
+import { lastSyncTimes, type HubSyncStatus, type LastSyncTimes } from '../../shared/reports/lastHeardFrom';
 import { useObservable } from '../app/useObservable';
 
 /**
@@ -40,16 +39,12 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
   );
 }
 
-export interface LastSyncTimes {
-  readonly lastSyncAt: ReadonlyMap<string, number | null>;
-  readonly source: LastSyncSource;
-}
-
 /**
- * Each organization's last sync. Derived on this device for now (shared/reports/lastHeardFrom.ts);
- * when the hub's last-sync times are cached on the client (workbench), return those here with
- * source 'hub' and every report says so.
+ * Each organization's last sync, as the reports state it. Derived on this device until the
+ * workbench's cache of the hub's network status is on main; then pass
+ * `useObservable(() => client.observeOrgSyncStatus(), [client], [])` as `hubStatuses` and every
+ * report says the times are the hub's, and when the hub reported them.
  */
-export function lastSyncTimesOf(data: ReportData, now: number): LastSyncTimes {
-  return { lastSyncAt: lastHeardFrom(data, now), source: 'derived' };
+export function lastSyncTimesOf(data: ReportData, now: number, hubStatuses: readonly HubSyncStatus[] | null = null): LastSyncTimes {
+  return lastSyncTimes(data, now, hubStatuses);
 }

@@ -10,6 +10,8 @@ export interface FreshnessInput {
   readonly source: LastSyncSource;
   readonly thresholdDays: number;
   readonly now: number;
+  /** When the hub reported the times; null when derived or unknown. */
+  readonly asOf?: number | null;
 }
 
 /**
@@ -38,7 +40,7 @@ export function freshnessOf(input: FreshnessInput): Freshness {
       a.orgName.localeCompare(b.orgName) ||
       (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0),
   );
-  return { thresholdDays: input.thresholdDays, source: input.source, rows, staleCount: rows.filter((row) => row.isStale).length };
+  return { thresholdDays: input.thresholdDays, source: input.source, asOf: input.asOf ?? null, rows, staleCount: rows.filter((row) => row.isStale).length };
 }
 
 /** The "how current is this" section every report opens with. */
@@ -50,6 +52,7 @@ export function freshnessSection(freshness: Freshness, locale: ReportLocale): Re
     heading: t('reports.doc.freshness.heading'),
     blocks: [
       { kind: 'paragraph', text: t(`reports.doc.freshness.source.${freshness.source}`) },
+      ...(freshness.asOf !== null ? [{ kind: 'paragraph' as const, text: t('reports.doc.freshness.asOf', { at: formatTime(locale, freshness.asOf) }) }] : []),
       {
         kind: 'paragraph',
         text: t('reports.doc.freshness.summary', { stale: freshness.staleCount, total: freshness.rows.length, days: freshness.thresholdDays }),

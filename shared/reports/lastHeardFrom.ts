@@ -31,3 +31,30 @@ export function lastHeardFrom(data: ReportData, now: number): ReadonlyMap<string
   }
   return latest;
 }
+
+/** One organization's sync status as the hub reports it (GET /v1/network-status, cached by the client). */
+export interface HubSyncStatus {
+  readonly orgId: string;
+  /** When any of its devices was last heard from; null: never. */
+  readonly lastSeenAt: number | null;
+  /** When the hub said so. */
+  readonly asOf: number;
+}
+
+export interface LastSyncTimes {
+  readonly lastSyncAt: ReadonlyMap<string, number | null>;
+  readonly source: 'hub' | 'derived';
+  /** When the hub reported the times (the oldest report among them); null for derived times. */
+  readonly asOf: number | null;
+}
+
+/**
+ * The times a report states: the hub's where this device holds its report of them, else derived
+ * here. An organization the hub's report does not list is one the hub has never heard from.
+ */
+export function lastSyncTimes(data: ReportData, now: number, hubStatuses: readonly HubSyncStatus[] | null): LastSyncTimes {
+  if (!hubStatuses || hubStatuses.length === 0) return { lastSyncAt: lastHeardFrom(data, now), source: 'derived', asOf: null };
+  const lastSyncAt = new Map<string, number | null>();
+  for (const status of hubStatuses) lastSyncAt.set(status.orgId, status.lastSeenAt === null ? null : Math.min(now, status.lastSeenAt));
+  return { lastSyncAt, source: 'hub', asOf: Math.min(...hubStatuses.map((status) => status.asOf)) };
+}

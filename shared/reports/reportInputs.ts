@@ -10,6 +10,8 @@ export interface ReportContext {
   /** Each organization's last sync time (null: never); see lastHeardFrom.ts for the derived one. */
   readonly lastSyncAt: ReadonlyMap<string, number | null>;
   readonly lastSyncSource: LastSyncSource;
+  /** When the hub reported the times (source 'hub'); the report says how old that report is. */
+  readonly lastSyncAsOf?: number | null;
   /** Flag organizations not heard from for longer than this; default 30. */
   readonly staleAfterDays?: number;
 }
@@ -22,6 +24,7 @@ export function freshnessFor(context: ReportContext, orgIds: Iterable<string>, n
     source: context.lastSyncSource,
     thresholdDays: context.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
     now: context.now,
+    asOf: context.lastSyncAsOf ?? null,
   });
   return { freshness, section: freshnessSection(freshness, context.locale) };
 }

@@ -81,6 +81,8 @@ export interface Freshness {
   readonly thresholdDays: number;
   /** Where the times come from, said in the report: the hub's record of syncs, or derived on this device. */
   readonly source: LastSyncSource;
+  /** When the hub reported the times (source 'hub'); null otherwise. */
+  readonly asOf: number | null;
   readonly rows: readonly FreshnessRow[];
   readonly staleCount: number;
 }

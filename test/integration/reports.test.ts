@@ -5,7 +5,7 @@ import { ballotId } from '../../shared/records/ballot';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { buildReport, type ReportRequest } from '../../shared/reports/buildReport';
 import { exportReportText } from '../../shared/reports/exportReport';
-import { lastHeardFrom } from '../../shared/reports/lastHeardFrom';
+import { lastHeardFrom, lastSyncTimes } from '../../shared/reports/lastHeardFrom';
 import { loadReportData, type ReportData } from '../../shared/reports/reportData';
 import type { ReportContext } from '../../shared/reports/reportInputs';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
@@ -151,11 +151,20 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       expect(() => buildReport(context(en, { staleAfterDays: -1 }), { kind: 'digest', options: {} })).toThrow(/threshold/);
     });
 
-    it('says when the times are the hub’s record of each sync', () => {
-      const lastSyncAt = new Map([[fixture.orgIds.water, fixture.now - 2 * DAY_MS]]);
-      const model = buildReport(context(zh, { lastSyncAt, lastSyncSource: 'hub' }), { kind: 'org-profile', options: { orgId: fixture.orgIds.water } });
+    it('says when the times are the hub’s record of each sync, and when the hub reported them', () => {
+      const asOf = fixture.now - DAY_MS;
+      const times = lastSyncTimes(data, fixture.now, [
+        { orgId: fixture.orgIds.water, lastSeenAt: fixture.now - 2 * DAY_MS, asOf },
+        { orgId: fixture.orgIds.farm, lastSeenAt: null, asOf },
+      ]);
+      expect(times.source).toBe('hub');
+      const model = buildReport(context(zh, { lastSyncAt: times.lastSyncAt, lastSyncSource: times.source, lastSyncAsOf: times.asOf }), { kind: 'org-profile', options: { orgId: fixture.orgIds.water } });
       expect(model.freshness.rows).toEqual([{ orgId: fixture.orgIds.water, orgName: names.water, lastSyncAt: fixture.now - 2 * DAY_MS, ageDays: 2, isStale: false }]);
-      expect(renderReportMarkdown(model, '数量')).toContain('中心节点记录');
+      const markdown = renderReportMarkdown(model, '数量');
+      expect(markdown).toContain('中心节点记录');
+      expect(markdown).toMatch(/中心节点于 .+ 报告了这些时间。/);
+      // With no report from the hub on this device, the times are derived here and the report says so.
+      expect(lastSyncTimes(data, fixture.now, []).source).toBe('derived');
     });
   });
 

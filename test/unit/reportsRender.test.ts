@@ -30,7 +30,7 @@ function model(overrides: Partial<ReportModel> = {}): ReportModel {
     generatedAt: 0,
     generatedAtText: '2026-01-01',
     criteria: ['Entries: 1'],
-    freshness: { thresholdDays: 30, source: 'derived', rows: [], staleCount: 0 },
+    freshness: { thresholdDays: 30, source: 'derived', asOf: null, rows: [], staleCount: 0 },
     freshnessSection: { id: 'freshness', heading: 'How current', blocks: [{ kind: 'paragraph', text: 'derived' }] },
     sections: [
       {
