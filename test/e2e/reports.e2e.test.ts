@@ -9,6 +9,7 @@ import { pushEntriesAs } from './support/hubRecords';
 import { launchReportBrowser, pointsOf, printHtmlToPdf, readPdf } from './support/reportPdf';
 import { openProposal, voteAs } from './support/reportNetwork';
 import { serveStatic, type StaticServer } from './support/staticServer';
+import { englishProbes, untranslatedOn } from './support/untranslated';
 
 /*
  * Reports from the browser build against a real hub: a member organization's device exports the
@@ -25,14 +26,31 @@ const ENTRY = '山区引水管道的冬季防冻';
 const CHALLENGE = '水费收缴难';
 const HOUR_MS = 3_600_000;
 
-/** Records the srcdoc of every print frame the web bridge adds, before it is removed again. */
+interface PrintCapture {
+  /** The srcdoc of every print frame the web bridge added. */
+  readonly printed: string[];
+  /** The font size of each printed report's <h1> as the frame rendered it when the bridge removed it. */
+  readonly headingSizes: string[];
+}
+
+/**
+ * Watches the web bridge's print frames without changing what they do: their srcdoc when added,
+ * and, just before the bridge removes one after printing, how its heading was styled (the report's
+ * <style> is blocked by the page's policy in a srcdoc frame, so this shows the bridge re-adopted it).
+ */
 function capturePrintFrames(): void {
-  const printed: string[] = [];
-  (window as unknown as { __fieldwisePrinted: string[] }).__fieldwisePrinted = printed;
+  const capture: PrintCapture = { printed: [], headingSizes: [] };
+  (window as unknown as { __fieldwisePrint: PrintCapture }).__fieldwisePrint = capture;
   new MutationObserver((mutations) => {
     for (const mutation of mutations)
-      for (const node of mutation.addedNodes) if (node instanceof HTMLIFrameElement && node.classList.contains('fw-print-frame')) printed.push(node.srcdoc);
+      for (const node of mutation.addedNodes) if (node instanceof HTMLIFrameElement && node.classList.contains('fw-print-frame')) capture.printed.push(node.srcdoc);
   }).observe(document, { childList: true, subtree: true });
+  const remove = Element.prototype.remove;
+  HTMLIFrameElement.prototype.remove = function (this: HTMLIFrameElement) {
+    const heading = this.classList.contains('fw-print-frame') ? this.contentDocument?.querySelector('h1') : null;
+    if (heading) capture.headingSizes.push(getComputedStyle(heading).fontSize);
+    remove.call(this);
+  };
 }
 
 async function choose(page: Page, selectTestId: string, option: string): Promise<void> {
@@ -126,8 +144,10 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     await app.byTestId('report-export-pdf').click();
     await app.byTestId('report-status').waitFor();
     expect(await app.byTestId('report-status').getAttribute('data-tone')).toBe('ok');
-    const printed = await page.evaluate(() => (window as unknown as { __fieldwisePrinted: string[] }).__fieldwisePrinted);
+    const { printed, headingSizes } = await page.evaluate(() => (window as unknown as { __fieldwisePrint: PrintCapture }).__fieldwisePrint);
     expect(printed).toHaveLength(1);
+    // The frame printed with the report's own stylesheet (h1 at 20pt), not the browser's defaults.
+    expect(headingSizes.map((size) => Number.parseFloat(size))).toEqual([expect.closeTo((20 * 96) / 72, 1)]);
 
     const browser = await launchReportBrowser();
     try {
@@ -162,5 +182,16 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     expect(frost.slice(2, 7)).toEqual(['Local wisdom', 'water', '', '云南省 / 怒江州', '怒江山区饮水安全小组']);
     expect(frost[16]).toBe('把水管埋深到六十厘米以下，冬季断水天数从二十天降到两天。');
     await app.byTestId('report-status').waitFor();
+  });
+
+  it('shows the Reports screen all in Chinese when the app is in Chinese, the report in Chinese too', async () => {
+    await app.goTo('#/settings');
+    await app.chooseLanguage('简体中文');
+    await app.goTo('#/reports');
+    await app.byTestId('reports-screen').waitFor();
+    await page.waitForSelector(`${testId('report-preview')}[data-kind="digest"]`);
+    await app.waitForText(app.byTestId('report-preview').locator('main'), '知识摘要');
+    expect(await untranslatedOn(page, englishProbes())).toEqual([]);
+    expect(await app.byTestId('report-preview').locator('h2').first().textContent()).toBe('报告的时效');
   });
 });
