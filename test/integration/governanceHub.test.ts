@@ -9,7 +9,7 @@ import { CAST_SKEW_MS } from '../../server/hub/governancePolicy';
 import { sealProposal, SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { verifySeal } from '../../shared/governance/verifySeal';
-import { ballot, ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
+import { ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { comment, commentMutators } from '../../shared/records/comment';
 import { network, networkMutators, type NetworkProjection } from '../../shared/records/network';
 import { offer, offerMutators } from '../../shared/records/offer';
@@ -17,7 +17,7 @@ import { proposal, proposalMutators, type ProposalInput } from '../../shared/rec
 import { result, resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
-import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
+import { advanceHubClock, manualClock, startTestHub, tickingClock, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, type HubAnswer } from '../support/hubRequests';
 
 const HOUR_MS = 3_600_000;
@@ -123,6 +123,10 @@ async function cast(name: Who, proposalId: string, choice: Choice, castAt = cloc
 
 const YES: Choice = { method: 'single', optionId: 'yes' };
 const NO: Choice = { method: 'single', optionId: 'no' };
+
+async function saltOf(proposalId: string, name: Who): Promise<string> {
+  return ((await stored(ballotId(proposalId, orgIdOf[name])))!.projection as { receiptSalt: string }).receiptSalt;
+}
 
 async function networkProjection(): Promise<NetworkProjection> {
   return (await stored('network'))!.projection as unknown as NetworkProjection;
@@ -249,7 +253,9 @@ describe('the voting window, on the hub clock', () => {
       ].sort((a, b) => (a.orgId < b.orgId ? -1 : 1)),
     );
     expect(sealed.tally?.counts).toEqual({ method: 'single', votes: { yes: 1, no: 1 } });
-    expect(sealed.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + HOUR_MS }));
+    expect(sealed.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(
+      ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + HOUR_MS, salt: await saltOf(poll, 'beta') }),
+    );
   });
 
   it('refuses a ballot reaching the hub after closing plus the grace period (grace-expired), which the voter keeps', async () => {
@@ -371,7 +377,13 @@ describe('sealing', () => {
     expect(hubKey).toBe(hub.hub.hubKey.publicKey);
     const copy = result.read(recordOf(resultId(poll)));
     expect(verifySeal(copy, hubKey)).toEqual({ isValid: true, reason: null });
-    expect(copy.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000 }));
+    // Beta finds its ballot by the receipt it computes from its own ballot; without the ballot's
+    // salt, which only Beta and the secretariat can read, the receipt matches no guess.
+    const salt = await saltOf(poll, 'beta');
+    expect(salt).toMatch(/^[0-9a-f]{32}$/);
+    const betaReceipt = copy.counted.find((b) => b.orgId === orgIdOf.beta)?.receipt;
+    expect(betaReceipt).toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000, salt }));
+    expect(betaReceipt).not.toBe(ballotReceipt({ proposalId: poll, orgId: orgIdOf.beta, choice: NO, castAt: opensAt + 180_000 }));
 
     // Sealing again, on the timer or by two processes at once, leaves the one result as it was.
     const seqBefore = await hub.storage.lastSeq();
@@ -408,9 +420,15 @@ describe('sealing', () => {
     const fresh = createUpdate('result', { payload: sealed.payload, signature: sealed.signature, hubKey: sealed.hubKey }, ctxOf('secretariat'));
     await expectRefused(() => pushRecord('secretariat', 'result', otherId, fresh), [otherId], 403, 'forbidden');
 
-    // A ballot, even one cast in time by a device whose clock says so, no longer gets in.
+    // A ballot, even one cast in time by a device whose clock says so, no longer gets in: past the
+    // grace period it is grace-expired, and a sealed poll refuses any ballot even if a hub's clock
+    // were behind.
     const late = await castUpdate('beta', poll, NO, opensAt + 120_000);
+    await expectRefused(() => pushRecord('beta', 'ballot', late.id, late.update), [late.id], 409, 'grace-expired');
+    const now = clock.now();
+    clock.set(opensAt + 30 * 60_000);
     await expectRefused(() => pushRecord('beta', 'ballot', late.id, late.update), [late.id], 409, 'poll-sealed');
+    clock.set(now);
     const cancel = changeUpdate((await stored(poll))!.state, (doc) => proposalMutators.setState.apply(doc, 'cancelled', ctxOf('secretariat')));
     await expectRefused(() => pushRecord('secretariat', 'proposal', poll, cancel), [poll], 409, 'poll-sealed');
     expect((await stored(id))!.projection).toEqual(sealed);
@@ -431,3 +449,38 @@ describe('sealing', () => {
     expect((await networkProjection()).hubKey).toBe(hub.hub.hubKey.publicKey);
   });
 });
+
+describe('a hub whose clock follows real time, as an end-to-end test runs it', () => {
+  it('counts an offline ballot cast before closing and pushed after it, marked late, and seals on advancing the clock', async () => {
+    const ticking = tickingClock();
+    const e2eHub = await startTestHub({ now: ticking.now });
+    try {
+      const a = await e2eHub.join(await e2eHub.invite('Online cooperative'));
+      const b = await e2eHub.join(await e2eHub.invite('Offline cooperative'));
+      const sec = await e2eHub.join(e2eHub.secretariatCode);
+      const opensAt = Date.now();
+      const poll = 'proposal-e2e';
+      const secCtx = editContext(sec.org.id, 'secretariat');
+      const terms = { ...pollTerms({ opensAt, closesAt: opensAt + 10 * 60_000, graceHours: 1 }) };
+      expect((await push(e2eHub.url, sec.token, [{ id: poll, type: 'proposal', update: createUpdate('proposal', terms, secCtx, (doc) => proposalMutators.setState.apply(doc, 'open', secCtx)) }])).status).toBe(200);
+      // Both vote on their real clocks; B's ballot stays on its laptop.
+      const ballotUpdate = (orgId: string) => {
+        const ctx = editContext(orgId, 'member');
+        return createUpdate('ballot', { proposalId: poll }, ctx, (doc) => ballotMutators.cast.apply(doc, YES, ctx));
+      };
+      expect((await push(e2eHub.url, a.token, [{ id: ballotId(poll, a.org.id), type: 'ballot', update: ballotUpdate(a.org.id) }])).status).toBe(200);
+      const offline = ballotUpdate(b.org.id);
+      await advanceHubClock(e2eHub, ticking, 11 * 60_000);
+      expect((await push(e2eHub.url, b.token, [{ id: ballotId(poll, b.org.id), type: 'ballot', update: offline }])).status).toBe(200);
+      expect((await advanceHubClock(e2eHub, ticking, 30 * 60_000)).size).toBe(0);
+      const outcomes = await advanceHubClock(e2eHub, ticking, 30 * 60_000 + SEAL_SETTLE_MS);
+      expect(outcomes.get(poll)?.kind).toBe('sealed');
+      const sealed = (await e2eHub.storage.getRecord(resultId(poll)))!.projection as unknown as ResultProjection;
+      expect(sealed.counted.map((ballot) => [ballot.orgId, ballot.isLate])).toEqual([[a.org.id, false], [b.org.id, true]].sort());
+      expect(verifySeal(sealed, e2eHub.hub.hubKey.publicKey).isValid).toBe(true);
+    } finally {
+      await e2eHub.close();
+    }
+  });
+});
+

@@ -19,6 +19,7 @@ import { StaleWriteError, type HubStorage, type RecordWrite } from '../../server
 import { openPostgresStorage } from '../../server/storage/postgresStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { verifySeal } from '../../shared/governance/verifySeal';
+import { runHubCommand } from '../support/hubProcess';
 import { network } from '../../shared/records/network';
 import { proposal, proposalMutators } from '../../shared/records/proposal';
 import { resultId, type ResultProjection } from '../../shared/records/result';
@@ -110,6 +111,28 @@ governanceStorageContract(
     if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
   },
 );
+
+describe('hub key on the command line', () => {
+  it("`hub key` prints the public key that init wrote into the network record", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-gov-cli-'));
+    try {
+      expect(runHubCommand(['init', '--data', dir, '--network', 'Key network']).status).toBe(0);
+      const printed = runHubCommand(['key', '--data', dir]);
+      expect(printed.status, printed.stderr).toBe(0);
+      const storage = openSqliteStorage(join(dir, 'hub.sqlite'));
+      try {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, (await storage.getRecord(NETWORK_RECORD_ID))!.state);
+        expect(printed.lastLine).toMatch(/^[0-9a-f]{64}$/);
+        expect(network.read(doc).hubKey).toBe(printed.lastLine);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
 
 const testSchemas: string[] = [];
 const newSchemaName = (): string => {
