@@ -195,7 +195,8 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       const late = model.sections.find((section) => section.id === 'ballots')!.blocks[2]!;
       expect(late.kind === 'table' && late.rows.map((row) => row[0])).toEqual([names.water]);
       const ballot = data.ballots.find((view) => view.header.id === ballotId(fixture.proposalId, fixture.orgIds.gardens))!;
-      const receipt = ballotReceipt({ proposalId: fixture.proposalId, orgId: fixture.orgIds.gardens, choice: ballot.projection.choice!, castAt: ballot.projection.castAt! });
+      const receipt = ballotReceipt({ proposalId: fixture.proposalId, orgId: fixture.orgIds.gardens, choice: ballot.projection.choice!, castAt: ballot.projection.castAt!, salt: ballot.projection.receiptSalt });
+      expect(ballot.projection.receiptSalt).not.toBe('');
       const gardensRow = model.table.rows.find((row) => row[1] === fixture.orgIds.gardens)!;
       expect(gardensRow.at(-1)).toBe(receipt);
       expect(gardensRow[3]).toBe('Counted');
