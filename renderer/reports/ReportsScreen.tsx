@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { entryKinds, entryStatuses } from '../../shared/records/entry';
@@ -8,6 +9,7 @@ import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '.
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { DEFAULT_DIGEST_STATUSES, digestGroupings, digestOrders, type DigestGrouping, type DigestOrder } from '../../shared/reports/knowledgeDigest';
 import type { ReportData } from '../../shared/reports/reportData';
+import { ReportInputError } from '../../shared/reports/reportInputError';
 import { reportKinds, type ReportKind, type ReportLocale, type ReportModel } from '../../shared/reports/reportModel';
 import { languages, type Language } from '../i18n/catalogs';
 import { parseRegion } from '../library/region';
@@ -112,6 +114,8 @@ export function ReportsScreen() {
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   const [staleAfterDays, setStaleAfterDays] = useState(DEFAULT_STALE_AFTER_DAYS);
   const [filters, setFilters] = useState<Filters>(initialFilters);
+  // A report of thousands of entries takes a moment to build: not once per keystroke in a filter.
+  const [settledFilters] = useDebouncedValue(filters, 250);
   const [progress, setProgress] = useState<{ readonly format: ReportFormat; readonly done: number } | null>(null);
   const [status, setStatus] = useState<{ readonly tone: 'ok' | 'error'; readonly text: string } | null>(null);
   const set = <K extends keyof Filters>(key: K) => (value: Filters[K]) => setFilters((current) => ({ ...current, [key]: value }));
@@ -123,16 +127,16 @@ export function ReportsScreen() {
 
   const built = useMemo((): { model: ReportModel | null; error: string | null } => {
     if (!data) return { model: null, error: null };
-    const request = requestOf(kind, filters, { orgId: identity.orgId, role: identity.role });
+    const request = requestOf(kind, settledFilters, { orgId: identity.orgId, role: identity.role });
     if (!request) return { model: null, error: null };
     const now = Date.now();
     const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now);
     try {
       return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
     } catch (error) {
-      return { model: null, error: error instanceof Error ? error.message : String(error) };
+      return { model: null, error: error instanceof ReportInputError ? t(`reports.screen.errors.${error.code}`) : error instanceof Error ? error.message : String(error) };
     }
-  }, [data, kind, filters, locale, staleAfterDays, identity.orgId, identity.role]);
+  }, [data, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
 

@@ -8,6 +8,7 @@ import type { Role } from '../records/recordType';
 import { nameOf, orgNamesOf, type ViewOf } from './reportData';
 import { freshnessFor, type ReportContext } from './reportInputs';
 import { fileStemOf, formatTime, isoTime, type ReportBar, type ReportBlock, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
 
 /*
  * The decision record of one proposal, printed from the governance view model
@@ -161,7 +162,7 @@ export function decisionRecordReport(context: ReportContext, options: DecisionRe
   const { data, locale, now } = context;
   const { t } = locale;
   const proposalView = data.proposals.find((candidate) => candidate.header.id === options.proposalId);
-  if (!proposalView) throw new RangeError(`no proposal ${options.proposalId} on this device`);
+  if (!proposalView) throw new ReportInputError('unknown-proposal', `no proposal ${options.proposalId} on this device`);
   const proposalId = proposalView.header.id;
   const names = orgNamesOf(data);
   const members = data.network?.projection.members ?? [];

@@ -1,4 +1,5 @@
 import { DAY_MS, formatTime, type Freshness, type FreshnessRow, type LastSyncSource, type ReportLocale, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
 
 export const DEFAULT_STALE_AFTER_DAYS = 30;
 
@@ -20,7 +21,7 @@ export interface FreshnessInput {
  */
 export function freshnessOf(input: FreshnessInput): Freshness {
   if (!Number.isFinite(input.thresholdDays) || input.thresholdDays < 0) {
-    throw new RangeError(`the staleness threshold must be a number of days, 0 or more (got ${input.thresholdDays})`);
+    throw new ReportInputError('bad-threshold', `the staleness threshold must be a number of days, 0 or more (got ${input.thresholdDays})`);
   }
   const rows: FreshnessRow[] = [...new Set(input.orgIds)].map((orgId) => {
     const lastSyncAt = input.lastSyncAt.get(orgId) ?? null;

@@ -2,6 +2,7 @@ import { entryKinds, entryStatuses, type EntryProjection } from '../records/entr
 import { nameOf, orgNamesOf, type ViewOf } from './reportData';
 import { freshnessFor, regionText, type ReportContext } from './reportInputs';
 import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
@@ -43,7 +44,7 @@ function isWithin(path: readonly string[], area: readonly string[]): boolean {
 /** The entries a digest shows, filtered and ordered (not grouped). */
 export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options: DigestOptions): ViewOf<'entry'>[] {
   if (options.from != null && options.to != null && options.to <= options.from) {
-    throw new RangeError('the period must end after it starts');
+    throw new ReportInputError('period-reversed', 'the period must end after it starts');
   }
   const topics = new Set((options.topics ?? []).map(fold).filter(Boolean));
   const kinds = new Set(options.kinds ?? []);

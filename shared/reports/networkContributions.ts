@@ -1,6 +1,7 @@
 import { nameOf, orgNamesOf, type ReportData, type ViewOf } from './reportData';
 import { freshnessFor, regionText, type ReportContext } from './reportInputs';
 import { byText, DAY_MS, fileStemOf, formatDate, formatTime, monthOf, type ReportBar, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
 
 /*
  * The secretariat's network report: contributions per organization, region and month; which
@@ -52,9 +53,9 @@ export function networkContributions(context: ReportContext, options: Contributi
   const { t } = locale;
   const to = options.to ?? now;
   const from = options.from ?? to - DEFAULT_ACTIVITY_DAYS * DAY_MS;
-  if (to <= from) throw new RangeError('the period must end after it starts');
+  if (to <= from) throw new ReportInputError('period-reversed', 'the period must end after it starts');
   const depth = options.regionDepth ?? 1;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 6) throw new RangeError(`the region depth must be a whole number from 1 to 6 (got ${depth})`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 6) throw new ReportInputError('bad-region-depth', `the region depth must be a whole number from 1 to 6 (got ${depth})`);
 
   const names = orgNamesOf(data);
   const orgIds = networkOrgIds(data);

@@ -5,6 +5,7 @@ import { isContribution, stageLabel } from './networkContributions';
 import { nameOf, orgNamesOf } from './reportData';
 import { freshnessFor, regionText, type ReportContext } from './reportInputs';
 import { fileStemOf, formatDate, formatTime, isoTime, type ReportModel, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
 
 /*
  * One organization's profile: who it is, what it contributed, how it took part in the network's
@@ -23,7 +24,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
   const names = orgNamesOf(data);
   const profile = data.orgs.find((org) => org.header.id === orgId) ?? null;
   const isMember = (data.network?.projection.members ?? []).some((member) => member.orgId === orgId);
-  if (!profile && !isMember) throw new RangeError(`no organization ${orgId} on this device`);
+  if (!profile && !isMember) throw new ReportInputError('unknown-org', `no organization ${orgId} on this device`);
   const name = nameOf(names, orgId);
   const p = profile?.projection;
   const col = (key: string) => t(`reports.doc.col.${key}`);

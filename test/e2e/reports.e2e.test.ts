@@ -171,6 +171,15 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     const rowCount = Number(await app.byTestId('report-row-count').getAttribute('data-count'));
     expect(rowCount).toBe(3);
 
+    // A period that ends before it starts is refused with a reason, and nothing can be exported.
+    await app.byTestId('report-from').fill('2026-12-10');
+    await app.byTestId('report-to').fill('2026-12-01');
+    await app.waitForText(app.byTestId('report-error'), 'The period must end after it starts.');
+    expect(await app.byTestId('report-export-csv').isDisabled()).toBe(true);
+    await app.byTestId('report-from').fill('');
+    await app.byTestId('report-to').fill('');
+    await app.byTestId('report-error').waitFor({ state: 'detached' });
+
     const [download] = await Promise.all([page.waitForEvent('download'), app.byTestId('report-export-csv').click()]);
     expect(download.suggestedFilename()).toMatch(/^knowledge-digest-\d{4}-\d{2}-\d{2}\.csv$/);
     const bytes = readFileSync((await download.path())!);

@@ -101,7 +101,9 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
     });
 
     it('refuses a period that ends before it starts, and says so', () => {
-      expect(() => buildReport(context(en), { kind: 'digest', options: { from: fixture.now, to: fixture.now - DAY_MS } })).toThrow(/period must end after it starts/);
+      const reversed = () => buildReport(context(en), { kind: 'digest', options: { from: fixture.now, to: fixture.now - DAY_MS } });
+      expect(reversed).toThrow(/period must end after it starts/);
+      expect(reversed).toThrow(expect.objectContaining({ code: 'period-reversed' }));
     });
   });
 
