@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ const PROPOSAL = '2027年经验交流会地点';
 const ENTRY = '山区引水管道的冬季防冻';
 const CHALLENGE = '水费收缴难';
 const HOUR_MS = 3_600_000;
+/** Kept by CI beside the other screens' screenshots (ignored by git). */
+const screenshotDir = join(import.meta.dirname, 'artifacts', 'screens');
 
 interface PrintCapture {
   /** The srcdoc of every print frame the web bridge added. */
@@ -201,6 +204,9 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     await page.waitForSelector(`${testId('report-preview')}[data-kind="digest"]`);
     await app.waitForText(app.byTestId('report-preview').locator('main'), '知识摘要');
     expect(await untranslatedOn(page, englishProbes())).toEqual([]);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await page.screenshot({ path: join(screenshotDir, 'zh-CN-reports.png') });
     expect(await app.byTestId('report-preview').locator('h2').first().textContent()).toBe('报告的时效');
   });
 });
