@@ -90,6 +90,23 @@ function mimeTypeOf(request: SaveFileRequest): string {
   }
 }
 
+/**
+ * A frame whose document came from `srcdoc` inherits the app page's Content-Security-Policy, which
+ * allows no inline <style>: the report's own stylesheet would be dropped and it would print
+ * unstyled (no A4 page rule, no CJK font stack). Its rules go in again as a constructed stylesheet,
+ * which the policy does not govern; no script runs in the frame for it.
+ */
+export function adoptInlineStyles(frame: HTMLIFrameElement): void {
+  const frameWindow = frame.contentWindow as (Window & typeof globalThis) | null;
+  const frameDocument = frame.contentDocument;
+  if (!frameWindow || !frameDocument) return;
+  const css = [...frameDocument.querySelectorAll('style')].map((style) => style.textContent ?? '').join('\n');
+  if (css.trim() === '') return;
+  const sheet = new frameWindow.CSSStyleSheet();
+  sheet.replaceSync(css);
+  frameDocument.adoptedStyleSheets = [...frameDocument.adoptedStyleSheets, sheet];
+}
+
 export function createWebBridge(ports: WebBridgePorts): DesktopBridge {
   const { storage, document } = ports;
 
@@ -134,6 +151,7 @@ export function createWebBridge(ports: WebBridgePorts): DesktopBridge {
       document.body.append(frame);
       await loaded;
       try {
+        adoptInlineStyles(frame);
         frame.contentWindow?.focus();
         frame.contentWindow?.print();
       } finally {

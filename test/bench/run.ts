@@ -16,6 +16,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'the built renderer in Chromium with 10,000 entries in IndexedDB: load to first rows, typing until saved, JS gzip, beside an empty Vite + React page (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./renderer.bench'),
   },
+  reports: {
+    about: 'a 200-entry digest to PDF (Chromium) and a 10,000-row CSV: time and size, beside bare peers (FIELDWISE_BENCH_ENTRIES to scale the CSV down)',
+    load: () => import('./reports.bench'),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

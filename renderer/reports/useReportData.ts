@@ -1,0 +1,50 @@
+import { combineLatest, map } from 'rxjs';
+import type { FieldwiseClient } from '../../shared/client/client';
+import type { ReportData } from '../../shared/reports/reportData';
+import { lastSyncTimes, type HubSyncStatus, type LastSyncTimes } from '../../shared/reports/lastHeardFrom';
+import { useObservable } from '../app/useObservable';
+
+/**
+ * The records the reports read, following the store: the preview changes as soon as a sync brings
+ * something new (nothing polls). null until every collection answered once.
+ */
+export function useReportData(client: FieldwiseClient): ReportData | null {
+  return useObservable(
+    () =>
+      combineLatest([
+        client.observe({ type: 'network' }),
+        client.observe({ type: 'org' }),
+        client.observe({ type: 'entry' }),
+        client.observe({ type: 'proposal' }),
+        client.observe({ type: 'ballot' }),
+        client.observe({ type: 'comment' }),
+        client.observe({ type: 'offer' }),
+        client.observe({ type: 'interest' }),
+        client.observe({ type: 'result' }),
+      ]).pipe(
+        map(([networks, orgs, entries, proposals, ballots, comments, offers, interests, results]): ReportData => ({
+          network: networks[0] ?? null,
+          orgs,
+          entries,
+          proposals,
+          ballots,
+          comments,
+          offers,
+          interests,
+          results,
+        })),
+      ),
+    [client],
+    null,
+  );
+}
+
+/**
+ * Each organization's last sync, as the reports state it. Derived on this device until the
+ * workbench's cache of the hub's network status is on main; then pass
+ * `useObservable(() => client.observeOrgSyncStatus(), [client], [])` as `hubStatuses` and every
+ * report says the times are the hub's, and when the hub reported them.
+ */
+export function lastSyncTimesOf(data: ReportData, now: number, hubStatuses: readonly HubSyncStatus[] | null = null): LastSyncTimes {
+  return lastSyncTimes(data, now, hubStatuses);
+}

@@ -1,0 +1,196 @@
+import { entryKinds, entryStatuses, type EntryProjection } from '../records/entry';
+import { nameOf, orgNamesOf, type ViewOf } from './reportData';
+import { freshnessFor, regionText, type ReportContext } from './reportInputs';
+import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
+import { ReportInputError } from './reportInputError';
+
+/*
+ * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
+ * status, each with its summary, attribution and consent and sharing labels, grouped and ordered
+ * as the person chose. Under anonymous consent the holder's name is never printed.
+ */
+
+export const digestGroupings = ['none', 'kind', 'topic', 'region', 'organization', 'month'] as const;
+export type DigestGrouping = (typeof digestGroupings)[number];
+export const digestOrders = ['newest', 'oldest', 'title'] as const;
+export type DigestOrder = (typeof digestOrders)[number];
+
+type EntryKind = (typeof entryKinds)[number];
+type EntryStatus = (typeof entryStatuses)[number];
+
+export interface DigestOptions {
+  /** Matches an entry whose topic is one of these or that carries one of them as a tag. */
+  readonly topics?: readonly string[];
+  readonly region?: readonly string[];
+  readonly kinds?: readonly EntryKind[];
+  readonly orgIds?: readonly string[];
+  /** On the hub-set creation time: from inclusive, to exclusive; null for open-ended. */
+  readonly from?: number | null;
+  readonly to?: number | null;
+  /** Default: shared and endorsed (private drafts stay out unless asked for). */
+  readonly statuses?: readonly EntryStatus[];
+  readonly groupBy?: DigestGrouping;
+  readonly orderBy?: DigestOrder;
+}
+
+export const DEFAULT_DIGEST_STATUSES: readonly EntryStatus[] = ['shared', 'endorsed'];
+
+const fold = (text: string): string => text.trim().toLocaleLowerCase();
+
+function isWithin(path: readonly string[], area: readonly string[]): boolean {
+  return area.length <= path.length && area.every((part, index) => path[index] === part);
+}
+
+/** The entries a digest shows, filtered and ordered (not grouped). */
+export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options: DigestOptions): ViewOf<'entry'>[] {
+  if (options.from != null && options.to != null && options.to <= options.from) {
+    throw new ReportInputError('period-reversed', 'the period must end after it starts');
+  }
+  const topics = new Set((options.topics ?? []).map(fold).filter(Boolean));
+  const kinds = new Set(options.kinds ?? []);
+  const orgs = new Set(options.orgIds ?? []);
+  const statuses = new Set(options.statuses ?? DEFAULT_DIGEST_STATUSES);
+  const region = options.region ?? [];
+  const chosen = entries.filter(({ header, projection: p }) => {
+    if (topics.size > 0 && !topics.has(fold(p.topic)) && !p.tags.some((tag) => topics.has(fold(tag)))) return false;
+    if (region.length > 0 && !isWithin(p.region, region)) return false;
+    if (kinds.size > 0 && !kinds.has(p.kind)) return false;
+    if (orgs.size > 0 && !orgs.has(header.ownerOrg)) return false;
+    if (!statuses.has(p.status)) return false;
+    if (options.from != null && header.createdAt < options.from) return false;
+    if (options.to != null && header.createdAt >= options.to) return false;
+    return true;
+  });
+  const tieBreak = (a: ViewOf<'entry'>, b: ViewOf<'entry'>) => (a.header.id < b.header.id ? -1 : a.header.id > b.header.id ? 1 : 0);
+  switch (options.orderBy ?? 'newest') {
+    case 'newest':
+      return chosen.sort((a, b) => b.header.createdAt - a.header.createdAt || tieBreak(a, b));
+    case 'oldest':
+      return chosen.sort((a, b) => a.header.createdAt - b.header.createdAt || tieBreak(a, b));
+    case 'title':
+      return chosen.sort((a, b) => byText(a.projection.title, b.projection.title) || tieBreak(a, b));
+  }
+}
+
+/** The attribution line: who holds the knowledge and what they consented to. */
+export function attributionText(p: EntryProjection, locale: ReportLocale): string {
+  const { t } = locale;
+  const consent = t(`entry.consent.${p.attribution.consent}`);
+  const isNamed = p.attribution.consent !== 'anonymous' && p.attribution.holderName !== '';
+  const holder = isNamed ? p.attribution.holderName : t('reports.doc.digest.anonymousHolder');
+  return t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
+}
+
+/** The holder's name as a report may print it: empty under anonymous consent. */
+export const printableHolder = (p: EntryProjection): string => (p.attribution.consent === 'anonymous' ? '' : p.attribution.holderName);
+
+export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale): ReportEntryItem {
+  const { t } = locale;
+  const p = view.projection;
+  const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), regionText(p.region), p.topic, formatDate(locale, view.header.createdAt)]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    id: view.header.id,
+    title: p.title,
+    meta,
+    summary: p.summary,
+    attribution: attributionText(p, locale),
+    labels: [t(`entry.status.${p.status}`), t(`entry.sharing.${p.sharing}`), ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []), ...p.tags.map((tag) => `#${tag}`)],
+  };
+}
+
+function groupKey(view: ViewOf<'entry'>, grouping: DigestGrouping, names: ReadonlyMap<string, string>, locale: ReportLocale): string {
+  const p = view.projection;
+  switch (grouping) {
+    case 'none':
+      return '';
+    case 'kind':
+      return locale.t(`entry.kind.${p.kind}`);
+    case 'topic':
+      return p.topic || locale.t('reports.doc.digest.noTopic');
+    case 'region':
+      return regionText(p.region) || locale.t('reports.doc.digest.noRegion');
+    case 'organization':
+      return nameOf(names, view.header.ownerOrg);
+    case 'month':
+      return monthOf(view.header.createdAt);
+  }
+}
+
+export function knowledgeDigest(context: ReportContext, options: DigestOptions = {}): ReportModel {
+  const { locale, data } = context;
+  const { t } = locale;
+  const names = orgNamesOf(data);
+  const entries = selectDigestEntries(data.entries, options);
+  const grouping = options.groupBy ?? 'none';
+
+  const groups = new Map<string, ViewOf<'entry'>[]>();
+  for (const view of entries) {
+    const key = groupKey(view, grouping, names, locale);
+    const list = groups.get(key) ?? [];
+    list.push(view);
+    groups.set(key, list);
+  }
+  // Groups in a stable order (months newest first, the rest by name); entries keep the chosen order.
+  const keys = [...groups.keys()].sort(grouping === 'month' ? (a, b) => byText(b, a) : byText);
+  const sections: ReportSection[] =
+    entries.length === 0
+      ? [{ id: 'entries', heading: t('reports.doc.digest.entries'), blocks: [{ kind: 'paragraph', text: t('reports.doc.digest.empty') }] }]
+      : keys.map((key, index) => ({
+          id: `group-${index}`,
+          heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
+          blocks: [{ kind: 'entries', items: groups.get(key)!.map((view) => entryItem(view, names, locale)) }],
+        }));
+
+  const criteria = [
+    t('reports.doc.criteria.count', { n: entries.length }),
+    ...(options.topics?.length ? [t('reports.doc.criteria.topics', { value: options.topics.join(', ') })] : []),
+    ...(options.region?.length ? [t('reports.doc.criteria.region', { value: regionText(options.region) })] : []),
+    ...(options.kinds?.length ? [t('reports.doc.criteria.kinds', { value: options.kinds.map((kind) => t(`entry.kind.${kind}`)).join(', ') })] : []),
+    ...(options.orgIds?.length ? [t('reports.doc.criteria.orgs', { value: options.orgIds.map((id) => nameOf(names, id)).join(', ') })] : []),
+    t('reports.doc.criteria.statuses', { value: (options.statuses ?? DEFAULT_DIGEST_STATUSES).map((status) => t(`entry.status.${status}`)).join(', ') }),
+    ...(options.from != null || options.to != null
+      ? [t('reports.doc.criteria.period', { from: options.from != null ? formatDate(locale, options.from) : '…', to: options.to != null ? formatDate(locale, options.to) : '…' })]
+      : []),
+    t('reports.doc.criteria.grouping', { value: t(`reports.doc.grouping.${grouping}`), order: t(`reports.doc.order.${options.orderBy ?? 'newest'}`) }),
+  ];
+
+  const { freshness, section } = freshnessFor(context, entries.map((view) => view.header.ownerOrg), names);
+  const col = (key: string) => t(`reports.doc.col.${key}`);
+  return {
+    kind: 'digest',
+    title: t('reports.doc.title.digest'),
+    subtitle: data.network?.projection.name ?? '',
+    language: locale.language,
+    generatedAt: context.now,
+    generatedAtText: formatTime(locale, context.now),
+    criteria,
+    freshness,
+    freshnessSection: section,
+    sections,
+    table: {
+      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'sharing', 'status', 'language', 'created', 'updated', 'summary'].map(col),
+      rows: entries.map(({ header, projection: p }) => [
+        header.id,
+        p.title,
+        t(`entry.kind.${p.kind}`),
+        p.topic,
+        p.tags.join('; '),
+        regionText(p.region),
+        nameOf(names, header.ownerOrg),
+        p.author,
+        t(`entry.holderKind.${p.attribution.holderKind}`),
+        printableHolder(p),
+        t(`entry.consent.${p.attribution.consent}`),
+        t(`entry.sharing.${p.sharing}`),
+        t(`entry.status.${p.status}`),
+        p.language,
+        isoTime(header.createdAt),
+        isoTime(p.updatedAt),
+        p.summary,
+      ]),
+    },
+    fileStem: fileStemOf(t('reports.doc.file.digest'), new Date(context.now).toISOString().slice(0, 10)),
+  };
+}

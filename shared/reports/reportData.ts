@@ -1,0 +1,55 @@
+import type { RecordView } from '../client/client';
+import type { RecordQuery } from '../store/store';
+import type { ProjectionOf } from '../records/registry';
+import type { RecordType } from '../records/recordType';
+
+/*
+ * What the reports read: one snapshot of the records on this device, taken through the client's
+ * list API. Builders are pure functions of a snapshot, so the screen loads once and rebuilds the
+ * preview on every filter change without touching the store again.
+ */
+
+export type ViewOf<T extends RecordType> = RecordView<ProjectionOf<T>>;
+
+export interface ReportData {
+  readonly network: ViewOf<'network'> | null;
+  readonly orgs: readonly ViewOf<'org'>[];
+  readonly entries: readonly ViewOf<'entry'>[];
+  readonly proposals: readonly ViewOf<'proposal'>[];
+  readonly ballots: readonly ViewOf<'ballot'>[];
+  readonly comments: readonly ViewOf<'comment'>[];
+  readonly offers: readonly ViewOf<'offer'>[];
+  readonly interests: readonly ViewOf<'interest'>[];
+  /** Sealed decisions written by the hub. */
+  readonly results: readonly ViewOf<'result'>[];
+}
+
+/** The part of FieldwiseClient the reports need. */
+export interface ReportSource {
+  list<T extends RecordType>(query: RecordQuery & { type: T }): Promise<RecordView<ProjectionOf<T>>[]>;
+}
+
+export async function loadReportData(source: ReportSource): Promise<ReportData> {
+  const [networks, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
+    source.list({ type: 'network' }),
+    source.list({ type: 'org' }),
+    source.list({ type: 'entry' }),
+    source.list({ type: 'proposal' }),
+    source.list({ type: 'ballot' }),
+    source.list({ type: 'comment' }),
+    source.list({ type: 'offer' }),
+    source.list({ type: 'interest' }),
+    source.list({ type: 'result' }),
+  ]);
+  return { network: networks[0] ?? null, orgs, entries, proposals, ballots, comments, offers, interests, results };
+}
+
+/** Organization id -> display name: the profile's name, else the network's member list, else the id. */
+export function orgNamesOf(data: ReportData): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const member of data.network?.projection.members ?? []) if (member.name) names.set(member.orgId, member.name);
+  for (const org of data.orgs) if (org.projection.name) names.set(org.header.id, org.projection.name);
+  return names;
+}
+
+export const nameOf = (names: ReadonlyMap<string, string>, orgId: string): string => names.get(orgId) ?? orgId;

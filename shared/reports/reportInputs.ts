@@ -1,0 +1,32 @@
+import { DEFAULT_STALE_AFTER_DAYS, freshnessOf, freshnessSection } from './freshness';
+import type { ReportData } from './reportData';
+import type { Freshness, LastSyncSource, ReportLocale, ReportSection } from './reportModel';
+
+/** What every report builder takes besides its own options. */
+export interface ReportContext {
+  readonly data: ReportData;
+  readonly locale: ReportLocale;
+  readonly now: number;
+  /** Each organization's last sync time (null: never); see lastHeardFrom.ts for the derived one. */
+  readonly lastSyncAt: ReadonlyMap<string, number | null>;
+  readonly lastSyncSource: LastSyncSource;
+  /** When the hub reported the times (source 'hub'); the report says how old that report is. */
+  readonly lastSyncAsOf?: number | null;
+  /** Flag organizations not heard from for longer than this; default 30. */
+  readonly staleAfterDays?: number;
+}
+
+export function freshnessFor(context: ReportContext, orgIds: Iterable<string>, names: ReadonlyMap<string, string>): { freshness: Freshness; section: ReportSection } {
+  const freshness = freshnessOf({
+    orgIds,
+    names,
+    lastSyncAt: context.lastSyncAt,
+    source: context.lastSyncSource,
+    thresholdDays: context.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+    now: context.now,
+    asOf: context.lastSyncAsOf ?? null,
+  });
+  return { freshness, section: freshnessSection(freshness, context.locale) };
+}
+
+export const regionText = (path: readonly string[]): string => path.join(' / ');

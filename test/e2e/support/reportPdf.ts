@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browserProfile';
+
+/*
+ * Reports read back by real tools: Chromium prints a report's HTML to PDF (what Electron's
+ * webContents.printToPDF does on the desktop), poppler's pdftotext and pdfinfo read the file, and
+ * a page that answers every request it makes shows what a report tries to fetch.
+ */
+
+export function launchReportBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true });
+}
+
+/** The report's own document address while it loads; nothing else may be requested. */
+export const REPORT_URL = 'http://report.invalid/report.html';
+
+/**
+ * Prints `html` as Chromium does, with the page size the document's CSS asks for (@page A4).
+ * The document is served at REPORT_URL through interception; any other request is refused.
+ */
+export async function printHtmlToPdf(browser: Browser, html: string): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    await page.route('**', async (route) => {
+      if (route.request().url() === REPORT_URL) await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      else await route.abort();
+    });
+    await page.goto(REPORT_URL, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Whether fontconfig (which Chromium on Linux draws with) has `family` with glyphs for `language`.
+ * Chromium prints CJK as Type 3 glyphs, so the PDF itself no longer names the font it drew with.
+ */
+export function hasFontFor(family: string, language: string): boolean {
+  return execFileSync('fc-list', [`:family=${family}:lang=${language}`, 'family'], { encoding: 'utf8' }).trim() !== '';
+}
+
+/** Every URL the page requested while loading `html` and settling (the document's own included). */
+export async function requestsWhileLoading(browser: Browser, html: string): Promise<string[]> {
+  const page = await browser.newPage();
+  const requested: string[] = [];
+  try {
+    page.on('request', (request) => requested.push(request.url()));
+    await page.route('**', async (route) => {
+      if (route.request().url() === REPORT_URL) await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      else await route.abort();
+    });
+    await page.goto(REPORT_URL, { waitUntil: 'networkidle' });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    // Printing is when print-only resources would load.
+    await page.pdf({ preferCSSPageSize: true });
+    return requested;
+  } finally {
+    await page.close();
+  }
+}
+
+export interface PdfReadBack {
+  readonly text: string;
+  readonly pageSize: string;
+  readonly pages: number;
+}
+
+/** pdftotext and pdfinfo over the PDF's bytes. */
+export function readPdf(pdf: Uint8Array): PdfReadBack {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldwise-report-pdf-'));
+  try {
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    const pageSize = /^Page size:\s+(.+)$/m.exec(info)?.[1]?.trim() ?? '';
+    const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)?.[1] ?? 0);
+    return { text, pageSize, pages };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A page size as pdfinfo gives it ('594.96 x 841.92 pts (A4)'), rounded to whole points. */
+export function pointsOf(pageSize: string): { readonly width: number; readonly height: number; readonly name: string } {
+  const match = /^([\d.]+) x ([\d.]+) pts(?: \((.+)\))?$/.exec(pageSize);
+  if (!match) throw new Error(`not a pdfinfo page size: "${pageSize}"`);
+  return { width: Math.round(Number(match[1])), height: Math.round(Number(match[2])), name: match[3] ?? '' };
+}
