@@ -15,7 +15,7 @@ import { languages, type Language } from '../i18n/catalogs';
 import { parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 import { ReportPreview } from './ReportPreview';
-import { lastSyncTimesOf, useReportData } from './useReportData';
+import { lastSyncTimesOf, useHubSyncStatus, useReportData } from './useReportData';
 
 /*
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
@@ -109,6 +109,7 @@ export function ReportsScreen() {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const data = useReportData(session.client);
+  const hubStatuses = useHubSyncStatus(session.client);
   const { identity } = session.profile;
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
@@ -130,13 +131,13 @@ export function ReportsScreen() {
     const request = requestOf(kind, settledFilters, { orgId: identity.orgId, role: identity.role });
     if (!request) return { model: null, error: null };
     const now = Date.now();
-    const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now);
+    const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now, hubStatuses);
     try {
       return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
     } catch (error) {
       return { model: null, error: error instanceof ReportInputError ? t(`reports.screen.errors.${error.code}`) : error instanceof Error ? error.message : String(error) };
     }
-  }, [data, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
+  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
 

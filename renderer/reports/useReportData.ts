@@ -40,10 +40,16 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
 }
 
 /**
- * Each organization's last sync, as the reports state it. Derived on this device until the
- * workbench's cache of the hub's network status is on main; then pass
- * `useObservable(() => client.observeOrgSyncStatus(), [client], [])` as `hubStatuses` and every
- * report says the times are the hub's, and when the hub reported them.
+ * The hub's last report of each organization's sync (GET /v1/network-status, cached by the sync
+ * engine in the store, so it is there offline). Empty until this device has fetched it once.
+ */
+export function useHubSyncStatus(client: FieldwiseClient): readonly HubSyncStatus[] {
+  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
+}
+
+/**
+ * Each organization's last sync, as the reports state it: the hub's times where this device has
+ * them, else derived on this device (shared/reports/lastHeardFrom.ts); every report says which.
  */
 export function lastSyncTimesOf(data: ReportData, now: number, hubStatuses: readonly HubSyncStatus[] | null = null): LastSyncTimes {
   return lastSyncTimes(data, now, hubStatuses);

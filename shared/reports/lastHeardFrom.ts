@@ -1,10 +1,10 @@
 import type { ReportData } from './reportData';
 
 /*
- * "Last heard from" per organization, derived on this device until the hub's record of each
- * organization's last sync reaches the client (the workbench's last-sync cache). Swap this
- * function's result for that map: every report takes `lastSyncAt` as an input and says which
- * source it used (`LastSyncSource`).
+ * "Last heard from" per organization, derived on this device for when it holds no report from the
+ * hub of each organization's last sync (GET /v1/network-status, which the sync engine caches): a
+ * device that has never fetched one, e.g. one that only ever synced by USB bundle. Every report
+ * takes `lastSyncAt` as an input and says which source it used.
  *
  * The time is the latest hub-set creation time among the organization's own records on this
  * device: the hub stamps a record's header when the organization first pushes it, so it is the
