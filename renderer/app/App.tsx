@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Onboarding } from '../onboarding/Onboarding';
 import type { Platform } from '../platform/platform';
 import { TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
+import { DEVICE_KEY_SECRET, forgetDeviceKeyRegistration } from '../session/deviceKey';
 import { forgetProfile, loadProfile } from '../session/profileStore';
 import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
@@ -73,6 +74,9 @@ export function App({ platform }: { platform: Platform }) {
         if (isErasing || session.profile.kind === 'demo') await session.closeAndErase();
         else await session.close();
         await platform.bridge.deleteSecret(TOKEN_SECRET);
+        // The bundle-signing key belonged to this credential; a new join makes a new one.
+        await platform.bridge.deleteSecret(DEVICE_KEY_SECRET);
+        if (session.profile.kind === 'hub') forgetDeviceKeyRegistration(platform.settings, session.profile.credentialId);
         await forgetProfile(platform.settings);
         window.location.hash = '';
         setPhase({ kind: 'onboarding' });

@@ -1,13 +1,16 @@
 import { Alert, Button, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { toBase64UrlEncoded } from 'lib0/buffer';
 import { DEMO_NETWORK_ID, demoIdentity, demoOrgName, seedDemoNetwork } from '../demo/demoNetwork';
 import type { Platform } from '../platform/platform';
 import { normalizeHubUrl, TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
-import { saveProfile } from '../session/profileStore';
+import { ensureDeviceKey } from '../session/deviceKey';
 import { joinNetwork } from '../session/joinNetwork';
+import { saveProfile } from '../session/profileStore';
 import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
+import { publicKeyOf } from '../../shared/sync/bundle';
 import { LanguageSelect } from '../settings/LanguageSelect';
 import { clearPendingJoin, readPendingJoin, savePendingJoin } from './pendingJoin';
 
@@ -65,7 +68,10 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
         window.location.reload();
         return;
       }
-      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName);
+      // The key that will sign this device's sync bundles is registered with the join itself.
+      const deviceKey = await ensureDeviceKey(platform.bridge, request.passphrase);
+      const devicePublicKey = deviceKey ? toBase64UrlEncoded(publicKeyOf(deviceKey)) : undefined;
+      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey);
       if (!outcome.ok) {
         const key = `onboarding.errors.${outcome.code}`;
         setError(t(key, { defaultValue: t('onboarding.errors.generic', { message: outcome.message }) }));
