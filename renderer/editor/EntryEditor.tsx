@@ -10,6 +10,7 @@ import type { RecordHeader } from '../../shared/records/recordType';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { formatRegion, parseRegion } from '../library/region';
 import { useOrgNames } from '../library/useOrgNames';
+import { CommentThread } from '../governance/CommentThread';
 import { useSession } from '../session/SessionContext';
 import { AutosaveTextInput } from './AutosaveTextInput';
 import { editSessionCount } from './editSessions';
@@ -330,6 +331,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Paper>
         </Stack>
       </div>
+      <CommentThread targetId={header.id} />
     </section>
   );
 }
