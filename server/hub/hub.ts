@@ -4,6 +4,7 @@ import { recordIdSchema } from '../../shared/records/recordType';
 import { joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
+import { publishHubKey, type HubKey } from './hubKey';
 import { pullFrames } from './pullFrames';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
@@ -87,6 +88,8 @@ export class Hub {
     readonly networkId: string,
     private readonly now: () => number,
     private readonly tokenTtlMs: number | undefined,
+    /** Signs sealed results and sync bundles; its public half is in the network record. */
+    readonly hubKey: HubKey,
   ) {}
 
   static async open(options: HubOptions): Promise<Hub> {
@@ -94,7 +97,10 @@ export class Hub {
     const secret = await options.storage.getMeta('secret');
     const networkId = await options.storage.getMeta('networkId');
     if (!secret || !networkId) throw new Error('no network in this storage: run `hub init` first');
-    return new Hub(options.storage, secret, networkId, options.now ?? Date.now, options.tokenTtlMs);
+    const now = options.now ?? Date.now;
+    // A network made before seals existed gets its key at this first start.
+    const hubKey = await publishHubKey(options.storage, now());
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */

@@ -3,6 +3,7 @@ import { org } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 import type { Role } from '../../shared/records/recordType';
 import type { HubStorage } from '../storage/hubStorage';
+import { publishHubKey } from './hubKey';
 import { commitSystemChange } from './systemWrites';
 import { hashInvitationCode, newId, newInvitationCode, newSecret } from './tokens';
 
@@ -39,6 +40,8 @@ export async function initNetwork(storage: HubStorage, options: { name: string; 
   await commitSystemChange(storage, { id: NETWORK_RECORD_ID, type: 'network', ownerOrg: secretariatId, createdAt: now }, (doc) =>
     network.create(doc, input, systemContext(secretariatId, now)),
   );
+  // The seal key is made now, so the network record every device first pulls already carries it.
+  await publishHubKey(storage, now);
   return inviteOrg(storage, { orgId: secretariatId, now });
 }
 

@@ -24,6 +24,8 @@ export type StewardScope = (typeof stewardScopes)[number];
 export const stewardGrantSchema = z.object({ orgId: recordIdSchema, scopes: z.array(z.enum(stewardScopes)).max(stewardScopes.length) });
 export type StewardGrant = z.infer<typeof stewardGrantSchema>;
 
+const hubKeyFieldSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -36,6 +38,12 @@ export const networkProjectionSchema = z.object({
   regions: z.array(regionPathSchema),
   members: z.array(memberSchema),
   stewardGrants: z.array(stewardGrantSchema),
+  /**
+   * The hub's Ed25519 public key (hex), written by the hub itself at `hub init` or its first start
+   * and never by a client: results and sync bundles are verified offline against it. Empty until
+   * the hub has written it.
+   */
+  hubKey: z.string(),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -95,10 +103,11 @@ export const network = defineRecord({
       regions: readField(doc, 'regions', z.array(regionPathSchema), []),
       members: parsedValues(membersMap(doc), memberSchema),
       stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
+      hubKey: readField(doc, 'hubKey', hubKeyFieldSchema, ''),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
-  fieldActions: { members: 'manage', stewardGrants: 'manage' },
+  fieldActions: { members: 'manage', stewardGrants: 'manage', hubKey: 'manage' },
   index: (p) => ({ title: p.name, status: '', kind: '', refId: '', tags: [], region: '' }),
 });
 
@@ -112,6 +121,8 @@ export const networkMutators = {
   ),
   setMember: defineMutator('network', 'setMember', 'manage', memberSchema, (doc, member) => membersMap(doc).set(member.orgId, member)),
   removeMember: defineMutator('network', 'removeMember', 'manage', recordIdSchema, (doc, orgId) => membersMap(doc).delete(orgId)),
+  /** The hub writes its own key (server/hub/hubKey.ts); the hub refuses this change from any client. */
+  setHubKey: defineMutator('network', 'setHubKey', 'manage', hubKeyFieldSchema, (doc, hubKey) => writeFields(doc, { hubKey })),
   /** Replaces a steward's grant; an empty scope list withdraws it. */
   setStewardGrant: defineMutator('network', 'setStewardGrant', 'manage', stewardGrantSchema, (doc, grant) => {
     if (grant.scopes.length === 0) stewardGrantsMap(doc).delete(grant.orgId);

@@ -7,10 +7,11 @@ import { offer, type OfferInput } from './offer';
 import { org, type OrgInput } from './org';
 import { proposal, type ProposalInput } from './proposal';
 import type { RecordModule } from './recordModule';
+import { result, type ResultInput } from './result';
 import type { RecordType } from './recordType';
 
 /** The module of each record type; the store, the client and the hub look types up here. */
-export const recordModules = { network, org, entry, proposal, ballot, comment, offer, interest } as const;
+export const recordModules = { network, org, entry, proposal, ballot, comment, offer, interest, result } as const;
 
 export type ProjectionOf<T extends RecordType> = ReturnType<(typeof recordModules)[T]['read']>;
 
@@ -24,6 +25,7 @@ export interface InputTypes {
   comment: CommentInput;
   offer: OfferInput;
   interest: InterestInput;
+  result: ResultInput;
 }
 
 /** The type-erased view of a module, for code that handles any record (store, hub). */

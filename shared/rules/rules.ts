@@ -71,6 +71,13 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
     edit: { own: leads, other: secretariatOnly },
     manage: { own: leads, other: secretariatOnly },
   },
+  result: {
+    // A sealed decision is public and written by the hub alone (HUB_WRITTEN_TYPES): no client, not
+    // even the secretariat's, creates or changes one.
+    read: { own: everyone, other: everyone },
+    create: { own: nobody, other: nobody },
+    edit: { own: nobody, other: nobody },
+  },
   interest: {
     // An organization's interest is between it and the secretariat.
     read: { own: everyone, other: secretariatOnly },
@@ -79,6 +86,9 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
     manage: { own: secretariatOnly, other: secretariatOnly },
   },
 };
+
+/** Types only the hub writes (server/hub/systemWrites.ts); every client write to them is refused. */
+export const HUB_WRITTEN_TYPES: readonly RecordType[] = ['result'];
 
 export interface RuleQuery {
   readonly role: Role;

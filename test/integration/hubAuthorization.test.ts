@@ -13,8 +13,10 @@ import { proposalMutators } from '../../shared/records/proposal';
 import type { Action, EditContext } from '../../shared/records/recordModule';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
 import { recordTypes, type RecordType, type Role } from '../../shared/records/recordType';
+import { resultId } from '../../shared/records/result';
 import { canRead, isAllowed, type Ownership } from '../../shared/rules/rules';
 import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
+import { signedTestResult } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, pushBody, toBase64, type HubAnswer } from '../support/hubRequests';
 
@@ -68,6 +70,10 @@ function freshRecord(type: RecordType, ownerOrg: string): { id: string; input: I
     case 'interest': {
       const offerId = `offer-for-interest-${n}`;
       return { id: interestId(offerId, ownerOrg), input: { offerId, message: 'We would like to join.' } };
+    }
+    case 'result': {
+      const proposalId = `proposal-for-result-${n}`;
+      return { id: resultId(proposalId), input: signedTestResult(proposalId).input };
     }
   }
 }

@@ -16,6 +16,8 @@ import { RecordInputError } from '../../shared/records/recordError';
 import type { Action, EditContext, Mutator, RecordModule, Timestamps } from '../../shared/records/recordModule';
 import { recordTypes, type RecordType } from '../../shared/records/recordType';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
+import { result, resultId } from '../../shared/records/result';
+import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
 
 const T0 = Date.UTC(2025, 2, 1, 8, 0, 0);
 const HOUR_MS = 60 * 60 * 1000;
@@ -190,7 +192,27 @@ const cases: { [T in RecordType]: { input: InputTypes[T]; ctx: EditContext; expe
       steps: [{ stage: 'new', byOrg: 'org-erhai', at: T0, note: '' }],
     },
   },
+  result: {
+    // Only the hub writes results; the record module itself takes any well-formed sealed payload.
+    ctx: secretariat,
+    input: { payload: resultPayload(), signature: 'ab'.repeat(64), hubKey: 'cd'.repeat(32) },
+    expected: { proposalId: PROPOSAL_ID, sealedAt: T0 + 20 * DAY_MS, eligibleOrgIds: ['org-erhai'], signature: 'ab'.repeat(64), hubKey: 'cd'.repeat(32) },
+  },
 };
+
+function resultPayload(): string {
+  const proposed = proposal.read(createdDoc(proposal, proposalInput, secretariat));
+  const revisions = [{ deviceId: member.deviceId, at: T0 + DAY_MS, choice: { method: 'ranked', ranking: ['seed', 'soil'] } as Choice }];
+  return sealPayload(
+    sealedDecision({
+      proposalId: PROPOSAL_ID,
+      proposal: { ...proposed, state: 'open' },
+      ballots: [{ orgId: member.orgId, ballot: { revisions }, arrivals: new Map([[T0 + DAY_MS, T0 + DAY_MS]]) }],
+      eligibleOrgIds: [member.orgId],
+      sealedAt: T0 + 20 * DAY_MS,
+    }),
+  );
+}
 
 function createdDoc<P extends Timestamps, I>(module: RecordModule<P, I>, input: unknown, ctx: EditContext): Y.Doc {
   const doc = new Y.Doc();
@@ -261,6 +283,12 @@ describe('creating each record type', () => {
     const parsed = ballot.parseInput(cases.ballot.input);
     expect(ballot.deriveId(parsed, member.orgId)).toBe(ballotId(PROPOSAL_ID, member.orgId));
     expect(ballot.deriveId(parsed, steward.orgId)).not.toBe(ballot.deriveId(parsed, member.orgId));
+  });
+
+  it('derives the id of a result from its proposal, and refuses a payload that is not a sealed decision', () => {
+    const parsed = result.parseInput(cases.result.input);
+    expect(result.deriveId(parsed, secretariat.orgId)).toBe(resultId(PROPOSAL_ID));
+    expect(inputErrorOf(() => result.parseInput({ ...cases.result.input, payload: '{"tally":1}' })).message).toContain('payload');
   });
 
   it('derives the id of an interest from its offer and organization', () => {

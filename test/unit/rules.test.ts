@@ -7,7 +7,7 @@ import { comment, commentMutators } from '../../shared/records/comment';
 import { entry, entryMutators } from '../../shared/records/entry';
 import { actions, type Action, type EditContext, type RuleFacts } from '../../shared/records/recordModule';
 import { recordTypes, roles, type RecordType, type Role } from '../../shared/records/recordType';
-import { canChange, canRead, grantFor, isAllowed, rulesTable, type Actor, type Condition, type Ownership } from '../../shared/rules/rules';
+import { canChange, canRead, grantFor, HUB_WRITTEN_TYPES, isAllowed, rulesTable, type Actor, type Condition, type Ownership } from '../../shared/rules/rules';
 
 type Row = readonly [Role, RecordType, Ownership, Action, boolean] | readonly [Role, RecordType, Ownership, Action, RuleFacts, boolean];
 
@@ -127,6 +127,15 @@ const expectedRows: readonly Row[] = [
   ['secretariat', 'network', 'other', 'create', false],
   ['steward', 'network', 'own', 'edit', false],
 
+  // A sealed result is public, and no client writes it: only the hub does.
+  ['observer', 'result', 'other', 'read', true],
+  ['member', 'result', 'other', 'read', true],
+  ['secretariat', 'result', 'own', 'create', false],
+  ['secretariat', 'result', 'own', 'edit', false],
+  ['secretariat', 'result', 'other', 'edit', false],
+  ['steward', 'result', 'own', 'create', false],
+  ['member', 'result', 'other', 'edit', false],
+
   // An action a type does not list is allowed to nobody.
   ['secretariat', 'entry', 'own', 'moderate', false],
   ['secretariat', 'entry', 'other', 'moderate', false],
@@ -171,12 +180,24 @@ describe('rules table', () => {
     expect(checked).toBe(roles.length * recordTypes.length * 2 * actions.length);
   });
 
-  it('lists only known actions, and every type can be read and created by someone', () => {
+  it('lists only known actions, and every type can be read by someone and created by someone unless the hub writes it', () => {
     for (const type of recordTypes) {
       for (const action of Object.keys(rulesTable[type])) expect(actions).toContain(action);
-      for (const action of ['read', 'create'] as const) {
+      for (const action of HUB_WRITTEN_TYPES.includes(type) ? (['read'] as const) : (['read', 'create'] as const)) {
         const anyone = roles.some((role) => grantFor({ role, type, ownership: 'own', action }) !== false);
         expect(anyone, `${type} ${action}`).toBe(true);
+      }
+    }
+  });
+
+  it('no role may write a type the hub writes, for any action', () => {
+    for (const type of HUB_WRITTEN_TYPES) {
+      for (const role of roles) {
+        for (const ownership of ['own', 'other'] as const) {
+          for (const action of actions.filter((a) => a !== 'read')) {
+            expect(isAllowed({ role, type, ownership, action }), `${role} ${type} ${ownership} ${action}`).toBe(false);
+          }
+        }
       }
     }
   });

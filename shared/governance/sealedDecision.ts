@@ -1,0 +1,89 @@
+import type { BallotProjection } from '../records/ballot';
+import type { ProposalProjection } from '../records/proposal';
+import { SEALED_DECISION_FORMAT, SEALED_DECISION_VERSION, type SealedDecision, type SealedTerms } from '../records/result';
+import { ballotReceipt } from './ballotReceipt';
+import { canonicalJson } from './canonicalJson';
+import { countedCast } from './countedCast';
+import { tally, type TallyBallot, type TallyResult } from './tally';
+
+/*
+ * What the hub seals for a proposal: the tally at `sealedAt` (after closing plus grace, so nothing
+ * is provisional), each counted ballot as its receipt, and the exclusions with their reasons.
+ * Pure: the hub calls it with the ballots it holds and its own arrival times, and signs the
+ * canonical JSON (sealPayload) with its key.
+ */
+
+export interface SealBallot {
+  readonly orgId: string;
+  readonly ballot: Pick<BallotProjection, 'revisions'>;
+  /** The hub's first receipt of each cast, by cast time (a revision's `at`). */
+  readonly arrivals: ReadonlyMap<number, number>;
+}
+
+export interface SealInput {
+  readonly proposalId: string;
+  readonly proposal: ProposalProjection;
+  readonly ballots: readonly SealBallot[];
+  readonly eligibleOrgIds: readonly string[];
+  readonly sealedAt: number;
+}
+
+export function sealedTerms(proposal: ProposalProjection): SealedTerms {
+  const { title, method, options, maxChoices, blocksCount, eligible, opensAt, closesAt, graceHours, quorum, threshold, secrecy } = proposal;
+  return { title, method, options, maxChoices, blocksCount, eligible, opensAt, closesAt, graceHours, quorum, threshold, secrecy };
+}
+
+/** The sealed tally: everything of a TallyResult but the per-ballot lists and the provisional flag. */
+export function sealedTally(result: TallyResult): SealedDecision['tally'] {
+  const { method, outcome, counts, rounds, participation, isQuorumMet, notHeardFrom } = result;
+  return {
+    method,
+    outcome: { ...outcome, tiedIds: [...outcome.tiedIds] },
+    counts: JSON.parse(JSON.stringify(counts)) as SealedDecision['tally']['counts'],
+    rounds: rounds.map((round) => ({ ...round, counts: { ...round.counts }, eliminated: round.eliminated ? { ...round.eliminated } : null })),
+    participation: { ...participation },
+    isQuorumMet,
+    notHeardFrom,
+  };
+}
+
+export function sealedDecision(input: SealInput): SealedDecision {
+  const { proposalId, proposal } = input;
+  const isSecret = proposal.secrecy === 'secret';
+  const casts = new Map<string, TallyBallot>();
+  for (const { orgId, ballot, arrivals } of input.ballots) {
+    const cast = countedCast(ballot);
+    if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt: arrivals.get(cast.castAt) ?? null });
+  }
+  const result = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: input.eligibleOrgIds, now: input.sealedAt });
+  return {
+    format: SEALED_DECISION_FORMAT,
+    version: SEALED_DECISION_VERSION,
+    proposalId,
+    terms: sealedTerms(proposal),
+    eligibleOrgIds: [...new Set(input.eligibleOrgIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    tally: sealedTally(result),
+    counted: result.counted.map((counted) => {
+      const cast = casts.get(counted.orgId)!;
+      return {
+        orgId: counted.orgId,
+        receipt: ballotReceipt({ proposalId, orgId: counted.orgId, choice: cast.choice, castAt: cast.castAt }),
+        isLate: counted.isLate,
+        receivedAt: counted.receivedAt,
+        castAt: isSecret ? null : counted.castAt,
+      };
+    }),
+    excluded: result.excluded.map((excluded) => ({
+      orgId: excluded.orgId,
+      reason: excluded.reason,
+      receivedAt: excluded.receivedAt,
+      castAt: isSecret ? null : excluded.castAt,
+    })),
+    sealedAt: input.sealedAt,
+  };
+}
+
+/** The canonical text the hub signs and stores as a result's payload. */
+export function sealPayload(decision: SealedDecision): string {
+  return canonicalJson(decision);
+}

@@ -1,0 +1,56 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
+import { sealMessage } from '../../shared/governance/verifySeal';
+import type { Choice } from '../../shared/records/ballot';
+import { proposal, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
+import type { ResultInput } from '../../shared/records/result';
+import * as Y from 'yjs';
+
+/*
+ * Governance fixtures for tests: a proposal projection from create input, and a sealed result
+ * signed with a throwaway key (for tests of records and rules; the hub's own seals come from
+ * server/hub/sealing.ts).
+ */
+
+const HOUR_MS = 3_600_000;
+
+export function proposalProjection(input: ProposalInput, state: ProposalProjection['state'] = 'open'): ProposalProjection {
+  const doc = new Y.Doc();
+  proposal.create(doc, proposal.parseInput(input), { orgId: 'org-secretariat', deviceId: 'dev-test', role: 'secretariat', now: 0 });
+  return { ...proposal.read(doc), state };
+}
+
+export interface TestSeal {
+  readonly input: ResultInput;
+  readonly secretKey: Uint8Array;
+  readonly publicKey: string;
+}
+
+/** A result for `proposalId` with one ballot, signed with a fresh key. */
+export function signedTestResult(proposalId: string, secretKey: Uint8Array = ed25519.utils.randomSecretKey()): TestSeal {
+  const opensAt = Date.UTC(2025, 0, 1);
+  const proposed = proposalProjection({
+    title: 'Pool the seed fund',
+    options: [
+      { id: 'yes', label: 'Yes' },
+      { id: 'no', label: 'No' },
+    ],
+    method: 'single',
+    opensAt,
+    closesAt: opensAt + 24 * HOUR_MS,
+    graceHours: 1,
+  });
+  const choice: Choice = { method: 'single', optionId: 'yes' };
+  const payload = sealPayload(
+    sealedDecision({
+      proposalId,
+      proposal: proposed,
+      ballots: [{ orgId: 'org-a', ballot: { revisions: [{ deviceId: 'dev-a', at: opensAt + HOUR_MS, choice }] }, arrivals: new Map([[opensAt + HOUR_MS, opensAt + HOUR_MS]]) }],
+      eligibleOrgIds: ['org-a', 'org-b'],
+      sealedAt: proposed.closesAt + 2 * HOUR_MS,
+    }),
+  );
+  const publicKey = bytesToHex(ed25519.getPublicKey(secretKey));
+  return { input: { payload, signature: bytesToHex(ed25519.sign(sealMessage(payload), secretKey)), hubKey: publicKey }, secretKey, publicKey };
+}
