@@ -2,6 +2,7 @@ import { Alert, Button, Checkbox, Code, Group, Paper, Radio, SegmentedControl, S
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
+import { countedCast } from '../../shared/governance/countedCast';
 import { ballotId, ballotMutators, type BallotProjection, type Choice } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { useObservable } from '../app/useObservable';
@@ -68,7 +69,9 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
     refusal: quarantined[0] ? { code: quarantined[0].code, message: quarantined[0].message } : null,
     isConnected,
   });
-  const receipt = ballot?.choice && ballot.castAt !== null ? ballotReceipt({ proposalId, orgId: identity.orgId, choice: ballot.choice, castAt: ballot.castAt }) : null;
+  // The receipt is of the cast that counts (the latest revision), as the decision record lists it.
+  const counted = ballot ? countedCast(ballot) : null;
+  const receipt = counted ? ballotReceipt({ proposalId, orgId: identity.orgId, choice: counted.choice, castAt: counted.castAt }) : null;
 
   const cast = async () => {
     if (!shown) return setError(t('governance.ballot.chooseFirst'));

@@ -1,14 +1,19 @@
 import { Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ballotReceipt } from '../../shared/governance/ballotReceipt';
+import { countedCast } from '../../shared/governance/countedCast';
+import { decisionRecord } from '../../shared/governance/decisionRecord';
+import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
+import { resultId } from '../../shared/records/result';
 import { useObservable } from '../app/useObservable';
 import { RichTextField } from '../editor/RichTextField';
 import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
+import { DecisionRecordPanel } from './DecisionRecordPanel';
 import { proposalHref } from './GovernanceScreen';
-import { liveEligibleOrgIds, liveTally } from './liveTally';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { ResultsView } from './ResultsView';
 import { canRunProposals, useMemberNames, useNetwork, useNowAt, useRecordDoc } from './useGovernance';
@@ -46,10 +51,27 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const now = useNowAt([p.opensAt, p.closesAt, graceEndsAt(p)]);
   const phase = proposalPhase(p, now);
   const isRunner = canRunProposals(identity, network);
-  const eligibleOrgIds = useMemo(() => liveEligibleOrgIds(p, network), [p, network]);
+  const eligibleOrgIds = useMemo(() => eligibleOf(network?.members ?? [], p.eligible), [p.eligible, network]);
   const isEligible = eligibleOrgIds.includes(identity.orgId);
   const ballots = useObservable(() => client.observe({ type: 'ballot', refId: id }), [client, id], []);
-  const result = useMemo(() => liveTally({ proposal: p, proposalId: id, ballots, eligibleOrgIds, now }), [p, id, ballots, eligibleOrgIds, now]);
+  const sealed = useObservable(() => client.observeRecord<'result'>(resultId(id)), [client, id], null);
+  const record = useMemo(
+    () =>
+      decisionRecord({
+        proposalId: id,
+        proposal: p,
+        network: { members: network?.members ?? [], hubKey: network?.hubKey ?? '' },
+        result: sealed?.projection ?? null,
+        // The hub's arrival times are not known on a device; the sealed record has them.
+        ballots: ballots.filter((view) => view.projection.proposalId === id).map((view) => ({ orgId: view.header.ownerOrg, ballot: view.projection, receivedAt: null })),
+        now,
+        viewer: identity,
+      }),
+    [id, p, network, sealed, ballots, now, identity],
+  );
+  const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
+  const ownCast = ownBallot ? countedCast(ownBallot.projection) : null;
+  const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt }) : null;
   const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
   const [error, setError] = useState<string | null>(null);
   // Under secret ballots a member holds only its own ballot: its live tally would mislead.
@@ -137,6 +159,8 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
         </Stack>
         <Stack gap="md">
           {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
+          {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
+          {!record.seal && (
           <Paper withBorder p="md" radius="md" data-testid="results-panel">
             <Stack gap="sm">
               <Title order={2} size="h5">
@@ -150,11 +174,17 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 <Text size="sm" c="dimmed" data-testid="results-secret">
                   {t('governance.results.secretUntilSealed')}
                 </Text>
-              ) : (
-                <ResultsView result={result} proposal={p} />
+              ) : record.tally ? (
+                <ResultsView result={record.tally} isProvisional={record.isProvisional} proposal={p} />
+              ) : null}
+              {(record.phase === 'grace' || record.phase === 'sealing') && (
+                <Text size="xs" c="dimmed" data-testid="results-seal-pending">
+                  {t('governance.results.sealsAt', { time: dateFormat.format(graceEndsAt(p)) })}
+                </Text>
               )}
             </Stack>
           </Paper>
+          )}
         </Stack>
       </div>
     </section>

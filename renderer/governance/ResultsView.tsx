@@ -1,6 +1,6 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { TallyResult } from '../../shared/governance/tally';
+import type { SealedTally } from '../../shared/records/result';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { BarChart, type ChartRow } from './BarChart';
 
@@ -12,19 +12,19 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  * many eligible organizations have not been heard from, and one chart per method (consent positions,
  * votes, each instant-runoff round, score averages). Used for the live tally and the sealed result.
  */
-export function ResultsView({ result, proposal }: { result: TallyResult; proposal: Pick<ProposalProjection, 'options' | 'quorum' | 'threshold'> }) {
+export function ResultsView({ result, isProvisional, proposal }: { result: SealedTally; isProvisional: boolean; proposal: Pick<ProposalProjection, 'options' | 'quorum' | 'threshold'> }) {
   const { t } = useTranslation();
   const labels = new Map(proposal.options.map((option) => [option.id, option.label]));
   const label = (id: string) => labels.get(id) ?? id;
   const { outcome, participation } = result;
 
   return (
-    <Stack gap="sm" data-testid="results-view" data-status={outcome.status} data-provisional={result.isProvisional ? 'true' : 'false'}>
+    <Stack gap="sm" data-testid="results-view" data-status={outcome.status} data-provisional={isProvisional ? 'true' : 'false'}>
       <Group gap="xs">
         <Badge size="lg" color={outcome.status === 'passed' ? 'teal' : outcome.status === 'advisory' ? 'blue' : outcome.status === 'undecided' ? 'yellow' : 'red'} data-testid="results-outcome" data-status={outcome.status}>
           {t(`governance.outcome.${outcome.status}`)}
         </Badge>
-        {result.isProvisional && (
+        {isProvisional && (
           <Badge size="lg" color="orange" variant="light" data-testid="results-provisional" data-not-heard-from={result.notHeardFrom}>
             {t('governance.results.provisional', { count: result.notHeardFrom })}
           </Badge>
@@ -44,7 +44,7 @@ export function ResultsView({ result, proposal }: { result: TallyResult; proposa
   );
 }
 
-function Charts({ result, label, optionIds }: { result: TallyResult; label: (id: string) => string; optionIds: readonly string[] }) {
+function Charts({ result, label, optionIds }: { result: SealedTally; label: (id: string) => string; optionIds: readonly string[] }) {
   const { t } = useTranslation();
   const { counts, outcome } = result;
   const tone = (id: string): ChartRow['tone'] => (id === outcome.winnerId ? 'winner' : 'default');

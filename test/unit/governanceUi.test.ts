@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordView } from '../../shared/client/client';
-import type { BallotProjection } from '../../shared/records/ballot';
-import { proposal } from '../../shared/records/proposal';
-import * as Y from 'yjs';
 import { ballotDelivery } from '../../renderer/governance/ballotDelivery';
 import { barsOf, niceMax } from '../../renderer/governance/barScale';
 import { commentTree } from '../../renderer/governance/commentTree';
-import { liveEligibleOrgIds, liveTally } from '../../renderer/governance/liveTally';
 import { fromLocalInput, toLocalInput } from '../../renderer/governance/localTime';
 import { nextOptionId } from '../../renderer/governance/nextOptionId';
 import { areResultsVisible, graceEndsAt, proposalPhase } from '../../renderer/governance/proposalPhase';
@@ -141,35 +136,5 @@ describe('proposal form helpers', () => {
   it('gives option ids that never repeat', () => {
     expect(nextOptionId([])).toBe('o1');
     expect(nextOptionId(['o1', 'o3', 'custom'])).toBe('o4');
-  });
-});
-
-describe('the live tally on a device', () => {
-  const doc = new Y.Doc();
-  proposal.create(doc, proposal.parseInput({ title: 'Pick', method: 'single', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], opensAt: 1000, closesAt: 2000 }), { orgId: 's', deviceId: 'd', role: 'secretariat', now: 0 });
-  const p = proposal.read(doc);
-  const ballotView = (orgId: string, revisions: BallotProjection['revisions']): RecordView<BallotProjection> => ({
-    header: { id: `ballot~p~${orgId}`, type: 'ballot', ownerOrg: orgId, createdAt: 0 },
-    seq: 1,
-    projection: { proposalId: 'p', isSecret: false, choice: revisions.at(-1)?.choice ?? null, castAt: revisions.at(-1)?.at ?? null, revisions, createdAt: 0, updatedAt: 0 },
-  });
-
-  it('counts the last revision cast in time; a change after closing leaves the earlier one counting', () => {
-    const ballots = [
-      ballotView('x', [{ deviceId: 'd1', at: 1100, choice: { method: 'single', optionId: 'a' } }, { deviceId: 'd2', at: 2500, choice: { method: 'single', optionId: 'b' } }]),
-      ballotView('y', [{ deviceId: 'd3', at: 1200, choice: { method: 'single', optionId: 'a' } }]),
-    ];
-    const result = liveTally({ proposal: p, proposalId: 'p', ballots, eligibleOrgIds: ['x', 'y', 'z'], now: 2600 });
-    expect(result.counts).toEqual({ method: 'single', votes: { a: 2, b: 0 } });
-    expect(result.isProvisional).toBe(true);
-    expect(result.notHeardFrom).toBe(1);
-  });
-
-  it('takes eligible organizations from the member list: observers out, chosen orgs, chosen roles', () => {
-    const network = { members: [{ orgId: 'm', name: 'M', role: 'member' as const }, { orgId: 'o', name: 'O', role: 'observer' as const }, { orgId: 's', name: 'S', role: 'steward' as const }] };
-    expect(liveEligibleOrgIds({ eligible: { kind: 'all-members' } }, network)).toEqual(['m', 's']);
-    expect(liveEligibleOrgIds({ eligible: { kind: 'orgs', orgIds: ['o'] } }, network)).toEqual(['o']);
-    expect(liveEligibleOrgIds({ eligible: { kind: 'roles', roles: ['steward'] } }, network)).toEqual(['s']);
-    expect(liveEligibleOrgIds({ eligible: { kind: 'all-members' } }, null)).toEqual([]);
   });
 });
