@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
 import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
+import { loadHubKey } from './hub/hubKey';
 import { initNetwork, inviteOrg } from './hub/networkAdmin';
 import { startHubServer, jsonLogger } from './http/httpServer';
 import { createYjsRoute } from './http/yjsEndpoint';
@@ -23,6 +24,7 @@ const usage = `usage: npm run hub -- <command> [options]
   orgs    --data DIR                                          list organizations with their last-seen time
   backup  --data DIR --out FILE                               a consistent copy, also while serving
   compact --data DIR                                          trim long update logs now
+  key     --data DIR                                          print the hub's public seal key (to check results offline)
   serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE]
 every command also takes --database-url postgres://… instead of --data (PostgreSQL instead of SQLite)`;
 
@@ -77,9 +79,15 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
   }
   const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs] });
   const compaction = setInterval(() => void compactRecords(storage).catch(() => undefined), 60_000);
+  // Seals proposals whose closing plus grace has passed (governance): every 20 s is well inside the
+  // settle margin, and sealing is idempotent across processes.
+  const stopSealing = hub.startSealTimer(20_000, (error) =>
+    jsonLogger({ level: 'error', message: 'sealing failed', error: error instanceof Error ? error.message : String(error) }),
+  );
   jsonLogger({ level: 'info', message: 'hub serving', url: server.url, networkId: hub.networkId });
   const stop = async () => {
     clearInterval(compaction);
+    stopSealing();
     yjs.close();
     await server.close();
     await stopFanout?.();
@@ -133,6 +141,10 @@ async function main(argv: string[]): Promise<void> {
         if (!values.out) throw new UsageError('--out FILE is required');
         await storage.backup(values.out);
         console.log(`backup written to ${values.out}`);
+        break;
+      }
+      case 'key': {
+        console.log((await loadHubKey(storage)).publicKey);
         break;
       }
       case 'compact': {

@@ -6,6 +6,7 @@ import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { publishHubKey, type HubKey } from './hubKey';
 import { pullFrames } from './pullFrames';
+import { sealDueProposals, type SealOutcome } from './sealing';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
@@ -185,5 +186,34 @@ export class Hub {
 
   lastSeq(): Promise<number> {
     return this.storage.lastSeq();
+  }
+
+  /**
+   * Seals every proposal whose closing plus grace (plus the settle margin) has passed at `now` (the
+   * hub's clock by default), and tells listeners about each result written. Idempotent; safe to
+   * run from several hub processes at once.
+   */
+  async sealDue(now: number = this.now()): Promise<Map<string, SealOutcome>> {
+    const outcomes = await sealDueProposals(this.storage, this.hubKey, now);
+    for (const outcome of outcomes.values()) {
+      if (outcome.kind === 'sealed') this.announce({ seq: outcome.seq, recordIds: [outcome.resultId] });
+    }
+    return outcomes;
+  }
+
+  /** Checks for due seals every `intervalMs` until the returned function is called. */
+  startSealTimer(intervalMs = 20_000, onError: (error: unknown) => void = () => undefined): () => void {
+    let isRunning = false;
+    const timer = setInterval(() => {
+      if (isRunning) return;
+      isRunning = true;
+      this.sealDue()
+        .catch(onError)
+        .finally(() => {
+          isRunning = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -15,6 +15,11 @@ export async function commitSystemChange(storage: HubStorage, header: RecordHead
     if (stored) Y.applyUpdate(doc, stored.state);
     const before = Y.encodeStateVector(doc);
     change(doc);
+    // A change that turned out to change nothing (another process did it first) writes nothing.
+    if (stored && bytesEqual(Y.encodeStateAsUpdate(doc), stored.state)) {
+      doc.destroy();
+      return stored.seq;
+    }
     const update = Y.encodeStateAsUpdate(doc, before);
     const module = moduleFor((stored?.header ?? header).type);
     const projection = module.read(doc);
@@ -37,4 +42,8 @@ export async function commitSystemChange(storage: HubStorage, header: RecordHead
       doc.destroy();
     }
   }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

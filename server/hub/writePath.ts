@@ -3,9 +3,10 @@ import * as Y from 'yjs';
 import type { Action } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
-import { canChange, type Actor } from '../../shared/rules/rules';
+import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
 import { StaleWriteError, type HubStorage, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 
 /*
@@ -30,6 +31,8 @@ export interface PreparedWrite {
   readonly write: RecordWrite | null;
   /** Set when the update changed nothing: the record's current seq (a retried push). */
   readonly unchangedSeq: number | null;
+  /** The record's projection before this change; null for a new record. */
+  readonly before?: Record<string, unknown> | null;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -66,6 +69,10 @@ function applyWithinBudget(doc: Y.Doc, update: Uint8Array, recordId: string): vo
 const WRITE_ACTIONS: readonly Action[] = ['edit', 'review', 'moderate', 'manage'];
 
 export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, stored: StoredRecord | null, now: number): PreparedWrite {
+  // Sealed results and the like: written by the hub (systemWrites), never by a client.
+  if (HUB_WRITTEN_TYPES.includes(request.type) || (stored && HUB_WRITTEN_TYPES.includes(stored.header.type))) {
+    throw new HubError(403, 'forbidden', `a ${stored?.header.type ?? request.type} is written by the hub only`, request.id);
+  }
   if (stored && stored.header.type !== request.type) {
     throw new HubError(409, 'header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
   }
@@ -112,6 +119,7 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
         expectedSeq: stored?.seq ?? null,
       },
       unchangedSeq: null,
+      before: before as unknown as Record<string, unknown> | null,
     };
   } finally {
     doc.destroy();
@@ -138,7 +146,15 @@ export async function commitChanges(
   for (let attempt = 1; ; attempt++) {
     const prepared: PreparedWrite[] = [];
     for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
-    const writes = prepared.flatMap((p) => (p.write ? [p.write] : []));
+    // Governance (voting window, eligibility, steward grants, locked terms) with the stored
+    // proposal and network loaded; a refusal refuses the whole batch, like any other.
+    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, { type: p.write.header.type, projection: p.write.projection }]] : [])));
+    const writes: RecordWrite[] = [];
+    for (const p of prepared) {
+      if (!p.write) continue;
+      const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
+      writes.push({ ...p.write, ...additions });
+    }
     try {
       const committed = await storage.commit(writes);
       let next = 0;

@@ -73,6 +73,21 @@ export interface RecordWrite {
    * writer (another request, another hub process) changed the record meanwhile; the hub retries.
    */
   readonly expectedSeq: number | null;
+  /**
+   * Governance, for a ballot: the casts (a revision's time) this write brings, with the hub's clock
+   * at receipt. Stored in the same transaction; a cast already known keeps its first receipt time.
+   */
+  readonly castArrivals?: readonly CastArrival[];
+  /**
+   * Governance, for a proposal: when it falls due for sealing (closing plus grace); null when it is
+   * not to be sealed (a draft, a cancelled poll); left out: unchanged.
+   */
+  readonly sealDueAt?: number | null;
+}
+
+export interface CastArrival {
+  readonly castAt: number;
+  readonly receivedAt: number;
 }
 
 /** A write computed from a version of the record that is no longer the latest; nothing was written. */
@@ -130,6 +145,13 @@ export interface HubStorage {
   compact(recordId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
   /** Records with more than `minUpdates` logged updates: candidates for compaction. */
   compactionCandidates(minUpdates: number, limit: number): Promise<string[]>;
+
+  /** Governance: the hub's first receipt time of each cast (castAt -> receivedAt) of these ballots. */
+  castArrivals(recordIds: readonly string[]): Promise<Map<string, Map<number, number>>>;
+  /** Governance: proposals due for sealing at `now` (due time at or before it), oldest first. */
+  dueSeals(now: number, limit: number): Promise<string[]>;
+  /** Governance: forgets a proposal's sealing schedule (sealed, or found not to need a seal). */
+  clearSealDue(proposalId: string): Promise<void>;
 
   /** A consistent copy of everything, for `hub backup` (SQLite: a database file). */
   backup(outFile: string): Promise<void>;

@@ -60,6 +60,10 @@ CREATE TABLE IF NOT EXISTS ${s}.updates (
   seq bigint PRIMARY KEY, record_id text NOT NULL, update_bytes bytea NOT NULL,
   credential_id text, created_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS updates_record ON ${s}.updates (record_id, seq);
+CREATE TABLE IF NOT EXISTS ${s}.cast_arrivals (
+  record_id text NOT NULL, cast_at bigint NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (record_id, cast_at));
+CREATE TABLE IF NOT EXISTS ${s}.seal_schedule (proposal_id text PRIMARY KEY, due_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS seal_schedule_due ON ${s}.seal_schedule (due_at);
 `;
 
 /** `pg` returns bigint as a string so nothing is silently rounded; ours stay far below 2^53. */
@@ -246,6 +250,23 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           latest.map((r) => r.facts),
         ],
       );
+
+      const arrivals = writes.flatMap((w) => (w.castArrivals ?? []).map((a) => [w.header.id, a.castAt, a.receivedAt] as const));
+      if (arrivals.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.cast_arrivals (record_id, cast_at, received_at)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+          [arrivals.map((a) => a[0]), arrivals.map((a) => a[1]), arrivals.map((a) => a[2])],
+        );
+      }
+      for (const write of writes) {
+        if (write.sealDueAt === null) await client.query(`DELETE FROM ${s}.seal_schedule WHERE proposal_id = $1`, [write.header.id]);
+        else if (write.sealDueAt !== undefined)
+          await client.query(
+            `INSERT INTO ${s}.seal_schedule (proposal_id, due_at) VALUES ($1, $2) ON CONFLICT (proposal_id) DO UPDATE SET due_at = excluded.due_at`,
+            [write.header.id, write.sealDueAt],
+          );
+      }
       return seqs;
     });
 
@@ -338,6 +359,25 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       if (writes.length === 0) return [];
       return commitWrites(writes, Date.now());
     },
+    async castArrivals(recordIds) {
+      const arrivals = new Map(recordIds.map((id) => [id, new Map<number, number>()]));
+      const result = await pool.query<{ record_id: string; cast_at: string; received_at: string }>(
+        `SELECT record_id, cast_at, received_at FROM ${s}.cast_arrivals WHERE record_id = ANY($1::text[])`,
+        [recordIds],
+      );
+      for (const row of result.rows) arrivals.get(row.record_id)?.set(toNumber(row.cast_at), toNumber(row.received_at));
+      return arrivals;
+    },
+    async dueSeals(now, limit) {
+      const result = await pool.query<{ proposal_id: string }>(
+        `SELECT proposal_id FROM ${s}.seal_schedule WHERE due_at <= $1 ORDER BY due_at, proposal_id LIMIT $2`,
+        [now, limit],
+      );
+      return result.rows.map((row) => row.proposal_id);
+    },
+    async clearSealDue(proposalId) {
+      await pool.query(`DELETE FROM ${s}.seal_schedule WHERE proposal_id = $1`, [proposalId]);
+    },
     async changedSince(since, limit) {
       const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, limit]);
       return result.rows.map(toStored);
@@ -402,6 +442,8 @@ const BACKUP_FLUSH_CHARS = 1 << 20;
  *   credential  CredentialRow fields
  *   record      {id, type, ownerOrg, createdAt, seq, compactedSeq, factsSeq, state (base64), projection, facts}
  *   update      {seq, recordId, update (base64), credentialId, createdAt}
+ *   castArrival {recordId, castAt, receivedAt}   (governance: when the hub first received a cast)
+ *   sealDue     {proposalId, dueAt}              (governance: proposals still to be sealed)
  * Written to `outFile.partial`, synced and renamed at the end, so a failed backup never leaves a
  * file that looks complete.
  */
@@ -500,6 +542,15 @@ async function backupToJsonLines(pool: pg.Pool, s: string, schemaName: string, o
         if (page.rows.length < BACKUP_PAGE_ROWS) break;
         after = toNumber(page.rows.at(-1)!.seq);
       }
+
+      const arrivals = await client.query<{ record_id: string; cast_at: string; received_at: string }>(
+        `SELECT * FROM ${s}.cast_arrivals ORDER BY record_id, cast_at`,
+      );
+      for (const row of arrivals.rows) {
+        await writeLine({ kind: 'castArrival', recordId: row.record_id, castAt: toNumber(row.cast_at), receivedAt: toNumber(row.received_at) });
+      }
+      const schedule = await client.query<{ proposal_id: string; due_at: string }>(`SELECT * FROM ${s}.seal_schedule ORDER BY proposal_id`);
+      for (const row of schedule.rows) await writeLine({ kind: 'sealDue', proposalId: row.proposal_id, dueAt: toNumber(row.due_at) });
     });
     await flush();
     // On disk before it gets its final name, so a crash never leaves a truncated "backup".

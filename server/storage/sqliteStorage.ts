@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS updates (
   seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, update_bytes BLOB NOT NULL,
   credential_id TEXT, created_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS updates_record ON updates(record_id, seq);
+CREATE TABLE IF NOT EXISTS cast_arrivals (
+  record_id TEXT NOT NULL, cast_at INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (record_id, cast_at));
+CREATE TABLE IF NOT EXISTS seal_schedule (proposal_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS seal_schedule_due ON seal_schedule(due_at);
 `;
 
 interface RecordSqlRow {
@@ -121,6 +125,11 @@ export function openSqliteStorage(file: string): HubStorage {
     candidates: db.prepare<[number, number], { record_id: string }>(
       'SELECT record_id FROM updates GROUP BY record_id HAVING COUNT(*) > ? LIMIT ?',
     ),
+    insertArrival: db.prepare('INSERT INTO cast_arrivals (record_id, cast_at, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    arrivalsOf: db.prepare<[string], { cast_at: number; received_at: number }>('SELECT cast_at, received_at FROM cast_arrivals WHERE record_id = ?'),
+    setSealDue: db.prepare('INSERT INTO seal_schedule (proposal_id, due_at) VALUES (?, ?) ON CONFLICT(proposal_id) DO UPDATE SET due_at = excluded.due_at'),
+    clearSealDue: db.prepare('DELETE FROM seal_schedule WHERE proposal_id = ?'),
+    dueSeals: db.prepare<[number, number], { proposal_id: string }>('SELECT proposal_id FROM seal_schedule WHERE due_at <= ? ORDER BY due_at, proposal_id LIMIT ?'),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -150,6 +159,9 @@ export function openSqliteStorage(file: string): HubStorage {
         projection: JSON.stringify(write.projection),
         facts: JSON.stringify(write.facts),
       });
+      for (const arrival of write.castArrivals ?? []) statements.insertArrival.run(write.header.id, arrival.castAt, arrival.receivedAt);
+      if (write.sealDueAt === null) statements.clearSealDue.run(write.header.id);
+      else if (write.sealDueAt !== undefined) statements.setSealDue.run(write.header.id, write.sealDueAt);
       seqs.push(seq);
     }
     statements.setSeqCounter.run(String(seq));
@@ -228,6 +240,15 @@ export function openSqliteStorage(file: string): HubStorage {
     async commit(writes) {
       if (writes.length === 0) return [];
       return commitTx(writes, Date.now());
+    },
+    async castArrivals(recordIds) {
+      return new Map(recordIds.map((id) => [id, new Map(statements.arrivalsOf.all(id).map((row) => [row.cast_at, row.received_at]))]));
+    },
+    async dueSeals(now, limit) {
+      return statements.dueSeals.all(now, limit).map((row) => row.proposal_id);
+    },
+    async clearSealDue(proposalId) {
+      statements.clearSealDue.run(proposalId);
     },
     async changedSince(since, limit) {
       return statements.changedSince.all(since, limit).map(toStored);

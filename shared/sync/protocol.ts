@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { z } from 'zod';
 import { recordHeaderSchema, recordIdSchema, recordTypeSchema } from '../records/recordType';
+import { governanceErrorCodes } from '../governance/governanceErrorCodes';
 
 /*
  * The wire format of sync, shared by the hub and the client. docs/PROTOCOL.md is the prose
@@ -49,6 +50,7 @@ export const errorCodes = [
   'invitation-invalid',
   'rate-limited',
   'not-found',
+  ...governanceErrorCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -9,7 +9,7 @@ import { interestId, interestMutators } from '../../shared/records/interest';
 import { networkMutators } from '../../shared/records/network';
 import { offerMutators } from '../../shared/records/offer';
 import { orgMutators } from '../../shared/records/org';
-import { proposalMutators } from '../../shared/records/proposal';
+import { proposal, proposalMutators } from '../../shared/records/proposal';
 import type { Action, EditContext } from '../../shared/records/recordModule';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
 import { recordTypes, type RecordType, type Role } from '../../shared/records/recordType';
@@ -139,11 +139,41 @@ afterAll(async () => {
   await hub?.close();
 });
 
+/**
+ * Governance (test/integration/governance*.test.ts) accepts a ballot only on an open proposal the
+ * voter is eligible for, and a steward's proposal or offer only with the secretariat's grant: this
+ * file is about the rules table, so its ballots get such a proposal and its steward the grant.
+ */
+async function openProposal(proposalId: string): Promise<void> {
+  if (await hub.storage.getRecord(proposalId)) return;
+  const ctx = editContext(orgIdOf.secretariat, 'secretariat');
+  const input = {
+    title: 'Pool the seed fund',
+    options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }],
+    method: 'single',
+    opensAt: Date.now() - DAY_MS,
+    closesAt: Date.now() + DAY_MS,
+    eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
+  } satisfies InputTypes['proposal'];
+  await commitSystemChange(hub.storage, { id: proposalId, type: 'proposal', ownerOrg: orgIdOf.secretariat, createdAt: Date.now() }, (doc) => {
+    proposal.create(doc, proposal.parseInput(input), ctx);
+    proposalMutators.setState.apply(doc, 'open', ctx);
+  });
+}
+
+beforeAll(async () => {
+  const network = (await hub.storage.getRecord('network'))!;
+  await commitSystemChange(hub.storage, network.header, (doc) =>
+    networkMutators.setStewardGrant.apply(doc, { orgId: orgIdOf.steward, scopes: ['proposals', 'offers'] }, editContext(orgIdOf.secretariat, 'secretariat')),
+  );
+});
+
 /** A record of `type` owned by `owner`'s organization; an org profile is the organization's own. */
 async function seed(type: RecordType, owner: Who, change?: Change): Promise<StoredRecord> {
   const ownerOrg = orgIdOf[owner];
   if (type === 'org') return (await hub.storage.getRecord(ownerOrg))!;
   const { id, input } = freshRecord(type, ownerOrg);
+  if (type === 'ballot') await openProposal((input as InputTypes['ballot']).proposalId);
   const module = moduleFor(type);
   const ctx = editContext(ownerOrg, roleOf[owner]);
   await commitSystemChange(hub.storage, { id, type, ownerOrg, createdAt: Date.now() }, (doc) => {
@@ -192,6 +222,7 @@ describe('writes through POST /v1/push follow the rules table', () => {
       const allowed = isAllowed({ role, type, ownership, action: 'create' });
       it(`${who} ${allowed ? 'may' : 'may not'} create ${whose(ownership)} ${nameOf(type)}`, async () => {
         const { id, input } = freshRecord(type, orgIdOf[who]);
+        if (type === 'ballot') await openProposal((input as InputTypes['ballot']).proposalId);
         const send = () => push(hub.url, tokenOf[who], [{ id, type, update: createUpdate(type, input, editContext(orgIdOf[who], role)) }]);
         if (allowed) await expectAccepted(send, id);
         else await expectRefused(send, [id], 403, 'forbidden');
@@ -310,6 +341,7 @@ describe('the header of a new record comes from the credential', () => {
   it("refuses a ballot whose id is not the one derived from its proposal and the pusher's organization", async () => {
     const ctx = editContext(orgIdOf.member, 'member');
     const input = { proposalId: 'proposal-wrong-id', isSecret: false };
+    await openProposal(input.proposalId);
     for (const id of ['ballot-chosen-freely', ballotId('proposal-wrong-id', orgIdOf.member2), ballotId('another-proposal', orgIdOf.member)]) {
       await expectRefused(() => push(hub.url, tokenOf.member, [{ id, type: 'ballot', update: createUpdate('ballot', input, ctx) }]), [id], 400, 'wrong-id');
     }

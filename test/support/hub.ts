@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '../../shared/records/recordType';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { Hub } from '../../server/hub/hub';
+import type { SealOutcome } from '../../server/hub/sealing';
 import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
 import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
 import { createYjsRoute } from '../../server/http/yjsEndpoint';
@@ -28,6 +29,39 @@ export interface TestHub {
   inviteDevice(orgId: string): Promise<string>;
   join(code: string, deviceName?: string): Promise<JoinResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * A clock a test moves by hand: pass `clock.now` as startTestHub's `now`, then move it with
+ * `advanceHubClock` (governance tests carry a hub past closing plus grace and seal).
+ */
+export interface ManualClock {
+  readonly now: () => number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function manualClock(startMs: number = Date.now()): ManualClock {
+  let current = startMs;
+  return {
+    now: () => current,
+    set(ms) {
+      current = ms;
+    },
+    advance(ms) {
+      current += ms;
+    },
+  };
+}
+
+/**
+ * Moves the hub's clock by `ms` and runs its due seals at the new time (the serving hub does this
+ * on a timer; test hubs run no timer). Returns what was sealed, by proposal id; a sealed result is
+ * announced to live connections like any commit.
+ */
+export async function advanceHubClock(testHub: Pick<TestHub, 'hub'>, clock: ManualClock, ms: number): Promise<Map<string, SealOutcome>> {
+  clock.advance(ms);
+  return testHub.hub.sealDue(clock.now());
 }
 
 export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number } = {}): Promise<TestHub> {

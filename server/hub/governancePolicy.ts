@@ -1,0 +1,169 @@
+import type { BallotProjection } from '../../shared/records/ballot';
+import { canonicalJson } from '../../shared/governance/canonicalJson';
+import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason';
+import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
+import type { ProposalProjection } from '../../shared/records/proposal';
+import { resultId } from '../../shared/records/result';
+import type { CastArrival, HubStorage, RecordWrite } from '../storage/hubStorage';
+import { HubError } from './hubError';
+import { NETWORK_RECORD_ID } from './networkAdmin';
+import type { WriteActor } from './writePath';
+
+/*
+ * The hub's governance rules, beyond the rules table: checked on the one write path after a change
+ * is authorized and validated and before anything is committed, with the stored proposal and
+ * network loaded. A refusal throws a HubError (4xx, a code of its own, the record id) and nothing
+ * of the batch is written; docs/PROTOCOL.md lists every code. The clock is the hub's.
+ *
+ * Ballots: only on a proposal the hub has, that is open, not sealed, whose grace period has not
+ * ended on the hub's clock; only from an eligible organization; with the proposal's secrecy; each
+ * new cast at a time in [opensAt, closesAt), not later than the hub's clock plus CAST_SKEW_MS, and
+ * a valid choice; no revision ever removed. The hub records when it first received each cast.
+ * Proposals and offers: a steward needs the secretariat's grant for the scope; once a proposal is
+ * no longer a draft its terms are locked (only open -> cancelled, before closing); nothing changes
+ * after sealing. The network's hub key is the hub's alone.
+ */
+
+const HOUR_MS = 3_600_000;
+/** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
+export const CAST_SKEW_MS = 5 * 60_000;
+
+/** Projections already prepared earlier in the same push (a proposal pushed with a ballot on it). */
+export type BatchProjections = ReadonlyMap<string, { readonly type: string; readonly projection: Record<string, unknown> }>;
+
+export interface PolicyContext {
+  readonly storage: HubStorage;
+  readonly actor: WriteActor;
+  readonly now: number;
+  readonly batch: BatchProjections;
+}
+
+export type PolicyAdditions = Pick<RecordWrite, 'castArrivals' | 'sealDueAt'>;
+
+export const graceEndsAt = (proposal: Pick<ProposalProjection, 'closesAt' | 'graceHours'>): number =>
+  proposal.closesAt + proposal.graceHours * HOUR_MS;
+
+const refuse = (status: number, code: ConstructorParameters<typeof HubError>[1], message: string, recordId: string): never => {
+  throw new HubError(status, code, message, recordId);
+};
+
+async function loadProjection<T>(ctx: PolicyContext, id: string, type: string): Promise<T | null> {
+  const batched = ctx.batch.get(id);
+  if (batched) return batched.type === type ? (batched.projection as T) : null;
+  const stored = await ctx.storage.getRecord(id);
+  return stored && stored.header.type === type ? (stored.projection as T) : null;
+}
+
+async function loadNetwork(ctx: PolicyContext): Promise<NetworkProjection> {
+  const network = await loadProjection<NetworkProjection>(ctx, NETWORK_RECORD_ID, 'network');
+  if (!network) throw new Error('the hub holds no network record');
+  return network;
+}
+
+async function isSealed(ctx: PolicyContext, proposalId: string): Promise<boolean> {
+  return (await ctx.storage.getRecord(resultId(proposalId))) !== null;
+}
+
+async function checkSteward(ctx: PolicyContext, scope: StewardScope, write: RecordWrite): Promise<void> {
+  if (ctx.actor.role !== 'steward') return;
+  if (!isStewardAuthorized(await loadNetwork(ctx), ctx.actor.orgId, scope)) {
+    refuse(403, 'steward-not-authorized', `the secretariat has not authorized this steward to run ${scope}`, write.header.id);
+  }
+}
+
+type Revision = BallotProjection['revisions'][number];
+
+/** Revisions in `after` that `before` does not hold (as a multiset: two equal ones count twice). */
+function revisionChanges(before: readonly Revision[], after: readonly Revision[]): { added: Revision[]; isRemoving: boolean } {
+  const left = new Map<string, number>();
+  for (const revision of before) {
+    const key = canonicalJson(revision);
+    left.set(key, (left.get(key) ?? 0) + 1);
+  }
+  const added: Revision[] = [];
+  for (const revision of after) {
+    const key = canonicalJson(revision);
+    const count = left.get(key) ?? 0;
+    if (count > 0) left.set(key, count - 1);
+    else added.push(revision);
+  }
+  return { added, isRemoving: [...left.values()].some((count) => count > 0) };
+}
+
+async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: BallotProjection | null): Promise<PolicyAdditions> {
+  const id = write.header.id;
+  const after = write.projection as unknown as BallotProjection;
+  const proposal = await loadProjection<ProposalProjection>(ctx, after.proposalId, 'proposal');
+  if (!proposal) return refuse(409, 'proposal-unknown', `the hub has no proposal ${after.proposalId}`, id);
+  if (await isSealed(ctx, after.proposalId)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
+  if (proposal.state !== 'open') refuse(409, 'poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
+  if (ctx.now > graceEndsAt(proposal)) {
+    refuse(409, 'grace-expired', 'the ballot reached the hub after closing plus the grace period; it does not count', id);
+  }
+  const network = await loadNetwork(ctx);
+  if (!eligibleOrgIds(network.members, proposal.eligible).includes(write.header.ownerOrg)) {
+    refuse(403, 'not-eligible', 'this organization is not eligible to vote on this proposal', id);
+  }
+  if (after.isSecret !== (proposal.secrecy === 'secret')) {
+    refuse(422, 'secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
+  }
+  const { added, isRemoving } = revisionChanges(before?.revisions ?? [], after.revisions);
+  if (isRemoving) refuse(403, 'forbidden', "a ballot's revisions are kept: none may be removed", id);
+  const casts = added.map((revision) => ({ at: revision.at, choice: revision.choice }));
+  if (after.castAt !== null && after.choice !== null && (after.castAt !== before?.castAt || canonicalJson(after.choice) !== canonicalJson(before?.choice))) {
+    casts.push({ at: after.castAt, choice: after.choice });
+  }
+  for (const cast of casts) {
+    if (cast.at < proposal.opensAt) refuse(409, 'cast-before-opening', 'the ballot was cast before the poll opened', id);
+    if (cast.at >= proposal.closesAt) refuse(409, 'cast-after-closing', 'the ballot was cast after the poll closed', id);
+    if (cast.at > ctx.now + CAST_SKEW_MS) refuse(409, 'cast-in-future', "the ballot's cast time is ahead of the hub's clock; check the device clock", id);
+    const invalid = invalidChoiceReason(cast.choice, proposal);
+    if (invalid) refuse(422, 'invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
+  }
+  const castAts = [...new Set(added.map((revision) => revision.at))];
+  return castAts.length > 0 ? { castArrivals: castAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
+}
+
+/** Fields a proposal may still change once it is no longer a draft. */
+const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt']);
+
+async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null): Promise<PolicyAdditions> {
+  const id = write.header.id;
+  const after = write.projection as unknown as ProposalProjection;
+  await checkSteward(ctx, 'proposals', write);
+  if (before) {
+    if (await isSealed(ctx, id)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; the proposal no longer changes', id);
+    if (before.state !== 'draft') {
+      const changed = Object.keys(after).filter(
+        (key) => !UNLOCKED_FIELDS.has(key) && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
+      );
+      if (changed.length > 0) refuse(409, 'terms-locked', `a proposal's terms cannot change once it is ${before.state} (${changed.join(', ')})`, id);
+      if (after.state !== before.state) {
+        const isCancelling = before.state === 'open' && after.state === 'cancelled';
+        if (!isCancelling) refuse(409, 'terms-locked', `a proposal cannot go from ${before.state} to ${after.state}`, id);
+        if (ctx.now >= after.closesAt) refuse(409, 'terms-locked', 'a poll cannot be cancelled once it has closed', id);
+      }
+    }
+  }
+  return { sealDueAt: after.state === 'open' ? graceEndsAt(after) : null };
+}
+
+export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, before: Record<string, unknown> | null): Promise<PolicyAdditions> {
+  switch (write.header.type) {
+    case 'ballot':
+      return checkBallot(ctx, write, before as unknown as BallotProjection | null);
+    case 'proposal':
+      return checkProposal(ctx, write, before as unknown as ProposalProjection | null);
+    case 'offer':
+      await checkSteward(ctx, 'offers', write);
+      return {};
+    case 'network':
+      if (before && write.projection.hubKey !== before.hubKey) {
+        refuse(403, 'forbidden', "the network's hub key is written by the hub only", write.header.id);
+      }
+      return {};
+    default:
+      return {};
+  }
+}
