@@ -129,9 +129,12 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
         )}
         <DeliveryNotice delivery={delivery} onRetry={() => void session.syncEngine?.releaseQuarantine([id])} />
         {receipt && (
-          <Text size="xs" data-testid="ballot-receipt" data-receipt={receipt}>
-            {t('governance.ballot.receipt')} <Code>{receipt}</Code>
-          </Text>
+          <Stack gap={2} data-testid="ballot-receipt" data-receipt={receipt}>
+            <Text size="xs">{t('governance.ballot.receipt')}</Text>
+            <Code block className="fw-receipt">
+              {receipt}
+            </Code>
+          </Stack>
         )}
         {ballot && ballot.revisions.length > 0 && (
           <details className="fw-gov-revisions" data-testid="ballot-revisions" data-count={ballot.revisions.length}>

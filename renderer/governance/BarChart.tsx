@@ -11,9 +11,9 @@ export interface ChartRow {
 }
 
 const ROW_HEIGHT = 28;
-const LABEL_WIDTH = 180;
-const BAR_WIDTH = 300;
-const VALUE_WIDTH = 90;
+const LABEL_WIDTH = 120;
+const BAR_WIDTH = 200;
+const VALUE_WIDTH = 60;
 const WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
 
 /**
@@ -33,8 +33,9 @@ export function BarChart({ title, rows, max, testId }: { title: string; rows: re
         const bar = bars[index]!;
         return (
           <g key={row.id} data-testid="chart-row" data-option-id={row.id} data-value={row.value}>
-            <text x={LABEL_WIDTH - 8} y={y + ROW_HEIGHT / 2} className="fw-chart-label" textAnchor="end" dominantBaseline="middle">
-              {row.label.length > 24 ? `${row.label.slice(0, 23)}…` : row.label}
+            <title>{`${row.label}: ${row.valueText ?? String(row.value)}`}</title>
+            <text x={LABEL_WIDTH - 6} y={y + ROW_HEIGHT / 2} className="fw-chart-label" textAnchor="end" dominantBaseline="middle">
+              {row.label.length > 14 ? `${row.label.slice(0, 13)}…` : row.label}
             </text>
             <rect x={LABEL_WIDTH} y={y + 5} width={BAR_WIDTH} height={ROW_HEIGHT - 10} className="fw-chart-track" rx={3} />
             <rect x={LABEL_WIDTH} y={y + 5} width={Math.max(0, bar.share * BAR_WIDTH)} height={ROW_HEIGHT - 10} className={`fw-chart-bar fw-chart-bar-${row.tone ?? 'default'}`} rx={3} />

@@ -159,7 +159,6 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
         </Stack>
         <Stack gap="md">
           {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
-          {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
           {!record.seal && (
           <Paper withBorder p="md" radius="md" data-testid="results-panel">
             <Stack gap="sm">
@@ -187,6 +186,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
           )}
         </Stack>
       </div>
+      {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
     </section>
   );
 }

@@ -1,3 +1,5 @@
+import type { GovernanceErrorCode } from '../../shared/governance/governanceErrorCodes';
+
 /*
  * What the ballot screen says about this organization's ballot on its way to the hub: pure, so
  * each wording is tested without a browser or a hub.
@@ -28,15 +30,16 @@ export interface BallotDeliveryInput {
 }
 
 /**
- * Hub error codes that mean "too late to count": the ballot arrived after closing plus the grace
- * period. The hub's code is `grace-expired` (see the hub's write path and docs/PROTOCOL.md).
+ * Hub refusals that mean "too late to count" (shared/governance/governanceErrorCodes.ts): the
+ * ballot arrived after closing plus the grace period (`grace-expired`), or after the hub sealed
+ * the result, which it does only once the grace period is over (`poll-sealed`).
  */
-export const LATE_BALLOT_CODES: ReadonlySet<string> = new Set(['grace-expired']);
+export const LATE_BALLOT_CODES: ReadonlySet<GovernanceErrorCode> = new Set<GovernanceErrorCode>(['grace-expired', 'poll-sealed']);
 
 export function ballotDelivery(input: BallotDeliveryInput): BallotDelivery {
   if (!input.isCast) return { kind: 'not-cast' };
   if (input.refusal) {
-    return LATE_BALLOT_CODES.has(input.refusal.code) ? { kind: 'refused-late' } : { kind: 'refused', ...input.refusal };
+    return (LATE_BALLOT_CODES as ReadonlySet<string>).has(input.refusal.code) ? { kind: 'refused-late' } : { kind: 'refused', ...input.refusal };
   }
   if (input.pendingCount > 0) return input.isConnected ? { kind: 'sending' } : { kind: 'saved-offline' };
   return { kind: 'received' };

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballotId } from '../../shared/records/ballot';
+import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
+import { resultId } from '../../shared/records/result';
 import { startTestHub, type TestHub } from '../support/hub';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
@@ -30,23 +32,28 @@ const OPTIONS = ['饮水安全', '生态农业培训', '社区防灾'];
 const DESCRIPTION = '请各机构按优先顺序排列三个领域。';
 const ORG_A = '西山生态农业合作社';
 const ORG_B = '怒江山区饮水安全小组';
+const ORG_C = 'Gansu Drylands Alliance';
 
 describe('a ranked-choice vote with one organization offline until after closing', { timeout: 240_000 }, () => {
   let hub: TestHub;
   let server: StaticServer;
   let linkB: HubLink;
+  let linkC: HubLink;
   /** Added to the real time to make the hub's clock. */
   let hubClockOffsetMs = 0;
   const secretariatLaptop = new BrowserProfile('gov-secretariat');
   const laptopA = new BrowserProfile('gov-org-a');
   const laptopB = new BrowserProfile('gov-org-b');
+  const laptopC = new BrowserProfile('gov-org-c');
   let sec: GovernancePage;
   let a: GovernancePage;
   let b: GovernancePage;
+  let c: GovernancePage;
   let proposalId = '';
   let closesAt = 0;
   let orgAId = '';
   let orgBId = '';
+  let orgCId = '';
   const receipts = { a: '', b: '' };
 
   const launch = async (profile: BrowserProfile, hubUrl: string, code: string, deviceName: string): Promise<GovernancePage> => {
@@ -60,12 +67,12 @@ describe('a ranked-choice vote with one organization offline until after closing
   beforeAll(async () => {
     mkdirSync(screenshotDir, { recursive: true });
     [hub, server] = await Promise.all([startTestHub({ now: () => Date.now() + hubClockOffsetMs }), serveStatic()]);
-    linkB = await openHubLink(hub.url);
+    [linkB, linkC] = await Promise.all([openHubLink(hub.url), openHubLink(hub.url)]);
   });
 
   afterAll(async () => {
-    await Promise.all([secretariatLaptop.dispose(), laptopA.dispose(), laptopB.dispose()]);
-    await linkB?.close();
+    await Promise.all([secretariatLaptop.dispose(), laptopA.dispose(), laptopB.dispose(), laptopC.dispose()]);
+    await Promise.all([linkB?.close(), linkC?.close()]);
     await server?.close();
     await hub?.close();
   });
@@ -73,9 +80,11 @@ describe('a ranked-choice vote with one organization offline until after closing
   it('the secretariat writes a ranked-choice proposal in the editor and opens it; members do not see the buttons', async () => {
     a = await launch(laptopA, hub.url, await hub.invite(ORG_A), 'A 的笔记本');
     b = await launch(laptopB, linkB.url, await hub.invite(ORG_B), 'B 的电脑');
+    c = await launch(laptopC, linkC.url, await hub.invite(ORG_C), 'C laptop');
     const orgs = await hub.storage.listOrgs();
     orgAId = orgs.find((org) => org.name === ORG_A)!.id;
     orgBId = orgs.find((org) => org.name === ORG_B)!.id;
+    orgCId = orgs.find((org) => org.name === ORG_C)!.id;
     sec = await launch(secretariatLaptop, hub.url, hub.secretariatCode, 'Secretariat laptop');
 
     await a.openList();
@@ -147,6 +156,13 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect(await b.byTestId('ballot-revisions').getAttribute('data-count')).toBe('1');
     expect(await hub.storage.getRecord(ballotId(proposalId, orgBId))).toBeNull();
     expect(await hub.storage.getRecord(ballotId(proposalId, orgAId))).not.toBeNull();
+
+    // C votes offline too, and stays offline past the grace period.
+    await c.openProposal(proposalId);
+    await laptopC.context.setOffline(true);
+    linkC.cut();
+    await c.byTestId('ballot-cast').click();
+    await c.waitForDelivery('saved-offline');
   });
 
   it('voting closes; within the grace period B reconnects and its ballot reaches the hub', async () => {
@@ -167,6 +183,59 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect(stored?.projection).toMatchObject({ proposalId, choice: { method: 'ranked', ranking: ['o3', 'o2', 'o1'] } });
   });
 
+  it('after the grace period C reconnects: its ballot is kept on its laptop and not counted', async () => {
+    const graceEndsAt = closesAt + 72 * HOUR_MS;
+    hubClockOffsetMs = graceEndsAt + 1000 - Date.now();
+    await laptopC.context.setOffline(false);
+    linkC.restore();
+    await c.byTestId('sync-now').click();
+    await c.waitForDelivery('refused-late', 30_000);
+    expect(await c.byTestId('ballot-delivery').textContent()).toBe('Your ballot reached the hub after the grace period: it is kept on this device but is not counted.');
+    expect(await hub.storage.getRecord(ballotId(proposalId, orgCId))).toBeNull();
+    // Kept: the receipt and the revision are still on C's screen after a reload.
+    await c.page.reload();
+    await c.openProposal(proposalId);
+    await c.waitForDelivery('refused-late');
+    expect(await c.byTestId('ballot-revisions').getAttribute('data-count')).toBe('1');
+  });
+
+  it('the hub seals; A and B see the same sealed result, verified, with B counted late and each receipt matching', async () => {
+    hubClockOffsetMs = closesAt + 72 * HOUR_MS + SEAL_SETTLE_MS + 1000 - Date.now();
+    const sealed = await hub.hub.sealDue(Date.now() + hubClockOffsetMs);
+    expect([...sealed.keys()]).toEqual([proposalId]);
+    expect(await hub.storage.getRecord(resultId(proposalId))).not.toBeNull();
+
+    const seen: unknown[] = [];
+    for (const [page, orgId, receipt] of [[a, orgAId, receipts.a], [b, orgBId, receipts.b]] as const) {
+      await page.openProposal(proposalId);
+      const record = page.byTestId('decision-record');
+      await record.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
+        throw new Error(`no decision record on screen (sync: ${await page.app.byTestId('sync-state').textContent()}); the screen shows: ${await page.byTestId('proposal-view').innerText()}`, { cause: error });
+      });
+      expect(await page.byTestId('seal-status').getAttribute('data-valid')).toBe('true');
+      expect(await page.byTestId('receipt-match').getAttribute('data-matches')).toBe('true');
+      const own = page.page.locator(`${testId('decision-voter')}[data-org-id="${orgId}"]`);
+      expect(await own.getAttribute('data-receipt')).toBe(receipt);
+      expect(await page.byTestId('decision-late').getAttribute('data-count')).toBe('1');
+      seen.push(
+        await record.evaluate((element) => ({
+          outcome: element.querySelector('[data-testid="results-outcome"]')?.getAttribute('data-status'),
+          reason: element.querySelector('[data-testid="results-reason"]')?.textContent,
+          participation: element.querySelector('[data-testid="results-participation"]')?.textContent,
+          rounds: [...element.querySelectorAll('[data-testid="runoff-round"] [data-testid="chart-row"]')].map((row) => `${row.getAttribute('data-option-id')}=${row.getAttribute('data-value')}`),
+          voters: [...element.querySelectorAll('[data-testid="decision-voter"]')].map((row) => [row.getAttribute('data-org-id'), row.getAttribute('data-late'), row.getAttribute('data-receipt')]),
+        })),
+      );
+    }
+    expect(seen[1]).toEqual(seen[0]);
+    const voters = (seen[0] as { voters: string[][] }).voters;
+    expect(voters).toEqual(expect.arrayContaining([[orgAId, 'false', receipts.a], [orgBId, 'true', receipts.b], [orgCId, 'false', '']]));
+    // Two of three eligible organizations voted: A ranked o3 first, B ranked o3 first: o3 wins round one.
+    expect((seen[0] as { participation: string }).participation).toContain('2 of 3');
+    expect((seen[0] as { outcome: string }).outcome).toBe('passed');
+    expect((seen[0] as { reason: string }).reason).toContain(OPTIONS[2]);
+  });
+
   it('threaded comments: A comments, B replies, the secretariat hides the reply with a reason that B still sees', async () => {
     await a.byTestId('comment-input').fill('建议把饮水安全放在首位。');
     await a.byTestId('comment-submit').click();
@@ -174,7 +243,9 @@ describe('a ranked-choice vote with one organization offline until after closing
     await a.app.waitUntilAllSent();
 
     const parent = b.page.locator(testId('comment'), { hasText: '建议把饮水安全放在首位。' });
-    await parent.waitFor({ timeout: 20_000 });
+    await parent.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
+      throw new Error(`B did not get A's comment (sync: ${await b.byTestId('sync-state').textContent()})`, { cause: error });
+    });
     await parent.locator(testId('comment-reply')).first().click();
     await b.page.locator(`${testId('comment-reply-form')} ${testId('comment-input')}`).fill('我们同意，但也需要防灾培训。');
     await b.page.locator(`${testId('comment-reply-form')} ${testId('comment-submit')}`).click();
@@ -197,6 +268,21 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect(await reply.locator(testId('comment-text')).first().textContent()).toBe('我们同意，但也需要防灾培训。');
     // Members see no moderation buttons.
     expect(await b.byTestId('comment-hide').count()).toBe(0);
+
+    // The same thread sits under an entry in the entry editor.
+    await a.app.goTo('#/library');
+    const entryId = await a.app.newEntry();
+    await a.app.byTestId('editor-title').fill('雨水收集的经验');
+    await a.app.waitSaved();
+    const thread = a.page.locator(`${testId('comment-thread')}[data-target-id="${entryId}"]`);
+    await thread.locator(testId('comment-input')).fill('欢迎补充照片。');
+    await thread.locator(testId('comment-submit')).click();
+    const entryComment = thread.locator(testId('comment'), { hasText: '欢迎补充照片。' });
+    await entryComment.waitFor();
+    await a.app.waitUntilAllSent();
+    const stored = await hub.storage.getRecord((await entryComment.getAttribute('data-comment-id'))!);
+    expect(stored?.header.type).toBe('comment');
+    expect(stored?.projection).toMatchObject({ targetId: entryId, parentId: null, text: '欢迎补充照片。', hidden: null });
   });
 
   it('the governance screens in Chinese and in English; no English UI string on the Chinese ones', async () => {
@@ -234,8 +320,8 @@ describe('a ranked-choice vote with one organization offline until after closing
       await a.page.locator(`${testId('proposal-row')}[data-proposal-id="${proposalId}"]`).waitFor();
       await shoot(a, language, 1, 'list');
       await a.openProposal(proposalId);
-      await a.byTestId('results-view').waitFor();
-      await shoot(a, language, 2, 'proposal');
+      await a.byTestId('decision-record').waitFor();
+      await shoot(a, language, 2, 'proposal-decision-record');
       await sec.app.goTo(`#/governance/proposal/${encodeURIComponent(draftId)}/edit`);
       await sec.byTestId('proposal-editor').waitFor();
       await shoot(sec, language, 3, 'editor');

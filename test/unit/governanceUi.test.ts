@@ -105,6 +105,7 @@ describe('what the ballot screen says about delivery', () => {
   });
   it("tells a refusal for arriving after the grace period from any other refusal", () => {
     expect(ballotDelivery({ ...base, pendingCount: 1, refusal: { code: 'grace-expired', message: 'too late' } })).toEqual({ kind: 'refused-late' });
+    expect(ballotDelivery({ ...base, pendingCount: 1, refusal: { code: 'poll-sealed', message: 'sealed' } })).toEqual({ kind: 'refused-late' });
     expect(ballotDelivery({ ...base, pendingCount: 1, refusal: { code: 'forbidden', message: 'not eligible' } })).toEqual({ kind: 'refused', code: 'forbidden', message: 'not eligible' });
   });
 });
