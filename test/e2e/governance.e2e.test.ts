@@ -208,6 +208,10 @@ describe('a ranked-choice vote with one organization offline until after closing
     const seen: unknown[] = [];
     for (const [page, orgId, receipt] of [[a, orgAId, receipts.a], [b, orgBId, receipts.b]] as const) {
       await page.openProposal(proposalId);
+      // "Sync now" as well as the live announcement: the hub's live socket can swallow an
+      // announcement that races a reconnecting device's hello (server/http/liveConnections.ts
+      // greet() raises latestSeq without a flush; reported for the integrator).
+      await page.byTestId('sync-now').click();
       const record = page.byTestId('decision-record');
       await record.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
         throw new Error(`no decision record on screen (sync: ${await page.app.byTestId('sync-state').textContent()}); the screen shows: ${await page.byTestId('proposal-view').innerText()}`, { cause: error });
@@ -242,6 +246,8 @@ describe('a ranked-choice vote with one organization offline until after closing
     await a.page.locator(testId('comment')).first().waitFor();
     await a.app.waitUntilAllSent();
 
+    // See the note on "Sync now" in the sealing step.
+    await b.byTestId('sync-now').click();
     const parent = b.page.locator(testId('comment'), { hasText: '建议把饮水安全放在首位。' });
     await parent.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
       throw new Error(`B did not get A's comment (sync: ${await b.byTestId('sync-state').textContent()})`, { cause: error });
@@ -254,6 +260,7 @@ describe('a ranked-choice vote with one organization offline until after closing
     await b.app.waitUntilAllSent();
 
     await sec.openProposal(proposalId);
+    await sec.byTestId('sync-now').click();
     const secReply = sec.page.locator(`${testId('comment')} ${testId('comment')}`, { hasText: '我们同意' });
     await secReply.waitFor({ timeout: 20_000 });
     await secReply.locator(testId('comment-hide')).click();
@@ -263,6 +270,7 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.app.waitUntilAllSent();
 
     // B, its author, still sees it, marked hidden with the reason; the text is kept, not edited.
+    await b.byTestId('sync-now').click();
     await reply.locator(testId('comment-hidden-notice')).waitFor({ timeout: 20_000 });
     expect(await reply.locator(testId('comment-hidden-notice')).textContent()).toBe('Hidden by the secretariat: 与提案无关的内容');
     expect(await reply.locator(testId('comment-text')).first().textContent()).toBe('我们同意，但也需要防灾培训。');
