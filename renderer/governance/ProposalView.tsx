@@ -1,14 +1,16 @@
-import { Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
+import { governanceErrorCodes } from '../../shared/governance/governanceErrorCodes';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { useObservable } from '../app/useObservable';
 import { RichTextField } from '../editor/RichTextField';
+import { useQuarantine } from '../editor/useQuarantine';
 import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
@@ -74,6 +76,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt }) : null;
   const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
   const [error, setError] = useState<string | null>(null);
+  const refused = useQuarantine(session, id)[0] ?? null;
   // Under secret ballots a member holds only its own ballot: its live tally would mislead.
   const canSeeAllBallots = p.secrecy === 'open' || identity.role === 'secretariat';
   const isResultsTime = areResultsVisible(p, now) && phase !== 'draft' && phase !== 'upcoming' && phase !== 'cancelled';
@@ -154,6 +157,23 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
             <Text size="sm" c="red.8" role="alert">
               {error}
             </Text>
+          )}
+          {refused && (
+            <Alert color="red" role="alert" data-testid="proposal-refused">
+              <Stack gap="xs">
+                <Text size="sm">
+                  {t('governance.view.refused', {
+                    code: refused.code,
+                    message: (governanceErrorCodes as readonly string[]).includes(refused.code) ? t(`governance.refusal.${refused.code}`) : refused.message,
+                  })}
+                </Text>
+                <Group>
+                  <Button size="xs" variant="light" color="red" onClick={() => void session.syncEngine?.releaseQuarantine([id])}>
+                    {t('governance.ballot.retry')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
           )}
           <CommentThread targetId={id} />
         </Stack>

@@ -4,6 +4,7 @@ import { barsOf, niceMax } from '../../renderer/governance/barScale';
 import { commentTree } from '../../renderer/governance/commentTree';
 import { fromLocalInput, toLocalInput } from '../../renderer/governance/localTime';
 import { nextOptionId } from '../../renderer/governance/nextOptionId';
+import { canRunProposals } from '../../renderer/governance/useGovernance';
 import { areResultsVisible, graceEndsAt, proposalPhase } from '../../renderer/governance/proposalPhase';
 import { initialRanking, moveTo, rankKeyMove, targetIndex } from '../../renderer/governance/rankedOrder';
 
@@ -137,5 +138,17 @@ describe('proposal form helpers', () => {
   it('gives option ids that never repeat', () => {
     expect(nextOptionId([])).toBe('o1');
     expect(nextOptionId(['o1', 'o3', 'custom'])).toBe('o4');
+  });
+});
+
+describe('who sees the buttons that run proposals', () => {
+  const network = { name: '', topic: '', stages: [], regions: [], members: [], hubKey: '', createdAt: 0, updatedAt: 0, stewardGrants: [{ orgId: 'st-yes', scopes: ['proposals' as const] }, { orgId: 'st-offers', scopes: ['offers' as const] }] };
+  it('the secretariat, and stewards granted proposals; not other stewards, members or observers', () => {
+    expect(canRunProposals({ orgId: 'sec', role: 'secretariat' }, null)).toBe(true);
+    expect(canRunProposals({ orgId: 'st-yes', role: 'steward' }, network)).toBe(true);
+    expect(canRunProposals({ orgId: 'st-offers', role: 'steward' }, network)).toBe(false);
+    expect(canRunProposals({ orgId: 'st-yes', role: 'steward' }, null)).toBe(false);
+    expect(canRunProposals({ orgId: 'st-yes', role: 'member' }, network)).toBe(false);
+    expect(canRunProposals({ orgId: 'st-yes', role: 'observer' }, network)).toBe(false);
   });
 });
