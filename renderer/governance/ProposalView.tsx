@@ -113,6 +113,8 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
         </Badge>
       </Group>
 
+      {/* Once sealed, the decision record is what a visitor comes for: it leads, full width. */}
+      {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
       <div className="fw-gov-layout">
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">
@@ -206,7 +208,6 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
           )}
         </Stack>
       </div>
-      {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
     </section>
   );
 }
