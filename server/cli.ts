@@ -144,6 +144,7 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'key': {
+        if (!(await storage.getMeta('networkId'))) throw new Error('no network here yet: run `hub init` first');
         console.log((await loadHubKey(storage)).publicKey);
         break;
       }

@@ -96,11 +96,13 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
   const after = write.projection as unknown as BallotProjection;
   const proposal = await loadProjection<ProposalProjection>(ctx, after.proposalId, 'proposal');
   if (!proposal) return refuse(409, 'proposal-unknown', `the hub has no proposal ${after.proposalId}`, id);
-  if (await isSealed(ctx, after.proposalId)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
-  if (proposal.state !== 'open') refuse(409, 'poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
-  if (ctx.now > graceEndsAt(proposal)) {
+  // Past the grace period the answer is always grace-expired, sealed or not, so a voter's app has
+  // one code to explain a ballot that came too late.
+  if (proposal.state === 'open' && ctx.now > graceEndsAt(proposal)) {
     refuse(409, 'grace-expired', 'the ballot reached the hub after closing plus the grace period; it does not count', id);
   }
+  if (await isSealed(ctx, after.proposalId)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
+  if (proposal.state !== 'open') refuse(409, 'poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
   const network = await loadNetwork(ctx);
   if (!eligibleOrgIds(network.members, proposal.eligible).includes(write.header.ownerOrg)) {
     refuse(403, 'not-eligible', 'this organization is not eligible to vote on this proposal', id);

@@ -22,7 +22,7 @@ const HOUR_MS = 3_600_000;
 
 export interface DecisionRecordBallot {
   readonly orgId: string;
-  readonly ballot: Pick<BallotProjection, 'revisions'>;
+  readonly ballot: Pick<BallotProjection, 'revisions'> & Partial<Pick<BallotProjection, 'receiptSalt'>>;
   /** When the hub received the counted cast, where known; null for a ballot not yet sent. */
   readonly receivedAt: number | null;
 }
@@ -177,9 +177,11 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
   // Provisional: the tally of what this device holds, as it stands now.
   const eligibleIds = eligibleOrgIds(input.network.members, proposal.eligible);
   const casts = new Map<string, TallyBallot>();
+  const salts = new Map<string, string>();
   for (const { orgId, ballot, receivedAt } of input.ballots) {
     const cast = countedCast(ballot);
     if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt });
+    salts.set(orgId, ballot.receiptSalt ?? '');
   }
   const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now });
   const isRunner = input.viewer?.role === 'secretariat';
@@ -197,7 +199,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
         isEligible: eligibleIds.includes(orgId),
         hasVoted: ballot !== undefined,
         isLate: ballot?.isLate ?? false,
-        receipt: ballot && cast ? ballotReceipt({ proposalId, orgId, choice: cast.choice, castAt: cast.castAt }) : null,
+        receipt: ballot && cast ? ballotReceipt({ proposalId, orgId, choice: cast.choice, castAt: cast.castAt, salt: salts.get(orgId) ?? '' }) : null,
         receivedAt: ballot?.receivedAt ?? null,
       };
     })

@@ -15,7 +15,7 @@ import { tally, type TallyBallot, type TallyResult } from './tally';
 
 export interface SealBallot {
   readonly orgId: string;
-  readonly ballot: Pick<BallotProjection, 'revisions'>;
+  readonly ballot: Pick<BallotProjection, 'revisions'> & Partial<Pick<BallotProjection, 'receiptSalt'>>;
   /** The hub's first receipt of each cast, by cast time (a revision's `at`). */
   readonly arrivals: ReadonlyMap<number, number>;
 }
@@ -50,12 +50,12 @@ export function sealedTally(result: TallyResult): SealedDecision['tally'] {
 export function sealedDecision(input: SealInput): SealedDecision {
   const { proposalId, proposal } = input;
   const isSecret = proposal.secrecy === 'secret';
-  const casts = new Map<string, TallyBallot>();
+  const casts = new Map<string, TallyBallot & { readonly salt: string }>();
   for (const { orgId, ballot, arrivals } of input.ballots) {
     const cast = countedCast(ballot);
-    if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt: arrivals.get(cast.castAt) ?? null });
+    if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt: arrivals.get(cast.castAt) ?? null, salt: ballot.receiptSalt ?? '' });
   }
-  const result = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: input.eligibleOrgIds, now: input.sealedAt });
+  const result = tally({ proposal, ballots: [...casts.values()].map(({ salt: _salt, ...ballot }) => ballot), eligibleOrgIds: input.eligibleOrgIds, now: input.sealedAt });
   return {
     format: SEALED_DECISION_FORMAT,
     version: SEALED_DECISION_VERSION,
@@ -67,7 +67,7 @@ export function sealedDecision(input: SealInput): SealedDecision {
       const cast = casts.get(counted.orgId)!;
       return {
         orgId: counted.orgId,
-        receipt: ballotReceipt({ proposalId, orgId: counted.orgId, choice: cast.choice, castAt: cast.castAt }),
+        receipt: ballotReceipt({ proposalId, orgId: counted.orgId, choice: cast.choice, castAt: cast.castAt, salt: cast.salt }),
         isLate: counted.isLate,
         receivedAt: counted.receivedAt,
         castAt: isSecret ? null : counted.castAt,

@@ -1,3 +1,4 @@
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { appendLog, readField, readLog, writeFields } from './layout';
 import { nonEmptyText, timeSchema } from './fieldSchemas';
@@ -24,6 +25,8 @@ export type Choice = z.infer<typeof choiceSchema>;
 
 const revisionSchema = z.object({ deviceId: nonEmptyText(200), at: timeSchema, choice: choiceSchema });
 
+const receiptSaltSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 16 bytes of lowercase hex');
+
 export const ballotProjectionSchema = z.object({
   proposalId: z.string(),
   /** Copied from the proposal when cast; the hub checks it against the proposal itself. */
@@ -31,6 +34,11 @@ export const ballotProjectionSchema = z.object({
   choice: choiceSchema.nullable(),
   castAt: timeSchema.nullable(),
   revisions: z.array(revisionSchema),
+  /**
+   * 16 random bytes (hex) written when the ballot is created, part of its receipt
+   * (governance/ballotReceipt.ts): a secret ballot's receipt is published, its salt never is.
+   */
+  receiptSalt: z.string(),
   ...timestampsShape,
 });
 export type BallotProjection = z.infer<typeof ballotProjectionSchema>;
@@ -38,6 +46,8 @@ export type BallotProjection = z.infer<typeof ballotProjectionSchema>;
 export const ballotInputSchema = z.object({
   proposalId: recordIdSchema,
   isSecret: z.boolean().default(false),
+  /** Made at random when left out; given only to recreate a known ballot. */
+  receiptSalt: receiptSaltSchema.optional(),
 });
 export type BallotInput = z.input<typeof ballotInputSchema>;
 
@@ -53,7 +63,7 @@ export const ballot = defineRecord({
   projectionSchema: ballotProjectionSchema,
   inputSchema: ballotInputSchema,
   init(doc, input) {
-    writeFields(doc, input);
+    writeFields(doc, { ...input, receiptSalt: input.receiptSalt ?? bytesToHex(randomBytes(16)) });
   },
   read(doc) {
     return {
@@ -62,6 +72,7 @@ export const ballot = defineRecord({
       choice: readField(doc, 'choice', choiceSchema.nullable(), null),
       castAt: readField(doc, 'castAt', timeSchema.nullable(), null),
       revisions: readLog(doc, 'revisions', revisionSchema),
+      receiptSalt: readField(doc, 'receiptSalt', receiptSaltSchema, ''),
     };
   },
   deriveId: (input, ownerOrg) => ballotId(input.proposalId, ownerOrg),

@@ -55,11 +55,13 @@ async function realSources(): Promise<Source[]> {
   const observer = editContext(who.observer.org.id, 'observer');
   const entryCreate = createUpdate('entry', { kind: 'practice', title: 'Straw mulch', language: 'en', attribution: { holderKind: 'person', holderName: 'Li', consent: 'credit-by-name' }, sharing: 'network' }, member);
   const entryState = await pushOk(who.member.token, { id: 'entry-fuzz', type: 'entry', update: entryCreate });
+  // A ballot needs an open proposal whose secrecy it shares (governance policy).
+  const proposalCreate = createUpdate('proposal', { title: 'Pool the seed fund', options: [{ id: 'yes', label: 'Yes' }], method: 'single', opensAt: Date.now() - 86_400_000, closesAt: Date.now() + 86_400_000, secrecy: 'secret' }, secretariat);
+  const proposalState = await pushOk(who.secretariat.token, { id: 'proposal-fuzz', type: 'proposal', update: proposalCreate });
+  await pushOk(who.secretariat.token, { id: 'proposal-fuzz', type: 'proposal', update: changeUpdate(proposalState, (doc) => proposalMutators.setState.apply(doc, 'open', secretariat)) });
   const ballotCreate = createUpdate('ballot', { proposalId: 'proposal-fuzz', isSecret: true }, member);
   const ballotState = await pushOk(who.member.token, { id: ballotId('proposal-fuzz', who.member.org.id), type: 'ballot', update: ballotCreate });
   const commentState = await pushOk(who.member.token, { id: 'comment-fuzz', type: 'comment', update: createUpdate('comment', { targetId: 'entry-fuzz', text: 'Works in dry years too.' }, member) });
-  const proposalCreate = createUpdate('proposal', { title: 'Pool the seed fund', options: [{ id: 'yes', label: 'Yes' }], method: 'single', opensAt: 1, closesAt: 2 }, secretariat);
-  const proposalState = await pushOk(who.secretariat.token, { id: 'proposal-fuzz', type: 'proposal', update: proposalCreate });
   const m = who.member.token;
   const s = who.secretariat.token;
   return [

@@ -7,6 +7,7 @@ import { canRead } from '../../shared/rules/rules';
 import { encodePullFrame, PullFrameReader, type PushRequest } from '../../shared/sync/protocol';
 import { CHECKPOINT_KEY } from '../../shared/sync/syncEngine';
 import type { LiveSocket, SyncTransport, TransportResult } from '../../shared/sync/transport';
+import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
 import { syncedClient, type SyncedClient } from '../support/syncedClient';
 
@@ -242,6 +243,7 @@ async function runScenario(deviceCount: number, ops: readonly Op[], networkSeed:
   const hub = await startTestHub();
   const devices: Device[] = [];
   try {
+    await openTestProposal(hub, 'proposal-1');
     for (const [index, { join }] of (await joinDevices(hub, deviceCount)).entries()) {
       const network = new ChaosNetwork(seededRandom(networkSeed + index));
       const synced = await syncedClient(hub, join, {

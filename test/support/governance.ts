@@ -6,6 +6,9 @@ import type { Choice } from '../../shared/records/ballot';
 import { proposal, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
 import type { ResultInput } from '../../shared/records/result';
 import * as Y from 'yjs';
+import { commitSystemChange } from '../../server/hub/systemWrites';
+import { proposalMutators } from '../../shared/records/proposal';
+import type { TestHub } from './hub';
 
 /*
  * Governance fixtures for tests: a proposal projection from create input, and a sealed result
@@ -53,4 +56,30 @@ export function signedTestResult(proposalId: string, secretKey: Uint8Array = ed2
   );
   const publicKey = bytesToHex(ed25519.getPublicKey(secretKey));
   return { input: { payload, signature: bytesToHex(ed25519.sign(sealMessage(payload), secretKey)), hubKey: publicKey }, secretKey, publicKey };
+}
+
+/**
+ * Seeds an open yes/no/later poll that every organization but observers may vote on, open from a
+ * day ago to a day from now on the real clock: for tests whose subject is sync, not governance,
+ * whose ballots must reach the hub.
+ */
+export async function openTestProposal(testHub: Pick<TestHub, 'storage'>, proposalId: string, now: number = Date.now()): Promise<void> {
+  const secretariatId = (await testHub.storage.getMeta('secretariatOrg'))!;
+  const ctx = { orgId: secretariatId, deviceId: 'dev-test', role: 'secretariat', now } as const;
+  const input = proposal.parseInput({
+    title: 'Pool the seed fund',
+    options: [
+      { id: 'yes', label: 'Yes' },
+      { id: 'no', label: 'No' },
+      { id: 'later', label: 'Later' },
+    ],
+    method: 'single',
+    opensAt: now - 24 * HOUR_MS,
+    closesAt: now + 24 * HOUR_MS,
+    eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
+  });
+  await commitSystemChange(testHub.storage, { id: proposalId, type: 'proposal', ownerOrg: secretariatId, createdAt: now }, (doc) => {
+    proposal.create(doc, input, ctx);
+    proposalMutators.setState.apply(doc, 'open', ctx);
+  });
 }

@@ -55,6 +55,25 @@ export function manualClock(startMs: number = Date.now()): ManualClock {
 }
 
 /**
+ * A clock that follows the real one plus an offset the test moves: for tests where a browser or
+ * client stamps casts with the real clock while the hub is carried past closing and grace (the
+ * hub refuses casts more than a few minutes ahead of its own clock, so a frozen hub clock would
+ * start refusing them as real time runs on).
+ */
+export function tickingClock(): ManualClock {
+  let offsetMs = 0;
+  return {
+    now: () => Date.now() + offsetMs,
+    set(ms) {
+      offsetMs = ms - Date.now();
+    },
+    advance(ms) {
+      offsetMs += ms;
+    },
+  };
+}
+
+/**
  * Moves the hub's clock by `ms` and runs its due seals at the new time (the serving hub does this
  * on a timer; test hubs run no timer). Returns what was sealed, by proposal id; a sealed result is
  * announced to live connections like any commit.

@@ -285,6 +285,14 @@ describe('creating each record type', () => {
     expect(ballot.deriveId(parsed, steward.orgId)).not.toBe(ballot.deriveId(parsed, member.orgId));
   });
 
+  it('gives each new ballot a random receipt salt, kept as given when recreated', () => {
+    const salts = [1, 2].map(() => ballot.read(createdDoc(ballot, cases.ballot.input, member)).receiptSalt);
+    for (const salt of salts) expect(salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(salts[0]).not.toBe(salts[1]);
+    expect(ballot.read(createdDoc(ballot, { ...cases.ballot.input, receiptSalt: 'c'.repeat(32) }, member)).receiptSalt).toBe('c'.repeat(32));
+    expect(inputErrorOf(() => ballot.parseInput({ ...cases.ballot.input, receiptSalt: 'short' })).message).toContain('receiptSalt');
+  });
+
   it('derives the id of a result from its proposal, and refuses a payload that is not a sealed decision', () => {
     const parsed = result.parseInput(cases.result.input);
     expect(result.deriveId(parsed, secretariat.orgId)).toBe(resultId(PROPOSAL_ID));

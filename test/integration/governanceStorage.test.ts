@@ -1,0 +1,185 @@
+// The storage that governance adds, on both adapters with one contract: cast arrival times (first
+// receipt kept, in the commit's transaction), the sealing schedule, and the hub's seal key (made
+// once; several hub processes on one PostgreSQL sign with the same key and seal a proposal once).
+// PostgreSQL runs when FIELDWISE_TEST_DATABASE_URL names a database, e.g.
+//   FIELDWISE_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx vitest run test/integration/governanceStorage.test.ts
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Hub } from '../../server/hub/hub';
+import { loadHubKey } from '../../server/hub/hubKey';
+import { initNetwork, NETWORK_RECORD_ID } from '../../server/hub/networkAdmin';
+import { sealProposal, SEAL_SETTLE_MS } from '../../server/hub/sealing';
+import { commitSystemChange } from '../../server/hub/systemWrites';
+import { StaleWriteError, type HubStorage, type RecordWrite } from '../../server/storage/hubStorage';
+import { openPostgresStorage } from '../../server/storage/postgresStorage';
+import { openSqliteStorage } from '../../server/storage/sqliteStorage';
+import { verifySeal } from '../../shared/governance/verifySeal';
+import { runHubCommand } from '../support/hubProcess';
+import { network } from '../../shared/records/network';
+import { proposal, proposalMutators } from '../../shared/records/proposal';
+import { resultId, type ResultProjection } from '../../shared/records/result';
+
+const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
+const HOUR_MS = 3_600_000;
+
+function write(id: string, expectedSeq: number | null, extra: Partial<RecordWrite> = {}): RecordWrite {
+  const doc = new Y.Doc();
+  doc.getMap('fields').set('n', randomBytes(4).toString('hex'));
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return { header: { id, type: 'ballot', ownerOrg: 'org-a', createdAt: 1 }, update, state: update, projection: {}, facts: {}, credentialId: null, expectedSeq, ...extra };
+}
+
+function governanceStorageContract(name: string, open: () => Promise<HubStorage>, cleanup: () => Promise<void>): void {
+  describe(`governance storage: ${name}`, () => {
+    let storage: HubStorage;
+    beforeEach(async () => {
+      storage = await open();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+    afterAll(cleanup);
+
+    it('keeps the first receipt time of each cast, per ballot', async () => {
+      const [seq] = await storage.commit([write('ballot~p~a', null, { castArrivals: [{ castAt: 100, receivedAt: 1000 }] })]);
+      await storage.commit([write('ballot~p~a', seq!, { castArrivals: [{ castAt: 100, receivedAt: 5000 }, { castAt: 200, receivedAt: 5000 }] })]);
+      await storage.commit([write('ballot~p~b', null, { castArrivals: [{ castAt: 100, receivedAt: 7000 }] })]);
+      const arrivals = await storage.castArrivals(['ballot~p~a', 'ballot~p~b', 'ballot~p~none']);
+      expect(arrivals.get('ballot~p~a')).toEqual(new Map([[100, 1000], [200, 5000]]));
+      expect(arrivals.get('ballot~p~b')).toEqual(new Map([[100, 7000]]));
+      expect(arrivals.get('ballot~p~none')).toEqual(new Map());
+    });
+
+    it('writes arrival times and the schedule only with the commit: a stale write leaves neither', async () => {
+      await storage.commit([write('ballot~q~a', null)]);
+      await expect(storage.commit([write('ballot~q~a', null, { castArrivals: [{ castAt: 1, receivedAt: 2 }], sealDueAt: 10 })])).rejects.toThrow(StaleWriteError);
+      expect((await storage.castArrivals(['ballot~q~a'])).get('ballot~q~a')).toEqual(new Map());
+      expect(await storage.dueSeals(Number.MAX_SAFE_INTEGER, 10)).not.toContain('ballot~q~a');
+    });
+
+    it('lists proposals due for sealing, oldest first, until cleared; null unschedules, undefined leaves it', async () => {
+      const [a] = await storage.commit([write('proposal-a', null, { sealDueAt: 300 })]);
+      await storage.commit([write('proposal-b', null, { sealDueAt: 100 }), write('proposal-c', null, { sealDueAt: 900 })]);
+      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
+      expect(await storage.dueSeals(500, 1)).toEqual(['proposal-b']);
+      const [a2] = await storage.commit([write('proposal-a', a!)]);
+      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
+      await storage.commit([write('proposal-a', a2!, { sealDueAt: 600 })]);
+      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b']);
+      await storage.clearSealDue('proposal-b');
+      expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a', 'proposal-c']);
+      const c = (await storage.getRecord('proposal-c'))!.seq;
+      await storage.commit([write('proposal-c', c, { sealDueAt: null })]);
+      expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a']);
+    });
+
+    it('makes the hub key once: loading it again, or racing, gives the same key', async () => {
+      const keys = await Promise.all([loadHubKey(storage), loadHubKey(storage)]);
+      const again = await loadHubKey(storage);
+      expect(keys[0]!.publicKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(keys[1]!.publicKey).toBe(keys[0]!.publicKey);
+      expect(again.publicKey).toBe(keys[0]!.publicKey);
+    });
+
+    it('init writes the hub key into the network record', async () => {
+      await initNetwork(storage, { name: 'Seal network', now: 5 });
+      const stored = (await storage.getRecord(NETWORK_RECORD_ID))!;
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, stored.state);
+      expect(network.read(doc).hubKey).toBe((await loadHubKey(storage)).publicKey);
+    });
+  });
+}
+
+let sqliteDir: string | null = null;
+let sqliteFiles = 0;
+governanceStorageContract(
+  'sqlite',
+  async () => {
+    sqliteDir ??= mkdtempSync(join(tmpdir(), 'fw-gov-sqlite-'));
+    const storage = openSqliteStorage(join(sqliteDir, `hub-${++sqliteFiles}.db`));
+    await storage.migrate();
+    return storage;
+  },
+  async () => {
+    if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
+  },
+);
+
+describe('hub key on the command line', () => {
+  it("`hub key` prints the public key that init wrote into the network record", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fw-gov-cli-'));
+    try {
+      expect(runHubCommand(['init', '--data', dir, '--network', 'Key network']).status).toBe(0);
+      const printed = runHubCommand(['key', '--data', dir]);
+      expect(printed.status, printed.stderr).toBe(0);
+      const storage = openSqliteStorage(join(dir, 'hub.sqlite'));
+      try {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, (await storage.getRecord(NETWORK_RECORD_ID))!.state);
+        expect(printed.lastLine).toMatch(/^[0-9a-f]{64}$/);
+        expect(network.read(doc).hubKey).toBe(printed.lastLine);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+const testSchemas: string[] = [];
+const newSchemaName = (): string => {
+  const schemaName = `fw_gov_${process.pid}_${randomBytes(6).toString('hex')}`;
+  testSchemas.push(schemaName);
+  return schemaName;
+};
+
+async function dropTestSchemas(connectionString: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    for (const schemaName of testSchemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.runIf(databaseUrl !== undefined)('governance on PostgreSQL', () => {
+  const connectionString = databaseUrl ?? '';
+  governanceStorageContract('postgres', () => openPostgresStorage({ connectionString, schema: newSchemaName() }), () => dropTestSchemas(connectionString));
+
+  it('two hub processes on one database share the seal key and seal a due proposal exactly once', async () => {
+    const schema = newSchemaName();
+    const storages = [await openPostgresStorage({ connectionString, schema }), await openPostgresStorage({ connectionString, schema })];
+    try {
+      const opensAt = Date.UTC(2026, 0, 1);
+      await initNetwork(storages[0]!, { name: 'Two hubs', now: opensAt });
+      const hubs = await Promise.all(storages.map((storage) => Hub.open({ storage, now: () => opensAt })));
+      expect(hubs[1]!.hubKey.publicKey).toBe(hubs[0]!.hubKey.publicKey);
+
+      const secretariatId = (await storages[0]!.getMeta('secretariatOrg'))!;
+      const ctx = { orgId: secretariatId, deviceId: 'dev-test', role: 'secretariat', now: opensAt } as const;
+      const input = proposal.parseInput({ title: 'Shared seed bank', options: [{ id: 'yes', label: 'Yes' }], method: 'single', opensAt, closesAt: opensAt + HOUR_MS, graceHours: 1 });
+      await commitSystemChange(storages[0]!, { id: 'proposal-pg', type: 'proposal', ownerOrg: secretariatId, createdAt: opensAt }, (doc) => {
+        proposal.create(doc, input, ctx);
+        proposalMutators.setState.apply(doc, 'open', ctx);
+      });
+      const sealAt = opensAt + 2 * HOUR_MS + SEAL_SETTLE_MS + 1;
+      const outcomes = await Promise.all(hubs.map((hub, index) => sealProposal(hub.storage, hub.hubKey, 'proposal-pg', sealAt + index)));
+      expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['already-sealed', 'sealed']);
+      const sealed = (await storages[1]!.getRecord(resultId('proposal-pg')))!.projection as unknown as ResultProjection;
+      expect(verifySeal(sealed, hubs[0]!.hubKey.publicKey)).toEqual({ isValid: true, reason: null });
+    } finally {
+      await Promise.all(storages.map((storage) => storage.close()));
+    }
+  });
+
+  afterAll(() => dropTestSchemas(connectionString));
+});
