@@ -74,7 +74,7 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
   });
   // The receipt is of the cast that counts (the latest revision), as the decision record lists it.
   const counted = ballot ? countedCast(ballot) : null;
-  const receipt = counted ? ballotReceipt({ proposalId, orgId: identity.orgId, choice: counted.choice, castAt: counted.castAt }) : null;
+  const receipt = counted ? ballotReceipt({ proposalId, orgId: identity.orgId, choice: counted.choice, castAt: counted.castAt, salt: ballot?.receiptSalt ?? '' }) : null;
 
   const cast = async () => {
     if (!shown) return setError(t('governance.ballot.chooseFirst'));

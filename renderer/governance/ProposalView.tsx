@@ -73,7 +73,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   );
   const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
   const ownCast = ownBallot ? countedCast(ownBallot.projection) : null;
-  const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt }) : null;
+  const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
   const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
   const [error, setError] = useState<string | null>(null);
   const refused = useQuarantine(session, id)[0] ?? null;
