@@ -110,6 +110,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const sessions = editSessionCount(doc);
 
   return (
+    <>
     <section className="fw-screen fw-editor" aria-labelledby="editor-heading" data-testid="entry-editor" data-entry-id={header.id}>
       <Group justify="space-between" wrap="nowrap" className="fw-editor-head">
         <Group gap="xs" wrap="nowrap" miw={0}>
@@ -331,8 +332,12 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Paper>
         </Stack>
       </div>
-      <CommentThread targetId={header.id} />
     </section>
+    {/* Comments and suggestions on the entry sit apart from the editor: anyone who may comment writes here, editor or not. */}
+    <div className="fw-screen fw-entry-comments">
+      <CommentThread targetId={header.id} />
+    </div>
+    </>
   );
 }
 
