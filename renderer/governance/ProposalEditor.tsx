@@ -38,7 +38,8 @@ export function CreateProposal() {
   const describe = useDescribeError();
   const [title, setTitle] = useState('');
   const [method, setMethod] = useState<Method>('consent');
-  const [opensAt, setOpensAt] = useState(() => toLocalInput(Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS));
+  // Opening defaults to the current minute (not the next): a poll opened right away is open at once.
+  const [opensAt, setOpensAt] = useState(() => toLocalInput(Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS));
   const [closesAt, setClosesAt] = useState(() => toLocalInput(Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS + 7 * DAY_MS));
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);

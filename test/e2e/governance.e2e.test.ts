@@ -305,7 +305,7 @@ describe('a ranked-choice vote with one organization offline until after closing
       if (language === 'zh-CN') for (const probe of await untranslatedOn(page.page, probes)) untranslated.push(`${screen}: "${probe}"`);
     };
 
-    // A draft for the editor's screenshot: score voting, two options.
+    // A second proposal, written and opened by the secretariat: score voting, two options.
     await sec.openList();
     await sec.byTestId('new-proposal').click();
     await sec.byTestId('proposal-title').fill('培训主题评分');
@@ -319,6 +319,21 @@ describe('a ranked-choice vote with one organization offline until after closing
     }
     await sec.byTestId('proposal-save').click();
     await sec.byTestId('proposal-saved').waitFor();
+    await sec.byTestId('proposal-open').click();
+    await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${draftId}"][data-phase="open"]`);
+    await sec.app.waitUntilAllSent();
+
+    // A scores both options; the live results chart the averages on the 0-5 scale.
+    await a.openProposal(draftId);
+    await a.byTestId('sync-now').click();
+    const scoreRow = (label: string) => a.page.locator(testId('ballot-option'), { hasText: label });
+    await scoreRow('雨水收集').getByText('4', { exact: true }).click();
+    await scoreRow('堆肥').getByText('2', { exact: true }).click();
+    await a.byTestId('ballot-cast').click();
+    await a.waitForDelivery('received');
+    await a.page.waitForSelector(`${testId('chart-scores')} ${testId('chart-row')}[data-value="4"]`);
+    expect(await a.page.locator(`${testId('chart-scores')} ${testId('chart-row')}`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-value')))).toEqual(['4', '2']);
+    expect(await a.byTestId('results-provisional').getAttribute('data-not-heard-from')).toBe('2');
 
     for (const language of ['zh-CN', 'en'] as const) {
       for (const page of [a, sec]) {
@@ -335,6 +350,9 @@ describe('a ranked-choice vote with one organization offline until after closing
       await sec.app.goTo(`#/governance/proposal/${encodeURIComponent(draftId)}/edit`);
       await sec.byTestId('proposal-editor').waitFor();
       await shoot(sec, language, 3, 'editor');
+      await a.openProposal(draftId);
+      await a.byTestId('chart-scores').waitFor();
+      await shoot(a, language, 4, 'score-ballot-live-results');
     }
     expect(untranslated).toEqual([]);
   });
