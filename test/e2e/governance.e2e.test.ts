@@ -356,4 +356,54 @@ describe('a ranked-choice vote with one organization offline until after closing
     }
     expect(untranslated).toEqual([]);
   });
+
+  it('consent and multiple choice through the ballot form: a block vetoes; approval stops at the maximum', async () => {
+    const createAndOpen = async (title: string, method: string, options: readonly string[], maxChoices?: number): Promise<string> => {
+      await sec.openList();
+      await sec.byTestId('new-proposal').click();
+      await sec.byTestId('proposal-title').fill(title);
+      await sec.choose('proposal-method', method);
+      await sec.byTestId('proposal-create-submit').click();
+      await sec.byTestId('proposal-editor').waitFor();
+      const id = (await sec.byTestId('proposal-editor').getAttribute('data-proposal-id'))!;
+      for (const label of options) {
+        await sec.byTestId('proposal-add-option').click();
+        await sec.page.locator(testId('proposal-option')).last().fill(label);
+      }
+      if (maxChoices !== undefined) await sec.byTestId('proposal-max-choices').fill(String(maxChoices));
+      await sec.byTestId('proposal-open').click();
+      await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${id}"][data-phase="open"]`);
+      await sec.app.waitUntilAllSent();
+      return id;
+    };
+
+    const consentId = await createAndOpen('Join the regional water alliance', 'Consent', []);
+    await a.openProposal(consentId);
+    await a.byTestId('sync-now').click();
+    await a.byTestId('ballot-consent-block').click();
+    await a.byTestId('ballot-cast').click();
+    await a.waitForDelivery('received');
+    await a.page.waitForSelector(`${testId('results-outcome')}[data-status="blocked"]`);
+    expect(await a.page.locator(`${testId('chart-consent')} ${testId('chart-row')}`).evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-option-id')}=${row.getAttribute('data-value')}`))).toEqual([
+      'agree=0',
+      'abstain=0',
+      'disagree=0',
+      'block=1',
+    ]);
+
+    const multipleId = await createAndOpen('Workshop topics for 2027', 'Multiple choice', ['Seeds', 'Water', 'Soil'], 2);
+    await a.openProposal(multipleId);
+    await a.byTestId('sync-now').click();
+    // (Mantine puts the test id on the checkbox's <input>.)
+    const option = (optionId: string) => a.page.locator(`${testId('ballot-option')}[data-option-id="${optionId}"]`);
+    await option('o1').check();
+    await option('o3').check();
+    expect(await option('o2').isDisabled()).toBe(true);
+    await a.byTestId('ballot-cast').click();
+    await a.waitForDelivery('received');
+    await a.page.waitForSelector(`${testId('chart-votes')} ${testId('chart-row')}[data-value="1"]`);
+    expect(await a.page.locator(`${testId('chart-votes')} ${testId('chart-row')}`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-value')))).toEqual(['1', '0', '1']);
+    const stored = await hub.storage.getRecord(ballotId(multipleId, orgAId));
+    expect(stored?.projection).toMatchObject({ choice: { method: 'multiple', optionIds: ['o1', 'o3'] } });
+  });
 });
