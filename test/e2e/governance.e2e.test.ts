@@ -153,7 +153,7 @@ describe('a ranked-choice vote with one organization offline until after closing
     await b.waitForDelivery('saved-offline');
     expect(await b.byTestId('ballot-delivery').textContent()).toBe('Your ballot is saved on this device and will be sent when a connection appears.');
     receipts.b = await b.receipt();
-    await b.page.screenshot({ path: join(screenshotDir, 'governance-en-4-ballot-saved-offline.png') });
+    await b.page.screenshot({ path: join(screenshotDir, 'governance-en-6-ballot-saved-offline.png') });
     expect(await b.byTestId('ballot-revisions').getAttribute('data-count')).toBe('1');
     expect(await hub.storage.getRecord(ballotId(proposalId, orgBId))).toBeNull();
     expect(await hub.storage.getRecord(ballotId(proposalId, orgAId))).not.toBeNull();
@@ -193,7 +193,7 @@ describe('a ranked-choice vote with one organization offline until after closing
     await c.waitForDelivery('refused-late', 30_000);
     expect(await c.byTestId('ballot-delivery').textContent()).toBe('Your ballot reached the hub after the grace period: it is kept on this device but is not counted.');
     expect(await hub.storage.getRecord(ballotId(proposalId, orgCId))).toBeNull();
-    await c.page.screenshot({ path: join(screenshotDir, 'governance-en-5-ballot-refused-late.png') });
+    await c.page.screenshot({ path: join(screenshotDir, 'governance-en-7-ballot-refused-late.png') });
     // Kept: the receipt and the revision are still on C's screen after a reload.
     await c.page.reload();
     await c.openProposal(proposalId);
