@@ -10,6 +10,7 @@ import type { RecordHeader } from '../../shared/records/recordType';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { formatRegion, parseRegion } from '../library/region';
 import { useOrgNames } from '../library/useOrgNames';
+import { CommentThread } from '../governance/CommentThread';
 import { useSession } from '../session/SessionContext';
 import { AutosaveTextInput } from './AutosaveTextInput';
 import { editSessionCount } from './editSessions';
@@ -109,6 +110,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const sessions = editSessionCount(doc);
 
   return (
+    <>
     <section className="fw-screen fw-editor" aria-labelledby="editor-heading" data-testid="entry-editor" data-entry-id={header.id}>
       <Group justify="space-between" wrap="nowrap" className="fw-editor-head">
         <Group gap="xs" wrap="nowrap" miw={0}>
@@ -331,6 +333,11 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
         </Stack>
       </div>
     </section>
+    {/* Comments and suggestions on the entry sit apart from the editor: anyone who may comment writes here, editor or not. */}
+    <div className="fw-screen fw-entry-comments">
+      <CommentThread targetId={header.id} />
+    </div>
+    </>
   );
 }
 

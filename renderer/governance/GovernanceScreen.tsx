@@ -1,12 +1,25 @@
-import { Title } from '@mantine/core';
+import { Anchor, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { CreateProposal, ProposalEditor } from './ProposalEditor';
+import { ProposalList } from './ProposalList';
+import { ProposalView } from './ProposalView';
 
-// Placeholder while the screen is built on its branch (issue work in progress).
+/*
+ * Governance routes within #/governance/: the list (''), a new proposal ('new'), one proposal
+ * ('proposal/<id>') and its editor ('proposal/<id>/edit').
+ */
 export function GovernanceScreen({ path }: { path: readonly string[] }) {
   const { t } = useTranslation();
+  const [section, id, action] = path;
+  if (section === undefined) return <ProposalList />;
+  if (section === 'new') return <CreateProposal />;
+  if (section === 'proposal' && id) return action === 'edit' ? <ProposalEditor key={id} id={id} /> : <ProposalView key={id} id={id} />;
   return (
-    <div data-testid="governance-screen" data-path={path.join('/')}>
-      <Title order={2}>{t('nav.governance')}</Title>
-    </div>
+    <Stack p="lg" className="fw-screen">
+      <Text role="alert">{t('governance.notFound')}</Text>
+      <Anchor href="#/governance">{t('governance.backToList')}</Anchor>
+    </Stack>
   );
 }
+
+export const proposalHref = (id: string, action?: 'edit'): string => `#/governance/proposal/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;

@@ -1,0 +1,226 @@
+import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ballotReceipt } from '../../shared/governance/ballotReceipt';
+import { countedCast } from '../../shared/governance/countedCast';
+import { decisionRecord } from '../../shared/governance/decisionRecord';
+import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
+import { governanceErrorCodes } from '../../shared/governance/governanceErrorCodes';
+import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
+import { resultId } from '../../shared/records/result';
+import { useObservable } from '../app/useObservable';
+import { RichTextField } from '../editor/RichTextField';
+import { useQuarantine } from '../editor/useQuarantine';
+import { useSession } from '../session/SessionContext';
+import { BallotPanel } from './BallotPanel';
+import { CommentThread } from './CommentThread';
+import { DecisionRecordPanel } from './DecisionRecordPanel';
+import { proposalHref } from './GovernanceScreen';
+import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
+import { ResultsView } from './ResultsView';
+import { canRunProposals, useMemberNames, useNetwork, useNowAt, useRecordDoc } from './useGovernance';
+
+const PHASE_COLORS: Record<ProposalPhase, string> = { draft: 'gray', cancelled: 'gray', upcoming: 'blue', open: 'teal', closed: 'violet' };
+
+/** One proposal: its terms and description, this organization's ballot, the results, and the comments. */
+export function ProposalView({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const view = useObservable(() => session.client.observeRecord<'proposal'>(id), [session, id], undefined);
+  if (view === undefined)
+    return (
+      <Center p="xl">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  if (view === null || view.header.type !== 'proposal')
+    return (
+      <Stack p="lg" className="fw-screen">
+        <Text role="alert">{t('governance.notFound')}</Text>
+        <Anchor href="#/governance">{t('governance.backToList')}</Anchor>
+      </Stack>
+    );
+  return <ProposalDetails id={id} proposal={view.projection} />;
+}
+
+function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalProjection }) {
+  const { t, i18n } = useTranslation();
+  const { session } = useSession();
+  const { client } = session;
+  const { identity } = session.profile;
+  const network = useNetwork(client);
+  const names = useMemberNames(client, network);
+  const now = useNowAt([p.opensAt, p.closesAt, graceEndsAt(p)]);
+  const phase = proposalPhase(p, now);
+  const isRunner = canRunProposals(identity, network);
+  const eligibleOrgIds = useMemo(() => eligibleOf(network?.members ?? [], p.eligible), [p.eligible, network]);
+  const isEligible = eligibleOrgIds.includes(identity.orgId);
+  const ballots = useObservable(() => client.observe({ type: 'ballot', refId: id }), [client, id], []);
+  const sealed = useObservable(() => client.observeRecord<'result'>(resultId(id)), [client, id], null);
+  const record = useMemo(
+    () =>
+      decisionRecord({
+        proposalId: id,
+        proposal: p,
+        network: { members: network?.members ?? [], hubKey: network?.hubKey ?? '' },
+        result: sealed?.projection ?? null,
+        // The hub's arrival times are not known on a device; the sealed record has them.
+        ballots: ballots.filter((view) => view.projection.proposalId === id).map((view) => ({ orgId: view.header.ownerOrg, ballot: view.projection, receivedAt: null })),
+        now,
+        viewer: identity,
+      }),
+    [id, p, network, sealed, ballots, now, identity],
+  );
+  const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
+  const ownCast = ownBallot ? countedCast(ownBallot.projection) : null;
+  const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
+  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
+  const [error, setError] = useState<string | null>(null);
+  const refused = useQuarantine(session, id)[0] ?? null;
+  // Under secret ballots a member holds only its own ballot: its live tally would mislead.
+  const canSeeAllBallots = p.secrecy === 'open' || identity.role === 'secretariat';
+  const isResultsTime = areResultsVisible(p, now) && phase !== 'draft' && phase !== 'upcoming' && phase !== 'cancelled';
+
+  const setState = async (state: 'open' | 'cancelled') => {
+    setError(null);
+    try {
+      await client.mutate(id, proposalMutators.setState, state);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+
+  const eligibleText =
+    p.eligible.kind === 'all-members'
+      ? t('governance.eligible.all-members')
+      : p.eligible.kind === 'orgs'
+        ? p.eligible.orgIds.map((orgId) => names.get(orgId) ?? orgId).join(', ')
+        : p.eligible.roles.map((role) => t(`governance.role.${role}`)).join(', ');
+
+  return (
+    <section className="fw-screen fw-governance" aria-labelledby="proposal-title" data-testid="proposal-view" data-proposal-id={id} data-phase={phase}>
+      <Group justify="space-between" wrap="nowrap">
+        <Group gap="xs" wrap="nowrap" miw={0}>
+          <Anchor href="#/governance" size="sm" data-testid="proposal-back">
+            {t('governance.backToList')}
+          </Anchor>
+          <Title order={1} size="h4" id="proposal-title" lineClamp={2}>
+            {p.title || t('governance.untitled')}
+          </Title>
+        </Group>
+        <Badge color={PHASE_COLORS[phase]} variant="light" data-testid="proposal-phase" data-phase={phase}>
+          {t(`governance.phase.${phase}`)}
+        </Badge>
+      </Group>
+
+      {/* Once sealed, the decision record is what a visitor comes for: it leads, full width. */}
+      {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
+      <div className="fw-gov-layout">
+        <Stack gap="md">
+          <Paper withBorder p="md" radius="md">
+            <Stack gap={6}>
+              <Text size="sm" data-testid="proposal-method-label">
+                {t('governance.view.method', { method: t(`governance.method.${p.method}`) })}
+                {p.method === 'multiple' && ` ${t('governance.view.maxChoices', { count: p.maxChoices })}`}
+                {p.method === 'consent' && ` ${t(p.blocksCount ? 'governance.view.blocksCount' : 'governance.view.blocksDoNotCount')}`}
+              </Text>
+              <Text size="sm">{t('governance.view.window', { opens: dateFormat.format(p.opensAt), closes: dateFormat.format(p.closesAt) })}</Text>
+              <Text size="sm">{t('governance.view.grace', { count: p.graceHours, until: dateFormat.format(graceEndsAt(p)) })}</Text>
+              <Text size="sm">{t('governance.view.eligible', { who: eligibleText })}</Text>
+              <Text size="sm">
+                {t('governance.view.rules', { quorum: `${Math.round(p.quorum * 100)}%`, threshold: `${Math.round(p.threshold * 100)}%` })}
+              </Text>
+              <Text size="sm">
+                {t(`governance.secrecy.${p.secrecy}`)} · {t(`governance.visibility.${p.resultsVisibility}`)}
+              </Text>
+            </Stack>
+          </Paper>
+          <ProposalDescription id={id} />
+          {isRunner && (
+            <Group data-testid="proposal-actions">
+              {p.state === 'draft' && (
+                <Button component="a" href={proposalHref(id, 'edit')} size="xs" variant="default" data-testid="proposal-edit">
+                  {t('governance.view.edit')}
+                </Button>
+              )}
+              {p.state === 'draft' && (
+                <Button size="xs" onClick={() => void setState('open')} disabled={p.method !== 'consent' && p.options.length < 2} data-testid="proposal-open">
+                  {t('governance.editor.open')}
+                </Button>
+              )}
+              {p.state !== 'cancelled' && phase !== 'closed' && (
+                <Button size="xs" color="red" variant="light" onClick={() => void setState('cancelled')} data-testid="proposal-cancel">
+                  {t('governance.view.cancel')}
+                </Button>
+              )}
+            </Group>
+          )}
+          {error && (
+            <Text size="sm" c="red.8" role="alert">
+              {error}
+            </Text>
+          )}
+          {refused && (
+            <Alert color="red" role="alert" data-testid="proposal-refused">
+              <Stack gap="xs">
+                <Text size="sm">
+                  {t('governance.view.refused', {
+                    code: refused.code,
+                    message: (governanceErrorCodes as readonly string[]).includes(refused.code) ? t(`governance.refusal.${refused.code}`) : refused.message,
+                  })}
+                </Text>
+                <Group>
+                  <Button size="xs" variant="light" color="red" onClick={() => void session.syncEngine?.releaseQuarantine([id])}>
+                    {t('governance.ballot.retry')}
+                  </Button>
+                </Group>
+              </Stack>
+            </Alert>
+          )}
+          <CommentThread targetId={id} />
+        </Stack>
+        <Stack gap="md">
+          {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
+          {!record.seal && (
+          <Paper withBorder p="md" radius="md" data-testid="results-panel">
+            <Stack gap="sm">
+              <Title order={2} size="h5">
+                {t('governance.results.title')}
+              </Title>
+              {!isResultsTime ? (
+                <Text size="sm" c="dimmed" data-testid="results-hidden">
+                  {phase === 'draft' || phase === 'upcoming' || phase === 'cancelled' ? t('governance.results.notYet') : t('governance.results.afterClose', { time: dateFormat.format(p.closesAt) })}
+                </Text>
+              ) : !canSeeAllBallots ? (
+                <Text size="sm" c="dimmed" data-testid="results-secret">
+                  {t('governance.results.secretUntilSealed')}
+                </Text>
+              ) : record.tally ? (
+                <ResultsView result={record.tally} isProvisional={record.isProvisional} proposal={p} />
+              ) : null}
+              {(record.phase === 'grace' || record.phase === 'sealing') && (
+                <Text size="xs" c="dimmed" data-testid="results-seal-pending">
+                  {t('governance.results.sealsAt', { time: dateFormat.format(graceEndsAt(p)) })}
+                </Text>
+              )}
+            </Stack>
+          </Paper>
+          )}
+        </Stack>
+      </div>
+    </section>
+  );
+}
+
+/** The rich-text description, read-only here (its runners edit it in the editor). */
+function ProposalDescription({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const opened = useRecordDoc(session.client, id, 'proposal');
+  if (opened.kind !== 'open') return null;
+  return (
+    <Paper withBorder p="md" radius="md">
+      <RichTextField doc={opened.doc} field="description" label={t('governance.field.description')} isEditable={false} onDidChangeLocally={() => undefined} testId="proposal-description" />
+    </Paper>
+  );
+}

@@ -1,0 +1,106 @@
+import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { SealedTally } from '../../shared/records/result';
+import type { ProposalProjection } from '../../shared/records/proposal';
+import { BarChart, type ChartRow } from './BarChart';
+
+const MAX_SCORE = 5;
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * A tally as charts and words: the outcome, participation and quorum, the provisional flag with how
+ * many eligible organizations have not been heard from, and one chart per method (consent positions,
+ * votes, each instant-runoff round, score averages). Used for the live tally and the sealed result.
+ */
+export function ResultsView({ result, isProvisional, proposal }: { result: SealedTally; isProvisional: boolean; proposal: Pick<ProposalProjection, 'options' | 'quorum' | 'threshold'> }) {
+  const { t } = useTranslation();
+  const labels = new Map(proposal.options.map((option) => [option.id, option.label]));
+  const label = (id: string) => labels.get(id) ?? id;
+  const { outcome, participation } = result;
+
+  return (
+    <Stack gap="sm" data-testid="results-view" data-status={outcome.status} data-provisional={isProvisional ? 'true' : 'false'}>
+      <Group gap="xs">
+        <Badge size="lg" color={outcome.status === 'passed' ? 'teal' : outcome.status === 'advisory' ? 'blue' : outcome.status === 'undecided' ? 'yellow' : 'red'} data-testid="results-outcome" data-status={outcome.status}>
+          {t(`governance.outcome.${outcome.status}`)}
+        </Badge>
+        {isProvisional && (
+          <Badge size="lg" color="orange" variant="light" data-testid="results-provisional" data-not-heard-from={result.notHeardFrom}>
+            {t('governance.results.provisional', { count: result.notHeardFrom })}
+          </Badge>
+        )}
+      </Group>
+      <Text size="sm" data-testid="results-reason">
+        {t(`governance.reason.${outcome.reason}`)}
+        {outcome.winnerId !== null && ` ${t('governance.results.winner', { option: label(outcome.winnerId) })}`}
+        {outcome.tiedIds.length > 0 && ` ${t('governance.results.tied', { options: outcome.tiedIds.map(label).join(', ') })}`}
+      </Text>
+      <Text size="sm" data-testid="results-participation" data-voted={participation.voted} data-eligible={participation.eligible}>
+        {t('governance.results.participation', { voted: participation.voted, eligible: participation.eligible, share: percent(participation.share) })}{' '}
+        {t(result.isQuorumMet ? 'governance.results.quorumMet' : 'governance.results.quorumNotMet', { quorum: percent(proposal.quorum) })}
+      </Text>
+      <Charts result={result} label={label} optionIds={proposal.options.map((o) => o.id)} />
+    </Stack>
+  );
+}
+
+function Charts({ result, label, optionIds }: { result: SealedTally; label: (id: string) => string; optionIds: readonly string[] }) {
+  const { t } = useTranslation();
+  const { counts, outcome } = result;
+  const tone = (id: string): ChartRow['tone'] => (id === outcome.winnerId ? 'winner' : 'default');
+  switch (counts.method) {
+    case 'consent': {
+      const positions = (['agree', 'abstain', 'disagree', 'block'] as const).map((position) => ({
+        id: position,
+        label: t(`governance.consent.${position}`),
+        value: counts.positions[position],
+        tone: position === 'block' && counts.positions.block > 0 ? ('block' as const) : ('default' as const),
+      }));
+      return <BarChart title={t('governance.results.chartConsent')} rows={positions} testId="chart-consent" />;
+    }
+    case 'single':
+    case 'multiple':
+    case 'advice':
+      return <BarChart title={t('governance.results.chartVotes')} rows={optionIds.map((id) => ({ id, label: label(id), value: counts.votes[id] ?? 0, tone: tone(id) }))} testId="chart-votes" />;
+    case 'score':
+      return (
+        <BarChart
+          title={t('governance.results.chartScores', { max: MAX_SCORE })}
+          rows={optionIds.map((id) => ({ id, label: label(id), value: counts.averages[id] ?? 0, valueText: (counts.averages[id] ?? 0).toFixed(2), tone: tone(id) }))}
+          max={MAX_SCORE}
+          testId="chart-scores"
+        />
+      );
+    case 'ranked':
+      return (
+        <Stack gap="xs" data-testid="runoff-rounds">
+          {result.rounds.map((round, index) => (
+            <Paper key={index} withBorder p="xs" radius="sm" data-testid="runoff-round">
+              <Title order={4} size="h6">
+                {t('governance.results.round', { n: index + 1, continuing: round.continuing, exhausted: round.exhausted })}
+              </Title>
+              <BarChart
+                title={t('governance.results.round', { n: index + 1, continuing: round.continuing, exhausted: round.exhausted })}
+                rows={Object.entries(round.counts).map(([id, value]) => ({
+                  id,
+                  label: label(id),
+                  value,
+                  tone: id === round.winnerId ? 'winner' : id === round.eliminated?.optionId ? 'eliminated' : 'default',
+                }))}
+              />
+              {round.eliminated && (
+                <Text size="xs" c="dimmed">
+                  {t('governance.results.eliminated', { option: label(round.eliminated.optionId), reason: t(`governance.elimination.${round.eliminated.reason}`) })}
+                </Text>
+              )}
+              {round.winnerId && (
+                <Text size="xs" fw={500}>
+                  {t('governance.results.roundWinner', { option: label(round.winnerId) })}
+                </Text>
+              )}
+            </Paper>
+          ))}
+        </Stack>
+      );
+  }
+}

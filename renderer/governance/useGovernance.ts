@@ -1,0 +1,110 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { RxCollection } from 'rxdb';
+import { map, of } from 'rxjs';
+import type * as Y from 'yjs';
+import type { FieldwiseClient, Identity } from '../../shared/client/client';
+import { isStewardAuthorized, type NetworkProjection } from '../../shared/records/network';
+import type { RecordHeader, RecordType } from '../../shared/records/recordType';
+import type { OutboxRow } from '../../shared/store/schemas';
+import { useObservable } from '../app/useObservable';
+
+/** The network record (members, roles, steward grants) as this device has it; null before the first sync. */
+export function useNetwork(client: FieldwiseClient): NetworkProjection | null {
+  const views = useObservable(() => client.observe({ type: 'network', limit: 1 }), [client], []);
+  return views[0]?.projection ?? null;
+}
+
+/**
+ * Whether this organization may create and run proposals: the secretariat, and stewards the
+ * secretariat authorized for proposals. The hub enforces the same; this only decides what shows.
+ */
+export function canRunProposals(identity: Pick<Identity, 'orgId' | 'role'>, network: NetworkProjection | null): boolean {
+  if (identity.role === 'secretariat') return true;
+  return identity.role === 'steward' && network !== null && isStewardAuthorized(network, identity.orgId, 'proposals');
+}
+
+/**
+ * The current time, re-read at the given moments (a poll opening, closing, its grace ending) and
+ * no more often: the screen changes when the proposal's phase does, without a polling loop.
+ */
+export function useNowAt(moments: readonly number[]): number {
+  const [now, setNow] = useState(() => Date.now());
+  const key = moments.join(',');
+  useEffect(() => {
+    const next = moments.filter((moment) => moment > now).sort((a, b) => a - b)[0];
+    if (next === undefined) return;
+    // setTimeout's delay is a signed 32-bit number of milliseconds; a later moment is reached in steps.
+    const timer = window.setTimeout(() => setNow(Date.now()), Math.min(next - now + 50, 2 ** 31 - 1));
+    return () => window.clearTimeout(timer);
+    // `key` stands for `moments`.
+  }, [key, now]);
+  return now;
+}
+
+/** How many of a record's local changes wait in the outbox (not yet acknowledged by the hub). */
+export function useUnsentCount(client: FieldwiseClient, recordId: string): number {
+  return useObservable(
+    () => {
+      const outbox = client.store.database.collections['outbox'] as RxCollection<OutboxRow> | undefined;
+      return outbox ? outbox.find({ selector: { recordId } }).$.pipe(map((rows) => rows.length)) : of(0);
+    },
+    [client, recordId],
+    0,
+  );
+}
+
+export type RecordDoc = { readonly kind: 'loading' } | { readonly kind: 'missing' } | { readonly kind: 'open'; readonly doc: Y.Doc; readonly header: RecordHeader };
+
+/**
+ * The session's Y.Doc of one record of `type`, pinned while the component is mounted (the rich-text
+ * editor binds to it) and released after. One doc per record per session, as the entry editor does.
+ */
+export function useRecordDoc(client: FieldwiseClient, id: string, type: RecordType): RecordDoc {
+  const [state, setState] = useState<RecordDoc>({ kind: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let isCurrent = true;
+    let isHeld = false;
+    let heldDoc: Y.Doc | null = null;
+    const onDestroyed = () => {
+      if (!isCurrent) return;
+      setState({ kind: 'loading' });
+      setGeneration((current) => current + 1);
+    };
+    (async () => {
+      const view = await client.get(id);
+      if (!view || view.header.type !== type) {
+        if (isCurrent) setState({ kind: 'missing' });
+        return;
+      }
+      const doc = await client.openDoc(id);
+      if (!isCurrent) {
+        client.releaseDoc(id);
+        return;
+      }
+      isHeld = true;
+      heldDoc = doc;
+      doc.on('destroy', onDestroyed);
+      setState({ kind: 'open', doc, header: view.header });
+    })().catch(() => {
+      if (isCurrent) setState({ kind: 'missing' });
+    });
+    return () => {
+      isCurrent = false;
+      heldDoc?.off('destroy', onDestroyed);
+      if (isHeld) client.releaseDoc(id);
+    };
+  }, [client, id, type, generation]);
+  return state;
+}
+
+/** Organization id -> name from the network's member list and the org records, whichever names it. */
+export function useMemberNames(client: FieldwiseClient, network: NetworkProjection | null): ReadonlyMap<string, string> {
+  const orgs = useObservable(() => client.observe({ type: 'org' }), [client], []);
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const member of network?.members ?? []) if (member.name) names.set(member.orgId, member.name);
+    for (const org of orgs) if (org.projection.name) names.set(org.header.id, org.projection.name);
+    return names;
+  }, [orgs, network]);
+}
