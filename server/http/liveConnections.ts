@@ -59,8 +59,11 @@ export class LiveConnections {
       const device = await this.hub.authenticate(hello.token);
       if (socket.readyState !== socket.OPEN) return;
       this.sockets.set(socket, device);
-      this.latestSeq = Math.max(this.latestSeq, await this.hub.lastSeq());
-      socket.send(JSON.stringify({ type: 'ready', seq: this.latestSeq }));
+      // The stored number may run ahead of the announcements (a commit whose event has not fired
+      // yet). It goes to this socket only: raising `latestSeq` here would make that commit's
+      // announce() look old and skip every other socket.
+      const seq = Math.max(this.latestSeq, await this.hub.lastSeq());
+      socket.send(JSON.stringify({ type: 'ready', seq }));
     } catch (error) {
       const body = error instanceof HubError ? error.toBody() : { error: { code: 'bad-request', message: 'hello failed' } };
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', ...body }));
