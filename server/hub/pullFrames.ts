@@ -6,7 +6,10 @@ import type { HubStorage, StoredRecord } from '../storage/hubStorage';
 /*
  * The pull stream: pages of the records readable by `actor` that changed since `since`, in
  * sequence order. Each record carries the delta since the checkpoint, or its whole state where the
- * checkpoint predates its compaction or a change in who may read it.
+ * checkpoint predates its compaction or a change in who may read it. A record the reader could
+ * read at its checkpoint and no longer can (its readability changed since) is named in the page's
+ * `withdrawn` list, so the reader's device deletes its copy; a first pull (since 0) has nothing to
+ * withdraw.
  */
 export async function* pullFrames(
   storage: HubStorage,
@@ -19,6 +22,8 @@ export async function* pullFrames(
   for (;;) {
     const changed = await storage.changedSince(cursor, pageSize);
     const readable = changed.filter((record) => canRead(actor, record.header, record.facts));
+    const withdrawn =
+      since === 0 ? [] : changed.filter((record) => since < record.factsSeq && !canRead(actor, record.header, record.facts)).map((record) => record.header.id);
     const needsFullState = (record: StoredRecord) => since < record.compactedSeq || since < record.factsSeq;
     const logs = await storage.updatesSince(readable.filter((r) => !needsFullState(r)).map((r) => r.header.id), since);
     const records: PulledRecord[] = readable.map((record) => {
@@ -32,7 +37,7 @@ export async function* pullFrames(
     });
     if (changed.length > 0) cursor = changed[changed.length - 1]!.seq;
     const isLast = changed.length < pageSize;
-    yield { kind: 'page', records, checkpoint: cursor, isLast };
+    yield { kind: 'page', records, checkpoint: cursor, isLast, ...(withdrawn.length > 0 ? { withdrawn } : {}) };
     if (isLast) return;
   }
 }

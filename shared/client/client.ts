@@ -341,6 +341,25 @@ export class FieldwiseClient {
     await run;
   }
 
+  /**
+   * Deletes this device's copies of records it may no longer read (the hub withdrew them: made
+   * private again, a comment hidden). Open docs are closed; the search index follows the deletion.
+   * Never used for records this organization owns, which it can always read.
+   */
+  async forgetRecords(ids: readonly string[]): Promise<void> {
+    const rows = await this.store.getRows(ids);
+    const own = new Set([...rows.values()].filter((row) => row.ownerOrg === this.identity.orgId).map((row) => row.id));
+    const gone = ids.filter((id) => !own.has(id));
+    for (const id of gone) {
+      this.pending.delete(id);
+      this.docs.get(id)?.doc.destroy();
+      this.docs.delete(id);
+    }
+    const run = this.writing.then(() => this.store.removeRows(gone));
+    this.writing = run.catch(() => undefined);
+    await run;
+  }
+
   /** Local updates not yet acknowledged, oldest first: what sync pushes. */
   pendingUpdates(limit?: number): Promise<OutboxEntry[]> {
     return this.store.outbox(limit);

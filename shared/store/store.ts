@@ -65,6 +65,8 @@ export interface Store {
   appendOutbox(entries: readonly OutboxEntry[]): Promise<void>;
   /** Step two: the records those updates produced. */
   putRows(rows: readonly RecordRow[]): Promise<void>;
+  /** Deletes records this device may no longer hold (withdrawn by the hub). */
+  removeRows(ids: readonly string[]): Promise<void>;
   outbox(limit?: number): Promise<OutboxEntry[]>;
   outboxCount(): Promise<number>;
   /** Drops outbox entries the hub has acknowledged. */
@@ -162,6 +164,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     observeRow(id) {
       return records.findOne(id).$.pipe(map((doc) => (doc ? doc.toMutableJSON() : null)));
+    },
+    async removeRows(ids) {
+      if (ids.length > 0) await records.bulkRemove([...ids]);
     },
     async appendOutbox(entries) {
       if (entries.length === 0) return;

@@ -142,7 +142,17 @@ export interface PulledRecord {
 }
 
 export type PullFrame =
-  | { readonly kind: 'page'; readonly records: readonly PulledRecord[]; readonly checkpoint: number; readonly isLast: boolean }
+  | {
+      readonly kind: 'page';
+      readonly records: readonly PulledRecord[];
+      readonly checkpoint: number;
+      readonly isLast: boolean;
+      /**
+       * Records in this page's range that this reader may no longer read (made private again, a
+       * hidden comment, a ballot made secret): the client deletes its copies. Absent means none.
+       */
+      readonly withdrawn?: readonly string[];
+    }
   | { readonly kind: 'error'; readonly error: ErrorBody['error'] };
 
 const FRAME_PAGE = 1;
@@ -161,6 +171,11 @@ export function encodePullFrame(frame: PullFrame): Uint8Array {
     }
     encoding.writeVarUint(body, frame.checkpoint);
     encoding.writeVarUint(body, frame.isLast ? 1 : 0);
+    // Written only when there are some; a reader finding no bytes left reads none.
+    if (frame.withdrawn && frame.withdrawn.length > 0) {
+      encoding.writeVarUint(body, frame.withdrawn.length);
+      for (const id of frame.withdrawn) encoding.writeVarString(body, id);
+    }
   } else {
     encoding.writeVarUint(body, FRAME_ERROR);
     encoding.writeVarString(body, JSON.stringify(frame.error));
@@ -188,7 +203,10 @@ function decodeFrameBody(bytes: Uint8Array): PullFrame {
     }
     const checkpoint = decoding.readVarUint(decoder);
     const isLast = decoding.readVarUint(decoder) === 1;
-    return { kind: 'page', records, checkpoint, isLast };
+    if (!decoding.hasContent(decoder)) return { kind: 'page', records, checkpoint, isLast };
+    const withdrawn: string[] = [];
+    for (let i = decoding.readVarUint(decoder); i > 0; i--) withdrawn.push(recordIdSchema.parse(decoding.readVarString(decoder)));
+    return { kind: 'page', records, checkpoint, isLast, withdrawn };
   }
   if (kind === FRAME_ERROR) return { kind: 'error', error: errorBodySchema.shape.error.parse(JSON.parse(decoding.readVarString(decoder))) };
   throw new ProtocolError(`unknown pull frame kind ${kind}`);

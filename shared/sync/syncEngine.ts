@@ -615,6 +615,7 @@ export class SyncEngine {
             );
             records += frame.records.length;
           }
+          if (frame.withdrawn && frame.withdrawn.length > 0) await this.client.forgetRecords(frame.withdrawn);
           // Stored only once the page is applied: a stream broken after this resumes here.
           if (frame.checkpoint > checkpoint) {
             checkpoint = frame.checkpoint;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EntryInput } from '../../shared/records/entry';
+import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
 import { encodePullFrame, PullFrameReader } from '../../shared/sync/protocol';
 import { SyncEngine, CHECKPOINT_KEY, type SyncStatus } from '../../shared/sync/syncEngine';
@@ -71,6 +72,59 @@ describe('sync engine against a real hub', () => {
     for (const synced of [a, b, sec]) {
       expect(synced.engine.status).toMatchObject({ state: 'synced', pendingCount: 0, quarantinedCount: 0 });
     }
+  });
+
+  it('deletes copies a reader may no longer read: an entry made private again, a hidden comment', async () => {
+    const a = await member('Xishan Water Users');
+    const b = await member('Eryuan Seed Bank');
+    const sec = await secretariat();
+    const entryId = await a.client.create('entry', practice);
+    const commentId = await a.client.create('comment', { targetId: entryId, parentId: null, text: 'We tried this in 2019.' });
+    await a.engine.syncNow();
+    await Promise.all([b.engine.syncNow(), sec.engine.syncNow()]);
+    expect(await b.client.get(entryId)).not.toBeNull();
+    expect(await b.client.get(commentId)).not.toBeNull();
+    expect((await b.client.searchEntries('irrigation')).map((hit) => hit.id)).toEqual([entryId]);
+
+    await a.client.mutate(entryId, entryMutators.setSharing, 'private');
+    await a.engine.syncNow();
+    await sec.client.mutate(commentId, commentMutators.hide, 'Names a person without consent');
+    await sec.engine.syncNow();
+    await b.engine.syncNow();
+
+    expect(await b.client.get(entryId)).toBeNull();
+    expect(await b.client.get(commentId)).toBeNull();
+    expect(await b.client.searchEntries('irrigation')).toEqual([]);
+    await a.engine.syncNow();
+    // The owner keeps both; the secretariat keeps the hidden comment (and, like everyone else, loses the private draft).
+    expect((await a.client.get<'entry'>(entryId))?.projection.sharing).toBe('private');
+    expect((await a.client.get<'comment'>(commentId))?.projection.hidden?.reason).toBe('Names a person without consent');
+    expect((await sec.client.get<'comment'>(commentId))?.projection.hidden).not.toBeNull();
+    expect(await sec.client.get(entryId)).toBeNull();
+
+    // Shared again, it comes back whole; a device that joins later is never told about withdrawals.
+    await a.client.mutate(entryId, entryMutators.setSharing, 'network');
+    await a.engine.syncNow();
+    await b.engine.syncNow();
+    expect((await b.client.get<'entry'>(entryId))?.projection.title).toBe(practice.title);
+    const late = await member('Dali Herders');
+    await late.engine.syncNow();
+    expect(await late.client.get(commentId)).toBeNull();
+    expect(await late.client.get(entryId)).not.toBeNull();
+  });
+
+  it('round-trips the withdrawn list of a pull page, and reads pages without one', () => {
+    const reader = new PullFrameReader();
+    const frames = reader.push(
+      new Uint8Array([
+        ...encodePullFrame({ kind: 'page', records: [], checkpoint: 7, isLast: false, withdrawn: ['entry-1', 'comment-2'] }),
+        ...encodePullFrame({ kind: 'page', records: [], checkpoint: 9, isLast: true }),
+      ]),
+    );
+    expect(frames).toEqual([
+      { kind: 'page', records: [], checkpoint: 7, isLast: false, withdrawn: ['entry-1', 'comment-2'] },
+      { kind: 'page', records: [], checkpoint: 9, isLast: true },
+    ]);
   });
 
   it('pushes gzipped bodies when given a compressor', async () => {
