@@ -11,8 +11,8 @@ import { useSession } from '../session/SessionContext';
 import { proposalHref } from './GovernanceScreen';
 import { fromLocalInput, toLocalInput } from './localTime';
 import { nextOptionId } from './nextOptionId';
-import { canRunProposals, useMemberNames, useNetwork, useRecordDoc } from './useGovernance';
-import { useDocRead } from './useDocRead';
+import { canRunProposals, useMemberNames, useNetwork } from './useGovernance';
+import { useDocRead, useRecordDoc } from '../editor/useRecordDoc';
 
 type Method = (typeof decisionMethods)[number];
 type Terms = Omit<ProposalProjection, 'description' | 'state' | 'createdAt' | 'updatedAt'>;

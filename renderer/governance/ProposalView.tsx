@@ -18,7 +18,8 @@ import { DecisionRecordPanel } from './DecisionRecordPanel';
 import { proposalHref } from './GovernanceScreen';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { ResultsView } from './ResultsView';
-import { canRunProposals, useMemberNames, useNetwork, useNowAt, useRecordDoc } from './useGovernance';
+import { canRunProposals, useMemberNames, useNetwork, useNowAt } from './useGovernance';
+import { useRecordDoc } from '../editor/useRecordDoc';
 
 const PHASE_COLORS: Record<ProposalPhase, string> = { draft: 'gray', cancelled: 'gray', upcoming: 'blue', open: 'teal', closed: 'violet' };
 

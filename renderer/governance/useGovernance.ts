@@ -1,10 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RxCollection } from 'rxdb';
 import { map, of } from 'rxjs';
-import type * as Y from 'yjs';
 import type { FieldwiseClient, Identity } from '../../shared/client/client';
 import { isStewardAuthorized, type NetworkProjection } from '../../shared/records/network';
-import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import type { OutboxRow } from '../../shared/store/schemas';
 import { useObservable } from '../app/useObservable';
 
@@ -53,50 +51,6 @@ export function useUnsentCount(client: FieldwiseClient, recordId: string): numbe
   );
 }
 
-export type RecordDoc = { readonly kind: 'loading' } | { readonly kind: 'missing' } | { readonly kind: 'open'; readonly doc: Y.Doc; readonly header: RecordHeader };
-
-/**
- * The session's Y.Doc of one record of `type`, pinned while the component is mounted (the rich-text
- * editor binds to it) and released after. One doc per record per session, as the entry editor does.
- */
-export function useRecordDoc(client: FieldwiseClient, id: string, type: RecordType): RecordDoc {
-  const [state, setState] = useState<RecordDoc>({ kind: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let isCurrent = true;
-    let isHeld = false;
-    let heldDoc: Y.Doc | null = null;
-    const onDestroyed = () => {
-      if (!isCurrent) return;
-      setState({ kind: 'loading' });
-      setGeneration((current) => current + 1);
-    };
-    (async () => {
-      const view = await client.get(id);
-      if (!view || view.header.type !== type) {
-        if (isCurrent) setState({ kind: 'missing' });
-        return;
-      }
-      const doc = await client.openDoc(id);
-      if (!isCurrent) {
-        client.releaseDoc(id);
-        return;
-      }
-      isHeld = true;
-      heldDoc = doc;
-      doc.on('destroy', onDestroyed);
-      setState({ kind: 'open', doc, header: view.header });
-    })().catch(() => {
-      if (isCurrent) setState({ kind: 'missing' });
-    });
-    return () => {
-      isCurrent = false;
-      heldDoc?.off('destroy', onDestroyed);
-      if (isHeld) client.releaseDoc(id);
-    };
-  }, [client, id, type, generation]);
-  return state;
-}
 
 /** Organization id -> name from the network's member list and the org records, whichever names it. */
 export function useMemberNames(client: FieldwiseClient, network: NetworkProjection | null): ReadonlyMap<string, string> {
