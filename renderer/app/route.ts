@@ -14,9 +14,6 @@ export type Route =
   | { readonly screen: 'sync' }
   | { readonly screen: 'settings' };
 
-/** Screens that route within themselves: the rest of the hash is theirs (#/governance/proposal/<id>). */
-export type SectionScreen = 'governance' | 'workbench';
-
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => {
     try {
@@ -27,6 +24,7 @@ export function parseRoute(hash: string): Route {
   });
   const [screen, id] = parts;
   switch (screen) {
+    // Sections that route within themselves: the rest of the hash is theirs (#/governance/proposal/<id>).
     case 'governance':
     case 'workbench':
       return { screen, path: parts.slice(1) };
