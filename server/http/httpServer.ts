@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { constants as zlib, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, createBrotliCompress, createGzip, gzipSync, type BrotliCompress, type Gzip } from 'node:zlib';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodePullFrame, limits, PULL_CONTENT_TYPE } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
@@ -66,6 +66,23 @@ function pickEncoding(request: IncomingMessage): 'br' | 'gzip' | 'identity' {
   if (/\bbr\b/.test(accepted)) return 'br';
   if (/\bgzip\b/.test(accepted)) return 'gzip';
   return 'identity';
+}
+
+/** A JSON answer that grows with the network (one row per organization), compressed when the client accepts it. */
+function sendCompressedJson(request: IncomingMessage, response: ServerResponse, body: unknown, headers: Record<string, string> = {}): void {
+  const encoding = pickEncoding(request);
+  if (encoding === 'identity') return sendJson(response, 200, body, headers);
+  const text = JSON.stringify(body);
+  const bytes =
+    encoding === 'br' ? brotliCompressSync(text, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }) : gzipSync(text, { level: 6 });
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-encoding': encoding,
+    'content-length': bytes.length,
+    vary: 'accept-encoding',
+    ...headers,
+  });
+  response.end(bytes);
 }
 
 function compressor(encoding: 'br' | 'gzip'): BrotliCompress | Gzip {
@@ -147,7 +164,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     }
     if (request.method === 'GET' && pathname === '/v1/network-status') {
       const device = await authenticated(request);
-      return sendJson(response, 200, await hub.networkStatus(device), { 'cache-control': 'no-store' });
+      return sendCompressedJson(request, response, await hub.networkStatus(device), { 'cache-control': 'no-store' });
     }
     throw new HubError(404, 'not-found', `no ${request.method} ${pathname}`);
   }

@@ -1,6 +1,9 @@
 import { toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { NETWORK_STATUS_KEY, type FieldwiseClient } from '../client/client';
+
+/** Store meta key: when this device last fetched the network status (its own clock). */
+const NETWORK_STATUS_FETCHED_KEY = 'sync.networkStatusFetchedAt';
 import type { OutboxEntry } from '../store/store';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
 import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
@@ -86,8 +89,11 @@ export interface SyncEngineOptions {
   /** Pushes are cut into bodies of about this size, so a broken upload on a slow link wastes little. */
   readonly maxBatchBytes?: number;
   /**
-   * After a successful pull, the network status is fetched again once the last fetch is at least
-   * this old (default 60 s: the hub records last-seen times about once a minute); -1 never fetches.
+   * After a successful pull, the network status is fetched again once the last fetch (kept in the
+   * store, so a restart does not refetch) is at least this old; -1 never fetches. Default 6 hours:
+   * the answer grows with the network (a row per organization) and reports only flag organizations
+   * silent for days, so a routine reconnect should not pay for it; a screen that shows it fresh
+   * (network health) asks with fetchNetworkStatus().
    */
   readonly networkStatusIntervalMs?: number;
 }
@@ -198,7 +204,7 @@ export class SyncEngine {
       localMaxWaitMs: options.localMaxWaitMs ?? 2_000,
       stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
-      networkStatusIntervalMs: options.networkStatusIntervalMs ?? 60_000,
+      networkStatusIntervalMs: options.networkStatusIntervalMs ?? 6 * 3_600_000,
     };
     this.armStopSignal();
   }
@@ -458,11 +464,13 @@ export class SyncEngine {
     const interval = this.options.networkStatusIntervalMs;
     if (!this.transport.networkStatus || (interval < 0 && !isForced) || this.isStopping || this.isHalted) return false;
     const now = this.clock.now();
-    if (!isForced && this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval) return false;
+    this.lastNetworkStatusAt ??= (await this.client.store.getMeta<{ at: number }>(NETWORK_STATUS_FETCHED_KEY))?.at ?? null;
+    if (!isForced && this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval && now >= this.lastNetworkStatusAt) return false;
     const result = await this.deadline(this.transport.networkStatus(), this.options.stallTimeoutMs);
     if (!result.ok) return false;
     this.lastNetworkStatusAt = now;
     await this.client.store.setMeta(NETWORK_STATUS_KEY, result.value);
+    await this.client.store.setMeta(NETWORK_STATUS_FETCHED_KEY, { at: now });
     return true;
   }
 

@@ -6,6 +6,8 @@ import { errorBodySchema, networkStatusResponseSchema, type NetworkStatusRespons
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { createUpdate, editContext, pull, push, request } from '../support/hubRequests';
+import type { SyncTransport } from '../../shared/sync/transport';
+import { memoryStorage, uniqueName } from '../support/clients';
 import { syncedClient, waitFor } from '../support/syncedClient';
 
 /*
@@ -141,13 +143,55 @@ describe('the client keeps the network status for offline use', () => {
       await synced.engine.syncNow();
       expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
       const late = await ownHub.join(await ownHub.invite('Xishan Water Users'));
-      // Within the default 60 s interval: the sync does not ask again.
+      // Within the default interval (6 h): the sync does not ask again.
       await synced.engine.syncNow();
       expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
       expect(await synced.engine.fetchNetworkStatus()).toBe(true);
       expect((await synced.client.orgSyncStatus()).map((o) => o.orgId).sort()).toEqual([joined.org.id, late.org.id].sort());
     } finally {
       await synced.close();
+      await ownHub.close();
+    }
+  });
+
+  it('does not refetch after a restart within the interval: the last fetch time is kept in the store', async () => {
+    const ownHub = await startTestHub();
+    const joined = await ownHub.join(ownHub.secretariatCode);
+    const name = uniqueName('status-restart');
+    const storage = memoryStorage();
+    const asked: string[] = [];
+    const counting = (transport: SyncTransport): SyncTransport => ({
+      ...transport,
+      networkStatus: () => {
+        asked.push('network-status');
+        return transport.networkStatus!();
+      },
+    });
+    try {
+      const first = await syncedClient(ownHub, joined, { storage, name, wrapTransport: counting, engine: { isLive: false } });
+      await first.engine.syncNow();
+      await first.close();
+      const second = await syncedClient(ownHub, joined, { storage, name, wrapTransport: counting, engine: { isLive: false } });
+      await second.engine.syncNow();
+      expect(second.engine.status.state).toBe('synced');
+      expect(asked).toEqual(['network-status']);
+      expect((await second.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      await second.close();
+    } finally {
+      await ownHub.close();
+    }
+  });
+
+  it('answers compressed when the client accepts it', async () => {
+    const ownHub = await startTestHub();
+    const joined = await ownHub.join(ownHub.secretariatCode);
+    try {
+      for (let i = 0; i < 20; i++) await ownHub.invite(`Organization ${i}`);
+      const response = await fetch(`${ownHub.url}/v1/network-status`, { headers: { authorization: `Bearer ${joined.token}`, 'accept-encoding': 'br' } });
+      expect(response.headers.get('content-encoding')).toBe('br');
+      const body = networkStatusResponseSchema.parse(await response.json());
+      expect(body.orgs).toHaveLength(21);
+    } finally {
       await ownHub.close();
     }
   });
