@@ -14,6 +14,24 @@ export function runHubCommand(args: readonly string[]): { status: number | null;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, lastLine: lines[lines.length - 1] ?? '' };
 }
 
+/**
+ * Like runHubCommand, without blocking this process's event loop while the command runs: sockets
+ * a test holds open stay serviced (a blocked loop lets keep-alive connections go stale).
+ */
+export async function runHubCommandAsync(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; lastLine: string }> {
+  const child = spawn(process.execPath, [...TSX, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const lines = stdout.trim().split('\n');
+  return { status, stdout, stderr, lastLine: lines[lines.length - 1] ?? '' };
+}
+
 export interface HubProcess {
   readonly url: string;
   readonly child: ChildProcess;
