@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { FieldwiseClient, Identity, RemoteUpdate } from '../../shared/client/client';
 import type { EntryInput } from '../../shared/records/entry';
 import type { OrgInput } from '../../shared/records/org';
-import type { NetworkInput } from '../../shared/records/network';
+import { NETWORK_RECORD_ID, type NetworkInput } from '../../shared/records/network';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
 
@@ -282,7 +282,7 @@ export async function seedDemoNetwork(client: FieldwiseClient, options: DemoOpti
     regions: [['云南省'], ['Guizhou'], ['Gansu']],
     members: orgs.map((org) => ({ orgId: org.id, name: String(org.input.name), role: org.id === 'secretariat' ? 'secretariat' : 'member' })),
   };
-  add('network', 'network-demo', 'secretariat', now - 90 * DAY_MS, network);
+  add('network', NETWORK_RECORD_ID, 'secretariat', now - 90 * DAY_MS, network);
   orgs.forEach((org, index) => add('org', org.id, org.id, now - (80 - index) * DAY_MS, org.input));
   entries.forEach(([owner, input], index) => add('entry', demoId('entry'), owner, now - (entries.length - index) * DAY_MS, input));
   await client.applyRemote(updates);

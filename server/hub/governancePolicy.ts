@@ -7,7 +7,7 @@ import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import type { CastArrival, HubStorage, RecordWrite } from '../storage/hubStorage';
 import { HubError } from './hubError';
-import { NETWORK_RECORD_ID } from './networkAdmin';
+import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { WriteActor } from './writePath';
 
 /*

@@ -2,7 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { network, networkMutators } from '../../shared/records/network';
 import type { HubStorage } from '../storage/hubStorage';
-import { NETWORK_RECORD_ID } from './networkAdmin';
+import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { commitSystemChange } from './systemWrites';
 
 /*

@@ -1,4 +1,4 @@
-import { network, networkMutators } from '../../shared/records/network';
+import { network, networkMutators, NETWORK_RECORD_ID } from '../../shared/records/network';
 import { org } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 import type { Role } from '../../shared/records/recordType';
@@ -13,7 +13,6 @@ import { hashInvitationCode, newId, newInvitationCode, newSecret } from './token
  * its entry in the network's member list.
  */
 
-export const NETWORK_RECORD_ID = 'network';
 const INVITATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface Invitation {

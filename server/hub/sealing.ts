@@ -9,7 +9,7 @@ import { result, resultId } from '../../shared/records/result';
 import type { HubStorage } from '../storage/hubStorage';
 import { graceEndsAt } from './governancePolicy';
 import type { HubKey } from './hubKey';
-import { NETWORK_RECORD_ID } from './networkAdmin';
+import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { commitSystemChange } from './systemWrites';
 
 /*

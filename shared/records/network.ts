@@ -112,6 +112,9 @@ export function isStewardAuthorized(network: Pick<NetworkProjection, 'stewardGra
   return network.stewardGrants.some((grant) => grant.orgId === orgId && grant.scopes.includes(scope));
 }
 
+/** The one network record's fixed id: the hub creates it at `init` and alone writes it. Every reader finds the network by this id. */
+export const NETWORK_RECORD_ID = 'network';
+
 export const network = defineRecord({
   type: 'network',
   projectionSchema: networkProjectionSchema,
