@@ -9,6 +9,7 @@
 // test/unit/boundaries.test.ts proves each line by linting the fixtures in test/fixtures/boundaries/.
 import boundaries from 'eslint-plugin-boundaries';
 import checkFile from 'eslint-plugin-check-file';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -16,6 +17,7 @@ import tseslint from 'typescript-eslint';
 const repoRoot = import.meta.dirname;
 
 const CODE_FILES = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 // Libraries that only work on one side of the app; shared/ must not import them.
 const RUNTIME_BOUND_LIBRARIES = ['electron', 'react', 'react-dom', 'react-*'];
@@ -54,6 +56,85 @@ const SHARED_FORBIDDEN_GLOBALS = [
   ),
 ];
 
+// The layers inside shared/ (issue 11), each folder with the other folders it may import, besides
+// its own files and libraries. Every import between folders counts, type-only ones too: a type
+// from an upper layer ties the lower one to its shape just as a value does.
+//   records at the bottom (each record type's Yjs layout), then rules (the one table of who may do
+//   what; it reads records), then store (RxDB), then client (the door to the store), then sync
+//   (the protocol and the engine that drives the client). Nothing imports upward.
+//   governance, matching and search are pure domain functions over records and rules; they never
+//   import store, client or sync. client may use them (it runs the search index), and sync may
+//   too (the protocol carries governance's error codes).
+//   reports builds report models from records with governance's and matching's functions; it
+//   never imports store, client or sync either: it reads through its own ReportSource port,
+//   which the client satisfies.
+//   blobs is the seam for binary content (docs/ARCHITECTURE.md, "Binary content"): content
+//   addressing, the device-side blob store port and the blob sync's plan. It knows nothing of
+//   records, so it sits below them: a record will hold a BlobRef, not the other way round.
+//   bridge is the desktop bridge contract between renderer/ and electron/: plain data across the
+//   process boundary, so it imports no other folder, and no folder of shared/ needs it.
+// A folder missing from this table is refused as soon as it imports another folder: give it its
+// place here first.
+const SHARED_LAYERS = {
+  blobs: [],
+  bridge: [],
+  records: ['blobs'],
+  rules: ['records', 'blobs'],
+  governance: ['records', 'rules', 'blobs'],
+  matching: ['records', 'rules', 'blobs'],
+  search: ['records', 'rules', 'blobs'],
+  store: ['records', 'rules', 'blobs'],
+  reports: ['records', 'rules', 'blobs', 'governance', 'matching'],
+  client: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store'],
+  sync: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client'],
+};
+
+// TEMPORARY (issue 11): imports that break the layering above in files another engineer is
+// reworking at the same time. shared/client/client.ts still reads sync/protocol.ts's status types
+// for the network-status cache, which is moving into the sync-state owner in shared/sync/; once
+// that lands, delete the entry (and this allow-list when it is empty). Each entry names one file
+// and the one file it may import; nothing else gets through.
+const SHARED_LAYERING_EXCEPTIONS = [{ from: 'shared/client/client.ts', to: 'shared/sync/protocol.ts' }];
+
+const sharedLayer = (layer) => ({ type: 'shared', captured: { layer } });
+// Any first folder of shared/ that SHARED_LAYERS does not name (a micromatch extglob).
+const UNPLACED_LAYER = `!(${Object.keys(SHARED_LAYERS).join('|')})`;
+
+const sharedLayeringPolicies = [
+  ...Object.entries(SHARED_LAYERS).map(([layer, below]) => {
+    const notBelow = Object.keys(SHARED_LAYERS).filter((other) => other !== layer && !below.includes(other));
+    return {
+      from: { element: sharedLayer(layer) },
+      disallow: { to: { element: sharedLayer(notBelow) } },
+      message: `shared/${layer}/ may import only ${below.length ? below.map((name) => `shared/${name}/`).join(', ') : 'its own files'} (and libraries): not shared/{{ to.element.captured.layer }}/, which is not below it in the layering of eslint.config.js (SHARED_LAYERS).`,
+    };
+  }),
+  {
+    from: { element: sharedLayer(UNPLACED_LAYER) },
+    disallow: { to: { element: { type: 'shared' } } },
+    message: 'shared/{{ from.element.captured.layer }}/ has no place in the layering of shared/: add it to SHARED_LAYERS in eslint.config.js, with the folders it may import.',
+  },
+  {
+    from: { element: { type: 'shared' } },
+    disallow: { to: { element: sharedLayer(UNPLACED_LAYER) } },
+    message: 'shared/{{ to.element.captured.layer }}/ has no place in the layering of shared/: add it to SHARED_LAYERS in eslint.config.js before importing it.',
+  },
+  {
+    from: { element: { type: 'shared', path: 'shared' } },
+    disallow: { to: { element: { type: 'shared' } } },
+    message: 'A file directly in shared/ has no layer: put it in the folder of its layer (SHARED_LAYERS in eslint.config.js).',
+  },
+  {
+    from: { element: { type: 'shared' } },
+    disallow: { to: { element: { type: 'shared', path: 'shared' } } },
+    message: 'shared/{{ to.element.fileInternalPath }} sits directly in shared/ and has no layer: put it in the folder of its layer (SHARED_LAYERS in eslint.config.js).',
+  },
+  ...SHARED_LAYERING_EXCEPTIONS.map(({ from, to }) => ({
+    from: { file: { path: from } },
+    allow: { to: { file: { path: to } } },
+  })),
+];
+
 const toType = (type) => ({ to: { element: { type } } });
 const toOrigin = (origin) => ({ to: { module: { origin } } });
 
@@ -64,8 +145,10 @@ export default defineConfig([
     '**/out/',
     'coverage/',
     '.cache/',
-    // Deliberately broken code: linted only by test/unit/boundaries.test.ts, which turns ignores off.
+    // Deliberately broken code: linted only by test/unit/boundaries.test.ts and
+    // test/unit/importCycles.test.ts, which turn ignores off.
     'test/fixtures/boundaries/',
+    'test/fixtures/cycles/',
   ]),
 
   {
@@ -127,6 +210,9 @@ export default defineConfig([
       // Element paths are matched from the repository root, whatever the working directory.
       'boundaries/root-path': repoRoot,
       'boundaries/elements': [
+        // shared/<layer>/…: the layer is the first folder (SHARED_LAYERS). The first descriptor that
+        // matches wins, so the plain `shared` one below only takes files directly in shared/.
+        { type: 'shared', pattern: 'shared/*', capture: ['layer'], partialMatch: false },
         { type: 'shared', pattern: 'shared', partialMatch: false },
         { type: 'renderer', pattern: 'renderer', partialMatch: false },
         { type: 'electron', pattern: 'electron', partialMatch: false },
@@ -165,6 +251,7 @@ export default defineConfig([
               message:
                 'shared/ runs everywhere: it must not import electron or react (DESIGN.md §2). Put this code in electron/ or renderer/, or inject it through a port.',
             },
+            ...sharedLayeringPolicies,
             {
               from: { element: { type: 'renderer' } },
               allow: [toType('renderer'), toType('shared'), toOrigin('external')],
@@ -190,6 +277,27 @@ export default defineConfig([
           ],
         },
       ],
+    },
+  },
+
+  // No import cycles among runtime imports (issue 11): a cycle makes evaluation order decide
+  // whether a module sees its imports initialised, and it welds layers together. Type-only imports
+  // (`import type`, or every specifier `type`) are erased at compile time and do not count, so two
+  // modules may name each other's types. test/unit/importCycles.test.ts proves both.
+  {
+    files: CODE_FILES,
+    plugins: { 'import-x': importX },
+    settings: {
+      // The same extensionless `.ts` imports as above; import-x keeps its own resolver setting,
+      // and follows into a resolved file only when its extension is listed here (by default only
+      // JavaScript's, so every cycle through a .ts file would pass unseen).
+      'import-x/resolver-next': [createNodeResolver({ extensions: SOURCE_EXTENSIONS })],
+      'import-x/extensions': SOURCE_EXTENSIONS,
+    },
+    rules: {
+      // Libraries are never part of our cycles; skipping them keeps `npm run lint` from parsing
+      // node_modules.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
 

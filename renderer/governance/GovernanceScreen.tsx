@@ -21,5 +21,3 @@ export function GovernanceScreen({ path }: { path: readonly string[] }) {
     </Stack>
   );
 }
-
-export const proposalHref = (id: string, action?: 'edit'): string => `#/governance/proposal/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;

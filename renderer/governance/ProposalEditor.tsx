@@ -8,7 +8,7 @@ import { RecordInputError } from '../../shared/records/recordError';
 import { roles, type RecordHeader } from '../../shared/records/recordType';
 import { RichTextField } from '../editor/RichTextField';
 import { useSession } from '../session/SessionContext';
-import { proposalHref } from './GovernanceScreen';
+import { proposalHref } from './proposalHref';
 import { fromLocalInput, toLocalInput } from './localTime';
 import { nextOptionId } from './nextOptionId';
 import { canRunProposals, useMemberNames, useNetwork } from './useGovernance';

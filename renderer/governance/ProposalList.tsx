@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
-import { proposalHref } from './GovernanceScreen';
+import { proposalHref } from './proposalHref';
 import { graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { canRunProposals, useNetwork, useNowAt } from './useGovernance';
 

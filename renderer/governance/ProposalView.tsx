@@ -15,7 +15,7 @@ import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
-import { proposalHref } from './GovernanceScreen';
+import { proposalHref } from './proposalHref';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { ResultsView } from './ResultsView';
 import { canRunProposals, useMemberNames, useNetwork, useNowAt } from './useGovernance';

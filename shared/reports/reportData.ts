@@ -1,7 +1,5 @@
-import type { RecordView } from '../client/client';
-import type { RecordQuery } from '../store/store';
 import type { ProjectionOf } from '../records/registry';
-import type { RecordType } from '../records/recordType';
+import type { RecordHeader, RecordType } from '../records/recordType';
 
 /*
  * What the reports read: one snapshot of the records on this device, taken through the client's
@@ -9,7 +7,19 @@ import type { RecordType } from '../records/recordType';
  * preview on every filter change without touching the store again.
  */
 
-export type ViewOf<T extends RecordType> = RecordView<ProjectionOf<T>>;
+/**
+ * A record as the reports read it. The client's RecordView has this shape; reports declare it here
+ * rather than import the client, because they sit below it (the layering in eslint.config.js), and
+ * the type-checker holds the two together wherever a client is passed as a ReportSource.
+ */
+export interface ReportRecord<P> {
+  readonly header: RecordHeader;
+  readonly projection: P;
+  /** The hub's sequence number the record was last synced at; 0 if it never was. */
+  readonly seq: number;
+}
+
+export type ViewOf<T extends RecordType> = ReportRecord<ProjectionOf<T>>;
 
 export interface ReportData {
   readonly network: ViewOf<'network'> | null;
@@ -24,9 +34,9 @@ export interface ReportData {
   readonly results: readonly ViewOf<'result'>[];
 }
 
-/** The part of FieldwiseClient the reports need. */
+/** The part of FieldwiseClient the reports need: every record of one type on this device. */
 export interface ReportSource {
-  list<T extends RecordType>(query: RecordQuery & { type: T }): Promise<RecordView<ProjectionOf<T>>[]>;
+  list<T extends RecordType>(query: { readonly type: T }): Promise<ReportRecord<ProjectionOf<T>>[]>;
 }
 
 export async function loadReportData(source: ReportSource): Promise<ReportData> {

@@ -91,7 +91,46 @@ describe('import boundaries in the fixture layout', () => {
   });
 
   test('accepts shared/ importing another shared/ file and a library', async () => {
-    await expectAccepted('shared/records/importsSharedAndLibrary.ts');
+    await expectAccepted('shared/store/importsSharedAndLibrary.ts');
+  });
+
+  // The layering inside shared/ (SHARED_LAYERS in eslint.config.js).
+  const LAYERING_REASON = 'which is not below it in the layering';
+
+  test('rejects a shared/store/ file importing shared/sync/', async () => {
+    await expectRejected('shared/store/importsSync.ts', BOUNDARY_RULE, `shared/store/ may import only shared/records/, shared/rules/, shared/blobs/ (and libraries): not shared/sync/, ${LAYERING_REASON}`);
+  });
+
+  test('rejects a shared/governance/ file importing shared/sync/', async () => {
+    await expectRejected('shared/governance/importsSync.ts', BOUNDARY_RULE, `not shared/sync/, ${LAYERING_REASON}`);
+  });
+
+  test('rejects a type-only import of shared/sync/ from shared/governance/', async () => {
+    await expectRejected('shared/governance/importsSyncType.ts', BOUNDARY_RULE, `not shared/sync/, ${LAYERING_REASON}`);
+  });
+
+  test('rejects a shared/records/ file importing shared/store/', async () => {
+    await expectRejected('shared/records/importsStore.ts', BOUNDARY_RULE, `shared/records/ may import only shared/blobs/ (and libraries): not shared/store/, ${LAYERING_REASON}`);
+  });
+
+  test('rejects a shared/ folder that has no place in the layering', async () => {
+    await expectRejected('shared/unplaced/importsRecords.ts', BOUNDARY_RULE, 'shared/unplaced/ has no place in the layering of shared/');
+  });
+
+  test('rejects importing a shared/ folder that has no place in the layering', async () => {
+    await expectRejected('shared/records/importsUnplaced.ts', BOUNDARY_RULE, 'shared/unplaced/ has no place in the layering of shared/');
+  });
+
+  test('rejects a file directly in shared/, outside every layer', async () => {
+    await expectRejected('shared/looseModule.ts', BOUNDARY_RULE, 'A file directly in shared/ has no layer');
+  });
+
+  test('accepts shared/governance/ importing shared/records/', async () => {
+    await expectAccepted('shared/governance/importsRecords.ts');
+  });
+
+  test('accepts shared/sync/ importing the client, governance, records and the store below it', async () => {
+    await expectAccepted('shared/sync/importsLowerLayers.ts');
   });
 
   test('rejects a server/ file imported from renderer/', async () => {
@@ -153,6 +192,15 @@ describe('import boundaries at the repository root', () => {
     const errors = await lintAt('shared/boundaryProbe.ts', "import { readFileSync } from 'node:fs';\n\nexport const read = readFileSync;\n");
     expect(
       errors.some((error) => error.ruleId === BOUNDARY_RULE && error.message.includes('origin "core"')),
+      describeErrors(errors),
+    ).toBe(true);
+  });
+
+  // SHARED_LAYERING_EXCEPTIONS lets one file import one file across the layering, and no more.
+  test('rejects shared/client/client.ts importing a shared/sync/ file other than its temporary exception', async () => {
+    const errors = await lintAt('shared/client/client.ts', "import { SyncLog } from '../sync/syncLog';\n\nexport const probe = SyncLog;\n");
+    expect(
+      errors.some((error) => error.ruleId === BOUNDARY_RULE && error.message.includes('shared/client/ may import only')),
       describeErrors(errors),
     ).toBe(true);
   });
