@@ -148,5 +148,3 @@ export function defineMutator<A>(
     },
   };
 }
-
-export const emptyIndex: IndexFields = { title: '', status: '', kind: '', refId: '', tags: [], region: '' };

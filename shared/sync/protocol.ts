@@ -12,7 +12,6 @@ import { governanceErrorCodes } from '../governance/governanceErrorCodes';
  * base64 inside JSON would hide the Yjs text from the compressor and cost a third more on the wire.
  */
 
-export const PROTOCOL_VERSION = 1;
 export const PULL_CONTENT_TYPE = 'application/vnd.fieldwise.pull.v1';
 
 export const limits = {
