@@ -1,0 +1,4 @@
+import { MemoryHubBlobStorage } from '../../server/storage/memoryHubBlobStorage';
+import { hubBlobStorageContract } from './hubBlobStorage.contract';
+
+hubBlobStorageContract('memory', async () => new MemoryHubBlobStorage());
