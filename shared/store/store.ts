@@ -3,6 +3,7 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
 import type { RecordHeader, RecordType } from '../records/recordType';
+import { groupByRecord } from '../records/yjsUpdates';
 import { decodeBytes, encodeBytes, foldIntoDoc, headerOf, toRecordRow } from './recordState';
 import { outboxSchema, recordsSchema, type OutboxRow, type RecordRow } from './schemas';
 
@@ -212,12 +213,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function replayOutbox(store: Store): Promise<number> {
   const pending = await store.outbox();
   if (pending.length === 0) return 0;
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of pending) {
-    const list = byRecord.get(entry.header.id) ?? [];
-    list.push(entry);
-    byRecord.set(entry.header.id, list);
-  }
+  const byRecord = groupByRecord(pending);
   const rows = await store.getRows([...byRecord.keys()]);
   const repaired: RecordRow[] = [];
   for (const [id, entries] of byRecord) {
