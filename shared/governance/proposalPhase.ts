@@ -21,7 +21,8 @@ export type DecisionPhase = (typeof decisionPhases)[number];
  * The same phases as a voter sees them in lists and on the ballot: before, during or after the
  * voting window. Everything after closing is one `closed`, sealed or not.
  */
-export type ProposalPhase = 'draft' | 'cancelled' | 'upcoming' | 'open' | 'closed';
+export const proposalPhases = ['draft', 'cancelled', 'upcoming', 'open', 'closed'] as const;
+export type ProposalPhase = (typeof proposalPhases)[number];
 
 const proposalPhaseOf: Readonly<Record<DecisionPhase, ProposalPhase>> = {
   draft: 'draft',
