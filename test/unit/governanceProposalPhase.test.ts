@@ -18,7 +18,22 @@ describe('closing plus grace', () => {
   });
 
   it('is the moment the tally stops being provisional and refuses later arrivals', () => {
-    const proposal = { ...terms, title: 'Seed bank', description: '', options: [{ id: 'yes', label: 'Yes' }], method: 'single', maxChoices: 1, blocksCount: true, eligible: { kind: 'all-members' }, quorum: 0, threshold: 0.5, secrecy: 'open', resultsVisibility: 'live', createdAt: 0, updatedAt: 0 } satisfies ProposalProjection;
+    const proposal = {
+      ...terms,
+      title: 'Seed bank',
+      description: '',
+      options: [{ id: 'yes', label: 'Yes' }],
+      method: 'single',
+      maxChoices: 1,
+      blocksCount: true,
+      eligible: { kind: 'all-members' },
+      quorum: 0,
+      threshold: 0.5,
+      secrecy: 'open',
+      resultsVisibility: 'live',
+      createdAt: 0,
+      updatedAt: 0,
+    } satisfies ProposalProjection;
     const ballot = (orgId: string, receivedAt: number) => ({ orgId, choice: { method: 'single' as const, optionId: 'yes' }, castAt: OPENS + HOUR, receivedAt });
     const run = (now: number) => tally({ proposal, ballots: [ballot('on-time', GRACE_ENDS), ballot('too-late', GRACE_ENDS + 1)], eligibleOrgIds: ['on-time', 'too-late'], now });
     expect(run(GRACE_ENDS).isProvisional).toBe(true);
