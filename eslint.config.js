@@ -6,7 +6,10 @@
 //                                    (renderer: no Node built-ins and no electron either, since it
 //                                    runs sandboxed and reaches the desktop only through the bridge)
 //   test/, scripts/, build/       -> anything
-// test/unit/boundaries.test.ts proves each line by linting the fixtures in test/fixtures/boundaries/.
+//   inside shared/                -> only the layers below (SHARED_LAYERS below)
+// and it refuses import cycles among runtime imports (import-x/no-cycle).
+// test/unit/boundaries.test.ts proves each line by linting the fixtures in test/fixtures/boundaries/,
+// and test/unit/importCycles.test.ts the cycle check with those in test/fixtures/cycles/.
 import boundaries from 'eslint-plugin-boundaries';
 import checkFile from 'eslint-plugin-check-file';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
