@@ -3,11 +3,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
-import { governanceErrorCodes, type GovernanceErrorCode } from '../../shared/governance/governanceErrorCodes';
 import { ballotId, ballotMutators, type BallotProjection, type Choice } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { useObservable } from '../app/useObservable';
-import { useQuarantine } from '../editor/useQuarantine';
+import { useQuarantine } from '../data/useQuarantine';
+import { refusalText } from '../i18n/refusalText';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { ballotDelivery } from './ballotDelivery';
 import type { ProposalPhase } from './proposalPhase';
@@ -21,8 +21,6 @@ interface BallotPanelProps {
   readonly phase: ProposalPhase;
   readonly isEligible: boolean;
 }
-
-const isGovernanceCode = (code: string): code is GovernanceErrorCode => (governanceErrorCodes as readonly string[]).includes(code);
 
 /** A fresh choice for the method, shown before anything is cast. */
 function emptyChoice(p: ProposalProjection): Choice | null {
@@ -202,7 +200,7 @@ function DeliveryNotice({ delivery, onRetry }: { delivery: ReturnType<typeof bal
       return (
         <Alert color="red" role="alert" data-testid="ballot-delivery" data-state="refused">
           <Stack gap="xs">
-            <Text size="sm">{t('governance.ballot.refused', { code: delivery.code, message: isGovernanceCode(delivery.code) ? t(`governance.refusal.${delivery.code}`) : delivery.message })}</Text>
+            <Text size="sm">{t('governance.ballot.refused', { code: delivery.code, message: refusalText(t, delivery) })}</Text>
             <Group>
               <Button size="xs" variant="light" color="red" onClick={onRetry}>
                 {t('governance.ballot.retry')}

@@ -2,17 +2,19 @@ import { ActionIcon, Alert, Anchor, Button, Center, Checkbox, Group, Loader, Mul
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { PermissionError } from '../../shared/client/permissionError';
 import { decisionMethods, proposal, proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
-import { RecordInputError } from '../../shared/records/recordError';
 import { roles, type RecordHeader } from '../../shared/records/recordType';
-import { RichTextField } from '../editor/RichTextField';
+import { RichTextField } from '../forms/RichTextField';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
-import { proposalHref } from './GovernanceScreen';
+import { proposalHref } from '../app/route';
 import { fromLocalInput, toLocalInput } from './localTime';
 import { nextOptionId } from './nextOptionId';
-import { canRunProposals, useMemberNames, useNetwork } from './useGovernance';
-import { useDocRead, useRecordDoc } from '../editor/useRecordDoc';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgNames } from '../data/useOrgNames';
+import { canRunProposals } from './useGovernance';
+import { useDocRead } from '../data/useDocRead';
+import { useRecordDoc } from '../data/useRecordDoc';
 
 type Method = (typeof decisionMethods)[number];
 type Terms = Omit<ProposalProjection, 'description' | 'state' | 'createdAt' | 'updatedAt'>;
@@ -22,11 +24,7 @@ const MINUTE_MS = 60_000;
 
 function useDescribeError() {
   const { t } = useTranslation();
-  return (error: unknown): string => {
-    if (error instanceof PermissionError) return t('governance.errors.notAllowed');
-    if (error instanceof RecordInputError) return t('governance.errors.invalid', { field: error.field, reason: error.reason });
-    return error instanceof Error ? error.message : String(error);
-  };
+  return (error: unknown): string => refusalText(t, error);
 }
 
 /** A new proposal: its title, method and voting window; the rest is set in the editor it opens. */
@@ -136,7 +134,7 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const { session } = useSession();
   const { client } = session;
   const network = useNetwork(client);
-  const names = useMemberNames(client, network);
+  const names = useOrgNames(client);
   const describe = useDescribeError();
   const p = useDocRead(doc, proposal.read);
   const [terms, setTerms] = useState<Terms>(() => termsOf(p));

@@ -5,21 +5,23 @@ import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
-import { governanceErrorCodes } from '../../shared/governance/governanceErrorCodes';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
+import { hrefOf, proposalHref } from '../app/route';
 import { useObservable } from '../app/useObservable';
-import { RichTextField } from '../editor/RichTextField';
-import { useQuarantine } from '../editor/useQuarantine';
+import { RichTextField } from '../forms/RichTextField';
+import { useQuarantine } from '../data/useQuarantine';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
-import { proposalHref } from './GovernanceScreen';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { ResultsView } from './ResultsView';
-import { canRunProposals, useMemberNames, useNetwork, useNowAt } from './useGovernance';
-import { useRecordDoc } from '../editor/useRecordDoc';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgNames } from '../data/useOrgNames';
+import { canRunProposals, useNowAt } from './useGovernance';
+import { useRecordDoc } from '../data/useRecordDoc';
 
 const PHASE_COLORS: Record<ProposalPhase, string> = { draft: 'gray', cancelled: 'gray', upcoming: 'blue', open: 'teal', closed: 'violet' };
 
@@ -38,7 +40,7 @@ export function ProposalView({ id }: { id: string }) {
     return (
       <Stack p="lg" className="fw-screen">
         <Text role="alert">{t('governance.notFound')}</Text>
-        <Anchor href="#/governance">{t('governance.backToList')}</Anchor>
+        <Anchor href={hrefOf({ screen: 'governance' })}>{t('governance.backToList')}</Anchor>
       </Stack>
     );
   return <ProposalDetails id={id} proposal={view.projection} />;
@@ -50,7 +52,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const { client } = session;
   const { identity } = session.profile;
   const network = useNetwork(client);
-  const names = useMemberNames(client, network);
+  const names = useOrgNames(client);
   const now = useNowAt([p.opensAt, p.closesAt, graceEndsAt(p)]);
   const phase = proposalPhase(p, now);
   const isRunner = canRunProposals(identity, network);
@@ -102,7 +104,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
     <section className="fw-screen fw-governance" aria-labelledby="proposal-title" data-testid="proposal-view" data-proposal-id={id} data-phase={phase}>
       <Group justify="space-between" wrap="nowrap">
         <Group gap="xs" wrap="nowrap" miw={0}>
-          <Anchor href="#/governance" size="sm" data-testid="proposal-back">
+          <Anchor href={hrefOf({ screen: 'governance' })} size="sm" data-testid="proposal-back">
             {t('governance.backToList')}
           </Anchor>
           <Title order={1} size="h4" id="proposal-title" lineClamp={2}>
@@ -167,7 +169,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 <Text size="sm">
                   {t('governance.view.refused', {
                     code: refused.code,
-                    message: (governanceErrorCodes as readonly string[]).includes(refused.code) ? t(`governance.refusal.${refused.code}`) : refused.message,
+                    message: refusalText(t, refused),
                   })}
                 </Text>
                 <Group>

@@ -12,7 +12,7 @@ import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { parseRegion } from './region';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
-import { useOrgNames } from './useOrgNames';
+import { useOrgNames } from '../data/useOrgNames';
 
 const ROW_HEIGHT = 78;
 
@@ -64,7 +64,7 @@ export function LibraryScreen() {
   const createEntry = async () => {
     try {
       const id = await client.create('entry', { kind: 'practice', title: t('editor.untitled'), language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
-      navigate(hrefOf({ screen: 'entry', id }));
+      navigate({ screen: 'entry', id });
     } catch (error) {
       notifications.show({ color: 'red', title: t('errors.createFailed'), message: error instanceof Error ? error.message : String(error) });
     }

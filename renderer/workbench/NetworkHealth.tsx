@@ -7,7 +7,8 @@ import { useObservable } from '../app/useObservable';
 import { formatRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from './reasonText';
-import { useInterests, useOrgs, useOrgSyncStatus } from './useWorkbenchData';
+import { useOrgs } from '../data/useOrgs';
+import { useInterests, useOrgSyncStatus } from './useWorkbenchData';
 
 const MONTHS = 6;
 const SILENT_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
