@@ -2,7 +2,7 @@ import { Badge, Group, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hrefOf } from '../app/route';
-import { useObservable } from '../app/useObservable';
+import { useOrgs } from '../data/useOrgs';
 import { formatRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 
@@ -10,7 +10,7 @@ import { useSession } from '../session/SessionContext';
 export function OrgDirectory() {
   const { t } = useTranslation();
   const { session } = useSession();
-  const orgs = useObservable(() => session.client.observe({ type: 'org' }), [session], []);
+  const orgs = useOrgs(session.client);
   const [filter, setFilter] = useState('');
   const ownId = session.profile.identity.orgId;
   const shown = useMemo(() => {
