@@ -9,9 +9,9 @@ import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '.
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { DEFAULT_DIGEST_STATUSES, digestGroupings, digestOrders, type DigestGrouping, type DigestOrder } from '../../shared/reports/knowledgeDigest';
 import type { ReportData } from '../../shared/reports/reportData';
-import { ReportInputError } from '../../shared/reports/reportInputError';
 import { reportKinds, type ReportKind, type ReportLocale, type ReportModel } from '../../shared/reports/reportModel';
 import { languages, type Language } from '../i18n/catalogs';
+import { refusalText } from '../i18n/refusalText';
 import { parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 import { ReportPreview } from './ReportPreview';
@@ -135,7 +135,7 @@ export function ReportsScreen() {
     try {
       return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
     } catch (error) {
-      return { model: null, error: error instanceof ReportInputError ? t(`reports.screen.errors.${error.code}`) : error instanceof Error ? error.message : String(error) };
+      return { model: null, error: refusalText(t, error) };
     }
   }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
