@@ -83,7 +83,7 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
       await client.mutate(id, ballotMutators.cast, shown);
       setDraft(null);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(refusalText(t, caught));
     } finally {
       setBusy(false);
     }

@@ -89,7 +89,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
     try {
       await client.mutate(id, proposalMutators.setState, state);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(refusalText(t, caught));
     }
   };
 

@@ -13,6 +13,7 @@ import { useSession } from '../session/SessionContext';
 import { parseRegion } from './region';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from '../data/useOrgNames';
+import { refusalText } from '../i18n/refusalText';
 
 const ROW_HEIGHT = 78;
 
@@ -66,7 +67,7 @@ export function LibraryScreen() {
       const id = await client.create('entry', { kind: 'practice', title: t('editor.untitled'), language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
       navigate({ screen: 'entry', id });
     } catch (error) {
-      notifications.show({ color: 'red', title: t('errors.createFailed'), message: error instanceof Error ? error.message : String(error) });
+      notifications.show({ color: 'red', title: t('errors.createFailed'), message: refusalText(t, error) });
     }
   };
 
