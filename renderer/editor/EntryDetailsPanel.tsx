@@ -2,7 +2,7 @@ import { Paper, Select, Stack, TagsInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { entryKinds, entryMutators, sharingLabels } from '../../shared/records/entry';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
-import { formatRegion, parseRegion } from '../library/region';
+import { formatRegion, parseRegion } from '../../shared/records/region';
 import { useSession } from '../session/SessionContext';
 import type { EntryFormProps } from './entryFormProps';
 

@@ -1,10 +1,10 @@
 import { Badge, Button, Group, Table, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { hrefOf, proposalHref } from '../app/route';
-import { graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { useNetwork } from '../data/useNetwork';
 import { canRunProposals, useNowAt } from './useGovernance';
 

@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { defaultStages } from '../../shared/records/network';
 import { orgMutators } from '../../shared/records/org';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
+import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { SaveIndicator } from '../forms/SaveIndicator';
 import { useSaveTracking } from '../forms/useSaveTracking';
-import { formatRegion, parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 
 /** One organization's profile: its own members edit it; the secretariat edits any. */
