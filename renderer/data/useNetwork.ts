@@ -1,6 +1,12 @@
+import { map, type Observable } from 'rxjs';
 import type { FieldwiseClient } from '../../shared/client/client';
 import { NETWORK_RECORD_ID, type NetworkProjection } from '../../shared/records/network';
 import { useObservable } from '../app/useObservable';
+
+/** The network record's projection as the store changes; null while this device has none. */
+export function observeNetwork(client: FieldwiseClient): Observable<NetworkProjection | null> {
+  return client.observeRecord<'network'>(NETWORK_RECORD_ID).pipe(map((view) => (view?.header.type === 'network' ? view.projection : null)));
+}
 
 /**
  * The network record (name, stages, members and roles, steward grants, the hub's key) as this
@@ -9,6 +15,5 @@ import { useObservable } from '../app/useObservable';
  * oldest) network row", which would answer differently once a second one arrived.
  */
 export function useNetwork(client: FieldwiseClient): NetworkProjection | null {
-  const view = useObservable(() => client.observeRecord<'network'>(NETWORK_RECORD_ID), [client], null);
-  return view?.header.type === 'network' ? view.projection : null;
+  return useObservable(() => observeNetwork(client), [client], null);
 }
