@@ -15,7 +15,8 @@ import { languages, type Language } from '../i18n/catalogs';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { ReportPreview } from './ReportPreview';
-import { lastSyncTimesOf, useHubSyncStatus, useReportData } from './useReportData';
+import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
+import { lastSyncTimesOf, useReportData } from './useReportData';
 
 /*
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
@@ -109,7 +110,7 @@ export function ReportsScreen() {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const data = useReportData(session.client);
-  const hubStatuses = useHubSyncStatus(session.client);
+  const hubStatuses = useOrgSyncStatus(session.client);
   const { identity } = session.profile;
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');

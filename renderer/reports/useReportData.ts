@@ -41,14 +41,6 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
 }
 
 /**
- * The hub's last report of each organization's sync (GET /v1/network-status, cached by the sync
- * engine in the store, so it is there offline). Empty until this device has fetched it once.
- */
-export function useHubSyncStatus(client: FieldwiseClient): readonly HubSyncStatus[] {
-  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
-}
-
-/**
  * Each organization's last sync, as the reports state it: the hub's times where this device has
  * them, else derived on this device (shared/reports/lastHeardFrom.ts); every report says which.
  */

@@ -8,7 +8,8 @@ import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from './reasonText';
 import { useOrgs } from '../data/useOrgs';
-import { useInterests, useOrgSyncStatus } from './useWorkbenchData';
+import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
+import { useInterests } from './useWorkbenchData';
 
 const MONTHS = 6;
 const SILENT_AFTER_MS = 30 * 24 * 60 * 60 * 1000;

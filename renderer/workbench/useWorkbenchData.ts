@@ -3,13 +3,12 @@ import type { Candidate } from '../../shared/matching/rankPartners';
 import { isStewardAuthorized, type NetworkProjection } from '../../shared/records/network';
 import type { OrgProjection } from '../../shared/records/org';
 import type { Identity } from '../../shared/client/client';
-import type { OrgSyncStatus } from '../../shared/sync/protocol';
 import { useObservable } from '../app/useObservable';
 
 /*
  * What the workbench screens read from the local store, reactively: the organizations as matching
- * candidates, offers, interests and the hub's last network status (the network itself and the
- * organizations come from renderer/data/).
+ * candidates, offers and interests (the network itself, the organizations and the hub's last network
+ * status come from renderer/data/).
  * Everything here works offline: it is whatever this device has synced.
  */
 
@@ -23,10 +22,6 @@ export function useOffers(client: FieldwiseClient) {
 
 export function useInterests(client: FieldwiseClient) {
   return useObservable(() => client.observe({ type: 'interest' }), [client], []);
-}
-
-export function useOrgSyncStatus(client: FieldwiseClient): readonly OrgSyncStatus[] {
-  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
 }
 
 /** The secretariat, or a steward the secretariat authorized to run offers. */
