@@ -11,7 +11,7 @@ import { recordTypeSchema } from '../../shared/records/recordType';
 import { newSigningKey, readBundle, streamCompression, writeBundle, signerFor, type BundleRecord } from '../../shared/sync/bundle';
 import { BundleImportError, exportFieldBundle, hubPublicKeyOf, importHubBundle } from '../../shared/sync/bundleTransfer';
 import { joinResponseSchema, type JoinResponse } from '../../shared/sync/protocol';
-import { CHECKPOINT_KEY } from '../../shared/sync/syncEngine';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { exportOrgBundle, importFieldBundle } from '../../server/hub/bundles';
 import { HubError } from '../../server/hub/hubError';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -75,7 +75,7 @@ async function onlineDevice(code: string): Promise<SyncedClient> {
 }
 
 async function checkpointOf(client: FieldwiseClient): Promise<number> {
-  return (await client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  return syncStateOf(client).checkpoint();
 }
 
 async function fieldBundle(device: FieldDevice, options: { isEverything?: boolean } = {}): Promise<Uint8Array> {
@@ -96,7 +96,7 @@ async function fieldBundle(device: FieldDevice, options: { isEverything?: boolea
 async function snapshotOf(client: FieldwiseClient): Promise<Map<string, { projection: unknown; stateVector: string }>> {
   const result = new Map<string, { projection: unknown; stateVector: string }>();
   for (const type of recordTypeSchema.options) {
-    for (const row of await client.store.find({ type })) {
+    for (const row of await client.listRows({ type })) {
       result.set(row.id, { projection: row.projection, stateVector: Buffer.from(Y.encodeStateVectorFromUpdate(fromBase64(row.state))).toString('hex') });
     }
   }
@@ -324,11 +324,11 @@ describe('sync bundles: refusals write nothing', () => {
     entryId = await field.client.create('entry', { ...practice, title: 'Written offline' });
     // Written by hand into the doc (the client itself would refuse the edit).
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, fromBase64((await field.client.store.getRow(theirs))!.state));
+    Y.applyUpdate(doc, fromBase64((await field.client.getRow(theirs))!.state));
     const before = Y.encodeStateVector(doc);
     doc.getMap('fields').set('title', 'Taken over');
     const hostile: BundleRecord = { id: theirs, type: 'entry', ownerOrg: peer.join.org.id, createdAt: 0, seq: 0, isFullState: false, update: Y.encodeStateAsUpdate(doc, before) };
-    const own: BundleRecord = { id: entryId, type: 'entry', ownerOrg: field.join.org.id, createdAt: 0, seq: 0, isFullState: true, update: fromBase64((await field.client.store.getRow(entryId))!.state) };
+    const own: BundleRecord = { id: entryId, type: 'entry', ownerOrg: field.join.org.id, createdAt: 0, seq: 0, isFullState: true, update: fromBase64((await field.client.getRow(entryId))!.state) };
     const { recordCount: _count, ...header } = readBundle(bundle).header;
     const mixed = await writeBundle(header, [own, hostile], signerFor(field.secretKey), compression);
     const seq = await hub.storage.lastSeq();
