@@ -211,6 +211,38 @@ describe('sync bundles: field -> hub -> field', () => {
     expect((await field.client.get<'entry'>(early))?.projection.title).toBe('Early');
   });
 
+  it('advances one checkpoint from the engine and from a hub bundle: each starts where the other left off', async () => {
+    const pulledSince: number[] = [];
+    const field = await syncedClient(hub, await hub.join(await hub.invite('Xishan Water Users')), {
+      engine: { isLive: false },
+      wrapTransport: (inner) => ({
+        ...inner,
+        pull(since) {
+          pulledSince.push(since);
+          return inner.pull(since);
+        },
+      }),
+    });
+    open.push(field);
+    const peer = await onlineDevice(await hub.invite('Eryuan Seed Bank'));
+    await field.engine.syncNow();
+    const afterPull = await syncStateOf(field.client).checkpoint();
+    expect(afterPull).toBe(await hub.storage.lastSeq());
+
+    const carried = await peer.client.create('entry', { ...practice, title: 'Carried on a stick' });
+    await peer.engine.syncNow();
+    const { bytes, header } = await exportOrgBundle(hub.hub, { orgId: field.join.org.id, since: afterPull, signer: hub.hub.hubKey });
+    const result = await importHubBundle(field.client, bytes, { networkId: field.join.networkId, hubPublicKey: await hubPublicKeyOf(field.client), compression });
+    expect(result).toMatchObject({ checkpointBefore: afterPull, checkpointAfter: header.toSeq });
+    expect(header.toSeq).toBeGreaterThan(afterPull);
+    expect(await syncStateOf(field.client).checkpoint()).toBe(header.toSeq);
+    expect((await field.client.get<'entry'>(carried))?.projection.title).toBe('Carried on a stick');
+
+    // The engine's next pull asks from where the bundle left the checkpoint, not from its own last pull.
+    await field.engine.syncNow();
+    expect(pulledSince).toEqual([0, header.toSeq]);
+  });
+
   it('accepts "everything we can read": records it may not write are taken when they add nothing', async () => {
     const field = await fieldDevice(await hub.invite('Xishan Water Users'));
     const peer = await onlineDevice(await hub.invite('Eryuan Seed Bank'));
