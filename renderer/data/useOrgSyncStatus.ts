@@ -1,5 +1,6 @@
 import type { FieldwiseClient } from '../../shared/client/client';
 import type { OrgSyncStatus } from '../../shared/sync/protocol';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { useObservable } from '../app/useObservable';
 
 /**
@@ -7,5 +8,5 @@ import { useObservable } from '../app/useObservable';
  * sync engine in the store, so it is there offline). Empty until this device has fetched it once.
  */
 export function useOrgSyncStatus(client: FieldwiseClient): readonly OrgSyncStatus[] {
-  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
+  return useObservable(() => syncStateOf(client).observeOrgSyncStatus(), [client], []);
 }
