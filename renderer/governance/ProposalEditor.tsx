@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { PermissionError } from '../../shared/client/permissionError';
-import { decisionMethods, proposal, proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
+import { decisionMethodNames, type DecisionMethodName } from '../../shared/governance/decisionMethods';
+import { proposal, proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { RecordInputError } from '../../shared/records/recordError';
 import { roles, type RecordHeader } from '../../shared/records/recordType';
 import { RichTextField } from '../editor/RichTextField';
@@ -14,7 +15,7 @@ import { nextOptionId } from './nextOptionId';
 import { canRunProposals, useMemberNames, useNetwork } from './useGovernance';
 import { useDocRead, useRecordDoc } from '../editor/useRecordDoc';
 
-type Method = (typeof decisionMethods)[number];
+type Method = DecisionMethodName;
 type Terms = Omit<ProposalProjection, 'description' | 'state' | 'createdAt' | 'updatedAt'>;
 
 const DAY_MS = 86_400_000;
@@ -88,7 +89,7 @@ export function CreateProposal() {
         >
           <Stack gap="sm">
             <TextInput label={t('governance.field.title')} value={title} onChange={(event) => setTitle(event.currentTarget.value)} required data-testid="proposal-title" data-autofocus />
-            <Select label={t('governance.field.method')} data={decisionMethods.map((value) => ({ value, label: t(`governance.method.${value}`) }))} value={method} onChange={(value) => value && setMethod(value as Method)} allowDeselect={false} data-testid="proposal-method" />
+            <Select label={t('governance.field.method')} data={decisionMethodNames.map((value) => ({ value, label: t(`governance.method.${value}`) }))} value={method} onChange={(value) => value && setMethod(value as Method)} allowDeselect={false} data-testid="proposal-method" />
             <TextInput type="datetime-local" label={t('governance.field.opensAt')} value={opensAt} onChange={(event) => setOpensAt(event.currentTarget.value)} data-testid="proposal-opens" />
             <TextInput type="datetime-local" label={t('governance.field.closesAt')} value={closesAt} onChange={(event) => setClosesAt(event.currentTarget.value)} data-testid="proposal-closes" />
             {error && (
@@ -228,7 +229,7 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
               <Select
                 label={t('governance.field.method')}
                 description={t(`governance.methodHelp.${terms.method}`)}
-                data={decisionMethods.map((value) => ({ value, label: t(`governance.method.${value}`) }))}
+                data={decisionMethodNames.map((value) => ({ value, label: t(`governance.method.${value}`) }))}
                 value={terms.method}
                 onChange={(value) => value && change({ method: value as Method })}
                 readOnly={!canEdit}
