@@ -1,10 +1,10 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SealedTally } from '../../shared/records/result';
+import { MAX_SCORE } from '../../shared/governance/methods/score';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { BarChart, type ChartRow } from './BarChart';
 
-const MAX_SCORE = 5;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /**

@@ -18,6 +18,7 @@ export const advice = {
   countsSchema,
   labels: { name: 'governance.method.advice', help: 'governance.methodHelp.advice', report: 'reports.doc.method.advice' },
   usesOptions: true,
+  methodTerms: [],
   isQuorumBound: false,
   tieBreakRule: null,
   invalidReason: (choice, terms) => (choice.optionId === undefined ? null : invalidOptionIds([choice.optionId], terms)),

@@ -23,6 +23,7 @@ export const consent = {
   countsSchema,
   labels: { name: 'governance.method.consent', help: 'governance.methodHelp.consent', report: 'reports.doc.method.consent' },
   usesOptions: false,
+  methodTerms: ['blocksCount'],
   isQuorumBound: true,
   tieBreakRule: null,
   invalidReason: () => null,

@@ -38,6 +38,8 @@ export interface MethodTerms {
   readonly threshold: number;
 }
 
+export type MethodTerm = 'maxChoices' | 'blocksCount';
+
 export interface MethodCount<K> {
   readonly counts: K;
   /** Instant-runoff rounds; empty for every other method. */
@@ -56,6 +58,8 @@ export interface DecisionMethod<C extends { readonly method: string }, K extends
   readonly labels: { readonly name: string; readonly help: string; readonly report: string };
   /** Whether ballots choose among the proposal's options (a consent poll has none). */
   readonly usesOptions: boolean;
+  /** The proposal's terms beyond the common ones that this method reads, so the editor shows them. */
+  readonly methodTerms: readonly MethodTerm[];
   /** Whether a poll without quorum has no outcome; advice is given whoever takes part. */
   readonly isQuorumBound: boolean;
   /** The written tie-break rule the decision record prints; null where the method needs none. */

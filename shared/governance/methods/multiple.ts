@@ -19,6 +19,7 @@ export const multiple = {
   countsSchema,
   labels: { name: 'governance.method.multiple', help: 'governance.methodHelp.multiple', report: 'reports.doc.method.multiple' },
   usesOptions: true,
+  methodTerms: ['maxChoices'],
   isQuorumBound: true,
   tieBreakRule: null,
   invalidReason: (choice, terms) => invalidOptionIds(choice.optionIds, terms) ?? (choice.optionIds.length > terms.maxChoices ? 'too-many-choices' : null),

@@ -20,6 +20,7 @@ export const ranked = {
   countsSchema,
   labels: { name: 'governance.method.ranked', help: 'governance.methodHelp.ranked', report: 'reports.doc.method.ranked' },
   usesOptions: true,
+  methodTerms: [],
   isQuorumBound: true,
   tieBreakRule: instantRunoffTieBreakRule,
   invalidReason: (choice, terms) => invalidOptionIds(choice.ranking, terms),

@@ -21,6 +21,7 @@ export const score = {
   countsSchema,
   labels: { name: 'governance.method.score', help: 'governance.methodHelp.score', report: 'reports.doc.method.score' },
   usesOptions: true,
+  methodTerms: [],
   isQuorumBound: true,
   tieBreakRule: null,
   invalidReason(choice, terms) {

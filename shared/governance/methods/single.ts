@@ -16,6 +16,7 @@ export const single = {
   countsSchema,
   labels: { name: 'governance.method.single', help: 'governance.methodHelp.single', report: 'reports.doc.method.single' },
   usesOptions: true,
+  methodTerms: [],
   isQuorumBound: true,
   tieBreakRule: null,
   invalidReason: (choice, terms) => invalidOptionIds([choice.optionId], terms),
