@@ -4,6 +4,7 @@ export * from './records/recordModule';
 export * from './records/recordError';
 export * from './records/registry';
 export * from './records/fieldSchemas';
+export * from './records/region';
 export * from './records/entry';
 export * from './records/org';
 export * from './records/network';

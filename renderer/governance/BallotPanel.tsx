@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
 import { governanceErrorCodes, type GovernanceErrorCode } from '../../shared/governance/governanceErrorCodes';
+import type { ProposalPhase } from '../../shared/governance/proposalPhase';
 import { ballotId, ballotMutators, type BallotProjection, type Choice } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { useObservable } from '../app/useObservable';
@@ -13,7 +14,6 @@ import { BallotChoiceForm } from './BallotChoiceForm';
 import { ballotDelivery } from './ballotDelivery';
 import { ballotForms } from './ballotForms';
 import { BallotRevisions } from './BallotRevisions';
-import type { ProposalPhase } from './proposalPhase';
 import { useUnsentCount } from './useGovernance';
 
 interface BallotPanelProps {

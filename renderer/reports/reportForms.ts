@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Role } from '../../shared/records/recordType';
 import type { ReportKind, ReportRequest } from '../../shared/reports/reportKinds';
-import { parseRegion } from '../library/region';
+import { parseRegion } from '../../shared/records/region';
 import { ContributionsFilters } from './ContributionsFilters';
 import { DecisionRecordFilters } from './DecisionRecordFilters';
 import { DigestFilters } from './DigestFilters';

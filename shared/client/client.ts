@@ -6,6 +6,7 @@ import type { EntryProjection } from '../records/entry';
 import type { EditContext, Mutator } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
 import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
@@ -276,7 +277,7 @@ export class FieldwiseClient {
     for (const [id, updates] of this.pending) {
       const { header } = this.docs.get(id)!;
       // Many keystrokes become one outbox entry: merged updates are equivalent and smaller.
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const update = mergeUpdates(updates);
       // The outbox key stays short (record ids run to 200 characters, the key's index to 64); the
       // session tag keeps two windows on one store from minting the same key.
       entries.push({ id: `${++this.outboxOrder}~${this.outboxTag}`, header, update, order: this.outboxOrder });
@@ -300,12 +301,7 @@ export class FieldwiseClient {
    * An update whose header disagrees with the stored header is refused: headers are immutable.
    */
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
-    const byRecord = new Map<string, RemoteUpdate[]>();
-    for (const update of updates) {
-      const list = byRecord.get(update.header.id) ?? [];
-      list.push(update);
-      byRecord.set(update.header.id, list);
-    }
+    const byRecord = groupByRecord(updates);
     const rows = await this.store.getRows([...byRecord.keys()]);
     const folded: RecordRow[] = [];
     for (const [id, mine] of byRecord) {

@@ -6,6 +6,7 @@ import type { RunoffRound } from './instantRunoff';
 import { invalidChoiceReason } from './invalidChoiceReason';
 import type { InvalidChoiceReason, Outcome } from './methods/decisionMethod';
 import { meetsShare } from './methods/meetsShare';
+import { graceEndsAt } from './proposalPhase';
 
 /*
  * The tally of one proposal: a pure function of the proposal, the ballots, the eligible set and the
@@ -72,7 +73,6 @@ export interface TallyResult {
   readonly excluded: readonly ExcludedBallot[];
 }
 
-const HOUR_MS = 3_600_000;
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareRefs = (a: BallotRef, b: BallotRef): number =>
@@ -104,7 +104,7 @@ const isNewer = (a: Candidate, b: Candidate): boolean =>
 
 export function tally(input: TallyInput): TallyResult {
   const { proposal, now } = input;
-  const graceEndsAt = proposal.closesAt + proposal.graceHours * HOUR_MS;
+  const graceEnd = graceEndsAt(proposal);
   const eligible = new Set(input.eligibleOrgIds);
   const excluded = new Map<string, ExcludedBallot>();
   const exclude = (ballot: TallyBallot, reason: ExclusionReason) => {
@@ -114,12 +114,12 @@ export function tally(input: TallyInput): TallyResult {
 
   const latest = new Map<string, Candidate>();
   for (const ballot of collapseCopies(input.ballots)) {
-    const arrival = ballot.receivedAt ?? (now <= graceEndsAt ? null : Infinity);
+    const arrival = ballot.receivedAt ?? (now <= graceEnd ? null : Infinity);
     const invalid = invalidChoiceReason(ballot.choice, proposal);
     if (!eligible.has(ballot.orgId)) exclude(ballot, 'not-eligible');
     else if (ballot.castAt < proposal.opensAt) exclude(ballot, 'cast-before-opening');
     else if (ballot.castAt >= proposal.closesAt) exclude(ballot, 'cast-after-closing');
-    else if (arrival !== null && arrival > graceEndsAt) exclude(ballot, 'received-after-grace');
+    else if (arrival !== null && arrival > graceEnd) exclude(ballot, 'received-after-grace');
     else if (invalid) exclude(ballot, invalid);
     else {
       const current = latest.get(ballot.orgId);
@@ -160,7 +160,7 @@ export function tally(input: TallyInput): TallyResult {
     rounds,
     participation: { eligible: eligible.size, voted, share },
     isQuorumMet,
-    isProvisional: now <= graceEndsAt,
+    isProvisional: now <= graceEnd,
     notHeardFrom: eligible.size - voted,
     counted,
     lateBallots: counted.filter((ballot) => ballot.isLate),

@@ -3,6 +3,8 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
 import type { RecordHeader, RecordType } from '../records/recordType';
+import { regionKey } from '../records/region';
+import { groupByRecord } from '../records/yjsUpdates';
 import { decodeBytes, encodeBytes, foldIntoDoc, headerOf, toRecordRow } from './recordState';
 import { outboxSchema, recordsSchema, type OutboxRow, type RecordRow } from './schemas';
 
@@ -88,7 +90,7 @@ const selectorFor = (query: RecordQuery): MangoQuerySelector<RecordRow> => {
   if (query.region !== undefined && query.region.length > 0) {
     // Stored paths end in '/', so this one range is the path itself and everything below it
     // ("a/b/" and "a/b/c/" but not "a/bc/"), and the region index serves it.
-    const key = `${query.region.join('/')}/`;
+    const key = `${regionKey(query.region)}/`;
     selector.region = { $gte: key, $lt: `${key}\uffff` };
   }
   return selector;
@@ -212,12 +214,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function replayOutbox(store: Store): Promise<number> {
   const pending = await store.outbox();
   if (pending.length === 0) return 0;
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of pending) {
-    const list = byRecord.get(entry.header.id) ?? [];
-    list.push(entry);
-    byRecord.set(entry.header.id, list);
-  }
+  const byRecord = groupByRecord(pending);
   const rows = await store.getRows([...byRecord.keys()]);
   const repaired: RecordRow[] = [];
   for (const [id, entries] of byRecord) {

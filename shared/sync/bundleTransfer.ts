@@ -1,8 +1,8 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from 'lib0/buffer';
-import * as Y from 'yjs';
 import type { FieldwiseClient } from '../client/client';
 import { recordTypeSchema } from '../records/recordType';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import type { OutboxEntry } from '../store/store';
 import {
   BundleError,
@@ -61,12 +61,7 @@ async function sendableEntries(client: FieldwiseClient): Promise<OutboxEntry[]> 
 export async function exportFieldBundle(client: FieldwiseClient, options: FieldBundleOptions): Promise<FieldBundleResult> {
   await client.flush();
   const entries = await sendableEntries(client);
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of entries) {
-    const list = byRecord.get(entry.header.id);
-    if (list) list.push(entry);
-    else byRecord.set(entry.header.id, [entry]);
-  }
+  const byRecord = groupByRecord(entries);
   const records: BundleRecord[] = [];
   if (options.isEverything) {
     for (const type of recordTypeSchema.options) {
@@ -77,7 +72,6 @@ export async function exportFieldBundle(client: FieldwiseClient, options: FieldB
   } else {
     for (const list of byRecord.values()) {
       const { header } = list[0]!;
-      const updates = list.map((entry) => entry.update);
       records.push({
         id: header.id,
         type: header.type,
@@ -85,7 +79,7 @@ export async function exportFieldBundle(client: FieldwiseClient, options: FieldB
         createdAt: header.createdAt,
         seq: 0,
         isFullState: false,
-        update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+        update: mergeUpdates(list.map((entry) => entry.update)),
       });
     }
   }

@@ -1,10 +1,10 @@
 import { toBase64 } from 'lib0/buffer';
-import * as Y from 'yjs';
 import { NETWORK_STATUS_KEY, type FieldwiseClient } from '../client/client';
 
 /** Store meta key: when this device last fetched the network status (its own clock). */
 const NETWORK_STATUS_FETCHED_KEY = 'sync.networkStatusFetchedAt';
 import type { OutboxEntry } from '../store/store';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
 import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
 import { SyncLog, type SyncLogEvent } from './syncLog';
@@ -129,19 +129,11 @@ interface PreparedRecord {
 }
 
 /** Outbox entries per record, in the outbox's order. */
-function groupByRecord(entries: readonly OutboxEntry[]): PendingRecord[] {
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of entries) {
-    const list = byRecord.get(entry.header.id);
-    if (list) list.push(entry);
-    else byRecord.set(entry.header.id, [entry]);
-  }
-  return [...byRecord].map(([recordId, list]) => ({ recordId, entries: list }));
-}
+const pendingRecords = (entries: readonly OutboxEntry[]): PendingRecord[] =>
+  [...groupByRecord(entries)].map(([recordId, list]) => ({ recordId, entries: list }));
 
 function prepareRecord(pending: PendingRecord): PreparedRecord {
-  const updates = pending.entries.map((entry) => entry.update);
-  const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+  const update = mergeUpdates(pending.entries.map((entry) => entry.update));
   const header = pending.entries[0]!.header;
   const record = { id: header.id, type: header.type, update: toBase64(update) };
   return { pending, record, updateBytes: update.length, bytes: record.update.length + record.id.length + record.type.length + RECORD_OVERHEAD_BYTES };
@@ -481,7 +473,7 @@ export class SyncEngine {
       const outbox = await this.client.pendingUpdates();
       const quarantinedIds = await this.pruneQuarantine(quarantine, outbox);
       const pending: PreparedRecord[] = [];
-      for (const item of groupByRecord(outbox.filter((entry) => !quarantinedIds.has(entry.id)))) {
+      for (const item of pendingRecords(outbox.filter((entry) => !quarantinedIds.has(entry.id)))) {
         const prepared = prepareRecord(item);
         // The hub would refuse it after the whole upload; on a slow link, find out here.
         if (prepared.updateBytes > limits.maxUpdateBytes) {
