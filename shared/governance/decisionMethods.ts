@@ -11,8 +11,10 @@ import { single } from './methods/single';
  * The decision methods, one module each (methods/). Everything that depends on the method looks it
  * up here: the ballot's choice schema and the sealed counts schema (records/), the tally and the
  * validation of a choice that the client and the hub both run, the decision record and the screens.
- * Adding a method is one module in methods/, one line here, its ballot form in renderer/governance/
- * ballots/, and its words in the catalogs.
+ * Adding a method is one module in methods/, one line here and in the two unions below, its ballot
+ * form (renderer/governance/ballotForms.ts) and its words in the catalogs; the exhaustive switches
+ * that present counts (the results charts, the decision record report's tables) then fail to
+ * type-check until they show the new counts.
  */
 
 /** Listed in the order the screens offer them. */
@@ -45,7 +47,12 @@ export type TallyCounts = z.infer<typeof tallyCountsSchema>;
 
 export type AnyDecisionMethod = DecisionMethod<Choice, TallyCounts>;
 
-/** The method's module, in the type-erased view that code handling any method uses. */
+/**
+ * The method's module, in the type-erased view that code handling any method uses. Hazard: its
+ * invalidReason and count take only choices of this very method (method parameters are bivariant,
+ * so the erased view type-checks with any Choice); check `choice.method` first, as
+ * invalidChoiceReason does and the tally does through it.
+ */
 export function methodFor(name: DecisionMethodName): AnyDecisionMethod {
   return decisionMethods[name];
 }
