@@ -12,9 +12,9 @@ import { single } from './methods/single';
  * up here: the ballot's choice schema and the sealed counts schema (records/), the tally and the
  * validation of a choice that the client and the hub both run, the decision record and the screens.
  * Adding a method is one module in methods/, one line here and in the two unions below, its ballot
- * form (renderer/governance/ballotForms.ts) and its words in the catalogs; the exhaustive switches
- * that present counts (the results charts, the decision record report's tables) then fail to
- * type-check until they show the new counts.
+ * form (renderer/governance/ballotForms.ts) and its words in the catalogs, plus a case where counts
+ * are presented (ResultsView's charts; decisionRecordReport's tables, whose switches fail to
+ * type-check until they have one).
  */
 
 /** Listed in the order the screens offer them. */
