@@ -13,7 +13,7 @@ import { single } from './methods/single';
  * validation of a choice that the client and the hub both run, the decision record and the screens.
  * Adding a method is one module in methods/, one line here and in the two unions below, its ballot
  * form (renderer/governance/ballotForms.ts) and its words in the catalogs, plus a case where counts
- * are presented (ResultsView's charts; decisionRecordReport's tables, whose switches fail to
+ * are presented (ResultsView's charts, decisionRecordReport's tables: both switches fail to
  * type-check until they have one).
  */
 
