@@ -15,7 +15,8 @@ export * from './records/offer';
 export * from './records/interest';
 export * from './rules/rules';
 export * from './store/store';
-export * from './store/schemas';
+// The row types only: the RxDB schemas stay inside the store.
+export type { OutboxRow, RecordRow } from './store/schemas';
 export * from './store/recordState';
 export * from './search/entrySearch';
 export * from './search/searchTerms';
