@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
+import { methodFor } from '../../shared/governance/decisionMethods';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
@@ -123,9 +124,9 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
           <Paper withBorder p="md" radius="md">
             <Stack gap={6}>
               <Text size="sm" data-testid="proposal-method-label">
-                {t('governance.view.method', { method: t(`governance.method.${p.method}`) })}
-                {p.method === 'multiple' && ` ${t('governance.view.maxChoices', { count: p.maxChoices })}`}
-                {p.method === 'consent' && ` ${t(p.blocksCount ? 'governance.view.blocksCount' : 'governance.view.blocksDoNotCount')}`}
+                {t('governance.view.method', { method: t(methodFor(p.method).labels.name) })}
+                {methodFor(p.method).methodTerms.includes('maxChoices') && ` ${t('governance.view.maxChoices', { count: p.maxChoices })}`}
+                {methodFor(p.method).methodTerms.includes('blocksCount') && ` ${t(p.blocksCount ? 'governance.view.blocksCount' : 'governance.view.blocksDoNotCount')}`}
               </Text>
               <Text size="sm">{t('governance.view.window', { opens: dateFormat.format(p.opensAt), closes: dateFormat.format(p.closesAt) })}</Text>
               <Text size="sm">{t('governance.view.grace', { count: p.graceHours, until: dateFormat.format(graceEndsAt(p)) })}</Text>
@@ -147,7 +148,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 </Button>
               )}
               {p.state === 'draft' && (
-                <Button size="xs" onClick={() => void setState('open')} disabled={p.method !== 'consent' && p.options.length < 2} data-testid="proposal-open">
+                <Button size="xs" onClick={() => void setState('open')} disabled={methodFor(p.method).usesOptions && p.options.length < 2} data-testid="proposal-open">
                   {t('governance.editor.open')}
                 </Button>
               )}

@@ -15,7 +15,7 @@ import { hubRefusalKey, refusalText } from '../../renderer/i18n/refusalText';
  */
 
 // A Record over the union: the compiler fails this file when a report input code is added without a case here.
-const reportInputCodes: Record<ReportInputCode, true> = { 'period-reversed': true, 'bad-threshold': true, 'bad-region-depth': true, 'unknown-org': true, 'unknown-proposal': true };
+const reportInputCodes: Record<ReportInputCode, true> = { 'period-reversed': true, 'bad-threshold': true, 'bad-region-depth': true, 'unknown-org': true, 'unknown-proposal': true, 'bad-options': true };
 
 const ts = {} as Record<Language, TFunction>;
 const instance = i18next.createInstance();
