@@ -5,7 +5,7 @@ import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
-import type { CastArrival, HubStorage, RecordWrite } from '../storage/hubStorage';
+import type { CastArrival, RecordLog, RecordWrite } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { WriteActor } from './writePath';
@@ -33,7 +33,7 @@ export const CAST_SKEW_MS = 5 * 60_000;
 export type BatchProjections = ReadonlyMap<string, { readonly type: string; readonly projection: Record<string, unknown> }>;
 
 export interface PolicyContext {
-  readonly storage: HubStorage;
+  readonly storage: RecordLog;
   readonly actor: WriteActor;
   readonly now: number;
   readonly batch: BatchProjections;

@@ -6,7 +6,7 @@ import { ballotId, type BallotProjection } from '../../shared/records/ballot';
 import type { NetworkProjection } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { result, resultId } from '../../shared/records/result';
-import type { HubStorage } from '../storage/hubStorage';
+import type { Directory, GovernanceSchedule, HubMeta, RecordLog } from '../storage/hubStorage';
 import { graceEndsAt } from './governancePolicy';
 import type { HubKey } from './hubKey';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
@@ -31,10 +31,13 @@ export type SealOutcome =
   | { readonly kind: 'not-due'; readonly dueAt: number }
   | { readonly kind: 'not-sealable'; readonly reason: 'unknown-proposal' | 'not-open' };
 
+/** Sealing reads the records, the directory (who may hold a ballot) and meta, and keeps the schedule. */
+export type SealingStorage = RecordLog & GovernanceSchedule & Directory & HubMeta;
+
 export const sealDueAt = (proposal: Pick<ProposalProjection, 'closesAt' | 'graceHours'>): number => graceEndsAt(proposal) + SEAL_SETTLE_MS;
 
 /** Seals one proposal if it is due at `now`; idempotent. */
-export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposalId: string, now: number): Promise<SealOutcome> {
+export async function sealProposal(storage: SealingStorage, hubKey: HubKey, proposalId: string, now: number): Promise<SealOutcome> {
   const id = resultId(proposalId);
   const existing = await storage.getRecord(id);
   if (existing) {
@@ -84,7 +87,7 @@ export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposal
 }
 
 /** Seals every proposal due at `now`; returns what it did per proposal. */
-export async function sealDueProposals(storage: HubStorage, hubKey: HubKey, now: number, limit = 100): Promise<Map<string, SealOutcome>> {
+export async function sealDueProposals(storage: SealingStorage, hubKey: HubKey, now: number, limit = 100): Promise<Map<string, SealOutcome>> {
   const outcomes = new Map<string, SealOutcome>();
   // The schedule holds closing plus grace; the settle margin is applied by sealProposal.
   for (const proposalId of await storage.dueSeals(now - SEAL_SETTLE_MS, limit)) {
