@@ -40,7 +40,8 @@ export async function publishHubKey(storage: HubMeta & RecordLog, now: number): 
   const stored = await storage.getRecord(NETWORK_RECORD_ID);
   const secretariatId = await storage.getMeta('secretariatOrg');
   if (!stored || !secretariatId) return key;
-  if ((stored.projection as { hubKey?: unknown }).hubKey === key.publicKey) return key;
+  // Decided on the record's state, not its stored projection: a network stored before seals
+  // existed has a projection without hubKey. A key already in place commits nothing.
   await commitSystemChange(storage, stored.header, (doc) => {
     if (network.read(doc).hubKey === key.publicKey) return;
     networkMutators.setHubKey.apply(doc, key.publicKey, { orgId: secretariatId, deviceId: 'hub', role: 'secretariat', now });

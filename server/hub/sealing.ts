@@ -2,11 +2,11 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
 import { sealMessage } from '../../shared/governance/verifySeal';
-import { ballotId, type BallotProjection } from '../../shared/records/ballot';
-import type { NetworkProjection } from '../../shared/records/network';
+import { ballotId } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { result, resultId } from '../../shared/records/result';
 import type { Directory, GovernanceSchedule, HubMeta, RecordLog } from '../storage/hubStorage';
+import { projectionOf } from '../storage/projectionOf';
 import { graceEndsAt } from './governancePolicy';
 import type { HubKey } from './hubKey';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
@@ -49,7 +49,7 @@ export async function sealProposal(storage: SealingStorage, hubKey: HubKey, prop
     await storage.clearSealDue(proposalId);
     return { kind: 'not-sealable', reason: 'unknown-proposal' };
   }
-  const proposal = stored.projection as unknown as ProposalProjection;
+  const proposal = projectionOf(stored, 'proposal');
   if (proposal.state !== 'open') {
     await storage.clearSealDue(proposalId);
     return { kind: 'not-sealable', reason: 'not-open' };
@@ -57,7 +57,7 @@ export async function sealProposal(storage: SealingStorage, hubKey: HubKey, prop
   const dueAt = sealDueAt(proposal);
   if (now < dueAt) return { kind: 'not-due', dueAt };
 
-  const network = (await storage.getRecord(NETWORK_RECORD_ID))!.projection as unknown as NetworkProjection;
+  const network = projectionOf((await storage.getRecord(NETWORK_RECORD_ID))!, 'network');
   const secretariatId = (await storage.getMeta('secretariatOrg'))!;
   // Any organization the hub knows may hold a ballot (one since removed from the network too: the
   // tally excludes it as not eligible, and the decision record says so).
@@ -68,7 +68,7 @@ export async function sealProposal(storage: SealingStorage, hubKey: HubKey, prop
   for (const [index, orgId] of orgIds.entries()) {
     const ballot = await storage.getRecord(ballotIds[index]!);
     if (!ballot || ballot.header.type !== 'ballot' || ballot.header.ownerOrg !== orgId) continue;
-    ballots.push({ orgId, ballot: ballot.projection as unknown as BallotProjection, arrivals: arrivals.get(ballotIds[index]!) ?? new Map<number, number>() });
+    ballots.push({ orgId, ballot: projectionOf(ballot, 'ballot'), arrivals: arrivals.get(ballotIds[index]!) ?? new Map<number, number>() });
   }
   const decision = sealedDecision({ proposalId, proposal, ballots, eligibleOrgIds: eligibleOrgIds(network.members, proposal.eligible), sealedAt: now });
   const payload = sealPayload(decision);

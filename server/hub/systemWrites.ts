@@ -29,7 +29,7 @@ export async function commitSystemChange(storage: RecordLog, header: RecordHeade
           header: stored?.header ?? header,
           update,
           state: Y.encodeStateAsUpdate(doc),
-          projection: projection as unknown as Record<string, unknown>,
+          projection: { ...projection },
           facts: module.facts(projection),
           credentialId: null,
           expectedSeq: stored?.seq ?? null,

@@ -113,13 +113,13 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
         header,
         update: request.update,
         state,
-        projection: after as unknown as Record<string, unknown>,
+        projection: { ...after },
         facts: module.facts(after),
         credentialId: actor.credentialId,
         expectedSeq: stored?.seq ?? null,
       },
       unchangedSeq: null,
-      before: before as unknown as Record<string, unknown> | null,
+      before: before ? { ...before } : null,
     };
   } finally {
     doc.destroy();
@@ -148,7 +148,7 @@ export async function commitChanges(
     for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
     // Governance (voting window, eligibility, steward grants, locked terms) with the stored
     // proposal and network loaded; a refusal refuses the whole batch, like any other.
-    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, { type: p.write.header.type, projection: p.write.projection }]] : [])));
+    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, p.write]] : [])));
     const writes: RecordWrite[] = [];
     for (const p of prepared) {
       if (!p.write) continue;

@@ -19,12 +19,13 @@ import { sealProposal, SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { commitSystemChange } from '../../server/hub/systemWrites';
 import type { HubStorage } from '../../server/storage/hubStorage';
 import { openPostgresStorage } from '../../server/storage/postgresStorage';
+import { projectionOf } from '../../server/storage/projectionOf';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { verifySeal } from '../../shared/governance/verifySeal';
 import { runHubCommand } from '../support/hubProcess';
 import { network } from '../../shared/records/network';
 import { proposal, proposalMutators } from '../../shared/records/proposal';
-import { resultId, type ResultProjection } from '../../shared/records/result';
+import { resultId } from '../../shared/records/result';
 
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
 const HOUR_MS = 3_600_000;
@@ -135,7 +136,7 @@ describe.runIf(databaseUrl !== undefined)('governance on PostgreSQL', () => {
       const sealAt = opensAt + 2 * HOUR_MS + SEAL_SETTLE_MS + 1;
       const outcomes = await Promise.all(hubs.map((hub, index) => sealProposal(hub.storage, hub.hubKey, 'proposal-pg', sealAt + index)));
       expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['already-sealed', 'sealed']);
-      const sealed = (await storages[1]!.getRecord(resultId('proposal-pg')))!.projection as unknown as ResultProjection;
+      const sealed = projectionOf((await storages[1]!.getRecord(resultId('proposal-pg')))!, 'result');
       expect(verifySeal(sealed, hubs[0]!.hubKey.publicKey)).toEqual({ isValid: true, reason: null });
     } finally {
       await Promise.all(storages.map((storage) => storage.close()));
