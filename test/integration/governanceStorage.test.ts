@@ -56,6 +56,14 @@ function governanceStorageContract(name: string, open: () => Promise<HubStorage>
       Y.applyUpdate(doc, stored.state);
       expect(network.read(doc).hubKey).toBe((await loadHubKey(storage)).publicKey);
     });
+
+    it('opening the hub commits nothing once the network record carries the key', async () => {
+      await initNetwork(storage, { name: 'Seal network', now: 5 });
+      const seq = await storage.lastSeq();
+      await Hub.open({ storage });
+      await Hub.open({ storage });
+      expect(await storage.lastSeq()).toBe(seq);
+    });
   });
 }
 
