@@ -107,7 +107,7 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
   let stopFanout: (() => Promise<void>) | null = null;
   if (values['database-url']) {
-    const { startPgFanout } = await import('./hub/pgFanout');
+    const { startPgFanout } = await import('./storage/pgFanout');
     stopFanout = await startPgFanout(storage, hub);
   }
   const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs] });

@@ -6,7 +6,10 @@ import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
-import type { CastArrival, HubStorage, RecordWrite } from '../storage/hubStorage';
+import type { ProjectionOf } from '../../shared/records/registry';
+import type { RecordType } from '../../shared/records/recordType';
+import type { CastArrival, RecordLog, RecordWrite } from '../storage/hubStorage';
+import { projectionOf, type HeldProjection } from '../storage/projectionOf';
 import { HubError } from './hubError';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { WriteActor } from './writePath';
@@ -30,10 +33,10 @@ import type { WriteActor } from './writePath';
 export const CAST_SKEW_MS = 5 * 60_000;
 
 /** Projections already prepared earlier in the same push (a proposal pushed with a ballot on it). */
-export type BatchProjections = ReadonlyMap<string, { readonly type: string; readonly projection: Record<string, unknown> }>;
+export type BatchProjections = ReadonlyMap<string, HeldProjection>;
 
 export interface PolicyContext {
-  readonly storage: HubStorage;
+  readonly storage: RecordLog;
   readonly actor: WriteActor;
   readonly now: number;
   readonly batch: BatchProjections;
@@ -45,15 +48,13 @@ const refuse = (status: number, code: ConstructorParameters<typeof HubError>[1],
   throw new HubError(status, code, message, recordId);
 };
 
-async function loadProjection<T>(ctx: PolicyContext, id: string, type: string): Promise<T | null> {
-  const batched = ctx.batch.get(id);
-  if (batched) return batched.type === type ? (batched.projection as T) : null;
-  const stored = await ctx.storage.getRecord(id);
-  return stored && stored.header.type === type ? (stored.projection as T) : null;
+async function loadProjection<T extends RecordType>(ctx: PolicyContext, id: string, type: T): Promise<ProjectionOf<T> | null> {
+  const held = ctx.batch.get(id) ?? (await ctx.storage.getRecord(id));
+  return held && held.header.type === type ? projectionOf(held, type) : null;
 }
 
 async function loadNetwork(ctx: PolicyContext): Promise<NetworkProjection> {
-  const network = await loadProjection<NetworkProjection>(ctx, NETWORK_RECORD_ID, 'network');
+  const network = await loadProjection(ctx, NETWORK_RECORD_ID, 'network');
   if (!network) throw new Error('the hub holds no network record');
   return network;
 }
@@ -90,8 +91,8 @@ function revisionChanges(before: readonly Revision[], after: readonly Revision[]
 
 async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: BallotProjection | null): Promise<PolicyAdditions> {
   const id = write.header.id;
-  const after = write.projection as unknown as BallotProjection;
-  const proposal = await loadProjection<ProposalProjection>(ctx, after.proposalId, 'proposal');
+  const after = projectionOf(write, 'ballot');
+  const proposal = await loadProjection(ctx, after.proposalId, 'proposal');
   if (!proposal) return refuse(409, 'proposal-unknown', `the hub has no proposal ${after.proposalId}`, id);
   // Past the grace period the answer is always grace-expired, sealed or not, so a voter's app has
   // one code to explain a ballot that came too late.
@@ -129,7 +130,7 @@ const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt']);
 
 async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null): Promise<PolicyAdditions> {
   const id = write.header.id;
-  const after = write.projection as unknown as ProposalProjection;
+  const after = projectionOf(write, 'proposal');
   await checkSteward(ctx, 'proposals', write);
   if (before) {
     if (await isSealed(ctx, id)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; the proposal no longer changes', id);
@@ -151,9 +152,9 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
 export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, before: Record<string, unknown> | null): Promise<PolicyAdditions> {
   switch (write.header.type) {
     case 'ballot':
-      return checkBallot(ctx, write, before as unknown as BallotProjection | null);
+      return checkBallot(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'ballot'));
     case 'proposal':
-      return checkProposal(ctx, write, before as unknown as ProposalProjection | null);
+      return checkProposal(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'proposal'));
     case 'offer':
       await checkSteward(ctx, 'offers', write);
       return {};

@@ -6,7 +6,7 @@ import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
-import { StaleWriteError, type HubStorage, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 
@@ -108,13 +108,13 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
         header,
         update: request.update,
         state,
-        projection: after as unknown as Record<string, unknown>,
+        projection: { ...after },
         facts: module.facts(after),
         credentialId: actor.credentialId,
         expectedSeq: stored?.seq ?? null,
       },
       unchangedSeq: null,
-      before: before as unknown as Record<string, unknown> | null,
+      before: before ? { ...before } : null,
     };
   } finally {
     doc.destroy();
@@ -128,7 +128,7 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: HubStorage,
+  storage: RecordLog,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
@@ -143,7 +143,7 @@ export async function commitChanges(
     for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
     // Governance (voting window, eligibility, steward grants, locked terms) with the stored
     // proposal and network loaded; a refusal refuses the whole batch, like any other.
-    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, { type: p.write.header.type, projection: p.write.projection }]] : [])));
+    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, p.write]] : [])));
     const writes: RecordWrite[] = [];
     for (const p of prepared) {
       if (!p.write) continue;
