@@ -54,7 +54,7 @@ export class LiveConnections {
       try {
         hello = helloSchema.parse(JSON.parse(message));
       } catch {
-        throw new HubError(400, 'bad-request', 'the first message must be {"type":"hello","token":"…"}');
+        throw new HubError('bad-request', 'the first message must be {"type":"hello","token":"…"}');
       }
       const device = await this.hub.authenticate(hello.token);
       if (socket.readyState !== socket.OPEN) return;

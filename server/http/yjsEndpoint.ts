@@ -13,6 +13,7 @@ import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import type { StoredRecord } from '../storage/hubStorage';
 import { jsonLogger, type Logger, type UpgradeRoute } from './httpServer';
+import { refusalStatus } from './refusalStatus';
 import { CLOSE_REVOKED, CLOSE_UNAUTHORIZED } from './liveConnections';
 
 /*
@@ -292,7 +293,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         drop(room, connection, CLOSE_INTERNAL, 'internal');
         throw error;
       }
-      log({ level: 'warn', path: YJS_PREFIX, recordId: room.id, status: error.status, code: error.code });
+      log({ level: 'warn', path: YJS_PREFIX, recordId: room.id, status: refusalStatus[error.code].status, code: error.code });
       return;
     }
     await catchUp(room);
