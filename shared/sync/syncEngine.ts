@@ -6,11 +6,9 @@ import { NETWORK_STATUS_KEY, type FieldwiseClient } from '../client/client';
 const NETWORK_STATUS_FETCHED_KEY = 'sync.networkStatusFetchedAt';
 import type { OutboxEntry } from '../store/store';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
-import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
+import { closeCodes, limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
 import { SyncLog, type SyncLogEvent } from './syncLog';
 import {
-  LIVE_CLOSE_REVOKED,
-  LIVE_CLOSE_UNAUTHORIZED,
   type Clock,
   type LiveMessage,
   type LiveSocket,
@@ -709,8 +707,8 @@ export class SyncEngine {
         this.live = null;
         if (connection.isReady) this.append({ kind: 'live-disconnect', code, reason });
         this.setState(this.current, { isLive: false });
-        const refusedCode = refusal?.code ?? (code === LIVE_CLOSE_REVOKED ? 'token-revoked' : null);
-        if (code === LIVE_CLOSE_REVOKED || (code === LIVE_CLOSE_UNAUTHORIZED && refusedCode !== null && AUTH_CODES.has(refusedCode))) {
+        const refusedCode = refusal?.code ?? (code === closeCodes.revoked ? 'token-revoked' : null);
+        if (code === closeCodes.revoked || (code === closeCodes.unauthorized && refusedCode !== null && AUTH_CODES.has(refusedCode))) {
           this.halt(refusedCode, refusal?.message ?? 'the hub closed the live connection: the credential was refused', 'live', null);
           return;
         }
