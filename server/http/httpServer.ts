@@ -74,12 +74,29 @@ const compressJson: FastifyCompressRouteOptions['compress'] = {
   zlibOptions: { level: 6 },
 };
 
+// The renderer runs from app:// (desktop) or another origin (browser build). Credentials are
+// bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
+const cors = {
+  origin: '*',
+  methods: 'GET, POST',
+  allowedHeaders: 'authorization, content-type, content-encoding',
+  exposedHeaders: 'retry-after',
+  maxAge: 86_400,
+  // Any OPTIONS gets the preflight answer, with or without Origin, as before Fastify.
+  strictPreflight: false,
+} as const;
+const corsHeaders = { 'access-control-allow-origin': cors.origin, 'access-control-expose-headers': cors.exposedHeaders };
+
+/** The request's path without its query (which may carry a `/yjs` token): all a log ever gets. */
+const pathOf = (request: FastifyRequest): string => request.url.split('?', 1)[0] ?? '/';
+
+const notFound = (request: FastifyRequest) => new HubError('not-found', `no ${request.method} ${pathOf(request)}`);
+
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-const pathOf = (request: FastifyRequest): string => request.url.split('?', 1)[0] ?? '/';
 
 function pickEncoding(request: FastifyRequest): 'br' | 'gzip' | 'identity' {
   const accepted = (request.headers['accept-encoding'] ?? '').toLowerCase();
@@ -144,6 +161,13 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     // HEAD is no documented method: it gets 404 like any other.
     exposeHeadRoutes: false,
     bodyLimit: bodyLimits.join,
+    // A path that does not even decode (`/%`) is an unknown path like any other. Fastify answers
+    // these before routing, so before the CORS hook too.
+    frameworkErrors: (_error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, headers, body } = refusalResponse(notFound(request));
+      log({ method: request.method, path: pathOf(request), status });
+      void reply.code(status).headers({ ...headers, ...corsHeaders }).send(body);
+    },
   });
 
   // Every request body is read as bytes whatever its Content-Type says (the protocol names none);
@@ -151,16 +175,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  // The renderer runs from app:// (desktop) or another origin (browser build). Credentials are
-  // bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
-  await app.register(fastifyCors, {
-    origin: '*',
-    methods: 'GET, POST',
-    allowedHeaders: 'authorization, content-type, content-encoding',
-    exposedHeaders: 'retry-after',
-    maxAge: 86_400,
-    strictPreflight: false,
-  });
+  await app.register(fastifyCors, cors);
   await app.register(fastifyCompress, { global: false });
   // Per credential, in fixed one-minute windows, in memory per hub process: a limit against
   // runaway clients, not an accounting system. Only authenticated requests count.
@@ -198,7 +213,6 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     log({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
 
-  const notFound = (request: FastifyRequest) => new HubError('not-found', `no ${request.method} ${pathOf(request)}`);
   app.setNotFoundHandler(async (request) => {
     throw notFound(request);
   });

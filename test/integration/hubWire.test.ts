@@ -61,11 +61,12 @@ function upgradeStatus(path: string): Promise<number> {
 }
 
 describe('the hub on the wire', () => {
-  it('answers HEAD, a plain GET on a WebSocket path, and an upgrade to a path without one with 404 not-found', async () => {
+  it('answers HEAD, a plain GET on a WebSocket path, a path that does not decode, and an upgrade to a path without one with 404 not-found', async () => {
     for (const [method, path] of [
       ['HEAD', '/health'],
       ['GET', '/v1/live'],
       ['GET', '/yjs/entry-x'],
+      ['GET', '/v1/%zz'],
     ] as const) {
       const answer = await request(hub.url, path, { method, token: member.token });
       expect({ method, path, status: answer.status }).toEqual({ method, path, status: 404 });
