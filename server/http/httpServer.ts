@@ -97,7 +97,7 @@ function bearer(request: FastifyRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-
+/** The pull's encoding, negotiated as the hub always has: br when the client names it, else gzip. */
 function pickEncoding(request: FastifyRequest): 'br' | 'gzip' | 'identity' {
   const accepted = (request.headers['accept-encoding'] ?? '').toLowerCase();
   if (/\bbr\b/.test(accepted)) return 'br';
