@@ -1,4 +1,5 @@
 import type { Actor } from '../../shared/rules/rules';
+import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import type { DeviceKeyRequest, JoinRequest, JoinResponse, NetworkStatusResponse, PullFrame, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import { importFieldBundle, parseDevicePublicKey, type BundleImportResult } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
@@ -113,7 +114,7 @@ export class Hub {
   async registerDeviceKey(device: AuthenticatedDevice, request: DeviceKeyRequest): Promise<{ credentialId: string; publicKey: string }> {
     const publicKey = parseDevicePublicKey(request.publicKey);
     const inForce = await this.storage.registerDeviceKey(device.credentialId, publicKey, this.now());
-    if (Buffer.compare(Buffer.from(inForce), Buffer.from(publicKey)) !== 0) {
+    if (!areBytesEqual(inForce, publicKey)) {
       throw new HubError('device-key-conflict', 'this device already registered another key; join again with a new invitation to use a new one');
     }
     return { credentialId: device.credentialId, publicKey: request.publicKey };
