@@ -4,7 +4,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { memoryStorage } from '../../shared/store/memoryStorage';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -152,7 +152,7 @@ let clientCounter = 0;
 export async function memoryClient(join: JoinResponse): Promise<FieldwiseClient> {
   return openClient({
     // Production leaves the ajv validator out; memory storage keeps the client's CPU small.
-    storage: getRxStorageMemory(),
+    storage: memoryStorage(),
     name: `bench-sync-${process.pid}-${++clientCounter}`,
     identity: { orgId: join.org.id, deviceId: join.deviceId, role: join.role as Role },
   });
@@ -260,7 +260,7 @@ async function pullAnatomy(test: TestHub, token: string): Promise<StreamAnatomy>
   const updates: Uint8Array[] = [];
   let sampleFrames = 0;
   let sampleRecords = 0;
-  for await (const frame of await test.hub.pull(device, '0')) {
+  for await (const frame of await test.hub.pull(device, 0)) {
     stream.push(encodePullFrame(frame));
     if (frame.kind !== 'page') continue;
     streamV2.push(encodePullFrame({ ...frame, records: frame.records.map((record) => ({ ...record, update: Y.convertUpdateFormatV1ToV2(record.update) })) }));
@@ -274,7 +274,7 @@ async function pullAnatomy(test: TestHub, token: string): Promise<StreamAnatomy>
     }
   }
   const projections: unknown[] = [];
-  for await (const frame of await test.hub.pull(device, '0', { withProjections: true })) {
+  for await (const frame of await test.hub.pull(device, 0, { withProjections: true })) {
     if (frame.kind === 'page') for (const record of frame.records) projections.push(record.meta.projection);
   }
   if (projections.length !== metas.length) throw new Error(`${projections.length} projections for ${metas.length} records`);
