@@ -1,5 +1,6 @@
 import type { RecordView } from '../client/client';
 import type { RecordQuery } from '../store/store';
+import { NETWORK_RECORD_ID } from '../records/network';
 import type { ProjectionOf } from '../records/registry';
 import type { RecordType } from '../records/recordType';
 
@@ -27,11 +28,18 @@ export interface ReportData {
 /** The part of FieldwiseClient the reports need. */
 export interface ReportSource {
   list<T extends RecordType>(query: RecordQuery & { type: T }): Promise<RecordView<ProjectionOf<T>>[]>;
+  get<T extends RecordType>(id: string): Promise<RecordView<ProjectionOf<T>> | null>;
+}
+
+/** The one network record, found by its fixed id like everywhere else (never the first row of its type). */
+async function networkOf(source: ReportSource): Promise<ViewOf<'network'> | null> {
+  const view = await source.get<'network'>(NETWORK_RECORD_ID);
+  return view?.header.type === 'network' ? view : null;
 }
 
 export async function loadReportData(source: ReportSource): Promise<ReportData> {
-  const [networks, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
-    source.list({ type: 'network' }),
+  const [network, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
+    networkOf(source),
     source.list({ type: 'org' }),
     source.list({ type: 'entry' }),
     source.list({ type: 'proposal' }),
@@ -41,7 +49,7 @@ export async function loadReportData(source: ReportSource): Promise<ReportData> 
     source.list({ type: 'interest' }),
     source.list({ type: 'result' }),
   ]);
-  return { network: networks[0] ?? null, orgs, entries, proposals, ballots, comments, offers, interests, results };
+  return { network, orgs, entries, proposals, ballots, comments, offers, interests, results };
 }
 
 /** Organization id -> display name: the profile's name, else the network's member list, else the id. */
