@@ -3,6 +3,8 @@ import bundlesZhCN from './bundles.zh-CN.json';
 import en from './en.json';
 import governanceEn from './governance.en.json';
 import governanceZhCN from './governance.zh-CN.json';
+import offlineEn from './offline.en.json';
+import offlineZhCN from './offline.zh-CN.json';
 import reportsEn from './reports.en.json';
 import reportsZhCN from './reports.zh-CN.json';
 import workbenchEn from './workbench.en.json';
@@ -22,13 +24,14 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'offline.en.json': offlineEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
     'reports.zh-CN.json': reportsZhCN,
     'workbench.zh-CN.json': workbenchZhCN,
     'bundles.zh-CN.json': bundlesZhCN,
+    'offline.zh-CN.json': offlineZhCN,
   },
 };
 
