@@ -31,6 +31,8 @@ export interface OfflineApp {
   /** Asks the browser once per page to keep this site's storage; later calls return the answer. */
   storagePersistence(): Promise<StoragePersistence>;
   shellState(): Promise<ShellState>;
+  /** Stops the periodic update check (a page never needs to; tests do). */
+  dispose(): void;
 }
 
 /** The part of the browser's StorageManager asked for persistence. */
@@ -60,6 +62,7 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
   const isUpdateReady = new BehaviorSubject(false);
   let worker: ServiceWorkerPort | null = null;
   let persistence: Promise<StoragePersistence> | null = null;
+  let updateChecks: ReturnType<typeof setInterval> | undefined;
   return {
     start() {
       if (worker) return;
@@ -70,7 +73,7 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
       registered.addEventListener('waiting', () => isUpdateReady.next(true));
       registered.register().catch((error: unknown) => console.warn('Fieldwise: the offline copy of the app could not be installed', error));
       // A page left open for days still hears of a new version; a failed check (offline) is harmless.
-      setInterval(() => void registered.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
+      updateChecks = setInterval(() => void registered.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
     },
     isUpdateReady$: isUpdateReady.asObservable(),
     applyUpdate() {
@@ -86,6 +89,9 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
     async shellState() {
       if (!worker) return 'none';
       return (await ports.isShellStored().catch(() => false)) ? 'ready' : 'installing';
+    },
+    dispose() {
+      clearInterval(updateChecks);
     },
   };
 }
@@ -118,4 +124,5 @@ export const desktopOfflineApp: OfflineApp = {
   applyUpdate() {},
   storagePersistence: () => Promise.resolve('app-data'),
   shellState: () => Promise.resolve('desktop'),
+  dispose() {},
 };
