@@ -1,4 +1,4 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -32,12 +32,12 @@ export function OfflineNotices({ platform }: { platform: Platform }) {
         autoClose: false,
         title: translate.current('offline.updateTitle'),
         message: (
-          <Group justify="space-between" gap="xs" wrap="nowrap" data-testid="app-update">
+          <Stack gap="xs" align="flex-start" data-testid="app-update">
             <Text size="sm">{translate.current('offline.updateHelp')}</Text>
             <Button size="xs" onClick={() => platform.offline.applyUpdate()} data-testid="app-update-reload">
               {translate.current('offline.reload')}
             </Button>
-          </Group>
+          </Stack>
         ),
       });
     });

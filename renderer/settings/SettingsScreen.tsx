@@ -129,19 +129,23 @@ export function SettingsScreen() {
             )}
           </Stack>
           {offline && (
-            <Stack gap={2}>
-              <Text size="sm" fw={500}>
-                {t('offline.storage')}
-              </Text>
-              <Text size="xs" c={offline.storage === 'refused' || offline.storage === 'unsupported' ? 'orange' : 'dimmed'} data-testid="settings-storage" data-state={offline.storage}>
-                {t(`offline.storageState.${offline.storage}`)}
-              </Text>
-              <Text size="sm" fw={500}>
-                {t('offline.shell')}
-              </Text>
-              <Text size="xs" c="dimmed" data-testid="settings-offline-shell" data-state={offline.shell}>
-                {t(`offline.shellState.${offline.shell}`)}
-              </Text>
+            <Stack gap="xs">
+              <Stack gap={2}>
+                <Text size="sm" fw={500}>
+                  {t('offline.storage')}
+                </Text>
+                <Text size="xs" c={offline.storage === 'refused' || offline.storage === 'unsupported' ? 'orange.8' : 'dimmed'} data-testid="settings-storage" data-state={offline.storage}>
+                  {t(`offline.storageState.${offline.storage}`)}
+                </Text>
+              </Stack>
+              <Stack gap={2}>
+                <Text size="sm" fw={500}>
+                  {t('offline.shell')}
+                </Text>
+                <Text size="xs" c="dimmed" data-testid="settings-offline-shell" data-state={offline.shell}>
+                  {t(`offline.shellState.${offline.shell}`)}
+                </Text>
+              </Stack>
             </Stack>
           )}
         </Stack>

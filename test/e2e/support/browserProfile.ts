@@ -48,6 +48,9 @@ export class BrowserProfile {
    * network (the hub) but not off the app's own code, whose editor loads lazily. The page itself
    * still comes from the static server: a document Playwright fulfils has no loopback address, and
    * Chromium's Local Network Access checks would then refuse its requests to a hub on 127.0.0.1.
+   * As in Electron, no service worker runs then (the app registers one only in a browser, and a
+   * worker's fetches would bypass the routing); without `appUrl` the page is the browser app,
+   * service worker and all.
    */
   async launch(options: { readonly appUrl?: string; readonly locale?: string } = {}): Promise<Page> {
     if (this.current) throw new Error(`profile ${this.name} is already running`);
@@ -55,6 +58,7 @@ export class BrowserProfile {
       ...launchOptions,
       viewport: VIEWPORT,
       locale: options.locale ?? 'en-US',
+      serviceWorkers: options.appUrl ? 'block' : 'allow',
     });
     this.current = context;
     if (options.appUrl) {
