@@ -5,6 +5,7 @@ import type { OrgInput } from '../../shared/records/org';
 import { NETWORK_RECORD_ID, type NetworkInput } from '../../shared/records/network';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
+import { demoGovernance } from './demoGovernance';
 
 /*
  * A demo network made entirely on this device: a few organizations and entries in Chinese and
@@ -285,7 +286,7 @@ export async function seedDemoNetwork(client: FieldwiseClient, options: DemoOpti
   add('network', NETWORK_RECORD_ID, 'secretariat', now - 90 * DAY_MS, network);
   orgs.forEach((org, index) => add('org', org.id, org.id, now - (80 - index) * DAY_MS, org.input));
   entries.forEach(([owner, input], index) => add('entry', demoId('entry'), owner, now - (entries.length - index) * DAY_MS, input));
-  await client.applyRemote(updates);
+  await client.applyRemote([...updates, ...demoGovernance({ now, members: network.members ?? [], ownOrgId: DEMO_ORG_ID })]);
 
   const extra = Math.max(0, Math.min(options.extraEntries ?? 0, 50_000));
   const BATCH = 500;
