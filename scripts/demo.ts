@@ -3,7 +3,7 @@
  * Two member organizations and the secretariat work offline on their own stores, exchange their
  * outbox updates the way the sync engine will, and search the shared library in both languages.
  */
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { memoryStorage } from '../shared/store/memoryStorage';
 import { openClient, type FieldwiseClient, type Identity } from '../shared/client/client';
 import { entryMutators, type EntryInput } from '../shared/records/entry';
 
@@ -30,7 +30,7 @@ async function exchange(clients: FieldwiseClient[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const storage = getRxStorageMemory();
+  const storage = memoryStorage();
   const clients = await Promise.all(people.map((identity) => openClient({ storage, identity })));
   const [xishan, , secretariat] = clients as [FieldwiseClient, FieldwiseClient, FieldwiseClient];
 

@@ -4,6 +4,7 @@ export * from './records/recordModule';
 export * from './records/recordError';
 export * from './records/registry';
 export * from './records/fieldSchemas';
+export * from './records/region';
 export * from './records/entry';
 export * from './records/org';
 export * from './records/network';
@@ -14,7 +15,8 @@ export * from './records/offer';
 export * from './records/interest';
 export * from './rules/rules';
 export * from './store/store';
-export * from './store/schemas';
+// The row types only: the RxDB schemas stay inside the store.
+export type { OutboxRow, RecordRow } from './store/schemas';
 export * from './store/recordState';
 export * from './search/entrySearch';
 export * from './search/searchTerms';

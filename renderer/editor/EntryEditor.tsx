@@ -8,7 +8,7 @@ import { writeFields } from '../../shared/records/layout';
 import { RecordInputError } from '../../shared/records/recordError';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
-import { formatRegion, parseRegion } from '../library/region';
+import { formatRegion, parseRegion } from '../../shared/records/region';
 import { useOrgNames } from '../library/useOrgNames';
 import { CommentThread } from '../governance/CommentThread';
 import { useSession } from '../session/SessionContext';

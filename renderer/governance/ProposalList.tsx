@@ -1,10 +1,10 @@
 import { Badge, Button, Group, Table, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { proposalHref } from './GovernanceScreen';
-import { graceEndsAt, proposalPhase, type ProposalPhase } from './proposalPhase';
 import { canRunProposals, useNetwork, useNowAt } from './useGovernance';
 
 type Tab = 'open' | 'upcoming' | 'closed' | 'drafts';

@@ -1,9 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RxCollection } from 'rxdb';
-import { map, of } from 'rxjs';
 import type { FieldwiseClient, Identity } from '../../shared/client/client';
 import { isStewardAuthorized, type NetworkProjection } from '../../shared/records/network';
-import type { OutboxRow } from '../../shared/store/schemas';
 import { useObservable } from '../app/useObservable';
 
 /** The network record (members, roles, steward grants) as this device has it; null before the first sync. */
@@ -41,14 +38,7 @@ export function useNowAt(moments: readonly number[]): number {
 
 /** How many of a record's local changes wait in the outbox (not yet acknowledged by the hub). */
 export function useUnsentCount(client: FieldwiseClient, recordId: string): number {
-  return useObservable(
-    () => {
-      const outbox = client.store.database.collections['outbox'] as RxCollection<OutboxRow> | undefined;
-      return outbox ? outbox.find({ selector: { recordId } }).$.pipe(map((rows) => rows.length)) : of(0);
-    },
-    [client, recordId],
-    0,
-  );
+  return useObservable(() => client.observePendingCount(recordId), [client, recordId], 0);
 }
 
 

@@ -7,10 +7,10 @@ import { useTranslation } from 'react-i18next';
 import { entryKinds, entryStatuses, type EntryProjection } from '../../shared/records/entry';
 import type { RecordView } from '../../shared/client/client';
 import { isAllowed } from '../../shared/rules/rules';
+import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
 import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
-import { parseRegion } from './region';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from './useOrgNames';
 
@@ -138,7 +138,7 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
           {p.summary}
         </Text>
         <Text size="xs" c="dimmed" truncate="end">
-          {[orgName, p.region.join(' / '), date].filter(Boolean).join(' · ')}
+          {[orgName, formatRegion(p.region), date].filter(Boolean).join(' · ')}
         </Text>
       </div>
       <div className="fw-entry-row-badges">

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { debounceTime } from 'rxjs';
 import type { FieldwiseClient, RecordView } from '../../shared/client/client';
 import type { EntryProjection } from '../../shared/records/entry';
-import { headerOf } from '../../shared/store/recordState';
 import type { RecordQuery } from '../../shared/store/store';
 
 /*
@@ -71,18 +70,14 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
         ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
       });
       const ids = hits.slice(0, SEARCH_LIMIT).map((hit) => hit.id);
-      const found = await client.store.getRows(ids);
+      const rows = await client.getMany<EntryProjection>(ids);
       if (!isCurrent) return;
-      const rows = ids.flatMap((id) => {
-        const row = found.get(id);
-        return row ? [{ header: headerOf(row), projection: row.projection as EntryProjection, seq: row.seq }] : [];
-      });
       setState({ rows, hasMore: false, isLoading: false, hitCount: hits.length });
     };
     setState((previous) => ({ ...previous, isLoading: true }));
     const timer = window.setTimeout(() => void run().catch(() => undefined), 150);
     // Results follow the store: an entry that arrives or changes while searching shows up.
-    const subscription = client.store.records.$.pipe(debounceTime(300)).subscribe(() => void run().catch(() => undefined));
+    const subscription = client.observeRecordChanges().pipe(debounceTime(300)).subscribe(() => void run().catch(() => undefined));
     return () => {
       isCurrent = false;
       window.clearTimeout(timer);

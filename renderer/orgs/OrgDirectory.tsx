@@ -1,9 +1,9 @@
 import { Badge, Group, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
-import { formatRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 
 /** Every organization in the network, from the org records this device has. */

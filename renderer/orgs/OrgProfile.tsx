@@ -6,10 +6,10 @@ import { defaultStages } from '../../shared/records/network';
 import { orgMutators } from '../../shared/records/org';
 import { RecordInputError } from '../../shared/records/recordError';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
+import { formatRegion, parseRegion } from '../../shared/records/region';
 import { useObservable } from '../app/useObservable';
 import { AutosaveTextInput } from '../editor/AutosaveTextInput';
 import { SaveTracker, type SaveState } from '../editor/saveTracker';
-import { formatRegion, parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 
 /** One organization's profile: its own members edit it; the secretariat edits any. */

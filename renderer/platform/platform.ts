@@ -1,6 +1,6 @@
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { DESKTOP_BRIDGE_GLOBAL, type DesktopBridge } from '../../shared/bridge/desktopBridge';
-import type { AnyRxStorage } from '../../shared/store/store';
+import { dexieStorage } from '../../shared/store/dexieStorage';
+import type { StoreStorage } from '../../shared/store/storeStorage';
 import type { FetchPort, WebSocketPort } from '../../shared/sync/httpTransport';
 import type { Clock } from '../../shared/sync/transport';
 import { hubServingPage } from './hubServingPage';
@@ -15,7 +15,7 @@ import { createBrowserWebBridge } from './webBridge';
 
 export interface Platform {
   readonly bridge: DesktopBridge;
-  readonly storage: AnyRxStorage;
+  readonly storage: StoreStorage;
   readonly fetch: FetchPort;
   readonly WebSocket: WebSocketPort;
   readonly gzip: (text: string) => Promise<Uint8Array<ArrayBuffer>>;
@@ -46,7 +46,7 @@ export function detectPlatform(): Platform {
   return {
     bridge: desktopBridge ?? createBrowserWebBridge(version),
     // IndexedDB in both: Electron serves the UI from a standard, secure app:// scheme for this.
-    storage: getRxStorageDexie(),
+    storage: dexieStorage(),
     fetch: (url, init) => window.fetch(url, init),
     WebSocket: window.WebSocket,
     gzip,

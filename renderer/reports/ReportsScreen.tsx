@@ -11,8 +11,8 @@ import { DEFAULT_DIGEST_STATUSES, digestGroupings, digestOrders, type DigestGrou
 import type { ReportData } from '../../shared/reports/reportData';
 import { ReportInputError } from '../../shared/reports/reportInputError';
 import { reportKinds, type ReportKind, type ReportLocale, type ReportModel } from '../../shared/reports/reportModel';
+import { parseRegion } from '../../shared/records/region';
 import { languages, type Language } from '../i18n/catalogs';
-import { parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 import { ReportPreview } from './ReportPreview';
 import { lastSyncTimesOf, useHubSyncStatus, useReportData } from './useReportData';

@@ -2,6 +2,7 @@ import { combineLatest, map } from 'rxjs';
 import type { FieldwiseClient } from '../../shared/client/client';
 import type { ReportData } from '../../shared/reports/reportData';
 import { lastSyncTimes, type HubSyncStatus, type LastSyncTimes } from '../../shared/reports/lastHeardFrom';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { useObservable } from '../app/useObservable';
 
 /**
@@ -44,7 +45,7 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
  * engine in the store, so it is there offline). Empty until this device has fetched it once.
  */
 export function useHubSyncStatus(client: FieldwiseClient): readonly HubSyncStatus[] {
-  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
+  return useObservable(() => syncStateOf(client).observeOrgSyncStatus(), [client], []);
 }
 
 /**

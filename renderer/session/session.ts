@@ -1,4 +1,3 @@
-import { removeRxDatabase } from 'rxdb';
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
 import { createHttpTransport } from '../../shared/sync/httpTransport';
 import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
@@ -26,7 +25,7 @@ export class Session {
   private engineUnsubscribe: (() => void) | null = null;
   private sync: SessionSync;
   private readonly listeners = new Set<(sync: SessionSync) => void>();
-  private readonly outboxSubscription: { unsubscribe(): void } | null;
+  private readonly pendingSubscription: { unsubscribe(): void };
   private isClosed = false;
   /** The device's bundle-signing key, read with the token (see deviceKey.ts). */
   private deviceKey: Uint8Array | null = null;
@@ -39,11 +38,14 @@ export class Session {
   ) {
     this.sync = { kind: currentProfile.kind === 'demo' ? 'demo' : 'locked', pendingCount: 0 };
     // Without an engine, the count of unsent changes follows the outbox here.
-    this.outboxSubscription =
-      client.store.database.collections['outbox']?.$.subscribe(() => {
-        if (!this.engine) void this.recount();
-      }) ?? null;
-    void this.recount();
+    this.pendingSubscription = client.observePendingCount().subscribe({
+      next: (pendingCount) => {
+        if (this.engine || this.isClosed || this.sync.kind === 'engine') return;
+        this.setSync({ ...this.sync, pendingCount });
+      },
+      // Only a failing store ends the count (it is closing): the last count stays shown.
+      error: () => undefined,
+    });
   }
 
   static async open(platform: Platform, profile: DeviceProfile, onDidFailWrite: (error: unknown) => void): Promise<Session> {
@@ -166,13 +168,6 @@ export class Session {
     return this.sync.kind === 'engine' ? this.sync.status.pendingCount : this.sync.pendingCount;
   }
 
-  private async recount(): Promise<void> {
-    if (this.engine || this.isClosed) return;
-    const pendingCount = await this.client.pendingCount().catch(() => this.pendingCount());
-    if (this.engine || this.isClosed || this.sync.kind === 'engine') return;
-    this.setSync({ ...this.sync, pendingCount });
-  }
-
   private setSync(sync: SessionSync): void {
     this.sync = sync;
     for (const listener of this.listeners) listener(sync);
@@ -183,7 +178,7 @@ export class Session {
     this.isClosed = true;
     this.deviceKey = null;
     this.token = null;
-    this.outboxSubscription?.unsubscribe();
+    this.pendingSubscription.unsubscribe();
     await this.stopEngine();
     await this.client.close();
   }
@@ -191,6 +186,6 @@ export class Session {
   /** Closes the session and deletes this device's local database. */
   async closeAndErase(): Promise<void> {
     await this.close();
-    await removeRxDatabase(databaseNameOf(this.currentProfile), this.platform.storage);
+    await this.client.erase();
   }
 }

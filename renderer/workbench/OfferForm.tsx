@@ -5,8 +5,8 @@ import { PermissionError } from '../../shared/client/permissionError';
 import type { NetworkProjection } from '../../shared/records/network';
 import { offerKinds, offerMutators, type OfferInput, type OfferProjection } from '../../shared/records/offer';
 import { RecordInputError } from '../../shared/records/recordError';
+import { formatRegions, parseRegions } from '../../shared/records/region';
 import { navigate } from '../app/useRoute';
-import { formatRegion, parseRegion } from '../library/region';
 import { useSession } from '../session/SessionContext';
 import { stageLabel } from './reasonText';
 import { stageIds } from './useWorkbenchData';
@@ -43,7 +43,7 @@ function draftOf(offer: OfferProjection | null, now: number): Draft {
     opensOn: toDay(offer?.opensAt ?? now),
     closesOn: toDay(offer?.closesAt ?? now + 30 * DAY_MS),
     stages: offer?.eligibility.stages ?? [],
-    regions: (offer?.eligibility.regions ?? []).map(formatRegion).join('; '),
+    regions: formatRegions(offer?.eligibility.regions ?? []),
     capabilities: offer?.eligibility.capabilities ?? [],
     minStaff: offer?.eligibility.minStaff ?? null,
     maxStaff: offer?.eligibility.maxStaff ?? null,
@@ -77,7 +77,7 @@ export function OfferForm({ id, offer, network, onDone }: { id: string | null; o
       closesAt: closesAt + DAY_MS,
       eligibility: {
         stages: draft.stages,
-        regions: draft.regions.split(/[;；\n]/).map(parseRegion).filter((path) => path.length > 0),
+        regions: parseRegions(draft.regions),
         capabilities: draft.capabilities,
         minStaff: draft.minStaff,
         maxStaff: draft.maxStaff,

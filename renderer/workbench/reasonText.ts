@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { EligibilityReason } from '../../shared/matching/offerEligibility';
 import type { PartnerReason } from '../../shared/matching/rankPartners';
 import type { NetworkProjection } from '../../shared/records/network';
-import { formatRegion } from '../library/region';
+import { formatRegion } from '../../shared/records/region';
 
 /** A stage's name: the translated default name where there is one, else the network's label, else its id. */
 export function stageLabel(t: TFunction, network: Pick<NetworkProjection, 'stages'> | null, id: string): string {

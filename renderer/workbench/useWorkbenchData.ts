@@ -5,6 +5,7 @@ import { isStewardAuthorized, type NetworkProjection } from '../../shared/record
 import type { OrgProjection } from '../../shared/records/org';
 import type { Identity } from '../../shared/client/client';
 import type { OrgSyncStatus } from '../../shared/sync/protocol';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { useObservable } from '../app/useObservable';
 
 /*
@@ -36,7 +37,7 @@ export function useInterests(client: FieldwiseClient) {
 }
 
 export function useOrgSyncStatus(client: FieldwiseClient): readonly OrgSyncStatus[] {
-  return useObservable(() => client.observeOrgSyncStatus(), [client], []);
+  return useObservable(() => syncStateOf(client).observeOrgSyncStatus(), [client], []);
 }
 
 /** The secretariat, or a steward the secretariat authorized to run offers. */

@@ -7,6 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { moduleFor } from '../../shared/records/registry';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
+import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
@@ -258,7 +259,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     for (const connection of [...room.connections.values()]) {
       if (!canRead(connection.device, room.header, facts)) drop(room, connection, CLOSE_FORBIDDEN, 'forbidden');
     }
-    const update = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
+    const update = mergeUpdates(changes);
     room.broadcast(syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
   }
 
@@ -283,7 +284,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       drop(room, connection, CLOSE_UNAUTHORIZED, error instanceof HubError ? error.code : 'unauthorized');
       return;
     }
-    const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+    const update = mergeUpdates(batch);
     try {
       await hub.commit(device, [{ id: room.id, type: room.header.type, update }]);
     } catch (error) {

@@ -2,6 +2,7 @@ import type { BallotProjection } from '../../shared/records/ballot';
 import { canonicalJson } from '../../shared/governance/canonicalJson';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason';
+import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
@@ -25,7 +26,6 @@ import type { WriteActor } from './writePath';
  * after sealing. The network's hub key is the hub's alone.
  */
 
-const HOUR_MS = 3_600_000;
 /** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
 export const CAST_SKEW_MS = 5 * 60_000;
 
@@ -40,9 +40,6 @@ export interface PolicyContext {
 }
 
 export type PolicyAdditions = Pick<RecordWrite, 'castArrivals' | 'sealDueAt'>;
-
-export const graceEndsAt = (proposal: Pick<ProposalProjection, 'closesAt' | 'graceHours'>): number =>
-  proposal.closesAt + proposal.graceHours * HOUR_MS;
 
 const refuse = (status: number, code: ConstructorParameters<typeof HubError>[1], message: string, recordId: string): never => {
   throw new HubError(status, code, message, recordId);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../shared/rules/rules';
 import { recordIdSchema } from '../../shared/records/recordType';
+import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { deviceKeyRequestSchema, joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type NetworkStatusResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
 import { parseDevicePublicKey } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
@@ -157,7 +158,7 @@ export class Hub {
     const request = parseWith(deviceKeyRequestSchema, parseJson(body));
     const publicKey = parseDevicePublicKey(request.publicKey);
     const inForce = await this.storage.registerDeviceKey(device.credentialId, publicKey, this.now());
-    if (Buffer.compare(Buffer.from(inForce), Buffer.from(publicKey)) !== 0) {
+    if (!areBytesEqual(inForce, publicKey)) {
       throw new HubError(409, 'device-key-conflict', 'this device already registered another key; join again with a new invitation to use a new one');
     }
     return { credentialId: device.credentialId, publicKey: request.publicKey };

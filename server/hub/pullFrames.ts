@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead, type Actor } from '../../shared/rules/rules';
 import { limits, type PulledRecord, type PullFrame } from '../../shared/sync/protocol';
 import type { HubStorage, StoredRecord } from '../storage/hubStorage';
@@ -32,7 +32,7 @@ export async function* pullFrames(
       return {
         meta: { ...record.header, seq: record.seq, ...(options.withProjections ? { projection: record.projection } : {}) },
         isFullState,
-        update: isFullState ? record.state : log.length === 1 ? log[0]! : Y.mergeUpdates(log),
+        update: isFullState ? record.state : mergeUpdates(log),
       };
     });
     if (changed.length > 0) cursor = changed[changed.length - 1]!.seq;

@@ -1,5 +1,6 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
 import { sealMessage } from '../../shared/governance/verifySeal';
 import { ballotId, type BallotProjection } from '../../shared/records/ballot';
@@ -7,7 +8,6 @@ import type { NetworkProjection } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { result, resultId } from '../../shared/records/result';
 import type { HubStorage } from '../storage/hubStorage';
-import { graceEndsAt } from './governancePolicy';
 import type { HubKey } from './hubKey';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { commitSystemChange } from './systemWrites';

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader } from '../../shared/records/recordType';
+import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { StaleWriteError, type HubStorage } from '../storage/hubStorage';
 
 /*
@@ -16,7 +17,7 @@ export async function commitSystemChange(storage: HubStorage, header: RecordHead
     const before = Y.encodeStateVector(doc);
     change(doc);
     // A change that turned out to change nothing (another process did it first) writes nothing.
-    if (stored && bytesEqual(Y.encodeStateAsUpdate(doc), stored.state)) {
+    if (stored && areBytesEqual(Y.encodeStateAsUpdate(doc), stored.state)) {
       doc.destroy();
       return stored.seq;
     }
@@ -42,8 +43,4 @@ export async function commitSystemChange(storage: HubStorage, header: RecordHead
       doc.destroy();
     }
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

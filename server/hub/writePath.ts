@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Action } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
+import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
 import { StaleWriteError, type HubStorage, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
@@ -33,12 +34,6 @@ export interface PreparedWrite {
   readonly unchangedSeq: number | null;
   /** The record's projection before this change; null for a new record. */
   readonly before?: Record<string, unknown> | null;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The header a new record gets: from the credential, never from the content. */
@@ -84,7 +79,7 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     const before = stored ? module.read(doc) : null;
     applyWithinBudget(doc, request.update, request.id);
     const state = Y.encodeStateAsUpdate(doc);
-    if (stored && bytesEqual(state, stored.state)) return { write: null, unchangedSeq: stored.seq };
+    if (stored && areBytesEqual(state, stored.state)) return { write: null, unchangedSeq: stored.seq };
     if (state.length > limits.maxRecordBytes) throw new HubError(413, 'record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, request.id);
 
     const after = module.read(doc);

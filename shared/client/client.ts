@@ -6,22 +6,23 @@ import type { EntryProjection } from '../records/entry';
 import type { EditContext, Mutator } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
 import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
+import { metaPortOf, type MetaPort } from '../store/metaPort';
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
-import { openStore, type AnyRxStorage, type OutboxEntry, type RecordQuery, type Store } from '../store/store';
-import type { NetworkStatusResponse, OrgSyncStatus } from '../sync/protocol';
+import { openStore, removeStore, type OutboxChange, type OutboxEntry, type RecordQuery, type Store, type StoreStorage } from '../store/store';
 import { PermissionError } from './permissionError';
-
-/** The store meta key the sync engine keeps the hub's last network status (a NetworkStatusResponse) under. */
-export const NETWORK_STATUS_KEY = 'sync.networkStatus';
 
 /*
  * The headless client: one object that the renderer, the tests and the sync engine use to work
  * with a network's records offline. It holds one Y.Doc per open record for the whole session (a
  * fresh doc per edit would add a clientID to the record forever), turns every local Yjs update
  * into an outbox entry and a new record row, and folds in updates that arrive from elsewhere.
+ *
+ * It is the only door to the local store: callers get views, rows and counts from it, never the
+ * store itself, so how the store keeps them (RxDB today) stays behind this class.
  */
 
 export interface Identity {
@@ -31,7 +32,7 @@ export interface Identity {
 }
 
 export interface ClientOptions {
-  readonly storage: AnyRxStorage;
+  readonly storage: StoreStorage;
   readonly identity: Identity;
   /** Database name; defaults to one per organization and device. */
   readonly name?: string;
@@ -47,6 +48,12 @@ export interface RecordView<P = unknown> {
   readonly projection: P;
   /** The hub's sequence number this record was last synced at; 0 if never. */
   readonly seq: number;
+}
+
+/** A record written (created, edited, or updated from elsewhere) or removed, after the fact. */
+export interface RecordChange {
+  readonly kind: 'put' | 'removed';
+  readonly header: RecordHeader;
 }
 
 /** An update that arrived from another replica (through the hub, a bundle, or a test). */
@@ -92,15 +99,22 @@ export class FieldwiseClient {
   private search: EntrySearch | null = null;
   private searchSubscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
+  /**
+   * Typed access to the store's meta, for the owner of sync state (shared/sync/syncState.ts)
+   * alone: everything else reads and writes records through the methods below.
+   */
+  readonly meta: MetaPort;
 
   private constructor(
-    readonly store: Store,
+    private readonly store: Store,
+    private readonly location: { readonly storage: StoreStorage; readonly name: string },
     readonly identity: Identity,
     private readonly now: () => number,
     lastOrder: number,
     private readonly onDidFailWrite: (error: unknown) => void,
   ) {
     this.outboxOrder = lastOrder;
+    this.meta = metaPortOf(store);
   }
 
   static async open(options: ClientOptions): Promise<FieldwiseClient> {
@@ -109,7 +123,14 @@ export class FieldwiseClient {
     const opened = await openStore({ storage: options.storage, name });
     const store = options.wrapStore ? options.wrapStore(opened) : opened;
     const lastOrder = Math.max(options.now?.() ?? Date.now(), store.lastOutboxOrder);
-    return new FieldwiseClient(store, options.identity, options.now ?? Date.now, lastOrder, options.onDidFailWrite ?? (() => undefined));
+    return new FieldwiseClient(
+      store,
+      { storage: options.storage, name },
+      options.identity,
+      options.now ?? Date.now,
+      lastOrder,
+      options.onDidFailWrite ?? (() => undefined),
+    );
   }
 
   private context(): EditContext {
@@ -276,7 +297,7 @@ export class FieldwiseClient {
     for (const [id, updates] of this.pending) {
       const { header } = this.docs.get(id)!;
       // Many keystrokes become one outbox entry: merged updates are equivalent and smaller.
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const update = mergeUpdates(updates);
       // The outbox key stays short (record ids run to 200 characters, the key's index to 64); the
       // session tag keeps two windows on one store from minting the same key.
       entries.push({ id: `${++this.outboxOrder}~${this.outboxTag}`, header, update, order: this.outboxOrder });
@@ -300,12 +321,7 @@ export class FieldwiseClient {
    * An update whose header disagrees with the stored header is refused: headers are immutable.
    */
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
-    const byRecord = new Map<string, RemoteUpdate[]>();
-    for (const update of updates) {
-      const list = byRecord.get(update.header.id) ?? [];
-      list.push(update);
-      byRecord.set(update.header.id, list);
-    }
+    const byRecord = groupByRecord(updates);
     const rows = await this.store.getRows([...byRecord.keys()]);
     const folded: RecordRow[] = [];
     for (const [id, mine] of byRecord) {
@@ -369,6 +385,16 @@ export class FieldwiseClient {
     return this.store.outboxCount();
   }
 
+  /** How many local changes (of one record, or all) wait for the hub: now, and after every change. */
+  observePendingCount(recordId?: string): Observable<number> {
+    return this.store.observeOutboxCount(recordId);
+  }
+
+  /** Every outbox addition (a local change) and removal (acknowledged) from now on. */
+  observeOutboxChanges(): Observable<OutboxChange> {
+    return this.store.observeOutboxChanges();
+  }
+
   acknowledge(ids: readonly string[]): Promise<void> {
     return this.store.acknowledge(ids);
   }
@@ -378,6 +404,28 @@ export class FieldwiseClient {
   async get<T extends RecordType>(id: string): Promise<RecordView<ProjectionOf<T>> | null> {
     const row = await this.store.getRow(id);
     return row ? toView(row) : null;
+  }
+
+  /** The views of these records in the order asked for; ids this device does not hold are left out. */
+  async getMany<P = unknown>(ids: readonly string[]): Promise<RecordView<P>[]> {
+    const rows = await this.store.getRows(ids);
+    return ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [toView<P>(row)] : [];
+    });
+  }
+
+  /**
+   * A record as stored: the view's fields plus its compacted Yjs state (base64) and that state's
+   * hash. For exporting whole states (bundles) and for tests that check what reached the disk.
+   */
+  getRow(id: string): Promise<RecordRow | null> {
+    return this.store.getRow(id);
+  }
+
+  /** The stored rows a query matches (see getRow). */
+  listRows(query: RecordQuery): Promise<RecordRow[]> {
+    return this.store.find(query);
   }
 
   async list<T extends RecordType>(query: RecordQuery & { type: T }): Promise<RecordView<ProjectionOf<T>>[]> {
@@ -393,15 +441,11 @@ export class FieldwiseClient {
   }
 
   /**
-   * Each organization's sync status as the hub last reported it (empty before the first fetch):
-   * kept in the store, so it is there offline, with `asOf` saying how old it is.
+   * Every record write (a local edit, an update from elsewhere) and removal from now on: for a
+   * view that cannot be one query (search results) to know when to read again.
    */
-  async orgSyncStatus(): Promise<OrgSyncStatus[]> {
-    return (await this.store.getMeta<NetworkStatusResponse>(NETWORK_STATUS_KEY))?.orgs ?? [];
-  }
-
-  observeOrgSyncStatus(): Observable<OrgSyncStatus[]> {
-    return this.store.observeMeta<NetworkStatusResponse>(NETWORK_STATUS_KEY).pipe(map((status) => status?.orgs ?? []));
+  observeRecordChanges(): Observable<RecordChange> {
+    return this.store.observeRowChanges().pipe(map(({ kind, row }) => ({ kind, header: headerOf(row) })));
   }
 
   /**
@@ -418,10 +462,9 @@ export class FieldwiseClient {
     const index = new EntrySearch();
     const rows = await this.store.find({ type: 'entry' });
     index.putAll(rows.map((row) => ({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection })));
-    this.searchSubscription = this.store.records.$.subscribe((event) => {
-      const row = event.documentData as RecordRow;
+    this.searchSubscription = this.store.observeRowChanges().subscribe(({ kind, row }) => {
       if (row.type !== 'entry') return;
-      if (event.operation === 'DELETE') index.remove(row.id);
+      if (kind === 'removed') index.remove(row.id);
       else index.put({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection });
     });
     this.search = index;
@@ -436,6 +479,15 @@ export class FieldwiseClient {
     for (const { doc } of this.docs.values()) doc.destroy();
     this.docs.clear();
     await this.store.close();
+  }
+
+  /**
+   * Closes the client (if open) and deletes its local database: records, unsent changes and sync
+   * state alike. Opening the same database again starts empty.
+   */
+  async erase(): Promise<void> {
+    await this.close();
+    await removeStore(this.location);
   }
 }
 

@@ -7,6 +7,7 @@ import { ballotReceipt } from './ballotReceipt';
 import { countedCast } from './countedCast';
 import { eligibleOrgIds } from './eligibleOrgIds';
 import { instantRunoffTieBreakRule } from './instantRunoff';
+import { areResultsVisible, decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
 import { sealedTally } from './sealedDecision';
 import { tally, type TallyBallot } from './tally';
 import { verifySeal, type SealVerification } from './verifySeal';
@@ -17,8 +18,6 @@ import { verifySeal, type SealVerification } from './verifySeal';
  * it is the provisional tally of the ballots this device can read; after sealing it is the sealed
  * result, and local ballots no longer change it. Pure: no clock, no store.
  */
-
-const HOUR_MS = 3_600_000;
 
 export interface DecisionRecordBallot {
   readonly orgId: string;
@@ -44,9 +43,6 @@ export interface DecisionRecordInput {
    */
   readonly trustedHubKey?: string;
 }
-
-/** Where the proposal stands, by its state and the clock. */
-export type DecisionPhase = 'draft' | 'cancelled' | 'scheduled' | 'voting' | 'grace' | 'sealing' | 'sealed';
 
 export interface DecisionVoter {
   readonly orgId: string;
@@ -104,22 +100,11 @@ export interface DecisionRecordView {
 const byName = (a: { name: string; orgId: string }, b: { name: string; orgId: string }): number =>
   a.name.localeCompare(b.name) || (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0);
 
-function phaseOf(proposal: ProposalProjection, hasResult: boolean, now: number): DecisionPhase {
-  if (hasResult) return 'sealed';
-  if (proposal.state === 'draft') return 'draft';
-  if (proposal.state === 'cancelled') return 'cancelled';
-  if (now < proposal.opensAt) return 'scheduled';
-  if (now < proposal.closesAt) return 'voting';
-  if (now <= proposal.closesAt + proposal.graceHours * HOUR_MS) return 'grace';
-  return 'sealing';
-}
-
 export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
   const { proposal, proposalId, result, now } = input;
   const names = new Map<string, string>(input.network.members.map((member: Member) => [member.orgId, member.name]));
   const nameOf = (orgId: string): string => names.get(orgId) || orgId;
-  const phase = phaseOf(proposal, result !== null, now);
-  const graceEndsAt = proposal.closesAt + proposal.graceHours * HOUR_MS;
+  const phase = decisionPhase(proposal, now, result !== null);
   const base = {
     proposalId,
     title: proposal.title,
@@ -130,7 +115,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
       opensAt: proposal.opensAt,
       closesAt: proposal.closesAt,
       graceHours: proposal.graceHours,
-      graceEndsAt,
+      graceEndsAt: graceEndsAt(proposal),
       quorum: proposal.quorum,
       threshold: proposal.threshold,
       secrecy: proposal.secrecy,
@@ -185,7 +170,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
   }
   const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now });
   const isRunner = input.viewer?.role === 'secretariat';
-  const isTallyHidden = proposal.resultsVisibility === 'after-close' && now < proposal.closesAt && !isRunner;
+  const isTallyHidden = !areResultsVisible(proposal, now) && !isRunner;
   const showsTally = !isTallyHidden && phase !== 'draft' && phase !== 'cancelled' && phase !== 'scheduled';
   const counted = new Map(provisional.counted.map((ballot) => [ballot.orgId, ballot]));
   const ids = new Set([...eligibleIds, ...provisional.counted.map((ballot) => ballot.orgId)]);

@@ -3,6 +3,7 @@ import type { ProposalProjection } from '../records/proposal';
 import { canonicalJson } from './canonicalJson';
 import { instantRunoff, type RunoffRound } from './instantRunoff';
 import { invalidChoiceReason, MAX_SCORE, type InvalidChoiceReason } from './invalidChoiceReason';
+import { graceEndsAt } from './proposalPhase';
 
 /*
  * The tally of one proposal: a pure function of the proposal, the ballots, the eligible set and the
@@ -101,7 +102,6 @@ export interface TallyResult {
   readonly excluded: readonly ExcludedBallot[];
 }
 
-const HOUR_MS = 3_600_000;
 /** Shares are ratios of small integers; this keeps 3/10 >= 0.3 true despite floating point. */
 const SHARE_EPSILON = 1e-9;
 
@@ -227,7 +227,7 @@ function countChoices(proposal: ProposalProjection, choices: readonly Choice[]):
 
 export function tally(input: TallyInput): TallyResult {
   const { proposal, now } = input;
-  const graceEndsAt = proposal.closesAt + proposal.graceHours * HOUR_MS;
+  const graceEnd = graceEndsAt(proposal);
   const eligible = new Set(input.eligibleOrgIds);
   const excluded = new Map<string, ExcludedBallot>();
   const exclude = (ballot: TallyBallot, reason: ExclusionReason) => {
@@ -237,12 +237,12 @@ export function tally(input: TallyInput): TallyResult {
 
   const latest = new Map<string, Candidate>();
   for (const ballot of collapseCopies(input.ballots)) {
-    const arrival = ballot.receivedAt ?? (now <= graceEndsAt ? null : Infinity);
+    const arrival = ballot.receivedAt ?? (now <= graceEnd ? null : Infinity);
     const invalid = invalidChoiceReason(ballot.choice, proposal);
     if (!eligible.has(ballot.orgId)) exclude(ballot, 'not-eligible');
     else if (ballot.castAt < proposal.opensAt) exclude(ballot, 'cast-before-opening');
     else if (ballot.castAt >= proposal.closesAt) exclude(ballot, 'cast-after-closing');
-    else if (arrival !== null && arrival > graceEndsAt) exclude(ballot, 'received-after-grace');
+    else if (arrival !== null && arrival > graceEnd) exclude(ballot, 'received-after-grace');
     else if (invalid) exclude(ballot, invalid);
     else {
       const current = latest.get(ballot.orgId);
@@ -281,7 +281,7 @@ export function tally(input: TallyInput): TallyResult {
     rounds,
     participation: { eligible: eligible.size, voted, share },
     isQuorumMet,
-    isProvisional: now <= graceEndsAt,
+    isProvisional: now <= graceEnd,
     notHeardFrom: eligible.size - voted,
     counted,
     lateBallots: counted.filter((ballot) => ballot.isLate),

@@ -1,3 +1,5 @@
+import { formatRegion } from '../records/region';
+
 /*
  * Network health, pure and deterministic: per organization, its contributions per calendar month
  * (UTC), its participation in decisions, and whether it has gone silent; and the challenges
@@ -110,7 +112,7 @@ export function challengeCounts(challenges: readonly ChallengeInput[], regionLev
   const counts = new Map<string, ChallengeCount>();
   for (const challenge of challenges) {
     const topic = challenge.topic.trim() || challenge.tags[0] || '';
-    const region = challenge.region.slice(0, regionLevels).join(' / ');
+    const region = formatRegion(challenge.region.slice(0, regionLevels));
     const key = JSON.stringify([topic, region]);
     const current = counts.get(key);
     counts.set(key, { topic, region, count: (current?.count ?? 0) + 1 });

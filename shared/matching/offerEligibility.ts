@@ -1,5 +1,5 @@
 import type { OfferProjection } from '../records/offer';
-import { isWithinRegion } from './regionPath';
+import { isWithinRegion } from '../records/region';
 import { normalizeTag, type MatchableOrg } from './rankPartners';
 
 /*

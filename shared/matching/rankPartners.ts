@@ -1,7 +1,7 @@
 import type { OrgProjection } from '../records/org';
+import { isWithinRegion, sharedLevels } from '../records/region';
 import { compareMatches } from './compareMatches';
 import { distanceKm, type Coordinates } from './distanceKm';
-import { isWithinRegion, sharedLevels } from './regionPath';
 import { sizeBandIndex, sizeBands, type SizeBandId } from './sizeBands';
 
 /*

@@ -1,7 +1,8 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, readSet, richText, setFragmentText, writeFields, writeSet } from './layout';
-import { languageSchema, longText, mergedTagsSchema, tagSchema, nonEmptyText, orgIdSchema, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { languageSchema, longText, mergedTagsSchema, tagSchema, nonEmptyText, orgIdSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { roleSchema } from './recordType';

@@ -6,11 +6,6 @@ export const shortText = (max = 300) => z.string().trim().max(max);
 export const nonEmptyText = (max = 300) => z.string().trim().min(1, 'must not be empty').max(max);
 export const longText = z.string().max(20_000);
 
-/** An administrative path, largest unit first: ['云南省', '大理州', '洱源县']. */
-export const regionPathSchema = z.array(nonEmptyText(80)).max(6);
-export type RegionPath = z.infer<typeof regionPathSchema>;
-export const regionKey = (path: readonly string[]): string => path.join('/');
-
 export const tagSchema = nonEmptyText(60);
 export const tagsSchema = z.array(tagSchema).max(50);
 /**

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { readField, writeFields } from './layout';
-import { nonEmptyText, regionPathSchema, shortText } from './fieldSchemas';
+import { nonEmptyText, shortText } from './fieldSchemas';
+import { regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readField, writeFields } from './layout';
-import { longText, nonEmptyText, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { longText, nonEmptyText, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 
 /*

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendLog, readField, readLog, readSet, writeFields, writeSet } from './layout';
-import { mergedTagsSchema, nonEmptyText, tagSchema, regionKey, regionPathSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { mergedTagsSchema, nonEmptyText, tagSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 
 /*

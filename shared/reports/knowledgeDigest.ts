@@ -1,6 +1,7 @@
 import { entryKinds, entryStatuses, type EntryProjection } from '../records/entry';
+import { formatRegion, isWithinRegion } from '../records/region';
 import { nameOf, orgNamesOf, type ViewOf } from './reportData';
-import { freshnessFor, regionText, type ReportContext } from './reportInputs';
+import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
 
@@ -37,10 +38,6 @@ export const DEFAULT_DIGEST_STATUSES: readonly EntryStatus[] = ['shared', 'endor
 
 const fold = (text: string): string => text.trim().toLocaleLowerCase();
 
-function isWithin(path: readonly string[], area: readonly string[]): boolean {
-  return area.length <= path.length && area.every((part, index) => path[index] === part);
-}
-
 /** The entries a digest shows, filtered and ordered (not grouped). */
 export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options: DigestOptions): ViewOf<'entry'>[] {
   if (options.from != null && options.to != null && options.to <= options.from) {
@@ -53,7 +50,7 @@ export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options
   const region = options.region ?? [];
   const chosen = entries.filter(({ header, projection: p }) => {
     if (topics.size > 0 && !topics.has(fold(p.topic)) && !p.tags.some((tag) => topics.has(fold(tag)))) return false;
-    if (region.length > 0 && !isWithin(p.region, region)) return false;
+    if (region.length > 0 && !isWithinRegion(p.region, region)) return false;
     if (kinds.size > 0 && !kinds.has(p.kind)) return false;
     if (orgs.size > 0 && !orgs.has(header.ownerOrg)) return false;
     if (!statuses.has(p.status)) return false;
@@ -87,7 +84,7 @@ export const printableHolder = (p: EntryProjection): string => (p.attribution.co
 export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale): ReportEntryItem {
   const { t } = locale;
   const p = view.projection;
-  const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), regionText(p.region), p.topic, formatDate(locale, view.header.createdAt)]
+  const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), formatRegion(p.region), p.topic, formatDate(locale, view.header.createdAt)]
     .filter(Boolean)
     .join(' · ');
   return {
@@ -110,7 +107,7 @@ function groupKey(view: ViewOf<'entry'>, grouping: DigestGrouping, names: Readon
     case 'topic':
       return p.topic || locale.t('reports.doc.digest.noTopic');
     case 'region':
-      return regionText(p.region) || locale.t('reports.doc.digest.noRegion');
+      return formatRegion(p.region) || locale.t('reports.doc.digest.noRegion');
     case 'organization':
       return nameOf(names, view.header.ownerOrg);
     case 'month':
@@ -146,7 +143,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
   const criteria = [
     t('reports.doc.criteria.count', { n: entries.length }),
     ...(options.topics?.length ? [t('reports.doc.criteria.topics', { value: options.topics.join(', ') })] : []),
-    ...(options.region?.length ? [t('reports.doc.criteria.region', { value: regionText(options.region) })] : []),
+    ...(options.region?.length ? [t('reports.doc.criteria.region', { value: formatRegion(options.region) })] : []),
     ...(options.kinds?.length ? [t('reports.doc.criteria.kinds', { value: options.kinds.map((kind) => t(`entry.kind.${kind}`)).join(', ') })] : []),
     ...(options.orgIds?.length ? [t('reports.doc.criteria.orgs', { value: options.orgIds.map((id) => nameOf(names, id)).join(', ') })] : []),
     t('reports.doc.criteria.statuses', { value: (options.statuses ?? DEFAULT_DIGEST_STATUSES).map((status) => t(`entry.status.${status}`)).join(', ') }),
@@ -177,7 +174,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         t(`entry.kind.${p.kind}`),
         p.topic,
         p.tags.join('; '),
-        regionText(p.region),
+        formatRegion(p.region),
         nameOf(names, header.ownerOrg),
         p.author,
         t(`entry.holderKind.${p.attribution.holderKind}`),

@@ -1,5 +1,6 @@
+import { formatRegion, MAX_REGION_LEVELS } from '../records/region';
 import { nameOf, orgNamesOf, type ReportData, type ViewOf } from './reportData';
-import { freshnessFor, regionText, type ReportContext } from './reportInputs';
+import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, DAY_MS, fileStemOf, formatDate, formatTime, monthOf, type ReportBar, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
 
@@ -55,15 +56,15 @@ export function networkContributions(context: ReportContext, options: Contributi
   const from = options.from ?? to - DEFAULT_ACTIVITY_DAYS * DAY_MS;
   if (to <= from) throw new ReportInputError('period-reversed', 'the period must end after it starts');
   const depth = options.regionDepth ?? 1;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 6) throw new ReportInputError('bad-region-depth', `the region depth must be a whole number from 1 to 6 (got ${depth})`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_REGION_LEVELS) throw new ReportInputError('bad-region-depth', `the region depth must be a whole number from 1 to ${MAX_REGION_LEVELS} (got ${depth})`);
 
   const names = orgNamesOf(data);
   const orgIds = networkOrgIds(data);
   const profiles = new Map(data.orgs.map((org) => [org.header.id, org.projection]));
   const inPeriod = (time: number) => time >= from && time < to;
   const contributions = data.entries.filter((view) => isContribution(view) && inPeriod(view.header.createdAt));
-  const regionOf = (path: readonly string[]) => regionText(path.slice(0, depth)) || t('reports.doc.digest.noRegion');
-  const orgRegion = (orgId: string) => regionText(profiles.get(orgId)?.region ?? []);
+  const regionOf = (path: readonly string[]) => formatRegion(path.slice(0, depth)) || t('reports.doc.digest.noRegion');
+  const orgRegion = (orgId: string) => formatRegion(profiles.get(orgId)?.region ?? []);
 
   // Activity: anything an organization created in the period that reached this device.
   const lastActivity = new Map<string, number>();

@@ -1,9 +1,10 @@
 import { offersFor } from '../matching/offersFor';
 import { eligibleOrgIds } from '../governance/eligibleOrgIds';
+import { formatRegion } from '../records/region';
 import { entryItem } from './knowledgeDigest';
 import { isContribution, stageLabel } from './networkContributions';
 import { nameOf, orgNamesOf } from './reportData';
-import { freshnessFor, regionText, type ReportContext } from './reportInputs';
+import { freshnessFor, type ReportContext } from './reportInputs';
 import { fileStemOf, formatDate, formatTime, isoTime, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
 
@@ -62,7 +63,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
           kind: 'facts',
           items: [
             { label: col('organization'), value: name },
-            { label: col('region'), value: regionText(p?.region ?? []) || '—' },
+            { label: col('region'), value: formatRegion(p?.region ?? []) || '—' },
             { label: col('stage'), value: stageLabel(p?.stage ?? '', data, locale) },
             { label: t('reports.doc.profile.staff'), value: String(p?.staffSize ?? 0) },
             { label: t('reports.doc.profile.capabilities'), value: p?.capabilities.join(', ') || '—' },

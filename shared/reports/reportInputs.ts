@@ -28,5 +28,3 @@ export function freshnessFor(context: ReportContext, orgIds: Iterable<string>, n
   });
   return { freshness, section: freshnessSection(freshness, context.locale) };
 }
-
-export const regionText = (path: readonly string[]): string => path.join(' / ');

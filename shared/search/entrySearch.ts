@@ -1,6 +1,6 @@
 import MiniSearch, { type Query } from 'minisearch';
 import type { EntryProjection } from '../records/entry';
-import { regionKey } from '../records/fieldSchemas';
+import { isWithinRegion } from '../records/region';
 import { indexTerms, queryWords, type QueryWord } from './searchTerms';
 
 /*
@@ -37,7 +37,7 @@ interface IndexedEntry {
   tags: string;
   kind: string;
   tagList: string[];
-  region: string;
+  region: readonly string[];
   ownerOrg: string;
   status: string;
 }
@@ -53,7 +53,7 @@ function toIndexed({ id, ownerOrg, projection: p }: SearchableEntry): IndexedEnt
     tags: p.tags.join(' '),
     kind: p.kind,
     tagList: p.tags,
-    region: regionKey(p.region),
+    region: p.region,
     ownerOrg,
     status: p.status,
   };
@@ -73,10 +73,7 @@ function matchesFilters(entry: IndexedEntry, filters: SearchFilters): boolean {
   if (filters.status !== undefined && entry.status !== filters.status) return false;
   if (filters.ownerOrg !== undefined && entry.ownerOrg !== filters.ownerOrg) return false;
   if (filters.tag !== undefined && !entry.tagList.includes(filters.tag)) return false;
-  if (filters.region !== undefined && filters.region.length > 0) {
-    const key = regionKey(filters.region);
-    if (entry.region !== key && !entry.region.startsWith(`${key}/`)) return false;
-  }
+  if (filters.region !== undefined && !isWithinRegion(entry.region, filters.region)) return false;
   return true;
 }
 

@@ -1,10 +1,13 @@
-import { addRxPlugin, createRxDatabase, type MangoQuerySelector, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, removeRxDatabase, type MangoQuerySelector, type RxCollection } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
 import type { RecordHeader, RecordType } from '../records/recordType';
+import { regionKey } from '../records/region';
+import { groupByRecord } from '../records/yjsUpdates';
 import { decodeBytes, encodeBytes, foldIntoDoc, headerOf, toRecordRow } from './recordState';
 import { outboxSchema, recordsSchema, type OutboxRow, type RecordRow } from './schemas';
+import { rxStorageOf, type StoreStorage } from './storeStorage';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
 
@@ -16,14 +19,15 @@ addRxPlugin(RxDBLocalDocumentsPlugin);
  * Durability: a local change is written to `outbox` first and to `records` second; on open the
  * outbox is folded back into the records. Yjs updates are idempotent, so a crash between the two
  * writes (or a replay of updates already folded in) loses nothing and changes nothing.
+ *
+ * RxDB stays inside this folder: what the store exports speaks in rows, entries and observables,
+ * so the client is the one door to the data and nothing past it depends on RxDB's types.
  */
 
-// RxDB's storage type is generic over internals the store never touches.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRxStorage = RxStorage<any, any>;
+export type { StoreStorage } from './storeStorage';
 
 export interface StoreOptions {
-  readonly storage: AnyRxStorage;
+  readonly storage: StoreStorage;
   /** One database per identity and device, e.g. `fieldwise-<org>-<device>`. */
   readonly name: string;
   /** Cross-tab change events; off in Node (it would hold a BroadcastChannel open). */
@@ -51,16 +55,28 @@ export interface OutboxEntry {
   readonly order: number;
 }
 
+/** A row written (inserted or replaced) or removed, after the fact. */
+export interface RowChange {
+  readonly kind: 'put' | 'removed';
+  readonly row: RecordRow;
+}
+
+/** An outbox entry added (a local edit) or removed (acknowledged by the hub), after the fact. */
+export interface OutboxChange {
+  readonly kind: 'added' | 'removed';
+  readonly recordId: string;
+}
+
 export interface Store {
-  readonly database: RxDatabase;
   /** The highest outbox order found when the store opened (0 if none): new entries go after it. */
   readonly lastOutboxOrder: number;
-  readonly records: RxCollection<RecordRow>;
   getRow(id: string): Promise<RecordRow | null>;
   getRows(ids: readonly string[]): Promise<Map<string, RecordRow>>;
   find(query: RecordQuery): Promise<RecordRow[]>;
   observe(query: RecordQuery): Observable<RecordRow[]>;
   observeRow(id: string): Observable<RecordRow | null>;
+  /** Every row write and removal from now on (not the rows already there). */
+  observeRowChanges(): Observable<RowChange>;
   /** Step one of a local change. Resolves once the updates are durable. */
   appendOutbox(entries: readonly OutboxEntry[]): Promise<void>;
   /** Step two: the records those updates produced. */
@@ -69,12 +85,20 @@ export interface Store {
   removeRows(ids: readonly string[]): Promise<void>;
   outbox(limit?: number): Promise<OutboxEntry[]>;
   outboxCount(): Promise<number>;
+  /** How many outbox entries there are (of one record, or all): now, and after every change. */
+  observeOutboxCount(recordId?: string): Observable<number>;
+  /** Every outbox addition and removal from now on. */
+  observeOutboxChanges(): Observable<OutboxChange>;
   /** Drops outbox entries the hub has acknowledged. */
   acknowledge(ids: readonly string[]): Promise<void>;
-  getMeta<T>(key: string): Promise<T | null>;
-  setMeta<T extends object>(key: string, value: T): Promise<void>;
-  /** A meta value and every later change of it (null while unset). */
-  observeMeta<T>(key: string): Observable<T | null>;
+  /**
+   * A meta value as it was stored (null while unset), not checked: its owner validates it
+   * (shared/sync/syncState.ts for sync state).
+   */
+  getMeta(key: string): Promise<unknown>;
+  setMeta(key: string, value: object): Promise<void>;
+  /** A meta value and every later change of it (null while unset), not checked. */
+  observeMeta(key: string): Observable<unknown>;
   close(): Promise<void>;
 }
 
@@ -88,7 +112,7 @@ const selectorFor = (query: RecordQuery): MangoQuerySelector<RecordRow> => {
   if (query.region !== undefined && query.region.length > 0) {
     // Stored paths end in '/', so this one range is the path itself and everything below it
     // ("a/b/" and "a/b/c/" but not "a/bc/"), and the region index serves it.
-    const key = `${query.region.join('/')}/`;
+    const key = `${regionKey(query.region)}/`;
     selector.region = { $gte: key, $lt: `${key}\uffff` };
   }
   return selector;
@@ -129,7 +153,7 @@ function fromOutboxRow(row: OutboxRow): OutboxEntry {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database = await createRxDatabase({
     name: options.name,
-    storage: options.storage,
+    storage: rxStorageOf(options.storage),
     multiInstance: options.isMultiInstance ?? false,
     eventReduce: true,
     localDocuments: true,
@@ -142,9 +166,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const outbox = collections.outbox as RxCollection<OutboxRow>;
 
   const store: Store = {
-    database,
     lastOutboxOrder: 0,
-    records,
     async getRow(id) {
       const doc = await records.findOne(id).exec();
       return doc ? doc.toMutableJSON() : null;
@@ -165,6 +187,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     observeRow(id) {
       return records.findOne(id).$.pipe(map((doc) => (doc ? doc.toMutableJSON() : null)));
     },
+    observeRowChanges() {
+      return records.$.pipe(map((event) => ({ kind: event.operation === 'DELETE' ? 'removed' : 'put', row: event.documentData })));
+    },
     async removeRows(ids) {
       if (ids.length > 0) await records.bulkRemove([...ids]);
     },
@@ -183,18 +208,25 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return docs.map((doc) => fromOutboxRow(doc.toMutableJSON()));
     },
     outboxCount: () => outbox.count().exec(),
+    observeOutboxCount(recordId) {
+      if (recordId === undefined) return outbox.count().$;
+      return outbox.find({ selector: { recordId } }).$.pipe(map((rows) => rows.length));
+    },
+    observeOutboxChanges() {
+      return outbox.$.pipe(map((event) => ({ kind: event.operation === 'INSERT' ? 'added' : 'removed', recordId: event.documentData.recordId })));
+    },
     async acknowledge(ids) {
       if (ids.length > 0) await outbox.bulkRemove([...ids]);
     },
-    async getMeta<T>(key: string) {
-      const doc = await database.getLocal<{ value: T }>(key);
-      return doc ? (doc.get('value') as T) : null;
+    async getMeta(key) {
+      const doc = await database.getLocal<{ value: unknown }>(key);
+      return doc ? (doc.get('value') ?? null) : null;
     },
     async setMeta(key, value) {
       await database.upsertLocal(key, { value });
     },
-    observeMeta<T>(key: string) {
-      return database.getLocal$<{ value: T }>(key).pipe(map((doc) => (doc ? (doc.get('value') as T) : null)));
+    observeMeta(key) {
+      return database.getLocal$<{ value: unknown }>(key).pipe(map((doc) => (doc ? (doc.get('value') ?? null) : null)));
     },
     async close() {
       await database.close();
@@ -205,6 +237,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 /**
+ * Deletes a store's database: every row, the outbox and the meta. The store must be closed;
+ * opening the same name afterwards starts empty.
+ */
+export async function removeStore(options: Pick<StoreOptions, 'storage' | 'name'>): Promise<void> {
+  await removeRxDatabase(options.name, rxStorageOf(options.storage));
+}
+
+/**
  * Folds every pending outbox update back into its record, and returns the last outbox order (it
  * reads the whole outbox anyway, so the client needs no second pass at start-up). Idempotent: a record that already holds
  * an update is left byte-for-byte as it is (same hash), so this only writes what a crash lost.
@@ -212,12 +252,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function replayOutbox(store: Store): Promise<number> {
   const pending = await store.outbox();
   if (pending.length === 0) return 0;
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of pending) {
-    const list = byRecord.get(entry.header.id) ?? [];
-    list.push(entry);
-    byRecord.set(entry.header.id, list);
-  }
+  const byRecord = groupByRecord(pending);
   const rows = await store.getRows([...byRecord.keys()]);
   const repaired: RecordRow[] = [];
   for (const [id, entries] of byRecord) {

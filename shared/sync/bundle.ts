@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import { encodeUtf8 } from 'lib0/string';
 import { z } from 'zod';
 import { recordIdSchema, recordTypeSchema, type RecordType } from '../records/recordType';
+import { areBytesEqual } from '../records/yjsUpdates';
 
 /*
  * Sync bundles: a file that carries sync on a USB stick when there is no connection at all
@@ -198,13 +199,6 @@ function readOrTruncated<T>(read: () => T, what: string): T {
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
-  return difference === 0;
-}
-
 /**
  * Checks the structure, size, version and digest, and parses the header. Throws BundleError:
  * `not-a-bundle`, `unsupported-version`, `truncated`, `malformed`, `tampered` or `too-large`.
@@ -212,10 +206,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function readBundle(bytes: Uint8Array): ReadBundle {
   if (bytes.length > bundleLimits.maxBundleBytes) throw new BundleError('too-large', `a bundle may be at most ${bundleLimits.maxBundleBytes} bytes`);
   if (bytes.length < BUNDLE_MAGIC.length) {
-    if (bytes.length > 0 && equalBytes(bytes, BUNDLE_MAGIC.subarray(0, bytes.length))) throw new BundleError('truncated', 'the file ends inside the bundle\'s magic bytes');
+    if (bytes.length > 0 && areBytesEqual(bytes, BUNDLE_MAGIC.subarray(0, bytes.length))) throw new BundleError('truncated', 'the file ends inside the bundle\'s magic bytes');
     throw new BundleError('not-a-bundle', 'this file is not a Fieldwise sync bundle');
   }
-  if (!equalBytes(bytes.subarray(0, BUNDLE_MAGIC.length), BUNDLE_MAGIC)) throw new BundleError('not-a-bundle', 'this file is not a Fieldwise sync bundle');
+  if (!areBytesEqual(bytes.subarray(0, BUNDLE_MAGIC.length), BUNDLE_MAGIC)) throw new BundleError('not-a-bundle', 'this file is not a Fieldwise sync bundle');
   const decoder = decoding.createDecoder(bytes.subarray(BUNDLE_MAGIC.length));
   const version = readOrTruncated(() => decoding.readVarUint(decoder), 'version');
   if (version !== BUNDLE_VERSION) {
@@ -230,7 +224,7 @@ export function readBundle(bytes: Uint8Array): ReadBundle {
   if (remaining < DIGEST_BYTES + SIGNATURE_BYTES) throw new BundleError('truncated', 'the file ends before the bundle\'s digest and signature: it was cut short');
   if (remaining > DIGEST_BYTES + SIGNATURE_BYTES) throw new BundleError('malformed', `${remaining - DIGEST_BYTES - SIGNATURE_BYTES} unexpected bytes after the bundle`);
   const digest = bytes.slice(bodyLength, bodyLength + DIGEST_BYTES);
-  if (!equalBytes(sha256(bytes.subarray(0, bodyLength)), digest)) {
+  if (!areBytesEqual(sha256(bytes.subarray(0, bodyLength)), digest)) {
     throw new BundleError('tampered', 'the bundle\'s contents do not match its digest: the file was changed or damaged after it was written');
   }
   let header: BundleHeader;

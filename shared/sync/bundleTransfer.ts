@@ -1,8 +1,8 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from 'lib0/buffer';
-import * as Y from 'yjs';
 import type { FieldwiseClient } from '../client/client';
 import { recordTypeSchema } from '../records/recordType';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import type { OutboxEntry } from '../store/store';
 import {
   BundleError,
@@ -15,7 +15,7 @@ import {
   type BundleHeader,
   type BundleRecord,
 } from './bundle';
-import { CHECKPOINT_KEY, QUARANTINE_KEY, type QuarantinedEntry } from './syncEngine';
+import { syncStateOf } from './syncState';
 
 /*
  * The device's side of sync bundles (docs/PROTOCOL.md, Bundles), with no network at all:
@@ -48,36 +48,26 @@ export interface FieldBundleResult {
   readonly entryCount: number;
 }
 
-async function checkpointOf(client: FieldwiseClient): Promise<number> {
-  return (await client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
-}
-
 /** The outbox without entries the hub refused (a bundle holding one would be refused whole). */
 async function sendableEntries(client: FieldwiseClient): Promise<OutboxEntry[]> {
-  const quarantined = new Set(((await client.store.getMeta<{ entries: QuarantinedEntry[] }>(QUARANTINE_KEY))?.entries ?? []).map((entry) => entry.id));
+  const quarantined = new Set((await syncStateOf(client).quarantine()).map((entry) => entry.id));
   return (await client.pendingUpdates()).filter((entry) => !quarantined.has(entry.id));
 }
 
 export async function exportFieldBundle(client: FieldwiseClient, options: FieldBundleOptions): Promise<FieldBundleResult> {
   await client.flush();
   const entries = await sendableEntries(client);
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of entries) {
-    const list = byRecord.get(entry.header.id);
-    if (list) list.push(entry);
-    else byRecord.set(entry.header.id, [entry]);
-  }
+  const byRecord = groupByRecord(entries);
   const records: BundleRecord[] = [];
   if (options.isEverything) {
     for (const type of recordTypeSchema.options) {
-      for (const row of await client.store.find({ type })) {
+      for (const row of await client.listRows({ type })) {
         records.push({ id: row.id, type: row.type, ownerOrg: row.ownerOrg, createdAt: row.createdAt, seq: 0, isFullState: true, update: fromBase64(row.state) });
       }
     }
   } else {
     for (const list of byRecord.values()) {
       const { header } = list[0]!;
-      const updates = list.map((entry) => entry.update);
       records.push({
         id: header.id,
         type: header.type,
@@ -85,11 +75,11 @@ export async function exportFieldBundle(client: FieldwiseClient, options: FieldB
         createdAt: header.createdAt,
         seq: 0,
         isFullState: false,
-        update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+        update: mergeUpdates(list.map((entry) => entry.update)),
       });
     }
   }
-  const checkpoint = await checkpointOf(client);
+  const checkpoint = await syncStateOf(client).checkpoint();
   const { orgId, deviceId } = client.identity;
   const header = {
     networkId: options.networkId,
@@ -157,7 +147,8 @@ export async function importHubBundle(client: FieldwiseClient, bytes: Uint8Array
   if (!options.hubPublicKey) throw new BundleImportError('hub-key-unknown', "this device does not know the hub's key yet: sync online once, then import");
   verifyBundleSignature(bundle, options.hubPublicKey);
   const records = await readBundleRecords(bundle, options.compression);
-  const checkpointBefore = await checkpointOf(client);
+  const syncState = syncStateOf(client);
+  const checkpointBefore = await syncState.checkpoint();
   if (records.length > 0) {
     await client.applyRemote(
       records.map((record) => ({
@@ -169,11 +160,11 @@ export async function importHubBundle(client: FieldwiseClient, bytes: Uint8Array
   }
   // Applied first, stored second, as a pull page: a crash in between only means fetching it again.
   // Read again: a sync running meanwhile may have moved it, and it never moves back.
-  const current = await checkpointOf(client);
+  const current = await syncState.checkpoint();
   let checkpointAfter = current;
   if (header.fromSeq <= current && header.toSeq > current) {
     checkpointAfter = header.toSeq;
-    await client.store.setMeta(CHECKPOINT_KEY, { seq: checkpointAfter });
+    await syncState.setCheckpoint(checkpointAfter);
   }
   return { header, recordCount: records.length, checkpointBefore, checkpointAfter };
 }

@@ -1,13 +1,11 @@
 import { toBase64 } from 'lib0/buffer';
-import * as Y from 'yjs';
-import { NETWORK_STATUS_KEY, type FieldwiseClient } from '../client/client';
-
-/** Store meta key: when this device last fetched the network status (its own clock). */
-const NETWORK_STATUS_FETCHED_KEY = 'sync.networkStatusFetchedAt';
+import type { FieldwiseClient } from '../client/client';
 import type { OutboxEntry } from '../store/store';
+import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
 import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
 import { SyncLog, type SyncLogEvent } from './syncLog';
+import { syncStateOf, type QuarantinedEntry, type StoredSyncState } from './syncState';
 import {
   LIVE_CLOSE_REVOKED,
   LIVE_CLOSE_UNAUTHORIZED,
@@ -31,9 +29,7 @@ import {
  * - a refused credential stops all retrying; anything else is retried with backoff.
  */
 
-export const CHECKPOINT_KEY = 'sync.checkpoint';
-export const QUARANTINE_KEY = 'sync.quarantine';
-
+export type { QuarantinedEntry };
 
 export type SyncState =
   /** Not started, stopped, or the hub cannot be reached (then `nextRetryAt` says when it tries again). */
@@ -59,15 +55,6 @@ export type SyncStatus = SyncState & {
   /** Whether the live socket is connected and authenticated. */
   readonly isLive: boolean;
 };
-
-export interface QuarantinedEntry {
-  /** The outbox entry's id. */
-  readonly id: string;
-  readonly recordId: string;
-  readonly code: string;
-  readonly message: string;
-  readonly at: number;
-}
 
 export interface SyncEngineOptions {
   readonly backoff?: BackoffOptions;
@@ -129,19 +116,11 @@ interface PreparedRecord {
 }
 
 /** Outbox entries per record, in the outbox's order. */
-function groupByRecord(entries: readonly OutboxEntry[]): PendingRecord[] {
-  const byRecord = new Map<string, OutboxEntry[]>();
-  for (const entry of entries) {
-    const list = byRecord.get(entry.header.id);
-    if (list) list.push(entry);
-    else byRecord.set(entry.header.id, [entry]);
-  }
-  return [...byRecord].map(([recordId, list]) => ({ recordId, entries: list }));
-}
+const pendingRecords = (entries: readonly OutboxEntry[]): PendingRecord[] =>
+  [...groupByRecord(entries)].map(([recordId, list]) => ({ recordId, entries: list }));
 
 function prepareRecord(pending: PendingRecord): PreparedRecord {
-  const updates = pending.entries.map((entry) => entry.update);
-  const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+  const update = mergeUpdates(pending.entries.map((entry) => entry.update));
   const header = pending.entries[0]!.header;
   const record = { id: header.id, type: header.type, update: toBase64(update) };
   return { pending, record, updateBytes: update.length, bytes: record.update.length + record.id.length + record.type.length + RECORD_OVERHEAD_BYTES };
@@ -151,6 +130,8 @@ export class SyncEngine {
   private current: SyncStatus = { state: 'offline', nextRetryAt: null, pendingCount: 0, quarantinedCount: 0, isLive: false };
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly syncLog: SyncLog;
+  /** The checkpoint, quarantine and network status this engine keeps in the client's store. */
+  private readonly stored: StoredSyncState;
   private readonly options: Required<Omit<SyncEngineOptions, 'backoff' | 'random'>> & { backoff: BackoffOptions; random: () => number };
 
   private isStarted = false;
@@ -194,7 +175,8 @@ export class SyncEngine {
     private readonly clock: Clock,
     options: SyncEngineOptions = {},
   ) {
-    this.syncLog = new SyncLog(client.store);
+    this.stored = syncStateOf(client);
+    this.syncLog = new SyncLog(this.stored);
     this.options = {
       backoff: options.backoff ?? defaultBackoff,
       random: options.random ?? Math.random,
@@ -239,11 +221,9 @@ export class SyncEngine {
     this.failedAttempts = 0;
     this.append({ kind: 'start' });
     this.setState({ state: 'connecting' });
-    const outbox = this.client.store.database.collections['outbox'];
-    this.outboxSubscription =
-      outbox?.$.subscribe((event) => {
-        if (event.operation === 'INSERT') this.notifyLocalChange();
-      }) ?? null;
+    this.outboxSubscription = this.client.observeOutboxChanges().subscribe((change) => {
+      if (change.kind === 'added') this.notifyLocalChange();
+    });
     if (this.options.isLive) this.connectLive();
     return this.requestSync();
   }
@@ -299,14 +279,14 @@ export class SyncEngine {
   }
 
   /** Outbox entries the hub refused, with its reason; they stay in the outbox until released. */
-  async quarantined(): Promise<QuarantinedEntry[]> {
-    return (await this.client.store.getMeta<{ entries: QuarantinedEntry[] }>(QUARANTINE_KEY))?.entries ?? [];
+  quarantined(): Promise<QuarantinedEntry[]> {
+    return this.stored.quarantine();
   }
 
   /** Puts quarantined entries (of these records, or all) back into the push set and syncs. */
   async releaseQuarantine(recordIds?: readonly string[]): Promise<void> {
     const keep = (await this.quarantined()).filter((entry) => recordIds !== undefined && !recordIds.includes(entry.recordId));
-    await this.client.store.setMeta(QUARANTINE_KEY, { entries: keep });
+    await this.stored.setQuarantine(keep);
     await this.syncNow();
   }
 
@@ -464,13 +444,12 @@ export class SyncEngine {
     const interval = this.options.networkStatusIntervalMs;
     if (!this.transport.networkStatus || (interval < 0 && !isForced) || this.isStopping || this.isHalted) return false;
     const now = this.clock.now();
-    this.lastNetworkStatusAt ??= (await this.client.store.getMeta<{ at: number }>(NETWORK_STATUS_FETCHED_KEY))?.at ?? null;
+    this.lastNetworkStatusAt ??= await this.stored.networkStatusFetchedAt();
     if (!isForced && this.lastNetworkStatusAt !== null && now - this.lastNetworkStatusAt < interval && now >= this.lastNetworkStatusAt) return false;
     const result = await this.deadline(this.transport.networkStatus(), this.options.stallTimeoutMs);
     if (!result.ok) return false;
     this.lastNetworkStatusAt = now;
-    await this.client.store.setMeta(NETWORK_STATUS_KEY, result.value);
-    await this.client.store.setMeta(NETWORK_STATUS_FETCHED_KEY, { at: now });
+    await this.stored.setNetworkStatus(result.value, now);
     return true;
   }
 
@@ -481,7 +460,7 @@ export class SyncEngine {
       const outbox = await this.client.pendingUpdates();
       const quarantinedIds = await this.pruneQuarantine(quarantine, outbox);
       const pending: PreparedRecord[] = [];
-      for (const item of groupByRecord(outbox.filter((entry) => !quarantinedIds.has(entry.id)))) {
+      for (const item of pendingRecords(outbox.filter((entry) => !quarantinedIds.has(entry.id)))) {
         const prepared = prepareRecord(item);
         // The hub would refuse it after the whole upload; on a slow link, find out here.
         if (prepared.updateBytes > limits.maxUpdateBytes) {
@@ -561,7 +540,7 @@ export class SyncEngine {
     const at = this.clock.now();
     const existing = await this.quarantined();
     const added = item.entries.map((entry) => ({ id: entry.id, recordId: item.recordId, code, message, at }));
-    await this.client.store.setMeta(QUARANTINE_KEY, { entries: [...existing, ...added] });
+    await this.stored.setQuarantine([...existing, ...added]);
     this.append({ kind: 'quarantine', recordId: item.recordId, entries: added.length, code, message });
   }
 
@@ -569,12 +548,12 @@ export class SyncEngine {
   private async pruneQuarantine(quarantine: readonly QuarantinedEntry[], outbox: readonly OutboxEntry[]): Promise<Set<string>> {
     const inOutbox = new Set(outbox.map((entry) => entry.id));
     const kept = quarantine.filter((entry) => inOutbox.has(entry.id));
-    if (kept.length !== quarantine.length) await this.client.store.setMeta(QUARANTINE_KEY, { entries: kept });
+    if (kept.length !== quarantine.length) await this.stored.setQuarantine(kept);
     return new Set(kept.map((entry) => entry.id));
   }
 
-  private async checkpoint(): Promise<number> {
-    return (await this.client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  private checkpoint(): Promise<number> {
+    return this.stored.checkpoint();
   }
 
   private async pullAll(): Promise<SessionOutcome> {
@@ -627,7 +606,7 @@ export class SyncEngine {
           // Stored only once the page is applied: a stream broken after this resumes here.
           if (frame.checkpoint > checkpoint) {
             checkpoint = frame.checkpoint;
-            await this.client.store.setMeta(CHECKPOINT_KEY, { seq: checkpoint });
+            await this.stored.setCheckpoint(checkpoint);
           }
           this.setPullProgress(since, checkpoint);
           if (frame.isLast) {

@@ -1,35 +1,41 @@
+import { z } from 'zod';
+
 /*
  * The last events of sync on this device (what was sent and received, errors, the live
  * connection), kept in the store's meta so a support person can read them after a restart.
  * Bursts of events are written together, one meta write per burst.
  */
 
-export type SyncLogEvent = { readonly at: number } & (
-  | { readonly kind: 'start' }
-  | { readonly kind: 'stop' }
-  | { readonly kind: 'push'; readonly records: number; readonly entries: number; readonly seq: number }
-  | { readonly kind: 'pull'; readonly records: number; readonly checkpoint: number }
-  | {
-      readonly kind: 'error';
-      readonly phase: 'push' | 'pull' | 'live' | 'local';
-      readonly code: string | null;
-      readonly status: number | null;
-      readonly message: string;
-      /** When the engine retries; null when it gave up (a refused credential). */
-      readonly retryInMs: number | null;
-    }
-  | { readonly kind: 'quarantine'; readonly recordId: string; readonly entries: number; readonly code: string; readonly message: string }
-  | { readonly kind: 'live-connect'; readonly seq: number }
-  | { readonly kind: 'live-disconnect'; readonly code: number; readonly reason: string }
-);
+const errorPhaseSchema = z.enum(['push', 'pull', 'live', 'local']);
 
-/** Where the log is kept: the client's store meta fits. */
-export interface MetaPort {
-  getMeta<T>(key: string): Promise<T | null>;
-  setMeta<T extends object>(key: string, value: T): Promise<void>;
+/** One logged event; the schema checks what is read back from the store. */
+export const syncLogEventSchema = z.discriminatedUnion('kind', [
+  z.object({ at: z.number(), kind: z.literal('start') }),
+  z.object({ at: z.number(), kind: z.literal('stop') }),
+  z.object({ at: z.number(), kind: z.literal('push'), records: z.number(), entries: z.number(), seq: z.number() }),
+  z.object({ at: z.number(), kind: z.literal('pull'), records: z.number(), checkpoint: z.number() }),
+  z.object({
+    at: z.number(),
+    kind: z.literal('error'),
+    phase: errorPhaseSchema,
+    code: z.string().nullable(),
+    status: z.number().nullable(),
+    message: z.string(),
+    /** When the engine retries; null when it gave up (a refused credential). */
+    retryInMs: z.number().nullable(),
+  }),
+  z.object({ at: z.number(), kind: z.literal('quarantine'), recordId: z.string(), entries: z.number(), code: z.string(), message: z.string() }),
+  z.object({ at: z.number(), kind: z.literal('live-connect'), seq: z.number() }),
+  z.object({ at: z.number(), kind: z.literal('live-disconnect'), code: z.number(), reason: z.string() }),
+]);
+export type SyncLogEvent = Readonly<z.infer<typeof syncLogEventSchema>>;
+
+/** Where the log is kept: the sync state's owner (shared/sync/syncState.ts) fits. */
+export interface SyncLogPort {
+  readLog(): Promise<SyncLogEvent[]>;
+  writeLog(events: readonly SyncLogEvent[]): Promise<void>;
 }
 
-export const SYNC_LOG_KEY = 'sync.log';
 export const SYNC_LOG_LIMIT = 200;
 
 export class SyncLog {
@@ -39,7 +45,7 @@ export class SyncLog {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly meta: MetaPort,
+    private readonly port: SyncLogPort,
     private readonly limit: number = SYNC_LOG_LIMIT,
   ) {}
 
@@ -64,8 +70,7 @@ export class SyncLog {
 
   private async load(): Promise<SyncLogEvent[]> {
     if (this.stored) return this.stored;
-    const saved = await this.meta.getMeta<{ events?: unknown }>(SYNC_LOG_KEY);
-    this.stored = Array.isArray(saved?.events) ? (saved.events as SyncLogEvent[]).slice(-this.limit) : [];
+    this.stored = (await this.port.readLog()).slice(-this.limit);
     return this.stored;
   }
 
@@ -74,6 +79,6 @@ export class SyncLog {
     const stored = await this.load();
     const next = [...stored, ...this.queued.splice(0)].slice(-this.limit);
     this.stored = next;
-    await this.meta.setMeta(SYNC_LOG_KEY, { events: next });
+    await this.port.writeLog(next);
   }
 }

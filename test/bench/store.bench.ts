@@ -1,7 +1,7 @@
 import { isCursorFixApplied } from './fakeIndexedDbCursorFix';
 import Dexie from 'dexie';
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { dexieStorage } from '../../shared/store/dexieStorage';
 import * as Y from 'yjs';
 import { openClient, type RemoteUpdate } from '../../shared/client/client';
 import { entry as entryModule, type EntryProjection } from '../../shared/records/entry';
@@ -128,7 +128,7 @@ export async function run(): Promise<void> {
   const timer = new StoreTimer();
   const client = await openClient({
     wrapStore: timer.wrap,
-    storage: getRxStorageDexie(),
+    storage: dexieStorage(),
     name: `bench-client-${stamp}`,
     identity: { orgId: localOrg, deviceId: 'bench', role: 'member' },
     now: () => clock,
@@ -153,7 +153,7 @@ export async function run(): Promise<void> {
   const importMs = createMs + remoteMs;
 
   log('store.putRows of the prepared rows into a fresh store');
-  const bareStore = await openStore({ storage: getRxStorageDexie(), name: `bench-store-${stamp}` });
+  const bareStore = await openStore({ storage: dexieStorage(), name: `bench-store-${stamp}` });
   const putRowsMs = await timeMs(async () => {
     for (let i = 0; i < prepared.length; i += REMOTE_PAGE) await bareStore.putRows(prepared.slice(i, i + REMOTE_PAGE).map((p) => p.row));
   });

@@ -4,7 +4,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { memoryStorage } from '../../shared/store/memoryStorage';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -152,7 +152,7 @@ let clientCounter = 0;
 export async function memoryClient(join: JoinResponse): Promise<FieldwiseClient> {
   return openClient({
     // Production leaves the ajv validator out; memory storage keeps the client's CPU small.
-    storage: getRxStorageMemory(),
+    storage: memoryStorage(),
     name: `bench-sync-${process.pid}-${++clientCounter}`,
     identity: { orgId: join.org.id, deviceId: join.deviceId, role: join.role as Role },
   });

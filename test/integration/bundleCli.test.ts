@@ -10,7 +10,7 @@ import type { EntryInput } from '../../shared/records/entry';
 import { newSigningKey, readBundle, streamCompression } from '../../shared/sync/bundle';
 import { exportFieldBundle, hubPublicKeyOf, importHubBundle } from '../../shared/sync/bundleTransfer';
 import { joinResponseSchema } from '../../shared/sync/protocol';
-import { CHECKPOINT_KEY } from '../../shared/sync/syncEngine';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { runHubCommand, startHubProcess, type HubProcess } from '../support/hubProcess';
 import { syncedClient, type SyncedClient } from '../support/syncedClient';
 
@@ -83,7 +83,7 @@ describe.each(backends)('hub command line: sync bundles (%s)', (_name, openBacke
         response.on('end', () => resolve((JSON.parse(body) as { seq: number }).seq));
       }).on('error', reject);
     });
-  const checkpoint = async (): Promise<number> => (await field.client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  const checkpoint = async (): Promise<number> => syncStateOf(field.client).checkpoint();
 
   beforeAll(async () => {
     backend = await openBackend();

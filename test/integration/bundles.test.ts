@@ -11,7 +11,7 @@ import { recordTypeSchema } from '../../shared/records/recordType';
 import { newSigningKey, readBundle, streamCompression, writeBundle, signerFor, type BundleRecord } from '../../shared/sync/bundle';
 import { BundleImportError, exportFieldBundle, hubPublicKeyOf, importHubBundle } from '../../shared/sync/bundleTransfer';
 import { joinResponseSchema, type JoinResponse } from '../../shared/sync/protocol';
-import { CHECKPOINT_KEY } from '../../shared/sync/syncEngine';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { exportOrgBundle, importFieldBundle } from '../../server/hub/bundles';
 import { HubError } from '../../server/hub/hubError';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -75,7 +75,7 @@ async function onlineDevice(code: string): Promise<SyncedClient> {
 }
 
 async function checkpointOf(client: FieldwiseClient): Promise<number> {
-  return (await client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  return syncStateOf(client).checkpoint();
 }
 
 async function fieldBundle(device: FieldDevice, options: { isEverything?: boolean } = {}): Promise<Uint8Array> {
@@ -96,7 +96,7 @@ async function fieldBundle(device: FieldDevice, options: { isEverything?: boolea
 async function snapshotOf(client: FieldwiseClient): Promise<Map<string, { projection: unknown; stateVector: string }>> {
   const result = new Map<string, { projection: unknown; stateVector: string }>();
   for (const type of recordTypeSchema.options) {
-    for (const row of await client.store.find({ type })) {
+    for (const row of await client.listRows({ type })) {
       result.set(row.id, { projection: row.projection, stateVector: Buffer.from(Y.encodeStateVectorFromUpdate(fromBase64(row.state))).toString('hex') });
     }
   }
@@ -209,6 +209,38 @@ describe('sync bundles: field -> hub -> field', () => {
 
     await field.engine.syncNow();
     expect((await field.client.get<'entry'>(early))?.projection.title).toBe('Early');
+  });
+
+  it('advances one checkpoint from the engine and from a hub bundle: each starts where the other left off', async () => {
+    const pulledSince: number[] = [];
+    const field = await syncedClient(hub, await hub.join(await hub.invite('Xishan Water Users')), {
+      engine: { isLive: false },
+      wrapTransport: (inner) => ({
+        ...inner,
+        pull(since) {
+          pulledSince.push(since);
+          return inner.pull(since);
+        },
+      }),
+    });
+    open.push(field);
+    const peer = await onlineDevice(await hub.invite('Eryuan Seed Bank'));
+    await field.engine.syncNow();
+    const afterPull = await syncStateOf(field.client).checkpoint();
+    expect(afterPull).toBe(await hub.storage.lastSeq());
+
+    const carried = await peer.client.create('entry', { ...practice, title: 'Carried on a stick' });
+    await peer.engine.syncNow();
+    const { bytes, header } = await exportOrgBundle(hub.hub, { orgId: field.join.org.id, since: afterPull, signer: hub.hub.hubKey });
+    const result = await importHubBundle(field.client, bytes, { networkId: field.join.networkId, hubPublicKey: await hubPublicKeyOf(field.client), compression });
+    expect(result).toMatchObject({ checkpointBefore: afterPull, checkpointAfter: header.toSeq });
+    expect(header.toSeq).toBeGreaterThan(afterPull);
+    expect(await syncStateOf(field.client).checkpoint()).toBe(header.toSeq);
+    expect((await field.client.get<'entry'>(carried))?.projection.title).toBe('Carried on a stick');
+
+    // The engine's next pull asks from where the bundle left the checkpoint, not from its own last pull.
+    await field.engine.syncNow();
+    expect(pulledSince).toEqual([0, header.toSeq]);
   });
 
   it('accepts "everything we can read": records it may not write are taken when they add nothing', async () => {
@@ -324,11 +356,11 @@ describe('sync bundles: refusals write nothing', () => {
     entryId = await field.client.create('entry', { ...practice, title: 'Written offline' });
     // Written by hand into the doc (the client itself would refuse the edit).
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, fromBase64((await field.client.store.getRow(theirs))!.state));
+    Y.applyUpdate(doc, fromBase64((await field.client.getRow(theirs))!.state));
     const before = Y.encodeStateVector(doc);
     doc.getMap('fields').set('title', 'Taken over');
     const hostile: BundleRecord = { id: theirs, type: 'entry', ownerOrg: peer.join.org.id, createdAt: 0, seq: 0, isFullState: false, update: Y.encodeStateAsUpdate(doc, before) };
-    const own: BundleRecord = { id: entryId, type: 'entry', ownerOrg: field.join.org.id, createdAt: 0, seq: 0, isFullState: true, update: fromBase64((await field.client.store.getRow(entryId))!.state) };
+    const own: BundleRecord = { id: entryId, type: 'entry', ownerOrg: field.join.org.id, createdAt: 0, seq: 0, isFullState: true, update: fromBase64((await field.client.getRow(entryId))!.state) };
     const { recordCount: _count, ...header } = readBundle(bundle).header;
     const mixed = await writeBundle(header, [own, hostile], signerFor(field.secretKey), compression);
     const seq = await hub.storage.lastSeq();

@@ -64,7 +64,9 @@ describe('hub command line', () => {
   });
 
   it('revoke refuses the next request and closes live connections within 5 seconds', async () => {
-    const invite = runHubCommand(['invite', '--data', data, '--org-name', 'Revoked Org', '--role', 'member']);
+    // Not the blocking form: a slow CLI start would stall this process past the hub's keep-alive
+    // timeout, and the join's fetch would reuse a socket the hub has closed.
+    const invite = await runHubCommandAsync(['invite', '--data', data, '--org-name', 'Revoked Org', '--role', 'member']);
     const member = joinResponseSchema.parse((await join_(invite.lastLine)).body);
     const socket = new WebSocket(`${serving.url.replace('http', 'ws')}/v1/live`);
     await new Promise((resolve) => socket.once('open', resolve));

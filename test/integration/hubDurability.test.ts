@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { entryMutators } from '../../shared/records/entry';
 import { joinResponseSchema, type JoinResponse, type PushRequest } from '../../shared/sync/protocol';
 import type { SyncTransport } from '../../shared/sync/transport';
-import { runHubCommand, startHubProcess, type HubProcess } from '../support/hubProcess';
+import { runHubCommand, runHubCommandAsync, startHubProcess, type HubProcess } from '../support/hubProcess';
 import { syncedClient, waitFor, type SyncedClient } from '../support/syncedClient';
 
 /*
@@ -48,7 +48,9 @@ describe('hub durability under SIGKILL', () => {
 
     const joins: JoinResponse[] = [];
     for (const name of ['Org A', 'Org B', 'Org C']) {
-      const code = runHubCommand(['invite', '--data', data, '--org-name', name, '--role', 'member']).lastLine;
+      // Not the blocking form: a CLI that starts slowly on a busy machine would stall this process
+      // past the hub's keep-alive timeout, and the next fetch would reuse a socket the hub closed.
+      const code = (await runHubCommandAsync(['invite', '--data', data, '--org-name', name, '--role', 'member'])).lastLine;
       const response = await fetch(`${url}/v1/join`, { method: 'POST', body: JSON.stringify({ code, deviceName: name }) });
       joins.push(joinResponseSchema.parse(await response.json()));
     }

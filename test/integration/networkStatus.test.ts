@@ -6,6 +6,7 @@ import { errorBodySchema, networkStatusResponseSchema, type NetworkStatusRespons
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { createUpdate, editContext, pull, push, request } from '../support/hubRequests';
+import { syncStateOf } from '../../shared/sync/syncState';
 import type { SyncTransport } from '../../shared/sync/transport';
 import { memoryStorage, uniqueName } from '../support/clients';
 import { syncedClient, waitFor } from '../support/syncedClient';
@@ -141,13 +142,13 @@ describe('the client keeps the network status for offline use', () => {
     const synced = await syncedClient(ownHub, joined, { engine: { isLive: false } });
     try {
       await synced.engine.syncNow();
-      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      expect((await syncStateOf(synced.client).orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
       const late = await ownHub.join(await ownHub.invite('Xishan Water Users'));
       // Within the default interval (6 h): the sync does not ask again.
       await synced.engine.syncNow();
-      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      expect((await syncStateOf(synced.client).orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
       expect(await synced.engine.fetchNetworkStatus()).toBe(true);
-      expect((await synced.client.orgSyncStatus()).map((o) => o.orgId).sort()).toEqual([joined.org.id, late.org.id].sort());
+      expect((await syncStateOf(synced.client).orgSyncStatus()).map((o) => o.orgId).sort()).toEqual([joined.org.id, late.org.id].sort());
     } finally {
       await synced.close();
       await ownHub.close();
@@ -175,7 +176,7 @@ describe('the client keeps the network status for offline use', () => {
       await second.engine.syncNow();
       expect(second.engine.status.state).toBe('synced');
       expect(asked).toEqual(['network-status']);
-      expect((await second.client.orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
+      expect((await syncStateOf(second.client).orgSyncStatus()).map((o) => o.orgId)).toEqual([joined.org.id]);
       await second.close();
     } finally {
       await ownHub.close();
@@ -202,8 +203,8 @@ describe('the client keeps the network status for offline use', () => {
     const member = await ownHub.join(await ownHub.invite('Xishan Water Users'));
     const synced = await syncedClient(ownHub, joined, { engine: { isLive: false, networkStatusIntervalMs: 0 } });
     try {
-      expect(await synced.client.orgSyncStatus()).toEqual([]);
-      const observed = firstValueFrom(synced.client.observeOrgSyncStatus().pipe(filter((orgs) => orgs.length > 0)));
+      expect(await syncStateOf(synced.client).orgSyncStatus()).toEqual([]);
+      const observed = firstValueFrom(syncStateOf(synced.client).observeOrgSyncStatus().pipe(filter((orgs) => orgs.length > 0)));
       await synced.engine.syncNow();
       expect(synced.engine.status.state).toBe('synced');
       const orgs = await observed;
@@ -215,7 +216,7 @@ describe('the client keeps the network status for offline use', () => {
       await ownHub.close();
       await synced.engine.syncNow();
       await waitFor(() => synced.engine.status.state !== 'synced', 2_000, 'the sync to fail');
-      expect(await synced.client.orgSyncStatus()).toEqual(orgs);
+      expect(await syncStateOf(synced.client).orgSyncStatus()).toEqual(orgs);
     } finally {
       await synced.close();
       await ownHub.close().catch(() => undefined);

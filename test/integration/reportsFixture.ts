@@ -12,7 +12,7 @@ import type { JoinResponse } from '../../shared/sync/protocol';
 import { SyncEngine } from '../../shared/sync/syncEngine';
 import type { Clock } from '../../shared/sync/transport';
 import { catalogs, type Language } from '../../renderer/i18n/catalogs';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { memoryStorage } from '../../shared/store/memoryStorage';
 import { uniqueName } from '../support/clients';
 import { startTestHub, type TestHub } from '../support/hub';
 import { httpTransportFor } from '../support/syncedClient';
@@ -92,7 +92,7 @@ export async function buildReportsFixture(): Promise<ReportsFixture> {
       // characters, and the outbox id of a ballot or an interest between two hub-issued ids
       // ('ballot~proposal-<24 hex>~org-<24 hex>~<order>') is longer, so casting failed with 422.
       // Production storage does not validate; the cap is reported to the integrator.
-      storage: getRxStorageMemory(),
+      storage: memoryStorage(),
       name: uniqueName('report'),
       identity: { orgId: join.org.id, deviceId: join.deviceId, role: roleSchema.parse(join.role) },
       now,

@@ -8,6 +8,7 @@ import { entryMutators, type EntryInput } from '../../shared/records/entry';
 import { orgMutators } from '../../shared/records/org';
 import { RecordInputError } from '../../shared/records/recordError';
 import type { Store } from '../../shared/store/store';
+import { syncStateOf } from '../../shared/sync/syncState';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
 
 const open: FieldwiseClient[] = [];
@@ -77,7 +78,7 @@ describe('local store through the client', () => {
     await first.mutate(id, entryMutators.setSection, { section: 'results', text: 'Yields up 20% in the dry season' });
     const profile = await first.create('org', { name: 'Xishan Farmers Co-op' }, { ownerOrg: 'org-a' }).catch((e: unknown) => e);
     expect(profile).toBeInstanceOf(PermissionError); // a member cannot create profiles
-    await first.store.setMeta('checkpoint', { seq: 41 });
+    await syncStateOf(first).setCheckpoint(41);
     const pendingBefore = await first.pendingCount();
     await first.close();
 
@@ -86,7 +87,7 @@ describe('local store through the client', () => {
     expect(view?.projection.sections.results).toBe('Yields up 20% in the dry season');
     expect(view?.projection.title).toBe(practice.title);
     expect(await second.pendingCount()).toBe(pendingBefore);
-    expect(await second.store.getMeta('checkpoint')).toEqual({ seq: 41 });
+    expect(await syncStateOf(second).checkpoint()).toBe(41);
   });
 
   it('loses nothing when it crashes between the outbox write and the record write', async () => {
@@ -105,7 +106,7 @@ describe('local store through the client', () => {
     await expect(first.mutate(id, entryMutators.setFields, { title: 'Typed just before the power cut' })).rejects.toThrow('power cut');
     const created = first.create('entry', { ...practice, title: 'Created just before the power cut' });
     await expect(created).rejects.toThrow('power cut');
-    const stale = await first.store.getRow(id);
+    const stale = await first.getRow(id);
     expect(stale?.projection.title).toBe(practice.title); // the record write really did not happen
     await first.close();
 
@@ -122,10 +123,10 @@ describe('local store through the client', () => {
     const first = await openClient({ storage, name, identity });
     const id = await first.create('entry', practice);
     await first.mutate(id, entryMutators.setTags, ['water', 'bottles']);
-    const row = await first.store.getRow(id);
+    const row = await first.getRow(id);
     await first.close();
     const second = await openClient({ storage, name, identity });
-    const again = await second.store.getRow(id);
+    const again = await second.getRow(id);
     await second.close();
     expect(again?.hash).toBe(row?.hash);
     expect(again?.state).toBe(row?.state);
@@ -135,7 +136,7 @@ describe('local store through the client', () => {
     const client = await track(memoryClient());
     const id = await client.create('entry', practice);
     for (let i = 0; i < 300; i++) await client.mutate(id, entryMutators.setFields, { summary: `Revision ${i} of the summary, a sentence long` });
-    const row = await client.store.getRow(id);
+    const row = await client.getRow(id);
     const outboxBytes = (await client.pendingUpdates()).reduce((sum, e) => sum + e.update.byteLength, 0);
     const stateBytes = Buffer.from(row!.state, 'base64').byteLength;
     expect(row?.projection.summary).toBe('Revision 299 of the summary, a sentence long');
@@ -170,7 +171,7 @@ describe('local store through the client', () => {
     const doc = await client.openDoc(id);
     for (let i = 0; i < 20; i++) await client.mutate(id, entryMutators.setFields, { title: `Title ${i}` });
     expect(await client.openDoc(id)).toBe(doc);
-    const row = await client.store.getRow(id);
+    const row = await client.getRow(id);
     const clients = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Buffer.from(row!.state, 'base64')));
     expect([...clients.keys()]).toEqual([doc.clientID]);
   });

@@ -3,7 +3,8 @@ import type { EntryInput } from '../../shared/records/entry';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
 import { encodePullFrame, PullFrameReader } from '../../shared/sync/protocol';
-import { SyncEngine, CHECKPOINT_KEY, type SyncStatus } from '../../shared/sync/syncEngine';
+import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
+import { syncStateOf } from '../../shared/sync/syncState';
 import type { Clock, SyncTransport } from '../../shared/sync/transport';
 import { indexedDbStorage, uniqueName } from '../support/clients';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -44,7 +45,7 @@ async function secretariat(options: SyncedClientOptions = {}): Promise<SyncedCli
 }
 
 async function checkpointOf(synced: SyncedClient): Promise<number> {
-  return (await synced.client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  return syncStateOf(synced.client).checkpoint();
 }
 
 describe('sync engine against a real hub', () => {

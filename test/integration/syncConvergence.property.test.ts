@@ -5,7 +5,7 @@ import { ballotMutators } from '../../shared/records/ballot';
 import { entryMutators } from '../../shared/records/entry';
 import { canRead } from '../../shared/rules/rules';
 import { encodePullFrame, PullFrameReader, type PushRequest } from '../../shared/sync/protocol';
-import { CHECKPOINT_KEY } from '../../shared/sync/syncEngine';
+import { syncStateOf } from '../../shared/sync/syncState';
 import type { LiveSocket, SyncTransport, TransportResult } from '../../shared/sync/transport';
 import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -217,7 +217,7 @@ async function apply(step: Op, devices: readonly Device[]): Promise<void> {
 }
 
 async function checkpointOf(client: FieldwiseClient): Promise<number> {
-  return (await client.store.getMeta<{ seq: number }>(CHECKPOINT_KEY))?.seq ?? 0;
+  return syncStateOf(client).checkpoint();
 }
 
 /** Everyone online on a good network; sync round after round until nothing moves. */

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { openClient, type ClientOptions, type FieldwiseClient, type Identity } from '../../shared/client/client';
+import { dexieStorage } from '../../shared/store/dexieStorage';
+import { memoryStorage as plainMemoryStorage } from '../../shared/store/memoryStorage';
+import type { StoreStorage } from '../../shared/store/storeStorage';
+import { validatedStorage } from '../../shared/store/validatedStorage';
 
 /*
  * Headless clients for tests. Rows are validated against the schemas (ajv), which production
@@ -12,12 +13,12 @@ import { openClient, type ClientOptions, type FieldwiseClient, type Identity } f
 let counter = 0;
 const uniqueName = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
 
-export function memoryStorage() {
-  return wrappedValidateAjvStorage({ storage: getRxStorageMemory() });
+export function memoryStorage(): StoreStorage {
+  return validatedStorage(plainMemoryStorage());
 }
 
-export function indexedDbStorage() {
-  return wrappedValidateAjvStorage({ storage: getRxStorageDexie() });
+export function indexedDbStorage(): StoreStorage {
+  return validatedStorage(dexieStorage());
 }
 
 export interface TestClientOptions extends Partial<Omit<ClientOptions, 'identity'>> {

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { gzipSync } from 'node:zlib';
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
 import { roleSchema } from '../../shared/records/recordType';
-import type { AnyRxStorage } from '../../shared/store/store';
+import type { StoreStorage } from '../../shared/store/storeStorage';
 import { createHttpTransport } from '../../shared/sync/httpTransport';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { SyncEngine, type SyncEngineOptions } from '../../shared/sync/syncEngine';
@@ -32,7 +32,7 @@ export interface SyncedClient {
 }
 
 export interface SyncedClientOptions {
-  readonly storage?: AnyRxStorage;
+  readonly storage?: StoreStorage;
   readonly name?: string;
   readonly wrapTransport?: (transport: SyncTransport) => SyncTransport;
   readonly engine?: SyncEngineOptions;

@@ -5,7 +5,7 @@ import { commentTree } from '../../renderer/governance/commentTree';
 import { fromLocalInput, toLocalInput } from '../../renderer/governance/localTime';
 import { nextOptionId } from '../../renderer/governance/nextOptionId';
 import { canRunProposals } from '../../renderer/governance/useGovernance';
-import { areResultsVisible, graceEndsAt, proposalPhase } from '../../renderer/governance/proposalPhase';
+import { areResultsVisible, graceEndsAt, proposalPhase } from '../../shared/governance/proposalPhase';
 import { initialRanking, moveTo, rankKeyMove, targetIndex } from '../../renderer/governance/rankedOrder';
 
 /* The governance screens' pure parts: ranked reordering, chart scaling, phases, delivery wording, threads. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decisionPhases, proposalPhases } from '../../shared/governance/proposalPhase';
 import { consentLevels, entryKinds, entrySections, entryStatuses, sharingLabels } from '../../shared/records/entry';
 import { defaultStages } from '../../shared/records/network';
 import { roles } from '../../shared/records/recordType';
@@ -98,6 +99,8 @@ describe('i18n catalogs', () => {
       ['entry.consent', consentLevels],
       ['entry.holderKind', ['person', 'community']],
       ['roles', roles],
+      ['governance.phase', proposalPhases],
+      ['reports.doc.decision.phase', decisionPhases],
       ['orgs.stages', defaultStages.map((stage) => stage.id)],
       ['editor.save', ['saved', 'saving', 'failed']],
       ['editor.format', ['bold', 'italic', 'heading', 'bulletList', 'orderedList']],

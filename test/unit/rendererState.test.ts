@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { hrefOf, parseRoute } from '../../renderer/app/route';
 import { SaveTracker } from '../../renderer/editor/saveTracker';
 import { pickLanguage } from '../../renderer/i18n/i18n';
-import { parseRegion } from '../../renderer/library/region';
 import { clearPendingJoin, PENDING_JOIN_KEY, readPendingJoin, savePendingJoin } from '../../renderer/onboarding/pendingJoin';
 import { databaseNameOf, normalizeHubUrl, readProfile, writeProfile, type DeviceProfile } from '../../renderer/session/deviceProfile';
 import { syncLabel } from '../../renderer/sync/syncStateLabel';
 import type { SyncState, SyncStatus } from '../../shared/sync/syncEngine';
+import { parseRegion } from '../../shared/records/region';
 
 /* The renderer's pure parts: what the sync bar and the save indicator say, routes, settings. */
 

@@ -1,4 +1,4 @@
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { memoryStorage } from '../../../shared/store/memoryStorage';
 import { ballotId, ballotMutators, type Choice } from '../../../shared/records/ballot';
 import { proposalMutators, type ProposalInput } from '../../../shared/records/proposal';
 import type { TestHub } from '../../support/hub';
@@ -12,7 +12,7 @@ import { syncedClient } from '../../support/syncedClient';
  */
 
 async function asOrg<T>(hub: TestHub, code: string, act: (synced: Awaited<ReturnType<typeof syncedClient>>) => Promise<T>): Promise<T> {
-  const synced = await syncedClient(hub, await hub.join(code, 'headless'), { storage: getRxStorageMemory(), engine: { isLive: false } });
+  const synced = await syncedClient(hub, await hub.join(code, 'headless'), { storage: memoryStorage(), engine: { isLive: false } });
   try {
     await synced.engine.syncNow();
     const result = await act(synced);
