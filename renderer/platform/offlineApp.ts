@@ -63,6 +63,7 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
   let worker: ServiceWorkerPort | null = null;
   let persistence: Promise<StoragePersistence> | null = null;
   let updateChecks: ReturnType<typeof setInterval> | undefined;
+  let hasFailed = false;
   return {
     start() {
       if (worker) return;
@@ -71,7 +72,10 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
       const registered = worker;
       // Also fires at start when a version installed on an earlier visit is still waiting.
       registered.addEventListener('waiting', () => isUpdateReady.next(true));
-      registered.register().catch((error: unknown) => console.warn('Fieldwise: the offline copy of the app could not be installed', error));
+      registered.register().catch((error: unknown) => {
+        hasFailed = true;
+        console.warn('Fieldwise: the offline copy of the app could not be installed', error);
+      });
       // A page left open for days still hears of a new version; a failed check (offline) is harmless.
       updateChecks = setInterval(() => void registered.update().catch(() => undefined), UPDATE_CHECK_INTERVAL_MS);
     },
@@ -88,7 +92,8 @@ export function createWebOfflineApp(ports: WebOfflineAppPorts): OfflineApp {
     },
     async shellState() {
       if (!worker) return 'none';
-      return (await ports.isShellStored().catch(() => false)) ? 'ready' : 'installing';
+      if (await ports.isShellStored().catch(() => false)) return 'ready';
+      return hasFailed ? 'none' : 'installing';
     },
     dispose() {
       clearInterval(updateChecks);

@@ -101,6 +101,16 @@ describe('the browser app offline', () => {
     app.dispose();
   });
 
+  it('says the shell is not stored when the registration failed', async () => {
+    const worker = new FakeWorker();
+    worker.register = () => Promise.reject(new Error('blocked'));
+    const app = createWebOfflineApp({ serviceWorker: () => worker, storage: undefined, reload: () => undefined, isShellStored: () => Promise.resolve(false) });
+    app.start();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(app.shellState()).resolves.toBe('none');
+    app.dispose();
+  });
+
   it('registers nothing and asks nothing in the desktop app', async () => {
     await expect(desktopOfflineApp.storagePersistence()).resolves.toBe('app-data');
     await expect(desktopOfflineApp.shellState()).resolves.toBe('desktop');
