@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createWebOfflineApp, desktopOfflineApp, type PersistencePort, type ServiceWorkerPort } from '../../renderer/platform/offlineApp';
 
 /*
@@ -104,10 +104,13 @@ describe('the browser app offline', () => {
   it('says the shell is not stored when the registration failed', async () => {
     const worker = new FakeWorker();
     worker.register = () => Promise.reject(new Error('blocked'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const app = createWebOfflineApp({ serviceWorker: () => worker, storage: undefined, reload: () => undefined, isShellStored: () => Promise.resolve(false) });
     app.start();
     await new Promise((resolve) => setTimeout(resolve, 0));
     await expect(app.shellState()).resolves.toBe('none');
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
     app.dispose();
   });
 
