@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
 import { bundleLimits } from '../shared/sync/bundle';
-import { exportOrgBundle, importFieldBundle } from './hub/bundles';
+import { exportOrgBundle } from './hub/bundles';
 import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
 import { HubError } from './hub/hubError';
 import { initNetwork, inviteOrg } from './hub/networkAdmin';
-import { startHubServer, jsonLogger } from './http/httpServer';
-import { createYjsRoute } from './http/yjsEndpoint';
 import type { HubStorage } from './storage/hubStorage';
 import { openSqliteStorage } from './storage/sqliteStorage';
 
@@ -99,6 +97,10 @@ function parseRole(value: string | undefined): Role {
 }
 
 async function serve(values: Record<string, string | undefined>, storage: HubStorage): Promise<void> {
+  // Loaded here: Fastify and its plugins would add about a second to every other command, which
+  // scripts (and tests holding keep-alive connections while a command runs) wait for.
+  const { startHubServer, jsonLogger } = await import('./http/httpServer');
+  const { createYjsRoute } = await import('./http/yjsEndpoint');
   const hub = await Hub.open({ storage });
   const yjs = createYjsRoute(hub);
   const port = Number(values.port ?? 8787);
@@ -107,7 +109,7 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
   let stopFanout: (() => Promise<void>) | null = null;
   if (values['database-url']) {
-    const { startPgFanout } = await import('./hub/pgFanout');
+    const { startPgFanout } = await import('./storage/pgFanout');
     stopFanout = await startPgFanout(storage, hub);
   }
   const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs] });
@@ -191,7 +193,7 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'import-bundle': {
-        const result = await importFieldBundle(await Hub.open({ storage }), bundleBytes!);
+        const result = await (await Hub.open({ storage })).importBundle(bundleBytes!);
         const { header } = result;
         console.log(`bundle from device ${header.deviceId} of ${header.orgId} (written ${new Date(header.createdAt).toISOString()}): ${header.recordCount} record(s)`);
         console.log(`${result.committedCount} record(s) committed, ${header.recordCount - result.committedCount} already up to date; hub seq ${await storage.lastSeq()}`);

@@ -8,7 +8,7 @@ import { useSession } from '../session/SessionContext';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { SyncBar } from '../sync/SyncBar';
 import { SyncScreen } from '../sync/SyncScreen';
-import type { Route } from './route';
+import { areaOf, hrefOf, type Area, type Route } from './route';
 import { useRoute } from './useRoute';
 
 // The editor (Tiptap, ProseMirror, y-prosemirror) loads when an entry is first opened, so the
@@ -18,20 +18,15 @@ const GovernanceScreen = lazy(() => import('../governance/GovernanceScreen').the
 const WorkbenchScreen = lazy(() => import('../workbench/WorkbenchScreen').then((module) => ({ default: module.WorkbenchScreen })));
 const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module) => ({ default: module.ReportsScreen })));
 
-interface NavItem {
-  readonly key: string;
-  readonly href: string;
-  readonly isActive: (route: Route) => boolean;
-}
-
-const navItems: NavItem[] = [
-  { key: 'library', href: '#/library', isActive: (r) => r.screen === 'library' || r.screen === 'entry' },
-  { key: 'orgs', href: '#/orgs', isActive: (r) => r.screen === 'orgs' || r.screen === 'org' },
-  { key: 'governance', href: '#/governance', isActive: (r) => r.screen === 'governance' },
-  { key: 'workbench', href: '#/workbench', isActive: (r) => r.screen === 'workbench' },
-  { key: 'reports', href: '#/reports', isActive: (r) => r.screen === 'reports' },
-  { key: 'sync', href: '#/sync', isActive: (r) => r.screen === 'sync' },
-  { key: 'settings', href: '#/settings', isActive: (r) => r.screen === 'settings' },
+/** The navigation, in order: each item opens its area's first screen and stays active within the area. */
+const navItems: readonly { readonly key: Area; readonly route: Route }[] = [
+  { key: 'library', route: { screen: 'library' } },
+  { key: 'orgs', route: { screen: 'orgs' } },
+  { key: 'governance', route: { screen: 'governance' } },
+  { key: 'workbench', route: { screen: 'workbench', section: null } },
+  { key: 'reports', route: { screen: 'reports' } },
+  { key: 'sync', route: { screen: 'sync' } },
+  { key: 'settings', route: { screen: 'settings' } },
 ];
 
 function Screen({ route }: { route: Route }) {
@@ -45,9 +40,14 @@ function Screen({ route }: { route: Route }) {
     case 'org':
       return <OrgProfile key={route.id} id={route.id} />;
     case 'governance':
-      return <GovernanceScreen path={route.path} />;
+    case 'proposal-new':
+    case 'proposal':
+    case 'proposal-edit':
+      return <GovernanceScreen route={route} />;
     case 'workbench':
-      return <WorkbenchScreen path={route.path} />;
+    case 'offer-new':
+    case 'offer':
+      return <WorkbenchScreen route={route} />;
     case 'reports':
       return <ReportsScreen />;
     case 'sync':
@@ -61,6 +61,7 @@ export function Shell() {
   const { t } = useTranslation();
   const { session } = useSession();
   const route = useRoute();
+  const area = areaOf(route);
   const { profile } = session;
   return (
     <div className="fw-shell">
@@ -83,7 +84,7 @@ export function Shell() {
       </header>
       <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
         {navItems.map((item) => (
-          <NavLink key={item.key} component="a" href={item.href} label={t(`nav.${item.key}`)} active={item.isActive(route)} aria-current={item.isActive(route) ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={t(`nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
         ))}
       </nav>
       <main id="main" className="fw-main" tabIndex={-1}>

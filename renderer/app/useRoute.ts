@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { parseRoute, type Route } from './route';
+import { hrefOf, parseRoute, type Route } from './route';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
@@ -13,6 +13,6 @@ export function useRoute(): Route {
   return parseRoute(hash);
 }
 
-export function navigate(href: string): void {
-  window.location.hash = href.replace(/^#/, '');
+export function navigate(route: Route): void {
+  window.location.hash = hrefOf(route).replace(/^#/, '');
 }

@@ -5,6 +5,7 @@ import type { RecordView } from '../../shared/client/client';
 import { commentMutators, type CommentProjection } from '../../shared/records/comment';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { useObservable } from '../app/useObservable';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
 
@@ -67,7 +68,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
       setHiding(false);
       setReason('');
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(refusalText(t, caught));
     }
   };
 
@@ -161,7 +162,7 @@ function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentI
       setText('');
       onDone?.();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(refusalText(t, caught));
     } finally {
       setBusy(false);
     }

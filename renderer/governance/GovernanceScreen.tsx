@@ -1,25 +1,21 @@
-import { Anchor, Stack, Text } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
+import type { GovernanceRoute } from '../app/route';
 import { CreateProposal, ProposalEditor } from './ProposalEditor';
 import { ProposalList } from './ProposalList';
 import { ProposalView } from './ProposalView';
 
 /*
- * Governance routes within #/governance/: the list (''), a new proposal ('new'), one proposal
- * ('proposal/<id>') and its editor ('proposal/<id>/edit').
+ * Governance routes within #/governance/ (renderer/app/route.ts): the list, a new proposal, one
+ * proposal and its editor.
  */
-export function GovernanceScreen({ path }: { path: readonly string[] }) {
-  const { t } = useTranslation();
-  const [section, id, action] = path;
-  if (section === undefined) return <ProposalList />;
-  if (section === 'new') return <CreateProposal />;
-  if (section === 'proposal' && id) return action === 'edit' ? <ProposalEditor key={id} id={id} /> : <ProposalView key={id} id={id} />;
-  return (
-    <Stack p="lg" className="fw-screen">
-      <Text role="alert">{t('governance.notFound')}</Text>
-      <Anchor href="#/governance">{t('governance.backToList')}</Anchor>
-    </Stack>
-  );
+export function GovernanceScreen({ route }: { route: GovernanceRoute }) {
+  switch (route.screen) {
+    case 'governance':
+      return <ProposalList />;
+    case 'proposal-new':
+      return <CreateProposal />;
+    case 'proposal':
+      return <ProposalView key={route.id} id={route.id} />;
+    case 'proposal-edit':
+      return <ProposalEditor key={route.id} id={route.id} />;
+  }
 }
-
-export const proposalHref = (id: string, action?: 'edit'): string => `#/governance/proposal/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;

@@ -1,32 +1,31 @@
-import { ActionIcon, Alert, Anchor, Button, Center, Checkbox, Group, Loader, MultiSelect, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Loader, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { PermissionError } from '../../shared/client/permissionError';
-import { decisionMethods, proposal, proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
-import { RecordInputError } from '../../shared/records/recordError';
-import { roles, type RecordHeader } from '../../shared/records/recordType';
-import { RichTextField } from '../editor/RichTextField';
+import { decisionMethodNames, decisionMethods, methodFor, type DecisionMethodName } from '../../shared/governance/decisionMethods';
+import { proposal, proposalMutators } from '../../shared/records/proposal';
+import type { RecordHeader } from '../../shared/records/recordType';
+import { RichTextField } from '../forms/RichTextField';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
-import { proposalHref } from './GovernanceScreen';
+import { proposalHref } from '../app/route';
 import { fromLocalInput, toLocalInput } from './localTime';
-import { nextOptionId } from './nextOptionId';
-import { canRunProposals, useMemberNames, useNetwork } from './useGovernance';
-import { useDocRead, useRecordDoc } from '../editor/useRecordDoc';
+import { ProposalMethodPanel } from './ProposalMethodPanel';
+import { termsOf, type ProposalTerms } from './proposalTerms';
+import { ProposalRulesPanel } from './ProposalRulesPanel';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgNames } from '../data/useOrgNames';
+import { canRunProposals } from './useGovernance';
+import { useDocRead } from '../data/useDocRead';
+import { useRecordDoc } from '../data/useRecordDoc';
 
-type Method = (typeof decisionMethods)[number];
-type Terms = Omit<ProposalProjection, 'description' | 'state' | 'createdAt' | 'updatedAt'>;
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 function useDescribeError() {
   const { t } = useTranslation();
-  return (error: unknown): string => {
-    if (error instanceof PermissionError) return t('governance.errors.notAllowed');
-    if (error instanceof RecordInputError) return t('governance.errors.invalid', { field: error.field, reason: error.reason });
-    return error instanceof Error ? error.message : String(error);
-  };
+  return (error: unknown): string => refusalText(t, error);
 }
 
 /** A new proposal: its title, method and voting window; the rest is set in the editor it opens. */
@@ -37,7 +36,7 @@ export function CreateProposal() {
   const network = useNetwork(client);
   const describe = useDescribeError();
   const [title, setTitle] = useState('');
-  const [method, setMethod] = useState<Method>('consent');
+  const [method, setMethod] = useState<DecisionMethodName>('consent');
   // Opening defaults to the current minute (not the next): a poll opened right away is open at once.
   const [opensAt, setOpensAt] = useState(() => toLocalInput(Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS));
   const [closesAt, setClosesAt] = useState(() => toLocalInput(Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS + 7 * DAY_MS));
@@ -88,7 +87,7 @@ export function CreateProposal() {
         >
           <Stack gap="sm">
             <TextInput label={t('governance.field.title')} value={title} onChange={(event) => setTitle(event.currentTarget.value)} required data-testid="proposal-title" data-autofocus />
-            <Select label={t('governance.field.method')} data={decisionMethods.map((value) => ({ value, label: t(`governance.method.${value}`) }))} value={method} onChange={(value) => value && setMethod(value as Method)} allowDeselect={false} data-testid="proposal-method" />
+            <Select label={t('governance.field.method')} data={decisionMethodNames.map((value) => ({ value, label: t(decisionMethods[value].labels.name) }))} value={method} onChange={(value) => value && setMethod(value as DecisionMethodName)} allowDeselect={false} data-testid="proposal-method" />
             <TextInput type="datetime-local" label={t('governance.field.opensAt')} value={opensAt} onChange={(event) => setOpensAt(event.currentTarget.value)} data-testid="proposal-opens" />
             <TextInput type="datetime-local" label={t('governance.field.closesAt')} value={closesAt} onChange={(event) => setClosesAt(event.currentTarget.value)} data-testid="proposal-closes" />
             {error && (
@@ -129,17 +128,15 @@ export function ProposalEditor({ id }: { id: string }) {
   return <ProposalForm doc={opened.doc} header={opened.header} />;
 }
 
-const termsOf = ({ description: _d, state: _s, createdAt: _c, updatedAt: _u, ...terms }: ProposalProjection): Terms => terms;
-
 function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const { client } = session;
   const network = useNetwork(client);
-  const names = useMemberNames(client, network);
+  const names = useOrgNames(client);
   const describe = useDescribeError();
   const p = useDocRead(doc, proposal.read);
-  const [terms, setTerms] = useState<Terms>(() => termsOf(p));
+  const [terms, setTerms] = useState<ProposalTerms>(() => termsOf(p));
   const [isDirty, setDirty] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'saved'; text: string } | null>(null);
   const [isBusy, setBusy] = useState(false);
@@ -151,7 +148,7 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const isRunner = canRunProposals(session.profile.identity, network);
   const isDraft = p.state === 'draft';
   const canEdit = isRunner && isDraft;
-  const change = (patch: Partial<Terms>) => {
+  const change = (patch: Partial<ProposalTerms>) => {
     setTerms((current) => ({ ...current, ...patch }));
     setDirty(true);
     setMessage(null);
@@ -187,7 +184,7 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   };
 
   const open = async () => {
-    if (terms.method !== 'consent' && terms.options.length < 2) return setMessage({ kind: 'error', text: t('governance.errors.optionsNeeded') });
+    if (methodFor(terms.method).usesOptions && terms.options.length < 2) return setMessage({ kind: 'error', text: t('governance.errors.optionsNeeded') });
     if (!(await save())) return;
     try {
       await client.mutate(header.id, proposalMutators.setState, 'open');
@@ -198,7 +195,6 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   };
 
   const memberOptions = (network?.members ?? []).map((member) => ({ value: member.orgId, label: names.get(member.orgId) ?? member.orgId }));
-  const usesOptions = terms.method !== 'consent';
 
   return (
     <section className="fw-screen fw-governance" aria-labelledby="proposal-editor-title" data-testid="proposal-editor" data-proposal-id={header.id}>
@@ -223,99 +219,10 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
               <RichTextField doc={doc} field="description" label={t('governance.field.description')} isEditable={canEdit} onDidChangeLocally={() => void client.flush()} testId="proposal-description" />
             </Stack>
           </Paper>
-          <Paper withBorder p="md" radius="md">
-            <Stack gap="sm">
-              <Select
-                label={t('governance.field.method')}
-                description={t(`governance.methodHelp.${terms.method}`)}
-                data={decisionMethods.map((value) => ({ value, label: t(`governance.method.${value}`) }))}
-                value={terms.method}
-                onChange={(value) => value && change({ method: value as Method })}
-                readOnly={!canEdit}
-                allowDeselect={false}
-                data-testid="proposal-method"
-              />
-              {terms.method === 'multiple' && (
-                <NumberInput label={t('governance.field.maxChoices')} min={1} max={50} value={terms.maxChoices} onChange={(value) => typeof value === 'number' && change({ maxChoices: value })} readOnly={!canEdit} data-testid="proposal-max-choices" />
-              )}
-              {terms.method === 'consent' && (
-                <Checkbox label={t('governance.field.blocksCount')} checked={terms.blocksCount} onChange={(event) => change({ blocksCount: event.currentTarget.checked })} disabled={!canEdit} data-testid="proposal-blocks-count" />
-              )}
-              {usesOptions && (
-                <Stack gap="xs" data-testid="proposal-options">
-                  <Text size="sm" fw={500}>
-                    {t('governance.field.options')}
-                  </Text>
-                  {terms.options.map((option, index) => (
-                    <Group key={option.id} gap="xs" wrap="nowrap">
-                      <TextInput
-                        className="fw-grow"
-                        aria-label={t('governance.editor.optionLabel', { n: index + 1 })}
-                        value={option.label}
-                        onChange={(event) => {
-                          const label = event.currentTarget.value;
-                          change({ options: terms.options.map((o) => (o.id === option.id ? { ...o, label } : o)) });
-                        }}
-                        readOnly={!canEdit}
-                        data-testid="proposal-option"
-                      />
-                      {canEdit && (
-                        <ActionIcon variant="subtle" color="red" aria-label={t('governance.editor.removeOption', { n: index + 1 })} onClick={() => change({ options: terms.options.filter((o) => o.id !== option.id) })}>
-                          ×
-                        </ActionIcon>
-                      )}
-                    </Group>
-                  ))}
-                  {canEdit && (
-                    <Group>
-                      <Button size="xs" variant="light" onClick={() => change({ options: [...terms.options, { id: nextOptionId(terms.options.map((o) => o.id)), label: '' }] })} data-testid="proposal-add-option">
-                        {t('governance.editor.addOption')}
-                      </Button>
-                    </Group>
-                  )}
-                </Stack>
-              )}
-            </Stack>
-          </Paper>
+          <ProposalMethodPanel terms={terms} canEdit={canEdit} change={change} />
         </Stack>
         <Stack gap="md">
-          <Paper withBorder p="md" radius="md">
-            <Stack gap="sm">
-              <Select
-                label={t('governance.field.eligible')}
-                data={(['all-members', 'orgs', 'roles'] as const).map((value) => ({ value, label: t(`governance.eligible.${value}`) }))}
-                value={terms.eligible.kind}
-                onChange={(kind) => {
-                  if (kind === 'all-members') change({ eligible: { kind } });
-                  else if (kind === 'orgs') change({ eligible: { kind, orgIds: [] } });
-                  else if (kind === 'roles') change({ eligible: { kind, roles: ['member'] } });
-                }}
-                readOnly={!canEdit}
-                allowDeselect={false}
-                data-testid="proposal-eligible"
-              />
-              {terms.eligible.kind === 'orgs' && (
-                <MultiSelect label={t('governance.field.eligibleOrgs')} data={memberOptions} value={terms.eligible.orgIds} onChange={(orgIds) => change({ eligible: { kind: 'orgs', orgIds } })} readOnly={!canEdit} searchable data-testid="proposal-eligible-orgs" />
-              )}
-              {terms.eligible.kind === 'roles' && (
-                <MultiSelect
-                  label={t('governance.field.eligibleRoles')}
-                  data={roles.map((value) => ({ value, label: t(`governance.role.${value}`) }))}
-                  value={terms.eligible.roles}
-                  onChange={(selected) => change({ eligible: { kind: 'roles', roles: selected as (typeof roles)[number][] } })}
-                  readOnly={!canEdit}
-                  data-testid="proposal-eligible-roles"
-                />
-              )}
-              <TextInput type="datetime-local" label={t('governance.field.opensAt')} value={toLocalInput(terms.opensAt)} onChange={(event) => { const ms = fromLocalInput(event.currentTarget.value); if (ms !== null) change({ opensAt: ms }); }} readOnly={!canEdit} data-testid="proposal-opens" />
-              <TextInput type="datetime-local" label={t('governance.field.closesAt')} value={toLocalInput(terms.closesAt)} onChange={(event) => { const ms = fromLocalInput(event.currentTarget.value); if (ms !== null) change({ closesAt: ms }); }} readOnly={!canEdit} data-testid="proposal-closes" />
-              <NumberInput label={t('governance.field.graceHours')} description={t('governance.field.graceHelp')} min={0} max={24 * 60} value={terms.graceHours} onChange={(value) => typeof value === 'number' && change({ graceHours: value })} readOnly={!canEdit} data-testid="proposal-grace" />
-              <NumberInput label={t('governance.field.quorum')} description={t('governance.field.quorumHelp')} min={0} max={100} suffix="%" value={Math.round(terms.quorum * 100)} onChange={(value) => typeof value === 'number' && change({ quorum: value / 100 })} readOnly={!canEdit} data-testid="proposal-quorum" />
-              <NumberInput label={t('governance.field.threshold')} description={t('governance.field.thresholdHelp')} min={0} max={100} suffix="%" value={Math.round(terms.threshold * 100)} onChange={(value) => typeof value === 'number' && change({ threshold: value / 100 })} readOnly={!canEdit} data-testid="proposal-threshold" />
-              <Select label={t('governance.field.secrecy')} data={(['open', 'secret'] as const).map((value) => ({ value, label: t(`governance.secrecy.${value}`) }))} value={terms.secrecy} onChange={(value) => value && change({ secrecy: value as Terms['secrecy'] })} readOnly={!canEdit} allowDeselect={false} data-testid="proposal-secrecy" />
-              <Select label={t('governance.field.resultsVisibility')} data={(['live', 'after-close'] as const).map((value) => ({ value, label: t(`governance.visibility.${value}`) }))} value={terms.resultsVisibility} onChange={(value) => value && change({ resultsVisibility: value as Terms['resultsVisibility'] })} readOnly={!canEdit} allowDeselect={false} data-testid="proposal-visibility" />
-            </Stack>
-          </Paper>
+          <ProposalRulesPanel terms={terms} canEdit={canEdit} change={change} memberOptions={memberOptions} />
           {message && (
             <Text size="sm" c={message.kind === 'error' ? 'red.8' : 'teal.8'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid={message.kind === 'error' ? 'proposal-error' : 'proposal-saved'}>
               {message.text}

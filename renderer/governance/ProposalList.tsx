@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
-import { proposalHref } from './GovernanceScreen';
-import { canRunProposals, useNetwork, useNowAt } from './useGovernance';
+import { hrefOf, proposalHref } from '../app/route';
+import { useNetwork } from '../data/useNetwork';
+import { canRunProposals, useNowAt } from './useGovernance';
 
 type Tab = 'open' | 'upcoming' | 'closed' | 'drafts';
 const tabOf = (phase: ProposalPhase): Tab => (phase === 'draft' ? 'drafts' : phase === 'cancelled' ? 'closed' : phase);
@@ -43,7 +44,7 @@ export function ProposalList() {
           {t('governance.title')}
         </Title>
         {isRunner && (
-          <Button component="a" href="#/governance/new" size="xs" data-testid="new-proposal">
+          <Button component="a" href={hrefOf({ screen: 'proposal-new' })} size="xs" data-testid="new-proposal">
             {t('governance.newProposal')}
           </Button>
         )}

@@ -3,23 +3,26 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
 import { countedCast } from '../../shared/governance/countedCast';
+import { methodFor } from '../../shared/governance/decisionMethods';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
-import { governanceErrorCodes } from '../../shared/governance/governanceErrorCodes';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
+import { hrefOf, proposalHref } from '../app/route';
 import { useObservable } from '../app/useObservable';
-import { RichTextField } from '../editor/RichTextField';
-import { useQuarantine } from '../editor/useQuarantine';
+import { RichTextField } from '../forms/RichTextField';
+import { useQuarantine } from '../data/useQuarantine';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
-import { proposalHref } from './GovernanceScreen';
 import { ResultsView } from './ResultsView';
-import { canRunProposals, useMemberNames, useNetwork, useNowAt } from './useGovernance';
-import { useRecordDoc } from '../editor/useRecordDoc';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgNames } from '../data/useOrgNames';
+import { canRunProposals, useNowAt } from './useGovernance';
+import { useRecordDoc } from '../data/useRecordDoc';
 
 const PHASE_COLORS: Record<ProposalPhase, string> = { draft: 'gray', cancelled: 'gray', upcoming: 'blue', open: 'teal', closed: 'violet' };
 
@@ -38,7 +41,7 @@ export function ProposalView({ id }: { id: string }) {
     return (
       <Stack p="lg" className="fw-screen">
         <Text role="alert">{t('governance.notFound')}</Text>
-        <Anchor href="#/governance">{t('governance.backToList')}</Anchor>
+        <Anchor href={hrefOf({ screen: 'governance' })}>{t('governance.backToList')}</Anchor>
       </Stack>
     );
   return <ProposalDetails id={id} proposal={view.projection} />;
@@ -50,7 +53,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const { client } = session;
   const { identity } = session.profile;
   const network = useNetwork(client);
-  const names = useMemberNames(client, network);
+  const names = useOrgNames(client);
   const now = useNowAt([p.opensAt, p.closesAt, graceEndsAt(p)]);
   const phase = proposalPhase(p, now);
   const isRunner = canRunProposals(identity, network);
@@ -87,7 +90,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
     try {
       await client.mutate(id, proposalMutators.setState, state);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(refusalText(t, caught));
     }
   };
 
@@ -102,7 +105,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
     <section className="fw-screen fw-governance" aria-labelledby="proposal-title" data-testid="proposal-view" data-proposal-id={id} data-phase={phase}>
       <Group justify="space-between" wrap="nowrap">
         <Group gap="xs" wrap="nowrap" miw={0}>
-          <Anchor href="#/governance" size="sm" data-testid="proposal-back">
+          <Anchor href={hrefOf({ screen: 'governance' })} size="sm" data-testid="proposal-back">
             {t('governance.backToList')}
           </Anchor>
           <Title order={1} size="h4" id="proposal-title" lineClamp={2}>
@@ -121,9 +124,9 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
           <Paper withBorder p="md" radius="md">
             <Stack gap={6}>
               <Text size="sm" data-testid="proposal-method-label">
-                {t('governance.view.method', { method: t(`governance.method.${p.method}`) })}
-                {p.method === 'multiple' && ` ${t('governance.view.maxChoices', { count: p.maxChoices })}`}
-                {p.method === 'consent' && ` ${t(p.blocksCount ? 'governance.view.blocksCount' : 'governance.view.blocksDoNotCount')}`}
+                {t('governance.view.method', { method: t(methodFor(p.method).labels.name) })}
+                {methodFor(p.method).methodTerms.includes('maxChoices') && ` ${t('governance.view.maxChoices', { count: p.maxChoices })}`}
+                {methodFor(p.method).methodTerms.includes('blocksCount') && ` ${t(p.blocksCount ? 'governance.view.blocksCount' : 'governance.view.blocksDoNotCount')}`}
               </Text>
               <Text size="sm">{t('governance.view.window', { opens: dateFormat.format(p.opensAt), closes: dateFormat.format(p.closesAt) })}</Text>
               <Text size="sm">{t('governance.view.grace', { count: p.graceHours, until: dateFormat.format(graceEndsAt(p)) })}</Text>
@@ -145,7 +148,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 </Button>
               )}
               {p.state === 'draft' && (
-                <Button size="xs" onClick={() => void setState('open')} disabled={p.method !== 'consent' && p.options.length < 2} data-testid="proposal-open">
+                <Button size="xs" onClick={() => void setState('open')} disabled={methodFor(p.method).usesOptions && p.options.length < 2} data-testid="proposal-open">
                   {t('governance.editor.open')}
                 </Button>
               )}
@@ -167,7 +170,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 <Text size="sm">
                   {t('governance.view.refused', {
                     code: refused.code,
-                    message: (governanceErrorCodes as readonly string[]).includes(refused.code) ? t(`governance.refusal.${refused.code}`) : refused.message,
+                    message: refusalText(t, refused),
                   })}
                 </Text>
                 <Group>

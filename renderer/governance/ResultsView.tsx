@@ -1,10 +1,11 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SealedTally } from '../../shared/records/result';
+import { MAX_SCORE } from '../../shared/governance/methods/score';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { BarChart, type ChartRow } from './BarChart';
 
-const MAX_SCORE = 5;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /**
@@ -44,7 +45,8 @@ export function ResultsView({ result, isProvisional, proposal }: { result: Seale
   );
 }
 
-function Charts({ result, label, optionIds }: { result: SealedTally; label: (id: string) => string; optionIds: readonly string[] }) {
+// The declared return type makes a method without a chart here a type error, not an empty space.
+function Charts({ result, label, optionIds }: { result: SealedTally; label: (id: string) => string; optionIds: readonly string[] }): ReactElement {
   const { t } = useTranslation();
   const { counts, outcome } = result;
   const tone = (id: string): ChartRow['tone'] => (id === outcome.winnerId ? 'winner' : 'default');

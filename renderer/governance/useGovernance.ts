@@ -1,13 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FieldwiseClient, Identity } from '../../shared/client/client';
 import { isStewardAuthorized, type NetworkProjection } from '../../shared/records/network';
 import { useObservable } from '../app/useObservable';
-
-/** The network record (members, roles, steward grants) as this device has it; null before the first sync. */
-export function useNetwork(client: FieldwiseClient): NetworkProjection | null {
-  const views = useObservable(() => client.observe({ type: 'network', limit: 1 }), [client], []);
-  return views[0]?.projection ?? null;
-}
 
 /**
  * Whether this organization may create and run proposals: the secretariat, and stewards the
@@ -41,14 +35,3 @@ export function useUnsentCount(client: FieldwiseClient, recordId: string): numbe
   return useObservable(() => client.observePendingCount(recordId), [client, recordId], 0);
 }
 
-
-/** Organization id -> name from the network's member list and the org records, whichever names it. */
-export function useMemberNames(client: FieldwiseClient, network: NetworkProjection | null): ReadonlyMap<string, string> {
-  const orgs = useObservable(() => client.observe({ type: 'org' }), [client], []);
-  return useMemo(() => {
-    const names = new Map<string, string>();
-    for (const member of network?.members ?? []) if (member.name) names.set(member.orgId, member.name);
-    for (const org of orgs) if (org.projection.name) names.set(org.header.id, org.projection.name);
-    return names;
-  }, [orgs, network]);
-}

@@ -6,6 +6,8 @@ import governanceZhCN from './governance.zh-CN.json';
 import offlineEn from './offline.en.json';
 import offlineZhCN from './offline.zh-CN.json';
 import reportsEn from './reports.en.json';
+import refusalsEn from './refusals.en.json';
+import refusalsZhCN from './refusals.zh-CN.json';
 import reportsZhCN from './reports.zh-CN.json';
 import workbenchEn from './workbench.en.json';
 import workbenchZhCN from './workbench.zh-CN.json';
@@ -13,7 +15,7 @@ import zhCN from './zh-CN.json';
 
 /*
  * The catalogs of each language: the app's own (en.json, zh-CN.json) plus one file per feature
- * (governance, reports, workbench, bundles), so features grow their strings without editing one
+ * (governance, reports, workbench, bundles, and refusals: see refusalText.ts), so features grow their strings without editing one
  * shared file. Feature files hold their own top-level keys; a key defined twice is a mistake and
  * fails at start-up rather than one file silently winning.
  */
@@ -24,13 +26,14 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'offline.en.json': offlineEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
     'reports.zh-CN.json': reportsZhCN,
     'workbench.zh-CN.json': workbenchZhCN,
     'bundles.zh-CN.json': bundlesZhCN,
+    'refusals.zh-CN.json': refusalsZhCN,
     'offline.zh-CN.json': offlineZhCN,
   },
 };

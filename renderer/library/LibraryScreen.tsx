@@ -12,7 +12,8 @@ import { hrefOf } from '../app/route';
 import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
-import { useOrgNames } from './useOrgNames';
+import { useOrgNames } from '../data/useOrgNames';
+import { refusalText } from '../i18n/refusalText';
 
 const ROW_HEIGHT = 78;
 
@@ -64,9 +65,9 @@ export function LibraryScreen() {
   const createEntry = async () => {
     try {
       const id = await client.create('entry', { kind: 'practice', title: t('editor.untitled'), language: i18n.language === 'zh-CN' ? 'zh-CN' : 'en' });
-      navigate(hrefOf({ screen: 'entry', id }));
+      navigate({ screen: 'entry', id });
     } catch (error) {
-      notifications.show({ color: 'red', title: t('errors.createFailed'), message: error instanceof Error ? error.message : String(error) });
+      notifications.show({ color: 'red', title: t('errors.createFailed'), message: refusalText(t, error) });
     }
   };
 

@@ -3,14 +3,14 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
-import { useObservable } from '../app/useObservable';
+import { useOrgs } from '../data/useOrgs';
 import { useSession } from '../session/SessionContext';
 
 /** Every organization in the network, from the org records this device has. */
 export function OrgDirectory() {
   const { t } = useTranslation();
   const { session } = useSession();
-  const orgs = useObservable(() => session.client.observe({ type: 'org' }), [session], []);
+  const orgs = useOrgs(session.client);
   const [filter, setFilter] = useState('');
   const ownId = session.profile.identity.orgId;
   const shown = useMemo(() => {

@@ -1,15 +1,14 @@
 import { Alert, Anchor, Badge, Center, Group, Loader, NumberInput, Paper, Select, Stack, TagsInput, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PermissionError } from '../../shared/client/permissionError';
 import { defaultStages } from '../../shared/records/network';
 import { orgMutators } from '../../shared/records/org';
-import { RecordInputError } from '../../shared/records/recordError';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { formatRegion, parseRegion } from '../../shared/records/region';
+import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
-import { AutosaveTextInput } from '../editor/AutosaveTextInput';
-import { SaveTracker, type SaveState } from '../editor/saveTracker';
+import { AutosaveTextInput } from '../forms/AutosaveTextInput';
+import { SaveIndicator } from '../forms/SaveIndicator';
+import { useSaveTracking } from '../forms/useSaveTracking';
 import { useSession } from '../session/SessionContext';
 
 /** One organization's profile: its own members edit it; the secretariat edits any. */
@@ -19,10 +18,7 @@ export function OrgProfile({ id }: { id: string }) {
   const { client } = session;
   const { identity } = session.profile;
   const view = useObservable(() => client.observeRecord<'org'>(id), [client, id], undefined);
-  const tracker = useMemo(() => new SaveTracker(), []);
-  const [saveState, setSaveState] = useState<SaveState>(tracker.state);
-  useEffect(() => tracker.onDidChange(setSaveState), [tracker]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { state: saveState, fieldErrors: errors, save, dirty } = useSaveTracking();
 
   if (view === undefined) {
     return (
@@ -35,44 +31,27 @@ export function OrgProfile({ id }: { id: string }) {
     return (
       <Stack className="fw-screen">
         <Text role="alert">{t('orgs.missing')}</Text>
-        <Anchor href="#/orgs">{t('orgs.back')}</Anchor>
+        <Anchor href={hrefOf({ screen: 'orgs' })}>{t('orgs.back')}</Anchor>
       </Stack>
     );
   }
   const p = view.projection;
   const canEdit = isAllowed({ role: identity.role, type: 'org', ownership: ownershipOf(identity, view.header.ownerOrg), action: 'edit' });
 
-  const save = (field: string, write: () => Promise<void>) => {
-    tracker.markClean(field);
-    const run = write();
-    void tracker.track(run);
-    run.then(
-      () => setErrors(({ [field]: _dropped, ...rest }) => rest),
-      (error: unknown) => {
-        const message = error instanceof PermissionError ? t('editor.errors.notAllowed') : error instanceof RecordInputError ? t('editor.errors.invalid', { reason: error.reason }) : String(error);
-        setErrors((current) => ({ ...current, [field]: message }));
-      },
-    );
-  };
   const setProfile = (field: string, values: Parameters<typeof orgMutators.setProfile.apply>[1]) => save(field, () => client.mutate(id, orgMutators.setProfile, values));
-  const dirty = (field: string) => () => tracker.markDirty(field);
 
   return (
     <section className="fw-screen fw-org" aria-labelledby="org-heading" data-testid="org-profile">
       <Group justify="space-between" wrap="nowrap">
         <Group gap="xs" wrap="nowrap" miw={0}>
-          <Anchor href="#/orgs" size="sm">
+          <Anchor href={hrefOf({ screen: 'orgs' })} size="sm">
             {t('orgs.back')}
           </Anchor>
           <Title order={1} size="h4" id="org-heading" lineClamp={1}>
             {p.name || id}
           </Title>
         </Group>
-        {canEdit && (
-          <Text size="xs" c={saveState.state === 'failed' ? 'red.8' : 'dimmed'} data-testid="save-state" data-state={saveState.state} role="status">
-            {t(`editor.save.${saveState.state}`)}
-          </Text>
-        )}
+        {canEdit && <SaveIndicator state={saveState} />}
       </Group>
       {!canEdit && <Alert color="gray">{t('orgs.readOnly')}</Alert>}
       <Paper withBorder p="md" radius="md" maw={720}>

@@ -1,21 +1,20 @@
-import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { entryKinds, entryStatuses } from '../../shared/records/entry';
-import type { Role } from '../../shared/records/recordType';
-import { buildReport, type ReportRequest } from '../../shared/reports/buildReport';
+import { buildReport } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
-import { DEFAULT_DIGEST_STATUSES, digestGroupings, digestOrders, type DigestGrouping, type DigestOrder } from '../../shared/reports/knowledgeDigest';
-import type { ReportData } from '../../shared/reports/reportData';
-import { ReportInputError } from '../../shared/reports/reportInputError';
-import { reportKinds, type ReportKind, type ReportLocale, type ReportModel } from '../../shared/reports/reportModel';
-import { parseRegion } from '../../shared/records/region';
+import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
+import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
 import { languages, type Language } from '../i18n/catalogs';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
+import { initialFilters, type Filters, type SetFilter } from './reportFilters';
+import { reportForms } from './reportForms';
 import { ReportPreview } from './ReportPreview';
-import { lastSyncTimesOf, useHubSyncStatus, useReportData } from './useReportData';
+import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
+import { lastSyncTimesOf, useReportData } from './useReportData';
 
 /*
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
@@ -23,78 +22,6 @@ import { lastSyncTimesOf, useHubSyncStatus, useReportData } from './useReportDat
  * at a time with a repaint between pieces, with a progress bar, so a large one never freezes the
  * window.
  */
-
-type EntryKind = (typeof entryKinds)[number];
-type EntryStatus = (typeof entryStatuses)[number];
-
-interface Filters {
-  readonly topics: string[];
-  readonly region: string;
-  readonly kinds: EntryKind[];
-  readonly orgIds: string[];
-  readonly statuses: EntryStatus[];
-  readonly from: string;
-  readonly to: string;
-  readonly groupBy: DigestGrouping;
-  readonly orderBy: DigestOrder;
-  readonly regionDepth: number;
-  readonly orgId: string | null;
-  readonly proposalId: string | null;
-}
-
-const initialFilters: Filters = {
-  topics: [],
-  region: '',
-  kinds: [],
-  orgIds: [],
-  statuses: [...DEFAULT_DIGEST_STATUSES],
-  from: '',
-  to: '',
-  groupBy: 'kind',
-  orderBy: 'newest',
-  regionDepth: 1,
-  orgId: null,
-  proposalId: null,
-};
-
-const DAY_MS = 86_400_000;
-
-/** A date field's value (YYYY-MM-DD) as the start of that day here; null when empty or invalid. */
-function dayStart(value: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const time = new Date(`${value}T00:00:00`).getTime();
-  return Number.isNaN(time) ? null : time;
-}
-
-function requestOf(kind: ReportKind, filters: Filters, viewer: { readonly orgId: string; readonly role: Role }): ReportRequest | null {
-  const from = dayStart(filters.from);
-  // "Until" includes its day.
-  const until = dayStart(filters.to);
-  const to = until === null ? null : until + DAY_MS;
-  switch (kind) {
-    case 'digest':
-      return {
-        kind,
-        options: {
-          topics: filters.topics,
-          region: parseRegion(filters.region),
-          kinds: filters.kinds,
-          orgIds: filters.orgIds,
-          statuses: filters.statuses,
-          from,
-          to,
-          groupBy: filters.groupBy,
-          orderBy: filters.orderBy,
-        },
-      };
-    case 'contributions':
-      return { kind, options: { from, to, regionDepth: filters.regionDepth } };
-    case 'org-profile':
-      return filters.orgId ? { kind, options: { orgId: filters.orgId } } : null;
-    case 'decision-record':
-      return filters.proposalId ? { kind, options: { proposalId: filters.proposalId, viewer } } : null;
-  }
-}
 
 const exportLabels = {
   pdf: 'reports.screen.exportPdf',
@@ -109,7 +36,7 @@ export function ReportsScreen() {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const data = useReportData(session.client);
-  const hubStatuses = useHubSyncStatus(session.client);
+  const hubStatuses = useOrgSyncStatus(session.client);
   const { identity } = session.profile;
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
@@ -119,7 +46,7 @@ export function ReportsScreen() {
   const [settledFilters] = useDebouncedValue(filters, 250);
   const [progress, setProgress] = useState<{ readonly format: ReportFormat; readonly done: number } | null>(null);
   const [status, setStatus] = useState<{ readonly tone: 'ok' | 'error'; readonly text: string } | null>(null);
-  const set = <K extends keyof Filters>(key: K) => (value: Filters[K]) => setFilters((current) => ({ ...current, [key]: value }));
+  const set: SetFilter = (key) => (value) => setFilters((current) => ({ ...current, [key]: value }));
 
   const locale = useMemo<ReportLocale>(() => {
     const fixed = i18n.getFixedT(language);
@@ -128,14 +55,14 @@ export function ReportsScreen() {
 
   const built = useMemo((): { model: ReportModel | null; error: string | null } => {
     if (!data) return { model: null, error: null };
-    const request = requestOf(kind, settledFilters, { orgId: identity.orgId, role: identity.role });
+    const request = reportForms[kind].request(settledFilters, { orgId: identity.orgId, role: identity.role });
     if (!request) return { model: null, error: null };
     const now = Date.now();
     const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now, hubStatuses);
     try {
       return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
     } catch (error) {
-      return { model: null, error: error instanceof ReportInputError ? t(`reports.screen.errors.${error.code}`) : error instanceof Error ? error.message : String(error) };
+      return { model: null, error: refusalText(t, error) };
     }
   }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
@@ -167,6 +94,7 @@ export function ReportsScreen() {
     }
   };
 
+  const KindFilters = reportForms[kind].Filters;
   return (
     <section className="fw-screen fw-reports" aria-labelledby="reports-heading" data-testid="reports-screen">
       <Title order={1} size="h3" id="reports-heading">
@@ -186,7 +114,7 @@ export function ReportsScreen() {
             <Stack gap="sm">
               <Select
                 label={t('reports.screen.kind')}
-                data={reportKinds.map((value) => ({ value, label: t(`reports.screen.kinds.${value}`) }))}
+                data={reportKindIds.map((value) => ({ value, label: t(reportKinds[value].labels.name) }))}
                 value={kind}
                 onChange={(value) => value && setKind(value as ReportKind)}
                 allowDeselect={false}
@@ -200,7 +128,7 @@ export function ReportsScreen() {
                 allowDeselect={false}
                 data-testid="report-language"
               />
-              <KindFilters kind={kind} data={data} filters={filters} set={set} />
+              <KindFilters data={data} filters={filters} set={set} />
               <NumberInput
                 label={t('reports.screen.staleAfter')}
                 value={staleAfterDays}
@@ -253,92 +181,4 @@ export function ReportsScreen() {
       )}
     </section>
   );
-}
-
-interface KindFiltersProps {
-  readonly kind: ReportKind;
-  readonly data: ReportData;
-  readonly filters: Filters;
-  readonly set: <K extends keyof Filters>(key: K) => (value: Filters[K]) => void;
-}
-
-function KindFilters({ kind, data, filters, set }: KindFiltersProps) {
-  const { t } = useTranslation();
-  const orgOptions = useMemo(
-    () => data.orgs.map((org) => ({ value: org.header.id, label: org.projection.name || org.header.id })).sort((a, b) => a.label.localeCompare(b.label)),
-    [data.orgs],
-  );
-  const proposalOptions = useMemo(
-    () => [...data.proposals].sort((a, b) => b.projection.opensAt - a.projection.opensAt).map((proposal) => ({ value: proposal.header.id, label: proposal.projection.title || proposal.header.id })),
-    [data.proposals],
-  );
-  const period = (
-    <Group grow gap="xs">
-      <TextInput type="date" label={t('reports.screen.from')} value={filters.from} onChange={(event) => set('from')(event.currentTarget.value)} data-testid="report-from" />
-      <TextInput type="date" label={t('reports.screen.to')} value={filters.to} onChange={(event) => set('to')(event.currentTarget.value)} data-testid="report-to" />
-    </Group>
-  );
-  switch (kind) {
-    case 'digest':
-      return (
-        <>
-          <TagsInput label={t('reports.screen.topics')} placeholder={t('reports.screen.topicsPlaceholder')} value={filters.topics} onChange={set('topics')} data-testid="report-topics" />
-          <TextInput label={t('reports.screen.region')} placeholder={t('reports.screen.regionPlaceholder')} value={filters.region} onChange={(event) => set('region')(event.currentTarget.value)} data-testid="report-region" />
-          <MultiSelect
-            label={t('reports.screen.entryKinds')}
-            placeholder={t('reports.screen.entryKindsPlaceholder')}
-            data={entryKinds.map((value) => ({ value, label: t(`entry.kind.${value}`) }))}
-            value={filters.kinds}
-            onChange={(values) => set('kinds')(values as EntryKind[])}
-            data-testid="report-entry-kinds"
-          />
-          <MultiSelect label={t('reports.screen.orgs')} placeholder={t('reports.screen.orgsPlaceholder')} data={orgOptions} value={filters.orgIds} onChange={set('orgIds')} searchable data-testid="report-orgs" />
-          <MultiSelect
-            label={t('reports.screen.statuses')}
-            data={entryStatuses.map((value) => ({ value, label: t(`entry.status.${value}`) }))}
-            value={filters.statuses}
-            onChange={(values) => set('statuses')(values as EntryStatus[])}
-            data-testid="report-statuses"
-          />
-          {period}
-          <Group grow gap="xs">
-            <Select
-              label={t('reports.screen.groupBy')}
-              data={digestGroupings.map((value) => ({ value, label: t(`reports.doc.grouping.${value}`) }))}
-              value={filters.groupBy}
-              onChange={(value) => value && set('groupBy')(value as DigestGrouping)}
-              allowDeselect={false}
-              data-testid="report-group-by"
-            />
-            <Select
-              label={t('reports.screen.orderBy')}
-              data={digestOrders.map((value) => ({ value, label: t(`reports.doc.order.${value}`) }))}
-              value={filters.orderBy}
-              onChange={(value) => value && set('orderBy')(value as DigestOrder)}
-              allowDeselect={false}
-              data-testid="report-order-by"
-            />
-          </Group>
-        </>
-      );
-    case 'contributions':
-      return (
-        <>
-          {period}
-          <NumberInput label={t('reports.screen.regionDepth')} value={filters.regionDepth} min={1} max={6} allowDecimal={false} onChange={(value) => typeof value === 'number' && set('regionDepth')(value)} data-testid="report-region-depth" />
-        </>
-      );
-    case 'org-profile':
-      return orgOptions.length === 0 ? (
-        <Text size="sm">{t('reports.screen.noOrgs')}</Text>
-      ) : (
-        <Select label={t('reports.screen.org')} data={orgOptions} value={filters.orgId} onChange={set('orgId')} searchable data-testid="report-org" />
-      );
-    case 'decision-record':
-      return proposalOptions.length === 0 ? (
-        <Text size="sm">{t('reports.screen.noProposals')}</Text>
-      ) : (
-        <Select label={t('reports.screen.proposal')} data={proposalOptions} value={filters.proposalId} onChange={set('proposalId')} searchable data-testid="report-proposal" />
-      );
-  }
 }

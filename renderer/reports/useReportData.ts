@@ -1,8 +1,8 @@
 import { combineLatest, map } from 'rxjs';
 import type { FieldwiseClient } from '../../shared/client/client';
+import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { ReportData } from '../../shared/reports/reportData';
 import { lastSyncTimes, type HubSyncStatus, type LastSyncTimes } from '../../shared/reports/lastHeardFrom';
-import { syncStateOf } from '../../shared/sync/syncState';
 import { useObservable } from '../app/useObservable';
 
 /**
@@ -13,7 +13,7 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
   return useObservable(
     () =>
       combineLatest([
-        client.observe({ type: 'network' }),
+        client.observeRecord<'network'>(NETWORK_RECORD_ID),
         client.observe({ type: 'org' }),
         client.observe({ type: 'entry' }),
         client.observe({ type: 'proposal' }),
@@ -23,8 +23,8 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
         client.observe({ type: 'interest' }),
         client.observe({ type: 'result' }),
       ]).pipe(
-        map(([networks, orgs, entries, proposals, ballots, comments, offers, interests, results]): ReportData => ({
-          network: networks[0] ?? null,
+        map(([network, orgs, entries, proposals, ballots, comments, offers, interests, results]): ReportData => ({
+          network: network?.header.type === 'network' ? network : null,
           orgs,
           entries,
           proposals,
@@ -38,14 +38,6 @@ export function useReportData(client: FieldwiseClient): ReportData | null {
     [client],
     null,
   );
-}
-
-/**
- * The hub's last report of each organization's sync (GET /v1/network-status, cached by the sync
- * engine in the store, so it is there offline). Empty until this device has fetched it once.
- */
-export function useHubSyncStatus(client: FieldwiseClient): readonly HubSyncStatus[] {
-  return useObservable(() => syncStateOf(client).observeOrgSyncStatus(), [client], []);
 }
 
 /**

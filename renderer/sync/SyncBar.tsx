@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Modal, PasswordInput, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hrefOf } from '../app/route';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { syncLabel } from './syncStateLabel';
 
@@ -49,7 +50,7 @@ export function SyncBar() {
           {t('sync.pending', { count: label.pendingCount })}
         </Badge>
         {label.refusedCount > 0 && (
-          <Badge component="a" href="#/sync" variant="light" color="red" data-testid="refused-count" data-count={label.refusedCount}>
+          <Badge component="a" href={hrefOf({ screen: 'sync' })} variant="light" color="red" data-testid="refused-count" data-count={label.refusedCount}>
             {t('sync.refused', { count: label.refusedCount })}
           </Badge>
         )}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { QuarantinedEntry } from '../../shared/sync/syncEngine';
 import type { SyncLogEvent } from '../../shared/sync/syncLog';
 import { hrefOf } from '../app/route';
+import { refusalText } from '../i18n/refusalText';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { OfflineTransfer } from './OfflineTransfer';
 import { syncLabel } from './syncStateLabel';
@@ -83,7 +84,7 @@ export function SyncScreen() {
               <Group key={entry.recordId} gap="xs">
                 <a href={hrefOf({ screen: 'entry', id: entry.recordId })}>{entry.recordId}</a>
                 <Text size="xs">
-                  {entry.code}: {entry.message}
+                  {entry.code}: {refusalText(t, entry)}
                 </Text>
               </Group>
             ))}

@@ -7,7 +7,9 @@ import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from './reasonText';
-import { useInterests, useOrgs, useOrgSyncStatus } from './useWorkbenchData';
+import { useOrgs } from '../data/useOrgs';
+import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
+import { useInterests } from './useWorkbenchData';
 
 const MONTHS = 6;
 const SILENT_AFTER_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,19 +1,22 @@
 import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PermissionError } from '../../shared/client/permissionError';
 import { matchOffer } from '../../shared/matching/matchOffer';
 import { offerEligibility } from '../../shared/matching/offerEligibility';
 import { isOfferOpen } from '../../shared/matching/offersFor';
 import { interestId } from '../../shared/records/interest';
 import { offerMutators } from '../../shared/records/offer';
 import { formatRegion } from '../../shared/records/region';
+import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { OfferForm } from './OfferForm';
 import { StepLog } from './PipelineBoard';
 import { eligibilityText, formatDate, partnerReasonText, stageLabel } from './reasonText';
-import { canRunOffers, stageIds, toCandidates, useInterests, useNetwork, useOrgs } from './useWorkbenchData';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgs } from '../data/useOrgs';
+import { canRunOffers, stageIds, toCandidates, useInterests } from './useWorkbenchData';
 
 /** One offer: its terms, who it fits (both ways, with reasons), and interest in it. */
 export function OfferDetail({ id }: { id: string }) {
@@ -22,7 +25,7 @@ export function OfferDetail({ id }: { id: string }) {
   const { client } = session;
   const { identity } = session.profile;
   const view = useObservable(() => client.observeRecord<'offer'>(id), [client, id], undefined);
-  const network = useNetwork(client)?.projection ?? null;
+  const network = useNetwork(client);
   const orgs = useOrgs(client);
   const interests = useInterests(client);
   const candidates = useMemo(() => toCandidates(orgs), [orgs]);
@@ -47,7 +50,7 @@ export function OfferDetail({ id }: { id: string }) {
     return (
       <Stack>
         <Text role="alert">{t('workbench.offer.missing')}</Text>
-        <Anchor href="#/workbench/offers">{t('workbench.offers.back')}</Anchor>
+        <Anchor href={hrefOf({ screen: 'workbench', section: 'offers' })}>{t('workbench.offers.back')}</Anchor>
       </Stack>
     );
   }
@@ -58,7 +61,7 @@ export function OfferDetail({ id }: { id: string }) {
   const own = candidates.find((c) => c.id === identity.orgId);
   const ownEligibility = own ? offerEligibility(p.eligibility, own.projection) : null;
   const mine = interests.find((i) => i.header.id === interestId(id, identity.orgId)) ?? null;
-  const failed = (caught: unknown) => setError(caught instanceof PermissionError ? t('editor.errors.notAllowed') : String(caught));
+  const failed = (caught: unknown) => setError(refusalText(t, caught));
   const setState = (state: 'published' | 'closed') => client.mutate(id, offerMutators.setState, state).catch(failed);
   const expressInterest = () => client.create('interest', { offerId: id, message }).then(() => setMessage(''), failed);
   const canExpress = identity.role !== 'observer' && identity.role !== 'secretariat';
@@ -68,7 +71,7 @@ export function OfferDetail({ id }: { id: string }) {
     <Stack gap="md" data-testid="offer-detail" data-offer-id={id} data-state={p.state}>
       <Group justify="space-between">
         <Group gap="xs">
-          <Anchor href="#/workbench/offers" size="sm">
+          <Anchor href={hrefOf({ screen: 'workbench', section: 'offers' })} size="sm">
             {t('workbench.offers.back')}
           </Anchor>
           <Title order={2} size="h4" data-testid="offer-detail-title">

@@ -1,12 +1,12 @@
 import { Alert, Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, TagsInput, Textarea, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PermissionError } from '../../shared/client/permissionError';
 import type { NetworkProjection } from '../../shared/records/network';
 import { offerKinds, offerMutators, type OfferInput, type OfferProjection } from '../../shared/records/offer';
 import { RecordInputError } from '../../shared/records/recordError';
 import { formatRegions, parseRegions } from '../../shared/records/region';
 import { navigate } from '../app/useRoute';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { stageLabel } from './reasonText';
 import { stageIds } from './useWorkbenchData';
@@ -94,9 +94,9 @@ export function OfferForm({ id, offer, network, onDone }: { id: string | null; o
       }
       if (isPublishing) await client.mutate(offerId, offerMutators.setState, 'published');
       onDone?.();
-      navigate(`#/workbench/offers/${encodeURIComponent(offerId)}`);
+      navigate({ screen: 'offer', id: offerId });
     } catch (caught) {
-      setError(caught instanceof PermissionError ? t('editor.errors.notAllowed') : caught instanceof RecordInputError ? t('editor.errors.invalid', { reason: caught.message }) : String(caught));
+      setError(refusalText(t, caught));
     } finally {
       setSaving(false);
     }

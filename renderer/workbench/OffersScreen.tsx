@@ -4,10 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { matchOffer } from '../../shared/matching/matchOffer';
 import { isOfferOpen, offersFor } from '../../shared/matching/offersFor';
 import { interestId } from '../../shared/records/interest';
+import { hrefOf } from '../app/route';
 import { useSession } from '../session/SessionContext';
 import { OfferForm } from './OfferForm';
 import { eligibilityText, formatDate } from './reasonText';
-import { canRunOffers, stageIds, toCandidates, useInterests, useNetwork, useOffers, useOrgs } from './useWorkbenchData';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgs } from '../data/useOrgs';
+import { canRunOffers, stageIds, toCandidates, useInterests, useOffers } from './useWorkbenchData';
 
 /**
  * The offers. The secretariat (and a steward it authorized) sees every offer with how many
@@ -18,8 +21,7 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
-  const networkView = useNetwork(client);
-  const network = networkView?.projection ?? null;
+  const network = useNetwork(client);
   const offers = useOffers(client);
   const orgs = useOrgs(client);
   const interests = useInterests(client);
@@ -60,7 +62,7 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
           {isRunner ? t('workbench.offers.title') : t('workbench.offers.forYou')}
         </Title>
         {isRunner && !isCreating && (
-          <Button component="a" href="#/workbench/offers/new" size="xs" data-testid="offer-new">
+          <Button component="a" href={hrefOf({ screen: 'offer-new' })} size="xs" data-testid="offer-new">
             {t('workbench.offers.new')}
           </Button>
         )}
@@ -94,7 +96,7 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
               {forOrgOffers.map((o) => (
                 <Table.Tr key={o.id} data-testid="offer-for-org" data-offer-id={o.id} data-eligible={o.isEligible} className={o.isEligible ? undefined : 'fw-wb-muted'}>
                   <Table.Td>
-                    <a href={`#/workbench/offers/${encodeURIComponent(o.id)}`} className="fw-table-link">
+                    <a href={hrefOf({ screen: 'offer', id: o.id })} className="fw-table-link">
                       {o.title}
                     </a>
                   </Table.Td>
@@ -136,7 +138,7 @@ export function OffersScreen({ isCreating }: { isCreating: boolean }) {
                 return (
                   <Table.Tr key={view.header.id} data-testid="offer-row" data-offer-id={view.header.id} data-state={p.state}>
                     <Table.Td>
-                      <a href={`#/workbench/offers/${encodeURIComponent(view.header.id)}`} className="fw-table-link" data-testid="offer-row-title">
+                      <a href={hrefOf({ screen: 'offer', id: view.header.id })} className="fw-table-link" data-testid="offer-row-title">
                         {p.title || view.header.id}
                       </a>{' '}
                       <Badge size="xs" variant="light" color={p.state === 'published' ? (isOfferOpen(p, now) ? 'teal' : 'gray') : p.state === 'draft' ? 'yellow' : 'gray'}>

@@ -7,7 +7,9 @@ import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
 import { useSession } from '../session/SessionContext';
 import { partnerReasonText, stageLabel } from './reasonText';
-import { stageIds, toCandidates, useNetwork, useOrgs } from './useWorkbenchData';
+import { useNetwork } from '../data/useNetwork';
+import { useOrgs } from '../data/useOrgs';
+import { stageIds, toCandidates } from './useWorkbenchData';
 
 const weightKeys = ['region', 'distance', 'capabilities', 'size', 'stage'] as const;
 
@@ -16,7 +18,7 @@ export function PartnerFinder() {
   const { t } = useTranslation();
   const { session } = useSession();
   const { client } = session;
-  const network = useNetwork(client)?.projection ?? null;
+  const network = useNetwork(client);
   const orgs = useOrgs(client);
   const [region, setRegion] = useState('');
   const [capabilities, setCapabilities] = useState<string[]>([]);

@@ -2,10 +2,11 @@ import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Text, TextInput, Tit
 import { useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordView } from '../../shared/client/client';
-import { PermissionError } from '../../shared/client/permissionError';
 import { interestMutators, pipelineStages, type InterestProjection, type PipelineStage, type PipelineStep } from '../../shared/records/interest';
 import { isAllowed } from '../../shared/rules/rules';
-import { useOrgNames } from '../library/useOrgNames';
+import { hrefOf } from '../app/route';
+import { useOrgNames } from '../data/useOrgNames';
+import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from './reasonText';
 import { useInterests, useOffers } from './useWorkbenchData';
@@ -86,7 +87,7 @@ function InterestCard({
       data-stage={p.stage}
     >
       <Stack gap={4}>
-        <Anchor href={`#/workbench/offers/${encodeURIComponent(p.offerId)}`} size="sm" fw={600}>
+        <Anchor href={hrefOf({ screen: 'offer', id: p.offerId })} size="sm" fw={600}>
           {offerTitle}
         </Anchor>
         <Text size="xs">{orgName}</Text>
@@ -138,7 +139,7 @@ export function PipelineBoard() {
       await client.mutate(view.header.id, interestMutators.move, { stage, note });
       return true;
     } catch (caught) {
-      setError(caught instanceof PermissionError ? t('editor.errors.notAllowed') : String(caught));
+      setError(refusalText(t, caught));
       return false;
     }
   };

@@ -1,21 +1,28 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, constants as zlib, createBrotliCompress, createGzip, gzipSync, type BrotliCompress, type Gzip } from 'node:zlib';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { encodePullFrame, limits, PULL_CONTENT_TYPE } from '../../shared/sync/protocol';
+import { pipeline, Readable } from 'node:stream';
+import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
+import fastifyCompress, { type FastifyCompressRouteOptions } from '@fastify/compress';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyWebsocket, { type WebSocket } from '@fastify/websocket';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { bundleLimits } from '../../shared/sync/bundle';
+import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import { LiveConnections } from './liveConnections';
-import { RateLimiter } from './rateLimiter';
-import { readBody, readBodyBytes } from './requestBody';
-import { importFieldBundle } from '../hub/bundles';
-import { bundleLimits } from '../../shared/sync/bundle';
+import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
+import { refusalResponse } from './refusalStatus';
 
 /*
- * The hub on the wire: HTTP for join, push, pull and health; WebSockets for live announcements
- * and (by an upgrade handler) the standard Yjs endpoint. Logs are JSON lines with the path but
- * never the query string or headers, so no token can reach a log.
+ * The hub on the wire, on Fastify: HTTP for join, push, pull, bundles, network status and health;
+ * WebSockets for live announcements and (as an upgrade route) the standard Yjs endpoint. This layer
+ * parses and limits what comes in, authenticates and rate-limits, and turns refusal codes into
+ * statuses (refusalStatus.ts); the hub's core (server/hub/) takes typed requests and knows no HTTP.
+ * Logs are JSON lines with the path but never the query string or headers, so no token can reach
+ * a log (Fastify's own logger, which logs URLs, stays off).
  */
 
 export type LogEntry = Record<string, string | number | boolean | null>;
@@ -50,173 +57,237 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-function bearer(request: IncomingMessage): string | undefined {
+/** Request bodies, counted after decompression (a small gzip bomb stops at the limit). */
+const bodyLimits = { join: 16 * 1024, deviceKey: 16 * 1024, push: limits.maxBodyBytes, bundle: bundleLimits.maxBundleBytes } as const;
+
+/** Request bodies may come gzip-compressed; anything else but identity is refused. */
+const decompress: FastifyCompressRouteOptions['decompress'] = {
+  requestEncodings: ['gzip', 'identity'],
+  onUnsupportedRequestEncoding: (encoding: string) => new HubError('bad-request', `unsupported content encoding ${encoding}`),
+};
+
+/** JSON answers that grow with the network; quality 5: most of brotli's gain at a fraction of its top setting's time on a 2-core hub. */
+const compressJson: FastifyCompressRouteOptions['compress'] = {
+  encodings: ['br', 'gzip'],
+  threshold: 0,
+  brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } },
+  zlibOptions: { level: 6 },
+};
+
+// The renderer runs from app:// (desktop) or another origin (browser build). Credentials are
+// bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
+const cors = {
+  origin: '*',
+  methods: 'GET, POST',
+  allowedHeaders: 'authorization, content-type, content-encoding',
+  exposedHeaders: 'retry-after',
+  maxAge: 86_400,
+  // Any OPTIONS gets the preflight answer, with or without Origin, as before Fastify.
+  strictPreflight: false,
+} as const;
+const corsHeaders = { 'access-control-allow-origin': cors.origin, 'access-control-expose-headers': cors.exposedHeaders };
+
+/** The request's path without its query (which may carry a `/yjs` token): all a log ever gets. */
+const pathOf = (request: FastifyRequest): string => request.url.split('?', 1)[0] ?? '/';
+
+const notFound = (request: FastifyRequest) => new HubError('not-found', `no ${request.method} ${pathOf(request)}`);
+
+function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  response.end(text);
-}
-
-function pickEncoding(request: IncomingMessage): 'br' | 'gzip' | 'identity' {
+/** The pull's encoding, negotiated as the hub always has: br when the client names it, else gzip. */
+function pickEncoding(request: FastifyRequest): 'br' | 'gzip' | 'identity' {
   const accepted = (request.headers['accept-encoding'] ?? '').toLowerCase();
   if (/\bbr\b/.test(accepted)) return 'br';
   if (/\bgzip\b/.test(accepted)) return 'gzip';
   return 'identity';
 }
 
-/** A JSON answer that grows with the network (one row per organization), compressed when the client accepts it. */
-function sendCompressedJson(request: IncomingMessage, response: ServerResponse, body: unknown, headers: Record<string, string> = {}): void {
-  const encoding = pickEncoding(request);
-  if (encoding === 'identity') return sendJson(response, 200, body, headers);
-  const text = JSON.stringify(body);
-  const bytes =
-    encoding === 'br' ? brotliCompressSync(text, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }) : gzipSync(text, { level: 6 });
-  response.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-encoding': encoding,
-    'content-length': bytes.length,
-    vary: 'accept-encoding',
-    ...headers,
-  });
-  response.end(bytes);
+/**
+ * The pull stream, compressed here rather than by @fastify/compress: that plugin passes through
+ * uncompressed (yet labelled) any body whose first bytes look like a zlib or gzip header, which a
+ * binary pull frame can (a first frame of 120 bytes starts 0x78 0x01). Every frame is flushed, so a
+ * client applies each page as it arrives instead of when the compressor's buffer fills.
+ */
+function compressedFrames(frames: Readable, encoding: 'br' | 'gzip'): NodeJS.ReadableStream {
+  const compressor =
+    encoding === 'br'
+      ? createBrotliCompress({ flush: zlib.BROTLI_OPERATION_FLUSH, params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_LGWIN]: 22 } })
+      : createGzip({ level: 6, flush: zlib.Z_SYNC_FLUSH });
+  pipeline(frames, compressor, () => undefined);
+  return compressor;
 }
 
-function compressor(encoding: 'br' | 'gzip'): BrotliCompress | Gzip {
-  // Quality 5: most of brotli's gain at a fraction of its top setting's time on a 2-core hub.
-  return encoding === 'br'
-    ? createBrotliCompress({ params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_LGWIN]: 22 } })
-    : createGzip({ level: 6 });
+async function* encodedFrames(first: IteratorResult<PullFrame>, frames: AsyncGenerator<PullFrame>): AsyncGenerator<Uint8Array> {
+  for (let step = first; !step.done; step = await frames.next()) yield encodePullFrame(step.value);
 }
 
-async function writeAll(target: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
-  if (!target.write(chunk)) await new Promise((resolve) => target.once('drain', resolve));
+/** Fastify's own refusals of a request, as the protocol's. */
+function edgeRefusal(error: unknown, request: FastifyRequest): HubError | null {
+  if (error instanceof HubError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new HubError('body-too-large', `the body may be at most ${request.routeOptions.bodyLimit} bytes`);
+  // @fastify/compress marks a body that does not decompress with this code.
+  if (code === 'FST_CP_ERR_INVALID_CONTENT') return new HubError('bad-request', 'the body could not be read (bad gzip?)');
+  if (typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return new HubError('bad-request', 'the body could not be read');
+  return null;
 }
 
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
   const { hub } = options;
   const log = options.logger ?? jsonLogger;
-  const limiter = new RateLimiter(options.requestsPerMinute ?? limits.requestsPerMinute);
   const live = new LiveConnections(hub);
   const upgradeRoutes: UpgradeRoute[] = [
     { prefix: '/v1/live', accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
     ...(options.upgradeRoutes ?? []),
   ];
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxUpdateBytes + 1024 });
+  /** The device behind each authenticated request (set by `authenticate`, read by handlers and the rate limit). */
+  const devices = new WeakMap<FastifyRequest, AuthenticatedDevice>();
+  const webSocketUrls = new Set<string>();
 
-  async function authenticated(request: IncomingMessage): Promise<AuthenticatedDevice> {
-    const device = await hub.authenticate(bearer(request));
-    const retryAfter = limiter.take(device.credentialId);
-    if (retryAfter > 0) throw Object.assign(new HubError(429, 'rate-limited', `too many requests; retry in ${retryAfter} s`), { retryAfter });
-    return device;
-  }
+  const app = Fastify<Server>({
+    logger: false,
+    serverFactory: (handler) => {
+      const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+      // Fastify's own default (it sets it only on servers it makes): longer than the usual 60 s of
+      // a proxy, and a field client keeps its one connection (and TLS session) from push to pull.
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
+    // Upgraded sockets and kept-alive connections would hold close() open.
+    forceCloseConnections: true,
+    // HEAD is no documented method: it gets 404 like any other.
+    exposeHeadRoutes: false,
+    bodyLimit: bodyLimits.join,
+    // A path that does not even decode (`/%`) is an unknown path like any other. Fastify answers
+    // these before routing, so before the CORS hook too.
+    frameworkErrors: (_error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, headers, body } = refusalResponse(notFound(request));
+      log({ method: request.method, path: pathOf(request), status });
+      void reply.code(status).headers({ ...headers, ...corsHeaders }).send(body);
+    },
+  });
 
-  async function streamPull(request: IncomingMessage, response: ServerResponse, device: AuthenticatedDevice, url: URL): Promise<void> {
-    const frames = await hub.pull(device, url.searchParams.get('since'), { withProjections: url.searchParams.get('projections') === '1' });
-    // Read the first page before answering, so a bad checkpoint still gets a clean 4xx.
+  // Every request body is read as bytes whatever its Content-Type says (the protocol names none);
+  // each route parses its own once: JSON and the protocol's schema, or a bundle's bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  await app.register(fastifyCors, cors);
+  await app.register(fastifyCompress, { global: false });
+  // Per credential, in fixed one-minute windows, in memory per hub process: a limit against
+  // runaway clients, not an accounting system. Only authenticated requests count.
+  await app.register(fastifyRateLimit, {
+    max: options.requestsPerMinute ?? limits.requestsPerMinute,
+    timeWindow: 60_000,
+    cache: 10_000,
+    allowList: (request) => !devices.has(request),
+    keyGenerator: (request) => devices.get(request)?.credentialId ?? '',
+    // Retry-After comes from the refusal table, like every other refusal header.
+    addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': false },
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.ceil(context.ttl / 1000);
+      return new HubError('rate-limited', `too many requests; retry in ${seconds} s`, undefined, seconds);
+    },
+  });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: limits.maxUpdateBytes + 1024 },
+    errorHandler: (_error, socket) => socket.terminate(),
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.terminate();
+      app.websocketServer.close(() => done());
+    },
+  });
+
+  app.addHook('onRequest', async (request) => {
+    // Content codings are case-insensitive; the decompression plugin compares them exactly.
+    const encoding = request.headers['content-encoding'];
+    if (typeof encoding === 'string') request.headers['content-encoding'] = encoding.toLowerCase();
+    // An upgrade to a path that takes none is an unknown path, as it was before Fastify.
+    if (request.ws && !webSocketUrls.has(request.routeOptions.url ?? '')) throw notFound(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    log({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+  });
+
+  app.setNotFoundHandler(async (request) => {
+    throw notFound(request);
+  });
+  app.setErrorHandler(async (error, request, reply) => {
+    const refusal = edgeRefusal(error, request);
+    if (refusal) {
+      const { status, headers, body } = refusalResponse(refusal);
+      return reply.code(status).headers(headers).send(body);
+    }
+    log({ level: 'error', path: pathOf(request), message: error instanceof Error ? error.message : String(error) });
+    return reply.code(500).send({ error: { code: 'internal', message: 'the hub could not complete this request' } });
+  });
+
+  /** Verifies the bearer token before the body is read: a sender without a credential costs no parsing. */
+  const authenticate = async (request: FastifyRequest) => {
+    devices.set(request, await hub.authenticate(bearer(request)));
+  };
+  const deviceOf = (request: FastifyRequest): AuthenticatedDevice => devices.get(request)!;
+  const bodyText = (request: FastifyRequest): string | undefined => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : undefined);
+
+  app.get('/health', async () => ({ ok: true, networkId: hub.networkId, seq: await hub.lastSeq(), liveConnections: live.size }));
+
+  app.post('/v1/join', { bodyLimit: bodyLimits.join, decompress }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
+
+  app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push, decompress }, async (request) =>
+    hub.push(deviceOf(request), parsePushRequest(parseJson(bodyText(request)))),
+  );
+
+  app.post('/v1/device-key', { onRequest: authenticate, bodyLimit: bodyLimits.deviceKey, decompress }, async (request) =>
+    hub.registerDeviceKey(deviceOf(request), parseRequest(deviceKeyRequestSchema, parseJson(bodyText(request)))),
+  );
+
+  // Any device of this hub may carry a bundle in (the secretariat uploads a stick mailed to it);
+  // the records are committed with the authority of the device that signed the bundle.
+  app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, decompress }, async (request) => {
+    const bytes = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
+    const result = await hub.importBundle(bytes);
+    return { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header };
+  });
+
+  app.get('/v1/pull', { onRequest: authenticate }, async (request, reply: FastifyReply) => {
+    const query = new URL(request.url, 'http://hub.invalid').searchParams;
+    const since = parseCheckpoint(query.get('since'));
+    const frames = await hub.pull(deviceOf(request), since, { withProjections: query.get('projections') === '1' });
+    // Read the first page before answering, so a failure there still gets a clean error answer.
     const first = await frames.next();
     const encoding = pickEncoding(request);
-    response.writeHead(200, {
-      'content-type': PULL_CONTENT_TYPE,
-      'cache-control': 'no-store',
-      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
-    });
-    const sink = encoding === 'identity' ? null : compressor(encoding);
-    if (sink) sink.pipe(response);
-    const target = sink ?? response;
-    const flush = () => sink?.flush(encoding === 'br' ? zlib.BROTLI_OPERATION_FLUSH : zlib.Z_SYNC_FLUSH);
-    for (let step = first; !step.done; step = await frames.next()) {
-      await writeAll(target, encodePullFrame(step.value));
-      flush();
-    }
-    target.end();
-  }
-
-  async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const { pathname } = url;
-    if (request.method === 'GET' && pathname === '/health') {
-      return sendJson(response, 200, { ok: true, networkId: hub.networkId, seq: await hub.lastSeq(), liveConnections: live.size });
-    }
-    if (request.method === 'POST' && pathname === '/v1/join') {
-      return sendJson(response, 200, await hub.join(await readBody(request, 16 * 1024)));
-    }
-    if (request.method === 'POST' && pathname === '/v1/push') {
-      const device = await authenticated(request);
-      return sendJson(response, 200, await hub.push(device, await readBody(request, limits.maxBodyBytes)));
-    }
-    if (request.method === 'POST' && pathname === '/v1/device-key') {
-      const device = await authenticated(request);
-      return sendJson(response, 200, await hub.registerDeviceKey(device, await readBody(request, 16 * 1024)));
-    }
-    if (request.method === 'POST' && pathname === '/v1/bundles') {
-      // Any device of this hub may carry a bundle in (the secretariat uploads a stick mailed to
-      // it); the records are committed with the authority of the device that signed the bundle.
-      await authenticated(request);
-      const result = await importFieldBundle(hub, new Uint8Array(await readBodyBytes(request, bundleLimits.maxBundleBytes)));
-      return sendJson(response, 200, { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header });
-    }
-    if (request.method === 'GET' && pathname === '/v1/pull') {
-      const device = await authenticated(request);
-      return streamPull(request, response, device, url);
-    }
-    if (request.method === 'GET' && pathname === '/v1/network-status') {
-      const device = await authenticated(request);
-      return sendCompressedJson(request, response, await hub.networkStatus(device), { 'cache-control': 'no-store' });
-    }
-    throw new HubError(404, 'not-found', `no ${request.method} ${pathname}`);
-  }
-
-  const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://hub.invalid');
-    // The renderer runs from app:// (desktop) or another origin (browser build). Credentials are
-    // bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
-    response.setHeader('access-control-allow-origin', '*');
-    response.setHeader('access-control-expose-headers', 'retry-after');
-    if (request.method === 'OPTIONS') {
-      response.writeHead(204, {
-        'access-control-allow-methods': 'GET, POST',
-        'access-control-allow-headers': 'authorization, content-type, content-encoding',
-        'access-control-max-age': '86400',
-      });
-      response.end();
-      return;
-    }
-    route(request, response, url)
-      .catch((error: unknown) => {
-        if (response.headersSent) {
-          response.destroy(error instanceof Error ? error : undefined);
-          return;
-        }
-        if (error instanceof HubError) {
-          const retryAfter = (error as HubError & { retryAfter?: number }).retryAfter;
-          sendJson(response, error.status, error.toBody(), retryAfter ? { 'retry-after': String(retryAfter) } : {});
-        } else {
-          log({ level: 'error', path: url.pathname, message: error instanceof Error ? error.message : String(error) });
-          sendJson(response, 500, { error: { code: 'internal', message: 'the hub could not complete this request' } });
-        }
-      })
-      .finally(() => {
-        log({ method: request.method ?? '', path: url.pathname, status: response.statusCode, ms: Math.round(performance.now() - started) });
-      });
-  };
-
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handle) : createHttpServer(handle);
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://hub.invalid');
-    const upgrade = upgradeRoutes.find((r) => url.pathname === r.prefix || url.pathname.startsWith(`${r.prefix}/`));
-    if (!upgrade) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      log({ method: 'WS', path: url.pathname, status: 101 });
-      upgrade.accept(ws, request, url);
-    });
+    const body = Readable.from(encodedFrames(first, frames), { objectMode: false });
+    reply.header('content-type', PULL_CONTENT_TYPE).header('cache-control', 'no-store');
+    if (encoding === 'identity') return reply.send(body);
+    return reply.header('content-encoding', encoding).send(compressedFrames(body, encoding));
   });
+
+  app.get('/v1/network-status', { onRequest: authenticate, compress: compressJson }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return hub.networkStatus(deviceOf(request));
+  });
+
+  for (const upgrade of upgradeRoutes) {
+    for (const url of [upgrade.prefix, `${upgrade.prefix}/*`]) {
+      webSocketUrls.add(url);
+      app.route({
+        method: 'GET',
+        url,
+        // A plain GET on a WebSocket path is an unknown path.
+        handler: async (request) => {
+          throw notFound(request);
+        },
+        wsHandler: (socket, request) => {
+          log({ method: 'WS', path: pathOf(request), status: 101 });
+          upgrade.accept(socket, request.raw, new URL(request.url, 'http://hub.invalid'));
+        },
+      });
+    }
+  }
 
   // Revoked credentials lose their sockets within a few seconds, whichever process revoked them.
   let lastCheck = Date.now();
@@ -233,23 +304,22 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       .catch(() => undefined);
   }, options.revocationCheckMs ?? 1_000);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  try {
+    await app.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    clearInterval(revocationTimer);
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
-    server,
+    server: app.server,
     live,
     async close() {
       clearInterval(revocationTimer);
       live.closeAll();
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import { closeCodes } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 
@@ -11,8 +12,6 @@ import { HubError } from '../hub/hubError';
 
 const helloSchema = z.object({ type: z.literal('hello'), token: z.string() });
 const HELLO_TIMEOUT_MS = 10_000;
-export const CLOSE_UNAUTHORIZED = 4401;
-export const CLOSE_REVOKED = 4403;
 /**
  * Announcements are gathered this long: under a burst of commits each client gets one message
  * with the latest number instead of one per commit (at 200 sockets and 250 commits/s that was
@@ -36,7 +35,7 @@ export class LiveConnections {
   }
 
   accept(socket: WebSocket): void {
-    const timer = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'no hello'), HELLO_TIMEOUT_MS);
+    const timer = setTimeout(() => socket.close(closeCodes.unauthorized, 'no hello'), HELLO_TIMEOUT_MS);
     socket.once('message', (data) => {
       clearTimeout(timer);
       void this.greet(socket, String(data));
@@ -54,7 +53,7 @@ export class LiveConnections {
       try {
         hello = helloSchema.parse(JSON.parse(message));
       } catch {
-        throw new HubError(400, 'bad-request', 'the first message must be {"type":"hello","token":"…"}');
+        throw new HubError('bad-request', 'the first message must be {"type":"hello","token":"…"}');
       }
       const device = await this.hub.authenticate(hello.token);
       if (socket.readyState !== socket.OPEN) return;
@@ -67,7 +66,7 @@ export class LiveConnections {
     } catch (error) {
       const body = error instanceof HubError ? error.toBody() : { error: { code: 'bad-request', message: 'hello failed' } };
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'error', ...body }));
-      socket.close(CLOSE_UNAUTHORIZED, body.error.code);
+      socket.close(closeCodes.unauthorized, body.error.code);
     }
   }
 
@@ -91,7 +90,7 @@ export class LiveConnections {
     for (const [socket, device] of this.sockets) {
       if (credentialIds.has(device.credentialId)) {
         this.sockets.delete(socket);
-        socket.close(CLOSE_REVOKED, 'token-revoked');
+        socket.close(closeCodes.revoked, 'token-revoked');
       }
     }
   }

@@ -9,12 +9,12 @@ import { moduleFor } from '../../shared/records/registry';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
 import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
-import { limits } from '../../shared/sync/protocol';
+import { closeCodes, limits } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import type { StoredRecord } from '../storage/hubStorage';
 import { jsonLogger, type Logger, type UpgradeRoute } from './httpServer';
-import { CLOSE_REVOKED, CLOSE_UNAUTHORIZED } from './liveConnections';
+import { refusalStatus } from './refusalStatus';
 
 /*
  * The standard Yjs endpoint, `/yjs/<recordId>?token=…`: the y-protocols sync and awareness messages
@@ -30,13 +30,6 @@ export const YJS_PREFIX = '/yjs';
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_QUERY_AWARENESS = 3;
-
-const CLOSE_BAD_MESSAGE = 4400;
-const CLOSE_FORBIDDEN = 4403;
-const CLOSE_NOT_FOUND = 4404;
-const CLOSE_TOO_MUCH = 4413;
-const CLOSE_GOING_AWAY = 1001;
-const CLOSE_INTERNAL = 1011;
 
 /** Peers that answer no ping within this long are dropped (y-websocket's server uses 30 s too). */
 const PING_INTERVAL_MS = 30_000;
@@ -257,7 +250,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     const module = moduleFor(room.header.type);
     const facts = module.facts(module.read(room.doc));
     for (const connection of [...room.connections.values()]) {
-      if (!canRead(connection.device, room.header, facts)) drop(room, connection, CLOSE_FORBIDDEN, 'forbidden');
+      if (!canRead(connection.device, room.header, facts)) drop(room, connection, closeCodes.forbidden, 'forbidden');
     }
     const update = mergeUpdates(changes);
     room.broadcast(syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
@@ -281,7 +274,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       device = await hub.authenticate(connection.token);
     } catch (error) {
       connection.pending.length = 0;
-      drop(room, connection, CLOSE_UNAUTHORIZED, error instanceof HubError ? error.code : 'unauthorized');
+      drop(room, connection, closeCodes.unauthorized, error instanceof HubError ? error.code : 'unauthorized');
       return;
     }
     const update = mergeUpdates(batch);
@@ -290,10 +283,10 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     } catch (error) {
       if (!(error instanceof HubError)) {
         // The client still holds the change: reconnecting sends it again in its sync step 2.
-        drop(room, connection, CLOSE_INTERNAL, 'internal');
+        drop(room, connection, closeCodes.internal, 'internal');
         throw error;
       }
-      log({ level: 'warn', path: YJS_PREFIX, recordId: room.id, status: error.status, code: error.code });
+      log({ level: 'warn', path: YJS_PREFIX, recordId: room.id, status: refusalStatus[error.code].status, code: error.code });
       return;
     }
     await catchUp(room);
@@ -314,7 +307,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
           connection.pendingBytes += update.length;
           if (connection.pendingBytes > MAX_BUFFERED_BYTES) {
             connection.pending.length = 0;
-            drop(room, connection, CLOSE_TOO_MUCH, 'update-too-large');
+            drop(room, connection, closeCodes.tooMuch, 'update-too-large');
           } else if (connection.pending.length === 1) {
             // More than one waiting means a flush is queued already; it takes them all.
             room.run(() => flush(room, connection));
@@ -340,7 +333,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
   async function open(socket: WebSocket, url: URL): Promise<{ room: Room; connection: Connection } | null> {
     const recordId = recordIdOf(url);
     if (recordId === null) {
-      socket.close(CLOSE_NOT_FOUND, 'not-found');
+      socket.close(closeCodes.notFound, 'not-found');
       return null;
     }
     const token = url.searchParams.get('token') ?? '';
@@ -349,21 +342,21 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       device = await hub.authenticate(token);
     } catch (error) {
       if (!(error instanceof HubError)) throw error;
-      socket.close(CLOSE_UNAUTHORIZED, error.code);
+      socket.close(closeCodes.unauthorized, error.code);
       return null;
     }
     const record = await storage.getRecord(recordId);
     if (!record) {
-      socket.close(CLOSE_NOT_FOUND, 'not-found');
+      socket.close(closeCodes.notFound, 'not-found');
       return null;
     }
     if (!canRead(device, record.header, record.facts)) {
-      socket.close(CLOSE_FORBIDDEN, 'forbidden');
+      socket.close(closeCodes.forbidden, 'forbidden');
       return null;
     }
     if (socket.readyState !== socket.OPEN) return null;
     if (isClosed) {
-      socket.close(CLOSE_GOING_AWAY, 'shutting-down');
+      socket.close(closeCodes.goingAway, 'shutting-down');
       return null;
     }
     const room = roomFor(record);
@@ -394,18 +387,18 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         try {
           receive(joined.room, joined.connection, message);
         } catch {
-          drop(joined.room, joined.connection, CLOSE_BAD_MESSAGE, 'bad-message');
+          drop(joined.room, joined.connection, closeCodes.badMessage, 'bad-message');
         }
       };
       socket.on('message', (data, isBinary) => {
         if (!isBinary) {
-          socket.close(CLOSE_BAD_MESSAGE, 'bad-message');
+          socket.close(closeCodes.badMessage, 'bad-message');
           return;
         }
         const message = bytesOf(data);
         if (joined) return handle(message);
         earlyBytes += message.length;
-        if (earlyBytes > MAX_BUFFERED_BYTES) socket.close(CLOSE_TOO_MUCH, 'too-much-before-ready');
+        if (earlyBytes > MAX_BUFFERED_BYTES) socket.close(closeCodes.tooMuch, 'too-much-before-ready');
         else early.push(message);
       });
       socket.on('pong', () => {
@@ -424,13 +417,13 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         })
         .catch((error: unknown) => {
           logError(error);
-          socket.close(CLOSE_INTERNAL, 'internal');
+          socket.close(closeCodes.internal, 'internal');
         });
     },
     closeRevoked(credentialIds: ReadonlySet<string>) {
       for (const room of [...rooms.values()]) {
         for (const connection of [...room.connections.values()]) {
-          if (credentialIds.has(connection.device.credentialId)) drop(room, connection, CLOSE_REVOKED, 'token-revoked');
+          if (credentialIds.has(connection.device.credentialId)) drop(room, connection, closeCodes.revoked, 'token-revoked');
         }
       }
     },
@@ -438,7 +431,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       isClosed = true;
       unsubscribe();
       for (const room of [...rooms.values()]) {
-        for (const connection of [...room.connections.values()]) drop(room, connection, CLOSE_GOING_AWAY, 'shutting-down');
+        for (const connection of [...room.connections.values()]) drop(room, connection, closeCodes.goingAway, 'shutting-down');
       }
       rooms.clear();
     },

@@ -48,15 +48,15 @@ export const nodeBundleCompression: BundleCompression = {
 /** A base64url Ed25519 public key, or a 400 refusal. */
 export function parseDevicePublicKey(text: string): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
-  if (!isValidPublicKey(bytes)) throw new HubError(400, 'bad-request', 'devicePublicKey: not an Ed25519 public key');
+  if (!isValidPublicKey(bytes)) throw new HubError('bad-request', 'devicePublicKey: not an Ed25519 public key');
   return bytes;
 }
 
 /** A BundleError as the hub's refusal. */
 export function bundleRefusal(error: BundleError): HubError {
-  if (error.code === 'too-large') return new HubError(413, 'body-too-large', error.message);
-  if (error.code === 'bad-signature') return new HubError(403, 'bundle-signature-invalid', error.message);
-  return new HubError(400, 'bad-bundle', `${error.code}: ${error.message}`);
+  if (error.code === 'too-large') return new HubError('body-too-large', error.message);
+  if (error.code === 'bad-signature') return new HubError('bundle-signature-invalid', error.message);
+  return new HubError('bad-bundle', `${error.code}: ${error.message}`);
 }
 
 function refuseBadBytes<T>(read: () => T): T {
@@ -100,15 +100,15 @@ function addsNothing(stored: StoredRecord | null, update: Uint8Array): boolean {
 export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<BundleImportResult> {
   const bundle: ReadBundle = refuseBadBytes(() => readBundle(bytes));
   const { header } = bundle;
-  if (header.kind !== 'field-to-hub') throw new HubError(400, 'bad-bundle', 'this is a hub bundle for the field: import it in the app');
-  if (header.networkId !== hub.networkId) throw new HubError(403, 'bundle-foreign', 'this bundle was written for another network (another hub)');
+  if (header.kind !== 'field-to-hub') throw new HubError('bad-bundle', 'this is a hub bundle for the field: import it in the app');
+  if (header.networkId !== hub.networkId) throw new HubError('bundle-foreign', 'this bundle was written for another network (another hub)');
   const credential = header.credentialId === null ? null : await hub.storage.getCredential(header.credentialId);
   if (!credential || credential.orgId !== header.orgId || credential.deviceId !== header.deviceId) {
-    throw new HubError(403, 'bundle-foreign', 'this bundle names a device credential this hub does not know');
+    throw new HubError('bundle-foreign', 'this bundle names a device credential this hub does not know');
   }
-  if (credential.revokedAt !== null) throw new HubError(403, 'bundle-revoked', 'the device that wrote this bundle has been revoked; nothing from it is accepted');
+  if (credential.revokedAt !== null) throw new HubError('bundle-revoked', 'the device that wrote this bundle has been revoked; nothing from it is accepted');
   const publicKey = await hub.storage.getDeviceKey(credential.id);
-  if (!publicKey) throw new HubError(403, 'bundle-signature-invalid', 'the device that wrote this bundle never registered a signing key with this hub');
+  if (!publicKey) throw new HubError('bundle-signature-invalid', 'the device that wrote this bundle never registered a signing key with this hub');
   refuseBadBytes(() => verifyBundleSignature(bundle, publicKey));
   const records: BundleRecord[] = await readBundleRecords(bundle, nodeBundleCompression).catch((error: unknown) => {
     throw error instanceof BundleError ? bundleRefusal(error) : error;
@@ -141,15 +141,15 @@ export interface OrgBundleOptions {
 /** What `orgId` may read and has not got since `since`, as a signed hub bundle. */
 export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Promise<{ bytes: Uint8Array; header: BundleHeader }> {
   const org = await hub.storage.getOrg(options.orgId);
-  if (!org) throw new HubError(404, 'not-found', `no organization ${options.orgId} in this network`);
+  if (!org) throw new HubError('not-found', `no organization ${options.orgId} in this network`);
   const latest = await hub.lastSeq();
   // As pull does: a checkpoint from the future (the hub was restored from a backup) starts over.
   const fromSeq = options.since > latest ? 0 : options.since;
-  const frames = await hub.pull({ orgId: org.id, role: org.role }, String(fromSeq));
+  const frames = await hub.pull({ orgId: org.id, role: org.role }, fromSeq);
   const records: BundleRecord[] = [];
   let toSeq = fromSeq;
   for await (const frame of frames) {
-    if (frame.kind === 'error') throw new HubError(400, frame.error.code, frame.error.message);
+    if (frame.kind === 'error') throw new HubError(frame.error.code, frame.error.message);
     for (const record of frame.records) {
       const { meta } = record;
       records.push({ id: meta.id, type: meta.type, ownerOrg: meta.ownerOrg, createdAt: meta.createdAt, seq: meta.seq, isFullState: record.isFullState, update: record.update });

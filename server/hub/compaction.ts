@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { HubStorage } from '../storage/hubStorage';
+import type { RecordLog } from '../storage/hubStorage';
 
 /*
  * Trims long update logs. Every commit already stores the record's state folded through a Y.Doc,
@@ -7,7 +7,7 @@ import type { HubStorage } from '../storage/hubStorage';
  * it covers. No acknowledged update is lost: it is in the state; a client whose checkpoint predates
  * the compaction point gets the whole state instead of a delta.
  */
-export async function compactRecords(storage: HubStorage, options: { minUpdates?: number; limit?: number } = {}): Promise<number> {
+export async function compactRecords(storage: RecordLog, options: { minUpdates?: number; limit?: number } = {}): Promise<number> {
   const candidates = await storage.compactionCandidates(options.minUpdates ?? 100, options.limit ?? 100);
   let compacted = 0;
   for (const id of candidates) {

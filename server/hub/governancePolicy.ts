@@ -6,7 +6,10 @@ import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
-import type { CastArrival, HubStorage, RecordWrite } from '../storage/hubStorage';
+import type { ProjectionOf } from '../../shared/records/registry';
+import type { RecordType } from '../../shared/records/recordType';
+import type { CastArrival, RecordLog, RecordWrite } from '../storage/hubStorage';
+import { projectionOf, type HeldProjection } from '../storage/projectionOf';
 import { HubError } from './hubError';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { WriteActor } from './writePath';
@@ -30,10 +33,10 @@ import type { WriteActor } from './writePath';
 export const CAST_SKEW_MS = 5 * 60_000;
 
 /** Projections already prepared earlier in the same push (a proposal pushed with a ballot on it). */
-export type BatchProjections = ReadonlyMap<string, { readonly type: string; readonly projection: Record<string, unknown> }>;
+export type BatchProjections = ReadonlyMap<string, HeldProjection>;
 
 export interface PolicyContext {
-  readonly storage: HubStorage;
+  readonly storage: RecordLog;
   readonly actor: WriteActor;
   readonly now: number;
   readonly batch: BatchProjections;
@@ -41,19 +44,17 @@ export interface PolicyContext {
 
 export type PolicyAdditions = Pick<RecordWrite, 'castArrivals' | 'sealDueAt'>;
 
-const refuse = (status: number, code: ConstructorParameters<typeof HubError>[1], message: string, recordId: string): never => {
-  throw new HubError(status, code, message, recordId);
+const refuse = (code: ConstructorParameters<typeof HubError>[0], message: string, recordId: string): never => {
+  throw new HubError(code, message, recordId);
 };
 
-async function loadProjection<T>(ctx: PolicyContext, id: string, type: string): Promise<T | null> {
-  const batched = ctx.batch.get(id);
-  if (batched) return batched.type === type ? (batched.projection as T) : null;
-  const stored = await ctx.storage.getRecord(id);
-  return stored && stored.header.type === type ? (stored.projection as T) : null;
+async function loadProjection<T extends RecordType>(ctx: PolicyContext, id: string, type: T): Promise<ProjectionOf<T> | null> {
+  const held = ctx.batch.get(id) ?? (await ctx.storage.getRecord(id));
+  return held && held.header.type === type ? projectionOf(held, type) : null;
 }
 
 async function loadNetwork(ctx: PolicyContext): Promise<NetworkProjection> {
-  const network = await loadProjection<NetworkProjection>(ctx, NETWORK_RECORD_ID, 'network');
+  const network = await loadProjection(ctx, NETWORK_RECORD_ID, 'network');
   if (!network) throw new Error('the hub holds no network record');
   return network;
 }
@@ -65,7 +66,7 @@ async function isSealed(ctx: PolicyContext, proposalId: string): Promise<boolean
 async function checkSteward(ctx: PolicyContext, scope: StewardScope, write: RecordWrite): Promise<void> {
   if (ctx.actor.role !== 'steward') return;
   if (!isStewardAuthorized(await loadNetwork(ctx), ctx.actor.orgId, scope)) {
-    refuse(403, 'steward-not-authorized', `the secretariat has not authorized this steward to run ${scope}`, write.header.id);
+    refuse('steward-not-authorized', `the secretariat has not authorized this steward to run ${scope}`, write.header.id);
   }
 }
 
@@ -90,35 +91,35 @@ function revisionChanges(before: readonly Revision[], after: readonly Revision[]
 
 async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: BallotProjection | null): Promise<PolicyAdditions> {
   const id = write.header.id;
-  const after = write.projection as unknown as BallotProjection;
-  const proposal = await loadProjection<ProposalProjection>(ctx, after.proposalId, 'proposal');
-  if (!proposal) return refuse(409, 'proposal-unknown', `the hub has no proposal ${after.proposalId}`, id);
+  const after = projectionOf(write, 'ballot');
+  const proposal = await loadProjection(ctx, after.proposalId, 'proposal');
+  if (!proposal) return refuse('proposal-unknown', `the hub has no proposal ${after.proposalId}`, id);
   // Past the grace period the answer is always grace-expired, sealed or not, so a voter's app has
   // one code to explain a ballot that came too late.
   if (proposal.state === 'open' && ctx.now > graceEndsAt(proposal)) {
-    refuse(409, 'grace-expired', 'the ballot reached the hub after closing plus the grace period; it does not count', id);
+    refuse('grace-expired', 'the ballot reached the hub after closing plus the grace period; it does not count', id);
   }
-  if (await isSealed(ctx, after.proposalId)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
-  if (proposal.state !== 'open') refuse(409, 'poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
+  if (await isSealed(ctx, after.proposalId)) refuse('poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
+  if (proposal.state !== 'open') refuse('poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
   const network = await loadNetwork(ctx);
   if (!eligibleOrgIds(network.members, proposal.eligible).includes(write.header.ownerOrg)) {
-    refuse(403, 'not-eligible', 'this organization is not eligible to vote on this proposal', id);
+    refuse('not-eligible', 'this organization is not eligible to vote on this proposal', id);
   }
   if (after.isSecret !== (proposal.secrecy === 'secret')) {
-    refuse(422, 'secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
+    refuse('secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
   }
   const { added, isRemoving } = revisionChanges(before?.revisions ?? [], after.revisions);
-  if (isRemoving) refuse(403, 'forbidden', "a ballot's revisions are kept: none may be removed", id);
+  if (isRemoving) refuse('forbidden', "a ballot's revisions are kept: none may be removed", id);
   const casts = added.map((revision) => ({ at: revision.at, choice: revision.choice }));
   if (after.castAt !== null && after.choice !== null && (after.castAt !== before?.castAt || canonicalJson(after.choice) !== canonicalJson(before?.choice))) {
     casts.push({ at: after.castAt, choice: after.choice });
   }
   for (const cast of casts) {
-    if (cast.at < proposal.opensAt) refuse(409, 'cast-before-opening', 'the ballot was cast before the poll opened', id);
-    if (cast.at >= proposal.closesAt) refuse(409, 'cast-after-closing', 'the ballot was cast after the poll closed', id);
-    if (cast.at > ctx.now + CAST_SKEW_MS) refuse(409, 'cast-in-future', "the ballot's cast time is ahead of the hub's clock; check the device clock", id);
+    if (cast.at < proposal.opensAt) refuse('cast-before-opening', 'the ballot was cast before the poll opened', id);
+    if (cast.at >= proposal.closesAt) refuse('cast-after-closing', 'the ballot was cast after the poll closed', id);
+    if (cast.at > ctx.now + CAST_SKEW_MS) refuse('cast-in-future', "the ballot's cast time is ahead of the hub's clock; check the device clock", id);
     const invalid = invalidChoiceReason(cast.choice, proposal);
-    if (invalid) refuse(422, 'invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
+    if (invalid) refuse('invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
   }
   const castAts = [...new Set(added.map((revision) => revision.at))];
   return castAts.length > 0 ? { castArrivals: castAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
@@ -129,19 +130,19 @@ const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt']);
 
 async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null): Promise<PolicyAdditions> {
   const id = write.header.id;
-  const after = write.projection as unknown as ProposalProjection;
+  const after = projectionOf(write, 'proposal');
   await checkSteward(ctx, 'proposals', write);
   if (before) {
-    if (await isSealed(ctx, id)) refuse(409, 'poll-sealed', 'the result of this proposal is sealed; the proposal no longer changes', id);
+    if (await isSealed(ctx, id)) refuse('poll-sealed', 'the result of this proposal is sealed; the proposal no longer changes', id);
     if (before.state !== 'draft') {
       const changed = Object.keys(after).filter(
         (key) => !UNLOCKED_FIELDS.has(key) && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
       );
-      if (changed.length > 0) refuse(409, 'terms-locked', `a proposal's terms cannot change once it is ${before.state} (${changed.join(', ')})`, id);
+      if (changed.length > 0) refuse('terms-locked', `a proposal's terms cannot change once it is ${before.state} (${changed.join(', ')})`, id);
       if (after.state !== before.state) {
         const isCancelling = before.state === 'open' && after.state === 'cancelled';
-        if (!isCancelling) refuse(409, 'terms-locked', `a proposal cannot go from ${before.state} to ${after.state}`, id);
-        if (ctx.now >= after.closesAt) refuse(409, 'terms-locked', 'a poll cannot be cancelled once it has closed', id);
+        if (!isCancelling) refuse('terms-locked', `a proposal cannot go from ${before.state} to ${after.state}`, id);
+        if (ctx.now >= after.closesAt) refuse('terms-locked', 'a poll cannot be cancelled once it has closed', id);
       }
     }
   }
@@ -151,15 +152,15 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
 export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, before: Record<string, unknown> | null): Promise<PolicyAdditions> {
   switch (write.header.type) {
     case 'ballot':
-      return checkBallot(ctx, write, before as unknown as BallotProjection | null);
+      return checkBallot(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'ballot'));
     case 'proposal':
-      return checkProposal(ctx, write, before as unknown as ProposalProjection | null);
+      return checkProposal(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'proposal'));
     case 'offer':
       await checkSteward(ctx, 'offers', write);
       return {};
     case 'network':
       if (before && write.projection.hubKey !== before.hubKey) {
-        refuse(403, 'forbidden', "the network's hub key is written by the hub only", write.header.id);
+        refuse('forbidden', "the network's hub key is written by the hub only", write.header.id);
       }
       return {};
     default:

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import type { Actor } from '../../shared/rules/rules';
-import { recordIdSchema } from '../../shared/records/recordType';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
-import { deviceKeyRequestSchema, joinRequestSchema, limits, pushRequestSchema, type JoinResponse, type NetworkStatusResponse, type PullFrame, type PushResponse } from '../../shared/sync/protocol';
-import { parseDevicePublicKey } from './bundles';
+import type { DeviceKeyRequest, JoinRequest, JoinResponse, NetworkStatusResponse, PullFrame, PushRequest, PushResponse } from '../../shared/sync/protocol';
+import { importFieldBundle, parseDevicePublicKey, type BundleImportResult } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
 import { publishHubKey, type HubKey } from './hubKey';
@@ -14,8 +12,10 @@ import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
 /*
- * The hub's service layer, free of HTTP: join, authenticate, push, pull, and the commit events
- * that live connections and other hub processes are told about. server/http/ puts it on the wire.
+ * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
+ * commit events that live connections and other hub processes are told about. Its methods take
+ * requests already parsed into the protocol's types (server/http/parseRequest.ts does that at the
+ * edge) and refuse with HubError codes; server/http/ puts it on the wire.
  */
 
 export interface AuthenticatedDevice extends WriteActor {
@@ -39,48 +39,6 @@ export interface HubOptions {
 
 /** How often an organization's last-seen time is written at most. */
 const TOUCH_INTERVAL_MS = 60_000;
-const sinceSchema = z.coerce.number().int().nonnegative();
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new HubError(400, 'bad-json', 'the request body is not valid JSON');
-  }
-}
-
-type IssueRefusal = (issue: z.core.$ZodIssue) => HubError | null;
-
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, refusalFor: IssueRefusal = () => null): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const refusal = issue ? refusalFor(issue) : null;
-  if (refusal) throw refusal;
-  const path = issue?.path.join('.') || '(body)';
-  throw new HubError(400, 'bad-request', `${path}: ${issue?.message ?? 'invalid'}`);
-}
-
-function pushedRecords(value: unknown): unknown[] | null {
-  const records = typeof value === 'object' && value !== null ? (value as { records?: unknown }).records : undefined;
-  return Array.isArray(records) ? records : null;
-}
-
-/**
- * The push refusals PROTOCOL.md gives codes of their own (an unknown type, an empty update);
- * anything else the schema finds is `bad-request`.
- */
-function pushRefusal(value: unknown): IssueRefusal {
-  return (issue) => {
-    const [top, index, field] = issue.path;
-    if (top !== 'records' || typeof index !== 'number') return null;
-    const id = recordIdSchema.safeParse((pushedRecords(value)?.[index] as { id?: unknown } | undefined)?.id);
-    const recordId = id.success ? id.data : undefined;
-    if (field === 'type' && issue.code === 'invalid_value') return new HubError(400, 'unknown-type', `records.${index}.type: not a record type`, recordId);
-    if (field === 'update' && issue.code === 'too_small') return new HubError(400, 'bad-update', 'an empty update changes nothing', recordId);
-    return null;
-  };
-}
 
 export class Hub {
   private readonly listeners = new Set<(event: CommitEvent) => void>();
@@ -113,8 +71,7 @@ export class Hub {
     return () => this.listeners.delete(listener);
   }
 
-  async join(body: string): Promise<JoinResponse> {
-    const request = parseWith(joinRequestSchema, parseJson(body));
+  async join(request: JoinRequest): Promise<JoinResponse> {
     // Checked before the invitation is used up, so a bad key costs no invitation.
     const devicePublicKey = request.devicePublicKey === undefined ? null : parseDevicePublicKey(request.devicePublicKey);
     const now = this.now();
@@ -123,7 +80,7 @@ export class Hub {
       { id: newId('cred'), deviceId: newId('dev'), deviceName: request.deviceName, createdAt: now },
       now,
     );
-    if (!credential) throw new HubError(403, 'invitation-invalid', 'the invitation code is unknown, already used or expired');
+    if (!credential) throw new HubError('invitation-invalid', 'the invitation code is unknown, already used or expired');
     const org = (await this.storage.getOrg(credential.orgId))!;
     if (devicePublicKey) await this.storage.registerDeviceKey(credential.id, devicePublicKey, now);
     await this.storage.touchOrg(org.id, now);
@@ -140,12 +97,12 @@ export class Hub {
 
   /** Verifies a token and that its credential still stands; every request goes through here. */
   async authenticate(token: string | undefined): Promise<AuthenticatedDevice> {
-    if (!token) throw new HubError(401, 'unauthorized', 'this request needs a device token');
+    if (!token) throw new HubError('unauthorized', 'this request needs a device token');
     const now = this.now();
     const claims = verifyToken(this.secret, token, now);
     const credential: CredentialRow | null = await this.storage.getCredential(claims.cid);
-    if (!credential) throw new HubError(401, 'unauthorized', 'unknown credential');
-    if (credential.revokedAt !== null) throw new HubError(401, 'token-revoked', 'this device credential was revoked');
+    if (!credential) throw new HubError('unauthorized', 'unknown credential');
+    if (credential.revokedAt !== null) throw new HubError('token-revoked', 'this device credential was revoked');
     if ((this.touchedAt.get(credential.orgId) ?? 0) + TOUCH_INTERVAL_MS < now) {
       this.touchedAt.set(credential.orgId, now);
       await this.storage.touchOrg(credential.orgId, now);
@@ -154,23 +111,16 @@ export class Hub {
   }
 
   /** `POST /v1/device-key`: a device that joined without a key registers one (once). */
-  async registerDeviceKey(device: AuthenticatedDevice, body: string): Promise<{ credentialId: string; publicKey: string }> {
-    const request = parseWith(deviceKeyRequestSchema, parseJson(body));
+  async registerDeviceKey(device: AuthenticatedDevice, request: DeviceKeyRequest): Promise<{ credentialId: string; publicKey: string }> {
     const publicKey = parseDevicePublicKey(request.publicKey);
     const inForce = await this.storage.registerDeviceKey(device.credentialId, publicKey, this.now());
     if (!areBytesEqual(inForce, publicKey)) {
-      throw new HubError(409, 'device-key-conflict', 'this device already registered another key; join again with a new invitation to use a new one');
+      throw new HubError('device-key-conflict', 'this device already registered another key; join again with a new invitation to use a new one');
     }
     return { credentialId: device.credentialId, publicKey: request.publicKey };
   }
 
-  async push(device: AuthenticatedDevice, body: string): Promise<PushResponse> {
-    const value = parseJson(body);
-    // Refused by its size alone, before any of its records is validated.
-    if ((pushedRecords(value)?.length ?? 0) > limits.maxRecordsPerPush) {
-      throw new HubError(413, 'batch-too-large', `a push may hold at most ${limits.maxRecordsPerPush} records`);
-    }
-    const request = parseWith(pushRequestSchema, value, pushRefusal(value));
+  async push(device: AuthenticatedDevice, request: PushRequest): Promise<PushResponse> {
     const changes: RecordChangeRequest[] = request.records.map((record) => ({
       id: record.id,
       type: record.type,
@@ -188,13 +138,21 @@ export class Hub {
     return { acks, seq };
   }
 
+  /**
+   * `POST /v1/bundles`, `hub import-bundle`: a field bundle, refused whole or committed through the
+   * write path with the authority of the device that signed it (server/hub/bundles.ts).
+   */
+  importBundle(bytes: Uint8Array): Promise<BundleImportResult> {
+    return importFieldBundle(this, bytes);
+  }
+
   /** Tells listeners about a commit: this process's own, or another's (PostgreSQL fan-out). */
   announce(event: CommitEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 
-  async pull(actor: Actor, since: string | null, options: { readonly withProjections?: boolean } = {}): Promise<AsyncGenerator<PullFrame>> {
-    const checkpoint = parseWith(sinceSchema, since ?? '0');
+  /** Pages of what `actor` may read that changed after `checkpoint` (a whole number). */
+  async pull(actor: Actor, checkpoint: number, options: { readonly withProjections?: boolean } = {}): Promise<AsyncGenerator<PullFrame>> {
     // A checkpoint from the future means this hub's data was restored from an older backup:
     // start over rather than wait for the numbers to catch up and miss everything until then.
     const latest = await this.storage.lastSeq();

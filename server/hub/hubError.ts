@@ -1,12 +1,17 @@
 import type { ErrorCode } from '../../shared/sync/protocol';
 
-/** A refusal: sent as `{"error": {code, message, recordId?}}` with a 4xx status. */
+/**
+ * A refusal: a protocol error code, a sentence for people, and the record it is about. It knows no
+ * HTTP: server/http/refusalStatus.ts gives each code its status (and `Retry-After`) on the wire.
+ * Nothing was written when one is thrown.
+ */
 export class HubError extends Error {
   constructor(
-    readonly status: number,
     readonly code: ErrorCode,
     message: string,
     readonly recordId?: string,
+    /** When the refused request may be tried again (a rate limit). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HubError';

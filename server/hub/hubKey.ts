@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { network, networkMutators } from '../../shared/records/network';
-import type { HubStorage } from '../storage/hubStorage';
+import type { HubMeta, RecordLog } from '../storage/hubStorage';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { commitSystemChange } from './systemWrites';
 
@@ -24,7 +24,7 @@ export interface HubKey {
 }
 
 /** The hub's key, creating it if this storage has none; two processes racing get the same one. */
-export async function loadHubKey(storage: HubStorage): Promise<HubKey> {
+export async function loadHubKey(storage: HubMeta): Promise<HubKey> {
   const secretHex = await storage.initMeta(HUB_KEY_META, bytesToHex(ed25519.utils.randomSecretKey()));
   const secretKey = hexToBytes(secretHex);
   const publicKey = bytesToHex(ed25519.getPublicKey(secretKey));
@@ -35,12 +35,13 @@ export async function loadHubKey(storage: HubStorage): Promise<HubKey> {
  * Makes sure the network record carries this hub's public key (written by the hub, through the
  * same commit path as any change). Returns the key. Does nothing when it already does.
  */
-export async function publishHubKey(storage: HubStorage, now: number): Promise<HubKey> {
+export async function publishHubKey(storage: HubMeta & RecordLog, now: number): Promise<HubKey> {
   const key = await loadHubKey(storage);
   const stored = await storage.getRecord(NETWORK_RECORD_ID);
   const secretariatId = await storage.getMeta('secretariatOrg');
   if (!stored || !secretariatId) return key;
-  if ((stored.projection as { hubKey?: unknown }).hubKey === key.publicKey) return key;
+  // Decided on the record's state, not its stored projection: a network stored before seals
+  // existed has a projection without hubKey. A key already in place commits nothing.
   await commitSystemChange(storage, stored.header, (doc) => {
     if (network.read(doc).hubKey === key.publicKey) return;
     networkMutators.setHubKey.apply(doc, key.publicKey, { orgId: secretariatId, deviceId: 'hub', role: 'secretariat', now });

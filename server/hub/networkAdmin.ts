@@ -2,7 +2,7 @@ import { network, networkMutators, NETWORK_RECORD_ID } from '../../shared/record
 import { org } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 import type { Role } from '../../shared/records/recordType';
-import type { HubStorage } from '../storage/hubStorage';
+import type { Directory, HubMeta, RecordLog } from '../storage/hubStorage';
 import { publishHubKey } from './hubKey';
 import { commitSystemChange } from './systemWrites';
 import { hashInvitationCode, newId, newInvitationCode, newSecret } from './tokens';
@@ -12,6 +12,9 @@ import { hashInvitationCode, newId, newInvitationCode, newSecret } from './token
  * revoke credentials. Each invitation creates (or reuses) the organization, its profile record and
  * its entry in the network's member list.
  */
+
+/** What the secretariat's administration touches: the directory, the network's meta and records. */
+export type AdminStorage = HubMeta & Directory & RecordLog;
 
 const INVITATION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -26,7 +29,7 @@ function systemContext(orgId: string, now: number): EditContext {
   return { orgId, deviceId: 'hub', role: 'secretariat', now };
 }
 
-export async function initNetwork(storage: HubStorage, options: { name: string; topic?: string; secretariatName?: string; now?: number }): Promise<Invitation> {
+export async function initNetwork(storage: AdminStorage, options: { name: string; topic?: string; secretariatName?: string; now?: number }): Promise<Invitation> {
   const now = options.now ?? Date.now();
   if (await storage.getMeta('networkId')) throw new Error('this data folder already holds a network');
   await storage.initMeta('secret', newSecret());
@@ -46,7 +49,7 @@ export async function initNetwork(storage: HubStorage, options: { name: string; 
 
 /** Invites a new organization (`orgName`, `role`) or another device of an existing one (`orgId`). */
 export async function inviteOrg(
-  storage: HubStorage,
+  storage: AdminStorage,
   options: { orgName?: string; role?: Role; orgId?: string; now?: number; ttlMs?: number },
 ): Promise<Invitation> {
   const now = options.now ?? Date.now();

@@ -1,6 +1,6 @@
 import { canRead, type Actor } from '../../shared/rules/rules';
 import type { OrgSyncStatus, PullFrame } from '../../shared/sync/protocol';
-import type { HubStorage } from '../storage/hubStorage';
+import type { Directory, PullCheckpoints, RecordLog } from '../storage/hubStorage';
 
 /*
  * Network status (docs/PROTOCOL.md, Network status): per organization, when the hub last heard
@@ -13,7 +13,7 @@ import type { HubStorage } from '../storage/hubStorage';
 /** Records read per page while counting; the count never holds states or projections in memory. */
 const SUMMARY_PAGE = 1_000;
 
-export async function networkStatus(storage: HubStorage, actor: Actor, now: number): Promise<OrgSyncStatus[]> {
+export async function networkStatus(storage: Directory & PullCheckpoints & RecordLog, actor: Actor, now: number): Promise<OrgSyncStatus[]> {
   const orgs = await storage.listOrgs();
   if (actor.role !== 'secretariat') return orgs.map((org) => ({ orgId: org.id, lastSeenAt: org.lastSeenAt, waitingChanges: null, asOf: now }));
 

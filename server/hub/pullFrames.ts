@@ -1,7 +1,7 @@
 import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead, type Actor } from '../../shared/rules/rules';
 import { limits, type PulledRecord, type PullFrame } from '../../shared/sync/protocol';
-import type { HubStorage, StoredRecord } from '../storage/hubStorage';
+import type { RecordLog, StoredRecord } from '../storage/hubStorage';
 
 /*
  * The pull stream: pages of the records readable by `actor` that changed since `since`, in
@@ -12,7 +12,7 @@ import type { HubStorage, StoredRecord } from '../storage/hubStorage';
  * withdraw.
  */
 export async function* pullFrames(
-  storage: HubStorage,
+  storage: RecordLog,
   actor: Actor,
   since: number,
   options: { readonly withProjections?: boolean; readonly pageSize?: number } = {},

@@ -3,11 +3,11 @@ import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
 import { sealMessage } from '../../shared/governance/verifySeal';
-import { ballotId, type BallotProjection } from '../../shared/records/ballot';
-import type { NetworkProjection } from '../../shared/records/network';
+import { ballotId } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { result, resultId } from '../../shared/records/result';
-import type { HubStorage } from '../storage/hubStorage';
+import type { Directory, GovernanceSchedule, HubMeta, RecordLog } from '../storage/hubStorage';
+import { projectionOf } from '../storage/projectionOf';
 import type { HubKey } from './hubKey';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { commitSystemChange } from './systemWrites';
@@ -31,10 +31,13 @@ export type SealOutcome =
   | { readonly kind: 'not-due'; readonly dueAt: number }
   | { readonly kind: 'not-sealable'; readonly reason: 'unknown-proposal' | 'not-open' };
 
+/** Sealing reads the records, the directory (who may hold a ballot) and meta, and keeps the schedule. */
+export type SealingStorage = RecordLog & GovernanceSchedule & Directory & HubMeta;
+
 export const sealDueAt = (proposal: Pick<ProposalProjection, 'closesAt' | 'graceHours'>): number => graceEndsAt(proposal) + SEAL_SETTLE_MS;
 
 /** Seals one proposal if it is due at `now`; idempotent. */
-export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposalId: string, now: number): Promise<SealOutcome> {
+export async function sealProposal(storage: SealingStorage, hubKey: HubKey, proposalId: string, now: number): Promise<SealOutcome> {
   const id = resultId(proposalId);
   const existing = await storage.getRecord(id);
   if (existing) {
@@ -46,7 +49,7 @@ export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposal
     await storage.clearSealDue(proposalId);
     return { kind: 'not-sealable', reason: 'unknown-proposal' };
   }
-  const proposal = stored.projection as unknown as ProposalProjection;
+  const proposal = projectionOf(stored, 'proposal');
   if (proposal.state !== 'open') {
     await storage.clearSealDue(proposalId);
     return { kind: 'not-sealable', reason: 'not-open' };
@@ -54,7 +57,7 @@ export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposal
   const dueAt = sealDueAt(proposal);
   if (now < dueAt) return { kind: 'not-due', dueAt };
 
-  const network = (await storage.getRecord(NETWORK_RECORD_ID))!.projection as unknown as NetworkProjection;
+  const network = projectionOf((await storage.getRecord(NETWORK_RECORD_ID))!, 'network');
   const secretariatId = (await storage.getMeta('secretariatOrg'))!;
   // Any organization the hub knows may hold a ballot (one since removed from the network too: the
   // tally excludes it as not eligible, and the decision record says so).
@@ -65,7 +68,7 @@ export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposal
   for (const [index, orgId] of orgIds.entries()) {
     const ballot = await storage.getRecord(ballotIds[index]!);
     if (!ballot || ballot.header.type !== 'ballot' || ballot.header.ownerOrg !== orgId) continue;
-    ballots.push({ orgId, ballot: ballot.projection as unknown as BallotProjection, arrivals: arrivals.get(ballotIds[index]!) ?? new Map<number, number>() });
+    ballots.push({ orgId, ballot: projectionOf(ballot, 'ballot'), arrivals: arrivals.get(ballotIds[index]!) ?? new Map<number, number>() });
   }
   const decision = sealedDecision({ proposalId, proposal, ballots, eligibleOrgIds: eligibleOrgIds(network.members, proposal.eligible), sealedAt: now });
   const payload = sealPayload(decision);
@@ -84,7 +87,7 @@ export async function sealProposal(storage: HubStorage, hubKey: HubKey, proposal
 }
 
 /** Seals every proposal due at `now`; returns what it did per proposal. */
-export async function sealDueProposals(storage: HubStorage, hubKey: HubKey, now: number, limit = 100): Promise<Map<string, SealOutcome>> {
+export async function sealDueProposals(storage: SealingStorage, hubKey: HubKey, now: number, limit = 100): Promise<Map<string, SealOutcome>> {
   const outcomes = new Map<string, SealOutcome>();
   // The schedule holds closing plus grace; the settle margin is applied by sealProposal.
   for (const proposalId of await storage.dueSeals(now - SEAL_SETTLE_MS, limit)) {

@@ -2,14 +2,14 @@ import * as Y from 'yjs';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
-import { StaleWriteError, type HubStorage } from '../storage/hubStorage';
+import { StaleWriteError, type RecordLog } from '../storage/hubStorage';
 
 /*
  * Records the hub itself writes: the network record and organization profiles, when the
  * secretariat runs `hub init` and `hub invite`. They take the same commit path (sequence numbers,
  * update log) as any push, so clients pull them like everything else.
  */
-export async function commitSystemChange(storage: HubStorage, header: RecordHeader, change: (doc: Y.Doc) => void): Promise<number> {
+export async function commitSystemChange(storage: RecordLog, header: RecordHeader, change: (doc: Y.Doc) => void): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const stored = await storage.getRecord(header.id);
     const doc = new Y.Doc();
@@ -30,7 +30,7 @@ export async function commitSystemChange(storage: HubStorage, header: RecordHead
           header: stored?.header ?? header,
           update,
           state: Y.encodeStateAsUpdate(doc),
-          projection: projection as unknown as Record<string, unknown>,
+          projection: { ...projection },
           facts: module.facts(projection),
           credentialId: null,
           expectedSeq: stored?.seq ?? null,

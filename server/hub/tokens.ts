@@ -43,17 +43,17 @@ export function issueToken(secret: string, claims: { credentialId: string; orgId
 /** Verifies signature and expiry; throws HubError 401 (never says which part was wrong beyond the code). */
 export function verifyToken(secret: string, token: string, now: number): TokenClaims {
   const [encoded, signature, extra] = token.split('.');
-  if (!encoded || !signature || extra !== undefined) throw new HubError(401, 'unauthorized', 'malformed token');
+  if (!encoded || !signature || extra !== undefined) throw new HubError('unauthorized', 'malformed token');
   const expected = Buffer.from(sign(secret, encoded));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new HubError(401, 'unauthorized', 'token signature does not verify');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new HubError('unauthorized', 'token signature does not verify');
   let claims: TokenClaims;
   try {
     claims = payloadSchema.parse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
   } catch {
-    throw new HubError(401, 'unauthorized', 'malformed token');
+    throw new HubError('unauthorized', 'malformed token');
   }
-  if (claims.exp <= now) throw new HubError(401, 'token-expired', 'the credential has expired; join again with a new invitation');
+  if (claims.exp <= now) throw new HubError('token-expired', 'the credential has expired; join again with a new invitation');
   return claims;
 }
 

@@ -6,7 +6,7 @@ import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
-import { StaleWriteError, type HubStorage, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 
@@ -45,19 +45,19 @@ function newHeader(actor: Actor, request: RecordChangeRequest, now: number): Rec
 
 /** Decodes and applies one update, refusing garbage, dependencies the hub lacks, and slow input. */
 function applyWithinBudget(doc: Y.Doc, update: Uint8Array, recordId: string): void {
-  if (update.length === 0) throw new HubError(400, 'bad-update', 'an empty update changes nothing', recordId);
-  if (update.length > limits.maxUpdateBytes) throw new HubError(413, 'update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
+  if (update.length === 0) throw new HubError('bad-update', 'an empty update changes nothing', recordId);
+  if (update.length > limits.maxUpdateBytes) throw new HubError('update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
   const started = performance.now();
   try {
     // Decoding first refuses truncated and malformed input before anything touches the doc.
     Y.decodeUpdate(update);
     Y.applyUpdate(doc, update);
   } catch {
-    throw new HubError(400, 'bad-update', 'the update is not a valid Yjs update', recordId);
+    throw new HubError('bad-update', 'the update is not a valid Yjs update', recordId);
   }
-  if (performance.now() - started > limits.maxApplyMs) throw new HubError(422, 'update-too-slow', 'the update took too long to apply', recordId);
+  if (performance.now() - started > limits.maxApplyMs) throw new HubError('update-too-slow', 'the update took too long to apply', recordId);
   if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
-    throw new HubError(400, 'missing-dependency', 'the update builds on changes the hub does not have', recordId);
+    throw new HubError('missing-dependency', 'the update builds on changes the hub does not have', recordId);
   }
 }
 
@@ -66,10 +66,10 @@ const WRITE_ACTIONS: readonly Action[] = ['edit', 'review', 'moderate', 'manage'
 export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, stored: StoredRecord | null, now: number): PreparedWrite {
   // Sealed results and the like: written by the hub (systemWrites), never by a client.
   if (HUB_WRITTEN_TYPES.includes(request.type) || (stored && HUB_WRITTEN_TYPES.includes(stored.header.type))) {
-    throw new HubError(403, 'forbidden', `a ${stored?.header.type ?? request.type} is written by the hub only`, request.id);
+    throw new HubError('forbidden', `a ${stored?.header.type ?? request.type} is written by the hub only`, request.id);
   }
   if (stored && stored.header.type !== request.type) {
-    throw new HubError(409, 'header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
+    throw new HubError('header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
   }
   const header = stored?.header ?? newHeader(actor, request, now);
   const module = moduleFor(header.type);
@@ -80,12 +80,12 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     applyWithinBudget(doc, request.update, request.id);
     const state = Y.encodeStateAsUpdate(doc);
     if (stored && areBytesEqual(state, stored.state)) return { write: null, unchangedSeq: stored.seq };
-    if (state.length > limits.maxRecordBytes) throw new HubError(413, 'record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, request.id);
+    if (state.length > limits.maxRecordBytes) throw new HubError('record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, request.id);
 
     const after = module.read(doc);
     const derivedId = module.deriveId(after as never, header.ownerOrg);
     if (derivedId !== null && derivedId !== header.id) {
-      throw new HubError(400, 'wrong-id', `this ${header.type} must have the id ${derivedId}`, request.id);
+      throw new HubError('wrong-id', `this ${header.type} must have the id ${derivedId}`, request.id);
     }
     // A new record may not be born reviewed, endorsed or moderated: diff it against an empty one.
     const needed: Action[] = before
@@ -101,20 +101,20 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     }
     if (!verdict.isAllowed) {
       const whose = actor.orgId === header.ownerOrg ? 'its own' : "another organization's";
-      throw new HubError(403, 'forbidden', `a ${actor.role} may not ${verdict.action} ${whose} ${header.type}`, request.id);
+      throw new HubError('forbidden', `a ${actor.role} may not ${verdict.action} ${whose} ${header.type}`, request.id);
     }
     return {
       write: {
         header,
         update: request.update,
         state,
-        projection: after as unknown as Record<string, unknown>,
+        projection: { ...after },
         facts: module.facts(after),
         credentialId: actor.credentialId,
         expectedSeq: stored?.seq ?? null,
       },
       unchangedSeq: null,
-      before: before as unknown as Record<string, unknown> | null,
+      before: before ? { ...before } : null,
     };
   } finally {
     doc.destroy();
@@ -128,14 +128,14 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: HubStorage,
+  storage: RecordLog,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
 ): Promise<{ seqs: number[]; committedIds: string[] }> {
   const ids = new Set<string>();
   for (const request of requests) {
-    if (ids.has(request.id)) throw new HubError(400, 'bad-request', `record ${request.id} appears twice; merge its updates`, request.id);
+    if (ids.has(request.id)) throw new HubError('bad-request', `record ${request.id} appears twice; merge its updates`, request.id);
     ids.add(request.id);
   }
   for (let attempt = 1; ; attempt++) {
@@ -143,7 +143,7 @@ export async function commitChanges(
     for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
     // Governance (voting window, eligibility, steward grants, locked terms) with the stored
     // proposal and network loaded; a refusal refuses the whole batch, like any other.
-    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, { type: p.write.header.type, projection: p.write.projection }]] : [])));
+    const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, p.write]] : [])));
     const writes: RecordWrite[] = [];
     for (const p of prepared) {
       if (!p.write) continue;

@@ -113,15 +113,30 @@ export class StaleWriteError extends Error {
   }
 }
 
-export interface HubStorage {
+/*
+ * The contract, by concern. Each adapter provides all of them (HubStorage); each hub module asks
+ * for the narrowest piece it uses, so what a module can touch is in its signature. The contract
+ * suite has one section per concern.
+ */
+
+/** The adapter's own life: schema, shutdown, a consistent copy. */
+export interface StorageLifecycle {
   /** Creates tables if needed; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** A consistent copy of everything, for `hub backup` (SQLite: a database file). */
+  backup(outFile: string): Promise<void>;
+}
 
+/** The network's fixed settings, each set once: its id, the token secret, the hub's signing key. */
+export interface HubMeta {
   getMeta(key: string): Promise<string | null>;
   /** Sets a value only if the key has none yet; returns the value in force. */
   initMeta(key: string, value: string): Promise<string>;
+}
 
+/** Who belongs to the network: organizations, their invitations and device credentials. */
+export interface Directory {
   createOrg(org: Omit<OrgRow, 'lastSeenAt'>): Promise<void>;
   getOrg(id: string): Promise<OrgRow | null>;
   listOrgs(): Promise<OrgRow[]>;
@@ -146,7 +161,10 @@ export interface HubStorage {
    */
   registerDeviceKey(credentialId: string, publicKey: Uint8Array, at: number): Promise<Uint8Array>;
   getDeviceKey(credentialId: string): Promise<Uint8Array | null>;
+}
 
+/** The records and their update log, numbered in commit order (see the ordering guarantee above). */
+export interface RecordLog {
   getRecord(id: string): Promise<StoredRecord | null>;
   /**
    * Commits the writes in one transaction: each gets the next sequence number, its update is
@@ -156,6 +174,14 @@ export interface HubStorage {
   commit(writes: readonly RecordWrite[]): Promise<number[]>;
   /** Records whose last change is after `since`, in sequence order, at most `limit`. */
   changedSince(since: number, limit: number): Promise<StoredRecord[]>;
+  /** Like `changedSince` without states or projections: header, seq and facts, in sequence order. */
+  changedSummariesSince(since: number, limit: number): Promise<RecordSummary[]>;
+  /**
+   * Ids of the records whose last change has a sequence number in (`after`, `upTo`], in sequence
+   * order: what one commit changed, for a process told only its numbers. A record changed again
+   * after `upTo` is left out (that later change is announced in turn).
+   */
+  changedIdsBetween(after: number, upTo: number): Promise<string[]>;
   /** Logged updates of these records with a sequence number above `since`, in order. */
   updatesSince(recordIds: readonly string[], since: number): Promise<Map<string, Uint8Array[]>>;
   /** The highest sequence number committed. */
@@ -167,20 +193,28 @@ export interface HubStorage {
   compact(recordId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
   /** Records with more than `minUpdates` logged updates: candidates for compaction. */
   compactionCandidates(minUpdates: number, limit: number): Promise<string[]>;
+}
 
-  /** Governance: the hub's first receipt time of each cast (castAt -> receivedAt) of these ballots. */
+/**
+ * Governance's bookkeeping beside the records. Both are written by `commit` in the write's own
+ * transaction (RecordWrite.castArrivals, RecordWrite.sealDueAt); this is how they are read back.
+ */
+export interface GovernanceSchedule {
+  /** The hub's first receipt time of each cast (castAt -> receivedAt) of these ballots. */
   castArrivals(recordIds: readonly string[]): Promise<Map<string, Map<number, number>>>;
-  /** Governance: proposals due for sealing at `now` (due time at or before it), oldest first. */
+  /** Proposals due for sealing at `now` (due time at or before it), oldest first. */
   dueSeals(now: number, limit: number): Promise<string[]>;
-  /** Governance: forgets a proposal's sealing schedule (sealed, or found not to need a seal). */
+  /** Forgets a proposal's sealing schedule (sealed, or found not to need a seal). */
   clearSealDue(proposalId: string): Promise<void>;
+}
+
+/** How far each device has pulled, for the network status. */
+export interface PullCheckpoints {
   /** Remembers the checkpoint a device's last complete pull reached (replacing the previous one). */
   setPullCheckpoint(credentialId: string, seq: number, at: number): Promise<void>;
   /** The pull checkpoints of every credential not revoked, with its organization. */
   pullCheckpoints(): Promise<PullCheckpointRow[]>;
-  /** Like `changedSince` without states or projections: header, seq and facts, in sequence order. */
-  changedSummariesSince(since: number, limit: number): Promise<RecordSummary[]>;
-
-  /** A consistent copy of everything, for `hub backup` (SQLite: a database file). */
-  backup(outFile: string): Promise<void>;
 }
+
+/** Everything the hub keeps: what each adapter provides and the Hub holds. */
+export interface HubStorage extends StorageLifecycle, HubMeta, Directory, RecordLog, GovernanceSchedule, PullCheckpoints {}

@@ -2,7 +2,21 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
-import { StaleWriteError, type CredentialRow, type HubStorage, type OrgRow, type RecordSummary, type RecordWrite, type StoredRecord } from './hubStorage';
+import {
+  StaleWriteError,
+  type CredentialRow,
+  type Directory,
+  type GovernanceSchedule,
+  type HubMeta,
+  type HubStorage,
+  type OrgRow,
+  type PullCheckpoints,
+  type RecordLog,
+  type RecordSummary,
+  type RecordWrite,
+  type StorageLifecycle,
+  type StoredRecord,
+} from './hubStorage';
 
 /*
  * The shared store for several hub processes: PostgreSQL through a `pg` pool. Same semantics as
@@ -163,7 +177,7 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.
 
 /**
  * Opens a pool on `connectionString`, creates the schema and tables if needed and returns the
- * storage. `pool` is exposed for LISTEN/NOTIFY fan-out elsewhere; the storage owns it and ends it
+ * storage. `pool` is exposed for the LISTEN/NOTIFY fan-out (pgFanout.ts); the storage owns it and ends it
  * in `close()`.
  */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresHubStorage> {
@@ -274,15 +288,19 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return seqs;
     });
 
-  const storage: PostgresHubStorage = {
-    pool,
+  const lifecycle: StorageLifecycle = {
     migrate,
     async close() {
       if (isClosed) return;
       isClosed = true;
       await pool.end();
     },
+    async backup(outFile) {
+      await backupToJsonLines(pool, s, schemaName, outFile);
+    },
+  };
 
+  const meta: HubMeta = {
     async getMeta(key) {
       const result = await pool.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = $1`, [key]);
       return result.rows[0]?.value ?? null;
@@ -293,7 +311,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result = await pool.query<{ value: string }>(`SELECT value FROM ${s}.meta WHERE key = $1`, [key]);
       return result.rows[0]!.value;
     },
+  };
 
+  const directory: Directory = {
     async createOrg(org) {
       await pool.query(`INSERT INTO ${s}.orgs (id, name, role, created_at) VALUES ($1, $2, $3, $4)`, [org.id, org.name, org.role, org.createdAt]);
     },
@@ -310,7 +330,6 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async touchOrg(id, at) {
       await pool.query(`UPDATE ${s}.orgs SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1) WHERE id = $2`, [at, id]);
     },
-
     async createInvitation(invitation) {
       await pool.query(`INSERT INTO ${s}.invitations (code_hash, org_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
         invitation.codeHash,
@@ -336,7 +355,6 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         return toCredential(created.rows[0]!);
       });
     },
-
     async getCredential(id) {
       const result = await pool.query<CredentialSqlRow>(`SELECT * FROM ${s}.credentials WHERE id = $1`, [id]);
       const row = result.rows[0];
@@ -353,7 +371,6 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result = await pool.query<{ id: string }>(`SELECT id FROM ${s}.credentials WHERE revoked_at >= $1`, [since]);
       return result.rows.map((row) => row.id);
     },
-
     async registerDeviceKey(credentialId, publicKey, at) {
       await pool.query(`INSERT INTO ${s}.device_keys (credential_id, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT (credential_id) DO NOTHING`, [
         credentialId,
@@ -369,6 +386,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const row = result.rows[0];
       return row ? new Uint8Array(row.public_key) : null;
     },
+  };
+
+  const recordLog: RecordLog = {
     async getRecord(id) {
       const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE id = $1`, [id]);
       const row = result.rows[0];
@@ -378,28 +398,26 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       if (writes.length === 0) return [];
       return commitWrites(writes, Date.now());
     },
-    async castArrivals(recordIds) {
-      const arrivals = new Map(recordIds.map((id) => [id, new Map<number, number>()]));
-      const result = await pool.query<{ record_id: string; cast_at: string; received_at: string }>(
-        `SELECT record_id, cast_at, received_at FROM ${s}.cast_arrivals WHERE record_id = ANY($1::text[])`,
-        [recordIds],
-      );
-      for (const row of result.rows) arrivals.get(row.record_id)?.set(toNumber(row.cast_at), toNumber(row.received_at));
-      return arrivals;
-    },
-    async dueSeals(now, limit) {
-      const result = await pool.query<{ proposal_id: string }>(
-        `SELECT proposal_id FROM ${s}.seal_schedule WHERE due_at <= $1 ORDER BY due_at, proposal_id LIMIT $2`,
-        [now, limit],
-      );
-      return result.rows.map((row) => row.proposal_id);
-    },
-    async clearSealDue(proposalId) {
-      await pool.query(`DELETE FROM ${s}.seal_schedule WHERE proposal_id = $1`, [proposalId]);
-    },
     async changedSince(since, limit) {
       const result = await pool.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, limit]);
       return result.rows.map(toStored);
+    },
+    async changedSummariesSince(since, limit) {
+      const result = await pool.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
+        `SELECT id, type, owner_org, created_at, seq, facts FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [since, limit],
+      );
+      return result.rows.map(
+        (row): RecordSummary => ({
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) },
+          seq: toNumber(row.seq),
+          facts: JSON.parse(row.facts) as RecordSummary['facts'],
+        }),
+      );
+    },
+    async changedIdsBetween(after, upTo) {
+      const result = await pool.query<{ id: string }>(`SELECT id FROM ${s}.records WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [after, upTo]);
+      return result.rows.map((row) => row.id);
     },
     async updatesSince(recordIds, since) {
       // Every asked-for record gets an entry, empty when nothing is logged above `since`.
@@ -437,7 +455,31 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
       return result.rows.map((row) => row.record_id);
     },
+  };
 
+  const governanceSchedule: GovernanceSchedule = {
+    async castArrivals(recordIds) {
+      const arrivals = new Map(recordIds.map((id) => [id, new Map<number, number>()]));
+      const result = await pool.query<{ record_id: string; cast_at: string; received_at: string }>(
+        `SELECT record_id, cast_at, received_at FROM ${s}.cast_arrivals WHERE record_id = ANY($1::text[])`,
+        [recordIds],
+      );
+      for (const row of result.rows) arrivals.get(row.record_id)?.set(toNumber(row.cast_at), toNumber(row.received_at));
+      return arrivals;
+    },
+    async dueSeals(now, limit) {
+      const result = await pool.query<{ proposal_id: string }>(
+        `SELECT proposal_id FROM ${s}.seal_schedule WHERE due_at <= $1 ORDER BY due_at, proposal_id LIMIT $2`,
+        [now, limit],
+      );
+      return result.rows.map((row) => row.proposal_id);
+    },
+    async clearSealDue(proposalId) {
+      await pool.query(`DELETE FROM ${s}.seal_schedule WHERE proposal_id = $1`, [proposalId]);
+    },
+  };
+
+  const pullCheckpoints: PullCheckpoints = {
     async setPullCheckpoint(credentialId, seq, at) {
       await pool.query(
         `INSERT INTO ${s}.pull_checkpoints (credential_id, seq, at) VALUES ($1, $2, $3)
@@ -452,25 +494,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
       return result.rows.map((row) => ({ credentialId: row.credential_id, orgId: row.org_id, seq: toNumber(row.seq), at: toNumber(row.at) }));
     },
-    async changedSummariesSince(since, limit) {
-      const result = await pool.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
-        `SELECT id, type, owner_org, created_at, seq, facts FROM ${s}.records WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [since, limit],
-      );
-      return result.rows.map(
-        (row): RecordSummary => ({
-          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) },
-          seq: toNumber(row.seq),
-          facts: JSON.parse(row.facts) as RecordSummary['facts'],
-        }),
-      );
-    },
-
-    async backup(outFile) {
-      await backupToJsonLines(pool, s, schemaName, outFile);
-    },
   };
-  return storage;
+
+  return { pool, ...lifecycle, ...meta, ...directory, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
 }
 
 const BACKUP_PAGE_ROWS = 500;

@@ -2,7 +2,21 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordType, Role } from '../../shared/records/recordType';
-import { StaleWriteError, type CredentialRow, type HubStorage, type InvitationRow, type OrgRow, type RecordSummary, type RecordWrite, type StoredRecord } from './hubStorage';
+import {
+  StaleWriteError,
+  type CredentialRow,
+  type Directory,
+  type GovernanceSchedule,
+  type HubMeta,
+  type HubStorage,
+  type OrgRow,
+  type PullCheckpoints,
+  type RecordLog,
+  type RecordSummary,
+  type RecordWrite,
+  type StorageLifecycle,
+  type StoredRecord,
+} from './hubStorage';
 
 /*
  * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
@@ -125,6 +139,7 @@ export function openSqliteStorage(file: string): HubStorage {
         facts = excluded.facts`),
     recordSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM records WHERE id = ?'),
     changedSince: db.prepare<[number, number], RecordSqlRow>('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
+    changedIdsBetween: db.prepare<[number, number], { id: string }>('SELECT id FROM records WHERE seq > ? AND seq <= ? ORDER BY seq'),
     updatesOf: db.prepare<[string, number], { update_bytes: Buffer }>('SELECT update_bytes FROM updates WHERE record_id = ? AND seq > ? ORDER BY seq'),
     compactRecord: db.prepare('UPDATE records SET state = ?, compacted_seq = ? WHERE id = ? AND seq = ?'),
     dropUpdates: db.prepare('DELETE FROM updates WHERE record_id = ? AND seq <= ?'),
@@ -206,13 +221,20 @@ export function openSqliteStorage(file: string): HubStorage {
     lastSeenAt: row.last_seen_at,
   });
 
-  return {
+  const lifecycle: StorageLifecycle = {
     async migrate() {
       db.exec(SCHEMA);
     },
     async close() {
       db.close();
     },
+    async backup(outFile) {
+      mkdirSync(dirname(outFile), { recursive: true });
+      await db.backup(outFile);
+    },
+  };
+
+  const meta: HubMeta = {
     async getMeta(key) {
       return statements.getMeta.get(key)?.value ?? null;
     },
@@ -220,6 +242,9 @@ export function openSqliteStorage(file: string): HubStorage {
       statements.initMeta.run(key, value);
       return statements.getMeta.get(key)!.value;
     },
+  };
+
+  const directory: Directory = {
     async createOrg(org) {
       statements.createOrg.run(org.id, org.name, org.role, org.createdAt);
     },
@@ -233,7 +258,7 @@ export function openSqliteStorage(file: string): HubStorage {
     async touchOrg(id, at) {
       statements.touchOrg.run(at, id);
     },
-    async createInvitation(invitation: Omit<InvitationRow, 'usedAt'>) {
+    async createInvitation(invitation) {
       statements.createInvitation.run(invitation.codeHash, invitation.orgId, invitation.role, invitation.createdAt, invitation.expiresAt);
     },
     async redeemInvitation(codeHash, credential, now) {
@@ -257,6 +282,9 @@ export function openSqliteStorage(file: string): HubStorage {
       const row = statements.getDeviceKey.get(credentialId);
       return row ? new Uint8Array(row.public_key) : null;
     },
+  };
+
+  const recordLog: RecordLog = {
     async getRecord(id) {
       const row = statements.getRecord.get(id);
       return row ? toStored(row) : null;
@@ -265,17 +293,20 @@ export function openSqliteStorage(file: string): HubStorage {
       if (writes.length === 0) return [];
       return commitTx(writes, Date.now());
     },
-    async castArrivals(recordIds) {
-      return new Map(recordIds.map((id) => [id, new Map(statements.arrivalsOf.all(id).map((row) => [row.cast_at, row.received_at]))]));
-    },
-    async dueSeals(now, limit) {
-      return statements.dueSeals.all(now, limit).map((row) => row.proposal_id);
-    },
-    async clearSealDue(proposalId) {
-      statements.clearSealDue.run(proposalId);
-    },
     async changedSince(since, limit) {
       return statements.changedSince.all(since, limit).map(toStored);
+    },
+    async changedSummariesSince(since, limit) {
+      return statements.changedSummaries.all(since, limit).map(
+        (row): RecordSummary => ({
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at },
+          seq: row.seq,
+          facts: JSON.parse(row.facts) as RecordSummary['facts'],
+        }),
+      );
+    },
+    async changedIdsBetween(after, upTo) {
+      return statements.changedIdsBetween.all(after, upTo).map((row) => row.id);
     },
     async updatesSince(recordIds, since) {
       const result = new Map<string, Uint8Array[]>();
@@ -291,24 +322,28 @@ export function openSqliteStorage(file: string): HubStorage {
     async compactionCandidates(minUpdates, limit) {
       return statements.candidates.all(minUpdates, limit).map((row) => row.record_id);
     },
+  };
+
+  const governanceSchedule: GovernanceSchedule = {
+    async castArrivals(recordIds) {
+      return new Map(recordIds.map((id) => [id, new Map(statements.arrivalsOf.all(id).map((row) => [row.cast_at, row.received_at]))]));
+    },
+    async dueSeals(now, limit) {
+      return statements.dueSeals.all(now, limit).map((row) => row.proposal_id);
+    },
+    async clearSealDue(proposalId) {
+      statements.clearSealDue.run(proposalId);
+    },
+  };
+
+  const pullCheckpoints: PullCheckpoints = {
     async setPullCheckpoint(credentialId, seq, at) {
       statements.setPullCheckpoint.run(credentialId, seq, at);
     },
     async pullCheckpoints() {
       return statements.pullCheckpoints.all().map((row) => ({ credentialId: row.credential_id, orgId: row.org_id, seq: row.seq, at: row.at }));
     },
-    async changedSummariesSince(since, limit) {
-      return statements.changedSummaries.all(since, limit).map(
-        (row): RecordSummary => ({
-          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at },
-          seq: row.seq,
-          facts: JSON.parse(row.facts) as RecordSummary['facts'],
-        }),
-      );
-    },
-    async backup(outFile) {
-      mkdirSync(dirname(outFile), { recursive: true });
-      await db.backup(outFile);
-    },
   };
+
+  return { ...lifecycle, ...meta, ...directory, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
 }

@@ -6,7 +6,7 @@ import type { Role } from '../records/recordType';
 import { ballotReceipt } from './ballotReceipt';
 import { countedCast } from './countedCast';
 import { eligibleOrgIds } from './eligibleOrgIds';
-import { instantRunoffTieBreakRule } from './instantRunoff';
+import { methodFor } from './decisionMethods';
 import { areResultsVisible, decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
 import { sealedTally } from './sealedDecision';
 import { tally, type TallyBallot } from './tally';
@@ -124,7 +124,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
       maxChoices: proposal.maxChoices,
       eligible: proposal.eligible,
     },
-    tieBreakRule: proposal.method === 'ranked' ? instantRunoffTieBreakRule : null,
+    tieBreakRule: methodFor(proposal.method).tieBreakRule,
   };
 
   if (result) {

@@ -1,8 +1,11 @@
 import type { Choice } from '../records/ballot';
 import type { ProposalProjection } from '../records/proposal';
 import { canonicalJson } from './canonicalJson';
-import { instantRunoff, type RunoffRound } from './instantRunoff';
-import { invalidChoiceReason, MAX_SCORE, type InvalidChoiceReason } from './invalidChoiceReason';
+import { methodFor, type TallyCounts } from './decisionMethods';
+import type { RunoffRound } from './instantRunoff';
+import { invalidChoiceReason } from './invalidChoiceReason';
+import type { InvalidChoiceReason, Outcome } from './methods/decisionMethod';
+import { meetsShare } from './methods/meetsShare';
 import { graceEndsAt } from './proposalPhase';
 
 /*
@@ -30,38 +33,6 @@ export interface TallyInput {
   readonly eligibleOrgIds: readonly string[];
   readonly now: number;
 }
-
-export type OutcomeStatus = 'passed' | 'failed' | 'blocked' | 'no-quorum' | 'undecided' | 'advisory';
-export type OutcomeReason =
-  | 'quorum-not-met'
-  | 'blocked'
-  | 'threshold-met'
-  | 'threshold-not-met'
-  | 'all-abstained'
-  | 'no-votes'
-  | 'tie'
-  | 'advice-only';
-
-export interface Outcome {
-  readonly status: OutcomeStatus;
-  readonly reason: OutcomeReason;
-  /** The winning option on a passed single, multiple, ranked or score poll; otherwise null. */
-  readonly winnerId: string | null;
-  /** Options sharing the lead when the status is undecided because of a tie. */
-  readonly tiedIds: readonly string[];
-}
-
-export type ConsentPosition = 'agree' | 'abstain' | 'disagree' | 'block';
-
-export type TallyCounts =
-  | { readonly method: 'consent'; readonly positions: Readonly<Record<ConsentPosition, number>> }
-  | { readonly method: 'single' | 'multiple' | 'advice'; readonly votes: Readonly<Record<string, number>> }
-  | { readonly method: 'ranked'; readonly firstPreferences: Readonly<Record<string, number>> }
-  | {
-      readonly method: 'score';
-      readonly sums: Readonly<Record<string, number>>;
-      readonly averages: Readonly<Record<string, number>>;
-    };
 
 export type ExclusionReason =
   | 'not-eligible'
@@ -102,10 +73,7 @@ export interface TallyResult {
   readonly excluded: readonly ExcludedBallot[];
 }
 
-/** Shares are ratios of small integers; this keeps 3/10 >= 0.3 true despite floating point. */
-const SHARE_EPSILON = 1e-9;
 
-const meetsShare = (share: number, required: number): boolean => share + SHARE_EPSILON >= required;
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareRefs = (a: BallotRef, b: BallotRef): number =>
   byCodeUnits(a.orgId, b.orgId) || a.castAt - b.castAt || (a.receivedAt ?? Infinity) - (b.receivedAt ?? Infinity);
@@ -133,97 +101,6 @@ function collapseCopies(ballots: readonly TallyBallot[]): Candidate[] {
 /** Later cast wins; two different choices cast at the same instant fall to the greater canonical JSON. */
 const isNewer = (a: Candidate, b: Candidate): boolean =>
   a.castAt !== b.castAt ? a.castAt > b.castAt : a.choiceKey > b.choiceKey;
-
-function leaders(values: ReadonlyMap<string, number>): string[] {
-  const max = Math.max(...values.values());
-  return [...values].filter(([, value]) => value === max).map(([id]) => id);
-}
-
-function decideByLead(
-  values: ReadonlyMap<string, number>,
-  share: (leaderValue: number) => number,
-  threshold: number,
-): Outcome {
-  const lead = leaders(values);
-  const leadValue = values.get(lead[0] ?? '') ?? 0;
-  if (lead.length === 0 || leadValue === 0) return { status: 'failed', reason: 'no-votes', winnerId: null, tiedIds: [] };
-  if (lead.length > 1) return { status: 'undecided', reason: 'tie', winnerId: null, tiedIds: lead };
-  if (!meetsShare(share(leadValue), threshold))
-    return { status: 'failed', reason: 'threshold-not-met', winnerId: null, tiedIds: [] };
-  return { status: 'passed', reason: 'threshold-met', winnerId: lead[0]!, tiedIds: [] };
-}
-
-function countChoices(proposal: ProposalProjection, choices: readonly Choice[]): {
-  counts: TallyCounts;
-  rounds: readonly RunoffRound[];
-  outcome: Outcome;
-} {
-  const optionIds = proposal.options.map((option) => option.id);
-  const zeroes = () => new Map(optionIds.map((id) => [id, 0]));
-  const noRounds: readonly RunoffRound[] = [];
-  switch (proposal.method) {
-    case 'consent': {
-      const positions: Record<ConsentPosition, number> = { agree: 0, abstain: 0, disagree: 0, block: 0 };
-      for (const choice of choices) if (choice.method === 'consent') positions[choice.position] += 1;
-      const counts: TallyCounts = { method: 'consent', positions };
-      // Where blocks do not count, a block is a disagreement: it still weighs against passing.
-      const nonAbstaining = positions.agree + positions.disagree + positions.block;
-      let outcome: Outcome;
-      if (proposal.blocksCount && positions.block > 0)
-        outcome = { status: 'blocked', reason: 'blocked', winnerId: null, tiedIds: [] };
-      else if (nonAbstaining === 0)
-        outcome = { status: 'failed', reason: choices.length > 0 ? 'all-abstained' : 'no-votes', winnerId: null, tiedIds: [] };
-      else if (meetsShare(positions.agree / nonAbstaining, proposal.threshold))
-        outcome = { status: 'passed', reason: 'threshold-met', winnerId: null, tiedIds: [] };
-      else outcome = { status: 'failed', reason: 'threshold-not-met', winnerId: null, tiedIds: [] };
-      return { counts, rounds: noRounds, outcome };
-    }
-    case 'single':
-    case 'multiple': {
-      const votes = zeroes();
-      for (const choice of choices) {
-        const ids = choice.method === 'single' ? [choice.optionId] : choice.method === 'multiple' ? choice.optionIds : [];
-        for (const id of ids) votes.set(id, (votes.get(id) ?? 0) + 1);
-      }
-      // The winner's share is of the ballots counted: for approval, of the ballots approving it.
-      const outcome = decideByLead(votes, (lead) => lead / choices.length, proposal.threshold);
-      return { counts: { method: proposal.method, votes: Object.fromEntries(votes) }, rounds: noRounds, outcome };
-    }
-    case 'advice': {
-      const votes = zeroes();
-      for (const choice of choices)
-        if (choice.method === 'advice' && choice.optionId !== undefined) votes.set(choice.optionId, (votes.get(choice.optionId) ?? 0) + 1);
-      const outcome: Outcome = { status: 'advisory', reason: 'advice-only', winnerId: null, tiedIds: [] };
-      return { counts: { method: 'advice', votes: Object.fromEntries(votes) }, rounds: noRounds, outcome };
-    }
-    case 'ranked': {
-      const rankings = choices.map((choice) => (choice.method === 'ranked' ? choice.ranking : []));
-      const runoff = instantRunoff(optionIds, rankings);
-      const first = runoff.rounds[0];
-      const firstPreferences = Object.fromEntries(optionIds.map((id) => [id, first?.counts[id] ?? 0]));
-      const last = runoff.rounds.at(-1);
-      let outcome: Outcome;
-      if (runoff.winnerId === null || !last) outcome = { status: 'failed', reason: 'no-votes', winnerId: null, tiedIds: [] };
-      else if (!meetsShare((last.counts[runoff.winnerId] ?? 0) / last.continuing, proposal.threshold))
-        outcome = { status: 'failed', reason: 'threshold-not-met', winnerId: null, tiedIds: [] };
-      else outcome = { status: 'passed', reason: 'threshold-met', winnerId: runoff.winnerId, tiedIds: [] };
-      return { counts: { method: 'ranked', firstPreferences }, rounds: runoff.rounds, outcome };
-    }
-    case 'score': {
-      // An option a ballot leaves unscored scores 0 on it, so every option is averaged over the same
-      // ballots and a handful of high scores cannot outrank broad support.
-      const sums = zeroes();
-      for (const choice of choices)
-        if (choice.method === 'score')
-          for (const [id, score] of Object.entries(choice.scores)) sums.set(id, (sums.get(id) ?? 0) + score);
-      const averages = new Map([...sums].map(([id, sum]) => [id, choices.length > 0 ? sum / choices.length : 0]));
-      // The threshold applies to the winner's average as a share of the highest score.
-      const outcome = decideByLead(averages, (lead) => lead / MAX_SCORE, proposal.threshold);
-      const counts: TallyCounts = { method: 'score', sums: Object.fromEntries(sums), averages: Object.fromEntries(averages) };
-      return { counts, rounds: noRounds, outcome };
-    }
-  }
-}
 
 export function tally(input: TallyInput): TallyResult {
   const { proposal, now } = input;
@@ -266,15 +143,17 @@ export function tally(input: TallyInput): TallyResult {
   const voted = counted.length;
   const share = eligible.size > 0 ? voted / eligible.size : 0;
   const isQuorumMet = meetsShare(share, proposal.quorum);
-  const { counts, rounds, outcome } = countChoices(
-    proposal,
+  // Every counted choice passed invalidChoiceReason, so it is of the proposal's method.
+  const method = methodFor(proposal.method);
+  const { counts, rounds, outcome } = method.count(
     countedBallots.map((ballot) => ballot.choice),
+    proposal,
   );
 
   return {
     method: proposal.method,
     outcome:
-      isQuorumMet || proposal.method === 'advice'
+      isQuorumMet || !method.isQuorumBound
         ? outcome
         : { status: 'no-quorum', reason: 'quorum-not-met', winnerId: null, tiedIds: [] },
     counts,

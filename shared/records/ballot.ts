@@ -4,6 +4,7 @@ import { appendLog, readField, readLog, writeFields } from './layout';
 import { nonEmptyText, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema } from './recordType';
+import { choiceSchema } from '../governance/decisionMethods';
 
 /*
  * One organization's ballot on one proposal. Its id is derived from (proposal, organization), so
@@ -11,17 +12,8 @@ import { recordIdSchema } from './recordType';
  * once whose ballot it is. Every cast is kept in the revision log with its device and time.
  */
 
-const optionId = nonEmptyText(40);
-
-export const choiceSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('consent'), position: z.enum(['agree', 'abstain', 'disagree', 'block']) }),
-  z.object({ method: z.literal('single'), optionId }),
-  z.object({ method: z.literal('multiple'), optionIds: z.array(optionId).max(50) }),
-  z.object({ method: z.literal('ranked'), ranking: z.array(optionId).max(50) }),
-  z.object({ method: z.literal('score'), scores: z.record(optionId, z.number().int().min(0).max(5)) }),
-  z.object({ method: z.literal('advice'), optionId: optionId.optional(), note: z.string().max(2000).optional() }),
-]);
-export type Choice = z.infer<typeof choiceSchema>;
+// The choice union is assembled from the decision methods' modules; the ballot only stores it.
+export { choiceSchema, type Choice } from '../governance/decisionMethods';
 
 const revisionSchema = z.object({ deviceId: nonEmptyText(200), at: timeSchema, choice: choiceSchema });
 

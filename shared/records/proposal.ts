@@ -3,14 +3,14 @@ import { fragmentText, readField, richText, setFragmentText, writeFields } from 
 import { longText, nonEmptyText, shortText, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
+import { decisionMethodNames } from '../governance/decisionMethods';
 
 /*
  * A proposal the network decides on. Its description is rich text (`description` fragment); every
- * other field is plain. How ballots are counted lives in governance/ (issue 5); this module only
+ * other field is plain. Its method is one of governance/decisionMethods.ts, which knows how ballots are counted; this module only
  * keeps the proposal's own terms.
  */
 
-export const decisionMethods = ['consent', 'single', 'multiple', 'ranked', 'score', 'advice'] as const;
 export const proposalStates = ['draft', 'open', 'cancelled'] as const;
 
 export const optionSchema = z.object({ id: nonEmptyText(40), label: nonEmptyText(300) });
@@ -30,7 +30,7 @@ const termsShape = {
     .array(optionSchema)
     .max(50)
     .refine((options) => new Set(options.map((o) => o.id)).size === options.length, 'option ids must be unique'),
-  method: z.enum(decisionMethods),
+  method: z.enum(decisionMethodNames),
   maxChoices: z.number().int().min(1).max(50),
   blocksCount: z.boolean(),
   eligible: eligibilitySchema,

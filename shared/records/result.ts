@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { readField, writeFields } from './layout';
 import { timeSchema } from './fieldSchemas';
 import { defineRecord, timestampsShape } from './recordModule';
-import { decisionMethods, eligibilitySchema, optionSchema } from './proposal';
+import { eligibilitySchema, optionSchema } from './proposal';
+import { decisionMethodNames, tallyCountsSchema } from '../governance/decisionMethods';
 
 /*
  * The sealed decision on one proposal: written once by the hub at closing plus the grace period
@@ -37,12 +38,6 @@ const outcomeSchema = z.object({
   winnerId: z.string().nullable(),
   tiedIds: z.array(z.string()),
 });
-const countsSchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('consent'), positions: z.object({ agree: z.number(), abstain: z.number(), disagree: z.number(), block: z.number() }) }),
-  z.object({ method: z.enum(['single', 'multiple', 'advice']), votes: counts }),
-  z.object({ method: z.literal('ranked'), firstPreferences: counts }),
-  z.object({ method: z.literal('score'), sums: counts, averages: counts }),
-]);
 const roundSchema = z.object({
   counts,
   continuing: z.number(),
@@ -53,9 +48,9 @@ const roundSchema = z.object({
 
 /** The tally as sealed: TallyResult without its per-ballot lists (those are `counted` and `excluded`). */
 export const sealedTallySchema = z.object({
-  method: z.enum(decisionMethods),
+  method: z.enum(decisionMethodNames),
   outcome: outcomeSchema,
-  counts: countsSchema,
+  counts: tallyCountsSchema,
   rounds: z.array(roundSchema),
   participation: z.object({ eligible: z.number(), voted: z.number(), share: z.number() }),
   isQuorumMet: z.boolean(),
@@ -66,7 +61,7 @@ export type SealedTally = z.infer<typeof sealedTallySchema>;
 /** The proposal's terms as counted: a decision record stays readable if the proposal is lost. */
 export const sealedTermsSchema = z.object({
   title: z.string(),
-  method: z.enum(decisionMethods),
+  method: z.enum(decisionMethodNames),
   options: z.array(optionSchema),
   maxChoices: z.number(),
   blocksCount: z.boolean(),

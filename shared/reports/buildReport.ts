@@ -1,27 +1,12 @@
-import { decisionRecordReport, type DecisionRecordOptions } from './decisionRecordReport';
-import { knowledgeDigest, type DigestOptions } from './knowledgeDigest';
-import { networkContributions, type ContributionsOptions } from './networkContributions';
-import { orgProfileReport, type OrgProfileOptions } from './orgProfileReport';
 import type { ReportContext } from './reportInputs';
+import { reportKinds, type ReportRequest } from './reportKinds';
 import { withRememberedLabels, type ReportModel } from './reportModel';
 
-/** Which report, with its own options: what the Reports screen's form produces. */
-export type ReportRequest =
-  | { readonly kind: 'digest'; readonly options: DigestOptions }
-  | { readonly kind: 'contributions'; readonly options: ContributionsOptions }
-  | { readonly kind: 'org-profile'; readonly options: OrgProfileOptions }
-  | { readonly kind: 'decision-record'; readonly options: DecisionRecordOptions };
-
+/**
+ * The report a request asks for, built by its kind (reportKinds.ts) after its options were checked
+ * against the kind's schema: a request may come from a saved setting or a test, not only the form.
+ */
 export function buildReport(given: ReportContext, request: ReportRequest): ReportModel {
   const context: ReportContext = { ...given, locale: withRememberedLabels(given.locale) };
-  switch (request.kind) {
-    case 'digest':
-      return knowledgeDigest(context, request.options);
-    case 'contributions':
-      return networkContributions(context, request.options);
-    case 'org-profile':
-      return orgProfileReport(context, request.options);
-    case 'decision-record':
-      return decisionRecordReport(context, request.options);
-  }
+  return reportKinds[request.kind].buildChecked(context, request.options);
 }

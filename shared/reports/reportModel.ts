@@ -1,12 +1,11 @@
+import type { ReportKind } from './reportKinds';
+
 /*
  * A report as plain data: what every renderer (HTML, CSV, Markdown, the screen's preview) turns
  * into its own form. Builders (knowledgeDigest.ts, networkContributions.ts, orgProfileReport.ts,
  * decisionRecordReport.ts) make one from a `ReportData` snapshot of the store; nothing here reads
  * a clock, the store or the network, so a report is reproducible from its inputs.
  */
-
-export const reportKinds = ['digest', 'contributions', 'org-profile', 'decision-record'] as const;
-export type ReportKind = (typeof reportKinds)[number];
 
 /**
  * Turns an i18n key (`reports.doc.title.digest`, `entry.kind.practice`) into text in the report's

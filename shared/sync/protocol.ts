@@ -66,6 +66,33 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+// ---- WebSocket close codes ---------------------------------------------------------------------
+
+/**
+ * Why the hub closed a `/v1/live` or `/yjs/<recordId>` WebSocket (docs/PROTOCOL.md, Close codes);
+ * the close reason names the refusal (`token-revoked`, `forbidden`, an error code). A client stops
+ * reconnecting on `unauthorized` (with an auth error code) and `revoked`; the others are about one
+ * connection or one record.
+ */
+export const closeCodes = {
+  /** The hub is shutting down (`/yjs`); reason `shutting-down`. Reconnect later. */
+  goingAway: 1001,
+  /** The hub failed (`/yjs`); reason `internal`. The client still holds its change and sends it again. */
+  internal: 1011,
+  /** A text frame or a message that does not decode (`/yjs`); reason `bad-message`. */
+  badMessage: 4400,
+  /** A refused hello (`/v1/live`) or token (`/yjs`); reason: the error code (`bad-request` for a malformed hello, `no hello` when none came within 10 s). */
+  unauthorized: 4401,
+  /** The credential was revoked while connected (both); reason `token-revoked`. */
+  revoked: 4403,
+  /** The credential may not read the record, also once it stops being readable (`/yjs`); reason `forbidden`. */
+  forbidden: 4403,
+  /** No such record, or a path that names none (`/yjs`); reason `not-found`. */
+  notFound: 4404,
+  /** More buffered than the hub keeps for a connection (`/yjs`); reason `update-too-large` or `too-much-before-ready`. */
+  tooMuch: 4413,
+} as const;
+
 // ---- join -------------------------------------------------------------------------------------
 
 export const joinRequestSchema = z.strictObject({

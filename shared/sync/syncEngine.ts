@@ -3,12 +3,10 @@ import type { FieldwiseClient } from '../client/client';
 import type { OutboxEntry } from '../store/store';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
-import { limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
+import { closeCodes, limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
 import { SyncLog, type SyncLogEvent } from './syncLog';
 import { syncStateOf, type QuarantinedEntry, type StoredSyncState } from './syncState';
 import {
-  LIVE_CLOSE_REVOKED,
-  LIVE_CLOSE_UNAUTHORIZED,
   type Clock,
   type LiveMessage,
   type LiveSocket,
@@ -688,8 +686,8 @@ export class SyncEngine {
         this.live = null;
         if (connection.isReady) this.append({ kind: 'live-disconnect', code, reason });
         this.setState(this.current, { isLive: false });
-        const refusedCode = refusal?.code ?? (code === LIVE_CLOSE_REVOKED ? 'token-revoked' : null);
-        if (code === LIVE_CLOSE_REVOKED || (code === LIVE_CLOSE_UNAUTHORIZED && refusedCode !== null && AUTH_CODES.has(refusedCode))) {
+        const refusedCode = refusal?.code ?? (code === closeCodes.revoked ? 'token-revoked' : null);
+        if (code === closeCodes.revoked || (code === closeCodes.unauthorized && refusedCode !== null && AUTH_CODES.has(refusedCode))) {
           this.halt(refusedCode, refusal?.message ?? 'the hub closed the live connection: the credential was refused', 'live', null);
           return;
         }

@@ -58,7 +58,3 @@ export interface Clock {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-
-/** Live close codes the hub uses for refused credentials (docs/PROTOCOL.md, Live). */
-export const LIVE_CLOSE_UNAUTHORIZED = 4401;
-export const LIVE_CLOSE_REVOKED = 4403;

@@ -260,7 +260,7 @@ async function pullAnatomy(test: TestHub, token: string): Promise<StreamAnatomy>
   const updates: Uint8Array[] = [];
   let sampleFrames = 0;
   let sampleRecords = 0;
-  for await (const frame of await test.hub.pull(device, '0')) {
+  for await (const frame of await test.hub.pull(device, 0)) {
     stream.push(encodePullFrame(frame));
     if (frame.kind !== 'page') continue;
     streamV2.push(encodePullFrame({ ...frame, records: frame.records.map((record) => ({ ...record, update: Y.convertUpdateFormatV1ToV2(record.update) })) }));
@@ -274,7 +274,7 @@ async function pullAnatomy(test: TestHub, token: string): Promise<StreamAnatomy>
     }
   }
   const projections: unknown[] = [];
-  for await (const frame of await test.hub.pull(device, '0', { withProjections: true })) {
+  for await (const frame of await test.hub.pull(device, 0, { withProjections: true })) {
     if (frame.kind === 'page') for (const record of frame.records) projections.push(record.meta.projection);
   }
   if (projections.length !== metas.length) throw new Error(`${projections.length} projections for ${metas.length} records`);

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../shared/sync/bundle';
-import { exportOrgBundle, importFieldBundle } from '../../server/hub/bundles';
+import { exportOrgBundle } from '../../server/hub/bundles';
 import { startTestHub, type TestHub } from '../support/hub';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
@@ -70,7 +70,7 @@ describe('sync bundles from the browser build', { timeout: 120_000 }, () => {
     // At the secretariat: the stick's file goes through the write path as this device.
     const fieldBytes = new Uint8Array(readFileSync(fieldFile));
     expect(readBundle(fieldBytes).header).toMatchObject({ kind: 'field-to-hub', orgId, credentialId: credential.id });
-    const imported = await importFieldBundle(hub.hub, fieldBytes);
+    const imported = await hub.hub.importBundle(fieldBytes);
     expect(imported.committedCount).toBe(1);
     expect((await hubEntry(hub, entryId))?.title).toBe(TITLE);
 

@@ -12,8 +12,9 @@ import { newSigningKey, readBundle, streamCompression, writeBundle, signerFor, t
 import { BundleImportError, exportFieldBundle, hubPublicKeyOf, importHubBundle } from '../../shared/sync/bundleTransfer';
 import { joinResponseSchema, type JoinResponse } from '../../shared/sync/protocol';
 import { syncStateOf } from '../../shared/sync/syncState';
-import { exportOrgBundle, importFieldBundle } from '../../server/hub/bundles';
+import { exportOrgBundle } from '../../server/hub/bundles';
 import { HubError } from '../../server/hub/hubError';
+import { refusalStatus } from '../../server/http/refusalStatus';
 import { startTestHub, type TestHub } from '../support/hub';
 import { syncedClient, type SyncedClient } from '../support/syncedClient';
 
@@ -107,7 +108,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; cod
   try {
     await promise;
   } catch (error) {
-    if (error instanceof HubError) return { status: error.status, code: error.code, message: error.message };
+    if (error instanceof HubError) return { status: refusalStatus[error.code].status, code: error.code, message: error.message };
     throw error;
   }
   throw new Error('expected a refusal');
@@ -138,7 +139,7 @@ describe('sync bundles: field -> hub -> field', () => {
 
     const toHub = await fieldBundle(field);
     const seqBefore = await hub.storage.lastSeq();
-    const imported = await importFieldBundle(hub.hub, toHub);
+    const imported = await hub.hub.importBundle(toHub);
     expect(imported.committedCount).toBe(2);
     expect(await hub.storage.lastSeq()).toBe(seqBefore + 2);
     expect((await hub.storage.getRecord(first))?.header.ownerOrg).toBe(orgA);
@@ -255,7 +256,7 @@ describe('sync bundles: field -> hub -> field', () => {
     const everything = await fieldBundle(field, { isEverything: true });
     expect(readBundle(everything).header.recordCount).toBe((await snapshotOf(field.client)).size);
     const seqBefore = await hub.storage.lastSeq();
-    const imported = await importFieldBundle(hub.hub, everything);
+    const imported = await hub.hub.importBundle(everything);
     expect(imported.committedCount).toBe(1);
     expect(await hub.storage.lastSeq()).toBe(seqBefore + 1);
     expect((await hub.storage.getRecord(mine))?.projection['title']).toBe('Mine');
@@ -266,7 +267,7 @@ describe('sync bundles: field -> hub -> field', () => {
     const id = await field.client.create('entry', practice);
     await field.client.mutate(id, entryMutators.setBody, 'Fill the bottles every second day in July.');
     const bytes = await fieldBundle(field);
-    expect((await importFieldBundle(hub.hub, bytes)).committedCount).toBe(1);
+    expect((await hub.hub.importBundle(bytes)).committedCount).toBe(1);
     const seq = await hub.storage.lastSeq();
     const state = (await hub.storage.getRecord(id))?.state;
 
@@ -274,7 +275,7 @@ describe('sync bundles: field -> hub -> field', () => {
     const writtenAt = readBundle(bytes).header.createdAt;
     expect((await hub.storage.getOrg(field.join.org.id))?.lastSeenAt).toBeGreaterThanOrEqual(writtenAt);
 
-    const again = await importFieldBundle(hub.hub, bytes);
+    const again = await hub.hub.importBundle(bytes);
     expect(again.committedCount).toBe(0);
     expect(again.acks).toEqual([{ id, seq }]);
     expect(await hub.storage.lastSeq()).toBe(seq);
@@ -304,18 +305,18 @@ describe('sync bundles: refusals write nothing', () => {
   it('refuses a tampered bundle (one flipped byte in the records)', async () => {
     const damaged = bundle.slice();
     damaged[damaged.length - 100] = damaged[damaged.length - 100]! ^ 0x01;
-    expect(await expectNothingWritten(importFieldBundle(hub.hub, damaged))).toMatchObject({ status: 400, code: 'bad-bundle', message: expect.stringMatching(/^tampered/) });
+    expect(await expectNothingWritten(hub.hub.importBundle(damaged))).toMatchObject({ status: 400, code: 'bad-bundle', message: expect.stringMatching(/^tampered/) });
   });
 
   it('refuses a bundle whose signature was changed', async () => {
     const damaged = bundle.slice();
     damaged[damaged.length - 1] = damaged[damaged.length - 1]! ^ 0x80;
-    expect(await expectNothingWritten(importFieldBundle(hub.hub, damaged))).toMatchObject({ status: 403, code: 'bundle-signature-invalid' });
+    expect(await expectNothingWritten(hub.hub.importBundle(damaged))).toMatchObject({ status: 403, code: 'bundle-signature-invalid' });
   });
 
   it('refuses a truncated file', async () => {
     for (const length of [3, 30, bundle.length - 1]) {
-      expect(await expectNothingWritten(importFieldBundle(hub.hub, bundle.subarray(0, length)))).toMatchObject({ status: 400, code: 'bad-bundle', message: expect.stringMatching(/^truncated/) });
+      expect(await expectNothingWritten(hub.hub.importBundle(bundle.subarray(0, length)))).toMatchObject({ status: 400, code: 'bad-bundle', message: expect.stringMatching(/^truncated/) });
     }
   });
 
@@ -324,7 +325,7 @@ describe('sync bundles: refusals write nothing', () => {
     const header = readBundle(bundle).header;
     const { recordCount: _count, ...rest } = header;
     const forged = await writeBundle(rest, records, signerFor(newSigningKey().secretKey), compression);
-    expect(await expectNothingWritten(importFieldBundle(hub.hub, forged))).toMatchObject({ status: 403, code: 'bundle-signature-invalid' });
+    expect(await expectNothingWritten(hub.hub.importBundle(forged))).toMatchObject({ status: 403, code: 'bundle-signature-invalid' });
   });
 
   it('refuses a bundle from another hub, and one naming a credential this hub does not know', async () => {
@@ -333,11 +334,11 @@ describe('sync bundles: refusals write nothing', () => {
       const stranger = await fieldDevice(await otherHub.invite('Elsewhere'), otherHub);
       await stranger.client.create('entry', practice);
       const foreign = await fieldBundle(stranger);
-      expect(await expectNothingWritten(importFieldBundle(hub.hub, foreign))).toMatchObject({ status: 403, code: 'bundle-foreign' });
+      expect(await expectNothingWritten(hub.hub.importBundle(foreign))).toMatchObject({ status: 403, code: 'bundle-foreign' });
       // Same network id, but a credential only the other hub issued.
       const { recordCount: _count, ...header } = readBundle(foreign).header;
       const relabelled = await writeBundle({ ...header, networkId: hub.hub.networkId }, [], signerFor(stranger.secretKey), compression);
-      expect(await expectNothingWritten(importFieldBundle(hub.hub, relabelled))).toMatchObject({ status: 403, code: 'bundle-foreign' });
+      expect(await expectNothingWritten(hub.hub.importBundle(relabelled))).toMatchObject({ status: 403, code: 'bundle-foreign' });
     } finally {
       await otherHub.close();
     }
@@ -345,7 +346,7 @@ describe('sync bundles: refusals write nothing', () => {
 
   it('refuses a bundle from a revoked device, written before the revocation', async () => {
     await hub.storage.revokeCredentials({ credentialId: field.join.credentialId }, Date.now());
-    expect(await expectNothingWritten(importFieldBundle(hub.hub, bundle))).toMatchObject({ status: 403, code: 'bundle-revoked' });
+    expect(await expectNothingWritten(hub.hub.importBundle(bundle))).toMatchObject({ status: 403, code: 'bundle-revoked' });
   });
 
   it('refuses the whole bundle when one record is not the signer’s to change', async () => {
@@ -364,7 +365,7 @@ describe('sync bundles: refusals write nothing', () => {
     const { recordCount: _count, ...header } = readBundle(bundle).header;
     const mixed = await writeBundle(header, [own, hostile], signerFor(field.secretKey), compression);
     const seq = await hub.storage.lastSeq();
-    expect(await refusal(importFieldBundle(hub.hub, mixed))).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(await refusal(hub.hub.importBundle(mixed))).toMatchObject({ status: 403, code: 'forbidden' });
     expect(await hub.storage.lastSeq()).toBe(seq);
     expect(await hub.storage.getRecord(entryId)).toBeNull();
     expect((await hub.storage.getRecord(theirs))?.projection['title']).toBe('Theirs');
@@ -372,7 +373,7 @@ describe('sync bundles: refusals write nothing', () => {
 
   it('refuses a hub bundle at the hub, and a field bundle in the app', async () => {
     const { bytes } = await exportOrgBundle(hub.hub, { orgId: field.join.org.id, since: 0, signer: hub.hub.hubKey });
-    expect(await expectNothingWritten(importFieldBundle(hub.hub, bytes))).toMatchObject({ status: 400, code: 'bad-bundle' });
+    expect(await expectNothingWritten(hub.hub.importBundle(bytes))).toMatchObject({ status: 400, code: 'bad-bundle' });
     await field.engine.syncNow();
     await expect(importHubBundle(field.client, bundle, { networkId: field.join.networkId, hubPublicKey: await hubPublicKeyOf(field.client), compression })).rejects.toMatchObject({
       code: 'wrong-kind',

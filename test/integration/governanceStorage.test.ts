@@ -1,6 +1,7 @@
-// The storage that governance adds, on both adapters with one contract: cast arrival times (first
-// receipt kept, in the commit's transaction), the sealing schedule, and the hub's seal key (made
-// once; several hub processes on one PostgreSQL sign with the same key and seal a proposal once).
+// The storage that governance adds, on both adapters: the hub's seal key (made once; several hub
+// processes on one PostgreSQL sign with the same key and seal a proposal once). Cast arrival times
+// and the sealing schedule are in the storage contract's governance schedule section
+// (hubStorage.contract.ts).
 // PostgreSQL runs when FIELDWISE_TEST_DATABASE_URL names a database, e.g.
 //   FIELDWISE_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx vitest run test/integration/governanceStorage.test.ts
 import { randomBytes } from 'node:crypto';
@@ -16,25 +17,18 @@ import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { initNetwork } from '../../server/hub/networkAdmin';
 import { sealProposal, SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { commitSystemChange } from '../../server/hub/systemWrites';
-import { StaleWriteError, type HubStorage, type RecordWrite } from '../../server/storage/hubStorage';
+import type { HubStorage } from '../../server/storage/hubStorage';
 import { openPostgresStorage } from '../../server/storage/postgresStorage';
+import { projectionOf } from '../../server/storage/projectionOf';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { verifySeal } from '../../shared/governance/verifySeal';
 import { runHubCommand } from '../support/hubProcess';
 import { network } from '../../shared/records/network';
 import { proposal, proposalMutators } from '../../shared/records/proposal';
-import { resultId, type ResultProjection } from '../../shared/records/result';
+import { resultId } from '../../shared/records/result';
 
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
 const HOUR_MS = 3_600_000;
-
-function write(id: string, expectedSeq: number | null, extra: Partial<RecordWrite> = {}): RecordWrite {
-  const doc = new Y.Doc();
-  doc.getMap('fields').set('n', randomBytes(4).toString('hex'));
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return { header: { id, type: 'ballot', ownerOrg: 'org-a', createdAt: 1 }, update, state: update, projection: {}, facts: {}, credentialId: null, expectedSeq, ...extra };
-}
 
 function governanceStorageContract(name: string, open: () => Promise<HubStorage>, cleanup: () => Promise<void>): void {
   describe(`governance storage: ${name}`, () => {
@@ -46,39 +40,6 @@ function governanceStorageContract(name: string, open: () => Promise<HubStorage>
       await storage.close();
     });
     afterAll(cleanup);
-
-    it('keeps the first receipt time of each cast, per ballot', async () => {
-      const [seq] = await storage.commit([write('ballot~p~a', null, { castArrivals: [{ castAt: 100, receivedAt: 1000 }] })]);
-      await storage.commit([write('ballot~p~a', seq!, { castArrivals: [{ castAt: 100, receivedAt: 5000 }, { castAt: 200, receivedAt: 5000 }] })]);
-      await storage.commit([write('ballot~p~b', null, { castArrivals: [{ castAt: 100, receivedAt: 7000 }] })]);
-      const arrivals = await storage.castArrivals(['ballot~p~a', 'ballot~p~b', 'ballot~p~none']);
-      expect(arrivals.get('ballot~p~a')).toEqual(new Map([[100, 1000], [200, 5000]]));
-      expect(arrivals.get('ballot~p~b')).toEqual(new Map([[100, 7000]]));
-      expect(arrivals.get('ballot~p~none')).toEqual(new Map());
-    });
-
-    it('writes arrival times and the schedule only with the commit: a stale write leaves neither', async () => {
-      await storage.commit([write('ballot~q~a', null)]);
-      await expect(storage.commit([write('ballot~q~a', null, { castArrivals: [{ castAt: 1, receivedAt: 2 }], sealDueAt: 10 })])).rejects.toThrow(StaleWriteError);
-      expect((await storage.castArrivals(['ballot~q~a'])).get('ballot~q~a')).toEqual(new Map());
-      expect(await storage.dueSeals(Number.MAX_SAFE_INTEGER, 10)).not.toContain('ballot~q~a');
-    });
-
-    it('lists proposals due for sealing, oldest first, until cleared; null unschedules, undefined leaves it', async () => {
-      const [a] = await storage.commit([write('proposal-a', null, { sealDueAt: 300 })]);
-      await storage.commit([write('proposal-b', null, { sealDueAt: 100 }), write('proposal-c', null, { sealDueAt: 900 })]);
-      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
-      expect(await storage.dueSeals(500, 1)).toEqual(['proposal-b']);
-      const [a2] = await storage.commit([write('proposal-a', a!)]);
-      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
-      await storage.commit([write('proposal-a', a2!, { sealDueAt: 600 })]);
-      expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b']);
-      await storage.clearSealDue('proposal-b');
-      expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a', 'proposal-c']);
-      const c = (await storage.getRecord('proposal-c'))!.seq;
-      await storage.commit([write('proposal-c', c, { sealDueAt: null })]);
-      expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a']);
-    });
 
     it('makes the hub key once: loading it again, or racing, gives the same key', async () => {
       const keys = await Promise.all([loadHubKey(storage), loadHubKey(storage)]);
@@ -94,6 +55,14 @@ function governanceStorageContract(name: string, open: () => Promise<HubStorage>
       const doc = new Y.Doc();
       Y.applyUpdate(doc, stored.state);
       expect(network.read(doc).hubKey).toBe((await loadHubKey(storage)).publicKey);
+    });
+
+    it('opening the hub commits nothing once the network record carries the key', async () => {
+      await initNetwork(storage, { name: 'Seal network', now: 5 });
+      const seq = await storage.lastSeq();
+      await Hub.open({ storage });
+      await Hub.open({ storage });
+      expect(await storage.lastSeq()).toBe(seq);
     });
   });
 }
@@ -175,7 +144,7 @@ describe.runIf(databaseUrl !== undefined)('governance on PostgreSQL', () => {
       const sealAt = opensAt + 2 * HOUR_MS + SEAL_SETTLE_MS + 1;
       const outcomes = await Promise.all(hubs.map((hub, index) => sealProposal(hub.storage, hub.hubKey, 'proposal-pg', sealAt + index)));
       expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['already-sealed', 'sealed']);
-      const sealed = (await storages[1]!.getRecord(resultId('proposal-pg')))!.projection as unknown as ResultProjection;
+      const sealed = projectionOf((await storages[1]!.getRecord(resultId('proposal-pg')))!, 'result');
       expect(verifySeal(sealed, hubs[0]!.hubKey.publicKey)).toEqual({ isValid: true, reason: null });
     } finally {
       await Promise.all(storages.map((storage) => storage.close()));

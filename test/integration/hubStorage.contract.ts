@@ -10,8 +10,10 @@ import { StaleWriteError, type CredentialRow, type HubStorage, type RecordWrite 
 
 /*
  * The behaviour every HubStorage adapter must have (STYLE.md: every storage backend passes one
- * contract suite). Each test gets a fresh, empty storage from `open`, closed after the test;
- * `cleanup` runs once after the suite (drop schemas, remove files).
+ * contract suite), in one section per concern of the interface (server/storage/hubStorage.ts):
+ * meta, directory, record log, governance schedule, pull checkpoints, lifecycle. Each test gets a
+ * fresh, empty storage from `open`, closed after the test; `cleanup` runs once after the suite
+ * (drop schemas, remove files).
  */
 
 /** A record's Y.Doc with helpers that return real Yjs updates, so blobs are checked byte for byte. */
@@ -109,162 +111,138 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
-    describe('orgs', () => {
-      it('creates, reads and lists orgs by name then id in code point order', async () => {
-        expect(await storage.getOrg('org-x')).toBeNull();
-        await storage.createOrg({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10 });
-        await storage.createOrg({ id: 'org-a', name: 'alpha', role: 'steward', createdAt: 11 });
-        await storage.createOrg({ id: 'org-c', name: 'Zeta', role: 'secretariat', createdAt: 12 });
-        expect(await storage.getOrg('org-b')).toEqual({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10, lastSeenAt: null });
-        expect((await storage.listOrgs()).map((org) => org.id)).toEqual(['org-c', 'org-a', 'org-b']);
+    describe('directory', () => {
+      describe('orgs', () => {
+        it('creates, reads and lists orgs by name then id in code point order', async () => {
+          expect(await storage.getOrg('org-x')).toBeNull();
+          await storage.createOrg({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10 });
+          await storage.createOrg({ id: 'org-a', name: 'alpha', role: 'steward', createdAt: 11 });
+          await storage.createOrg({ id: 'org-c', name: 'Zeta', role: 'secretariat', createdAt: 12 });
+          expect(await storage.getOrg('org-b')).toEqual({ id: 'org-b', name: 'alpha', role: 'member', createdAt: 10, lastSeenAt: null });
+          expect((await storage.listOrgs()).map((org) => org.id)).toEqual(['org-c', 'org-a', 'org-b']);
+        });
+
+        it('refuses a second org with the same id', async () => {
+          await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+          await expect(storage.createOrg({ id: 'org-a', name: 'B', role: 'member', createdAt: 2 })).rejects.toThrow();
+          expect((await storage.getOrg('org-a'))?.name).toBe('A');
+        });
+
+        it('only moves lastSeenAt forward', async () => {
+          await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+          await storage.touchOrg('org-a', 2_000);
+          expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
+          await storage.touchOrg('org-a', 1_000);
+          expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
+          await storage.touchOrg('org-a', 3_000);
+          expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(3_000);
+          await storage.touchOrg('org-unknown', 4_000);
+          expect(await storage.getOrg('org-unknown')).toBeNull();
+        });
       });
 
-      it('refuses a second org with the same id', async () => {
-        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
-        await expect(storage.createOrg({ id: 'org-a', name: 'B', role: 'member', createdAt: 2 })).rejects.toThrow();
-        expect((await storage.getOrg('org-a'))?.name).toBe('A');
+      describe('invitations', () => {
+        it('redeems an invitation once, into a credential with its org and role', async () => {
+          const now = Date.now();
+          await orgWithInvitation('hash-1', now + HOUR_MS);
+          const credential = await storage.redeemInvitation('hash-1', device('cred-1'), now);
+          const expected: CredentialRow = {
+            id: 'cred-1',
+            orgId: 'org-a',
+            deviceId: 'dev-cred-1',
+            deviceName: 'Laptop cred-1',
+            role: 'steward',
+            createdAt: 42,
+            revokedAt: null,
+          };
+          expect(credential).toEqual(expected);
+          expect(await storage.getCredential('cred-1')).toEqual(expected);
+
+          expect(await storage.redeemInvitation('hash-1', device('cred-2'), now + 1)).toBeNull();
+          expect(await storage.getCredential('cred-2')).toBeNull();
+        });
+
+        it('refuses an expired invitation, also at the exact expiry time', async () => {
+          const now = Date.now();
+          await orgWithInvitation('hash-expired', now - 1);
+          await orgWithInvitation('hash-expiring', now);
+          expect(await storage.redeemInvitation('hash-expired', device('cred-1'), now)).toBeNull();
+          expect(await storage.redeemInvitation('hash-expiring', device('cred-2'), now)).toBeNull();
+          expect(await storage.getCredential('cred-1')).toBeNull();
+          expect(await storage.getCredential('cred-2')).toBeNull();
+        });
+
+        it('refuses an unknown code', async () => {
+          await orgWithInvitation('hash-1', Date.now() + HOUR_MS);
+          expect(await storage.redeemInvitation('hash-unknown', device('cred-1'), Date.now())).toBeNull();
+          expect(await storage.getCredential('cred-1')).toBeNull();
+        });
+
+        it('gives exactly one credential to devices racing with one code', async () => {
+          const now = Date.now();
+          await orgWithInvitation('hash-race', now + HOUR_MS);
+          const ids = ['cred-1', 'cred-2', 'cred-3', 'cred-4', 'cred-5'];
+          const results = await Promise.all(ids.map((id) => storage.redeemInvitation('hash-race', device(id), now)));
+          const winners = results.filter((result) => result !== null);
+          expect(winners).toHaveLength(1);
+          const stored = await Promise.all(ids.map((id) => storage.getCredential(id)));
+          expect(stored.filter((row) => row !== null).map((row) => row.id)).toEqual([winners[0]!.id]);
+        });
       });
 
-      it('only moves lastSeenAt forward', async () => {
-        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
-        await storage.touchOrg('org-a', 2_000);
-        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
-        await storage.touchOrg('org-a', 1_000);
-        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(2_000);
-        await storage.touchOrg('org-a', 3_000);
-        expect((await storage.getOrg('org-a'))?.lastSeenAt).toBe(3_000);
-        await storage.touchOrg('org-unknown', 4_000);
-        expect(await storage.getOrg('org-unknown')).toBeNull();
-      });
-    });
-
-    describe('invitations', () => {
-      it('redeems an invitation once, into a credential with its org and role', async () => {
-        const now = Date.now();
-        await orgWithInvitation('hash-1', now + HOUR_MS);
-        const credential = await storage.redeemInvitation('hash-1', device('cred-1'), now);
-        const expected: CredentialRow = {
-          id: 'cred-1',
-          orgId: 'org-a',
-          deviceId: 'dev-cred-1',
-          deviceName: 'Laptop cred-1',
-          role: 'steward',
-          createdAt: 42,
-          revokedAt: null,
-        };
-        expect(credential).toEqual(expected);
-        expect(await storage.getCredential('cred-1')).toEqual(expected);
-
-        expect(await storage.redeemInvitation('hash-1', device('cred-2'), now + 1)).toBeNull();
-        expect(await storage.getCredential('cred-2')).toBeNull();
-      });
-
-      it('refuses an expired invitation, also at the exact expiry time', async () => {
-        const now = Date.now();
-        await orgWithInvitation('hash-expired', now - 1);
-        await orgWithInvitation('hash-expiring', now);
-        expect(await storage.redeemInvitation('hash-expired', device('cred-1'), now)).toBeNull();
-        expect(await storage.redeemInvitation('hash-expiring', device('cred-2'), now)).toBeNull();
-        expect(await storage.getCredential('cred-1')).toBeNull();
-        expect(await storage.getCredential('cred-2')).toBeNull();
-      });
-
-      it('refuses an unknown code', async () => {
-        await orgWithInvitation('hash-1', Date.now() + HOUR_MS);
-        expect(await storage.redeemInvitation('hash-unknown', device('cred-1'), Date.now())).toBeNull();
-        expect(await storage.getCredential('cred-1')).toBeNull();
-      });
-
-      it('gives exactly one credential to devices racing with one code', async () => {
-        const now = Date.now();
-        await orgWithInvitation('hash-race', now + HOUR_MS);
-        const ids = ['cred-1', 'cred-2', 'cred-3', 'cred-4', 'cred-5'];
-        const results = await Promise.all(ids.map((id) => storage.redeemInvitation('hash-race', device(id), now)));
-        const winners = results.filter((result) => result !== null);
-        expect(winners).toHaveLength(1);
-        const stored = await Promise.all(ids.map((id) => storage.getCredential(id)));
-        expect(stored.filter((row) => row !== null).map((row) => row.id)).toEqual([winners[0]!.id]);
-      });
-    });
-
-    describe('credentials', () => {
-      async function threeCredentials(): Promise<void> {
-        const now = Date.now();
-        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
-        await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
-        for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
-          await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
+      describe('credentials', () => {
+        async function threeCredentials(): Promise<void> {
+          const now = Date.now();
+          await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+          await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
+          for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
+            await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
+          }
+          await storage.redeemInvitation('h-a1', device('a1'), now);
+          await storage.redeemInvitation('h-a2', device('a2'), now);
+          await storage.redeemInvitation('h-b1', device('b1'), now);
         }
-        await storage.redeemInvitation('h-a1', device('a1'), now);
-        await storage.redeemInvitation('h-a2', device('a2'), now);
-        await storage.redeemInvitation('h-b1', device('b1'), now);
-      }
 
-      it('revokes one credential, then the rest of its organization, keeping the first revocation time', async () => {
-        await threeCredentials();
-        expect(await storage.revokeCredentials({ credentialId: 'a1' }, 100)).toBe(1);
-        expect(await storage.revokeCredentials({ credentialId: 'a1' }, 150)).toBe(0);
-        expect(await storage.revokeCredentials({ credentialId: 'unknown' }, 150)).toBe(0);
-        expect(await storage.revokeCredentials({ orgId: 'org-a' }, 200)).toBe(1);
+        it('revokes one credential, then the rest of its organization, keeping the first revocation time', async () => {
+          await threeCredentials();
+          expect(await storage.revokeCredentials({ credentialId: 'a1' }, 100)).toBe(1);
+          expect(await storage.revokeCredentials({ credentialId: 'a1' }, 150)).toBe(0);
+          expect(await storage.revokeCredentials({ credentialId: 'unknown' }, 150)).toBe(0);
+          expect(await storage.revokeCredentials({ orgId: 'org-a' }, 200)).toBe(1);
 
-        expect((await storage.getCredential('a1'))?.revokedAt).toBe(100);
-        expect((await storage.getCredential('a2'))?.revokedAt).toBe(200);
-        expect((await storage.getCredential('b1'))?.revokedAt).toBeNull();
-      });
+          expect((await storage.getCredential('a1'))?.revokedAt).toBe(100);
+          expect((await storage.getCredential('a2'))?.revokedAt).toBe(200);
+          expect((await storage.getCredential('b1'))?.revokedAt).toBeNull();
+        });
 
-      it('lists credentials revoked at or after a time', async () => {
-        await threeCredentials();
-        expect(await storage.revokedSince(0)).toEqual([]);
-        await storage.revokeCredentials({ credentialId: 'a1' }, 100);
-        await storage.revokeCredentials({ credentialId: 'b1' }, 200);
-        expect((await storage.revokedSince(100)).sort()).toEqual(['a1', 'b1']);
-        expect(await storage.revokedSince(101)).toEqual(['b1']);
-        expect(await storage.revokedSince(200)).toEqual(['b1']);
-        expect(await storage.revokedSince(201)).toEqual([]);
-      });
+        it('lists credentials revoked at or after a time', async () => {
+          await threeCredentials();
+          expect(await storage.revokedSince(0)).toEqual([]);
+          await storage.revokeCredentials({ credentialId: 'a1' }, 100);
+          await storage.revokeCredentials({ credentialId: 'b1' }, 200);
+          expect((await storage.revokedSince(100)).sort()).toEqual(['a1', 'b1']);
+          expect(await storage.revokedSince(101)).toEqual(['b1']);
+          expect(await storage.revokedSince(200)).toEqual(['b1']);
+          expect(await storage.revokedSince(201)).toEqual([]);
+        });
 
-      it('registers a device key once per credential and returns the key in force', async () => {
-        await threeCredentials();
-        const first = new Uint8Array(32).fill(7);
-        const second = new Uint8Array(32).fill(9);
-        expect(await storage.getDeviceKey('a1')).toBeNull();
-        expect(await storage.registerDeviceKey('a1', first, 10)).toEqual(first);
-        // Another key for the same credential changes nothing: the first one stays in force.
-        expect(await storage.registerDeviceKey('a1', second, 20)).toEqual(first);
-        expect(await storage.getDeviceKey('a1')).toEqual(first);
-        expect(await storage.registerDeviceKey('a2', second, 20)).toEqual(second);
-        expect(await storage.getDeviceKey('b1')).toBeNull();
-        await expect(storage.registerDeviceKey('unknown', first, 30)).rejects.toThrow();
+        it('registers a device key once per credential and returns the key in force', async () => {
+          await threeCredentials();
+          const first = new Uint8Array(32).fill(7);
+          const second = new Uint8Array(32).fill(9);
+          expect(await storage.getDeviceKey('a1')).toBeNull();
+          expect(await storage.registerDeviceKey('a1', first, 10)).toEqual(first);
+          // Another key for the same credential changes nothing: the first one stays in force.
+          expect(await storage.registerDeviceKey('a1', second, 20)).toEqual(first);
+          expect(await storage.getDeviceKey('a1')).toEqual(first);
+          expect(await storage.registerDeviceKey('a2', second, 20)).toEqual(second);
+          expect(await storage.getDeviceKey('b1')).toBeNull();
+          await expect(storage.registerDeviceKey('unknown', first, 30)).rejects.toThrow();
+        });
       });
     });
 
-    describe('pull checkpoints', () => {
-      it('keeps the last checkpoint per credential, with its organization, and leaves revoked credentials out', async () => {
-        const now = Date.now();
-        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
-        await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
-        for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
-          await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
-          await storage.redeemInvitation(code, device(code.slice(2)), now);
-        }
-        expect(await storage.pullCheckpoints()).toEqual([]);
-        await storage.setPullCheckpoint('a1', 5, 1_000);
-        await storage.setPullCheckpoint('b1', 7, 1_100);
-        await storage.setPullCheckpoint('a1', 9, 1_200);
-        // A device restored from an older copy pulls from an older checkpoint: the last one stands.
-        await storage.setPullCheckpoint('a2', 9, 1_300);
-        await storage.setPullCheckpoint('a2', 3, 1_400);
-        expect(await storage.pullCheckpoints()).toEqual([
-          { credentialId: 'a1', orgId: 'org-a', seq: 9, at: 1_200 },
-          { credentialId: 'a2', orgId: 'org-a', seq: 3, at: 1_400 },
-          { credentialId: 'b1', orgId: 'org-b', seq: 7, at: 1_100 },
-        ]);
-        await storage.revokeCredentials({ credentialId: 'a1' }, 2_000);
-        expect((await storage.pullCheckpoints()).map((row) => row.credentialId)).toEqual(['a2', 'b1']);
-      });
-    });
-
-    describe('records', () => {
+    describe('record log', () => {
       it('assigns increasing sequence numbers, one per write', async () => {
         expect(await storage.lastSeq()).toBe(0);
         const [a, b, c] = [new Doc(), new Doc(), new Doc()];
@@ -449,6 +427,20 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
         expect(await storage.changedSummariesSince(3, 10)).toEqual([]);
       });
 
+      it('names the records whose last change is in a range of sequence numbers, as one commit announces it', async () => {
+        const [a, b, c] = [new Doc(), new Doc(), new Doc()];
+        await change(storage, 'rec-a', a, 'a1'); // 1
+        const seqs = await storage.commit([write('rec-b', b.set('title', 'b1'), b.state()), write('rec-c', c.set('title', 'c1'), c.state())]); // 2, 3
+        expect(seqs).toEqual([2, 3]);
+        expect(await storage.changedIdsBetween(1, 3)).toEqual(['rec-b', 'rec-c']);
+        expect(await storage.changedIdsBetween(0, 1)).toEqual(['rec-a']);
+        // rec-b changed again later: that later change names it, the earlier range no longer does.
+        await change(storage, 'rec-b', b, 'b2'); // 4
+        expect(await storage.changedIdsBetween(1, 3)).toEqual(['rec-c']);
+        expect(await storage.changedIdsBetween(3, 4)).toEqual(['rec-b']);
+        expect(await storage.changedIdsBetween(4, 9)).toEqual([]);
+      });
+
       it('returns logged updates above a sequence number, in order, per record', async () => {
         const [a, b] = [new Doc(), new Doc()];
         await change(storage, 'rec-a', a, 'a1'); // 1
@@ -558,47 +550,117 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
-    describe('backup', () => {
-      it('writes a consistent copy that holds the records and their updates', async () => {
-        await storage.createOrg({ id: 'org-a', name: 'A', role: 'secretariat', createdAt: 1 });
-        await storage.initMeta('networkId', 'net-1');
-        const a = new Doc();
-        await change(storage, 'rec-a', a, 'a1');
-        await change(storage, 'rec-a', a, 'a2');
-        const outFile = join(scratchDir, `nested-${Math.random().toString(36).slice(2)}`, 'hub.backup');
+    describe('governance schedule', () => {
+      /** A write with governance's additions; its content is random, so every write is a change. */
+      const governed = (id: string, expectedSeq: number | null, extra: Partial<RecordWrite> = {}): RecordWrite => {
+        const doc = new Doc();
+        const update = doc.set('n', Math.random().toString(36).slice(2));
+        return { ...write(id, update, doc.state(), { expectedSeq, header: header(id, { type: 'ballot' }), projection: {} }), credentialId: null, ...extra };
+      };
 
-        await storage.backup(outFile);
-        expect(statSync(outFile).size).toBeGreaterThan(0);
+      it('keeps the first receipt time of each cast, per ballot', async () => {
+        const [seq] = await storage.commit([governed('ballot~p~a', null, { castArrivals: [{ castAt: 100, receivedAt: 1000 }] })]);
+        await storage.commit([governed('ballot~p~a', seq!, { castArrivals: [{ castAt: 100, receivedAt: 5000 }, { castAt: 200, receivedAt: 5000 }] })]);
+        await storage.commit([governed('ballot~p~b', null, { castArrivals: [{ castAt: 100, receivedAt: 7000 }] })]);
+        const arrivals = await storage.castArrivals(['ballot~p~a', 'ballot~p~b', 'ballot~p~none']);
+        expect(arrivals.get('ballot~p~a')).toEqual(new Map([[100, 1000], [200, 5000]]));
+        expect(arrivals.get('ballot~p~b')).toEqual(new Map([[100, 7000]]));
+        expect(arrivals.get('ballot~p~none')).toEqual(new Map());
+      });
 
-        const content = readFileSync(outFile);
-        if (content.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') {
-          const copy = new Database(outFile, { readonly: true });
-          try {
-            const records = copy.prepare<[], { id: string; seq: number; state: Buffer }>('SELECT id, seq, state FROM records').all();
-            expect(records.map((row) => [row.id, row.seq])).toEqual([['rec-a', 2]]);
-            expect(bytes(records[0]!.state)).toEqual(bytes(a.state()));
-            const updates = copy.prepare<[], { update_bytes: Buffer }>('SELECT update_bytes FROM updates ORDER BY seq').all();
-            expect(updates.map((row) => bytes(row.update_bytes))).toEqual(a.updates.map(bytes));
-            expect(copy.prepare<[], { id: string }>('SELECT id FROM orgs').all()).toEqual([{ id: 'org-a' }]);
-          } finally {
-            copy.close();
-          }
-        } else {
-          const lines = content
-            .toString('utf8')
-            .trimEnd()
-            .split('\n')
-            .map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
-          expect(lines[0]).toMatchObject({ kind: 'backup', format: 'fieldwise-hub-backup', version: 1, seq: 2 });
-          const ofKind = (kind: string) => lines.filter((line) => line.kind === kind);
-          expect(ofKind('meta')).toEqual([{ kind: 'meta', key: 'networkId', value: 'net-1' }]);
-          expect(ofKind('org').map((line) => line.id)).toEqual(['org-a']);
-          const records = ofKind('record');
-          expect(records.map((line) => [line.id, line.seq])).toEqual([['rec-a', 2]]);
-          expect(bytes(Buffer.from(records[0]!.state as string, 'base64'))).toEqual(bytes(a.state()));
-          expect(records[0]!.projection).toEqual({ title: 'a2' });
-          expect(ofKind('update').map((line) => bytes(Buffer.from(line.update as string, 'base64')))).toEqual(a.updates.map(bytes));
+      it('writes arrival times and the schedule only with the commit: a stale write leaves neither', async () => {
+        await storage.commit([governed('ballot~q~a', null)]);
+        await expect(storage.commit([governed('ballot~q~a', null, { castArrivals: [{ castAt: 1, receivedAt: 2 }], sealDueAt: 10 })])).rejects.toThrow(StaleWriteError);
+        expect((await storage.castArrivals(['ballot~q~a'])).get('ballot~q~a')).toEqual(new Map());
+        expect(await storage.dueSeals(Number.MAX_SAFE_INTEGER, 10)).not.toContain('ballot~q~a');
+      });
+
+      it('lists proposals due for sealing, oldest first, until cleared; null unschedules, undefined leaves it', async () => {
+        const [a] = await storage.commit([governed('proposal-a', null, { sealDueAt: 300 })]);
+        await storage.commit([governed('proposal-b', null, { sealDueAt: 100 }), governed('proposal-c', null, { sealDueAt: 900 })]);
+        expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
+        expect(await storage.dueSeals(500, 1)).toEqual(['proposal-b']);
+        const [a2] = await storage.commit([governed('proposal-a', a!)]);
+        expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b', 'proposal-a']);
+        await storage.commit([governed('proposal-a', a2!, { sealDueAt: 600 })]);
+        expect(await storage.dueSeals(500, 10)).toEqual(['proposal-b']);
+        await storage.clearSealDue('proposal-b');
+        expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a', 'proposal-c']);
+        const c = (await storage.getRecord('proposal-c'))!.seq;
+        await storage.commit([governed('proposal-c', c, { sealDueAt: null })]);
+        expect(await storage.dueSeals(1000, 10)).toEqual(['proposal-a']);
+      });
+    });
+
+    describe('pull checkpoints', () => {
+      it('keeps the last checkpoint per credential, with its organization, and leaves revoked credentials out', async () => {
+        const now = Date.now();
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await storage.createOrg({ id: 'org-b', name: 'B', role: 'member', createdAt: 1 });
+        for (const [code, org] of [['h-a1', 'org-a'], ['h-a2', 'org-a'], ['h-b1', 'org-b']] as const) {
+          await storage.createInvitation({ codeHash: code, orgId: org, role: 'member', createdAt: 1, expiresAt: now + HOUR_MS });
+          await storage.redeemInvitation(code, device(code.slice(2)), now);
         }
+        expect(await storage.pullCheckpoints()).toEqual([]);
+        await storage.setPullCheckpoint('a1', 5, 1_000);
+        await storage.setPullCheckpoint('b1', 7, 1_100);
+        await storage.setPullCheckpoint('a1', 9, 1_200);
+        // A device restored from an older copy pulls from an older checkpoint: the last one stands.
+        await storage.setPullCheckpoint('a2', 9, 1_300);
+        await storage.setPullCheckpoint('a2', 3, 1_400);
+        expect(await storage.pullCheckpoints()).toEqual([
+          { credentialId: 'a1', orgId: 'org-a', seq: 9, at: 1_200 },
+          { credentialId: 'a2', orgId: 'org-a', seq: 3, at: 1_400 },
+          { credentialId: 'b1', orgId: 'org-b', seq: 7, at: 1_100 },
+        ]);
+        await storage.revokeCredentials({ credentialId: 'a1' }, 2_000);
+        expect((await storage.pullCheckpoints()).map((row) => row.credentialId)).toEqual(['a2', 'b1']);
+      });
+    });
+
+    describe('lifecycle', () => {
+      describe('backup', () => {
+        it('writes a consistent copy that holds the records and their updates', async () => {
+          await storage.createOrg({ id: 'org-a', name: 'A', role: 'secretariat', createdAt: 1 });
+          await storage.initMeta('networkId', 'net-1');
+          const a = new Doc();
+          await change(storage, 'rec-a', a, 'a1');
+          await change(storage, 'rec-a', a, 'a2');
+          const outFile = join(scratchDir, `nested-${Math.random().toString(36).slice(2)}`, 'hub.backup');
+
+          await storage.backup(outFile);
+          expect(statSync(outFile).size).toBeGreaterThan(0);
+
+          const content = readFileSync(outFile);
+          if (content.subarray(0, 16).toString('latin1') === 'SQLite format 3\u0000') {
+            const copy = new Database(outFile, { readonly: true });
+            try {
+              const records = copy.prepare<[], { id: string; seq: number; state: Buffer }>('SELECT id, seq, state FROM records').all();
+              expect(records.map((row) => [row.id, row.seq])).toEqual([['rec-a', 2]]);
+              expect(bytes(records[0]!.state)).toEqual(bytes(a.state()));
+              const updates = copy.prepare<[], { update_bytes: Buffer }>('SELECT update_bytes FROM updates ORDER BY seq').all();
+              expect(updates.map((row) => bytes(row.update_bytes))).toEqual(a.updates.map(bytes));
+              expect(copy.prepare<[], { id: string }>('SELECT id FROM orgs').all()).toEqual([{ id: 'org-a' }]);
+            } finally {
+              copy.close();
+            }
+          } else {
+            const lines = content
+              .toString('utf8')
+              .trimEnd()
+              .split('\n')
+              .map((line) => JSON.parse(line) as { kind: string } & Record<string, unknown>);
+            expect(lines[0]).toMatchObject({ kind: 'backup', format: 'fieldwise-hub-backup', version: 1, seq: 2 });
+            const ofKind = (kind: string) => lines.filter((line) => line.kind === kind);
+            expect(ofKind('meta')).toEqual([{ kind: 'meta', key: 'networkId', value: 'net-1' }]);
+            expect(ofKind('org').map((line) => line.id)).toEqual(['org-a']);
+            const records = ofKind('record');
+            expect(records.map((line) => [line.id, line.seq])).toEqual([['rec-a', 2]]);
+            expect(bytes(Buffer.from(records[0]!.state as string, 'base64'))).toEqual(bytes(a.state()));
+            expect(records[0]!.projection).toEqual({ title: 'a2' });
+            expect(ofKind('update').map((line) => bytes(Buffer.from(line.update as string, 'base64')))).toEqual(a.updates.map(bytes));
+          }
+        });
       });
     });
   });

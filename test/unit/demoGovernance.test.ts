@@ -7,7 +7,8 @@ import { NETWORK_RECORD_ID, type NetworkProjection } from '../../shared/records/
 import type { OfferProjection } from '../../shared/records/offer';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { parseSealedPayload, resultId, type ResultProjection } from '../../shared/records/result';
-import { DEMO_ORG_ID, seedDemoNetwork } from '../../renderer/demo/demoNetwork';
+import { seedDemoNetwork } from '../../renderer/demo/demoNetwork';
+import { DEMO_ORG_ID } from '../../renderer/demo/demoRecords';
 import { memoryClient } from '../support/clients';
 
 /*

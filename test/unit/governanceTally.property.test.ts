@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Choice } from '../../shared/records/ballot';
-import { decisionMethods, type ProposalProjection } from '../../shared/records/proposal';
+import { decisionMethodNames } from '../../shared/governance/decisionMethods';
+import type { ProposalProjection } from '../../shared/records/proposal';
 import { instantRunoff } from '../../shared/governance/instantRunoff';
 import { tally, type TallyBallot } from '../../shared/governance/tally';
 
@@ -19,7 +20,7 @@ const orgIds = ['org-1', 'org-2', 'org-3', 'org-4', 'org-5', 'org-6', 'outsider'
 // 'zz' is not an option: ballots naming it must be excluded, whatever their order.
 const anyOptionId = fc.constantFrom(...optionIds, 'zz');
 
-const choiceFor: Record<(typeof decisionMethods)[number], fc.Arbitrary<Choice>> = {
+const choiceFor: Record<(typeof decisionMethodNames)[number], fc.Arbitrary<Choice>> = {
   consent: fc.constantFrom('agree', 'abstain', 'disagree', 'block').map((position) => ({ method: 'consent' as const, position })),
   single: anyOptionId.map((optionId) => ({ method: 'single' as const, optionId })),
   multiple: fc.array(anyOptionId, { maxLength: 4 }).map((optionIds) => ({ method: 'multiple' as const, optionIds })),
@@ -31,7 +32,7 @@ const choiceFor: Record<(typeof decisionMethods)[number], fc.Arbitrary<Choice>> 
 };
 
 const time = fc.integer({ min: OPENS - 2 * HOUR, max: CLOSES + 30 * HOUR });
-const scenario = fc.constantFrom(...decisionMethods).chain((method) =>
+const scenario = fc.constantFrom(...decisionMethodNames).chain((method) =>
   fc.record({
     proposal: fc.record({
       method: fc.constant(method),
@@ -45,7 +46,7 @@ const scenario = fc.constantFrom(...decisionMethods).chain((method) =>
       fc.record({
         orgId: fc.constantFrom(...orgIds),
         // Mostly ballots for this method; now and then one for another.
-        choice: fc.oneof({ weight: 9, arbitrary: choiceFor[method] }, { weight: 1, arbitrary: fc.constantFrom(...decisionMethods).chain((m) => choiceFor[m]) }),
+        choice: fc.oneof({ weight: 9, arbitrary: choiceFor[method] }, { weight: 1, arbitrary: fc.constantFrom(...decisionMethodNames).chain((m) => choiceFor[m]) }),
         castAt: time,
         receivedAt: fc.option(time, { nil: null }),
       }),

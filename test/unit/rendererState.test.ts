@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hrefOf, parseRoute } from '../../renderer/app/route';
-import { SaveTracker } from '../../renderer/editor/saveTracker';
+import { areaOf, hrefOf, parseRoute, workbenchSections, type Route } from '../../renderer/app/route';
+import { SaveTracker } from '../../renderer/forms/saveTracker';
 import { pickLanguage } from '../../renderer/i18n/i18n';
 import { clearPendingJoin, PENDING_JOIN_KEY, readPendingJoin, savePendingJoin } from '../../renderer/onboarding/pendingJoin';
 import { databaseNameOf, normalizeHubUrl, readProfile, writeProfile, type DeviceProfile } from '../../renderer/session/deviceProfile';
@@ -61,12 +61,64 @@ describe('save indicator', () => {
 });
 
 describe('routes', () => {
+  // One route of every screen, with the hash it must have (the e2e tests and bookmarks use these);
+  // a Record over the screen names, so a screen added without a case here fails to compile.
+  const routes: Record<Route['screen'], readonly [Route, string]> = {
+    library: [{ screen: 'library' }, '#/library'],
+    entry: [{ screen: 'entry', id: 'entry-ab~1' }, '#/entry/entry-ab~1'],
+    orgs: [{ screen: 'orgs' }, '#/orgs'],
+    org: [{ screen: 'org', id: 'xishan' }, '#/orgs/xishan'],
+    governance: [{ screen: 'governance' }, '#/governance'],
+    'proposal-new': [{ screen: 'proposal-new' }, '#/governance/new'],
+    proposal: [{ screen: 'proposal', id: 'proposal~a/b' }, '#/governance/proposal/proposal~a%2Fb'],
+    'proposal-edit': [{ screen: 'proposal-edit', id: 'proposal~a/b' }, '#/governance/proposal/proposal~a%2Fb/edit'],
+    workbench: [{ screen: 'workbench', section: null }, '#/workbench'],
+    'offer-new': [{ screen: 'offer-new' }, '#/workbench/offers/new'],
+    offer: [{ screen: 'offer', id: 'offer~1 2' }, '#/workbench/offers/offer~1%202'],
+    reports: [{ screen: 'reports' }, '#/reports'],
+    sync: [{ screen: 'sync' }, '#/sync'],
+    settings: [{ screen: 'settings' }, '#/settings'],
+  };
+
   it('round-trips every screen through the hash', () => {
-    for (const route of [{ screen: 'library' }, { screen: 'entry', id: 'entry-ab~1' }, { screen: 'orgs' }, { screen: 'org', id: 'xishan' }, { screen: 'sync' }, { screen: 'settings' }, { screen: 'reports' }, { screen: 'governance', path: [] }, { screen: 'governance', path: ['proposal', 'proposal~a/b'] }, { screen: 'workbench', path: ['offers'] }] as const) {
+    for (const [route, href] of Object.values(routes)) {
+      expect(hrefOf(route)).toBe(href);
       expect(parseRoute(hrefOf(route))).toEqual(route);
+    }
+    for (const section of workbenchSections) {
+      expect(hrefOf({ screen: 'workbench', section })).toBe(`#/workbench/${section}`);
+      expect(parseRoute(`#/workbench/${section}`)).toEqual({ screen: 'workbench', section });
     }
     expect(parseRoute('')).toEqual({ screen: 'library' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'library' });
+  });
+
+  it('opens the area of an address that names no screen of it', () => {
+    expect(parseRoute('#/entry')).toEqual({ screen: 'library' });
+    expect(parseRoute('#/governance/proposal')).toEqual({ screen: 'governance' });
+    expect(parseRoute('#/governance/elsewhere')).toEqual({ screen: 'governance' });
+    expect(parseRoute('#/workbench/elsewhere')).toEqual({ screen: 'workbench', section: null });
+    expect(parseRoute('#/workbench/offers')).toEqual({ screen: 'workbench', section: 'offers' });
+    expect(parseRoute('#/entry/%E0%A4%A')).toEqual({ screen: 'entry', id: '%E0%A4%A' });
+  });
+
+  it('keeps each screen inside its navigation area', () => {
+    expect(Object.values(routes).map(([route]) => `${route.screen}:${areaOf(route)}`)).toEqual([
+      'library:library',
+      'entry:library',
+      'orgs:orgs',
+      'org:orgs',
+      'governance:governance',
+      'proposal-new:governance',
+      'proposal:governance',
+      'proposal-edit:governance',
+      'workbench:workbench',
+      'offer-new:workbench',
+      'offer:workbench',
+      'reports:reports',
+      'sync:sync',
+      'settings:settings',
+    ]);
   });
 });
 

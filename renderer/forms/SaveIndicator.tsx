@@ -1,0 +1,13 @@
+import { Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { SaveState } from './saveTracker';
+
+/** "Saved on this device" / "Saving…" / "Not saved" (the failure's reason in its title). */
+export function SaveIndicator({ state }: { state: SaveState }) {
+  const { t } = useTranslation();
+  return (
+    <Text size="xs" c={state.state === 'failed' ? 'red.8' : 'dimmed'} data-testid="save-state" data-state={state.state} role="status" aria-live="polite" title={state.state === 'failed' ? state.message : undefined}>
+      {t(`editor.save.${state.state}`)}
+    </Text>
+  );
+}
