@@ -5,21 +5,23 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub';
 import { openTestProposal } from '../support/governance';
+import { contentSecurityPolicy } from '../../renderer/vite.config';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
 import { GovernancePage } from './support/governancePage';
 import { hubEntry } from './support/hubRecords';
 import { openHubLink, type HubLink } from './support/hubLink';
-import { rendererDist, serveStatic, type StaticServer } from './support/staticServer';
+import { rendererDist } from './support/staticServer';
 
 /*
- * The browser app offline after its first visit (issue 16), in Chromium with its service worker
- * (no `appUrl` routing: this is the browser app, not a stand-in for Electron). The page is served
- * by the static server `npm start` falls back to, from a copy of renderer/dist that the update
- * test can change. The device joins, works, then loses the network (offline emulation and the
- * hub link cut, so its live connection drops too) and reloads: the library, an entry and the
- * ballot screen open from the cache; an edit made offline reaches the hub once the network is
- * back, without "Sync now".
+ * The browser app served by the hub at the hub's own address, offline after its first visit
+ * (issue 16), in Chromium with its service worker (no `appUrl` routing: this is the browser app,
+ * not a stand-in for Electron). The hub serves a copy of renderer/dist that the update test can
+ * change; the browser reaches the hub through a link the test can cut. The device opens the hub's
+ * address, joins without typing it, works, then loses the network (offline emulation and the link
+ * cut, so its live connection drops too) and reloads: the library, an entry and the ballot screen
+ * open from the cache; an edit made offline reaches the hub once the network is back, without
+ * "Sync now".
  */
 
 const screenshotDir = join(import.meta.dirname, 'artifacts', 'screens');
@@ -34,8 +36,9 @@ async function waitForServiceWorkerControl(page: Page): Promise<void> {
 describe('the browser app works offline after its first visit', { timeout: 180_000 }, () => {
   let hub: TestHub;
   let link: HubLink;
-  let server: StaticServer;
   let distCopy: string;
+  /** The hub's address as the browser sees it. */
+  let hubAddress: string;
   const profile = new BrowserProfile('offline-app');
   let app: FieldwisePage;
   let page: Page;
@@ -45,8 +48,9 @@ describe('the browser app works offline after its first visit', { timeout: 180_0
     mkdirSync(screenshotDir, { recursive: true });
     distCopy = join(mkdtempSync(join(tmpdir(), 'fieldwise-dist-')), 'dist');
     cpSync(rendererDist, distCopy, { recursive: true });
-    hub = await startTestHub();
-    [link, server] = await Promise.all([openHubLink(hub.url), serveStatic(distCopy)]);
+    hub = await startTestHub({ webAppDir: distCopy });
+    link = await openHubLink(hub.url);
+    hubAddress = `${link.url}/`;
     await openTestProposal(hub, PROPOSAL_ID);
     page = await profile.launch();
     app = new FieldwisePage(page);
@@ -54,15 +58,20 @@ describe('the browser app works offline after its first visit', { timeout: 180_0
 
   afterAll(async () => {
     await profile.dispose();
-    await server?.close();
     await link?.close();
     await hub?.close();
     if (distCopy) rmSync(join(distCopy, '..'), { recursive: true, force: true });
   });
 
-  it('joins and works online; the app shell is stored and Settings says how the storage is kept', async () => {
-    await app.open(server.url);
-    await app.join({ hubUrl: link.url, code: await hub.invite(ORG), deviceName: 'Field laptop' });
+  it('opens at the hub\'s address and joins it without typing the address; works online; stores the app shell', async () => {
+    await app.open(hubAddress);
+    // The hub that served the page is the one to join: its address is already in the form.
+    await page.waitForSelector(`${testId('join-hub')}[data-from-page="true"]`, { timeout: TIMEOUT_MS });
+    expect(await app.byTestId('join-hub').inputValue()).toBe(link.url);
+    expect((await fetch(hubAddress)).headers.get('content-security-policy')).toBe(contentSecurityPolicy);
+    await app.byTestId('join-code').fill(await hub.invite(ORG));
+    await app.byTestId('join-device-name').fill('Field laptop');
+    await app.byTestId('join-submit').click();
     await app.waitForSyncState(['synced']);
     entryId = await app.newEntry();
     await app.byTestId('editor-title').fill('Seed bank ledger');
@@ -88,7 +97,7 @@ describe('the browser app works offline after its first visit', { timeout: 180_0
     await page.reload();
     await waitForServiceWorkerControl(page);
     // The page really is cut off: a file outside the app shell cannot be fetched.
-    expect(await page.evaluate((url) => fetch(`${url}content-security-policy.txt`, { cache: 'no-store' }).then(() => 'reached', () => 'failed'), server.url)).toBe('failed');
+    expect(await page.evaluate((url) => fetch(`${url}content-security-policy.txt`, { cache: 'no-store' }).then(() => 'reached', () => 'failed'), hubAddress)).toBe('failed');
     await app.entryRow('Seed bank ledger').waitFor({ timeout: TIMEOUT_MS });
     await app.waitForSyncState(['offline', 'connecting', 'error']);
 
