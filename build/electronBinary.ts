@@ -20,19 +20,25 @@ export function electronBinaryPath(electronPackageDir: string): string | null {
   return existsSync(fullPath) ? fullPath : null;
 }
 
-/** What `npm start` prints when there is no binary and the download failed. */
-export function missingBinaryExplanation(electronVersion: string): string {
+/** The one line `npm start` prints before it opens the app in the browser instead. */
+export function missingBinaryLine(electronVersion: string): string {
+  return `npm start: no Electron ${electronVersion} binary here and it could not be downloaded, so Fieldwise opens in your browser instead.`;
+}
+
+/**
+ * What follows that line: how to get the desktop app after all. `downloadError` is the first line
+ * the download printed, kept short; its stack trace is of no use to the person starting the app.
+ */
+export function missingBinaryExplanation(electronVersion: string, downloadError?: string): string {
   return [
     '',
-    `npm start: the Electron ${electronVersion} binary is not installed, and downloading it failed.`,
-    '',
-    'The desktop app runs on Electron. The `electron` package downloads its binary (from GitHub releases)',
-    'the first time it is started, with node node_modules/electron/install.js; that download did not work here.',
-    '',
+    `  The desktop app runs on Electron ${electronVersion}. The \`electron\` package downloads its binary (from GitHub`,
+    '  releases) the first time it is started, with node node_modules/electron/install.js; that download did not work here' +
+      (downloadError ? ` (${downloadError}).` : '.'),
     '  - With internet access, run `npm start` again (or `node node_modules/electron/install.js`).',
     '  - Behind a firewall, point the download at a mirror and retry, e.g.',
     '      ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start',
-    '  - Without Electron: `npm run web` serves the same UI in a browser, and `npm run demo` runs the',
+    '  - Meanwhile the browser app below is the same app: `npm run web` serves it too, and `npm run demo` runs the',
     '    headless demo of the client core.',
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
 import { bundleLimits } from '../shared/sync/bundle';
@@ -26,7 +26,8 @@ const usage = `usage: npm run hub -- <command> [options]
   backup  --data DIR --out FILE                               a consistent copy, also while serving
   compact --data DIR                                          trim long update logs now
   key     --data DIR                                          print the hub's public seal key (to check results offline)
-  serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE]
+  serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--web-app DIR]
+                                                              also serves the web app at its address (renderer/dist when built)
   import-bundle --data DIR FILE                               commit a device's sync bundle (from a USB stick)
   export-bundle --data DIR --org ORG_ID --since CHECKPOINT FILE   write what ORG may read since CHECKPOINT, signed
 every command also takes --database-url postgres://… instead of --data (PostgreSQL instead of SQLite)`;
@@ -46,7 +47,11 @@ const options = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   since: { type: 'string' },
+  'web-app': { type: 'string' },
 } as const;
+
+/** The renderer's build in this checkout, which `serve` offers at the hub's address when it is there. */
+const DEFAULT_WEB_APP_DIR = resolve(import.meta.dirname, '..', 'renderer', 'dist');
 
 /** Commands that take one file path after their options. */
 const FILE_COMMANDS = new Set(['import-bundle', 'export-bundle']);
@@ -112,14 +117,19 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
     const { startPgFanout } = await import('./storage/pgFanout');
     stopFanout = await startPgFanout(storage, hub);
   }
-  const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs] });
+  const { isWebAppBuild } = await import('./http/webApp');
+  const webAppDir = values['web-app'] ? resolve(values['web-app']) : DEFAULT_WEB_APP_DIR;
+  const servesWebApp = isWebAppBuild(webAppDir);
+  if (values['web-app'] && !servesWebApp) throw new UsageError(`--web-app ${values['web-app']} holds no built web app (index.html and content-security-policy.txt); run npm run build:renderer`);
+  const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs], ...(servesWebApp ? { webAppDir } : {}) });
   const compaction = setInterval(() => void compactRecords(storage).catch(() => undefined), 60_000);
   // Seals proposals whose closing plus grace has passed (governance): every 20 s is well inside the
   // settle margin, and sealing is idempotent across processes.
   const stopSealing = hub.startSealTimer(20_000, (error) =>
     jsonLogger({ level: 'error', message: 'sealing failed', error: error instanceof Error ? error.message : String(error) }),
   );
-  jsonLogger({ level: 'info', message: 'hub serving', url: server.url, networkId: hub.networkId });
+  jsonLogger({ level: 'info', message: 'hub serving', url: server.url, networkId: hub.networkId, webApp: servesWebApp ? webAppDir : null });
+  if (!servesWebApp) jsonLogger({ level: 'info', message: 'no built web app to serve (npm run build:renderer): members need the desktop app or another copy of the web app' });
   const stop = async () => {
     clearInterval(compaction);
     stopSealing();

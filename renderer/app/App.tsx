@@ -9,6 +9,7 @@ import { DEVICE_KEY_SECRET, forgetDeviceKeyRegistration } from '../session/devic
 import { forgetProfile, loadProfile } from '../session/profileStore';
 import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
+import { OfflineNotices } from './OfflineNotices';
 import { Shell } from './Shell';
 
 /** Set across the one reload that applies this device's hub to the desktop app's policy. */
@@ -84,6 +85,16 @@ export function App({ platform }: { platform: Platform }) {
     };
   }, [session, platform]);
 
+  return (
+    <>
+      <OfflineNotices platform={platform} />
+      <PhaseView phase={phase} platform={platform} context={context} openSession={openSession} />
+    </>
+  );
+}
+
+function PhaseView({ phase, platform, context, openSession }: { phase: Phase; platform: Platform; context: SessionContextValue | null; openSession: (profile: DeviceProfile, passphrase?: string) => Promise<Session> }) {
+  const { t } = useTranslation();
   switch (phase.kind) {
     case 'loading':
       return (

@@ -4,6 +4,7 @@ import { NETWORK_RECORD_ID, type NetworkInput } from '../../shared/records/netwo
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
 import { DEMO_ORG_ID, demoEntries, demoOrgs, generatedEntry } from './demoRecords';
+import { demoGovernance } from './demoGovernance';
 
 /*
  * A demo network made entirely on this device: a few organizations and entries in Chinese and
@@ -53,7 +54,7 @@ export async function seedDemoNetwork(client: FieldwiseClient, options: DemoOpti
   add('network', NETWORK_RECORD_ID, 'secretariat', now - 90 * DAY_MS, network);
   demoOrgs.forEach((org, index) => add('org', org.id, org.id, now - (80 - index) * DAY_MS, org.input));
   demoEntries.forEach(([owner, input], index) => add('entry', demoId('entry'), owner, now - (demoEntries.length - index) * DAY_MS, input));
-  await client.applyRemote(updates);
+  await client.applyRemote([...updates, ...demoGovernance({ now, members: network.members ?? [], ownOrgId: DEMO_ORG_ID })]);
 
   const extra = Math.max(0, Math.min(options.extraEntries ?? 0, 50_000));
   const BATCH = 500;

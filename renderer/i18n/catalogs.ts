@@ -3,6 +3,8 @@ import bundlesZhCN from './bundles.zh-CN.json';
 import en from './en.json';
 import governanceEn from './governance.en.json';
 import governanceZhCN from './governance.zh-CN.json';
+import offlineEn from './offline.en.json';
+import offlineZhCN from './offline.zh-CN.json';
 import reportsEn from './reports.en.json';
 import refusalsEn from './refusals.en.json';
 import refusalsZhCN from './refusals.zh-CN.json';
@@ -24,7 +26,7 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
@@ -32,6 +34,7 @@ export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Cat
     'workbench.zh-CN.json': workbenchZhCN,
     'bundles.zh-CN.json': bundlesZhCN,
     'refusals.zh-CN.json': refusalsZhCN,
+    'offline.zh-CN.json': offlineZhCN,
   },
 };
 

@@ -46,6 +46,20 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'join' | 'demo' | null>(null);
   const hasResumed = useRef(false);
+  const [pageHub, setPageHub] = useState<string | null>(null);
+
+  // Opened at a hub's own address: that hub is the one to join, unless the person typed another.
+  useEffect(() => {
+    let isCurrent = true;
+    void platform.pageHubUrl().then((url) => {
+      if (!isCurrent || url === null) return;
+      setPageHub(url);
+      setHub((typed) => (typed === '' ? url : typed));
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [platform]);
 
   const submitJoin = async (request: JoinRequest, isAfterReload: boolean) => {
     setError(null);
@@ -177,7 +191,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
                 {t('onboarding.joinTitle')}
               </Title>
               <TextInput label={t('onboarding.code')} description={t('onboarding.codeHelp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} data-testid="join-code" autoComplete="off" spellCheck={false} />
-              <TextInput label={t('onboarding.hub')} description={t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" autoComplete="url" spellCheck={false} />
+              <TextInput label={t('onboarding.hub')} description={pageHub !== null && normalizeHubUrl(hub) === pageHub ? t('offline.hubFromPage') : t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" data-from-page={pageHub !== null && normalizeHubUrl(hub) === pageHub ? 'true' : undefined} autoComplete="url" spellCheck={false} />
               <TextInput label={t('onboarding.deviceName')} description={t('onboarding.deviceNameHelp')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} data-testid="join-device-name" />
               {needsPassphrase && (
                 <PasswordInput label={t('onboarding.passphrase')} description={t('onboarding.passphraseHelp')} autoFocus={resumed !== null} value={passphrase} onChange={(e) => setPassphrase(e.currentTarget.value)} data-testid="join-passphrase" />

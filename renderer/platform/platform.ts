@@ -3,6 +3,8 @@ import { dexieStorage } from '../../shared/store/dexieStorage';
 import type { StoreStorage } from '../../shared/store/storeStorage';
 import type { FetchPort, WebSocketPort } from '../../shared/sync/httpTransport';
 import type { Clock } from '../../shared/sync/transport';
+import { hubServingPage } from './hubServingPage';
+import { browserOfflineApp, desktopOfflineApp, type OfflineApp } from './offlineApp';
 import { createBrowserWebBridge } from './webBridge';
 
 /*
@@ -20,6 +22,10 @@ export interface Platform {
   readonly clock: Clock;
   /** Small, non-secret settings (the device profile, the language). */
   readonly settings: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** The offline app shell and storage persistence (a service worker in the browser only). */
+  readonly offline: OfflineApp;
+  /** The hub that served this page (the browser app at a hub's address), else null. */
+  readonly pageHubUrl: () => Promise<string | null>;
 }
 
 declare const __APP_VERSION__: string | undefined;
@@ -36,8 +42,9 @@ function desktopBridgeOf(target: object): DesktopBridge | null {
 
 export function detectPlatform(): Platform {
   const version = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.1.0';
+  const desktopBridge = desktopBridgeOf(window);
   return {
-    bridge: desktopBridgeOf(window) ?? createBrowserWebBridge(version),
+    bridge: desktopBridge ?? createBrowserWebBridge(version),
     // IndexedDB in both: Electron serves the UI from a standard, secure app:// scheme for this.
     storage: dexieStorage(),
     fetch: (url, init) => window.fetch(url, init),
@@ -49,5 +56,7 @@ export function detectPlatform(): Platform {
       clearTimeout: (handle) => window.clearTimeout(handle as number),
     },
     settings: window.localStorage,
+    offline: desktopBridge ? desktopOfflineApp : browserOfflineApp(),
+    pageHubUrl: desktopBridge ? () => Promise.resolve(null) : () => hubServingPage(window.location.href, (url) => window.fetch(url)),
   };
 }

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Paper, Stack, Text, TextInput, Title } fro
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, SecretProtection } from '../../shared/bridge/desktopBridge';
+import type { ShellState, StoragePersistence } from '../platform/offlineApp';
 import { normalizeHubUrl } from '../session/deviceProfile';
 import { saveProfile } from '../session/profileStore';
 import { useSession } from '../session/SessionContext';
@@ -19,9 +20,11 @@ export function SettingsScreen() {
   const [isSigningOut, setSigningOut] = useState(false);
   const [isBusy, setBusy] = useState(false);
   const [info, setInfo] = useState<{ app: AppInfo; protection: SecretProtection } | null>(null);
+  const [offline, setOffline] = useState<{ storage: StoragePersistence; shell: ShellState } | null>(null);
 
   useEffect(() => {
     void Promise.all([platform.bridge.appInfo(), platform.bridge.secretProtection()]).then(([app, protection]) => setInfo({ app, protection }));
+    void Promise.all([platform.offline.storagePersistence(), platform.offline.shellState()]).then(([storage, shell]) => setOffline({ storage, shell }));
   }, [platform]);
 
   const saveHub = async () => {
@@ -125,6 +128,26 @@ export function SettingsScreen() {
               </Text>
             )}
           </Stack>
+          {offline && (
+            <Stack gap="xs">
+              <Stack gap={2}>
+                <Text size="sm" fw={500}>
+                  {t('offline.storage')}
+                </Text>
+                <Text size="xs" c={offline.storage === 'refused' || offline.storage === 'unsupported' ? 'orange.8' : 'dimmed'} data-testid="settings-storage" data-state={offline.storage}>
+                  {t(`offline.storageState.${offline.storage}`)}
+                </Text>
+              </Stack>
+              <Stack gap={2}>
+                <Text size="sm" fw={500}>
+                  {t('offline.shell')}
+                </Text>
+                <Text size="xs" c="dimmed" data-testid="settings-offline-shell" data-state={offline.shell}>
+                  {t(`offline.shellState.${offline.shell}`)}
+                </Text>
+              </Stack>
+            </Stack>
+          )}
         </Stack>
       </Paper>
       <Paper withBorder p="md" radius="md" maw={640}>

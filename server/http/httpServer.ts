@@ -15,6 +15,7 @@ import { HubError } from '../hub/hubError';
 import { LiveConnections } from './liveConnections';
 import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
 import { refusalResponse } from './refusalStatus';
+import { registerWebApp } from './webApp';
 
 /*
  * The hub on the wire, on Fastify: HTTP for join, push, pull, bundles, network status and health;
@@ -48,6 +49,8 @@ export interface HubServerOptions {
   /** How often revoked credentials are looked for, to close their sockets. */
   readonly revocationCheckMs?: number;
   readonly requestsPerMinute?: number;
+  /** A built web app (renderer/dist) to serve at the hub's own address (webApp.ts). */
+  readonly webAppDir?: string;
 }
 
 export interface HubServer {
@@ -288,6 +291,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       });
     }
   }
+
+  if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 
   // Revoked credentials lose their sockets within a few seconds, whichever process revoked them.
   let lastCheck = Date.now();

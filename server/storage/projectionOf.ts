@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { z } from 'zod';
 import { recordModules, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
@@ -15,6 +16,11 @@ import type { RecordHeader, RecordType } from '../../shared/records/recordType';
  * schema's limits when written (a proposal's description is rich text that the editor writes
  * directly, and may run past 20,000 characters); refusing to read those would stop every ballot
  * on such a proposal. Limits are enforced where values are written (inputs, mutators).
+ *
+ * A kept projection of another shape is read again from the record's state where the holder has
+ * one: the state is the truth and the records' reads are tolerant, so a projection stored by an
+ * older hub, before its type gained a field, still reads (and is rewritten with the next change).
+ * Only a projection with no state to read it from again is refused.
  */
 
 /** Issues about a value's limits or refinements, which leave its type intact. */
@@ -25,8 +31,8 @@ function hasShapeOf<T extends RecordType>(projection: Record<string, unknown>, i
   return issues.every((issue) => VALUE_LIMIT_ISSUES.has(issue.code));
 }
 
-/** Each type's projection schema, typed per type so the lookup below keeps its type parameter. */
-const projectionSchemas: { readonly [T in RecordType]: { readonly projectionSchema: z.ZodType<ProjectionOf<T>> } } = recordModules;
+/** Each type's projection schema and tolerant read, typed per type so the lookup below keeps its type parameter. */
+const projectionSchemas: { readonly [T in RecordType]: { readonly projectionSchema: z.ZodType<ProjectionOf<T>>; read(doc: Y.Doc): ProjectionOf<T> } } = recordModules;
 
 /** A projection kept by the hub that is not what its record type's schema says it must be. */
 export class StoredProjectionError extends Error {
@@ -44,6 +50,19 @@ export class StoredProjectionError extends Error {
 export interface HeldProjection {
   readonly header: Pick<RecordHeader, 'id' | 'type'>;
   readonly projection: Record<string, unknown>;
+  /** The record's full Yjs state, when the holder has it (a StoredRecord, a RecordWrite). */
+  readonly state?: Uint8Array;
+}
+
+/** The projection read again from `state` through the type's tolerant read. */
+function readFromState<T extends RecordType>(state: Uint8Array, type: T): ProjectionOf<T> {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    return projectionSchemas[type].read(doc);
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** `held`'s projection as a `type`; throws StoredProjectionError if it is another type or has another shape. */
@@ -53,6 +72,7 @@ export function projectionOf<T extends RecordType>(held: HeldProjection, type: T
   const parsed = projectionSchemas[type].projectionSchema.safeParse(projection);
   if (parsed.success) return parsed.data;
   if (hasShapeOf<T>(projection, parsed.error.issues)) return projection;
+  if (held.state) return readFromState(held.state, type);
   const issue = parsed.error.issues.find((candidate) => !VALUE_LIMIT_ISSUES.has(candidate.code));
   throw new StoredProjectionError(held.header.id, type, `${issue?.path.join('.') || '(projection)'}: ${issue?.message ?? 'invalid'}`);
 }

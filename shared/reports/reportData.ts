@@ -1,3 +1,4 @@
+import { NETWORK_RECORD_ID } from '../records/network';
 import type { ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType } from '../records/recordType';
 
@@ -34,14 +35,21 @@ export interface ReportData {
   readonly results: readonly ViewOf<'result'>[];
 }
 
-/** The part of FieldwiseClient the reports need: every record of one type on this device. */
+/** The part of FieldwiseClient the reports need: every record of one type, and one record by id. */
 export interface ReportSource {
   list<T extends RecordType>(query: { readonly type: T }): Promise<ReportRecord<ProjectionOf<T>>[]>;
+  get<T extends RecordType>(id: string): Promise<ReportRecord<ProjectionOf<T>> | null>;
+}
+
+/** The one network record, found by its fixed id like everywhere else (never the first row of its type). */
+async function networkOf(source: ReportSource): Promise<ViewOf<'network'> | null> {
+  const view = await source.get<'network'>(NETWORK_RECORD_ID);
+  return view?.header.type === 'network' ? view : null;
 }
 
 export async function loadReportData(source: ReportSource): Promise<ReportData> {
-  const [networks, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
-    source.list({ type: 'network' }),
+  const [network, orgs, entries, proposals, ballots, comments, offers, interests, results] = await Promise.all([
+    networkOf(source),
     source.list({ type: 'org' }),
     source.list({ type: 'entry' }),
     source.list({ type: 'proposal' }),
@@ -51,7 +59,7 @@ export async function loadReportData(source: ReportSource): Promise<ReportData> 
     source.list({ type: 'interest' }),
     source.list({ type: 'result' }),
   ]);
-  return { network: networks[0] ?? null, orgs, entries, proposals, ballots, comments, offers, interests, results };
+  return { network, orgs, entries, proposals, ballots, comments, offers, interests, results };
 }
 
 /** Organization id -> display name: the profile's name, else the network's member list, else the id. */

@@ -1,6 +1,7 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from 'lib0/buffer';
 import type { FieldwiseClient } from '../client/client';
+import { NETWORK_RECORD_ID } from '../records/network';
 import { recordTypeSchema } from '../records/recordType';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import type { OutboxEntry } from '../store/store';
@@ -100,9 +101,12 @@ export async function exportFieldBundle(client: FieldwiseClient, options: FieldB
  * null before this device has synced a network record that has one.
  */
 export async function hubPublicKeyOf(client: FieldwiseClient): Promise<Uint8Array | null> {
-  const [record] = await client.list({ type: 'network' });
-  const hex = (record?.projection as { hubKey?: unknown } | undefined)?.hubKey;
-  if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) return null;
+  // The one network record, by its fixed id: another record of type network (were one ever to
+  // reach the device) must not be able to name the key hub bundles are checked against.
+  const record = await client.get<'network'>(NETWORK_RECORD_ID);
+  if (record?.header.type !== 'network') return null;
+  const hex = record.projection.hubKey;
+  if (!/^[0-9a-f]{64}$/.test(hex)) return null;
   return hexToBytes(hex);
 }
 

@@ -34,12 +34,23 @@ describe('projectionOf', () => {
     expect(read.closesAt - read.opensAt).toBe(HOUR_MS);
   });
 
-  it('refuses a stored projection that does not match its schema, naming the record and the field', () => {
+  it('refuses a projection that does not match its schema and has no state to read it from, naming the record and the field', () => {
     const stored = storedProposal();
-    const damaged = { ...stored, projection: { ...stored.projection, closesAt: 'soon' } };
+    const damaged = { header: stored.header, projection: { ...stored.projection, closesAt: 'soon' } };
     expect(() => projectionOf(damaged, 'proposal')).toThrow(StoredProjectionError);
     expect(() => projectionOf(damaged, 'proposal')).toThrow(/proposal proposal-1 .*closesAt/);
-    expect(() => projectionOf({ ...stored, projection: {} }, 'proposal')).toThrow(StoredProjectionError);
+    expect(() => projectionOf({ header: stored.header, projection: {} }, 'proposal')).toThrow(StoredProjectionError);
+  });
+
+  it("reads a projection stored before its type gained a field again from the record's state", () => {
+    // An older hub kept projections without fields added since; the state holds the truth.
+    const stored = storedProposal();
+    const { graceHours: _dropped, ...older } = stored.projection;
+    const read = projectionOf({ ...stored, projection: older }, 'proposal');
+    expect(read).toEqual(stored.projection);
+    expect(read.graceHours).toBe(1);
+    // A damaged field reads as the state says, not as stored.
+    expect(projectionOf({ ...stored, projection: { ...stored.projection, closesAt: 'soon' } }, 'proposal').closesAt).toBe(opensAt + HOUR_MS);
   });
 
   it('reads a proposal whose description, typed in the rich-text editor, runs past the schema limit of 20,000 characters', () => {
@@ -57,14 +68,13 @@ describe('projectionOf', () => {
     expect(() => projectionOf(storedProposal(), 'ballot')).toThrow(/ballot proposal-1 .*is a proposal/);
   });
 
-  it('makes sealing refuse a stored proposal whose projection is damaged, writing no result', async () => {
+  it("makes sealing go by the record's state when the stored projection is damaged: a draft stored as 'open' is not sealed", async () => {
     const storage = openSqliteStorage(':memory:');
     try {
       const stored = storedProposal();
       await storage.commit([{ ...stored, update: stored.state, projection: { ...stored.projection, state: 'open', closesAt: 'soon' }, credentialId: null, expectedSeq: null }]);
-      const failure = sealProposal(storage, await loadHubKey(storage), 'proposal-1', opensAt + 3 * HOUR_MS);
-      await expect(failure).rejects.toBeInstanceOf(StoredProjectionError);
-      await expect(failure).rejects.toMatchObject({ recordId: 'proposal-1', type: 'proposal' });
+      const outcome = await sealProposal(storage, await loadHubKey(storage), 'proposal-1', opensAt + 3 * HOUR_MS);
+      expect(outcome).toEqual({ kind: 'not-sealable', reason: 'not-open' });
       expect(await storage.lastSeq()).toBe(1);
     } finally {
       await storage.close();

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DesktopBridge } from '../../shared/bridge/desktopBridge';
 import type { EntryInput } from '../../shared/records/entry';
 import type { StoreStorage } from '../../shared/store/storeStorage';
+import { desktopOfflineApp } from '../../renderer/platform/offlineApp';
 import type { Platform } from '../../renderer/platform/platform';
 import type { DeviceProfile } from '../../renderer/session/deviceProfile';
 import { Session } from '../../renderer/session/session';
@@ -41,6 +42,8 @@ function platformOver(storage: StoreStorage): Platform {
       setItem: (key, value) => void settings.set(key, value),
       removeItem: (key) => void settings.delete(key),
     },
+    offline: desktopOfflineApp,
+    pageHubUrl: () => Promise.resolve(null),
   };
 }
 

@@ -48,6 +48,9 @@ export class BrowserProfile {
    * network (the hub) but not off the app's own code, whose editor loads lazily. The page itself
    * still comes from the static server: a document Playwright fulfils has no loopback address, and
    * Chromium's Local Network Access checks would then refuse its requests to a hub on 127.0.0.1.
+   * As in Electron, no service worker runs then (the app registers one only in a browser, and a
+   * worker's fetches would bypass the routing) and storage is kept; without `appUrl` the page is
+   * the browser app, service worker, storage request and all.
    */
   async launch(options: { readonly appUrl?: string; readonly locale?: string } = {}): Promise<Page> {
     if (this.current) throw new Error(`profile ${this.name} is already running`);
@@ -55,6 +58,7 @@ export class BrowserProfile {
       ...launchOptions,
       viewport: VIEWPORT,
       locale: options.locale ?? 'en-US',
+      serviceWorkers: options.appUrl ? 'block' : 'allow',
     });
     this.current = context;
     if (options.appUrl) {
@@ -67,6 +71,13 @@ export class BrowserProfile {
       if (this.current === context) this.current = null;
     });
     const page = context.pages()[0] ?? (await context.newPage());
+    if (options.appUrl) {
+      // Like the desktop app's data folder, the storage is kept: the browser app's notice that a
+      // browser may evict it does not apply (Playwright's grantPermissions has no name for this).
+      // The grant lasts as long as its session: the session is left open with the context.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Browser.grantPermissions', { origin: new URL(options.appUrl).origin, permissions: ['durableStorage'] });
+    }
     page.on('pageerror', (error) => console.error(`[${this.name}] page error: ${error.message}`));
     return page;
   }
