@@ -134,8 +134,20 @@ export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(secretKey);
 }
 
+/**
+ * A key a signature can be trusted from: 32 bytes that decode strictly (RFC 8032) to a point that
+ * is neither of small order nor outside the prime-order subgroup. A small-order key (the all-zero
+ * bytes, say) "verifies" a made-up signature on any message, so whoever registered one could have
+ * anyone forge bundles in that device's name.
+ */
 export function isValidPublicKey(bytes: Uint8Array): boolean {
-  return bytes.length === 32 && ed25519.utils.isValidPublicKey(bytes);
+  if (bytes.length !== 32) return false;
+  try {
+    const point = ed25519.Point.fromBytes(bytes, false);
+    return !point.isSmallOrder() && point.isTorsionFree();
+  } catch {
+    return false;
+  }
 }
 
 // ---- writing --------------------------------------------------------------------------------
@@ -240,7 +252,8 @@ export function readBundle(bytes: Uint8Array): ReadBundle {
 export function verifyBundleSignature(bundle: ReadBundle, publicKey: Uint8Array): void {
   let isValid = false;
   try {
-    isValid = ed25519.verify(bundle.signature, signingMessage(bundle.digest), publicKey);
+    // Strict verification, and never from a weak key (one registered before keys were checked).
+    isValid = isValidPublicKey(publicKey) && ed25519.verify(bundle.signature, signingMessage(bundle.digest), publicKey, { zip215: false });
   } catch {
     isValid = false;
   }

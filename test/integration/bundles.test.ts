@@ -443,6 +443,17 @@ describe('device keys and the upload endpoint', () => {
     expect(await after.json()).toMatchObject({ committed: 1 });
   });
 
+  it('refuses a small-order device key, at registration and at join, so nobody can sign bundles in its name', async () => {
+    const weakKey = toBase64UrlEncoded(new Uint8Array(32));
+    const device = await onlineDevice(await hub.invite('Weak key org'));
+    const refused = await post('/v1/device-key', JSON.stringify({ publicKey: weakKey }), device.join.token);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'bad-request' } });
+    const join = await post('/v1/join', JSON.stringify({ code: await hub.invite('Weak key org 2'), deviceName: 'x', devicePublicKey: weakKey }));
+    expect(join.status).toBe(400);
+    expect(await join.json()).toMatchObject({ error: { code: 'bad-request' } });
+  });
+
   it('refuses a join with a malformed key without using up the invitation', async () => {
     const code = await hub.invite('Careful org');
     const bad = await post('/v1/join', JSON.stringify({ code, deviceName: 'laptop', devicePublicKey: 'B'.repeat(43) }));

@@ -5,6 +5,7 @@ import {
   BUNDLE_MAGIC,
   BundleError,
   bundleLimits,
+  isValidPublicKey,
   newSigningKey,
   readBundle,
   readBundleRecords,
@@ -78,6 +79,19 @@ describe('sync bundle codec', () => {
   it('refuses a bundle signed by another key', async () => {
     const bytes = await writeBundle(header, records, signerFor(newSigningKey().secretKey), compression);
     expect(await code(() => verifyBundleSignature(readBundle(bytes), key.publicKey))).toBe('bad-signature');
+  });
+
+  it('refuses a small-order public key, and the signature anyone can make for one', async () => {
+    // The all-zero key is a point of small order: with it, R = the identity point and s = 0 pass a
+    // lenient (cofactored) check on any message, so nobody would need the secret key to forge.
+    const weakKey = new Uint8Array(32);
+    const identity = new Uint8Array(32);
+    identity[0] = 1;
+    expect(isValidPublicKey(weakKey)).toBe(false);
+    expect(isValidPublicKey(identity)).toBe(false);
+    expect(isValidPublicKey(key.publicKey)).toBe(true);
+    const forged = await writeBundle(header, records, { sign: () => new Uint8Array([...identity, ...new Uint8Array(32)]) }, compression);
+    expect(await code(() => verifyBundleSignature(readBundle(forged), weakKey))).toBe('bad-signature');
   });
 
   it('refuses every single flipped byte, whichever part it is in', async () => {
