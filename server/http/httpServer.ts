@@ -135,6 +135,9 @@ function edgeRefusal(error: unknown, request: FastifyRequest): HubError | null {
   // @fastify/compress marks a body that does not decompress with this code.
   if (code === 'FST_CP_ERR_INVALID_CONTENT') return new HubError('bad-request', 'the body could not be read (bad gzip?)');
   if (typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return new HubError('bad-request', 'the body could not be read');
+  // The client went away mid-body (a field link dropping, or someone flooding the log): its
+  // request, not a fault of the hub's, so no error line, and nobody is left to read the answer.
+  if (code === 'ECONNRESET' || request.raw.destroyed) return new HubError('bad-request', 'the request ended before its body did');
   return null;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +319,20 @@ describe('rate limit', () => {
 });
 
 describe('logs', () => {
+  it('hold no error line for a client that drops mid-body, and the hub goes on answering', async () => {
+    const { host, port } = new URL(hub.url);
+    for (let i = 0; i < 3; i++) {
+      const socket = connect({ host: host.split(':')[0]!, port: Number(port) });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write('POST /v1/join HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"code":');
+      await sleep(50);
+      socket.destroy();
+    }
+    await sleep(300);
+    expect(hub.logs.filter((entry) => JSON.stringify(entry).includes('"level":"error"'))).toEqual([]);
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+  });
+
   it('never hold a token or its signature', () => {
     expect(hub.logs.length).toBeGreaterThan(50);
     const logged = JSON.stringify(hub.logs);
