@@ -28,6 +28,9 @@ export const contentSecurityPolicy = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
+  // No other site may frame the app (clickjacking of the join and edit screens); the app's own
+  // print frame (a srcdoc of this origin) still may, which 'none' would put at risk.
+  "frame-ancestors 'self'",
 ].join('; ');
 
 /**

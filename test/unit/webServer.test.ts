@@ -73,6 +73,12 @@ describe('the browser app server', () => {
   it('sends the Content-Security-Policy of renderer/vite.config.ts, as the build wrote it', () => {
     expect(builtContentSecurityPolicy(RENDERER_DIST)).toBe(contentSecurityPolicy);
   });
+
+  it('lets no other site frame the app, as the desktop policy does not either', () => {
+    const policy = builtContentSecurityPolicy(RENDERER_DIST);
+    const directives = new Map(policy.split(';').map((part) => part.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives.get('frame-ancestors')).toEqual(["'self'"]);
+  });
 });
 
 describe('opening the browser', () => {
