@@ -59,7 +59,8 @@ export function parsePushRequest(value: unknown): PushRequest {
   return parseRequest(pushRequestSchema, value, pushRefusal(value));
 }
 
-const checkpointSchema = z.coerce.number().int().nonnegative();
+// Decimal digits only: a coercing parse read `0x10` as 16 and an empty `since=` as 0.
+const checkpointSchema = z.string().regex(/^[0-9]{1,15}$/, 'must be a whole number of zero or more').transform(Number);
 
 /** `?since=` of a pull: a whole number of zero or more; absent means 0. */
 export function parseCheckpoint(since: string | null): number {
