@@ -267,7 +267,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const first = await frames.next();
     const encoding = pickEncoding(request);
     const body = Readable.from(encodedFrames(first, frames), { objectMode: false });
-    reply.header('content-type', PULL_CONTENT_TYPE).header('cache-control', 'no-store');
+    // The body's coding follows Accept-Encoding: a cache between hub and device must key on it.
+    reply.header('content-type', PULL_CONTENT_TYPE).header('cache-control', 'no-store').header('vary', 'accept-encoding');
     if (encoding === 'identity') return reply.send(body);
     return reply.header('content-encoding', encoding).send(compressedFrames(body, encoding));
   });

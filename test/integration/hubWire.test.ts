@@ -105,6 +105,7 @@ describe('the hub on the wire', () => {
       expect(answer.status).toBe(200);
       expect(answer.headers['content-type']).toBe(PULL_CONTENT_TYPE);
       expect(answer.headers['cache-control']).toBe('no-store');
+      expect(String(answer.headers['vary']).toLowerCase()).toContain('accept-encoding');
       expect(answer.headers['content-encoding'] ?? 'identity').toBe(expected);
       const frames = new PullFrameReader().push(new Uint8Array(decoded.get(expected)!(answer.body)));
       const last = frames[frames.length - 1];
