@@ -9,7 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket, { type WebSocket } from '@fastify/websocket';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { bundleLimits } from '../../shared/sync/bundle';
-import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, type PullFrame } from '../../shared/sync/protocol';
+import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, YJS_SUBPROTOCOL, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import { LiveConnections } from './liveConnections';
@@ -200,7 +200,12 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     },
   });
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: limits.maxUpdateBytes + 1024 },
+    options: {
+      maxPayload: limits.maxUpdateBytes + 1024,
+      // A `/yjs` client that carries its token as a subprotocol offers `fieldwise` beside it: the
+      // hub selects that one, so the token is never echoed in the answer's headers.
+      handleProtocols: (protocols) => (protocols.has(YJS_SUBPROTOCOL) ? YJS_SUBPROTOCOL : false),
+    },
     errorHandler: (_error, socket) => socket.terminate(),
     preClose(done) {
       for (const client of app.websocketServer.clients) client.terminate();
