@@ -12,6 +12,7 @@ import { bundleLimits } from '../../shared/sync/bundle';
 import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, YJS_SUBPROTOCOL, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
+import { boundedGunzip } from './boundedGunzip';
 import { LiveConnections } from './liveConnections';
 import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
 import { refusalResponse } from './refusalStatus';
@@ -63,11 +64,34 @@ export interface HubServer {
 /** Request bodies, counted after decompression (a small gzip bomb stops at the limit). */
 const bodyLimits = { join: 16 * 1024, deviceKey: 16 * 1024, push: limits.maxBodyBytes, bundle: bundleLimits.maxBundleBytes } as const;
 
-/** Request bodies may come gzip-compressed; anything else but identity is refused. */
-const decompress: FastifyCompressRouteOptions['decompress'] = {
-  requestEncodings: ['gzip', 'identity'],
-  onUnsupportedRequestEncoding: (encoding: string) => new HubError('bad-request', `unsupported content encoding ${encoding}`),
-};
+/**
+ * Uploads that cost the hub inflating, and how many may be inflated at once (all credentials
+ * together; beyond, 503 `hub-busy` with Retry-After). A gzip body of any route inflates to at
+ * most its body limit (8 MiB for a push: a few ms); a bundle (64 MiB, gzip or not) inflates its
+ * records to at most 256 MiB, about 0.7 s of one core, on the thread pool. Each credential may
+ * upload `bundlesPerMinute` bundles: 6 a minute is at most ~0.1 core per credential, and never
+ * more than `bundles` cores in all.
+ */
+export const uploadLimits = {
+  concurrentGzipBodies: 16,
+  concurrentBundles: 2,
+  bundlesPerMinute: 6,
+  busyRetryAfterSeconds: 5,
+} as const;
+
+/** Counts uploads being inflated; `tryTake` is false when all places are taken. */
+class InflationSlots {
+  private taken = 0;
+  constructor(private readonly size: number) {}
+  tryTake(): boolean {
+    if (this.taken >= this.size) return false;
+    this.taken += 1;
+    return true;
+  }
+  give(): void {
+    this.taken -= 1;
+  }
+}
 
 /** JSON answers that grow with the network; quality 5: most of brotli's gain at a fraction of its top setting's time on a 2-core hub. */
 const compressJson: FastifyCompressRouteOptions['compress'] = {
@@ -220,6 +244,24 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     // An upgrade to a path that takes none is an unknown path, as it was before Fastify.
     if (request.ws && !webSocketUrls.has(request.routeOptions.url ?? '')) throw notFound(request);
   });
+  // Request bodies may come gzip-compressed (inflated within the route's body limit, as they
+  // arrive); anything but gzip and identity is refused. Uploads that inflate take a place first.
+  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies);
+  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles);
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.method !== 'POST') return payload;
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') throw new HubError('bad-request', `unsupported content encoding ${encoding}`);
+    const slots = pathOf(request) === '/v1/bundles' ? bundleSlots : encoding === 'gzip' ? gzipSlots : null;
+    if (slots) {
+      if (!slots.tryTake()) {
+        const seconds = uploadLimits.busyRetryAfterSeconds;
+        throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
+      }
+      reply.raw.once('close', () => slots.give());
+    }
+    return encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     log({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
   });
@@ -234,7 +276,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       return reply.code(status).headers(headers).send(body);
     }
     log({ level: 'error', path: pathOf(request), message: error instanceof Error ? error.message : String(error) });
-    return reply.code(500).send({ error: { code: 'internal', message: 'the hub could not complete this request' } });
+    // The same error shape as every refusal, with a code of the protocol's list.
+    const { status, body } = refusalResponse(new HubError('internal', 'the hub could not complete this request'));
+    return reply.code(status).send(body);
   });
 
   /** Verifies the bearer token before the body is read: a sender without a credential costs no parsing. */
@@ -246,19 +290,19 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 
   app.get('/health', async () => ({ ok: true, networkId: hub.networkId, seq: await hub.lastSeq(), liveConnections: live.size }));
 
-  app.post('/v1/join', { bodyLimit: bodyLimits.join, decompress }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
+  app.post('/v1/join', { bodyLimit: bodyLimits.join }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
 
-  app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push, decompress }, async (request) =>
+  app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push }, async (request) =>
     hub.push(deviceOf(request), parsePushRequest(parseJson(bodyText(request)))),
   );
 
-  app.post('/v1/device-key', { onRequest: authenticate, bodyLimit: bodyLimits.deviceKey, decompress }, async (request) =>
+  app.post('/v1/device-key', { onRequest: authenticate, bodyLimit: bodyLimits.deviceKey }, async (request) =>
     hub.registerDeviceKey(deviceOf(request), parseRequest(deviceKeyRequestSchema, parseJson(bodyText(request)))),
   );
 
   // Any device of this hub may carry a bundle in (the secretariat uploads a stick mailed to it);
   // the records are committed with the authority of the device that signed the bundle.
-  app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, decompress }, async (request) => {
+  app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, config: { rateLimit: { max: uploadLimits.bundlesPerMinute, timeWindow: 60_000 } } }, async (request) => {
     const bytes = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
     const result = await hub.importBundle(bytes);
     return { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header };

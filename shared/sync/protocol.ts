@@ -56,10 +56,13 @@ export const errorCodes = [
   'bundle-foreign',
   'bundle-revoked',
   'device-key-conflict',
+  // The hub's own state, not the request's (docs/PROTOCOL.md, Errors): retry after Retry-After, or later.
+  'hub-busy',
+  'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-/** Every refusal: a 4xx status with this body. Nothing was written. */
+/** Every refusal: a 4xx status with this body (and the hub's own failures, 500 `internal` and 503 `hub-busy`). Nothing was written. */
 export const errorBodySchema = z.object({
   error: z.object({ code: z.enum(errorCodes), message: z.string(), recordId: z.string().optional() }),
 });
