@@ -161,7 +161,8 @@ function edgeRefusal(error: unknown, request: FastifyRequest): HubError | null {
   if (typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return new HubError('bad-request', 'the body could not be read');
   // The client went away mid-body (a field link dropping, or someone flooding the log): its
   // request, not a fault of the hub's, so no error line, and nobody is left to read the answer.
-  if (code === 'ECONNRESET' || request.raw.destroyed) return new HubError('bad-request', 'the request ended before its body did');
+  // (A request whose body was read whole is destroyed too, once read: that is no client leaving.)
+  if (code === 'ECONNRESET' || (request.raw.destroyed && !request.raw.complete)) return new HubError('bad-request', 'the request ended before its body did');
   return null;
 }
 
