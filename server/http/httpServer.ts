@@ -38,6 +38,8 @@ export interface UpgradeRoute {
   readonly accept: (socket: WebSocket, request: IncomingMessage, url: URL) => void;
   /** Closes the sockets of these revoked credentials. */
   readonly closeRevoked?: (credentialIds: ReadonlySet<string>) => void;
+  /** Only the prefix itself takes upgrades, no path below it (`/v1/live`, not `/v1/live/extra`). */
+  readonly isExactPath?: boolean;
 }
 
 export interface HubServerOptions {
@@ -171,7 +173,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const log = options.logger ?? jsonLogger;
   const live = new LiveConnections(hub);
   const upgradeRoutes: UpgradeRoute[] = [
-    { prefix: '/v1/live', accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
+    { prefix: '/v1/live', isExactPath: true, accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
     ...(options.upgradeRoutes ?? []),
   ];
   /** The device behind each authenticated request (set by `authenticate`, read by handlers and the rate limit). */
@@ -329,7 +331,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   });
 
   for (const upgrade of upgradeRoutes) {
-    for (const url of [upgrade.prefix, `${upgrade.prefix}/*`]) {
+    for (const url of upgrade.isExactPath ? [upgrade.prefix] : [upgrade.prefix, `${upgrade.prefix}/*`]) {
       webSocketUrls.add(url);
       app.route({
         method: 'GET',
