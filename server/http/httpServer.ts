@@ -9,9 +9,10 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket, { type WebSocket } from '@fastify/websocket';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { bundleLimits } from '../../shared/sync/bundle';
-import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, type PullFrame } from '../../shared/sync/protocol';
+import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, YJS_SUBPROTOCOL, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
+import { boundedGunzip } from './boundedGunzip';
 import { LiveConnections } from './liveConnections';
 import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
 import { refusalResponse } from './refusalStatus';
@@ -37,6 +38,8 @@ export interface UpgradeRoute {
   readonly accept: (socket: WebSocket, request: IncomingMessage, url: URL) => void;
   /** Closes the sockets of these revoked credentials. */
   readonly closeRevoked?: (credentialIds: ReadonlySet<string>) => void;
+  /** Only the prefix itself takes upgrades, no path below it (`/v1/live`, not `/v1/live/extra`). */
+  readonly isExactPath?: boolean;
 }
 
 export interface HubServerOptions {
@@ -63,11 +66,34 @@ export interface HubServer {
 /** Request bodies, counted after decompression (a small gzip bomb stops at the limit). */
 const bodyLimits = { join: 16 * 1024, deviceKey: 16 * 1024, push: limits.maxBodyBytes, bundle: bundleLimits.maxBundleBytes } as const;
 
-/** Request bodies may come gzip-compressed; anything else but identity is refused. */
-const decompress: FastifyCompressRouteOptions['decompress'] = {
-  requestEncodings: ['gzip', 'identity'],
-  onUnsupportedRequestEncoding: (encoding: string) => new HubError('bad-request', `unsupported content encoding ${encoding}`),
-};
+/**
+ * Uploads that cost the hub inflating, and how many may be inflated at once (all credentials
+ * together; beyond, 503 `hub-busy` with Retry-After). A gzip body of any route inflates to at
+ * most its body limit (8 MiB for a push: a few ms); a bundle (64 MiB, gzip or not) inflates its
+ * records to at most 256 MiB, about 0.7 s of one core, on the thread pool. Each credential may
+ * upload `bundlesPerMinute` bundles: 6 a minute is at most ~0.1 core per credential, and never
+ * more than `bundles` cores in all.
+ */
+export const uploadLimits = {
+  concurrentGzipBodies: 16,
+  concurrentBundles: 2,
+  bundlesPerMinute: 6,
+  busyRetryAfterSeconds: 5,
+} as const;
+
+/** Counts uploads being inflated; `tryTake` is false when all places are taken. */
+class InflationSlots {
+  private taken = 0;
+  constructor(private readonly size: number) {}
+  tryTake(): boolean {
+    if (this.taken >= this.size) return false;
+    this.taken += 1;
+    return true;
+  }
+  give(): void {
+    this.taken -= 1;
+  }
+}
 
 /** JSON answers that grow with the network; quality 5: most of brotli's gain at a fraction of its top setting's time on a 2-core hub. */
 const compressJson: FastifyCompressRouteOptions['compress'] = {
@@ -137,7 +163,8 @@ function edgeRefusal(error: unknown, request: FastifyRequest): HubError | null {
   if (typeof code === 'string' && code.startsWith('FST_ERR_CTP_')) return new HubError('bad-request', 'the body could not be read');
   // The client went away mid-body (a field link dropping, or someone flooding the log): its
   // request, not a fault of the hub's, so no error line, and nobody is left to read the answer.
-  if (code === 'ECONNRESET' || request.raw.destroyed) return new HubError('bad-request', 'the request ended before its body did');
+  // (A request whose body was read whole is destroyed too, once read: that is no client leaving.)
+  if (code === 'ECONNRESET' || (request.raw.destroyed && !request.raw.complete)) return new HubError('bad-request', 'the request ended before its body did');
   return null;
 }
 
@@ -146,7 +173,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const log = options.logger ?? jsonLogger;
   const live = new LiveConnections(hub);
   const upgradeRoutes: UpgradeRoute[] = [
-    { prefix: '/v1/live', accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
+    { prefix: '/v1/live', isExactPath: true, accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
     ...(options.upgradeRoutes ?? []),
   ];
   /** The device behind each authenticated request (set by `authenticate`, read by handlers and the rate limit). */
@@ -200,7 +227,12 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     },
   });
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: limits.maxUpdateBytes + 1024 },
+    options: {
+      maxPayload: limits.maxUpdateBytes + 1024,
+      // A `/yjs` client that carries its token as a subprotocol offers `fieldwise` beside it: the
+      // hub selects that one, so the token is never echoed in the answer's headers.
+      handleProtocols: (protocols) => (protocols.has(YJS_SUBPROTOCOL) ? YJS_SUBPROTOCOL : false),
+    },
     errorHandler: (_error, socket) => socket.terminate(),
     preClose(done) {
       for (const client of app.websocketServer.clients) client.terminate();
@@ -214,6 +246,24 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     if (typeof encoding === 'string') request.headers['content-encoding'] = encoding.toLowerCase();
     // An upgrade to a path that takes none is an unknown path, as it was before Fastify.
     if (request.ws && !webSocketUrls.has(request.routeOptions.url ?? '')) throw notFound(request);
+  });
+  // Request bodies may come gzip-compressed (inflated within the route's body limit, as they
+  // arrive); anything but gzip and identity is refused. Uploads that inflate take a place first.
+  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies);
+  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles);
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (request.method !== 'POST') return payload;
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') throw new HubError('bad-request', `unsupported content encoding ${encoding}`);
+    const slots = pathOf(request) === '/v1/bundles' ? bundleSlots : encoding === 'gzip' ? gzipSlots : null;
+    if (slots) {
+      if (!slots.tryTake()) {
+        const seconds = uploadLimits.busyRetryAfterSeconds;
+        throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
+      }
+      reply.raw.once('close', () => slots.give());
+    }
+    return encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     log({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
@@ -229,7 +279,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       return reply.code(status).headers(headers).send(body);
     }
     log({ level: 'error', path: pathOf(request), message: error instanceof Error ? error.message : String(error) });
-    return reply.code(500).send({ error: { code: 'internal', message: 'the hub could not complete this request' } });
+    // The same error shape as every refusal, with a code of the protocol's list.
+    const { status, body } = refusalResponse(new HubError('internal', 'the hub could not complete this request'));
+    return reply.code(status).send(body);
   });
 
   /** Verifies the bearer token before the body is read: a sender without a credential costs no parsing. */
@@ -241,19 +293,19 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 
   app.get('/health', async () => ({ ok: true, networkId: hub.networkId, seq: await hub.lastSeq(), liveConnections: live.size }));
 
-  app.post('/v1/join', { bodyLimit: bodyLimits.join, decompress }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
+  app.post('/v1/join', { bodyLimit: bodyLimits.join }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
 
-  app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push, decompress }, async (request) =>
+  app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push }, async (request) =>
     hub.push(deviceOf(request), parsePushRequest(parseJson(bodyText(request)))),
   );
 
-  app.post('/v1/device-key', { onRequest: authenticate, bodyLimit: bodyLimits.deviceKey, decompress }, async (request) =>
+  app.post('/v1/device-key', { onRequest: authenticate, bodyLimit: bodyLimits.deviceKey }, async (request) =>
     hub.registerDeviceKey(deviceOf(request), parseRequest(deviceKeyRequestSchema, parseJson(bodyText(request)))),
   );
 
   // Any device of this hub may carry a bundle in (the secretariat uploads a stick mailed to it);
   // the records are committed with the authority of the device that signed the bundle.
-  app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, decompress }, async (request) => {
+  app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, config: { rateLimit: { max: uploadLimits.bundlesPerMinute, timeWindow: 60_000 } } }, async (request) => {
     const bytes = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
     const result = await hub.importBundle(bytes);
     return { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header };
@@ -279,7 +331,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   });
 
   for (const upgrade of upgradeRoutes) {
-    for (const url of [upgrade.prefix, `${upgrade.prefix}/*`]) {
+    for (const url of upgrade.isExactPath ? [upgrade.prefix] : [upgrade.prefix, `${upgrade.prefix}/*`]) {
       webSocketUrls.add(url);
       app.route({
         method: 'GET',

@@ -50,6 +50,8 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'secrecy-mismatch': { status: 422 },
   'invalid-choice': { status: 422 },
   'rate-limited': { status: 429, hasRetryAfter: true },
+  internal: { status: 500 },
+  'hub-busy': { status: 503, hasRetryAfter: true },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

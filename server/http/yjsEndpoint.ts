@@ -5,24 +5,36 @@ import type { RawData, WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import { moduleFor } from '../../shared/records/registry';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
 import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
-import { closeCodes, limits } from '../../shared/sync/protocol';
+import { closeCodes, limits, YJS_TOKEN_SUBPROTOCOL_PREFIX, yjsLimits } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
 import type { StoredRecord } from '../storage/hubStorage';
 import { jsonLogger, type Logger, type UpgradeRoute } from './httpServer';
+import { MessageBudget } from './messageBudget';
 import { refusalStatus } from './refusalStatus';
 
 /*
- * The standard Yjs endpoint, `/yjs/<recordId>?token=…`: the y-protocols sync and awareness messages
+ * The standard Yjs endpoint, `/yjs/<recordId>`: the y-protocols sync and awareness messages
  * y-websocket's WebsocketProvider speaks, for live co-editing of one record the credential may
  * read. Unlike y-websocket's own server, an incoming update is never applied to the room: it goes
  * through hub.commit (authorize -> validate -> commit), and the room's doc only ever takes what
  * storage holds, so a refused update reaches no one and what a room relays is exactly what a pull
- * would return. The query carries the token: nothing here logs a URL.
+ * would return.
+ *
+ * The credential comes, in this order of preference, in a first text message
+ * `{"type":"hello","token":"…"}`, in the subprotocol `fieldwise-token.<token>` (offered beside
+ * `fieldwise`, which the hub selects: the token is never echoed), or, as a fallback for providers
+ * that can set neither, in `?token=`. Nothing here logs a URL or a header.
+ *
+ * What one credential may cost: a message budget per connection and one per credential shared by
+ * all of its sockets (over it, the socket closes with 4429), a few sockets per credential, and
+ * awareness only for the connection's own client (updates for other client ids are dropped), of
+ * a bounded size, at a bounded rate (updates over it are dropped).
  */
 
 export const YJS_PREFIX = '/yjs';
@@ -40,8 +52,13 @@ const MAX_BUFFERED_BYTES = limits.maxBodyBytes;
 const FROM_STORAGE = Symbol('storage');
 
 class Connection {
-  /** Awareness client ids this connection set; removed for everyone when it closes. */
-  readonly awarenessIds = new Set<number>();
+  /**
+   * The one awareness client this connection speaks for: the first client id it sets a state for
+   * that no other connection holds. Removed for everyone when it closes.
+   */
+  awarenessClientId: number | null = null;
+  readonly messageBudget = new MessageBudget({ perSecond: yjsLimits.messagesPerSecondPerConnection, burst: yjsLimits.messageBurstPerConnection });
+  readonly awarenessBudget = new MessageBudget({ perSecond: yjsLimits.awarenessPerSecondPerConnection, burst: yjsLimits.awarenessBurstPerConnection });
   /** Updates received and not yet committed, oldest first. */
   readonly pending: Uint8Array[] = [];
   pendingBytes = 0;
@@ -53,6 +70,8 @@ class Connection {
     // Kept to authenticate again before each commit, so an expired or revoked credential commits
     // nothing even before closeRevoked runs. Never logged.
     readonly token: string,
+    /** Shared by every socket of this credential. */
+    readonly credentialBudget: MessageBudget,
   ) {}
 
   send(message: Uint8Array): void {
@@ -64,6 +83,8 @@ class Room {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Map<WebSocket, Connection>();
+  /** Which connection speaks for each awareness client id. */
+  readonly awarenessOwners = new Map<number, Connection>();
   readonly header: RecordHeader;
   /** Every change up to this sequence number is in `doc`. */
   seq: number;
@@ -152,6 +173,53 @@ function recordIdOf(url: URL): string | null {
   return parsed.success ? parsed.data : null;
 }
 
+interface AwarenessEntry {
+  readonly clientId: number;
+  readonly clock: number;
+  readonly stateJson: string;
+}
+
+/** y-protocols' awareness update: count, then (clientID, clock, state JSON) per client. */
+function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
+  const decoder = decoding.createDecoder(update);
+  const entries: AwarenessEntry[] = [];
+  for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+    entries.push({ clientId: decoding.readVarUint(decoder), clock: decoding.readVarUint(decoder), stateJson: decoding.readVarString(decoder) });
+  }
+  return entries;
+}
+
+function writeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, entry.stateJson);
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+const helloSchema = z.strictObject({ type: z.literal('hello'), token: z.string().min(1).max(4096) });
+
+function helloToken(text: string): string | undefined {
+  try {
+    const parsed = helloSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The token of the subprotocol `fieldwise-token.<token>`, else of `?token=`; undefined when neither (a hello follows). */
+function tokenOffered(request: IncomingMessage, url: URL): string | undefined {
+  const header = request.headers['sec-websocket-protocol'];
+  const offered = (typeof header === 'string' ? header : '').split(',').map((protocol) => protocol.trim());
+  const fromProtocol = offered.find((protocol) => protocol.startsWith(YJS_TOKEN_SUBPROTOCOL_PREFIX));
+  if (fromProtocol !== undefined) return fromProtocol.slice(YJS_TOKEN_SUBPROTOCOL_PREFIX.length);
+  return url.searchParams.get('token') ?? undefined;
+}
+
 /** An update that carries no structs and no deletions (a step 2 from a client with nothing new). */
 function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length === 2 && update[0] === 0 && update[1] === 0;
@@ -178,11 +246,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     }
     const room = new Room(record, logError);
     rooms.set(room.id, room);
-    room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      if (origin instanceof Connection) {
-        for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
-        for (const id of removed) origin.awarenessIds.delete(id);
-      }
+    room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       // To every connection, the sender included: y-websocket's client takes its own echoed
       // awareness renewal (every 15 s) as the sign of life that keeps it from reconnecting.
       room.broadcast(awarenessMessage(room.awareness, [...added, ...updated, ...removed]));
@@ -195,7 +259,11 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
   function leave(room: Room, connection: Connection): void {
     if (room.connections.get(connection.socket) !== connection) return;
     room.connections.delete(connection.socket);
-    if (connection.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...connection.awarenessIds], null);
+    const clientId = connection.awarenessClientId;
+    if (clientId !== null && room.awarenessOwners.get(clientId) === connection) {
+      room.awarenessOwners.delete(clientId);
+      awarenessProtocol.removeAwarenessStates(room.awareness, [clientId], null);
+    }
     if (room.connections.size === 0) {
       room.close();
       if (rooms.get(room.id) === room) rooms.delete(room.id);
@@ -317,32 +385,65 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         }
         return;
       }
-      case MESSAGE_AWARENESS:
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), connection);
+      case MESSAGE_AWARENESS: {
+        // Presence is ephemeral and renewed every 15 s: over its budget an update is dropped.
+        if (!connection.awarenessBudget.take()) return;
+        const entries = readAwarenessEntries(decoding.readVarUint8Array(decoder));
+        // A provider relays every state it knows, others' included: those are dropped, not refused.
+        const own = entries.filter((entry) => claimsAwareness(room, connection, entry));
+        if (own.some((entry) => Buffer.byteLength(entry.stateJson) > yjsLimits.maxAwarenessStateBytes)) {
+          drop(room, connection, closeCodes.tooMuch, 'awareness-too-large');
+          return;
+        }
+        if (own.length > 0) awarenessProtocol.applyAwarenessUpdate(room.awareness, writeAwarenessEntries(own), connection);
         return;
+      }
       case MESSAGE_QUERY_AWARENESS:
         connection.send(awarenessMessage(room.awareness, [...room.awareness.getStates().keys()]));
         return;
       default:
-        // messageAuth and anything newer: a server has nothing to answer.
-        return;
+        // messageAuth (which only a server sends) and anything unknown: the message is not understood.
+        throw new Error('unknown message type');
     }
   }
 
+  /**
+   * Whether `entry` is this connection's own awareness client. A connection claims the first client
+   * id it sets a state for that no other connection holds; another socket of the same credential
+   * may take it over with a newer clock (a reconnecting provider whose old socket is not yet gone).
+   */
+  function claimsAwareness(room: Room, connection: Connection, entry: AwarenessEntry): boolean {
+    if (connection.awarenessClientId !== null) return entry.clientId === connection.awarenessClientId;
+    if (entry.stateJson === 'null') return false;
+    const owner = room.awarenessOwners.get(entry.clientId);
+    if (owner) {
+      const knownClock = room.awareness.meta.get(entry.clientId)?.clock ?? -1;
+      if (owner.device.credentialId !== connection.device.credentialId || entry.clock <= knownClock) return false;
+      owner.awarenessClientId = null;
+    }
+    connection.awarenessClientId = entry.clientId;
+    room.awarenessOwners.set(entry.clientId, connection);
+    return true;
+  }
+
   /** Authenticates, checks the record and read access, and joins the room; null when refused. */
-  async function open(socket: WebSocket, url: URL): Promise<{ room: Room; connection: Connection } | null> {
+  async function open(socket: WebSocket, url: URL, token: string, reserve: (credentialId: string) => MessageBudget | null): Promise<{ room: Room; connection: Connection } | null> {
     const recordId = recordIdOf(url);
     if (recordId === null) {
       socket.close(closeCodes.notFound, 'not-found');
       return null;
     }
-    const token = url.searchParams.get('token') ?? '';
     let device: AuthenticatedDevice;
     try {
       device = await hub.authenticate(token);
     } catch (error) {
       if (!(error instanceof HubError)) throw error;
       socket.close(closeCodes.unauthorized, error.code);
+      return null;
+    }
+    const credentialBudget = reserve(device.credentialId);
+    if (!credentialBudget) {
+      socket.close(closeCodes.rateLimited, 'too-many-connections');
       return null;
     }
     const record = await storage.getRecord(recordId);
@@ -360,7 +461,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       return null;
     }
     const room = roomFor(record);
-    const connection = new Connection(socket, device, token);
+    const connection = new Connection(socket, device, token, credentialBudget);
     room.connections.set(socket, connection);
     connection.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
     const states = room.awareness.getStates();
@@ -375,22 +476,76 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     }
   });
 
+  /** Sockets per credential (counted from authentication to close), and each credential's shared budget. */
+  const socketsPerCredential = new Map<string, number>();
+  const credentialBudgets = new Map<string, MessageBudget>();
+
+  function reserveSocket(credentialId: string): MessageBudget | null {
+    const count = socketsPerCredential.get(credentialId) ?? 0;
+    if (count >= yjsLimits.maxConnectionsPerCredential) return null;
+    socketsPerCredential.set(credentialId, count + 1);
+    let budget = credentialBudgets.get(credentialId);
+    if (!budget) {
+      budget = new MessageBudget({ perSecond: yjsLimits.messagesPerSecondPerCredential, burst: yjsLimits.messageBurstPerCredential });
+      credentialBudgets.set(credentialId, budget);
+    }
+    return budget;
+  }
+
+  function releaseSocket(credentialId: string): void {
+    const count = (socketsPerCredential.get(credentialId) ?? 1) - 1;
+    if (count > 0) {
+      socketsPerCredential.set(credentialId, count);
+      return;
+    }
+    socketsPerCredential.delete(credentialId);
+    // A spent budget is kept: closing and reopening sockets must not refill it.
+    if (credentialBudgets.get(credentialId)?.isFull) credentialBudgets.delete(credentialId);
+  }
+
   return {
     prefix: YJS_PREFIX,
-    accept(socket: WebSocket, _request: IncomingMessage, url: URL) {
+    accept(socket: WebSocket, request: IncomingMessage, url: URL) {
       let joined: { room: Room; connection: Connection } | null = null;
-      // The client speaks first (sync step 1, awareness) while it is still being authenticated.
+      let reservedFor: string | null = null;
+      const reserve = (credentialId: string) => {
+        // A socket already closed would never release its place.
+        if (socket.readyState !== socket.OPEN) return null;
+        const budget = reserveSocket(credentialId);
+        if (budget) reservedFor = credentialId;
+        return budget;
+      };
+      // The client speaks first (hello, sync step 1, awareness) while it is still being authenticated.
       const early: Uint8Array[] = [];
       let earlyBytes = 0;
       const handle = (message: Uint8Array) => {
         if (!joined) return;
+        const { room, connection } = joined;
+        // Both budgets are spent by every message; over either, the socket closes (its client
+        // reconnects and its sync step 2 sends again whatever was not committed).
+        if (!connection.messageBudget.take() || !connection.credentialBudget.take()) {
+          connection.pending.length = 0;
+          drop(room, connection, closeCodes.rateLimited, 'rate-limited');
+          return;
+        }
         try {
-          receive(joined.room, joined.connection, message);
+          receive(room, connection, message);
         } catch {
-          drop(joined.room, joined.connection, closeCodes.badMessage, 'bad-message');
+          drop(room, connection, closeCodes.badMessage, 'bad-message');
         }
       };
+      const offered = tokenOffered(request, url);
+      let isAwaitingHello = offered === undefined;
+      const helloTimer = isAwaitingHello ? setTimeout(() => socket.close(closeCodes.unauthorized, 'no hello'), yjsLimits.helloTimeoutMs) : null;
       socket.on('message', (data, isBinary) => {
+        if (isAwaitingHello) {
+          isAwaitingHello = false;
+          if (helloTimer) clearTimeout(helloTimer);
+          const token = isBinary ? undefined : helloToken(String(data));
+          if (token === undefined) socket.close(closeCodes.unauthorized, 'bad-request');
+          else start(token);
+          return;
+        }
         if (!isBinary) {
           socket.close(closeCodes.badMessage, 'bad-message');
           return;
@@ -405,20 +560,27 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         if (joined) joined.connection.isAlive = true;
       });
       socket.on('close', () => {
+        if (helloTimer) clearTimeout(helloTimer);
         if (joined) leave(joined.room, joined.connection);
+        if (reservedFor !== null) releaseSocket(reservedFor);
+        reservedFor = null;
       });
       socket.on('error', () => socket.terminate());
-      open(socket, url)
-        .then((result) => {
-          if (!result) return;
-          joined = result;
-          if (socket.readyState !== socket.OPEN) return leave(result.room, result.connection);
-          for (const message of early.splice(0)) handle(message);
-        })
-        .catch((error: unknown) => {
-          logError(error);
-          socket.close(closeCodes.internal, 'internal');
-        });
+      const start = (token: string) =>
+        open(socket, url, token, reserve)
+          .then((result) => {
+            if (!result) return;
+            joined = result;
+            if (socket.readyState !== socket.OPEN) return leave(result.room, result.connection);
+            for (const message of early.splice(0)) {
+              if (joined.room.connections.get(socket) === joined.connection) handle(message);
+            }
+          })
+          .catch((error: unknown) => {
+            logError(error);
+            socket.close(closeCodes.internal, 'internal');
+          });
+      if (offered !== undefined) void start(offered);
     },
     closeRevoked(credentialIds: ReadonlySet<string>) {
       for (const room of [...rooms.values()]) {

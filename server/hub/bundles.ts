@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRawSync, inflateRaw } from 'node:zlib';
 import * as Y from 'yjs';
 import {
   BundleError,
@@ -30,14 +31,21 @@ import type { RecordChangeRequest } from './writePath';
  *   checkpoint would give it, signed with the hub's key.
  */
 
-/** deflate-raw through node:zlib, inflating within a byte budget (a zip bomb stops there). */
+const inflateRawAsync = promisify(inflateRaw);
+
+/**
+ * deflate-raw through node:zlib, inflating within a byte budget (a zip bomb stops there), on the
+ * thread pool: 256 MiB take ~0.7 s, which must not stop the hub answering everyone else.
+ */
 export const nodeBundleCompression: BundleCompression = {
   async deflate(bytes) {
     return new Uint8Array(deflateRawSync(bytes, { level: 9 }));
   },
   async inflate(bytes, maxBytes) {
     try {
-      return new Uint8Array(inflateRawSync(bytes, { maxOutputLength: maxBytes }));
+      const inflated = await inflateRawAsync(bytes, { maxOutputLength: maxBytes });
+      // A view, not a copy: up to 256 MiB once is enough.
+      return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BundleError('too-large', `the bundle's records inflate to more than ${maxBytes} bytes`);
       throw new BundleError('malformed', "the bundle's records could not be decompressed");

@@ -1,4 +1,5 @@
 import type { Actor } from '../../shared/rules/rules';
+import { NestingTooDeepError } from '../../shared/records/recordError';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import type { DeviceKeyRequest, JoinRequest, JoinResponse, NetworkStatusResponse, PullFrame, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import { importFieldBundle, parseDevicePublicKey, type BundleImportResult } from './bundles';
@@ -131,7 +132,12 @@ export class Hub {
 
   /** Commits already-decoded changes (push, or the standard Yjs endpoint) and tells listeners. */
   async commit(actor: WriteActor, changes: readonly RecordChangeRequest[]): Promise<PushResponse> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now());
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now()).catch((error: unknown) => {
+      // Too deep to read is damaged input, not a hub failure: a coded 400 the client quarantines
+      // (it narrows a batch down to the one record when the refusal names none).
+      if (error instanceof NestingTooDeepError) throw new HubError('bad-update', error.message, changes.length === 1 ? changes[0]!.id : undefined);
+      throw error;
+    });
     const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
     const seq = Math.max(0, ...seqs);
     if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });

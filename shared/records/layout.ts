@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
+import { NestingTooDeepError } from './recordError';
 
 /*
  * The building blocks every record's Yjs layout is made of. Reading is tolerant on purpose: a
@@ -75,24 +76,28 @@ export function richText(doc: Y.Doc, fragmentName: string): Y.XmlFragment {
   return doc.getXmlFragment(fragmentName);
 }
 
+/** Deeper rich text than any editor writes; reading past it would risk the stack (thousands of levels). */
+export const maxRichTextDepth = 64;
+
 /** The plain text of a fragment, one line per block, for projections and search. */
 export function fragmentText(fragment: Y.XmlFragment): string {
   const lines: string[] = [];
   for (const child of fragment.toArray()) {
-    const text = nodeText(child).trim();
+    const text = nodeText(child, 1).trim();
     if (text) lines.push(text);
   }
   return lines.join('\n');
 }
 
-function nodeText(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
+function nodeText(node: Y.XmlElement | Y.XmlText | Y.XmlHook, depth: number): string {
+  if (depth > maxRichTextDepth) throw new NestingTooDeepError(maxRichTextDepth);
   if (node instanceof Y.XmlText) {
     return (node.toDelta() as { insert: unknown }[])
       .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
       .join('');
   }
   if (node instanceof Y.XmlElement) {
-    const parts = node.toArray().map(nodeText);
+    const parts = node.toArray().map((child) => nodeText(child, depth + 1));
     // Block children (paragraphs inside list items, ...) go on lines of their own.
     const hasBlocks = node.toArray().some((child) => child instanceof Y.XmlElement);
     return parts.join(hasBlocks ? '\n' : '');

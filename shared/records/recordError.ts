@@ -17,3 +17,14 @@ export class RecordInputError extends Error {
     return new RecordInputError(field, first?.message ?? 'invalid value');
   }
 }
+
+/**
+ * A record's rich text nests deeper than any editor makes (lists in lists, ...): reading it would
+ * recurse past the stack, so it is refused as damaged instead (the hub's `bad-update`).
+ */
+export class NestingTooDeepError extends Error {
+  constructor(readonly maxDepth: number) {
+    super(`the rich text nests deeper than ${maxDepth} levels`);
+    this.name = 'NestingTooDeepError';
+  }
+}

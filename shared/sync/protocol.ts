@@ -56,10 +56,13 @@ export const errorCodes = [
   'bundle-foreign',
   'bundle-revoked',
   'device-key-conflict',
+  // The hub's own state, not the request's (docs/PROTOCOL.md, Errors): retry after Retry-After, or later.
+  'hub-busy',
+  'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-/** Every refusal: a 4xx status with this body. Nothing was written. */
+/** Every refusal: a 4xx status with this body (and the hub's own failures, 500 `internal` and 503 `hub-busy`). Nothing was written. */
 export const errorBodySchema = z.object({
   error: z.object({ code: z.enum(errorCodes), message: z.string(), recordId: z.string().optional() }),
 });
@@ -88,9 +91,34 @@ export const closeCodes = {
   forbidden: 4403,
   /** No such record, or a path that names none (`/yjs`); reason `not-found`. */
   notFound: 4404,
-  /** More buffered than the hub keeps for a connection (`/yjs`); reason `update-too-large` or `too-much-before-ready`. */
+  /** More buffered than the hub keeps for a connection (`/yjs`); reason `update-too-large` or `too-much-before-ready`; an awareness state over its bound, reason `awareness-too-large`. */
   tooMuch: 4413,
+  /** Over the message budget of the connection or its credential, reason `rate-limited`; or more sockets than a credential may hold, reason `too-many-connections` (`/yjs`). Reconnect after a few seconds. */
+  rateLimited: 4429,
 } as const;
+
+/**
+ * Budgets of `/yjs/<recordId>` (docs/PROTOCOL.md, Standard Yjs). Messages are counted per
+ * connection and per credential (all of its sockets together); awareness updates have a budget of
+ * their own per connection, and those over it are dropped, not relayed.
+ */
+export const yjsLimits = {
+  messagesPerSecondPerConnection: 20,
+  messageBurstPerConnection: 100,
+  messagesPerSecondPerCredential: 40,
+  messageBurstPerCredential: 200,
+  awarenessPerSecondPerConnection: 5,
+  awarenessBurstPerConnection: 20,
+  /** One awareness state (its JSON) at most. */
+  maxAwarenessStateBytes: 4 * 1024,
+  maxConnectionsPerCredential: 16,
+  /** A connection without a token in its URL or subprotocol sends its hello within this long. */
+  helloTimeoutMs: 10_000,
+} as const;
+
+/** The subprotocol a `/yjs` client offers (and the hub selects) beside `fieldwise-token.<token>`. */
+export const YJS_SUBPROTOCOL = 'fieldwise';
+export const YJS_TOKEN_SUBPROTOCOL_PREFIX = 'fieldwise-token.';
 
 // ---- join -------------------------------------------------------------------------------------
 

@@ -500,6 +500,14 @@ export class SyncEngine {
           restart = true;
           break;
         }
+        // A refusal of the whole body that names no record (one too deeply nested to read): it
+        // would be refused again forever, so narrow it down to one record and quarantine that.
+        if (isRecordRefusal && (failure.status === 400 || failure.status === 422)) {
+          if (batch.length === 1) await this.quarantineRecord(batch[0]!.pending, failure.code ?? `http-${failure.status}`, failure.message);
+          else this.batchRecordLimit = Math.max(1, Math.floor(batch.length / 2));
+          restart = true;
+          break;
+        }
         return { kind: 'failed', phase: 'push', failure };
       }
       // After a refusal the rest is pushed again at once: refusals are permanent, retrying later would not help.

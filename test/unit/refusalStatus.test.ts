@@ -25,11 +25,12 @@ function documentedStatuses(): { status: number; code: string }[] {
 }
 
 describe('refusal statuses', () => {
-  it('gives every code of the protocol a 4xx status, and knows no other code', () => {
+  it('gives every code of the protocol a 4xx status (5xx only for the hub\'s own state), and knows no other code', () => {
+    const hubStateCodes: readonly ErrorCode[] = ['internal', 'hub-busy'];
     for (const code of errorCodes) {
       expect({ code, status: refusalStatus[code]?.status }).toEqual({ code, status: expect.any(Number) });
       expect(refusalStatus[code].status).toBeGreaterThanOrEqual(400);
-      expect(refusalStatus[code].status).toBeLessThan(500);
+      expect(refusalStatus[code].status).toBeLessThan(hubStateCodes.includes(code) ? 600 : 500);
     }
     expect(Object.keys(refusalStatus).sort()).toEqual([...errorCodes].sort());
   });
@@ -48,14 +49,15 @@ describe('refusal statuses', () => {
     expect(errorCodes.filter((code) => !documented.has(code))).toEqual([]);
   });
 
-  it('sends Retry-After with a rate limit, as documented, and with no other refusal', () => {
+  it('sends Retry-After with a rate limit and hub-busy, as documented, and with no other refusal', () => {
     expect(protocolDoc).toMatch(/\| 429 \| `rate-limited` \|[^\n]*`Retry-After`/);
     expect(refusalResponse(new HubError('rate-limited', 'too many requests; retry in 7 s', undefined, 7))).toEqual({
       status: 429,
       headers: { 'retry-after': '7' },
       body: { error: { code: 'rate-limited', message: 'too many requests; retry in 7 s' } },
     });
-    for (const code of errorCodes.filter((c) => c !== 'rate-limited')) {
+    expect(refusalResponse(new HubError('hub-busy', 'busy', undefined, 5)).headers).toEqual({ 'retry-after': '5' });
+    for (const code of errorCodes.filter((c) => c !== 'rate-limited' && c !== 'hub-busy')) {
       expect({ code, headers: refusalResponse(new HubError(code, 'refused', 'entry-1', 7)).headers }).toEqual({ code, headers: {} });
     }
   });
