@@ -45,7 +45,7 @@ export function DecisionRecordPanel({ record, ownOrgId, ownReceipt }: { record: 
         <Text size="xs" c="dimmed" data-testid="seal-details">
           {t('governance.decision.sealedAt', { time: dateFormat.format(seal.sealedAt), key: seal.hubKey.slice(0, 16) })}
         </Text>
-        <ResultsView result={tally} isProvisional={false} proposal={{ options: record.options, quorum: record.terms.quorum, threshold: record.terms.threshold }} />
+        <ResultsView result={tally} standing={record.standing} proposal={{ options: record.options, quorum: record.terms.quorum, threshold: record.terms.threshold }} />
         {record.tieBreakRule !== null && (
           <Text size="xs" c="dimmed" data-testid="decision-tie-break">
             {t('governance.decision.tieBreakRule')}

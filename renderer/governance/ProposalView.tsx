@@ -200,7 +200,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                   {t('governance.results.secretUntilSealed')}
                 </Text>
               ) : record.tally ? (
-                <ResultsView result={record.tally} isProvisional={record.isProvisional} proposal={p} />
+                <ResultsView result={record.tally} standing={record.standing} proposal={p} />
               ) : null}
               {(record.phase === 'grace' || record.phase === 'sealing') && (
                 <Text size="xs" c="dimmed" data-testid="results-seal-pending">
