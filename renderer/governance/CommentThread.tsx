@@ -8,6 +8,7 @@ import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /**
  * Threaded comments and suggestions on a proposal or an entry: one record per comment, written only
@@ -59,7 +60,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
   const [error, setError] = useState<string | null>(null);
   const canModerate = isAllowed({ role: identity.role, type: 'comment', ownership: ownershipOf(identity, header.ownerOrg), action: 'moderate' });
   const canWrite = isAllowed({ role: identity.role, type: 'comment', ownership: 'own', action: 'create' });
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   const run = async (change: () => Promise<void>) => {
     setError(null);

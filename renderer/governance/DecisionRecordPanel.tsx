@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DecisionRecordView } from '../../shared/governance/decisionRecord';
 import { ResultsView } from './ResultsView';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** Exclusion reasons the catalog words; another (a newer hub's) shows as its code. */
 const KNOWN_EXCLUSIONS = new Set([
@@ -25,7 +26,7 @@ const KNOWN_EXCLUSIONS = new Set([
  */
 export function DecisionRecordPanel({ record, ownOrgId, ownReceipt }: { record: DecisionRecordView; ownOrgId: string; ownReceipt: string | null }) {
   const { t, i18n } = useTranslation();
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
   const { seal, tally } = record;
   if (!seal || !tally) return null;
   const own = record.voters.find((voter) => voter.orgId === ownOrgId);

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime, formatLocaleFor, type DateTimeStyle } from '../../shared/reports/dateTime';
+import { dateTimeFormatter, formatDateTime, formatLocaleFor, type DateTimeStyle } from '../../shared/reports/dateTime';
 
 /*
  * Dates and times on screen, through the one formatting module (shared/reports/dateTime.ts): in
@@ -29,4 +29,9 @@ export function useDateTime(): DateTimeFormatting {
     const locale = formatLocaleOf(i18n.language);
     return { locale, format: (at: number, style: DateTimeStyle) => formatDateTime(locale, at, style) };
   }, [i18n.language]);
+}
+
+/** A formatter for a catalog language, in the user's regional locale (for code that holds `i18n.language`). */
+export function screenDateFormat(language: string, style: DateTimeStyle): Intl.DateTimeFormat {
+  return dateTimeFormatter(formatLocaleOf(language), style);
 }

@@ -15,6 +15,7 @@ import { reportForms } from './reportForms';
 import { ReportPreview } from './ReportPreview';
 import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
 import { lastSyncTimesOf, useReportData } from './useReportData';
+import { formatLocaleOf } from '../i18n/dateTime';
 
 /*
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
@@ -50,7 +51,7 @@ export function ReportsScreen() {
 
   const locale = useMemo<ReportLocale>(() => {
     const fixed = i18n.getFixedT(language);
-    return { t: (key, values) => fixed(key, values ?? {}), language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+    return { t: (key, values) => fixed(key, values ?? {}), language, formatLocale: formatLocaleOf(language), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   }, [i18n, language]);
 
   const built = useMemo((): { model: ReportModel | null; error: string | null } => {
