@@ -9,6 +9,7 @@ import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
 import { screenDateFormat } from '../i18n/dateTime';
+import { shownTimes } from '../../shared/reports/recordTimes';
 
 /**
  * Threaded comments and suggestions on a proposal or an entry: one record per comment, written only
@@ -86,7 +87,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
             </Badge>
           )}
           <Text size="xs" c="dimmed">
-            {dateFormat.format(header.createdAt)}
+            {dateFormat.format(shownTimes(header, c).createdAt)}
           </Text>
         </Group>
         {c.hidden && (

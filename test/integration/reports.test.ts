@@ -164,8 +164,8 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       const model = buildReport(context(zh, { lastSyncAt: times.lastSyncAt, lastSyncSource: times.source, lastSyncAsOf: times.asOf }), { kind: 'org-profile', options: { orgId: fixture.orgIds.water } });
       expect(model.freshness.rows).toEqual([{ orgId: fixture.orgIds.water, orgName: names.water, lastSyncAt: fixture.now - 2 * DAY_MS, ageDays: 2, isStale: false }]);
       const markdown = renderReportMarkdown(model, '数量');
-      expect(markdown).toContain('中心节点记录');
-      expect(markdown).toMatch(/中心节点于 .+ 报告了这些时间。/);
+      expect(markdown).toContain('枢纽记录');
+      expect(markdown).toMatch(/枢纽于 .+ 报告了这些时间。/);
       // With no report from the hub on this device, the times are derived here and the report says so.
       expect(lastSyncTimes(data, fixture.now, []).source).toBe('derived');
     });
