@@ -4,11 +4,12 @@ import type * as Y from 'yjs';
 import type { EntryProjection } from '../../shared/records/entry';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { editSessionCount } from './editSessions';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** Who worked on the entry: its organization, when, in how many editing sessions, and its reviews. */
 export function EntryHistoryPanel({ doc, header, p, orgNames }: { doc: Y.Doc; header: RecordHeader; p: EntryProjection; orgNames: ReadonlyMap<string, string> }) {
   const { t, i18n } = useTranslation();
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = screenDateFormat(i18n.language, 'dateTime');
   const reviewers = [...new Set(p.reviewNotes.map((note) => orgNames.get(note.byOrg) ?? note.byOrg))];
   // Read on every render: the projection changes with every update to the doc.
   const sessions = editSessionCount(doc);

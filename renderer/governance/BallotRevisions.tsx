@@ -3,11 +3,12 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BallotProjection } from '../../shared/records/ballot';
 import { choiceSummary } from './ballotForms';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** Every cast of this organization's ballot: when, from which device, and what it chose. */
 export function BallotRevisions({ revisions, labels, deviceId }: { readonly revisions: BallotProjection['revisions']; readonly labels: ReadonlyMap<string, string>; readonly deviceId: string }) {
   const { t, i18n } = useTranslation();
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTimeSeconds'), [i18n.language]);
   const label = (id: string) => labels.get(id) ?? id;
   return (
     <details className="fw-gov-revisions" data-testid="ballot-revisions" data-count={revisions.length}>

@@ -8,6 +8,8 @@ import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
+import { screenDateFormat } from '../i18n/dateTime';
+import { shownTimes } from '../../shared/reports/recordTimes';
 
 /**
  * Threaded comments and suggestions on a proposal or an entry: one record per comment, written only
@@ -59,7 +61,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
   const [error, setError] = useState<string | null>(null);
   const canModerate = isAllowed({ role: identity.role, type: 'comment', ownership: ownershipOf(identity, header.ownerOrg), action: 'moderate' });
   const canWrite = isAllowed({ role: identity.role, type: 'comment', ownership: 'own', action: 'create' });
-  const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   const run = async (change: () => Promise<void>) => {
     setError(null);
@@ -85,7 +87,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
             </Badge>
           )}
           <Text size="xs" c="dimmed">
-            {dateFormat.format(header.createdAt)}
+            {dateFormat.format(shownTimes(header, c).createdAt)}
           </Text>
         </Group>
         {c.hidden && (

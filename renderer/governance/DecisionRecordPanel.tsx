@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DecisionRecordView } from '../../shared/governance/decisionRecord';
 import { ResultsView } from './ResultsView';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** Exclusion reasons the catalog words; another (a newer hub's) shows as its code. */
 const KNOWN_EXCLUSIONS = new Set([
@@ -25,7 +26,7 @@ const KNOWN_EXCLUSIONS = new Set([
  */
 export function DecisionRecordPanel({ record, ownOrgId, ownReceipt }: { record: DecisionRecordView; ownOrgId: string; ownReceipt: string | null }) {
   const { t, i18n } = useTranslation();
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
   const { seal, tally } = record;
   if (!seal || !tally) return null;
   const own = record.voters.find((voter) => voter.orgId === ownOrgId);
@@ -45,7 +46,7 @@ export function DecisionRecordPanel({ record, ownOrgId, ownReceipt }: { record: 
         <Text size="xs" c="dimmed" data-testid="seal-details">
           {t('governance.decision.sealedAt', { time: dateFormat.format(seal.sealedAt), key: seal.hubKey.slice(0, 16) })}
         </Text>
-        <ResultsView result={tally} isProvisional={false} proposal={{ options: record.options, quorum: record.terms.quorum, threshold: record.terms.threshold }} />
+        <ResultsView result={tally} standing={record.standing} proposal={{ options: record.options, quorum: record.terms.quorum, threshold: record.terms.threshold }} />
         {record.tieBreakRule !== null && (
           <Text size="xs" c="dimmed" data-testid="decision-tie-break">
             {t('governance.decision.tieBreakRule')}

@@ -7,6 +7,7 @@ import { useSession } from '../session/SessionContext';
 import { hrefOf, proposalHref } from '../app/route';
 import { useNetwork } from '../data/useNetwork';
 import { canRunProposals, useNowAt } from './useGovernance';
+import { screenDateFormat } from '../i18n/dateTime';
 
 type Tab = 'open' | 'upcoming' | 'closed' | 'drafts';
 const tabOf = (phase: ProposalPhase): Tab => (phase === 'draft' ? 'drafts' : phase === 'cancelled' ? 'closed' : phase);
@@ -24,7 +25,7 @@ export function ProposalList() {
   const voted = useMemo(() => new Set(ownBallots.filter((b) => b.projection.choice !== null).map((b) => b.projection.proposalId)), [ownBallots]);
   const now = useNowAt(proposals.flatMap(({ projection: p }) => [p.opensAt, p.closesAt, graceEndsAt(p)]));
   const [tab, setTab] = useState<Tab>('open');
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
 
   const byTab = useMemo(() => {
     const groups: Record<Tab, typeof proposals> = { open: [], upcoming: [], closed: [], drafts: [] };

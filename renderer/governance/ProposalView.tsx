@@ -23,6 +23,7 @@ import { useNetwork } from '../data/useNetwork';
 import { useOrgNames } from '../data/useOrgNames';
 import { canRunProposals, useNowAt } from './useGovernance';
 import { useRecordDoc } from '../data/useRecordDoc';
+import { screenDateFormat } from '../i18n/dateTime';
 
 const PHASE_COLORS: Record<ProposalPhase, string> = { draft: 'gray', cancelled: 'gray', upcoming: 'blue', open: 'teal', closed: 'violet' };
 
@@ -78,7 +79,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
   const ownCast = ownBallot ? countedCast(ownBallot.projection) : null;
   const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
   const [error, setError] = useState<string | null>(null);
   const refused = useQuarantine(session, id)[0] ?? null;
   // Under secret ballots a member holds only its own ballot: its live tally would mislead.
@@ -200,7 +201,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                   {t('governance.results.secretUntilSealed')}
                 </Text>
               ) : record.tally ? (
-                <ResultsView result={record.tally} isProvisional={record.isProvisional} proposal={p} />
+                <ResultsView result={record.tally} standing={record.standing} proposal={p} />
               ) : null}
               {(record.phase === 'grace' || record.phase === 'sealing') && (
                 <Text size="xs" c="dimmed" data-testid="results-seal-pending">

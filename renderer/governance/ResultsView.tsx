@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { DecisionStanding } from '../../shared/governance/decisionRecord';
 import type { SealedTally } from '../../shared/records/result';
 import { MAX_SCORE } from '../../shared/governance/methods/score';
 import type { ProposalProjection } from '../../shared/records/proposal';
@@ -9,36 +10,58 @@ import { BarChart, type ChartRow } from './BarChart';
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /**
- * A tally as charts and words: the outcome, participation and quorum, the provisional flag with how
- * many eligible organizations have not been heard from, and one chart per method (consent positions,
- * votes, each instant-runoff round, score averages). Used for the live tally and the sealed result.
+ * A tally as charts and words. Only the hub's sealed result has an outcome: before it, the screen
+ * says whether voting is open or closed awaiting the seal, what this device has seen, and how many
+ * eligible organizations it has not heard from (nothing when everyone voted). One chart per method
+ * (consent positions, votes, each instant-runoff round, score averages).
  */
-export function ResultsView({ result, isProvisional, proposal }: { result: SealedTally; isProvisional: boolean; proposal: Pick<ProposalProjection, 'options' | 'quorum' | 'threshold'> }) {
+export function ResultsView({ result, standing, proposal }: { result: SealedTally; standing: DecisionStanding; proposal: Pick<ProposalProjection, 'options' | 'quorum' | 'threshold'> }) {
   const { t } = useTranslation();
   const labels = new Map(proposal.options.map((option) => [option.id, option.label]));
   const label = (id: string) => labels.get(id) ?? id;
-  const { outcome, participation } = result;
+  const { participation } = result;
+  const outcome = standing.kind === 'sealed' ? standing.outcome : null;
+  const notHeardFrom = standing.kind === 'open' || standing.kind === 'awaiting-seal' ? standing.notHeardFrom : 0;
 
   return (
-    <Stack gap="sm" data-testid="results-view" data-status={outcome.status} data-provisional={isProvisional ? 'true' : 'false'}>
+    <Stack gap="sm" data-testid="results-view" data-standing={standing.kind} data-status={outcome?.status ?? ''} data-provisional={outcome ? 'false' : 'true'}>
       <Group gap="xs">
-        <Badge size="lg" color={outcome.status === 'passed' ? 'teal' : outcome.status === 'advisory' ? 'blue' : outcome.status === 'undecided' ? 'yellow' : 'red'} data-testid="results-outcome" data-status={outcome.status}>
-          {t(`governance.outcome.${outcome.status}`)}
-        </Badge>
-        {isProvisional && (
-          <Badge size="lg" color="orange" variant="light" data-testid="results-provisional" data-not-heard-from={result.notHeardFrom}>
-            {t('governance.results.provisional', { count: result.notHeardFrom })}
+        {outcome ? (
+          <Badge size="lg" color={outcome.status === 'passed' ? 'teal' : outcome.status === 'advisory' ? 'blue' : outcome.status === 'undecided' ? 'yellow' : 'red'} data-testid="results-outcome" data-status={outcome.status}>
+            {t(`governance.outcome.${outcome.status}`)}
+          </Badge>
+        ) : (
+          <Badge size="lg" color={standing.kind === 'open' ? 'blue' : 'orange'} variant="light" data-testid="results-standing" data-standing={standing.kind}>
+            {t(standing.kind === 'open' ? 'governance.results.standingOpen' : 'governance.results.standingAwaitingSeal')}
+          </Badge>
+        )}
+        {notHeardFrom > 0 && (
+          <Badge size="lg" color="orange" variant="light" data-testid="results-provisional" data-not-heard-from={notHeardFrom}>
+            {t('governance.results.provisional', { count: notHeardFrom })}
           </Badge>
         )}
       </Group>
-      <Text size="sm" data-testid="results-reason">
-        {t(`governance.reason.${outcome.reason}`)}
-        {outcome.winnerId !== null && ` ${t('governance.results.winner', { option: label(outcome.winnerId) })}`}
-        {outcome.tiedIds.length > 0 && ` ${t('governance.results.tied', { options: outcome.tiedIds.map(label).join(', ') })}`}
-      </Text>
+      {outcome ? (
+        <Text size="sm" data-testid="results-reason">
+          {t(`governance.reason.${outcome.reason}`)}
+          {outcome.winnerId !== null && ` ${t('governance.results.winner', { option: label(outcome.winnerId) })}`}
+          {outcome.tiedIds.length > 0 && ` ${t('governance.results.tied', { options: outcome.tiedIds.map(label).join(', ') })}`}
+        </Text>
+      ) : (
+        <Text size="sm" data-testid="results-seen">
+          {t(standing.kind === 'open' ? 'governance.results.seenOpen' : 'governance.results.seenClosed', { count: participation.voted })}
+        </Text>
+      )}
+      {standing.kind === 'sealed' && standing.tie && (
+        <Text size="sm" data-testid="results-tie" data-tie={standing.tie.kind}>
+          {standing.tie.kind === 'lead'
+            ? t('governance.results.leadTie', { options: standing.tie.tiedIds.map(label).join(', ') })
+            : standing.tie.rounds.map((round) => t('governance.results.eliminationTie', { n: round.round, option: label(round.optionId), reason: t(`governance.elimination.${round.rule}`) })).join(' ')}
+        </Text>
+      )}
       <Text size="sm" data-testid="results-participation" data-voted={participation.voted} data-eligible={participation.eligible}>
-        {t('governance.results.participation', { voted: participation.voted, eligible: participation.eligible, share: percent(participation.share) })}{' '}
-        {t(result.isQuorumMet ? 'governance.results.quorumMet' : 'governance.results.quorumNotMet', { quorum: percent(proposal.quorum) })}
+        {t(outcome ? 'governance.results.participation' : 'governance.results.participationSeen', { voted: participation.voted, eligible: participation.eligible, share: percent(participation.share) })}
+        {outcome && ` ${t(result.isQuorumMet ? 'governance.results.quorumMet' : 'governance.results.quorumNotMet', { quorum: percent(proposal.quorum) })}`}
       </Text>
       <Charts result={result} label={label} optionIds={proposal.options.map((o) => o.id)} />
     </Stack>

@@ -14,6 +14,7 @@ import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from '../data/useOrgNames';
 import { refusalText } from '../i18n/refusalText';
+import { screenDateFormat } from '../i18n/dateTime';
 
 const ROW_HEIGHT = 78;
 
@@ -72,7 +73,7 @@ export function LibraryScreen() {
   };
 
   const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
-  const dateFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }), [i18n.language]);
+  const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'date'), [i18n.language]);
   const hasFilters = Boolean(kind || status || ownerOrg || tag || region || text);
 
   return (

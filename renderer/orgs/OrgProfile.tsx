@@ -10,10 +10,11 @@ import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { SaveIndicator } from '../forms/SaveIndicator';
 import { useSaveTracking } from '../forms/useSaveTracking';
 import { useSession } from '../session/SessionContext';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** One organization's profile: its own members edit it; the secretariat edits any. */
 export function OrgProfile({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
@@ -99,7 +100,7 @@ export function OrgProfile({ id }: { id: string }) {
               </Text>
               {p.stageHistory.map((step, index) => (
                 <Badge key={index} size="xs" variant="outline" color="gray">
-                  {t(`orgs.stages.${step.stage}`, { defaultValue: step.stage })} · {new Date(step.at).toLocaleDateString()}
+                  {t(`orgs.stages.${step.stage}`, { defaultValue: step.stage })} · {screenDateFormat(i18n.language, 'date').format(step.at)}
                 </Badge>
               ))}
             </Group>

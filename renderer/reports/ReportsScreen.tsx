@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildReport } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
@@ -9,12 +9,13 @@ import { reportKindIds, reportKinds, type ReportKind } from '../../shared/report
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
 import { languages, type Language } from '../i18n/catalogs';
 import { refusalText } from '../i18n/refusalText';
-import { useSession } from '../session/SessionContext';
+import { useSession, useSessionSync } from '../session/SessionContext';
 import { initialFilters, type Filters, type SetFilter } from './reportFilters';
 import { reportForms } from './reportForms';
 import { ReportPreview } from './ReportPreview';
 import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
 import { lastSyncTimesOf, useReportData } from './useReportData';
+import { formatLocaleOf } from '../i18n/dateTime';
 
 /*
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
@@ -37,6 +38,14 @@ export function ReportsScreen() {
   const { session, platform } = useSession();
   const data = useReportData(session.client);
   const hubStatuses = useOrgSyncStatus(session.client);
+  // "How current this report is" stands on the hub's freshest word: asked on opening and again
+  // after every sync while the screen is open (the engine alone refreshes it every few hours, so a
+  // member's report kept the times from joining). Offline, the last answer shows with its time.
+  const sync = useSessionSync(session);
+  const syncedAt = sync.kind === 'engine' && sync.status.state === 'synced' ? sync.status.at : null;
+  useEffect(() => {
+    void session.syncEngine?.fetchNetworkStatus();
+  }, [session, syncedAt]);
   const { identity } = session.profile;
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
@@ -50,7 +59,7 @@ export function ReportsScreen() {
 
   const locale = useMemo<ReportLocale>(() => {
     const fixed = i18n.getFixedT(language);
-    return { t: (key, values) => fixed(key, values ?? {}), language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+    return { t: (key, values) => fixed(key, values ?? {}), language, formatLocale: formatLocaleOf(language), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   }, [i18n, language]);
 
   const built = useMemo((): { model: ReportModel | null; error: string | null } => {

@@ -1,9 +1,11 @@
 import { Badge, Button, Group, Modal, PasswordInput, Text } from '@mantine/core';
 import { useState } from 'react';
+import { useDateTime } from '../i18n/dateTime';
 import { useTranslation } from 'react-i18next';
 import { hrefOf } from '../app/route';
 import { useSession, useSessionSync } from '../session/SessionContext';
-import { syncLabel } from './syncStateLabel';
+import { syncLabel, syncLabelText } from './syncStateLabel';
+import { usePlatformOnline } from './usePlatformOnline';
 
 const COLORS: Record<string, string> = {
   demo: 'grape',
@@ -13,17 +15,20 @@ const COLORS: Record<string, string> = {
   connecting: 'blue',
   syncing: 'blue',
   synced: 'teal',
+  unreachable: 'gray',
   error: 'red',
 };
 
 /** Always visible: where sync stands, how many changes are not yet sent, and "Sync now". */
 export function SyncBar() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { session } = useSession();
   const sync = useSessionSync(session);
+  const isOnline = usePlatformOnline();
   const [isUnlocking, setUnlocking] = useState(false);
-  const timeFormat = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const label = syncLabel(sync, (at) => timeFormat.format(at));
+  const dateTime = useDateTime();
+  // The same style as the Sync screen and its log, so all three show the same next try.
+  const label = syncLabel(sync, (at) => dateTime.format(at, 'time'), { isOnline });
   const [isSyncing, setSyncing] = useState(false);
 
   const syncNow = async () => {
@@ -41,8 +46,8 @@ export function SyncBar() {
     <div className="fw-syncbar" data-testid="sync-bar" role="status" aria-label={t('sync.barLabel')}>
       <Group gap="sm" wrap="nowrap" className="fw-syncbar-state">
         <span className={`fw-dot fw-dot-${label.state}`} aria-hidden="true" />
-        <Text size="sm" data-testid="sync-state" data-state={label.state} c={label.state === 'error' ? 'red.8' : undefined} truncate="end">
-          {t(label.key, label.values)}
+        <Text size="sm" data-testid="sync-state" data-state={label.state} data-next-retry-at={label.nextRetryAt ?? ''} c={label.state === 'error' ? 'red.8' : undefined} truncate="end">
+          {syncLabelText(t, label)}
         </Text>
       </Group>
       <Group gap="sm" wrap="nowrap">

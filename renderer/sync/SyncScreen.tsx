@@ -4,43 +4,25 @@ import { useTranslation } from 'react-i18next';
 import type { QuarantinedEntry } from '../../shared/sync/syncEngine';
 import type { SyncLogEvent } from '../../shared/sync/syncLog';
 import { hrefOf } from '../app/route';
-import { refusalText } from '../i18n/refusalText';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { OfflineTransfer } from './OfflineTransfer';
-import { syncLabel } from './syncStateLabel';
-
-/** The catalog key and values that describe one log event. */
-function describeEvent(event: SyncLogEvent): { key: string; values: Record<string, string | number> } {
-  switch (event.kind) {
-    case 'start':
-    case 'stop':
-      return { key: `sync.log.${event.kind}`, values: {} };
-    case 'push':
-      return { key: 'sync.log.push', values: { count: event.records, seq: event.seq } };
-    case 'pull':
-      return { key: 'sync.log.pull', values: { count: event.records, seq: event.checkpoint } };
-    case 'error':
-      return event.retryInMs === null
-        ? { key: 'sync.log.errorStopped', values: { phase: event.phase, message: event.message } }
-        : { key: 'sync.log.error', values: { phase: event.phase, message: event.message, seconds: Math.round(event.retryInMs / 1000) } };
-    case 'quarantine':
-      return { key: 'sync.log.quarantine', values: { record: event.recordId, message: event.message } };
-    case 'live-connect':
-      return { key: 'sync.log.liveConnect', values: {} };
-    case 'live-disconnect':
-      return { key: 'sync.log.liveDisconnect', values: { reason: event.reason || String(event.code) } };
-  }
-}
+import { useDateTime } from '../i18n/dateTime';
+import { describeEvent } from './syncLogText';
+import { syncFailureKey, syncLabel, syncLabelText } from './syncStateLabel';
+import { usePlatformOnline } from './usePlatformOnline';
 
 export function SyncScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { session } = useSession();
   const sync = useSessionSync(session);
+  const isOnline = usePlatformOnline();
+  const dateTime = useDateTime();
   const engine = session.syncEngine;
   const [events, setEvents] = useState<SyncLogEvent[]>([]);
   const [quarantined, setQuarantined] = useState<QuarantinedEntry[]>([]);
-  const timeFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
-  const label = syncLabel(sync, (at) => timeFormat.format(at));
+  // The bar's time style, so the next try reads the same here, in the bar and in the log.
+  const formatTime = (at: number) => dateTime.format(at, 'time');
+  const label = syncLabel(sync, formatTime, { isOnline });
 
   // The log is re-read whenever the engine's status changes: that is when new events are written.
   useEffect(() => {
@@ -68,7 +50,9 @@ export function SyncScreen() {
         </Button>
       </Group>
       <Stack gap={4}>
-        <Text size="sm">{t(label.key, label.values)}</Text>
+        <Text size="sm" data-testid="sync-screen-state" data-state={label.state} data-next-retry-at={label.nextRetryAt ?? ''}>
+          {syncLabelText(t, label)}
+        </Text>
         <Text size="sm" c="dimmed">
           {hubUrl ? t('sync.hub', { hub: hubUrl }) : t('sync.noHub')}
         </Text>
@@ -83,8 +67,8 @@ export function SyncScreen() {
             {[...new Map(quarantined.map((entry) => [entry.recordId, entry])).values()].map((entry) => (
               <Group key={entry.recordId} gap="xs">
                 <a href={hrefOf({ screen: 'entry', id: entry.recordId })}>{entry.recordId}</a>
-                <Text size="xs">
-                  {entry.code}: {refusalText(t, entry)}
+                <Text size="xs" data-code={entry.code}>
+                  {t(syncFailureKey(entry.code))}
                 </Text>
               </Group>
             ))}
@@ -115,15 +99,17 @@ export function SyncScreen() {
             </Table.Thead>
             <Table.Tbody>
               {events.map((event, index) => {
-                const { key, values } = describeEvent(event);
+                // Newest first: the first row is the latest event; while the engine waits to retry, it names that try.
+                const { key, values, keys } = describeEvent(event, formatTime, index === 0 && event.kind === 'error' ? label.nextRetryAt : null);
+                const words = Object.fromEntries(Object.entries(keys).map(([name, wordKey]) => [name, t(wordKey)]));
                 return (
-                  <Table.Tr key={`${event.at}-${index}`} data-testid="sync-log-row" data-kind={event.kind}>
+                  <Table.Tr key={`${event.at}-${index}`} data-testid="sync-log-row" data-kind={event.kind} data-next-retry-at={event.kind === 'error' && index === 0 ? (label.nextRetryAt ?? '') : ''}>
                     <Table.Td>
-                      <Text size="xs">{timeFormat.format(event.at)}</Text>
+                      <Text size="xs">{dateTime.format(event.at, 'dateTimeSeconds')}</Text>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="xs" c={event.kind === 'error' || event.kind === 'quarantine' ? 'red.8' : undefined}>
-                        {t(key, values)}
+                      <Text size="xs" c={event.kind === 'error' || event.kind === 'quarantine' ? 'red.8' : undefined} data-testid="sync-log-text">
+                        {t(key, { ...values, ...words })}
                       </Text>
                     </Table.Td>
                   </Table.Tr>

@@ -3,6 +3,7 @@ import type { EligibilityReason } from '../../shared/matching/offerEligibility';
 import type { PartnerReason } from '../../shared/matching/rankPartners';
 import type { NetworkProjection } from '../../shared/records/network';
 import { formatRegion } from '../../shared/records/region';
+import { screenDateFormat } from '../i18n/dateTime';
 
 /** A stage's name: the translated default name where there is one, else the network's label, else its id. */
 export function stageLabel(t: TFunction, network: Pick<NetworkProjection, 'stages'> | null, id: string): string {
@@ -58,9 +59,9 @@ export function eligibilityText(t: TFunction, network: Pick<NetworkProjection, '
 }
 
 export function formatDate(language: string, at: number): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(at);
+  return screenDateFormat(language, 'date').format(at);
 }
 
 export function formatDateTime(language: string, at: number): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'short' }).format(at);
+  return screenDateFormat(language, 'dateTime').format(at);
 }

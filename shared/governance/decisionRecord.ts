@@ -95,6 +95,42 @@ export interface DecisionRecordView {
   readonly excluded: readonly DecisionExclusion[];
   /** Null before sealing. */
   readonly seal: (SealVerification & { readonly sealedAt: number; readonly hubKey: string; readonly signature: string }) | null;
+  /**
+   * What a screen or report may say about the outcome. Only the hub's sealed result has one:
+   * before it, a device knows the ballots it has seen, never what the hub counted.
+   */
+  readonly standing: DecisionStanding;
+}
+
+/**
+ * Where a decision stands as this device can know it. `seen`: eligible organizations whose ballot
+ * this device holds; `notHeardFrom`: eligible ones it holds none from (0 when everyone voted).
+ */
+export type DecisionStanding =
+  /** Draft, cancelled or not yet open: nothing to count. */
+  | { readonly kind: 'not-open' }
+  /** Voting is open: whatever the tally shows so far is no outcome. */
+  | { readonly kind: 'open'; readonly seen: number; readonly notHeardFrom: number }
+  /** Voting has closed; the hub's sealed result has not reached this device. */
+  | { readonly kind: 'awaiting-seal'; readonly seen: number; readonly notHeardFrom: number; readonly sealsAfter: number }
+  /** The hub's sealed result: the outcome (null when the sealed record does not read), and how a tie was met. */
+  | { readonly kind: 'sealed'; readonly outcome: SealedTally['outcome'] | null; readonly tie: DecisionTie | null };
+
+/**
+ * A tie and the rule that met it: a tie for the lead is never broken (the decision is undecided);
+ * instant runoff breaks ties for elimination by its written rule, named per round.
+ */
+export type DecisionTie =
+  | { readonly kind: 'lead'; readonly tiedIds: readonly string[] }
+  | { readonly kind: 'elimination'; readonly rounds: readonly { readonly round: number; readonly optionId: string; readonly rule: 'previous-round' | 'total-across-rounds' | 'option-id-order' }[] };
+
+function tieOf(tally: SealedTally): DecisionTie | null {
+  if (tally.outcome.reason === 'tie' || tally.outcome.tiedIds.length > 0) return { kind: 'lead', tiedIds: tally.outcome.tiedIds };
+  const rounds = tally.rounds.flatMap((round, index) => {
+    const rule = round.eliminated?.reason;
+    return round.eliminated && rule && rule !== 'fewest-votes' ? [{ round: index + 1, optionId: round.eliminated.optionId, rule }] : [];
+  });
+  return rounds.length > 0 ? { kind: 'elimination', rounds } : null;
 }
 
 const byName = (a: { name: string; orgId: string }, b: { name: string; orgId: string }): number =>
@@ -156,6 +192,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
       lateBallots: voters.filter((voter) => voter.isLate),
       excluded: result.excluded.map((excluded) => ({ orgId: excluded.orgId, name: nameOf(excluded.orgId), reason: excluded.reason })),
       seal: { ...check, sealedAt: result.sealedAt, hubKey: result.hubKey, signature: result.signature },
+      standing: { kind: 'sealed', outcome: result.tally?.outcome ?? null, tie: result.tally ? tieOf(result.tally) : null },
     };
   }
 
@@ -168,7 +205,10 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
     if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt });
     salts.set(orgId, ballot.receiptSalt ?? '');
   }
-  const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now });
+  // A device rarely knows when the hub received a ballot: one of unknown arrival is counted as
+  // seen, never dropped as "received after grace" (only the hub knows, and its seal will say).
+  const graceEnd = graceEndsAt(proposal);
+  const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now: Math.min(now, graceEnd) });
   const isRunner = input.viewer?.role === 'secretariat';
   const isTallyHidden = !areResultsVisible(proposal, now) && !isRunner;
   const showsTally = !isTallyHidden && phase !== 'draft' && phase !== 'cancelled' && phase !== 'scheduled';
@@ -199,5 +239,21 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
     lateBallots: voters.filter((voter) => voter.isLate),
     excluded: provisional.excluded.map((excluded) => ({ orgId: excluded.orgId, name: nameOf(excluded.orgId), reason: excluded.reason })),
     seal: null,
+    standing: provisionalStanding(phase, provisional.participation.voted, provisional.notHeardFrom, graceEnd),
   };
+}
+
+function provisionalStanding(phase: DecisionPhase, seen: number, notHeardFrom: number, graceEnd: number): DecisionStanding {
+  switch (phase) {
+    case 'draft':
+    case 'cancelled':
+    case 'scheduled':
+      return { kind: 'not-open' };
+    case 'voting':
+      return { kind: 'open', seen, notHeardFrom };
+    case 'grace':
+    case 'sealing':
+    case 'sealed':
+      return { kind: 'awaiting-seal', seen, notHeardFrom, sealsAfter: graceEnd };
+  }
 }

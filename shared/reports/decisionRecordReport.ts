@@ -100,7 +100,24 @@ function tallySections(record: DecisionRecordView, labelOf: (id: string) => stri
           rows: tallyBars(tally, record.options, labelOf, locale).map((bar) => [bar.label, String(bar.value)]),
           numericColumns: [1],
         };
-  const outcome = tally.outcome;
+  const { standing } = record;
+  // Only the hub's seal has an outcome; before it, the report says what this device has seen.
+  const outcomeFacts =
+    standing.kind === 'sealed' && standing.outcome
+      ? [
+          { label: t('reports.doc.decision.result'), value: t(`reports.doc.decision.status.${standing.outcome.status}`) },
+          { label: t('reports.doc.decision.reason'), value: t(`reports.doc.decision.why.${standing.outcome.reason}`) },
+          ...(standing.outcome.winnerId ? [{ label: t('reports.doc.decision.winner'), value: labelOf(standing.outcome.winnerId) }] : []),
+          ...(standing.outcome.tiedIds.length > 0 ? [{ label: t('reports.doc.decision.tied'), value: standing.outcome.tiedIds.map(labelOf).join(', ') }] : []),
+          ...(standing.tie?.kind === 'lead' ? [{ label: t('reports.doc.decision.tieRule'), value: t('reports.doc.decision.leadTie') }] : []),
+          ...(standing.tie?.kind === 'elimination'
+            ? [{ label: t('reports.doc.decision.tieRule'), value: standing.tie.rounds.map((round) => t('reports.doc.decision.eliminationTie', { n: round.round, option: labelOf(round.optionId), rule: t(`reports.doc.decision.elimination.${round.rule}`) })).join(' ') }]
+            : []),
+        ]
+      : standing.kind === 'sealed'
+        ? []
+        : [{ label: t('reports.doc.decision.result'), value: t(standing.kind === 'open' ? 'reports.doc.decision.standingOpen' : 'reports.doc.decision.standingAwaitingSeal') }];
+  const notHeardFrom = standing.kind === 'open' || standing.kind === 'awaiting-seal' ? standing.notHeardFrom : tally.notHeardFrom;
   const sections: ReportSection[] = [
     {
       id: 'outcome',
@@ -109,19 +126,17 @@ function tallySections(record: DecisionRecordView, labelOf: (id: string) => stri
         {
           kind: 'facts',
           items: [
-            { label: t('reports.doc.decision.result'), value: t(`reports.doc.decision.status.${outcome.status}`) },
-            { label: t('reports.doc.decision.reason'), value: t(`reports.doc.decision.why.${outcome.reason}`) },
-            ...(outcome.winnerId ? [{ label: t('reports.doc.decision.winner'), value: labelOf(outcome.winnerId) }] : []),
-            ...(outcome.tiedIds.length > 0 ? [{ label: t('reports.doc.decision.tied'), value: outcome.tiedIds.map(labelOf).join(', ') }] : []),
+            ...outcomeFacts,
             {
-              label: t('reports.doc.decision.participation'),
+              label: t(standing.kind === 'sealed' ? 'reports.doc.decision.participation' : 'reports.doc.decision.participationSeen'),
               value: t('reports.doc.decision.participationValue', { voted: tally.participation.voted, eligible: tally.participation.eligible, share: percent(tally.participation.share) }),
             },
-            { label: t('reports.doc.decision.quorumMet'), value: tally.isQuorumMet ? t('reports.doc.yes') : t('reports.doc.no') },
-            { label: t('reports.doc.decision.notHeardFrom'), value: String(tally.notHeardFrom) },
+            ...(standing.kind === 'sealed' ? [{ label: t('reports.doc.decision.quorumMet'), value: tally.isQuorumMet ? t('reports.doc.yes') : t('reports.doc.no') }] : []),
+            ...(notHeardFrom > 0 ? [{ label: t('reports.doc.decision.notHeardFrom'), value: String(notHeardFrom) }] : []),
           ],
         },
-        ...(record.isProvisional ? [{ kind: 'paragraph' as const, text: t('reports.doc.decision.provisional') }] : []),
+        ...(standing.kind === 'open' ? [{ kind: 'paragraph' as const, text: t('reports.doc.decision.provisional') }] : []),
+        ...(standing.kind === 'awaiting-seal' ? [{ kind: 'paragraph' as const, text: t('reports.doc.decision.awaitingSeal') }] : []),
       ],
     },
     {

@@ -4,6 +4,7 @@ import { nameOf, orgNamesOf, type ViewOf } from './reportData';
 import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
+import { shownTimes } from './recordTimes';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
@@ -54,16 +55,17 @@ export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options
     if (kinds.size > 0 && !kinds.has(p.kind)) return false;
     if (orgs.size > 0 && !orgs.has(header.ownerOrg)) return false;
     if (!statuses.has(p.status)) return false;
-    if (options.from != null && header.createdAt < options.from) return false;
-    if (options.to != null && header.createdAt >= options.to) return false;
+    const { createdAt } = shownTimes(header, p);
+    if (options.from != null && createdAt < options.from) return false;
+    if (options.to != null && createdAt >= options.to) return false;
     return true;
   });
   const tieBreak = (a: ViewOf<'entry'>, b: ViewOf<'entry'>) => (a.header.id < b.header.id ? -1 : a.header.id > b.header.id ? 1 : 0);
   switch (options.orderBy ?? 'newest') {
     case 'newest':
-      return chosen.sort((a, b) => b.header.createdAt - a.header.createdAt || tieBreak(a, b));
+      return chosen.sort((a, b) => createdOf(b) - createdOf(a) || tieBreak(a, b));
     case 'oldest':
-      return chosen.sort((a, b) => a.header.createdAt - b.header.createdAt || tieBreak(a, b));
+      return chosen.sort((a, b) => createdOf(a) - createdOf(b) || tieBreak(a, b));
     case 'title':
       return chosen.sort((a, b) => byText(a.projection.title, b.projection.title) || tieBreak(a, b));
   }
@@ -78,13 +80,16 @@ export function attributionText(p: EntryProjection, locale: ReportLocale): strin
   return t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
 }
 
+/** When the entry was written (recordTimes.ts): not the hub's later receipt of an offline entry. */
+const createdOf = (view: ViewOf<'entry'>): number => shownTimes(view.header, view.projection).createdAt;
+
 /** The holder's name as a report may print it: empty under anonymous consent. */
 export const printableHolder = (p: EntryProjection): string => (p.attribution.consent === 'anonymous' ? '' : p.attribution.holderName);
 
 export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale): ReportEntryItem {
   const { t } = locale;
   const p = view.projection;
-  const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), formatRegion(p.region), p.topic, formatDate(locale, view.header.createdAt)]
+  const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), formatRegion(p.region), p.topic, formatDate(locale, createdOf(view))]
     .filter(Boolean)
     .join(' · ');
   return {
@@ -111,7 +116,7 @@ function groupKey(view: ViewOf<'entry'>, grouping: DigestGrouping, names: Readon
     case 'organization':
       return nameOf(names, view.header.ownerOrg);
     case 'month':
-      return monthOf(view.header.createdAt);
+      return monthOf(createdOf(view));
   }
 }
 
@@ -183,8 +188,8 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         t(`entry.sharing.${p.sharing}`),
         t(`entry.status.${p.status}`),
         p.language,
-        isoTime(header.createdAt),
-        isoTime(p.updatedAt),
+        isoTime(shownTimes(header, p).createdAt),
+        isoTime(shownTimes(header, p).updatedAt),
         p.summary,
       ]),
     },

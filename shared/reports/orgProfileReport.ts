@@ -7,6 +7,7 @@ import { nameOf, orgNamesOf } from './reportData';
 import { freshnessFor, type ReportContext } from './reportInputs';
 import { fileStemOf, formatDate, formatTime, isoTime, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
+import { shownTimes } from './recordTimes';
 
 /*
  * One organization's profile: who it is, what it contributed, how it took part in the network's
@@ -127,7 +128,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
   ];
 
   const rows: (string | number)[][] = [
-    ...entries.map((view) => [t('reports.doc.profile.rowEntry'), view.projection.title, t(`entry.kind.${view.projection.kind}`), t(`entry.status.${view.projection.status}`), isoTime(view.header.createdAt)]),
+    ...entries.map((view) => [t('reports.doc.profile.rowEntry'), view.projection.title, t(`entry.kind.${view.projection.kind}`), t(`entry.status.${view.projection.status}`), isoTime(shownTimes(view.header, view.projection).createdAt)]),
     ...proposals.map((view) => {
       const castAt = ballotsByProposal.get(view.header.id)?.projection.castAt ?? null;
       return [t('reports.doc.profile.rowDecision'), view.projection.title, t(`reports.doc.method.${view.projection.method}`), castAt === null ? t('reports.doc.profile.notVoted') : t('reports.doc.profile.voted'), isoTime(castAt)];

@@ -1,3 +1,4 @@
+import { formatDateTime } from './dateTime';
 import type { ReportKind } from './reportKinds';
 
 /*
@@ -20,6 +21,8 @@ export interface ReportLocale {
   readonly language: string;
   /** IANA time zone dates are shown in; 'UTC' unless the screen passes the device's. */
   readonly timeZone: string;
+  /** The regional locale dates are written in (e.g. 'en-GB' for an English report); `language` if absent. */
+  readonly formatLocale?: string;
 }
 
 export interface ReportFact {
@@ -114,25 +117,13 @@ export interface ReportModel {
 const DAY_MS = 86_400_000;
 export { DAY_MS };
 
-// Making a DateTimeFormat costs far more than using one; a 10,000-entry report formats 10,000 dates.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: ReportLocale, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${locale.language}|${locale.timeZone}|${withTime}`;
-  let format = formatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale.language, { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' as const } : {}), timeZone: locale.timeZone });
-    formatters.set(key, format);
-  }
-  return format;
-}
-
-/** A time as the report shows it, in its language and time zone. */
+/** A time as the report shows it, in its locale (see dateTime.ts) and time zone. */
 export function formatTime(locale: ReportLocale, time: number): string {
-  return formatter(locale, true).format(time);
+  return formatDateTime(locale.formatLocale ?? locale.language, time, 'dateTime', locale.timeZone);
 }
 
 export function formatDate(locale: ReportLocale, time: number): string {
-  return formatter(locale, false).format(time);
+  return formatDateTime(locale.formatLocale ?? locale.language, time, 'date', locale.timeZone);
 }
 
 /**

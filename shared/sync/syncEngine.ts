@@ -52,6 +52,14 @@ export type SyncStatus = SyncState & {
   readonly quarantinedCount: number;
   /** Whether the live socket is connected and authenticated. */
   readonly isLive: boolean;
+  /** When the last session succeeded, kept through offline and error states; null before any. */
+  readonly lastSyncedAt: number | null;
+  /**
+   * Since when the hub has not answered (a request got no answer, or the live socket closed or
+   * could not open), counted from the first such sign after the last answer; null while the last
+   * contact with the hub succeeded. A fact for "synced at T, hub not reachable now".
+   */
+  readonly unreachableSince: number | null;
 };
 
 export interface SyncEngineOptions {
@@ -125,7 +133,7 @@ function prepareRecord(pending: PendingRecord): PreparedRecord {
 }
 
 export class SyncEngine {
-  private current: SyncStatus = { state: 'offline', nextRetryAt: null, pendingCount: 0, quarantinedCount: 0, isLive: false };
+  private current: SyncStatus = { state: 'offline', nextRetryAt: null, pendingCount: 0, quarantinedCount: 0, isLive: false, lastSyncedAt: null, unreachableSince: null };
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly syncLog: SyncLog;
   /** The checkpoint, quarantine and network status this engine keeps in the client's store. */
@@ -338,7 +346,8 @@ export class SyncEngine {
       this.failedAttempts = 0;
       this.lastFailure = null;
       this.lastLoggedError = null;
-      this.setState({ state: 'synced', at: this.clock.now() });
+      const at = this.clock.now();
+      this.setState({ state: 'synced', at }, { lastSyncedAt: at, unreachableSince: null });
       return;
     }
     this.onSessionFailed(outcome.phase, outcome.failure);
@@ -362,10 +371,14 @@ export class SyncEngine {
     if (failure.kind === 'network') {
       this.isReachable = false;
       this.lastFailure = 'network';
-      this.setState({ state: 'offline', nextRetryAt });
+      this.setState({ state: 'offline', nextRetryAt }, { unreachableSince: this.current.unreachableSince ?? this.clock.now() });
     } else {
       this.lastFailure = 'hub';
-      this.setState({ state: 'error', reason: failure.message, code: failure.kind === 'http' ? failure.code : 'local', nextRetryAt });
+      // The hub answered, with a refusal: it is reachable (a local failure says nothing of it).
+      this.setState(
+        { state: 'error', reason: failure.message, code: failure.kind === 'http' ? failure.code : 'local', nextRetryAt },
+        failure.kind === 'http' ? { unreachableSince: null } : {},
+      );
     }
     if (!willRetry) return;
     this.clearTimer('retryTimer');
@@ -680,7 +693,7 @@ export class SyncEngine {
           connection.isReady = true;
           this.liveAttempts = 0;
           this.append({ kind: 'live-connect', seq: message.seq });
-          this.setState(this.current, { isLive: true });
+          this.setState(this.current, { isLive: true, unreachableSince: null });
           // The link is back: do not sit out a backoff wait that was only about the network.
           if (this.retryTimer !== null && this.lastFailure === 'network') {
             void this.syncNow();
@@ -693,7 +706,7 @@ export class SyncEngine {
         if (this.live !== connection) return;
         this.live = null;
         if (connection.isReady) this.append({ kind: 'live-disconnect', code, reason });
-        this.setState(this.current, { isLive: false });
+        this.setState(this.current, { isLive: false, unreachableSince: this.current.unreachableSince ?? this.clock.now() });
         const refusedCode = refusal?.code ?? (code === closeCodes.revoked ? 'token-revoked' : null);
         if (code === closeCodes.revoked || (code === closeCodes.unauthorized && refusedCode !== null && AUTH_CODES.has(refusedCode))) {
           this.halt(refusedCode, refusal?.message ?? 'the hub closed the live connection: the credential was refused', 'live', null);
@@ -741,13 +754,18 @@ export class SyncEngine {
     this.setState({ state: 'syncing', phase: 'pull', done: checkpoint - since, total });
   }
 
-  private setState(state: SyncState, extra: { isLive?: boolean; pendingCount?: number; quarantinedCount?: number } = {}): void {
-    const { pendingCount: _p, quarantinedCount: _q, isLive: _l, ...onlyState } = state as SyncStatus;
+  private setState(
+    state: SyncState,
+    extra: { isLive?: boolean; pendingCount?: number; quarantinedCount?: number; lastSyncedAt?: number; unreachableSince?: number | null } = {},
+  ): void {
+    const { pendingCount: _p, quarantinedCount: _q, isLive: _l, lastSyncedAt: _s, unreachableSince: _u, ...onlyState } = state as SyncStatus;
     const next = {
       ...(onlyState as SyncState),
       pendingCount: extra.pendingCount ?? this.current.pendingCount,
       quarantinedCount: extra.quarantinedCount ?? this.current.quarantinedCount,
       isLive: extra.isLive ?? this.current.isLive,
+      lastSyncedAt: extra.lastSyncedAt ?? this.current.lastSyncedAt,
+      unreachableSince: extra.unreachableSince !== undefined ? extra.unreachableSince : this.current.unreachableSince,
     } as SyncStatus;
     if (sameStatus(next, this.current)) return;
     this.current = next;

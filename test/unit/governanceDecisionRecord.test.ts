@@ -168,3 +168,70 @@ describe('decisionRecord after sealing', () => {
     expect(decisionRecord(input({ result: sealed, network: { members, hubKey: otherKey }, trustedHubKey: hubKey })).seal?.isValid).toBe(true);
   });
 });
+
+// Issue 13: a provisional record never claims an outcome the device cannot know.
+describe('decisionRecord standing: what a device may say before and after the seal', () => {
+  it('says "open", not an outcome, while voting is open', () => {
+    // One NO of one counted would read "Not passed" as an outcome; while open there is none.
+    const view = decisionRecord(input({ ballots: [ballotOf('org-erhai', NO, T0 + HOUR_MS, null)] }));
+    expect(view.standing).toEqual({ kind: 'open', seen: 1, notHeardFrom: 2 });
+  });
+
+  it('after grace, counts the ballots this device holds of unknown arrival as seen, and awaits the seal', () => {
+    // The reported bug: offline after the grace period, the device dropped its own ballot as
+    // "received after grace" and showed "Not passed · No votes were counted".
+    const view = decisionRecord(input({ ballots: [ballotOf('org-erhai', YES, T0 + HOUR_MS, null)], now: GRACE_ENDS + 5 * HOUR_MS }));
+    expect(view.phase).toBe('sealing');
+    expect(view.standing).toEqual({ kind: 'awaiting-seal', seen: 1, notHeardFrom: 2, sealsAfter: GRACE_ENDS });
+    expect(view.excluded).toEqual([]);
+    expect(view.voters.find((voter) => voter.orgId === 'org-erhai')?.hasVoted).toBe(true);
+    expect(view.tally?.counts).toMatchObject({ votes: { yes: 1 } });
+  });
+
+  it('during grace, a closed vote awaits the seal too', () => {
+    expect(decisionRecord(input({ now: CLOSES + HOUR_MS })).standing).toMatchObject({ kind: 'awaiting-seal', seen: 2, notHeardFrom: 1 });
+  });
+
+  it('has nobody not heard from when every eligible organization voted', () => {
+    const all = [ballotOf('org-erhai', YES, T0 + 1, null), ballotOf('org-nujiang', YES, T0 + 2, null), ballotOf('org-cangshan', NO, T0 + 3, null)];
+    expect(decisionRecord(input({ ballots: all })).standing).toEqual({ kind: 'open', seen: 3, notHeardFrom: 0 });
+  });
+
+  it('is not open before opening, for a draft, or cancelled', () => {
+    expect(decisionRecord(input({ now: T0 - 1 })).standing).toEqual({ kind: 'not-open' });
+    expect(decisionRecord({ ...input(), proposal: { ...input().proposal, state: 'draft' } }).standing).toEqual({ kind: 'not-open' });
+    expect(decisionRecord({ ...input(), proposal: { ...input().proposal, state: 'cancelled' } }).standing).toEqual({ kind: 'not-open' });
+  });
+
+  it("once sealed, is the hub's outcome", () => {
+    const sealed = sealedResult([ballotOf('org-erhai', YES, T0 + HOUR_MS, T0 + HOUR_MS), ballotOf('org-nujiang', YES, T0 + 2 * HOUR_MS, T0 + 2 * HOUR_MS)]);
+    expect(decisionRecord(input({ result: sealed, now: GRACE_ENDS + HOUR_MS })).standing).toEqual({ kind: 'sealed', outcome: sealed.tally!.outcome, tie: null });
+  });
+
+  it('reports a sealed tie for the lead as a tie that no rule broke', () => {
+    const sealed = sealedResult([ballotOf('org-erhai', YES, T0 + HOUR_MS, T0 + HOUR_MS), ballotOf('org-nujiang', NO, T0 + 2 * HOUR_MS, T0 + 2 * HOUR_MS)]);
+    const view = decisionRecord(input({ result: sealed, now: GRACE_ENDS + HOUR_MS }));
+    expect(view.standing).toMatchObject({ kind: 'sealed', outcome: { status: 'undecided', reason: 'tie' }, tie: { kind: 'lead', tiedIds: ['yes', 'no'] } });
+  });
+
+  it('names the rule that broke a tie for elimination in instant runoff', () => {
+    const ranked: Partial<ProposalInput> = {
+      method: 'ranked',
+      options: [
+        { id: 'a', label: 'A' },
+        { id: 'b', label: 'B' },
+        { id: 'c', label: 'C' },
+      ],
+      quorum: 0,
+    };
+    const rank = (...ranking: string[]): Choice => ({ method: 'ranked', ranking });
+    // All three tie for fewest first preferences in round one: the written rule picks which goes.
+    const ballots = [ballotOf('org-erhai', rank('a', 'b'), T0 + 1, T0 + 1), ballotOf('org-nujiang', rank('b', 'a'), T0 + 2, T0 + 2), ballotOf('org-cangshan', rank('c', 'a'), T0 + 3, T0 + 3)];
+    const sealed = sealedResult(ballots, ranked);
+    const standing = decisionRecord(input({ result: sealed, now: GRACE_ENDS + HOUR_MS }, ranked)).standing;
+    expect(standing.kind).toBe('sealed');
+    if (standing.kind !== 'sealed') return;
+    expect(standing.tie?.kind).toBe('elimination');
+    expect(standing.tie?.kind === 'elimination' && standing.tie.rounds[0]).toMatchObject({ round: 1, rule: expect.stringMatching(/previous-round|total-across-rounds|option-id-order/) });
+  });
+});

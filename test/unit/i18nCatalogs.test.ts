@@ -6,6 +6,8 @@ import { consentLevels, entryKinds, entrySections, entryStatuses, sharingLabels 
 import { defaultStages } from '../../shared/records/network';
 import { roles } from '../../shared/records/recordType';
 import { catalogs as merged } from '../../renderer/i18n/catalogs';
+import { syncFailureKey } from '../../renderer/sync/syncStateLabel';
+import { errorCodes } from '../../shared/sync/protocol';
 
 /*
  * Every string in both languages: a key in one catalog and not the other fails, and so does a key
@@ -113,6 +115,46 @@ describe('i18n catalogs', () => {
       const present = baseKeys(keys);
       const missing = families.flatMap(([prefix, values]) => values.map((value) => `${prefix}.${value}`)).filter((key) => !present.has(key));
       expect(missing, language).toEqual([]);
+    }
+  });
+});
+
+// Issue 13: one word for the hub in each language, and words (never the engine's English) for
+// every reason sync can fail.
+describe('i18n wording', () => {
+  /** The one term per language, and the others that crept in before. */
+  const hubTerms = { en: { term: /\bhub\b/i, others: [/\bserver\b/i, /\bcentral node\b/i, /\brelay\b/i] }, 'zh-CN': { term: /枢纽/, others: [/中心服务器/, /中心节点/, /服务器/, /集线器/, /中枢/] } } as const;
+
+  it('name the hub with one term in each language', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const { term, others } = hubTerms[language];
+      const mixed = [...catalogs[language]].filter(([, text]) => others.some((other) => other.test(text))).map(([key, text]) => `${key}: ${text}`);
+      expect(mixed, `${language}: strings naming the hub otherwise than ${term}`).toEqual([]);
+      expect([...catalogs[language].values()].some((text) => term.test(text))).toBe(true);
+    }
+  });
+
+  it('say every reason the sync engine fails in words, in both languages', () => {
+    // What the engine reports as a failure's code: every protocol code (governance ones included),
+    // none (a proxy's 502, a network failure), its quarantine codes, the store's own failure, and
+    // a code from a newer hub.
+    const codes: (string | null)[] = [...errorCodes, null, 'local', 'http-502', 'update-too-large', 'some-newer-code'];
+    for (const language of ['en', 'zh-CN'] as const) {
+      for (const code of codes) {
+        const key = syncFailureKey(code);
+        const text = catalogs[language].get(key);
+        expect(text, `${language}: ${String(code)} -> ${key}`).toBeTruthy();
+      }
+      for (const key of ['sync.reason.network', 'sync.action.joinAgain', 'sync.action.syncNow', 'sync.phase.push', 'sync.phase.pull', 'sync.phase.live', 'sync.phase.local']) {
+        expect(catalogs[language].get(key), `${language}: ${key}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('show no sequence numbers, close codes or engine messages in the sync log', () => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const log = [...catalogs[language]].filter(([key]) => key.startsWith('sync.log.') || key.startsWith('sync.state.'));
+      for (const [key, text] of log) expect(interpolations(text).filter((name) => ['seq', 'code', 'message'].includes(name)), `${language}: ${key}`).toEqual([]);
     }
   });
 });

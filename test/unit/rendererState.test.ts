@@ -10,22 +10,29 @@ import { parseRegion } from '../../shared/records/region';
 
 /* The renderer's pure parts: what the sync bar and the save indicator say, routes, settings. */
 
-const counts = { pendingCount: 3, quarantinedCount: 0, isLive: false };
-const engine = (status: SyncState) => ({ kind: 'engine' as const, status: { ...status, ...counts } as SyncStatus });
+const counts = { pendingCount: 3, quarantinedCount: 0, isLive: false, lastSyncedAt: null, unreachableSince: null };
+const engine = (status: SyncState, extra: Partial<SyncStatus> = {}) => ({ kind: 'engine' as const, status: { ...status, ...counts, ...extra } as SyncStatus });
 const at = (ms: number) => `t${ms}`;
 
 describe('sync bar wording', () => {
   it('names every engine state, with the next retry and the unsent count', () => {
-    expect(syncLabel(engine({ state: 'offline', nextRetryAt: 5 }), at)).toMatchObject({ state: 'offline', key: 'sync.state.offlineRetry', values: { time: 't5' }, pendingCount: 3 });
+    expect(syncLabel(engine({ state: 'offline', nextRetryAt: 5 }), at)).toMatchObject({ state: 'offline', key: 'sync.state.offlineRetry', values: { time: 't5' }, pendingCount: 3, nextRetryAt: 5 });
     expect(syncLabel(engine({ state: 'offline', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.offline' });
+    expect(syncLabel(engine({ state: 'offline', nextRetryAt: 5 }, { lastSyncedAt: 2 }), at)).toMatchObject({ key: 'sync.state.offlineSyncedRetry', values: { time: 't5', synced: 't2' } });
     expect(syncLabel(engine({ state: 'connecting' }), at)).toMatchObject({ state: 'connecting' });
     expect(syncLabel(engine({ state: 'syncing', phase: 'push', done: 2, total: 7 }), at)).toMatchObject({ key: 'sync.state.push', values: { done: 2, total: 7 } });
     expect(syncLabel(engine({ state: 'syncing', phase: 'pull', done: 2, total: null }), at)).toMatchObject({ key: 'sync.state.pullUnknown' });
-    expect(syncLabel(engine({ state: 'synced', at: 9 }), at)).toMatchObject({ state: 'synced', key: 'sync.state.syncedNotLive', values: { time: 't9' } });
-    const live = { kind: 'engine' as const, status: { state: 'synced', at: 9, ...counts, isLive: true } as SyncStatus };
-    expect(syncLabel(live, at)).toMatchObject({ state: 'synced', key: 'sync.state.synced' });
-    expect(syncLabel(engine({ state: 'error', reason: 'forbidden', code: 'forbidden', nextRetryAt: 4 }), at)).toMatchObject({ key: 'sync.state.error', values: { reason: 'forbidden', time: 't4' } });
-    expect(syncLabel(engine({ state: 'error', reason: 'revoked', code: 'token-revoked', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.errorStopped' });
+    // Synced a moment ago, live socket still opening: the hub just answered, so not "unreachable".
+    expect(syncLabel(engine({ state: 'synced', at: 9 }), at)).toMatchObject({ state: 'synced', key: 'sync.state.synced', values: { time: 't9' } });
+    expect(syncLabel(engine({ state: 'synced', at: 9 }, { isLive: true }), at)).toMatchObject({ state: 'synced', key: 'sync.state.syncedLive' });
+    // The live socket closed since: no longer "synced" (the green dot), but when it last was.
+    expect(syncLabel(engine({ state: 'synced', at: 9 }, { unreachableSince: 12 }), at)).toMatchObject({ state: 'unreachable', key: 'sync.state.syncedNotLive', values: { time: 't9' } });
+    expect(syncLabel(engine({ state: 'error', reason: 'forbidden', code: 'forbidden', nextRetryAt: 4 }), at)).toMatchObject({ key: 'sync.state.error', values: { reason: 'refusals.hub.forbidden', time: 't4' }, nextRetryAt: 4 });
+    expect(syncLabel(engine({ state: 'error', reason: 'revoked', code: 'token-revoked', nextRetryAt: null }), at)).toMatchObject({ key: 'sync.state.errorStopped', values: { action: 'sync.action.joinAgain' } });
+  });
+
+  it('says offline when the platform does, whatever the last sync', () => {
+    expect(syncLabel(engine({ state: 'synced', at: 9 }, { isLive: true, lastSyncedAt: 9 }), at, { isOnline: false })).toMatchObject({ state: 'offline', key: 'sync.state.offlineSynced', values: { synced: 't9' } });
   });
 
   it('offers "sync now" only where there is a hub to sync with', () => {
