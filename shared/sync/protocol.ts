@@ -56,6 +56,9 @@ export const errorCodes = [
   'bundle-foreign',
   'bundle-revoked',
   'device-key-conflict',
+  // Structure a record type's layout has no room for (docs/PROTOCOL.md, Record layouts).
+  'bad-structure',
+  'name-taken',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
