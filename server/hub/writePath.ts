@@ -7,9 +7,10 @@ import { RecordStructureError, structureActions, summarizeStructure, type Struct
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
-import { StaleWriteError, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
+import { assertOrgNameFree } from './orgNames';
 
 /*
  * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
@@ -146,7 +147,7 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: RecordLog,
+  storage: RecordLog & Pick<Directory, 'listOrgs'>,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
@@ -165,6 +166,7 @@ export async function commitChanges(
     const writes: RecordWrite[] = [];
     for (const p of prepared) {
       if (!p.write) continue;
+      await assertOrgNameFree(storage, p.write, p.before ?? null, batch);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }
