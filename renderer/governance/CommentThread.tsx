@@ -6,6 +6,7 @@ import { commentMutators, type CommentProjection } from '../../shared/records/co
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
+import { useOrgNames } from '../data/useOrgNames';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
 
@@ -52,6 +53,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
+  const orgNames = useOrgNames(client);
   const { header, projection: c } = node.comment;
   const [isReplying, setReplying] = useState(false);
   const [isHiding, setHiding] = useState(false);
@@ -77,7 +79,8 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
       <Stack gap={4}>
         <Group gap="xs">
           <Text size="sm" fw={600}>
-            {c.authorName || header.ownerOrg}
+            {/* The author shown is the organization that owns the comment, never its free text. */}
+            {orgNames.get(header.ownerOrg) ?? header.ownerOrg}
           </Text>
           {c.kind === 'suggestion' && (
             <Badge size="xs" variant="light">

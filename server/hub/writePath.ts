@@ -10,7 +10,7 @@ import { limits } from '../../shared/sync/protocol';
 import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
-import { assertOrgNameFree } from './orgNames';
+import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
 
 /*
  * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
@@ -147,7 +147,7 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: RecordLog & Pick<Directory, 'listOrgs'>,
+  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'>,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
@@ -167,6 +167,7 @@ export async function commitChanges(
     for (const p of prepared) {
       if (!p.write) continue;
       await assertOrgNameFree(storage, p.write, p.before ?? null, batch);
+      await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }

@@ -258,3 +258,25 @@ describe('the same through /yjs/<id>', () => {
     await waitFor(async () => (await hub.storage.getRecord(record.header.id))!.seq > record.seq, 'the hub to commit the review');
   });
 });
+
+describe('content never speaks for another organization', () => {
+  it("refuses a steward's review note signed with the secretariat's organization", async () => {
+    const record = await seedEntry();
+    const forged = (doc: Y.Doc) => entryMutators.addReviewNote.apply(doc, 'Approved by the secretariat.', { ...ctxOf('steward'), orgId: joined.secretariat.org.id });
+    await expectRefused(() => pushChange('steward', record, forged), record, 403, 'forbidden');
+  });
+
+  it("refuses a comment whose author name is not its organization's; accepts its own name or none", async () => {
+    const comment = (authorName: string) => {
+      const doc = new Y.Doc();
+      moduleFor('comment').create(doc, moduleFor('comment').parseInput({ targetId: 'proposal-1', text: 'Noted.', authorName }), ctxOf('member'));
+      const update = Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      return push(hub.url, joined.member.token, [{ id: `comment-claim-${++counter}`, type: 'comment', update }]);
+    };
+    expect(await comment('Secretariat')).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect(await comment('Erhai Watershed Alliance')).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect((await comment('fengyu farmers cooperative')).status).toBe(200);
+    expect((await comment('')).status).toBe(200);
+  });
+});
