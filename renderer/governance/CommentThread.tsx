@@ -161,7 +161,8 @@ function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentI
     setBusy(true);
     setError(null);
     try {
-      await session.client.create('comment', { targetId, parentId, kind, text: text.trim(), authorName: session.profile.orgName.slice(0, 200) });
+      // No author name: readers are shown the owning organization's name (the hub checks any that is sent).
+      await session.client.create('comment', { targetId, parentId, kind, text: text.trim() });
       setText('');
       onDone?.();
     } catch (caught) {
