@@ -1,11 +1,11 @@
 import { ActionIcon, Group, Text } from '@mantine/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
-import { StarterKit } from '@tiptap/starter-kit';
-import { ySyncPluginKey, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
-import { useEffect, useId } from 'react';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
+import { hasUnknownRichText, renderableRichText, richTextExtensions } from './richTextContent';
 
 interface RichTextFieldProps {
   readonly doc: Y.Doc;
@@ -19,24 +19,29 @@ interface RichTextFieldProps {
   readonly lang?: string;
 }
 
-const extensionsFor = (isCollaborative: boolean) => [
-  StarterKit.configure({
-    // The Collaboration extension brings its own undo, per user, over the Y.Doc.
-    undoRedo: isCollaborative ? false : undefined,
-    // Links are not followed from the editor (a click would navigate the app away).
-    link: { openOnClick: false, autolink: true },
-    heading: { levels: [2, 3] },
-  }),
-];
-
 /**
  * Rich text bound to one Y.XmlFragment of the entry's doc. Editable: Tiptap's Collaboration
  * extension edits the fragment itself, so remote changes merge into what is on screen. Read-only:
  * the fragment is rendered without binding, so viewing can never write to a record the rules do
- * not let this organization edit.
+ * not let this organization edit. A fragment holding nodes this version cannot show is shown
+ * read-only too (richTextContent.ts): binding would delete them from the record.
  */
 export function RichTextField(props: RichTextFieldProps) {
-  return props.isEditable ? <CollaborativeField {...props} /> : <ReadOnlyField {...props} />;
+  const hasUnknown = useHasUnknownRichText(props.doc, props.field);
+  if (props.isEditable && !hasUnknown) return <CollaborativeField {...props} />;
+  return <ReadOnlyField {...props} hasUnknown={hasUnknown} />;
+}
+
+function useHasUnknownRichText(doc: Y.Doc, field: string): boolean {
+  const [hasUnknown, setHasUnknown] = useState(() => hasUnknownRichText(doc.getXmlFragment(field)));
+  useEffect(() => {
+    const fragment = doc.getXmlFragment(field);
+    const check = () => setHasUnknown(hasUnknownRichText(fragment));
+    check();
+    fragment.observeDeep(check);
+    return () => fragment.unobserveDeep(check);
+  }, [doc, field]);
+  return hasUnknown;
 }
 
 function CollaborativeField({ doc, field, label, onDidChangeLocally, testId, lang }: RichTextFieldProps) {
@@ -44,7 +49,7 @@ function CollaborativeField({ doc, field, label, onDidChangeLocally, testId, lan
   const editor = useEditor(
     {
       injectCSS: false,
-      extensions: [...extensionsFor(true), Collaboration.configure({ document: doc, field })],
+      extensions: [...richTextExtensions(true), Collaboration.configure({ document: doc, field })],
       editorProps: { attributes: { 'aria-labelledby': labelId, role: 'textbox', 'aria-multiline': 'true', class: 'fw-prose', ...(lang ? { lang } : {}) } },
       onUpdate: ({ transaction }) => {
         // Changes that came from the Y.Doc (another device) are not this editor's to save.
@@ -68,14 +73,16 @@ function CollaborativeField({ doc, field, label, onDidChangeLocally, testId, lan
   );
 }
 
-function ReadOnlyField({ doc, field, label, testId, lang }: RichTextFieldProps) {
+function ReadOnlyField({ doc, field, label, testId, lang, hasUnknown }: RichTextFieldProps & { readonly hasUnknown: boolean }) {
   const labelId = useId();
+  const { t } = useTranslation();
+  const unknownLabel = (nodeName: string) => t('editor.unknownNode', { name: nodeName });
   const editor = useEditor(
     {
       injectCSS: false,
       editable: false,
-      extensions: extensionsFor(false),
-      content: yXmlFragmentToProsemirrorJSON(doc.getXmlFragment(field)),
+      extensions: richTextExtensions(false),
+      content: renderableRichText(doc.getXmlFragment(field), unknownLabel),
       editorProps: { attributes: { 'aria-labelledby': labelId, 'aria-readonly': 'true', class: 'fw-prose', ...(lang ? { lang } : {}) } },
     },
     [doc, field],
@@ -83,7 +90,7 @@ function ReadOnlyField({ doc, field, label, testId, lang }: RichTextFieldProps) 
   useEffect(() => {
     if (!editor) return;
     const fragment = doc.getXmlFragment(field);
-    const refresh = () => editor.commands.setContent(yXmlFragmentToProsemirrorJSON(fragment), { emitUpdate: false });
+    const refresh = () => editor.commands.setContent(renderableRichText(fragment, unknownLabel), { emitUpdate: false });
     fragment.observeDeep(refresh);
     return () => fragment.unobserveDeep(refresh);
   }, [editor, doc, field]);
@@ -92,6 +99,11 @@ function ReadOnlyField({ doc, field, label, testId, lang }: RichTextFieldProps) 
       <Text size="sm" fw={500} id={labelId} mb={4}>
         {label}
       </Text>
+      {hasUnknown ? (
+        <Text size="xs" c="dimmed" mb={4} data-testid={testId ? `${testId}-unknown` : undefined}>
+          {t('editor.unknownContent')}
+        </Text>
+      ) : null}
       <EditorContent editor={editor} className="fw-richtext-content" />
     </div>
   );

@@ -6,6 +6,7 @@ import { commentMutators, type CommentProjection } from '../../shared/records/co
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
+import { useOrgNames } from '../data/useOrgNames';
 import { useSession } from '../session/SessionContext';
 import { commentTree, type CommentNode } from './commentTree';
 import { screenDateFormat } from '../i18n/dateTime';
@@ -54,6 +55,7 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
+  const orgNames = useOrgNames(client);
   const { header, projection: c } = node.comment;
   const [isReplying, setReplying] = useState(false);
   const [isHiding, setHiding] = useState(false);
@@ -79,7 +81,8 @@ function CommentItem({ node, targetId, depth }: { node: CommentNode<RecordView<C
       <Stack gap={4}>
         <Group gap="xs">
           <Text size="sm" fw={600}>
-            {c.authorName || header.ownerOrg}
+            {/* The author shown is the organization that owns the comment, never its free text. */}
+            {orgNames.get(header.ownerOrg) ?? header.ownerOrg}
           </Text>
           {c.kind === 'suggestion' && (
             <Badge size="xs" variant="light">
@@ -160,7 +163,8 @@ function CommentForm({ targetId, parentId, onDone }: { targetId: string; parentI
     setBusy(true);
     setError(null);
     try {
-      await session.client.create('comment', { targetId, parentId, kind, text: text.trim(), authorName: session.profile.orgName.slice(0, 200) });
+      // No author name: readers are shown the owning organization's name (the hub checks any that is sent).
+      await session.client.create('comment', { targetId, parentId, kind, text: text.trim() });
       setText('');
       onDone?.();
     } catch (caught) {

@@ -1,21 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import type { Action } from '../../shared/records/recordModule';
+import type { Action, Timestamps } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
+import { RecordStructureError, structureActions, summarizeStructure, type StructureSummary } from '../../shared/records/structureActions';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
-import { StaleWriteError, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
+import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
 
 /*
  * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
  * standard Yjs endpoint both come through here. Validation applies the update to the record's
  * current state in a real Y.Doc within a size and time budget, then authorizes the change by the
- * actions its projection diff needs: whole documents are authorized, parts of an update never
- * filtered out.
+ * actions its projection diff and its structure diff (every part of the Yjs layout it touches)
+ * need: whole documents are authorized, parts of an update never filtered out.
  */
 
 export interface WriteActor extends Actor {
@@ -63,6 +65,23 @@ function applyWithinBudget(doc: Y.Doc, update: Uint8Array, recordId: string): vo
 
 const WRITE_ACTIONS: readonly Action[] = ['edit', 'review', 'moderate', 'manage'];
 
+/**
+ * What the change touches in the doc's structure (shared/records/structureActions.ts), as actions.
+ * Structure the layout has no room for is `bad-structure`, told only to a sender who may write.
+ */
+function structureActionsOrRefuse(actor: Actor, header: RecordHeader, shapeBefore: StructureSummary | null, doc: Y.Doc, before: Timestamps | null, after: Timestamps): Action[] {
+  const module = moduleFor(header.type);
+  try {
+    return structureActions(module, shapeBefore, summarizeStructure(doc, header.type), before ?? module.read(new Y.Doc()), after);
+  } catch (error) {
+    if (!(error instanceof RecordStructureError)) throw error;
+    const facts = before ? module.facts(before) : {};
+    const mayWrite = (before ? WRITE_ACTIONS : (['create'] as const)).some((action) => canChange(actor, header, [action], facts).isAllowed);
+    if (!mayWrite) throw new HubError('forbidden', `a ${actor.role} may not write this ${header.type}`, header.id);
+    throw new HubError('bad-structure', `a ${header.type} has no room for this: ${error.message}`, header.id);
+  }
+}
+
 export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, stored: StoredRecord | null, now: number): PreparedWrite {
   // Sealed results and the like: written by the hub (systemWrites), never by a client.
   if (HUB_WRITTEN_TYPES.includes(request.type) || (stored && HUB_WRITTEN_TYPES.includes(stored.header.type))) {
@@ -77,6 +96,7 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
   try {
     if (stored) Y.applyUpdate(doc, stored.state);
     const before = stored ? module.read(doc) : null;
+    const shapeBefore = stored ? summarizeStructure(doc, header.type) : null;
     applyWithinBudget(doc, request.update, request.id);
     const state = Y.encodeStateAsUpdate(doc);
     if (stored && areBytesEqual(state, stored.state)) return { write: null, unchangedSeq: stored.seq };
@@ -88,9 +108,8 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
       throw new HubError('wrong-id', `this ${header.type} must have the id ${derivedId}`, request.id);
     }
     // A new record may not be born reviewed, endorsed or moderated: diff it against an empty one.
-    const needed: Action[] = before
-      ? module.changeActions(before, after)
-      : ['create', ...module.changeActions(module.read(new Y.Doc()), after).filter((action) => action !== 'edit')];
+    const changed = [...module.changeActions(before ?? module.read(new Y.Doc()), after), ...structureActionsOrRefuse(actor, header, shapeBefore, doc, before, after)];
+    const needed: Action[] = before ? [...new Set(changed)].sort() : ['create', ...new Set(changed.filter((action) => action !== 'edit'))];
     const factsBefore = before ? module.facts(before) : {};
     let verdict = canChange(actor, header, needed, factsBefore);
     // A change no projected field shows (a timestamp, a key nothing reads) still writes to the
@@ -128,7 +147,7 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: RecordLog,
+  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'>,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
@@ -147,6 +166,8 @@ export async function commitChanges(
     const writes: RecordWrite[] = [];
     for (const p of prepared) {
       if (!p.write) continue;
+      await assertOrgNameFree(storage, p.write, p.before ?? null, batch);
+      await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }

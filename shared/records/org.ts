@@ -129,3 +129,11 @@ export const orgMutators = {
     (doc, answers, ctx) => writeFields(doc, { selfAssessment: { answers, at: ctx.now, byOrg: ctx.orgId } }),
   ),
 };
+
+/**
+ * What two organization names are compared by: the same name in another case, in full-width
+ * letters or with spaces around it is the same name (one organization cannot pass for another).
+ */
+export function orgNameKey(name: string): string {
+  return name.normalize('NFKC').trim().toLocaleLowerCase('und');
+}

@@ -86,6 +86,8 @@ export interface RecordModule<P extends Timestamps = Timestamps, I = unknown> {
   read(doc: Y.Doc): P;
   /** The actions that turning `before` into `after` needs; the hub checks each against the rules. */
   changeActions(before: P | null, after: P): Action[];
+  /** The action a change of one projected field needs (`fieldActions`, `edit` by default). */
+  fieldAction(key: string, before: P, after: P): Action;
   index(projection: P): IndexFields;
   facts(projection: P): RuleFacts;
 }
@@ -122,6 +124,10 @@ export function defineRecord<P extends Timestamps, I>(spec: RecordSpec<P, I>): R
         needed.add(typeof rule === 'function' ? rule(before, after) : (rule ?? 'edit'));
       }
       return [...needed].sort();
+    },
+    fieldAction(key, before, after) {
+      const rule = spec.fieldActions?.[key as keyof P];
+      return typeof rule === 'function' ? rule(before, after) : (rule ?? 'edit');
     },
     index: spec.index,
     facts: spec.facts ?? (() => ({})),

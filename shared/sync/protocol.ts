@@ -59,6 +59,9 @@ export const errorCodes = [
   // The hub's own state, not the request's (docs/PROTOCOL.md, Errors): retry after Retry-After, or later.
   'hub-busy',
   'internal',
+  // Structure a record type's layout has no room for (docs/PROTOCOL.md, Record layouts).
+  'bad-structure',
+  'name-taken',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -9,6 +9,7 @@ import { interestId } from '../../shared/records/interest';
 import { proposalMutators } from '../../shared/records/proposal';
 import { moduleFor } from '../../shared/records/registry';
 import { recordTypes } from '../../shared/records/recordType';
+import type { EditContext } from '../../shared/records/recordModule';
 import { errorBodySchema, pushResponseSchema, type JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, pushBody, request, toBase64, type HubAnswer, type PushedRecord } from '../support/hubRequests';
@@ -276,5 +277,117 @@ describe('the hub under random requests', () => {
     }
     // Every record has a sequence number of its own.
     expect([...recordsAtSeq.values()].every((count) => count === 1)).toBe(true);
+  }, 60_000);
+});
+
+/*
+ * Seeded property, structure level: a steward or the secretariat, who may review another
+ * organization's shared entry, sends a review together with random structural edits (marks, link
+ * targets, attributes, text, nodes, fields, junk types, nested maps, rewritten review logs). The
+ * hub accepts it exactly when every edit stays within the review's parts (appending to the review
+ * log, setting the status); otherwise it refuses with 403 or 400 and stores nothing.
+ */
+
+type StructuralEdit = { readonly kind: string; readonly isReview: boolean; readonly apply: (doc: Y.Doc, ctx: EditContext) => void };
+
+let editCounter = 0;
+const bodyTexts = (doc: Y.Doc): Y.XmlText[] =>
+  doc
+    .getXmlFragment('body')
+    .toArray()
+    .flatMap((node) => (node instanceof Y.XmlElement ? node.toArray().filter((child): child is Y.XmlText => child instanceof Y.XmlText && child.length > 1) : []));
+
+function structuralEdits(): fc.Arbitrary<StructuralEdit> {
+  const at = fc.nat({ max: 1_000 });
+  const mark = fc.constantFrom<Record<string, unknown>>({ bold: true }, { italic: true }, { bold: null }, { link: { href: 'https://elsewhere.example/' } });
+  return fc.oneof(
+    fc.string({ minLength: 1, maxLength: 20 }).map((text): StructuralEdit => ({ kind: 'review note', isReview: true, apply: (doc, ctx) => entryMutators.addReviewNote.apply(doc, `${text} ${++editCounter}`, ctx) })),
+    fc.boolean().map((isEndorsed): StructuralEdit => ({ kind: 'endorse', isReview: true, apply: (doc, ctx) => entryMutators.setEndorsed.apply(doc, isEndorsed, ctx) })),
+    fc.tuple(at, mark).map(([position, attributes]): StructuralEdit => ({
+      kind: `mark ${JSON.stringify(attributes)}`,
+      isReview: false,
+      apply: (doc) => {
+        const text = bodyTexts(doc)[position % bodyTexts(doc).length]!;
+        // A fresh link target each time, so the format is never a no-op.
+        text.format(position % (text.length - 1), 1, attributes['link'] ? { link: { href: `https://elsewhere.example/${++editCounter}` } } : attributes['bold'] === null ? { bold: true, italic: `${++editCounter}` } : attributes);
+        text.format(position % (text.length - 1), 1, { stamp: ++editCounter });
+      },
+    })),
+    fc.tuple(at, fc.string({ minLength: 1, maxLength: 8 })).map(([position, words]): StructuralEdit => ({
+      kind: 'insert text',
+      isReview: false,
+      apply: (doc) => bodyTexts(doc)[position % bodyTexts(doc).length]!.insert(position % 3, words),
+    })),
+    fc.tuple(fc.constantFrom('paragraph', 'heading', 'junk', 'horizontalRule'), fc.constantFrom('body', 'section.context', 'section.results')).map(([name, fragment]): StructuralEdit => ({
+      kind: `add node ${name} to ${fragment}`,
+      isReview: false,
+      apply: (doc) => doc.getXmlFragment(fragment).push([new Y.XmlElement(name)]),
+    })),
+    fc.constantFrom('level', 'class', 'href').map((attribute): StructuralEdit => ({
+      kind: `attribute ${attribute}`,
+      isReview: false,
+      apply: (doc) => (doc.getXmlFragment('body').get(0) as Y.XmlElement).setAttribute(attribute, `${++editCounter}`),
+    })),
+    fc.constantFrom('title', 'summary', 'author', 'note', 'createdAt').map((key): StructuralEdit => ({
+      kind: `field ${key}`,
+      isReview: false,
+      apply: (doc) => doc.getMap('fields').set(key, key === 'createdAt' ? ++editCounter : `changed ${++editCounter}`),
+    })),
+    fc.constant<StructuralEdit>({ kind: 'tag', isReview: false, apply: (doc) => doc.getMap('set.tags').set(`tag-${++editCounter}`, true) }),
+    fc.constant<StructuralEdit>({ kind: 'junk top-level type', isReview: false, apply: (doc) => doc.getMap(`junk-${++editCounter}`).set('a', 1) }),
+    fc.constant<StructuralEdit>({ kind: 'nested map', isReview: false, apply: (doc) => doc.getMap('fields').set('summary', new Y.Map()) }),
+    fc.constant<StructuralEdit>({ kind: 'rewrite review log', isReview: false, apply: (doc) => doc.getArray('log.reviewNotes').delete(0, 1) }),
+  );
+}
+
+describe('structure-level authorization under random edits', () => {
+  it("accepts a reviewer's change to another organization's entry exactly when it stays within the review's parts", async () => {
+    const seed = Number(process.env.FIELDWISE_SEED ?? Date.now() % 2 ** 31);
+    const numRuns = Number(process.env.FIELDWISE_RUNS ?? 100);
+    const steward = await hub.join(await hub.invite(`Erhai Watershed Alliance ${seed}`, 'steward'));
+    const member = editContext(who.member.org.id, 'member');
+    const entryId = `entry-structure-fuzz-${seed}`;
+    const created = await pushOk(
+      who.member.token,
+      {
+        id: entryId,
+        type: 'entry',
+        update: createUpdate('entry', { kind: 'practice', title: 'Cellars', language: 'en', body: 'Dig below the frost line\nLine the walls with clay', sharing: 'network', attribution: { holderKind: 'community', holderName: 'Fengyu', consent: 'community-approved' } }, member),
+      },
+    );
+    const secretariat = editContext(who.secretariat.org.id, 'secretariat');
+    await pushOk(who.secretariat.token, { id: entryId, type: 'entry', update: changeUpdate(created, (doc) => entryMutators.addReviewNote.apply(doc, 'First look.', secretariat)) });
+    const reviewers = { steward: { token: steward.token, ctx: editContext(steward.org.id, 'steward') }, secretariat: { token: who.secretariat.token, ctx: secretariat } };
+    const outcomes = { accepted: 0, refused: 0 };
+    const property = fc.asyncProperty(fc.constantFrom('steward', 'secretariat' as const), fc.array(structuralEdits(), { minLength: 1, maxLength: 4 }), async (reviewer, edits) => {
+      const { token, ctx } = reviewers[reviewer as keyof typeof reviewers];
+      const stored = (await hub.storage.getRecord(entryId))!;
+      // Every change carries a review note, so none is a no-op.
+      const update = changeUpdate(stored.state, (doc) => {
+        entryMutators.addReviewNote.apply(doc, `note ${++editCounter}`, ctx);
+        for (const edit of edits) edit.apply(doc, ctx);
+      });
+      const answer = await push(hub.url, token, [{ id: entryId, type: 'entry', update }]);
+      const isConfined = edits.every((edit) => edit.isReview);
+      const after = (await hub.storage.getRecord(entryId))!;
+      if (isConfined) {
+        expect(answer.status, `${edits.map((edit) => edit.kind).join(', ')}: ${JSON.stringify(answer.body)}`).toBe(200);
+        outcomes.accepted++;
+      } else {
+        expect([400, 403], `${edits.map((edit) => edit.kind).join(', ')} was not refused: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+        errorBodySchema.parse(answer.body);
+        expect(after.seq).toBe(stored.seq);
+        outcomes.refused++;
+      }
+    });
+    const result = await fc.check(property, { seed, numRuns, endOnFailure: true });
+    if (result.failed) {
+      throw new Error(
+        `structure fuzz failed (seed ${seed}): ${String(result.errorInstance)}\n` +
+          `replay: FIELDWISE_SEED=${seed} npx vitest run test/integration/hubFuzz.property.test.ts -t "structure-level"`,
+      );
+    }
+    expect(outcomes.accepted).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -1,0 +1,67 @@
+import { orgNameKey } from '../../shared/records/org';
+import type { Directory, RecordLog, RecordWrite } from '../storage/hubStorage';
+import type { BatchProjections } from './governancePolicy';
+import { HubError } from './hubError';
+
+/*
+ * One organization cannot take another's name: a profile (org record) whose name changes to one
+ * that is, ignoring case, width and surrounding whitespace, another organization's — as its
+ * profile says or as the secretariat registered it — is refused with `name-taken`.
+ */
+
+export async function assertOrgNameFree(storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'listOrgs'>, write: RecordWrite, before: Record<string, unknown> | null, batch: BatchProjections): Promise<void> {
+  if (write.header.type !== 'org') return;
+  const name = write.projection['name'];
+  if (typeof name !== 'string' || name.trim() === '' || (before && before['name'] === name)) return;
+  const key = orgNameKey(name);
+  for (const org of await storage.listOrgs()) {
+    if (org.id === write.header.id) continue;
+    const pending = batch.get(org.id);
+    const profileName = pending ? pending.projection['name'] : (await storage.getRecord(org.id))?.projection['name'];
+    const names = [org.name, typeof profileName === 'string' ? profileName : ''];
+    if (names.some((other) => other.trim() !== '' && orgNameKey(other) === key)) {
+      throw new HubError('name-taken', 'another organization already has this name', write.header.id);
+    }
+  }
+}
+
+/** Projected lists whose items say which organization wrote them, and single values that do. */
+const SIGNED_LISTS = ['reviewNotes', 'stageHistory', 'steps'] as const;
+const SIGNED_VALUES = ['hidden', 'selfAssessment'] as const;
+
+const byOrgOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? (value as { byOrg?: unknown }).byOrg : undefined);
+
+/**
+ * Content never speaks for another organization: a review note, a logged step, a moderation or an
+ * assessment added by this change must name the writer's organization (`byOrg`), and a comment's
+ * `authorName` may only be its owner's own name (readers are shown the owner's name anyway).
+ */
+export async function assertClaimsMatchWriter(
+  storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'getOrg'>,
+  writerOrg: string,
+  write: RecordWrite,
+  before: Record<string, unknown> | null,
+): Promise<void> {
+  const refuse = (what: string) => {
+    throw new HubError('forbidden', `${what} must name the organization that writes it`, write.header.id);
+  };
+  const after = write.projection;
+  for (const key of SIGNED_LISTS) {
+    const items = after[key];
+    if (!Array.isArray(items)) continue;
+    const earlier = new Set((Array.isArray(before?.[key]) ? (before[key] as unknown[]) : []).map((item) => JSON.stringify(item)));
+    for (const item of items) if (!earlier.has(JSON.stringify(item)) && byOrgOf(item) !== writerOrg) refuse(`a new ${key} item`);
+  }
+  for (const key of SIGNED_VALUES) {
+    const value = after[key];
+    if (value === null || value === undefined || JSON.stringify(value) === JSON.stringify(before?.[key])) continue;
+    if (byOrgOf(value) !== writerOrg) refuse(key);
+  }
+  const authorName = after['authorName'];
+  if (write.header.type === 'comment' && typeof authorName === 'string' && authorName.trim() !== '' && authorName !== before?.['authorName']) {
+    const owner = write.header.ownerOrg;
+    const profileName = (await storage.getRecord(owner))?.projection['name'];
+    const ownNames = [(await storage.getOrg(owner))?.name, typeof profileName === 'string' ? profileName : undefined].filter((name): name is string => !!name);
+    if (!ownNames.some((name) => orgNameKey(name) === orgNameKey(authorName))) refuse("a comment's author name");
+  }
+}
