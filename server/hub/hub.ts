@@ -8,6 +8,7 @@ import { publishHubKey, type HubKey } from './hubKey';
 import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
+import { repairSquatters, type SquatterMove } from './squatterRepair';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
@@ -52,6 +53,8 @@ export class Hub {
     private readonly tokenTtlMs: number | undefined,
     /** Signs sealed results and sync bundles; its public half is in the network record. */
     readonly hubKey: HubKey,
+    /** Records this start moved off ids reserved for another type (squatterRepair.ts), for the log. */
+    readonly repairs: readonly SquatterMove[],
   ) {}
 
   static async open(options: HubOptions): Promise<Hub> {
@@ -62,7 +65,9 @@ export class Hub {
     const now = options.now ?? Date.now;
     // A network made before seals existed gets its key at this first start.
     const hubKey = await publishHubKey(options.storage, now());
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
+    // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
+    const repairs = await repairSquatters(options.storage);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs);
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Action } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
+import { reservedIdRefusal } from '../../shared/records/reservedIds';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
@@ -72,6 +73,8 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     throw new HubError('header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
   }
   const header = stored?.header ?? newHeader(actor, request, now);
+  const idRefusal = reservedIdRefusal(header);
+  if (idRefusal !== null) throw new HubError('wrong-id', idRefusal, request.id);
   const module = moduleFor(header.type);
   const doc = new Y.Doc();
   try {

@@ -193,6 +193,13 @@ export interface RecordLog {
   compact(recordId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
   /** Records with more than `minUpdates` logged updates: candidates for compaction. */
   compactionCandidates(minUpdates: number, limit: number): Promise<string[]>;
+  /**
+   * Repair only (server/hub/squatterRepair.ts): moves a record, its logged updates and cast
+   * arrivals to the free id `toId` under the next sequence number, with its facts marked changed
+   * so every reader gets it whole under the new id. Null (nothing moved) when the record's seq is
+   * no longer `expectedSeq` or `toId` is taken.
+   */
+  moveRecord(fromId: string, toId: string, expectedSeq: number): Promise<number | null>;
 }
 
 /**

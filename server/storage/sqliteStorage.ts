@@ -161,6 +161,9 @@ export function openSqliteStorage(file: string): HubStorage {
     changedSummaries: db.prepare<[number, number], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
       'SELECT id, type, owner_org, created_at, seq, facts FROM records WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
+    moveRecordRow: db.prepare('UPDATE records SET id = ?, seq = ?, facts_seq = ? WHERE id = ? AND seq = ?'),
+    moveUpdates: db.prepare('UPDATE updates SET record_id = ? WHERE record_id = ?'),
+    moveArrivals: db.prepare('UPDATE cast_arrivals SET record_id = ? WHERE record_id = ?'),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -197,6 +200,16 @@ export function openSqliteStorage(file: string): HubStorage {
     }
     statements.setSeqCounter.run(String(seq));
     return seqs;
+  });
+
+  const moveTx = db.transaction((fromId: string, toId: string, expectedSeq: number): number | null => {
+    if (statements.recordSeq.get(toId)) return null;
+    const seq = nextSeqBase() + 1;
+    if (statements.moveRecordRow.run(toId, seq, seq, fromId, expectedSeq).changes === 0) return null;
+    statements.moveUpdates.run(toId, fromId);
+    statements.moveArrivals.run(toId, fromId);
+    statements.setSeqCounter.run(String(seq));
+    return seq;
   });
 
   const redeemTx = db.transaction((codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number) => {
@@ -321,6 +334,9 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async compactionCandidates(minUpdates, limit) {
       return statements.candidates.all(minUpdates, limit).map((row) => row.record_id);
+    },
+    async moveRecord(fromId, toId, expectedSeq) {
+      return moveTx(fromId, toId, expectedSeq);
     },
   };
 

@@ -6,6 +6,7 @@ import type { EntryProjection } from '../records/entry';
 import type { EditContext, Mutator } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
+import { reservedIdRefusal } from '../records/reservedIds';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
 import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
@@ -156,6 +157,8 @@ export class FieldwiseClient {
     if (derived !== null && (this.docs.has(derived) || (await this.store.getRow(derived)))) return derived;
     const ctx = this.context();
     const header: RecordHeader = { id: derived ?? newRecordId(type), type, ownerOrg, createdAt: ctx.now };
+    const idRefusal = reservedIdRefusal(header);
+    if (idRefusal !== null) throw new TypeError(idRefusal);
     const doc = this.track(new Y.Doc(), header, 0);
     const updates = this.capture(header.id, () => module.create(doc, parsed, ctx));
     for (const update of updates) this.queueLocal(header.id, update);
