@@ -9,7 +9,7 @@ import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
-import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
+import { credentialExpiresAt, hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
 /*
@@ -22,6 +22,8 @@ import { commitChanges, type RecordChangeRequest, type WriteActor } from './writ
 export interface AuthenticatedDevice extends WriteActor {
   readonly credentialId: string;
   readonly deviceId: string;
+  /** The token's expiry (hub clock): open sockets are closed once it passes (httpServer.ts). */
+  readonly expiresAt: number;
 }
 
 export interface CommitEvent {
@@ -112,7 +114,17 @@ export class Hub {
       this.touchedAt.set(credential.orgId, now);
       await this.storage.touchOrg(credential.orgId, now);
     }
-    return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId };
+    return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId, expiresAt: claims.exp };
+  }
+
+  /** The hub's clock: token expiry and governance go by it. */
+  currentTime(): number {
+    return this.now();
+  }
+
+  /** Whether a credential has expired on the hub's clock (its token did; its bundles are refused). */
+  isCredentialExpired(credential: Pick<CredentialRow, 'createdAt'>): boolean {
+    return credentialExpiresAt(credential.createdAt, this.tokenTtlMs) <= this.now();
   }
 
   /** `POST /v1/device-key`: a device that joined without a key registers one (once). */

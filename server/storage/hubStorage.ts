@@ -150,7 +150,10 @@ export interface Directory {
   redeemInvitation(codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number): Promise<CredentialRow | null>;
 
   getCredential(id: string): Promise<CredentialRow | null>;
-  /** Revokes one credential, or every credential of an organization; returns how many. */
+  /**
+   * Revokes one credential, or every credential of an organization, whose pending invitations are
+   * withdrawn in the same transaction (they expire at `at`); returns how many credentials.
+   */
   revokeCredentials(target: { credentialId: string } | { orgId: string }, at: number): Promise<number>;
   /** Credentials revoked at or after `since`, for closing live connections. */
   revokedSince(since: number): Promise<string[]>;

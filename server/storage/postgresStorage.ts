@@ -367,7 +367,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result =
         'credentialId' in target
           ? await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [at, target.credentialId])
-          : await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL`, [at, target.orgId]);
+          : await inTransaction(pool, 'BEGIN', async (client) => {
+              // An organization's pending invitations go with it: none can make a new credential afterwards.
+              await client.query(`UPDATE ${s}.invitations SET expires_at = $1 WHERE org_id = $2 AND used_at IS NULL AND expires_at > $1`, [at, target.orgId]);
+              return client.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL`, [at, target.orgId]);
+            });
       return result.rowCount ?? 0;
     },
     async revokedSince(since) {

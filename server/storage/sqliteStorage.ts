@@ -124,6 +124,7 @@ export function openSqliteStorage(file: string): HubStorage {
     getCredential: db.prepare<[string], CredentialSqlRow>('SELECT * FROM credentials WHERE id = ?'),
     revokeOne: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     revokeOrg: db.prepare('UPDATE credentials SET revoked_at = ? WHERE org_id = ? AND revoked_at IS NULL'),
+    withdrawInvitations: db.prepare('UPDATE invitations SET expires_at = ? WHERE org_id = ? AND used_at IS NULL AND expires_at > ?'),
     revokedSince: db.prepare<[number], { id: string }>('SELECT id FROM credentials WHERE revoked_at >= ?'),
     registerDeviceKey: db.prepare('INSERT INTO device_keys (credential_id, public_key, created_at) VALUES (?, ?, ?) ON CONFLICT(credential_id) DO NOTHING'),
     getDeviceKey: db.prepare<[string], { public_key: Buffer }>('SELECT public_key FROM device_keys WHERE credential_id = ?'),
@@ -212,6 +213,12 @@ export function openSqliteStorage(file: string): HubStorage {
     return seq;
   });
 
+  // An organization's pending invitations go with it: none can make a new credential afterwards.
+  const revokeOrgTx = db.transaction((orgId: string, at: number): number => {
+    statements.withdrawInvitations.run(at, orgId, at);
+    return statements.revokeOrg.run(at, orgId).changes;
+  });
+
   const redeemTx = db.transaction((codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number) => {
     const invitation = statements.useInvitation.get(now, codeHash, now);
     if (!invitation) return null;
@@ -282,7 +289,8 @@ export function openSqliteStorage(file: string): HubStorage {
       return row ? toCredential(row) : null;
     },
     async revokeCredentials(target, at) {
-      return 'credentialId' in target ? statements.revokeOne.run(at, target.credentialId).changes : statements.revokeOrg.run(at, target.orgId).changes;
+      if ('credentialId' in target) return statements.revokeOne.run(at, target.credentialId).changes;
+      return revokeOrgTx(target.orgId, at);
     },
     async revokedSince(since) {
       return statements.revokedSince.all(since).map((row) => row.id);

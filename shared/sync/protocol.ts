@@ -56,6 +56,7 @@ export const errorCodes = [
   'bundle-foreign',
   'bundle-revoked',
   'device-key-conflict',
+  'bundle-expired',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
