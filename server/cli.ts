@@ -10,6 +10,7 @@ import { loadHubKey } from './hub/hubKey';
 import { HubError } from './hub/hubError';
 import { initNetwork, inviteOrg } from './hub/networkAdmin';
 import type { HubStorage } from './storage/hubStorage';
+import { secretModeWarnings } from './storage/secretFileModes';
 import { openSqliteStorage } from './storage/sqliteStorage';
 
 /*
@@ -158,6 +159,10 @@ async function main(argv: string[]): Promise<void> {
   // Read before the storage opens: a missing file is a usage problem, not a hub one.
   const bundleBytes = command === 'import-bundle' ? readBundleFile(positionals[0]!) : null;
   const storage = await openStorage(values);
+  if (command === 'init' || command === 'serve') {
+    const secrets = [...(values.data ? [values.data, join(values.data, 'hub.sqlite')] : []), ...(values['tls-key'] ? [values['tls-key']] : [])];
+    for (const warning of secretModeWarnings(secrets)) console.error(warning);
+  }
   if (command === 'serve') return serve(values, storage);
   try {
     switch (command) {

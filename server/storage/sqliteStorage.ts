@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import {
@@ -17,6 +17,7 @@ import {
   type StorageLifecycle,
   type StoredRecord,
 } from './hubStorage';
+import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
 
 /*
  * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
@@ -101,7 +102,11 @@ const toCredential = (row: CredentialSqlRow): CredentialRow => ({
 });
 
 export function openSqliteStorage(file: string): HubStorage {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensureSecretDir(dirname(file));
+    // SQLite gives its -wal and -shm files the database file's mode.
+    ensureSecretFile(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -249,8 +254,10 @@ export function openSqliteStorage(file: string): HubStorage {
       db.close();
     },
     async backup(outFile) {
-      mkdirSync(dirname(outFile), { recursive: true });
+      ensureSecretDir(dirname(outFile));
+      ensureSecretFile(outFile);
       await db.backup(outFile);
+      chmodSync(outFile, SECRET_FILE_MODE);
     },
   };
 
