@@ -10,6 +10,7 @@ import { loadHubKey } from './hub/hubKey';
 import { HubError } from './hub/hubError';
 import { initNetwork, inviteOrg } from './hub/networkAdmin';
 import type { HubStorage } from './storage/hubStorage';
+import { secretModeWarnings } from './storage/secretFileModes';
 import { openSqliteStorage } from './storage/sqliteStorage';
 
 /*
@@ -26,6 +27,7 @@ const usage = `usage: npm run hub -- <command> [options]
   backup  --data DIR --out FILE                               a consistent copy, also while serving
   compact --data DIR                                          trim long update logs now
   key     --data DIR                                          print the hub's public seal key (to check results offline)
+  repair-ids --data DIR                                       move records off ids reserved for another type (also done at every start)
   serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--web-app DIR]
                                                               also serves the web app at its address (renderer/dist when built)
   import-bundle --data DIR FILE                               commit a device's sync bundle (from a USB stick)
@@ -107,6 +109,7 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
   const { startHubServer, jsonLogger } = await import('./http/httpServer');
   const { createYjsRoute } = await import('./http/yjsEndpoint');
   const hub = await Hub.open({ storage });
+  for (const move of hub.repairs) jsonLogger({ level: 'warn', message: 'moved a record off an id reserved for another type', ...move });
   const yjs = createYjsRoute(hub);
   const port = Number(values.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
@@ -156,6 +159,10 @@ async function main(argv: string[]): Promise<void> {
   // Read before the storage opens: a missing file is a usage problem, not a hub one.
   const bundleBytes = command === 'import-bundle' ? readBundleFile(positionals[0]!) : null;
   const storage = await openStorage(values);
+  if (command === 'init' || command === 'serve') {
+    const secrets = [...(values.data ? [values.data, join(values.data, 'hub.sqlite')] : []), ...(values['tls-key'] ? [values['tls-key']] : [])];
+    for (const warning of secretModeWarnings(secrets)) console.error(warning);
+  }
   if (command === 'serve') return serve(values, storage);
   try {
     switch (command) {
@@ -196,6 +203,12 @@ async function main(argv: string[]): Promise<void> {
       case 'key': {
         if (!(await storage.getMeta('networkId'))) throw new Error('no network here yet: run `hub init` first');
         console.log((await loadHubKey(storage)).publicKey);
+        break;
+      }
+      case 'repair-ids': {
+        const { repairs } = await Hub.open({ storage });
+        for (const move of repairs) console.log(`moved ${move.type} ${move.fromId} (of ${move.ownerOrg}; the id is reserved for a ${move.reservedFor}) to ${move.toId}`);
+        console.log(`${repairs.length} record(s) moved`);
         break;
       }
       case 'compact': {

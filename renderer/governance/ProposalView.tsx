@@ -8,6 +8,7 @@ import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
+import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { resultId } from '../../shared/records/result';
 import { hrefOf, proposalHref } from '../app/route';
 import { useObservable } from '../app/useObservable';
@@ -68,7 +69,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
         proposalId: id,
         proposal: p,
         network: { members: network?.members ?? [], hubKey: network?.hubKey ?? '' },
-        result: sealed?.projection ?? null,
+        result: isSealedResult(sealed, id) ? sealed.projection : null,
         // The hub's arrival times are not known on a device; the sealed record has them.
         ballots: ballots.filter((view) => view.projection.proposalId === id).map((view) => ({ orgId: view.header.ownerOrg, ballot: view.projection, receivedAt: null })),
         now,

@@ -40,6 +40,8 @@ export interface UpgradeRoute {
   readonly closeRevoked?: (credentialIds: ReadonlySet<string>) => void;
   /** Only the prefix itself takes upgrades, no path below it (`/v1/live`, not `/v1/live/extra`). */
   readonly isExactPath?: boolean;
+  /** Closes the sockets whose credential expired at or before `now` (the hub's clock). */
+  readonly closeExpired?: (now: number) => void;
 }
 
 export interface HubServerOptions {
@@ -173,7 +175,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const log = options.logger ?? jsonLogger;
   const live = new LiveConnections(hub);
   const upgradeRoutes: UpgradeRoute[] = [
-    { prefix: '/v1/live', isExactPath: true, accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids) },
+    { prefix: '/v1/live', isExactPath: true, accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids), closeExpired: (now) => live.closeExpired(now) },
     ...(options.upgradeRoutes ?? []),
   ];
   /** The device behind each authenticated request (set by `authenticate`, read by handlers and the rate limit). */
@@ -350,11 +352,13 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 
   if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 
-  // Revoked credentials lose their sockets within a few seconds, whichever process revoked them.
+  // Revoked and expired credentials lose their sockets within a few seconds, whichever process revoked them.
   let lastCheck = Date.now();
   const revocationTimer = setInterval(() => {
     const since = lastCheck - 1_000;
     lastCheck = Date.now();
+    // Expired credentials too: a token checked once at connect must not hold a socket past its expiry.
+    for (const route of upgradeRoutes) route.closeExpired?.(hub.currentTime());
     hub.storage
       .revokedSince(since)
       .then((ids) => {

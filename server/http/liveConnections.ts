@@ -95,6 +95,16 @@ export class LiveConnections {
     }
   }
 
+  /** Closes the sockets of credentials expired at `now`. */
+  closeExpired(now: number): void {
+    for (const [socket, device] of this.sockets) {
+      if (device.expiresAt <= now) {
+        this.sockets.delete(socket);
+        socket.close(closeCodes.unauthorized, 'token-expired');
+      }
+    }
+  }
+
   closeAll(): void {
     if (this.announceTimer) clearTimeout(this.announceTimer);
     this.announceTimer = null;

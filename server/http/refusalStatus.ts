@@ -31,6 +31,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'steward-not-authorized': { status: 403 },
   'bundle-foreign': { status: 403 },
   'bundle-revoked': { status: 403 },
+  'bundle-expired': { status: 403 },
   'bundle-signature-invalid': { status: 403 },
   'not-found': { status: 404 },
   'header-mismatch': { status: 409 },

@@ -589,6 +589,13 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         }
       }
     },
+    closeExpired(now: number) {
+      for (const room of [...rooms.values()]) {
+        for (const connection of [...room.connections.values()]) {
+          if (connection.device.expiresAt <= now) drop(room, connection, closeCodes.unauthorized, 'token-expired');
+        }
+      }
+    },
     close() {
       isClosed = true;
       unsubscribe();

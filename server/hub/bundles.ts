@@ -115,6 +115,7 @@ export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<Bu
     throw new HubError('bundle-foreign', 'this bundle names a device credential this hub does not know');
   }
   if (credential.revokedAt !== null) throw new HubError('bundle-revoked', 'the device that wrote this bundle has been revoked; nothing from it is accepted');
+  if (hub.isCredentialExpired(credential)) throw new HubError('bundle-expired', "the credential of the device that wrote this bundle has expired; nothing from it is accepted");
   const publicKey = await hub.storage.getDeviceKey(credential.id);
   if (!publicKey) throw new HubError('bundle-signature-invalid', 'the device that wrote this bundle never registered a signing key with this hub');
   refuseBadBytes(() => verifyBundleSignature(bundle, publicKey));

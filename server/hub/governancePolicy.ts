@@ -2,6 +2,7 @@ import type { BallotProjection } from '../../shared/records/ballot';
 import { canonicalJson } from '../../shared/governance/canonicalJson';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason';
+import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
@@ -60,7 +61,7 @@ async function loadNetwork(ctx: PolicyContext): Promise<NetworkProjection> {
 }
 
 async function isSealed(ctx: PolicyContext, proposalId: string): Promise<boolean> {
-  return (await ctx.storage.getRecord(resultId(proposalId))) !== null;
+  return isSealedResult(await ctx.storage.getRecord(resultId(proposalId)), proposalId);
 }
 
 async function checkSteward(ctx: PolicyContext, scope: StewardScope, write: RecordWrite): Promise<void> {

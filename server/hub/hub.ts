@@ -9,7 +9,8 @@ import { publishHubKey, type HubKey } from './hubKey';
 import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
-import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
+import { repairSquatters, type SquatterMove } from './squatterRepair';
+import { credentialExpiresAt, hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
 /*
@@ -22,6 +23,8 @@ import { commitChanges, type RecordChangeRequest, type WriteActor } from './writ
 export interface AuthenticatedDevice extends WriteActor {
   readonly credentialId: string;
   readonly deviceId: string;
+  /** The token's expiry (hub clock): open sockets are closed once it passes (httpServer.ts). */
+  readonly expiresAt: number;
 }
 
 export interface CommitEvent {
@@ -53,6 +56,8 @@ export class Hub {
     private readonly tokenTtlMs: number | undefined,
     /** Signs sealed results and sync bundles; its public half is in the network record. */
     readonly hubKey: HubKey,
+    /** Records this start moved off ids reserved for another type (squatterRepair.ts), for the log. */
+    readonly repairs: readonly SquatterMove[],
   ) {}
 
   static async open(options: HubOptions): Promise<Hub> {
@@ -63,7 +68,9 @@ export class Hub {
     const now = options.now ?? Date.now;
     // A network made before seals existed gets its key at this first start.
     const hubKey = await publishHubKey(options.storage, now());
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
+    // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
+    const repairs = await repairSquatters(options.storage);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs);
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -108,7 +115,17 @@ export class Hub {
       this.touchedAt.set(credential.orgId, now);
       await this.storage.touchOrg(credential.orgId, now);
     }
-    return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId };
+    return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId, expiresAt: claims.exp };
+  }
+
+  /** The hub's clock: token expiry and governance go by it. */
+  currentTime(): number {
+    return this.now();
+  }
+
+  /** Whether a credential has expired on the hub's clock (its token did; its bundles are refused). */
+  isCredentialExpired(credential: Pick<CredentialRow, 'createdAt'>): boolean {
+    return credentialExpiresAt(credential.createdAt, this.tokenTtlMs) <= this.now();
   }
 
   /** `POST /v1/device-key`: a device that joined without a key registers one (once). */

@@ -1,5 +1,6 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
 import { sealMessage } from '../../shared/governance/verifySeal';
@@ -10,6 +11,7 @@ import type { Directory, GovernanceSchedule, HubMeta, RecordLog } from '../stora
 import { projectionOf } from '../storage/projectionOf';
 import type { HubKey } from './hubKey';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
+import { repairSquatters } from './squatterRepair';
 import { commitSystemChange } from './systemWrites';
 
 /*
@@ -40,7 +42,7 @@ export const sealDueAt = (proposal: Pick<ProposalProjection, 'closesAt' | 'grace
 export async function sealProposal(storage: SealingStorage, hubKey: HubKey, proposalId: string, now: number): Promise<SealOutcome> {
   const id = resultId(proposalId);
   const existing = await storage.getRecord(id);
-  if (existing) {
+  if (isSealedResult(existing, proposalId)) {
     await storage.clearSealDue(proposalId);
     return { kind: 'already-sealed', resultId: id, seq: existing.seq };
   }
@@ -56,6 +58,8 @@ export async function sealProposal(storage: SealingStorage, hubKey: HubKey, prop
   }
   const dueAt = sealDueAt(proposal);
   if (now < dueAt) return { kind: 'not-due', dueAt };
+  // Another type under the result's id (data from before ids were reserved) is moved off it first.
+  if (existing) await repairSquatters(storage);
 
   const network = projectionOf((await storage.getRecord(NETWORK_RECORD_ID))!, 'network');
   const secretariatId = (await storage.getMeta('secretariatOrg'))!;

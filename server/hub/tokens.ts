@@ -26,6 +26,11 @@ function sign(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('base64url');
 }
 
+/** When a credential made at `createdAt` expires: its token's `exp`, and the end of its bundles' acceptance. */
+export function credentialExpiresAt(createdAt: number, ttlMs: number = DEFAULT_TOKEN_TTL_MS): number {
+  return createdAt + ttlMs;
+}
+
 export function issueToken(secret: string, claims: { credentialId: string; orgId: string; deviceId: string; role: Role; now: number; ttlMs?: number }): string {
   const payload: TokenClaims = {
     v: 1,
@@ -34,7 +39,7 @@ export function issueToken(secret: string, claims: { credentialId: string; orgId
     dev: claims.deviceId,
     role: claims.role,
     iat: claims.now,
-    exp: claims.now + (claims.ttlMs ?? DEFAULT_TOKEN_TTL_MS),
+    exp: credentialExpiresAt(claims.now, claims.ttlMs),
   };
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${encoded}.${sign(secret, encoded)}`;

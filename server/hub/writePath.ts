@@ -4,6 +4,7 @@ import type { Action, Timestamps } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { RecordStructureError, structureActions, summarizeStructure, type StructureSummary } from '../../shared/records/structureActions';
+import { reservedIdRefusal } from '../../shared/records/reservedIds';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
@@ -91,6 +92,8 @@ export function prepareWrite(actor: WriteActor, request: RecordChangeRequest, st
     throw new HubError('header-mismatch', `record ${request.id} is a ${stored.header.type}, not a ${request.type}`, request.id);
   }
   const header = stored?.header ?? newHeader(actor, request, now);
+  const idRefusal = reservedIdRefusal(header);
+  if (idRefusal !== null) throw new HubError('wrong-id', idRefusal, request.id);
   const module = moduleFor(header.type);
   const doc = new Y.Doc();
   try {

@@ -150,7 +150,10 @@ export interface Directory {
   redeemInvitation(codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number): Promise<CredentialRow | null>;
 
   getCredential(id: string): Promise<CredentialRow | null>;
-  /** Revokes one credential, or every credential of an organization; returns how many. */
+  /**
+   * Revokes one credential, or every credential of an organization, whose pending invitations are
+   * withdrawn in the same transaction (they expire at `at`); returns how many credentials.
+   */
   revokeCredentials(target: { credentialId: string } | { orgId: string }, at: number): Promise<number>;
   /** Credentials revoked at or after `since`, for closing live connections. */
   revokedSince(since: number): Promise<string[]>;
@@ -193,6 +196,13 @@ export interface RecordLog {
   compact(recordId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
   /** Records with more than `minUpdates` logged updates: candidates for compaction. */
   compactionCandidates(minUpdates: number, limit: number): Promise<string[]>;
+  /**
+   * Repair only (server/hub/squatterRepair.ts): moves a record, its logged updates and cast
+   * arrivals to the free id `toId` under the next sequence number, with its facts marked changed
+   * so every reader gets it whole under the new id. Null (nothing moved) when the record's seq is
+   * no longer `expectedSeq` or `toId` is taken.
+   */
+  moveRecord(fromId: string, toId: string, expectedSeq: number): Promise<number | null>;
 }
 
 /**

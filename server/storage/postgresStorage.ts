@@ -180,6 +180,9 @@ async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.
  * storage. `pool` is exposed for the LISTEN/NOTIFY fan-out (pgFanout.ts); the storage owns it and ends it
  * in `close()`.
  */
+/** Rolls a move back (the counter included) when the record changed or the new id is taken. */
+class MoveRefused extends Error {}
+
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresHubStorage> {
   const schemaName = options.schema ?? 'public';
   if (!SCHEMA_NAME.test(schemaName)) throw new Error(`postgres storage: invalid schema name ${JSON.stringify(schemaName)}`);
@@ -364,7 +367,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result =
         'credentialId' in target
           ? await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [at, target.credentialId])
-          : await pool.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL`, [at, target.orgId]);
+          : await inTransaction(pool, 'BEGIN', async (client) => {
+              // An organization's pending invitations go with it: none can make a new credential afterwards.
+              await client.query(`UPDATE ${s}.invitations SET expires_at = $1 WHERE org_id = $2 AND used_at IS NULL AND expires_at > $1`, [at, target.orgId]);
+              return client.query(`UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL`, [at, target.orgId]);
+            });
       return result.rowCount ?? 0;
     },
     async revokedSince(since) {
@@ -454,6 +461,23 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         [minUpdates, limit],
       );
       return result.rows.map((row) => row.record_id);
+    },
+    async moveRecord(fromId, toId, expectedSeq) {
+      return inTransaction(pool, 'BEGIN', async (client) => {
+        // The seq_counter row lock orders this with every commit, as in commitWrites.
+        const counter = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + 1 RETURNING value`);
+        const seq = toNumber(counter.rows[0]!.value);
+        const taken = await client.query(`SELECT 1 FROM ${s}.records WHERE id = $1`, [toId]);
+        if (taken.rowCount !== 0) throw new MoveRefused();
+        const moved = await client.query(`UPDATE ${s}.records SET id = $1, seq = $2, facts_seq = $2 WHERE id = $3 AND seq = $4`, [toId, seq, fromId, expectedSeq]);
+        if (moved.rowCount !== 1) throw new MoveRefused();
+        await client.query(`UPDATE ${s}.updates SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
+        await client.query(`UPDATE ${s}.cast_arrivals SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
+        return seq;
+      }).catch((error: unknown) => {
+        if (error instanceof MoveRefused) return null;
+        throw error;
+      });
     },
   };
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import {
@@ -17,6 +17,7 @@ import {
   type StorageLifecycle,
   type StoredRecord,
 } from './hubStorage';
+import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
 
 /*
  * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
@@ -101,7 +102,11 @@ const toCredential = (row: CredentialSqlRow): CredentialRow => ({
 });
 
 export function openSqliteStorage(file: string): HubStorage {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensureSecretDir(dirname(file));
+    // SQLite gives its -wal and -shm files the database file's mode.
+    ensureSecretFile(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -124,6 +129,7 @@ export function openSqliteStorage(file: string): HubStorage {
     getCredential: db.prepare<[string], CredentialSqlRow>('SELECT * FROM credentials WHERE id = ?'),
     revokeOne: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     revokeOrg: db.prepare('UPDATE credentials SET revoked_at = ? WHERE org_id = ? AND revoked_at IS NULL'),
+    withdrawInvitations: db.prepare('UPDATE invitations SET expires_at = ? WHERE org_id = ? AND used_at IS NULL AND expires_at > ?'),
     revokedSince: db.prepare<[number], { id: string }>('SELECT id FROM credentials WHERE revoked_at >= ?'),
     registerDeviceKey: db.prepare('INSERT INTO device_keys (credential_id, public_key, created_at) VALUES (?, ?, ?) ON CONFLICT(credential_id) DO NOTHING'),
     getDeviceKey: db.prepare<[string], { public_key: Buffer }>('SELECT public_key FROM device_keys WHERE credential_id = ?'),
@@ -161,6 +167,9 @@ export function openSqliteStorage(file: string): HubStorage {
     changedSummaries: db.prepare<[number, number], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'seq' | 'facts'>>(
       'SELECT id, type, owner_org, created_at, seq, facts FROM records WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
+    moveRecordRow: db.prepare('UPDATE records SET id = ?, seq = ?, facts_seq = ? WHERE id = ? AND seq = ?'),
+    moveUpdates: db.prepare('UPDATE updates SET record_id = ? WHERE record_id = ?'),
+    moveArrivals: db.prepare('UPDATE cast_arrivals SET record_id = ? WHERE record_id = ?'),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -199,6 +208,22 @@ export function openSqliteStorage(file: string): HubStorage {
     return seqs;
   });
 
+  const moveTx = db.transaction((fromId: string, toId: string, expectedSeq: number): number | null => {
+    if (statements.recordSeq.get(toId)) return null;
+    const seq = nextSeqBase() + 1;
+    if (statements.moveRecordRow.run(toId, seq, seq, fromId, expectedSeq).changes === 0) return null;
+    statements.moveUpdates.run(toId, fromId);
+    statements.moveArrivals.run(toId, fromId);
+    statements.setSeqCounter.run(String(seq));
+    return seq;
+  });
+
+  // An organization's pending invitations go with it: none can make a new credential afterwards.
+  const revokeOrgTx = db.transaction((orgId: string, at: number): number => {
+    statements.withdrawInvitations.run(at, orgId, at);
+    return statements.revokeOrg.run(at, orgId).changes;
+  });
+
   const redeemTx = db.transaction((codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number) => {
     const invitation = statements.useInvitation.get(now, codeHash, now);
     if (!invitation) return null;
@@ -229,8 +254,10 @@ export function openSqliteStorage(file: string): HubStorage {
       db.close();
     },
     async backup(outFile) {
-      mkdirSync(dirname(outFile), { recursive: true });
+      ensureSecretDir(dirname(outFile));
+      ensureSecretFile(outFile);
       await db.backup(outFile);
+      chmodSync(outFile, SECRET_FILE_MODE);
     },
   };
 
@@ -269,7 +296,8 @@ export function openSqliteStorage(file: string): HubStorage {
       return row ? toCredential(row) : null;
     },
     async revokeCredentials(target, at) {
-      return 'credentialId' in target ? statements.revokeOne.run(at, target.credentialId).changes : statements.revokeOrg.run(at, target.orgId).changes;
+      if ('credentialId' in target) return statements.revokeOne.run(at, target.credentialId).changes;
+      return revokeOrgTx(target.orgId, at);
     },
     async revokedSince(since) {
       return statements.revokedSince.all(since).map((row) => row.id);
@@ -321,6 +349,9 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async compactionCandidates(minUpdates, limit) {
       return statements.candidates.all(minUpdates, limit).map((row) => row.record_id);
+    },
+    async moveRecord(fromId, toId, expectedSeq) {
+      return moveTx(fromId, toId, expectedSeq);
     },
   };
 

@@ -6,6 +6,7 @@ import type { EntryProjection } from '../records/entry';
 import type { EditContext, Mutator } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
+import { reservedIdRefusal } from '../records/reservedIds';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
 import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
@@ -153,9 +154,17 @@ export class FieldwiseClient {
       throw new PermissionError(type, 'create', this.identity.role, ownership);
     }
     const derived = module.deriveId(parsed, ownerOrg);
-    if (derived !== null && (this.docs.has(derived) || (await this.store.getRow(derived)))) return derived;
+    if (derived !== null) {
+      const row = this.docs.has(derived) ? null : await this.store.getRow(derived);
+      const existing = this.docs.get(derived)?.header ?? (row ? headerOf(row) : null);
+      // Created once; a copy of another type there (a squatter pulled before ids were reserved) is replaced.
+      if (existing?.type === type) return derived;
+      if (existing) this.forget(derived);
+    }
     const ctx = this.context();
     const header: RecordHeader = { id: derived ?? newRecordId(type), type, ownerOrg, createdAt: ctx.now };
+    const idRefusal = reservedIdRefusal(header);
+    if (idRefusal !== null) throw new TypeError(idRefusal);
     const doc = this.track(new Y.Doc(), header, 0);
     const updates = this.capture(header.id, () => module.create(doc, parsed, ctx));
     for (const update of updates) this.queueLocal(header.id, update);
@@ -323,6 +332,16 @@ export class FieldwiseClient {
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
     const byRecord = groupByRecord(updates);
     const rows = await this.store.getRows([...byRecord.keys()]);
+    // A copy pulled before ids were reserved (a comment at `result~P`) gives way to the record the
+    // hub now has at that id, which would otherwise be dropped as inconsistent with it forever.
+    const squatted = [...byRecord].filter(([id, mine]) => {
+      const row = rows.get(id);
+      return row !== undefined && reservedIdRefusal(headerOf(row)) !== null && mine.some((u) => u.seq !== undefined && reservedIdRefusal(u.header) === null);
+    });
+    for (const [id] of squatted) {
+      this.forget(id);
+      rows.delete(id);
+    }
     const folded: RecordRow[] = [];
     for (const [id, mine] of byRecord) {
       const open = this.docs.get(id);

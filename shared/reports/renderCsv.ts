@@ -11,8 +11,22 @@ import type { ReportTable } from './reportModel';
 
 const BOM = '\uFEFF';
 
+/** What a spreadsheet (Excel, LibreOffice, Google Sheets) runs as a formula when a cell starts with it. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)` in an entry's title, say) is
+ * written with a leading apostrophe, which spreadsheets show as text and hide; numbers are numbers.
+ */
+export function neutralizeCsvCell(cell: string | number): string | number {
+  return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
 function stringifyRows(rows: readonly (readonly (string | number)[])[]): string {
-  return stringify(rows as (string | number)[][], { record_delimiter: 'windows' });
+  return stringify(
+    rows.map((row) => row.map(neutralizeCsvCell)),
+    { record_delimiter: 'windows' },
+  );
 }
 
 export function renderReportCsv(table: ReportTable): string {

@@ -30,7 +30,8 @@ const secretariatOnly = grant(true, false, false, false);
 export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Action, Cell>>>>> = {
   network: {
     read: { own: everyone, other: everyone },
-    create: { own: secretariatOnly, other: nobody },
+    // The hub creates the one network record at `hub init` (NETWORK_RECORD_ID); no client does.
+    create: { own: nobody, other: nobody },
     edit: { own: secretariatOnly, other: secretariatOnly },
     manage: { own: secretariatOnly, other: secretariatOnly },
   },
@@ -89,6 +90,9 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
 
 /** Types only the hub writes (server/hub/systemWrites.ts); every client write to them is refused. */
 export const HUB_WRITTEN_TYPES: readonly RecordType[] = ['result'];
+
+/** Types no client creates: the hub's own, and the one network record (made at `hub init`). */
+export const HUB_CREATED_TYPES: readonly RecordType[] = ['network', ...HUB_WRITTEN_TYPES];
 
 export interface RuleQuery {
   readonly role: Role;

@@ -62,6 +62,7 @@ export const errorCodes = [
   // Structure a record type's layout has no room for (docs/PROTOCOL.md, Record layouts).
   'bad-structure',
   'name-taken',
+  'bundle-expired',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

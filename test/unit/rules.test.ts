@@ -7,7 +7,7 @@ import { comment, commentMutators } from '../../shared/records/comment';
 import { entry, entryMutators } from '../../shared/records/entry';
 import { actions, type Action, type EditContext, type RuleFacts } from '../../shared/records/recordModule';
 import { recordTypes, roles, type RecordType, type Role } from '../../shared/records/recordType';
-import { canChange, canRead, grantFor, HUB_WRITTEN_TYPES, isAllowed, rulesTable, type Actor, type Condition, type Ownership } from '../../shared/rules/rules';
+import { canChange, canRead, grantFor, HUB_CREATED_TYPES, HUB_WRITTEN_TYPES, isAllowed, rulesTable, type Actor, type Condition, type Ownership } from '../../shared/rules/rules';
 
 type Row = readonly [Role, RecordType, Ownership, Action, boolean] | readonly [Role, RecordType, Ownership, Action, RuleFacts, boolean];
 
@@ -123,7 +123,8 @@ const expectedRows: readonly Row[] = [
   ['steward', 'network', 'other', 'manage', false],
   ['member', 'network', 'other', 'manage', false],
   ['observer', 'network', 'other', 'manage', false],
-  ['secretariat', 'network', 'own', 'create', true],
+  // The one network record is created by the hub at `hub init`, never by a client.
+  ['secretariat', 'network', 'own', 'create', false],
   ['secretariat', 'network', 'other', 'create', false],
   ['steward', 'network', 'own', 'edit', false],
 
@@ -180,10 +181,10 @@ describe('rules table', () => {
     expect(checked).toBe(roles.length * recordTypes.length * 2 * actions.length);
   });
 
-  it('lists only known actions, and every type can be read by someone and created by someone unless the hub writes it', () => {
+  it('lists only known actions, and every type can be read by someone and created by someone unless the hub creates it', () => {
     for (const type of recordTypes) {
       for (const action of Object.keys(rulesTable[type])) expect(actions).toContain(action);
-      for (const action of HUB_WRITTEN_TYPES.includes(type) ? (['read'] as const) : (['read', 'create'] as const)) {
+      for (const action of HUB_CREATED_TYPES.includes(type) ? (['read'] as const) : (['read', 'create'] as const)) {
         const anyone = roles.some((role) => grantFor({ role, type, ownership: 'own', action }) !== false);
         expect(anyone, `${type} ${action}`).toBe(true);
       }
