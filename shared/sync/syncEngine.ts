@@ -264,6 +264,17 @@ export class SyncEngine {
     };
     this.connectivity = options.connectivity ?? null;
     this.armStopSignal();
+    this.armLinkLostSignal();
+  }
+
+  /** Resolves when the platform says the network is gone: requests in flight are given up then. */
+  private linkLost: Promise<void> = new Promise(() => undefined);
+  private signalLinkLost: () => void = () => undefined;
+
+  private armLinkLostSignal(): void {
+    this.linkLost = new Promise((resolve) => {
+      this.signalLinkLost = resolve;
+    });
   }
 
   private armStopSignal(): void {
@@ -321,6 +332,9 @@ export class SyncEngine {
     this.clearTimer('liveTimerReconnect');
     this.probeAttempts = 0;
     this.isReachable = false;
+    // A request in flight would hang on the dead link until its stall timeout: give it up now.
+    this.signalLinkLost();
+    this.armLinkLostSignal();
     if (!this.loop) this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
   }
 
@@ -350,7 +364,9 @@ export class SyncEngine {
       return;
     }
     this.isProbing = true;
-    if (!this.loop) this.setState({ state: 'connecting' });
+    // Probing again a link already known unreachable is not news: the bar keeps saying so.
+    const isKnownUnreachable = this.current.state === 'offline' && this.current.cause === 'unreachable';
+    if (!this.loop && !isKnownUnreachable) this.setState({ state: 'connecting' });
     let result: TransportResult<{ readonly status: number }>;
     try {
       result = await this.deadline(this.transport.probe(), this.options.probeTimeoutMs);
@@ -838,7 +854,7 @@ export class SyncEngine {
     // A late rejection of a promise given up on must not surface as unhandled.
     promise.catch(() => undefined);
     try {
-      return await Promise.race([promise, timeout, this.stopping.then((): typeof TIMED_OUT => TIMED_OUT)]);
+      return await Promise.race([promise, timeout, this.stopping.then((): typeof TIMED_OUT => TIMED_OUT), this.linkLost.then((): typeof TIMED_OUT => TIMED_OUT)]);
     } finally {
       this.clock.clearTimeout(handle);
     }
