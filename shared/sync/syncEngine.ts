@@ -27,7 +27,12 @@ import {
  * - a record the hub refuses is quarantined (kept locally, left out of pushes, listed with the
  *   refusal) and the rest still syncs: nothing the user wrote is ever deleted silently;
  * - the checkpoint is stored after the page it covers is applied, so a broken pull resumes there;
- * - a refused credential stops all retrying; anything else is retried with backoff.
+ * - a refused credential stops all retrying; a hub that answers with an error is retried with
+ *   backoff; a link that gives no answer is probed (GET /health) after 1, 2, 4 s, then backing
+ *   off, and while the platform says offline nothing is tried: its "online" probes at once;
+ * - small, time-bound records (proposals, ballots, interests, comments) are pushed first, in a
+ *   small first batch, so a short window delivers the votes; acknowledged batches stay so;
+ * - an outbox entry the hub sends back in a pull page is dropped as confirmed (a USB bundle).
  */
 
 export type { QuarantinedEntry };
