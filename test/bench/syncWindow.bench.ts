@@ -183,11 +183,12 @@ export async function windowGoals(log: (message: string) => void): Promise<{ goa
 }
 
 const WINDOW_HEADING = '## sync: connection windows (issue 13)';
+const STANDALONE_COMMAND = 'npm run bench -- sync window';
 
 /** Prints the rows and, when `isWritten`, puts them in docs/BENCHMARKS.md under their own heading. */
 export async function windowSection(result: { goals: readonly WindowGoalRow[]; details: readonly string[][] }, command: string, isWritten: boolean): Promise<void> {
   const body = [
-    `- Command: \`${command}\` (these rows alone: \`npm run bench -- sync window\`)`,
+    `- Command: \`${command}\`${command === STANDALONE_COMMAND ? ' (the rest of `npm run bench -- sync` skipped)' : ` (these rows alone: \`${STANDALONE_COMMAND}\`)`}`,
     `- Machine: ${machineLine()}`,
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     '- Setup: a real hub (test/support/hub.ts, SQLite) behind a cuttable loopback proxy (test/support/cuttableProxy.ts; cut = open connections dropped, new ones held unanswered), the headless client core with the real sync engine, Node fetch and `ws`; the platform online/offline signal is driven as the renderer wires the window\'s events. The window rows add test/bench/throttlingProxy.ts between the cut and the hub: 30,000 B/s each way, 420 ms one way. Times move with the machine\'s load.',
@@ -202,6 +203,6 @@ export async function windowSection(result: { goals: readonly WindowGoalRow[]; d
 
 /** `npm run bench -- sync window`: these rows alone, written to docs/BENCHMARKS.md. */
 export async function runWindowOnly(log: (message: string) => void): Promise<void> {
-  await windowSection(await windowGoals(log), 'npm run bench -- sync window', true);
+  await windowSection(await windowGoals(log), STANDALONE_COMMAND, true);
   log('wrote docs/BENCHMARKS.md');
 }
