@@ -340,6 +340,9 @@ export class SyncEngine {
     // A request in flight would hang on the dead link until its stall timeout: give it up now.
     this.signalLinkLost();
     this.armLinkLostSignal();
+    // The live socket is as dead; a fresh one is opened when the platform says online.
+    this.closeLive();
+    this.setState(this.current, { isLive: false });
     if (!this.loop) this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
   }
 
@@ -353,6 +356,8 @@ export class SyncEngine {
     this.clearTimer('probeTimer');
     this.probeAttempts = 0;
     this.failedAttempts = 0;
+    // A live socket still connecting was opened over the dead link and may never finish.
+    if (this.live && !this.live.isReady) this.closeLive();
     if (this.options.isLive && !this.live) {
       this.clearTimer('liveTimerReconnect');
       this.liveAttempts = 0;

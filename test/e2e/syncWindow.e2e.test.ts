@@ -18,6 +18,8 @@ import { serveStatic, type StaticServer } from './support/staticServer';
 
 const PROPOSAL_ID = 'proposal-window';
 const TIMEOUT_MS = 20_000;
+/** How long the first device stays offline. */
+const OUTAGE_MS = 45_000;
 /** An EDGE-like link: 30 KB/s each way, 420 ms one way. */
 const EDGE = { bytesPerSecond: 30_000, oneWayDelayMs: 420 } as const;
 
@@ -75,6 +77,9 @@ describe('sync uses every window', { timeout: 300_000 }, () => {
     await castOffline(a);
     await a.app.waitForSyncState(['offline']);
     expect(await hubBallots(hub)).toHaveLength(0);
+    // Offline long enough for a backoff to grow past the promise (the issue saw 58 to 80 s waits):
+    // the link's return, not a retry timer, must start the sync.
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
 
     await laptopA.context.setOffline(false);
     fastLink.restore();

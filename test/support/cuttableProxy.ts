@@ -30,7 +30,7 @@ export async function startCuttableProxy(target: string): Promise<CuttableProxy>
   let up = 0;
   let down = 0;
   const open = new Set<Socket>();
-  /** Connections accepted while cut: held, never answered, dropped at restore. */
+  /** Connections accepted while cut: held, never answered, closed only with the proxy. */
   const held = new Set<Socket>();
 
   const server: Server = createServer((client) => {
@@ -100,8 +100,8 @@ export async function startCuttableProxy(target: string): Promise<CuttableProxy>
     },
     restore() {
       mode = null;
-      // A held connection never got through; the client sees it fail and connects again.
-      dropAll(held);
+      // A connection opened while cut stays as dead as its lost packets: the client only learns
+      // of the link's return by trying anew.
     },
     async close() {
       dropAll(open);
