@@ -2,7 +2,7 @@ import { DESKTOP_BRIDGE_GLOBAL, type DesktopBridge } from '../../shared/bridge/d
 import { dexieStorage } from '../../shared/store/dexieStorage';
 import type { StoreStorage } from '../../shared/store/storeStorage';
 import type { FetchPort, WebSocketPort } from '../../shared/sync/httpTransport';
-import type { Clock } from '../../shared/sync/transport';
+import type { Clock, ConnectivityPort } from '../../shared/sync/transport';
 import { hubServingPage } from './hubServingPage';
 import { browserOfflineApp, desktopOfflineApp, type OfflineApp } from './offlineApp';
 import { createBrowserWebBridge } from './webBridge';
@@ -26,6 +26,25 @@ export interface Platform {
   readonly offline: OfflineApp;
   /** The hub that served this page (the browser app at a hub's address), else null. */
   readonly pageHubUrl: () => Promise<string | null>;
+  /** The platform's online/offline signal; sync probes the hub the moment it says online. */
+  readonly connectivity?: ConnectivityPort;
+}
+
+/** navigator.onLine and the window's online/offline events (Electron's renderer has them too). */
+function windowConnectivity(): ConnectivityPort {
+  return {
+    isOnline: () => window.navigator.onLine,
+    onDidChange(listener) {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      window.addEventListener('online', online);
+      window.addEventListener('offline', offline);
+      return () => {
+        window.removeEventListener('online', online);
+        window.removeEventListener('offline', offline);
+      };
+    },
+  };
 }
 
 declare const __APP_VERSION__: string | undefined;
@@ -58,5 +77,6 @@ export function detectPlatform(): Platform {
     settings: window.localStorage,
     offline: desktopBridge ? desktopOfflineApp : browserOfflineApp(),
     pageHubUrl: desktopBridge ? () => Promise.resolve(null) : () => hubServingPage(window.location.href, (url) => window.fetch(url)),
+    connectivity: windowConnectivity(),
   };
 }

@@ -148,7 +148,7 @@ export class Session {
       WebSocket: platform.WebSocket,
       gzip: platform.gzip,
     });
-    const engine = new SyncEngine(this.client, transport, platform.clock);
+    const engine = new SyncEngine(this.client, transport, platform.clock, platform.connectivity ? { connectivity: platform.connectivity } : {});
     this.engine = engine;
     this.engineUnsubscribe = engine.onDidChangeStatus((status) => this.setSync({ kind: 'engine', status }));
     this.setSync({ kind: 'engine', status: engine.status });

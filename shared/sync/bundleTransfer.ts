@@ -16,14 +16,16 @@ import {
   type BundleHeader,
   type BundleRecord,
 } from './bundle';
+import { confirmOutboxAgainst } from './outboxConfirmation';
 import { syncStateOf } from './syncState';
 
 /*
  * The device's side of sync bundles (docs/PROTOCOL.md, Bundles), with no network at all:
  * - export: this device's unsent changes (the outbox merged per record, as a push would send
  *   them), or with `isEverything` the whole state of every record the device holds, signed with
- *   the device key. The outbox is left alone: entries go only when the hub acknowledges a push,
- *   and pushing changes the hub already got from a bundle is harmless (updates are idempotent).
+ *   the device key. The outbox is left alone: entries go when the hub acknowledges a push, or
+ *   when what the hub sends back (a pull, a hub bundle) already contains them
+ *   (outboxConfirmation.ts); pushing changes the hub already got is harmless (idempotent).
  * - import: a hub bundle for this organization, signed by the hub, applied like pull pages; the
  *   checkpoint moves to the bundle's end only when the bundle starts at or before it (otherwise
  *   changes between the checkpoint and the bundle's start would be skipped for good).
@@ -161,6 +163,8 @@ export async function importHubBundle(client: FieldwiseClient, bytes: Uint8Array
         seq: record.seq,
       })),
     );
+    // This device's changes the hub imported from its bundle come back here: no longer unsent.
+    await confirmOutboxAgainst(client, records);
   }
   // Applied first, stored second, as a pull page: a crash in between only means fetching it again.
   // Read again: a sync running meanwhile may have moved it, and it never moves back.

@@ -197,6 +197,19 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
       }
     },
 
+    async probe(): Promise<TransportResult<{ readonly status: number }>> {
+      let response: FetchResponse;
+      try {
+        // No token: /health answers anyone, and a probe every few seconds should not carry one.
+        response = await options.fetch(`${base}/health`, { method: 'GET', headers: { accept: 'application/json' } });
+      } catch (error) {
+        return networkFailure(describe(error));
+      }
+      // Any answer means the link works; the body is not needed.
+      await response.body?.getReader().cancel().catch(() => undefined);
+      return { ok: true, value: { status: response.status } };
+    },
+
     openLive(handlers: LiveHandlers): LiveSocket {
       let isClosed = false;
       const finish = (code: number, reason: string) => {

@@ -1,13 +1,16 @@
 import { toBase64 } from 'lib0/buffer';
 import type { FieldwiseClient } from '../client/client';
+import type { RecordType } from '../records/recordType';
 import type { OutboxEntry } from '../store/store';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
-import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff';
+import { backoffDelayMs, defaultBackoff, probeDelayMs, type BackoffOptions } from './backoff';
+import { confirmOutboxAgainst } from './outboxConfirmation';
 import { closeCodes, limits, PullFrameReader, type PushRequest, type PushResponse } from './protocol';
 import { SyncLog, type SyncLogEvent } from './syncLog';
 import { syncStateOf, type QuarantinedEntry, type StoredSyncState } from './syncState';
 import {
   type Clock,
+  type ConnectivityPort,
   type LiveMessage,
   type LiveSocket,
   type SyncTransport,
@@ -24,14 +27,30 @@ import {
  * - a record the hub refuses is quarantined (kept locally, left out of pushes, listed with the
  *   refusal) and the rest still syncs: nothing the user wrote is ever deleted silently;
  * - the checkpoint is stored after the page it covers is applied, so a broken pull resumes there;
- * - a refused credential stops all retrying; anything else is retried with backoff.
+ * - a refused credential stops all retrying; a hub that answers with an error is retried with
+ *   backoff; a link that gives no answer is probed (GET /health) after 1, 2, 4 s, then backing
+ *   off, and while the platform says offline nothing is tried: its "online" probes at once;
+ * - small, time-bound records (proposals, ballots, interests, comments) are pushed first, in a
+ *   small first batch, so a short window delivers the votes; acknowledged batches stay so;
+ * - an outbox entry the hub sends back in a pull page is dropped as confirmed (a USB bundle).
  */
 
 export type { QuarantinedEntry };
 
 export type SyncState =
   /** Not started, stopped, or the hub cannot be reached (then `nextRetryAt` says when it tries again). */
-  | { readonly state: 'offline'; readonly nextRetryAt: number | null }
+  | {
+      readonly state: 'offline';
+      readonly nextRetryAt: number | null;
+      /**
+       * Why (additive; absent from engines older than it): `stopped` not started or stopped;
+       * `platform` the platform says there is no network, and the engine waits for it to say
+       * online (`nextRetryAt` null); `unreachable` the platform says online but the hub did not
+       * answer (a probe or a request got no HTTP answer), probed again at `nextRetryAt`. A hub
+       * that answered with an error is the `error` state instead.
+       */
+      readonly cause?: OfflineCause;
+    }
   | { readonly state: 'connecting' }
   /**
    * Push: `done` of `total` records sent. Pull: `done` of `total` changes (sequence numbers)
@@ -44,6 +63,24 @@ export type SyncState =
    * revoked or expired credential, or a one-off `syncNow()` without `start()`.
    */
   | { readonly state: 'error'; readonly reason: string; readonly code: string | null; readonly nextRetryAt: number | null };
+
+export type OfflineCause = 'stopped' | 'platform' | 'unreachable';
+
+/**
+ * What the current session (or, once it ended, the last one) moved, both directions. Records and
+ * bytes to send are known when the push starts; what the pull will bring is not known ahead.
+ */
+export interface SyncTransfer {
+  /** Records the hub acknowledged, and their approximate bytes (the JSON body, before gzip). */
+  readonly sentRecords: number;
+  readonly sentBytes: number;
+  /** Records and bytes the push set out to send (pending, quarantined ones left out). */
+  readonly toSendRecords: number;
+  readonly toSendBytes: number;
+  /** Records applied from the pull, and the pull stream's bytes as read (after decompression). */
+  readonly receivedRecords: number;
+  readonly receivedBytes: number;
+}
 
 export type SyncStatus = SyncState & {
   /** Local changes not yet acknowledged by the hub, quarantined ones left out. */
@@ -60,6 +97,8 @@ export type SyncStatus = SyncState & {
    * contact with the hub succeeded. A fact for "synced at T, hub not reachable now".
    */
   readonly unreachableSince: number | null;
+  /** Progress of the running session, or the totals of the last one; absent before the first. */
+  readonly transfer?: SyncTransfer;
 };
 
 export interface SyncEngineOptions {
@@ -89,6 +128,19 @@ export interface SyncEngineOptions {
    * (network health) asks with fetchNetworkStatus().
    */
   readonly networkStatusIntervalMs?: number;
+  /**
+   * The platform's online/offline signal. Without it the engine assumes online and learns of a
+   * down link only from failed requests and probes.
+   */
+  readonly connectivity?: ConnectivityPort;
+  /** How long a probe of the hub (GET /health) may take before the link counts as down. */
+  readonly probeTimeoutMs?: number;
+  /**
+   * The first push batch of a session is at most this big, and each next one twice the last (up
+   * to `maxBatchBytes`): the time-bound records, sent first, land in the first seconds of a
+   * short window on a slow link, and a link dropped mid-way loses at most one batch.
+   */
+  readonly firstBatchBytes?: number;
 }
 
 type Failure = TransportFailure | { readonly kind: 'local'; readonly message: string };
@@ -125,6 +177,26 @@ interface PreparedRecord {
 const pendingRecords = (entries: readonly OutboxEntry[]): PendingRecord[] =>
   [...groupByRecord(entries)].map(([recordId, list]) => ({ recordId, entries: list }));
 
+/*
+ * Push order: small, time-bound records first, so a short window delivers the votes before the
+ * entry bodies. A proposal goes before ballots and comments (the hub checks a ballot against its
+ * proposal, in the same batch or stored); within a rank the outbox's order holds.
+ */
+const PUSH_RANK: Partial<Record<RecordType, number>> = { proposal: 0, ballot: 1, interest: 1, comment: 1 };
+const LATER_RANK = 2;
+
+export function pushRank(type: RecordType): number {
+  return PUSH_RANK[type] ?? LATER_RANK;
+}
+
+/** The records in push order (a stable sort: ties keep the outbox's order). */
+export function inPushOrder<T extends { readonly record: { readonly type: RecordType } }>(items: readonly T[]): T[] {
+  return items
+    .map((item, index) => ({ item, index, rank: pushRank(item.record.type) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ item }) => item);
+}
+
 function prepareRecord(pending: PendingRecord): PreparedRecord {
   const update = mergeUpdates(pending.entries.map((entry) => entry.update));
   const header = pending.entries[0]!.header;
@@ -138,7 +210,7 @@ export class SyncEngine {
   private readonly syncLog: SyncLog;
   /** The checkpoint, quarantine and network status this engine keeps in the client's store. */
   private readonly stored: StoredSyncState;
-  private readonly options: Required<Omit<SyncEngineOptions, 'backoff' | 'random'>> & { backoff: BackoffOptions; random: () => number };
+  private readonly options: Required<Omit<SyncEngineOptions, 'backoff' | 'random' | 'connectivity'>> & { backoff: BackoffOptions; random: () => number };
 
   private isStarted = false;
   /** Set by `stop()` while the running session winds down. */
@@ -162,6 +234,13 @@ export class SyncEngine {
   private batchRecordLimit: number = limits.maxRecordsPerPush;
 
   private retryTimer: unknown = null;
+  /** A probe of a link that did not answer, on the short schedule (see `probeDelayMs`). */
+  private probeTimer: unknown = null;
+  private probeAttempts = 0;
+  private isProbing = false;
+  private readonly connectivity: ConnectivityPort | null;
+  private connectivityUnsubscribe: (() => void) | null = null;
+  private transfer: SyncTransfer | null = null;
   private liveTimer: unknown = null;
   private localTimer: unknown = null;
   private localFirstAt: number | null = null;
@@ -193,8 +272,22 @@ export class SyncEngine {
       stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
       networkStatusIntervalMs: options.networkStatusIntervalMs ?? 6 * 3_600_000,
+      probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      firstBatchBytes: options.firstBatchBytes ?? 16 * 1024,
     };
+    this.connectivity = options.connectivity ?? null;
     this.armStopSignal();
+    this.armLinkLostSignal();
+  }
+
+  /** Resolves when the platform says the network is gone: requests in flight are given up then. */
+  private linkLost: Promise<void> = new Promise(() => undefined);
+  private signalLinkLost: () => void = () => undefined;
+
+  private armLinkLostSignal(): void {
+    this.linkLost = new Promise((resolve) => {
+      this.signalLinkLost = resolve;
+    });
   }
 
   private armStopSignal(): void {
@@ -230,8 +323,94 @@ export class SyncEngine {
     this.outboxSubscription = this.client.observeOutboxChanges().subscribe((change) => {
       if (change.kind === 'added') this.notifyLocalChange();
     });
+    this.connectivityUnsubscribe = this.connectivity?.onDidChange((isOnline) => (isOnline ? this.onLinkReturned() : this.onLinkLost())) ?? null;
+    if (this.isPlatformOffline()) {
+      this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
+      return Promise.resolve();
+    }
     if (this.options.isLive) this.connectLive();
     return this.requestSync();
+  }
+
+  /** Whether the platform says there is no network at all (then nothing is tried). */
+  private isPlatformOffline(): boolean {
+    return this.connectivity !== null && !this.connectivity.isOnline();
+  }
+
+  /** The platform lost the network: no retry timer runs until it says online again. */
+  private onLinkLost(): void {
+    if (!this.isStarted || this.isHalted) return;
+    this.clearTimer('retryTimer');
+    this.clearTimer('probeTimer');
+    this.clearTimer('liveTimerReconnect');
+    this.probeAttempts = 0;
+    this.isReachable = false;
+    // A request in flight would hang on the dead link until its stall timeout: give it up now.
+    this.signalLinkLost();
+    this.armLinkLostSignal();
+    // The live socket is as dead; a fresh one is opened when the platform says online.
+    this.closeLive();
+    this.setState(this.current, { isLive: false });
+    if (!this.loop) this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
+  }
+
+  /**
+   * The platform says the network is back: whatever backoff was running was about the link, so
+   * the hub is probed at once and, if it answers, synced; the live socket reconnects at once too.
+   */
+  private onLinkReturned(): void {
+    if (!this.isStarted || this.isHalted) return;
+    this.clearTimer('retryTimer');
+    this.clearTimer('probeTimer');
+    this.probeAttempts = 0;
+    this.failedAttempts = 0;
+    // A live socket still connecting was opened over the dead link and may never finish.
+    if (this.live && !this.live.isReady) this.closeLive();
+    if (this.options.isLive && !this.live) {
+      this.clearTimer('liveTimerReconnect');
+      this.liveAttempts = 0;
+      this.connectLive();
+    }
+    void this.probeThenSync();
+  }
+
+  /** Probes the hub; a link that answers starts a session, one that does not is probed again soon. */
+  private async probeThenSync(): Promise<void> {
+    if (!this.isStarted || this.isHalted || this.isProbing || this.isPlatformOffline()) return;
+    if (!this.transport.probe) {
+      void this.requestSync();
+      return;
+    }
+    this.isProbing = true;
+    // Probing again a link already known unreachable is not news: the bar keeps saying so.
+    const isKnownUnreachable = this.current.state === 'offline' && this.current.cause === 'unreachable';
+    if (!this.loop && !isKnownUnreachable) this.setState({ state: 'connecting' });
+    let result: TransportResult<{ readonly status: number }>;
+    try {
+      result = await this.deadline(this.transport.probe(), this.options.probeTimeoutMs);
+    } finally {
+      this.isProbing = false;
+    }
+    if (!this.isStarted || this.isHalted || this.isStopping) return;
+    if (result.ok) {
+      void this.requestSync();
+      return;
+    }
+    if (this.isPlatformOffline()) return;
+    const nextRetryAt = this.scheduleProbe();
+    if (!this.loop) this.setState({ state: 'offline', nextRetryAt, cause: 'unreachable' });
+  }
+
+  /** The link did not answer while the platform says online: probe on the short schedule. */
+  private scheduleProbe(): number {
+    this.probeAttempts += 1;
+    const delayMs = probeDelayMs(this.probeAttempts, this.options.random);
+    this.clearTimer('probeTimer');
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = null;
+      void this.probeThenSync();
+    }, delayMs);
+    return this.clock.now() + delayMs;
   }
 
   /** Closes the live socket and cancels every timer; a running session stops at its next step. */
@@ -244,6 +423,8 @@ export class SyncEngine {
     this.clearTimers();
     this.outboxSubscription?.unsubscribe();
     this.outboxSubscription = null;
+    this.connectivityUnsubscribe?.();
+    this.connectivityUnsubscribe = null;
     this.closeLive();
     try {
       await this.loop;
@@ -253,7 +434,7 @@ export class SyncEngine {
       this.armStopSignal();
     }
     if (wasStarted) this.append({ kind: 'stop' });
-    this.setState({ state: 'offline', nextRetryAt: null }, { isLive: false });
+    this.setState({ state: 'offline', nextRetryAt: null, cause: 'stopped' }, { isLive: false });
     await this.syncLog.flushed();
   }
 
@@ -263,6 +444,7 @@ export class SyncEngine {
    */
   syncNow(): Promise<void> {
     this.clearTimer('retryTimer');
+    this.clearTimer('probeTimer');
     this.clearTimer('liveTimer');
     this.clearTimer('localTimer');
     this.localFirstAt = null;
@@ -272,7 +454,7 @@ export class SyncEngine {
   /** Tells the engine about a local edit (it also watches the outbox itself once started). */
   notifyLocalChange(): void {
     this.refreshCounts();
-    if (!this.isStarted || this.isHalted || this.retryTimer !== null) return;
+    if (!this.isStarted || this.isHalted || this.retryTimer !== null || this.probeTimer !== null || this.isPlatformOffline()) return;
     const now = this.clock.now();
     this.localFirstAt ??= now;
     const delayMs = Math.max(0, Math.min(this.options.localDebounceMs, this.localFirstAt + this.options.localMaxWaitMs - now));
@@ -328,6 +510,12 @@ export class SyncEngine {
 
   private async runSession(): Promise<void> {
     const wasHalted = this.isHalted;
+    if (this.isPlatformOffline()) {
+      // Nothing can get through; the platform's "online" starts the next try.
+      this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
+      return;
+    }
+    this.transfer = null;
     if (!this.isReachable) this.setState({ state: 'connecting' });
     let outcome: SessionOutcome;
     try {
@@ -344,6 +532,7 @@ export class SyncEngine {
       if (this.isHalted && !wasHalted) return;
       this.isHalted = false;
       this.failedAttempts = 0;
+      this.probeAttempts = 0;
       this.lastFailure = null;
       this.lastLoggedError = null;
       const at = this.clock.now();
@@ -361,6 +550,20 @@ export class SyncEngine {
       this.halt(failure.kind === 'http' ? failure.code : null, failure.message, phase, failure.kind === 'http' ? failure.status : null);
       return;
     }
+    if (failure.kind === 'network' && this.isStarted && this.transport.probe) {
+      // No answer at all: the link, not the hub. Probed on the short schedule, not backed off.
+      this.isReachable = false;
+      this.lastFailure = 'network';
+      if (this.isPlatformOffline()) {
+        this.logError(phase, failure, null);
+        this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
+        return;
+      }
+      const nextRetryAt = this.scheduleProbe();
+      this.logError(phase, failure, nextRetryAt - this.clock.now());
+      this.setState({ state: 'offline', nextRetryAt, cause: 'unreachable' });
+      return;
+    }
     this.failedAttempts += 1;
     const retryAfterMs = failure.kind === 'http' ? failure.retryAfterMs : undefined;
     const delayMs = retryAfterMs ?? backoffDelayMs(this.failedAttempts, this.options.backoff, this.options.random);
@@ -371,7 +574,7 @@ export class SyncEngine {
     if (failure.kind === 'network') {
       this.isReachable = false;
       this.lastFailure = 'network';
-      this.setState({ state: 'offline', nextRetryAt }, { unreachableSince: this.current.unreachableSince ?? this.clock.now() });
+      this.setState({ state: 'offline', nextRetryAt, cause: 'unreachable' }, { unreachableSince: this.current.unreachableSince ?? this.clock.now() });
     } else {
       this.lastFailure = 'hub';
       // The hub answered, with a refusal: it is reachable (a local failure says nothing of it).
@@ -414,7 +617,7 @@ export class SyncEngine {
     this.append({ kind: 'error', phase: failure.kind === 'local' ? 'local' : phase, code, status: failure.kind === 'http' ? failure.status : null, message: failure.message, retryInMs });
   }
 
-  private clearTimer(name: 'retryTimer' | 'liveTimer' | 'localTimer' | 'liveTimerReconnect'): void {
+  private clearTimer(name: 'retryTimer' | 'probeTimer' | 'liveTimer' | 'localTimer' | 'liveTimerReconnect'): void {
     const handle = this[name];
     if (handle !== null) this.clock.clearTimeout(handle);
     this[name] = null;
@@ -422,6 +625,7 @@ export class SyncEngine {
 
   private clearTimers(): void {
     this.clearTimer('retryTimer');
+    this.clearTimer('probeTimer');
     this.clearTimer('liveTimer');
     this.clearTimer('localTimer');
     this.clearTimer('liveTimerReconnect');
@@ -479,11 +683,13 @@ export class SyncEngine {
         } else pending.push(prepared);
       }
       if (pending.length === 0) return { kind: 'ok' };
+      const ordered = inPushOrder(pending);
 
       let done = 0;
       let restart = false;
-      this.setPushProgress(0, pending.length);
-      for (const batch of this.cutBatches(pending)) {
+      this.addTransfer({ toSendRecords: ordered.length, toSendBytes: ordered.reduce((sum, item) => sum + item.bytes, 0) }, true);
+      this.setPushProgress(0, ordered.length);
+      for (const batch of this.cutBatches(ordered)) {
         if (this.isStopping) return { kind: 'stopped' };
         const records = batch.map(({ record }) => record);
         const bodyBytes = batch.reduce((sum, item) => sum + item.bytes, 0);
@@ -492,7 +698,8 @@ export class SyncEngine {
           this.isReachable = true;
           await this.acknowledge(batch.map(({ pending: p }) => p), result.value);
           done += batch.length;
-          this.setPushProgress(done, pending.length);
+          this.addTransfer({ sentRecords: batch.length, sentBytes: bodyBytes });
+          this.setPushProgress(done, ordered.length);
           continue;
         }
         const { failure } = result;
@@ -528,18 +735,25 @@ export class SyncEngine {
     }
   }
 
-  /** Batches within the hub's limits and `maxBatchBytes`. */
+  /**
+   * Batches within the hub's limits and `maxBatchBytes`, the first at most `firstBatchBytes` and
+   * each next twice the last; time-bound records never share a batch with later ones, so a slow
+   * entry body does not hold back the votes' acknowledgement.
+   */
   private *cutBatches(pending: readonly PreparedRecord[]): Generator<PreparedRecord[]> {
     const maxRecords = Math.min(limits.maxRecordsPerPush, this.batchRecordLimit);
     const maxBytes = Math.min(this.options.maxBatchBytes, limits.maxBodyBytes - 1024);
+    let batchLimit = Math.min(maxBytes, this.options.firstBatchBytes);
     let batch: PreparedRecord[] = [];
     let batchBytes = 0;
     for (const item of pending) {
+      const crossesRank = batch.length > 0 && pushRank(batch[batch.length - 1]!.record.type) < LATER_RANK && pushRank(item.record.type) >= LATER_RANK;
       // A single record larger than a batch still goes, alone.
-      if (batch.length > 0 && (batch.length >= maxRecords || batchBytes + item.bytes > maxBytes)) {
+      if (batch.length > 0 && (crossesRank || batch.length >= maxRecords || batchBytes + item.bytes > batchLimit)) {
         yield batch;
         batch = [];
         batchBytes = 0;
+        batchLimit = Math.min(maxBytes, batchLimit * 2);
       }
       batch.push(item);
       batchBytes += item.bytes;
@@ -601,6 +815,7 @@ export class SyncEngine {
           return broken('the pull stream stalled');
         }
         if (step.done) break;
+        this.addTransfer({ receivedBytes: step.value.length });
         let frames;
         try {
           frames = reader.push(step.value);
@@ -620,6 +835,9 @@ export class SyncEngine {
               })),
             );
             records += frame.records.length;
+            this.addTransfer({ receivedRecords: frame.records.length });
+            // Changes the hub got another way (a USB bundle) are in what it sends back: no longer unsent.
+            await confirmOutboxAgainst(this.client, frame.records.map((record) => ({ id: record.meta.id, update: record.update })));
           }
           if (frame.withdrawn && frame.withdrawn.length > 0) await this.client.forgetRecords(frame.withdrawn);
           // Stored only once the page is applied: a stream broken after this resumes here.
@@ -667,7 +885,7 @@ export class SyncEngine {
     // A late rejection of a promise given up on must not surface as unhandled.
     promise.catch(() => undefined);
     try {
-      return await Promise.race([promise, timeout, this.stopping.then((): typeof TIMED_OUT => TIMED_OUT)]);
+      return await Promise.race([promise, timeout, this.stopping.then((): typeof TIMED_OUT => TIMED_OUT), this.linkLost.then((): typeof TIMED_OUT => TIMED_OUT)]);
     } finally {
       this.clock.clearTimeout(handle);
     }
@@ -695,7 +913,7 @@ export class SyncEngine {
           this.append({ kind: 'live-connect', seq: message.seq });
           this.setState(this.current, { isLive: true, unreachableSince: null });
           // The link is back: do not sit out a backoff wait that was only about the network.
-          if (this.retryTimer !== null && this.lastFailure === 'network') {
+          if ((this.retryTimer !== null || this.probeTimer !== null) && this.lastFailure === 'network') {
             void this.syncNow();
             return;
           }
@@ -754,11 +972,23 @@ export class SyncEngine {
     this.setState({ state: 'syncing', phase: 'pull', done: checkpoint - since, total });
   }
 
+  /** Adds to this session's transfer counts (`isNewPush`: a push pass sets what it is to send). */
+  private addTransfer(delta: Partial<SyncTransfer>, isNewPush = false): void {
+    const base: SyncTransfer = this.transfer ?? { sentRecords: 0, sentBytes: 0, toSendRecords: 0, toSendBytes: 0, receivedRecords: 0, receivedBytes: 0 };
+    const next: { -readonly [K in keyof SyncTransfer]: number } = { ...base };
+    for (const key of Object.keys(delta) as (keyof SyncTransfer)[]) {
+      // A push pass after a refusal counts what it still has to send, on top of what was sent.
+      next[key] = isNewPush && key.startsWith('toSend') ? base[key === 'toSendRecords' ? 'sentRecords' : 'sentBytes'] + delta[key]! : base[key] + delta[key]!;
+    }
+    this.transfer = next;
+  }
+
   private setState(
     state: SyncState,
     extra: { isLive?: boolean; pendingCount?: number; quarantinedCount?: number; lastSyncedAt?: number; unreachableSince?: number | null } = {},
   ): void {
-    const { pendingCount: _p, quarantinedCount: _q, isLive: _l, lastSyncedAt: _s, unreachableSince: _u, ...onlyState } = state as SyncStatus;
+    const { pendingCount: _p, quarantinedCount: _q, isLive: _l, lastSyncedAt: _s, unreachableSince: _u, transfer: _t, ...onlyState } = state as SyncStatus;
+    const transfer = this.transfer ?? this.current.transfer;
     const next = {
       ...(onlyState as SyncState),
       pendingCount: extra.pendingCount ?? this.current.pendingCount,
@@ -766,6 +996,7 @@ export class SyncEngine {
       isLive: extra.isLive ?? this.current.isLive,
       lastSyncedAt: extra.lastSyncedAt ?? this.current.lastSyncedAt,
       unreachableSince: extra.unreachableSince !== undefined ? extra.unreachableSince : this.current.unreachableSince,
+      ...(transfer ? { transfer } : {}),
     } as SyncStatus;
     if (sameStatus(next, this.current)) return;
     this.current = next;

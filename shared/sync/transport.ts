@@ -50,6 +50,22 @@ export interface SyncTransport {
   openLive(handlers: LiveHandlers): LiveSocket;
   /** GET /v1/network-status. Optional: a transport without it (a test double, a bundle) skips it. */
   networkStatus?(): Promise<TransportResult<NetworkStatusResponse>>;
+  /**
+   * A cheap request that tells whether the hub answers at all (GET /health): ok with any HTTP
+   * answer, a network failure without one. Optional: without it the engine retries whole sessions.
+   */
+  probe?(): Promise<TransportResult<{ readonly status: number }>>;
+}
+
+/**
+ * The platform's own idea of whether there is a network (a browser's online/offline events,
+ * navigator.onLine). "Offline" is trusted (nothing is tried until it says online again);
+ * "online" only means worth a probe: a captive portal or a dead uplink still says online.
+ */
+export interface ConnectivityPort {
+  isOnline(): boolean;
+  /** Calls `listener` on every change; returns the unsubscribe. */
+  onDidChange(listener: (isOnline: boolean) => void): () => void;
 }
 
 /** Time, injected: ES2022 has no timers, and tests may run the engine on a fake clock. */

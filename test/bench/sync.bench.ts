@@ -23,6 +23,7 @@ import { systemClock, waitFor } from '../support/syncedClient';
 import { machineLine, markdownTable, ms, percentile, writeSection } from './benchReport';
 import { diffCounts, startCountingProxy, type CountingProxy, type ProxyCounts } from './byteCountingProxy';
 import { generateEntries } from './entryCorpus';
+import { runWindowOnly, windowGoals, windowSection } from './syncWindow.bench';
 import { startThrottlingProxy } from './throttlingProxy';
 
 /*
@@ -665,7 +666,8 @@ export async function hubUnderLoad(clients: number): Promise<LoadResult> {
 
 // ---- the run ---------------------------------------------------------------------------------
 
-export async function run(): Promise<void> {
+export async function run(args: readonly string[] = []): Promise<void> {
+  if (args[0] === 'window') return runWindowOnly(log);
   const startedAt = performance.now();
   const s = scale();
   const orgCount = Math.max(2, Math.round(100 * s));
@@ -782,6 +784,9 @@ export async function run(): Promise<void> {
   // ---- 8. the hub under load ---------------------------------------------------------------------
   log(`hub under load: ${loadClients} clients (hub in a child process)`);
   const load = await hubUnderLoad(loadClients);
+
+  // ---- 13. the connection window (issue 13: test/bench/syncWindow.bench.ts) -------------------
+  const window = await windowGoals(log);
 
   // ---- goals ---------------------------------------------------------------------------------
   goals.push({
@@ -952,6 +957,7 @@ export async function run(): Promise<void> {
   console.log(`\n${HEADING}\n\n${body}\n`);
   if (s === 1) {
     await writeSection(HEADING, body);
+    await windowSection(window, 'npm run bench -- sync', true);
     log('wrote docs/BENCHMARKS.md');
   } else {
     log(`scaled-down run (FIELDWISE_BENCH_SCALE=${s}): docs/BENCHMARKS.md left as it was`);

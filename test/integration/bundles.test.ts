@@ -166,6 +166,9 @@ describe('sync bundles: field -> hub -> field', () => {
       compression,
     });
     expect(result).toMatchObject({ checkpointBefore: checkpoint, checkpointAfter: header.toSeq });
+    // The hub's bundle carries back the changes it imported from this device's bundle: they are
+    // no longer counted as unsent (before, the device said "2 changes not sent" until online).
+    expect(await field.client.pendingCount()).toBe(0);
     expect(header.toSeq).toBe(await hub.storage.lastSeq());
     expect(await field.client.get(draft)).toBeNull();
     expect((await field.client.get<'entry'>(first))?.projection.reviewNotes.map((note) => note.text)).toEqual(['Please add the cost per household.']);
@@ -180,7 +183,7 @@ describe('sync bundles: field -> hub -> field', () => {
     for (const [id, record] of viaSync) expect(viaBundles.get(id), id).toEqual(record);
     for (const id of [first, second, shared]) expect(viaBundles.get(id)?.projection).toEqual((await hub.storage.getRecord(id))?.projection);
 
-    // Online again: the push of the bundled changes is harmless and the pull brings nothing again.
+    // Online again: nothing is pushed again and the pull brings nothing again.
     const seqAfterBundles = await hub.storage.lastSeq();
     const logBefore = (await field.engine.log()).length;
     await field.engine.syncNow();
@@ -188,7 +191,34 @@ describe('sync bundles: field -> hub -> field', () => {
     expect(await hub.storage.lastSeq()).toBe(seqAfterBundles);
     const newEvents = (await field.engine.log()).slice(logBefore);
     expect(newEvents.filter((event) => event.kind === 'pull')).toEqual([]);
-    expect(newEvents.find((event) => event.kind === 'push')).toMatchObject({ records: 2 });
+    expect(newEvents.filter((event) => event.kind === 'push')).toEqual([]);
+  });
+
+  it('counts as unsent only the changes the hub has not got: a later edit of a bundled record stays in the outbox', async () => {
+    const field = await fieldDevice(await hub.invite('Xishan Water Users'));
+    await field.engine.syncNow();
+    const bundled = await field.client.create('entry', { ...practice, title: 'Spring well survey' });
+    const other = await field.client.create('entry', { ...practice, title: 'Seed list' });
+    await field.client.flush();
+    expect(await field.client.pendingCount()).toBe(2);
+    const imported = await hub.hub.importBundle(await fieldBundle(field));
+    expect(imported.committedCount).toBe(2);
+
+    // Edited after the bundle left: the hub has not got this change.
+    await field.client.mutate(bundled, entryMutators.setFields, { title: 'Spring well survey, with depths' });
+    await field.client.flush();
+    expect(await field.client.pendingCount()).toBe(3);
+
+    const { bytes } = await exportOrgBundle(hub.hub, { orgId: field.join.org.id, since: await checkpointOf(field.client), signer: hub.hub.hubKey });
+    await importHubBundle(field.client, bytes, { networkId: field.join.networkId, hubPublicKey: await hubPublicKeyOf(field.client), compression });
+    const left = await field.client.pendingUpdates();
+    expect(left.map((entry) => entry.header.id)).toEqual([bundled]);
+
+    // Online, the one change left is pushed and the hub ends with the device's state.
+    await field.engine.syncNow();
+    expect(field.engine.status).toMatchObject({ state: 'synced', pendingCount: 0 });
+    expect((await hub.storage.getRecord(bundled))?.projection['title']).toBe('Spring well survey, with depths');
+    expect((await hub.storage.getRecord(other))?.projection['title']).toBe('Seed list');
   });
 
   it('keeps the checkpoint when a hub bundle starts after it, so the gap is still pulled later', async () => {
