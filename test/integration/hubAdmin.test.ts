@@ -11,7 +11,8 @@ import type { EntryInput } from '../../shared/records/entry';
 import type { CreatedInvitation, DeviceView, InvitationView, NetworkSettings, OrgView } from '../../shared/sync/adminProtocol';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
-import { createUpdate, editContext, pull, push, request, type HubAnswer } from '../support/hubRequests';
+import { changeUpdate, createUpdate, editContext, pull, push, request, type HubAnswer } from '../support/hubRequests';
+import { entryMutators } from '../../shared/records/entry';
 
 /*
  * The secretariat's administration through real HTTP on a real hub (docs/PROTOCOL.md,
@@ -364,6 +365,25 @@ describe.each(adapters)('administration ($name)', (adapter) => {
 
       await admin('PUT', `/v1/admin/orgs/${steward.org.id}/steward-scopes`, { scopes: [] });
       expect((await networkRecord(hub)).stewardGrants).toEqual([]);
+    });
+  });
+
+  describe('the review scope', () => {
+    it("lets a steward review another organization's entry only once granted `review`", async () => {
+      const id = `entry-admin-${++entryCounter}`;
+      const shared: EntryInput = { ...entryInput, attribution: { holderKind: 'community', holderName: 'Fengyu village', consent: 'community-approved' }, sharing: 'network' };
+      expect((await push(hub.url, member.token, [{ id, type: 'entry', update: createUpdate('entry', shared, editContext(member.org.id, 'member')) }])).status).toBe(200);
+      const review = async () => {
+        const stored = (await hub.storage.getRecord(id))!;
+        const update = changeUpdate(stored.state, (doc) => entryMutators.addReviewNote.apply(doc, 'Checked in the field.', editContext(steward.org.id, 'steward')));
+        return push(hub.url, steward.token, [{ id, type: 'entry', update }]);
+      };
+      const seq = await hub.storage.lastSeq();
+      expectRefusal(await review(), 403, 'steward-not-authorized');
+      expect(await hub.storage.lastSeq()).toBe(seq);
+      await admin('PUT', `/v1/admin/orgs/${steward.org.id}/steward-scopes`, { scopes: ['review'] });
+      expect((await review()).status).toBe(200);
+      expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ reviewNotes: [expect.objectContaining({ byOrg: steward.org.id })] });
     });
   });
 
