@@ -7,7 +7,7 @@ import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
-import type { ProjectionOf } from '../../shared/records/registry';
+import { moduleFor, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
 import type { CastArrival, RecordLog, RecordWrite } from '../storage/hubStorage';
 import { projectionOf, type HeldProjection } from '../storage/projectionOf';
@@ -25,7 +25,7 @@ import type { WriteActor } from './writePath';
  * ended on the hub's clock; only from an eligible organization; with the proposal's secrecy; each
  * new cast at a time in [opensAt, closesAt), not later than the hub's clock plus CAST_SKEW_MS, and
  * a valid choice; no revision ever removed. The hub records when it first received each cast.
- * Proposals and offers: a steward needs the secretariat's grant for the scope; once a proposal is
+ * Proposals, offers and reviews of other organizations' entries: a steward needs the secretariat's grant for the scope; once a proposal is
  * no longer a draft its terms are locked (only open -> cancelled, before closing); nothing changes
  * after sealing. The network's hub key is the hub's alone.
  */
@@ -158,6 +158,12 @@ export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, b
       return checkProposal(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'proposal'));
     case 'offer':
       await checkSteward(ctx, 'offers', write);
+      return {};
+    case 'entry':
+      // Reviewing another organization's entry is a steward scope too (docs/PROTOCOL.md, Administration).
+      if (before && write.header.ownerOrg !== ctx.actor.orgId && moduleFor('entry').changeActions(before as never, write.projection as never).includes('review')) {
+        await checkSteward(ctx, 'review', write);
+      }
       return {};
     case 'network':
       if (before && write.projection.hubKey !== before.hubKey) {

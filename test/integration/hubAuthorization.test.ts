@@ -164,7 +164,7 @@ async function openProposal(proposalId: string): Promise<void> {
 beforeAll(async () => {
   const network = (await hub.storage.getRecord('network'))!;
   await commitSystemChange(hub.storage, network.header, (doc) =>
-    networkMutators.setStewardGrant.apply(doc, { orgId: orgIdOf.steward, scopes: ['proposals', 'offers'] }, editContext(orgIdOf.secretariat, 'secretariat')),
+    networkMutators.setStewardGrant.apply(doc, { orgId: orgIdOf.steward, scopes: ['proposals', 'offers', 'review'] }, editContext(orgIdOf.secretariat, 'secretariat')),
   );
 });
 

@@ -87,6 +87,42 @@ describe('hub command line', () => {
     expect(at - revokedAt).toBeLessThan(5_000);
   });
 
+  it('lists devices and invitations with their ids, withdraws an invitation, grants steward scopes and revokes with wipe', async () => {
+    const invite = await runHubCommandAsync(['invite', '--data', data, '--org-name', 'Granted Org', '--role', 'steward', '--days', '3', '--hub', 'https://hub.example.org']);
+    expect(invite.status, invite.stderr).toBe(0);
+    expect(invite.stdout).toContain(`link: https://hub.example.org/#invitation=${invite.lastLine}`);
+    const steward = joinResponseSchema.parse((await join_(invite.lastLine, 'granted laptop')).body);
+
+    const devices = await runHubCommandAsync(['devices', '--data', data]);
+    const deviceLine = devices.stdout.split('\n').find((l) => l.startsWith(steward.credentialId));
+    expect(deviceLine).toContain('active');
+    expect(deviceLine).toContain('granted laptop');
+
+    const spare = await runHubCommandAsync(['invite', '--data', data, '--org', steward.org.id]);
+    const invitations = await runHubCommandAsync(['invitations', '--data', data]);
+    const pendingId = invitations.stdout.split('\n').find((l) => l.includes('\tpending\t') && l.includes(steward.org.id))!.split('\t')[0]!;
+    expect((await runHubCommandAsync(['withdraw', '--data', data, '--invitation', pendingId])).status).toBe(0);
+    expect((await join_(spare.lastLine)).body).toMatchObject({ error: { code: 'invitation-withdrawn' } });
+    const again = await runHubCommandAsync(['withdraw', '--data', data, '--invitation', pendingId]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('refused (invitation-not-pending)');
+
+    const grant = await runHubCommandAsync(['grant', '--data', data, '--org', steward.org.id, '--scopes', 'proposals,review']);
+    expect(grant.lastLine).toContain('may run: proposals, review');
+    const unknown = await runHubCommandAsync(['grant', '--data', data, '--org', steward.org.id, '--scopes', 'everything']);
+    expect(unknown.stderr).toContain('refused (unknown-scope)');
+
+    const revoke = await runHubCommandAsync(['revoke', '--data', data, '--credential', steward.credentialId, '--reason', 'laptop stolen', '--wipe']);
+    expect(revoke.lastLine).toBe('1 credential(s) revoked');
+    const refused = await fetch(`${serving.url}/v1/pull?since=0`, { headers: { authorization: `Bearer ${steward.token}` } });
+    expect(await refused.json()).toMatchObject({ error: { code: 'device-wiped', reason: 'laptop stolen' } });
+
+    const audit = await runHubCommandAsync(['audit', '--data', data]);
+    const actions = audit.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
+    expect(actions).toEqual(expect.arrayContaining(['init', 'invite', 'join', 'withdraw-invitation', 'set-steward-scopes', 'revoke-device']));
+    // Ten commands, each a process start of a few seconds on a busy machine.
+  }, 180_000);
+
   it('backs up a consistent copy while serving', () => {
     const out = join(data, 'backups', 'hub-copy.sqlite');
     const backup = runHubCommand(['backup', '--data', data, '--out', out]);
