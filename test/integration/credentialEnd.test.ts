@@ -55,7 +55,7 @@ describe('revoking an organization', () => {
     const other = await hub.invite('Cangshan Seed Bank');
     // What `hub revoke --org` does.
     expect(await hub.storage.revokeCredentials({ orgId: first.org.id }, Date.now())).toBe(1);
-    expect(await joinWith(hub, pending)).toMatchObject({ status: 403, body: { error: { code: 'invitation-invalid' } } });
+    expect(await joinWith(hub, pending)).toMatchObject({ status: 403, body: { error: { code: 'invitation-withdrawn' } } });
     // Another organization's invitation is untouched.
     expect((await joinWith(hub, other)).status).toBe(200);
   });
