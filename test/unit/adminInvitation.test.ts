@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
-import { codeOfJoinFragment, invitationLink, parseInvitation } from '../../renderer/admin/invitationLink';
+import { codeOfFragment, invitationLink, parseInvitation } from '../../renderer/admin/invitationLink';
 import { invitationQr } from '../../renderer/admin/invitationQr';
 
 const CODE = 'FW-7K2M-Q9XD-4HJT-0PRS-8VWZ-AB3C-EFG5';
@@ -23,7 +23,7 @@ function rasterize(modules: readonly (readonly boolean[])[], scale: number): { d
 describe('the one invitation', () => {
   it('reads back the hub and the code from its link', () => {
     const link = invitationLink({ hubUrl: HUB, code: CODE });
-    expect(link).toBe(`${HUB}/#/join/${CODE}`);
+    expect(link).toBe(`${HUB}/#invitation=${CODE}`);
     expect(parseInvitation(link)).toEqual({ hubUrl: HUB, code: CODE });
   });
 
@@ -40,23 +40,25 @@ describe('the one invitation', () => {
 
   it('reads an address and a code written apart', () => {
     expect(parseInvitation(`${HUB}, ${CODE.toLowerCase()}`)).toEqual({ hubUrl: HUB, code: CODE });
+    expect(parseInvitation(`邀请码 ${CODE.replaceAll('-', ' ')} 地址 ${HUB}。`)).toEqual({ hubUrl: HUB, code: CODE });
   });
 
   it('is not an invitation without both parts', () => {
     expect(parseInvitation(CODE)).toBeNull();
     expect(parseInvitation(HUB)).toBeNull();
     expect(parseInvitation(`${HUB}/#/library`)).toBeNull();
-    expect(parseInvitation(`javascript:alert(1)#/join/${CODE}`)).toBeNull();
-    expect(parseInvitation(`ftp://hub.example.org/#/join/${CODE}`)).toBeNull();
+    expect(parseInvitation(`javascript:alert(1)/#invitation=${CODE}`)).toBeNull();
+    expect(parseInvitation(`ftp://hub.example.org/#invitation=${CODE}`)).toBeNull();
+    expect(parseInvitation(`${HUB}?x=1/#invitation=${CODE}`)).toBeNull();
     expect(parseInvitation('')).toBeNull();
   });
 
-  it('reads a join fragment only when it names one code', () => {
-    expect(codeOfJoinFragment(`#/join/${CODE}`)).toBe(CODE);
-    expect(codeOfJoinFragment('#/join/')).toBeNull();
-    expect(codeOfJoinFragment('#/join/a/b')).toBeNull();
-    expect(codeOfJoinFragment('#/join/%E0%A4%A')).toBeNull();
-    expect(codeOfJoinFragment('#/library')).toBeNull();
+  it('reads a page fragment only when it names one code', () => {
+    expect(codeOfFragment(`#invitation=${CODE}`)).toBe(CODE);
+    expect(codeOfFragment('#invitation=')).toBeNull();
+    expect(codeOfFragment('#invitation=a/b')).toBeNull();
+    expect(codeOfFragment('#invitation=%E0%A4%A')).toBeNull();
+    expect(codeOfFragment('#/library')).toBeNull();
   });
 
   it('round-trips any hub address and code (seeded)', () => {

@@ -78,6 +78,7 @@ describe('routes', () => {
     reports: [{ screen: 'reports' }, '#/reports'],
     sync: [{ screen: 'sync' }, '#/sync'],
     settings: [{ screen: 'settings' }, '#/settings'],
+    admin: [{ screen: 'admin', section: 'orgs' }, '#/admin/orgs'],
   };
 
   it('round-trips every screen through the hash', () => {
@@ -118,6 +119,7 @@ describe('routes', () => {
       'reports:reports',
       'sync:sync',
       'settings:settings',
+      'admin:admin',
     ]);
   });
 });
