@@ -12,6 +12,7 @@ import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
 import { publicKeyOf } from '../../shared/sync/bundle';
 import { LanguageSelect } from '../settings/LanguageSelect';
+import { codeOfFragment, parseInvitation } from '../admin/invitationLink';
 import { clearPendingJoin, readPendingJoin, savePendingJoin } from './pendingJoin';
 
 interface OnboardingProps {
@@ -34,11 +35,14 @@ interface JoinRequest {
 
 /** Join a network with an invitation, or explore a demo network that never leaves this device. */
 export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   // A join that was waiting for the reload setHubUrl asked for (read only here: StrictMode runs
   // initializers twice, so it is cleared where the join goes on).
   const [resumed] = useState(() => readPendingJoin(window.sessionStorage));
-  const [code, setCode] = useState(resumed?.code ?? '');
+  // Opened from an invitation link (<hub>/#invitation=<code>): the code comes from the fragment,
+  // the hub from the page (below).
+  const [code, setCode] = useState(() => resumed?.code ?? codeOfFragment(window.location.hash) ?? '');
+  const [recognizedHub, setRecognizedHub] = useState<string | null>(null);
   const [hub, setHub] = useState(resumed?.hubUrl ?? '');
   const [deviceName, setDeviceName] = useState(() => resumed?.deviceName ?? t('onboarding.defaultDeviceName'));
   const [passphrase, setPassphrase] = useState('');
@@ -47,6 +51,24 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
   const [busy, setBusy] = useState<'join' | 'demo' | null>(null);
   const hasResumed = useRef(false);
   const [pageHub, setPageHub] = useState<string | null>(null);
+
+  // The secret leaves the address bar and the history as soon as it is in the form.
+  useEffect(() => {
+    if (codeOfFragment(window.location.hash) !== null) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+  }, []);
+
+  /** A whole invitation pasted into the code field fills both fields; anything else is a code typed on its own. */
+  const changeCode = (text: string) => {
+    const invitation = parseInvitation(text);
+    if (!invitation) {
+      setCode(text);
+      setRecognizedHub(null);
+      return;
+    }
+    setCode(invitation.code);
+    setHub(invitation.hubUrl);
+    setRecognizedHub(invitation.hubUrl);
+  };
 
   // Opened at a hub's own address: that hub is the one to join, unless the person typed another.
   useEffect(() => {
@@ -87,7 +109,9 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
       const devicePublicKey = deviceKey ? toBase64UrlEncoded(publicKeyOf(deviceKey)) : undefined;
       const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey);
       if (!outcome.ok) {
-        const key = `onboarding.errors.${outcome.code}`;
+        // The hub says why an invitation no longer works (used, expired, withdrawn): say it in those words.
+        const joinKey = `admin.joinRefusal.${outcome.code}`;
+        const key = i18n.exists(joinKey) ? joinKey : `onboarding.errors.${outcome.code}`;
         setError(t(key, { defaultValue: t('onboarding.errors.generic', { message: outcome.message }) }));
         return;
       }
@@ -190,7 +214,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
               <Title order={2} size="h4" id="join-heading">
                 {t('onboarding.joinTitle')}
               </Title>
-              <TextInput label={t('onboarding.code')} description={t('onboarding.codeHelp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} data-testid="join-code" autoComplete="off" spellCheck={false} />
+              <TextInput label={t('admin.join.codeLabel')} description={recognizedHub !== null ? t('admin.join.recognized', { hub: recognizedHub }) : t('admin.join.codeHelp')} value={code} onChange={(e) => changeCode(e.currentTarget.value)} data-testid="join-code" data-recognized={recognizedHub !== null ? 'true' : undefined} autoComplete="off" spellCheck={false} />
               <TextInput label={t('onboarding.hub')} description={pageHub !== null && normalizeHubUrl(hub) === pageHub ? t('offline.hubFromPage') : t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" data-from-page={pageHub !== null && normalizeHubUrl(hub) === pageHub ? 'true' : undefined} autoComplete="url" spellCheck={false} />
               <TextInput label={t('onboarding.deviceName')} description={t('onboarding.deviceNameHelp')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} data-testid="join-device-name" />
               {needsPassphrase && (
