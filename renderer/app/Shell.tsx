@@ -1,6 +1,7 @@
 import { Center, Loader, NavLink, Text } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeviceStandingGate } from '../admin/DeviceStandingGate';
 import { LibraryScreen } from '../library/LibraryScreen';
 import { OrgDirectory } from '../orgs/OrgDirectory';
 import { OrgProfile } from '../orgs/OrgProfile';
@@ -102,7 +103,9 @@ export function Shell() {
             </Center>
           }
         >
-          <Screen route={route} />
+          <DeviceStandingGate>
+            <Screen route={route} />
+          </DeviceStandingGate>
         </Suspense>
       </main>
     </div>

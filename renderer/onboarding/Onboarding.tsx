@@ -12,7 +12,9 @@ import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
 import { publicKeyOf } from '../../shared/sync/bundle';
 import { LanguageSelect } from '../settings/LanguageSelect';
+import { clearWipeNotice, readWipeNotice } from '../admin/deviceStanding';
 import { codeOfFragment, parseInvitation } from '../admin/invitationLink';
+import { formatDateTime } from '../workbench/reasonText';
 import { clearPendingJoin, readPendingJoin, savePendingJoin } from './pendingJoin';
 
 interface OnboardingProps {
@@ -43,6 +45,8 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
   // the hub from the page (below).
   const [code, setCode] = useState(() => resumed?.code ?? codeOfFragment(window.location.hash) ?? '');
   const [recognizedHub, setRecognizedHub] = useState<string | null>(null);
+  // This computer's copy was erased because the secretariat asked (renderer/admin/DeviceStandingGate).
+  const [wipeNotice, setWipeNotice] = useState(() => readWipeNotice(platform.settings));
   const [hub, setHub] = useState(resumed?.hubUrl ?? '');
   const [deviceName, setDeviceName] = useState(() => resumed?.deviceName ?? t('onboarding.defaultDeviceName'));
   const [passphrase, setPassphrase] = useState('');
@@ -209,6 +213,28 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
             </div>
             <LanguageSelect compact />
           </div>
+          {wipeNotice && (
+            <Alert color="red" title={t('admin.standing.wipedTitle')} data-testid="wipe-notice">
+              <Stack gap={6}>
+                <Text size="sm">{t('admin.standing.wipedBody', { network: wipeNotice.networkName })}</Text>
+                {wipeNotice.reason && <Text size="sm">{t('admin.standing.reason', { reason: wipeNotice.reason })}</Text>}
+                <Text size="xs">{t('admin.standing.wipedWhen', { time: formatDateTime(i18n.language, wipeNotice.erasedAt) })}</Text>
+                <Text size="sm">{t('admin.standing.wipedNext')}</Text>
+                <Button
+                  size="xs"
+                  variant="white"
+                  color="red"
+                  onClick={() => {
+                    clearWipeNotice(platform.settings);
+                    setWipeNotice(null);
+                  }}
+                  data-testid="wipe-notice-ok"
+                >
+                  {t('admin.standing.wipedOk')}
+                </Button>
+              </Stack>
+            </Alert>
+          )}
           <form onSubmit={join} aria-labelledby="join-heading">
             <Stack gap="sm">
               <Title order={2} size="h4" id="join-heading">
