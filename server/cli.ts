@@ -8,7 +8,22 @@ import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
 import { HubError } from './hub/hubError';
-import { initNetwork, inviteOrg } from './hub/networkAdmin';
+import {
+  allAuditEntries,
+  auditCsv,
+  COMMAND_LINE_ACTOR,
+  createInvitation,
+  initNetwork,
+  listInvitations,
+  listOrganizations,
+  revokeDevice,
+  revokeOrganization,
+  setOrganizationRole,
+  setStewardScopes,
+  withdrawInvitation,
+  type AdminContext,
+} from './hub/networkAdmin';
+import { hubAddressSchema } from '../shared/sync/adminProtocol';
 import type { HubStorage } from './storage/hubStorage';
 import { openSqliteStorage } from './storage/sqliteStorage';
 
@@ -18,11 +33,20 @@ import { openSqliteStorage } from './storage/sqliteStorage';
  */
 
 const usage = `usage: npm run hub -- <command> [options]
-  init    --data DIR --network NAME [--topic TOPIC]           create a network; prints the secretariat's invitation
-  invite  --data DIR --org-name NAME --role ROLE              invite an organization (member|steward|observer|secretariat)
-  invite  --data DIR --org ORG_ID                             invite another device of an organization
-  revoke  --data DIR (--credential ID | --org ORG_ID)         revoke device credentials
+  init    --data DIR --network NAME [--topic TOPIC] [--secretariat-name NAME]
+                                                              create a network; prints the secretariat's invitation
+  invite  --data DIR --org-name NAME --role ROLE [--days N] [--hub URL]
+                                                              invite an organization (member|steward|observer); with --hub also prints the link
+  invite  --data DIR --org ORG_ID [--days N] [--hub URL]      invite another device of an organization
+  invitations --data DIR                                      list invitations with their ids and states
+  withdraw --data DIR --invitation INV_ID                     withdraw a pending invitation
+  revoke  --data DIR (--credential ID | --org ORG_ID) [--reason TEXT] [--wipe]
+                                                              revoke a device or a whole organization (--wipe: erase at next contact)
   orgs    --data DIR                                          list organizations with their last-seen time
+  devices --data DIR                                          list devices with their credential ids
+  role    --data DIR --org ORG_ID --role ROLE                 change an organization's role (member|steward|observer)
+  grant   --data DIR --org ORG_ID --scopes LIST               set a steward's scopes (comma-separated: proposals,offers,review; '' withdraws all)
+  audit   --data DIR [--csv]                                  print the audit log (JSON lines, or CSV)
   backup  --data DIR --out FILE                               a consistent copy, also while serving
   compact --data DIR                                          trim long update logs now
   key     --data DIR                                          print the hub's public seal key (to check results offline)
@@ -48,6 +72,14 @@ const options = {
   'tls-key': { type: 'string' },
   since: { type: 'string' },
   'web-app': { type: 'string' },
+  'secretariat-name': { type: 'string' },
+  days: { type: 'string' },
+  hub: { type: 'string' },
+  invitation: { type: 'string' },
+  reason: { type: 'string' },
+  wipe: { type: 'boolean' },
+  scopes: { type: 'string' },
+  csv: { type: 'boolean' },
 } as const;
 
 /** The renderer's build in this checkout, which `serve` offers at the hub's address when it is there. */
@@ -97,11 +129,14 @@ function writeFileAtomically(file: string, bytes: Uint8Array): void {
 
 function parseRole(value: string | undefined): Role {
   const parsed = roleSchema.safeParse(value ?? 'member');
-  if (!parsed.success) throw new UsageError(`--role must be one of ${roleSchema.options.join(', ')}`);
+  if (!parsed.success || parsed.data === 'secretariat') throw new UsageError('--role must be one of member, steward, observer');
   return parsed.data;
 }
 
-async function serve(values: Record<string, string | undefined>, storage: HubStorage): Promise<void> {
+/** The parsed options: strings, and booleans for the flags. */
+type CliValues = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
+
+async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   // Loaded here: Fastify and its plugins would add about a second to every other command, which
   // scripts (and tests holding keep-alive connections while a command runs) wait for.
   const { startHubServer, jsonLogger } = await import('./http/httpServer');
@@ -157,27 +192,87 @@ async function main(argv: string[]): Promise<void> {
   const bundleBytes = command === 'import-bundle' ? readBundleFile(positionals[0]!) : null;
   const storage = await openStorage(values);
   if (command === 'serve') return serve(values, storage);
+  const admin = (): AdminContext => ({ storage, actor: COMMAND_LINE_ACTOR, now: Date.now() });
   try {
     switch (command) {
       case 'init': {
         if (!values.network?.trim()) throw new UsageError('--network NAME is required');
-        const invitation = await initNetwork(storage, { name: values.network, ...(values.topic ? { topic: values.topic } : {}) });
+        const invitation = await initNetwork(storage, {
+          name: values.network,
+          ...(values.topic ? { topic: values.topic } : {}),
+          ...(values['secretariat-name'] ? { secretariatName: values['secretariat-name'] } : {}),
+        });
         console.log(`network "${values.network}" created; invitation for the secretariat (valid until ${new Date(invitation.expiresAt).toISOString()}):`);
         console.log(invitation.code);
         break;
       }
       case 'invite': {
-        const invitation = values.org
-          ? await inviteOrg(storage, { orgId: values.org })
-          : await inviteOrg(storage, { ...(values['org-name'] ? { orgName: values['org-name'] } : {}), role: parseRole(values.role) });
-        console.log(`invitation for ${invitation.orgId} as ${invitation.role} (valid until ${new Date(invitation.expiresAt).toISOString()}):`);
-        console.log(invitation.code);
+        const days = values.days === undefined ? undefined : Number(values.days);
+        if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 90)) throw new UsageError('--days must be a whole number from 1 to 90');
+        if (values.hub !== undefined && !hubAddressSchema.safeParse(values.hub).success) throw new UsageError('--hub must be an http(s) address without a trailing slash');
+        const common = { ...(days !== undefined ? { expiresInDays: days } : {}), ...(values.hub !== undefined ? { hubAddress: values.hub } : {}) };
+        if (!values.org && !values['org-name']?.trim()) throw new Error('an invitation needs --org-name (a new organization) or --org (another device)');
+        const created = values.org
+          ? await createInvitation(admin(), { orgId: values.org, ...common })
+          : await createInvitation(admin(), { ...(values['org-name'] ? { orgName: values['org-name'] } : {}), role: parseRole(values.role), ...common });
+        const { invitation } = created;
+        console.log(`invitation ${invitation.id} for ${invitation.orgId} as ${invitation.role} (valid until ${new Date(invitation.expiresAt).toISOString()}):`);
+        if (created.link) console.log(`link: ${created.link}`);
+        console.log(created.code);
+        break;
+      }
+      case 'invitations': {
+        for (const row of await listInvitations(storage, Date.now())) {
+          const used = row.usedBy ? `${row.usedBy.credentialId} ${row.usedBy.deviceName}` : '';
+          console.log(`${row.id}\t${row.state}\t${row.orgId}\t${row.role}\t${new Date(row.expiresAt).toISOString()}\t${row.orgName}\t${used}`);
+        }
+        break;
+      }
+      case 'withdraw': {
+        if (!values.invitation) throw new UsageError('withdraw needs --invitation INV_ID (see `invitations`)');
+        console.log(`invitation ${(await withdrawInvitation(admin(), values.invitation)).id} withdrawn`);
         break;
       }
       case 'revoke': {
-        const target = values.credential ? { credentialId: values.credential } : values.org ? { orgId: values.org } : null;
-        if (!target) throw new UsageError('revoke needs --credential ID or --org ORG_ID');
-        console.log(`${await storage.revokeCredentials(target, Date.now())} credential(s) revoked`);
+        const revocation = { reason: values.reason?.trim() || null, wipe: values.wipe ?? false };
+        if (values.credential) {
+          const device = await revokeDevice(admin(), values.credential, revocation);
+          console.log(`device ${device.credentialId} (${device.deviceName})${device.wipe ? ' is to be wiped at next contact' : ''}`);
+          console.log('1 credential(s) revoked');
+        } else if (values.org) {
+          const org = await revokeOrganization(admin(), values.org, revocation);
+          console.log(`organization ${org.id} (${org.name}) revoked; its pending invitations withdrawn`);
+          console.log(`${org.devices.filter((device) => device.revokedAt === org.revokedAt).length} credential(s) revoked`);
+        } else throw new UsageError('revoke needs --credential ID or --org ORG_ID');
+        break;
+      }
+      case 'devices': {
+        for (const org of await listOrganizations(storage, null)) {
+          for (const device of org.devices) {
+            const seen = device.lastSeenAt ? new Date(device.lastSeenAt).toISOString() : 'never';
+            const state = device.revokedAt ? (device.wipe ? 'wiped' : 'revoked') : 'active';
+            console.log(`${device.credentialId}\t${state}\t${org.id}\t${device.role}\t${seen}\t${device.appVersion ?? '-'}\t${org.name}\t${device.deviceName}`);
+          }
+        }
+        break;
+      }
+      case 'role': {
+        if (!values.org) throw new UsageError('role needs --org ORG_ID and --role ROLE');
+        const org = await setOrganizationRole(admin(), values.org, parseRole(values.role));
+        console.log(`${org.id} (${org.name}) is now ${org.role}`);
+        break;
+      }
+      case 'grant': {
+        if (!values.org || values.scopes === undefined) throw new UsageError('grant needs --org ORG_ID and --scopes LIST');
+        const scopes = values.scopes.split(',').map((scope) => scope.trim()).filter(Boolean);
+        const org = await setStewardScopes(admin(), values.org, scopes);
+        console.log(`${org.id} (${org.name}) may run: ${org.stewardScopes.join(', ') || 'nothing'}`);
+        break;
+      }
+      case 'audit': {
+        const entries = await allAuditEntries(storage);
+        if (values.csv) process.stdout.write(auditCsv(entries));
+        else for (const entry of entries) console.log(JSON.stringify(entry));
         break;
       }
       case 'orgs': {

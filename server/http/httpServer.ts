@@ -16,6 +16,7 @@ import { LiveConnections } from './liveConnections';
 import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
 import { refusalResponse } from './refusalStatus';
 import { registerWebApp } from './webApp';
+import { registerAdminRoutes } from './adminRoutes';
 
 /*
  * The hub on the wire, on Fastify: HTTP for join, push, pull, bundles, network status and health;
@@ -81,8 +82,8 @@ const compressJson: FastifyCompressRouteOptions['compress'] = {
 // bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
 const cors = {
   origin: '*',
-  methods: 'GET, POST',
-  allowedHeaders: 'authorization, content-type, content-encoding',
+  methods: 'GET, POST, PUT',
+  allowedHeaders: 'authorization, content-type, content-encoding, fieldwise-app-version',
   exposedHeaders: 'retry-after',
   maxAge: 86_400,
   // Any OPTIONS gets the preflight answer, with or without Origin, as before Fastify.
@@ -234,14 +235,14 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 
   /** Verifies the bearer token before the body is read: a sender without a credential costs no parsing. */
   const authenticate = async (request: FastifyRequest) => {
-    devices.set(request, await hub.authenticate(bearer(request)));
+    devices.set(request, await hub.authenticate(bearer(request), { appVersion: String(request.headers['fieldwise-app-version'] ?? '') || undefined }));
   };
   const deviceOf = (request: FastifyRequest): AuthenticatedDevice => devices.get(request)!;
   const bodyText = (request: FastifyRequest): string | undefined => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : undefined);
 
   app.get('/health', async () => ({ ok: true, networkId: hub.networkId, seq: await hub.lastSeq(), liveConnections: live.size }));
 
-  app.post('/v1/join', { bodyLimit: bodyLimits.join, decompress }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request)))));
+  app.post('/v1/join', { bodyLimit: bodyLimits.join, decompress }, async (request) => hub.join(parseRequest(joinRequestSchema, parseJson(bodyText(request))), { source: request.ip }));
 
   app.post('/v1/push', { onRequest: authenticate, bodyLimit: bodyLimits.push, decompress }, async (request) =>
     hub.push(deviceOf(request), parsePushRequest(parseJson(bodyText(request)))),
@@ -295,6 +296,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       });
     }
   }
+
+  registerAdminRoutes(app, { hub, authenticate, deviceOf });
 
   if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 

@@ -50,6 +50,18 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'secrecy-mismatch': { status: 422 },
   'invalid-choice': { status: 422 },
   'rate-limited': { status: 429, hasRetryAfter: true },
+  'admin-only': { status: 403 },
+  'device-wiped': { status: 401 },
+  'invitation-used': { status: 403 },
+  'invitation-expired': { status: 403 },
+  'invitation-withdrawn': { status: 403 },
+  'invitation-not-pending': { status: 409 },
+  'already-revoked': { status: 409 },
+  'org-revoked': { status: 409 },
+  'not-steward': { status: 409 },
+  'secretariat-protected': { status: 409 },
+  'unknown-scope': { status: 400 },
+  'bad-region-tree': { status: 400 },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

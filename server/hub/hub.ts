@@ -8,7 +8,9 @@ import { publishHubKey, type HubKey } from './hubKey';
 import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
-import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
+import { JoinThrottle, joinThrottleKeys, type JoinThrottleOptions } from './joinThrottle';
+import { invitationRefusal } from './networkAdmin';
+import { hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
 
 /*
@@ -35,6 +37,16 @@ export interface HubOptions {
   readonly now?: () => number;
   /** How long a new device credential is valid. */
   readonly tokenTtlMs?: number;
+  /** Failed joins allowed per source address and per code prefix in a window (joinThrottle.ts). */
+  readonly joinThrottle?: JoinThrottleOptions;
+}
+
+/** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
+export interface RequestContext {
+  /** The TCP peer's address, for the join throttle. */
+  readonly source?: string;
+  /** The app version the device reports (`Fieldwise-App-Version`, or join's `appVersion`). */
+  readonly appVersion?: string;
 }
 
 /** How often an organization's last-seen time is written at most. */
@@ -43,6 +55,9 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class Hub {
   private readonly listeners = new Set<(event: CommitEvent) => void>();
   private readonly touchedAt = new Map<string, number>();
+  /** Per credential: when it was last recorded as heard from, and the app version recorded then. */
+  private readonly deviceTouches = new Map<string, { at: number; appVersion: string | undefined }>();
+  private readonly joinThrottle: JoinThrottle;
 
   private constructor(
     readonly storage: HubStorage,
@@ -52,7 +67,15 @@ export class Hub {
     private readonly tokenTtlMs: number | undefined,
     /** Signs sealed results and sync bundles; its public half is in the network record. */
     readonly hubKey: HubKey,
-  ) {}
+    joinThrottleOptions: JoinThrottleOptions | undefined,
+  ) {
+    this.joinThrottle = new JoinThrottle(joinThrottleOptions);
+  }
+
+  /** The hub's clock (a test moves it by hand). */
+  clock(): number {
+    return this.now();
+  }
 
   static async open(options: HubOptions): Promise<Hub> {
     await options.storage.migrate();
@@ -62,7 +85,7 @@ export class Hub {
     const now = options.now ?? Date.now;
     // A network made before seals existed gets its key at this first start.
     const hubKey = await publishHubKey(options.storage, now());
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, options.joinThrottle);
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -71,19 +94,34 @@ export class Hub {
     return () => this.listeners.delete(listener);
   }
 
-  async join(request: JoinRequest): Promise<JoinResponse> {
+  /**
+   * `POST /v1/join`: redeems an invitation (its bare code or the whole invitation link) into a
+   * device credential. Failed attempts are throttled per source address and code prefix.
+   */
+  async join(request: JoinRequest, context: RequestContext = {}): Promise<JoinResponse> {
+    const now = this.now();
+    const throttleKeys = joinThrottleKeys(context.source, normalizeInvitationCode(request.code));
+    this.joinThrottle.check(throttleKeys, now);
     // Checked before the invitation is used up, so a bad key costs no invitation.
     const devicePublicKey = request.devicePublicKey === undefined ? null : parseDevicePublicKey(request.devicePublicKey);
-    const now = this.now();
-    const credential = await this.storage.redeemInvitation(
-      hashInvitationCode(request.code),
-      { id: newId('cred'), deviceId: newId('dev'), deviceName: request.deviceName, createdAt: now },
-      now,
-    );
-    if (!credential) throw new HubError('invitation-invalid', 'the invitation code is unknown, already used or expired');
+    const codeHash = hashInvitationCode(request.code);
+    const credential = await this.storage.redeemInvitation(codeHash, { id: newId('cred'), deviceId: newId('dev'), deviceName: request.deviceName, createdAt: now }, now);
+    if (!credential) {
+      this.joinThrottle.recordFailure(throttleKeys, now);
+      throw await invitationRefusal(this.storage, codeHash, now);
+    }
     const org = (await this.storage.getOrg(credential.orgId))!;
     if (devicePublicKey) await this.storage.registerDeviceKey(credential.id, devicePublicKey, now);
     await this.storage.touchOrg(org.id, now);
+    await this.storage.touchDevice(credential.id, now, request.appVersion ?? null);
+    this.deviceTouches.set(credential.id, { at: now, appVersion: request.appVersion });
+    await this.storage.appendAudit({
+      at: now,
+      action: 'join',
+      actor: { orgId: org.id, credentialId: credential.id, deviceName: credential.deviceName },
+      target: { kind: 'device', id: credential.id, name: credential.deviceName },
+      details: { orgName: org.name, role: credential.role, ...(request.appVersion ? { appVersion: request.appVersion } : {}) },
+    });
     const token = issueToken(this.secret, {
       credentialId: credential.id,
       orgId: credential.orgId,
@@ -96,16 +134,30 @@ export class Hub {
   }
 
   /** Verifies a token and that its credential still stands; every request goes through here. */
-  async authenticate(token: string | undefined): Promise<AuthenticatedDevice> {
+  async authenticate(token: string | undefined, context: RequestContext = {}): Promise<AuthenticatedDevice> {
     if (!token) throw new HubError('unauthorized', 'this request needs a device token');
     const now = this.now();
     const claims = verifyToken(this.secret, token, now);
     const credential: CredentialRow | null = await this.storage.getCredential(claims.cid);
     if (!credential) throw new HubError('unauthorized', 'unknown credential');
-    if (credential.revokedAt !== null) throw new HubError('token-revoked', 'this device credential was revoked');
+    if (credential.revokedAt !== null) {
+      // Told why, and whether to erase its copy (docs/PROTOCOL.md, Revoked and wiped devices).
+      const device = await this.storage.getDevice(credential.id);
+      const revocation = { reason: device?.revokeReason ?? null, revokedAt: credential.revokedAt };
+      if (device?.wipe) {
+        throw new HubError('device-wiped', 'the secretariat revoked this device and asked it to erase its copy of the network', undefined, undefined, revocation);
+      }
+      throw new HubError('token-revoked', 'this device credential was revoked', undefined, undefined, revocation);
+    }
     if ((this.touchedAt.get(credential.orgId) ?? 0) + TOUCH_INTERVAL_MS < now) {
       this.touchedAt.set(credential.orgId, now);
       await this.storage.touchOrg(credential.orgId, now);
+    }
+    const touched = this.deviceTouches.get(credential.id);
+    const appVersion = context.appVersion !== undefined && /^[\x20-\x7e]{1,40}$/.test(context.appVersion) ? context.appVersion : undefined;
+    if (!touched || touched.at + TOUCH_INTERVAL_MS < now || (appVersion !== undefined && appVersion !== touched.appVersion)) {
+      this.deviceTouches.set(credential.id, { at: now, appVersion: appVersion ?? touched?.appVersion });
+      await this.storage.touchDevice(credential.id, now, appVersion ?? null);
     }
     return { orgId: credential.orgId, role: credential.role, credentialId: credential.id, deviceId: credential.deviceId };
   }

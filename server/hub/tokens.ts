@@ -69,9 +69,18 @@ export function newInvitationCode(): string {
   return `FW-${chars.match(/.{4}/g)!.join('-')}`;
 }
 
+/**
+ * The code's characters without case, spaces, dashes or the `FW` mark; a whole invitation link
+ * (`<hub>/#invitation=<code>`) is read as its code.
+ */
+export function normalizeInvitationCode(code: string): string {
+  const mark = code.indexOf('#invitation=');
+  const bare = mark >= 0 ? code.slice(mark + '#invitation='.length) : code;
+  return bare.trim().toUpperCase().replace(/[\s-]/g, '').replace(/^FW/, '');
+}
+
 export function hashInvitationCode(code: string): string {
-  const normalized = code.trim().toUpperCase().replace(/[\s-]/g, '').replace(/^FW/, '');
-  return createHash('sha256').update(normalized).digest('hex');
+  return createHash('sha256').update(normalizeInvitationCode(code)).digest('hex');
 }
 
 export function newId(prefix: string): string {

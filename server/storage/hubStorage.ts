@@ -39,6 +39,69 @@ export interface CredentialRow {
   readonly revokedAt: number | null;
 }
 
+/** An invitation as the secretariat lists it. */
+export interface InvitationListRow extends InvitationRow {
+  /** `inv-` and the first 24 hex digits of the code's hash: names the invitation without the code. */
+  readonly id: string;
+  readonly withdrawnAt: number | null;
+  /** The credential the invitation was redeemed into; null while unused. */
+  readonly usedBy: string | null;
+}
+
+/** A device credential with what the hub learns about it and how it was revoked. */
+export interface DeviceRow extends CredentialRow {
+  /** The last time this device was heard from; null if never since it joined. */
+  readonly lastSeenAt: number | null;
+  /** The app version it last reported; null if never. */
+  readonly appVersion: string | null;
+  /** The secretariat's words when it revoked this device; null when none were given or not revoked. */
+  readonly revokeReason: string | null;
+  /** Revoked with wipe: the device is told to erase its copy of the network. */
+  readonly wipe: boolean;
+}
+
+export interface OrgRevocationRow {
+  readonly orgId: string;
+  readonly revokedAt: number;
+  readonly reason: string | null;
+}
+
+/** How a credential is revoked: the secretariat's words (null for none) and whether to wipe. */
+export interface Revocation {
+  readonly reason: string | null;
+  readonly wipe: boolean;
+}
+
+export type AuditAction =
+  | 'init'
+  | 'invite'
+  | 'withdraw-invitation'
+  | 'join'
+  | 'revoke-device'
+  | 'revoke-org'
+  | 'set-role'
+  | 'set-steward-scopes'
+  | 'settings';
+
+/** One administrative act, as the audit log keeps it. */
+export interface AuditEntryInput {
+  readonly at: number;
+  readonly action: AuditAction;
+  readonly actor: { readonly orgId: string | null; readonly credentialId: string | null; readonly deviceName: string };
+  readonly target: { readonly kind: 'org' | 'device' | 'invitation' | 'network'; readonly id: string; readonly name: string };
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** Increasing in the order entries were appended. */
+  readonly id: number;
+}
+
+/** The invitation id for a code hash (see InvitationListRow.id). */
+export function invitationIdOf(codeHash: string): string {
+  return `inv-${codeHash.slice(0, 24)}`;
+}
+
 /** A record as the hub holds it: the current full state, always folded through a Y.Doc. */
 export interface StoredRecord {
   readonly header: RecordHeader;
@@ -145,7 +208,8 @@ export interface Directory {
   createInvitation(invitation: Omit<InvitationRow, 'usedAt'>): Promise<void>;
   /**
    * Marks an unused, unexpired invitation used and creates the credential, atomically: two devices
-   * racing with one code get one credential. Null when the code is unknown, used or expired.
+   * racing with one code get one credential. Null when the code is unknown, used, withdrawn or
+   * expired. The invitation remembers the credential (InvitationListRow.usedBy).
    */
   redeemInvitation(codeHash: string, credential: Omit<CredentialRow, 'orgId' | 'role' | 'revokedAt'>, now: number): Promise<CredentialRow | null>;
 
@@ -161,6 +225,49 @@ export interface Directory {
    */
   registerDeviceKey(credentialId: string, publicKey: Uint8Array, at: number): Promise<Uint8Array>;
   getDeviceKey(credentialId: string): Promise<Uint8Array | null>;
+}
+
+/**
+ * What the secretariat's administration keeps beside the directory (server/hub/networkAdmin.ts):
+ * invitation states, device details and revocations, organization revocations, the audit log.
+ */
+export interface Administration {
+  /** Every invitation, newest first. */
+  listInvitations(): Promise<InvitationListRow[]>;
+  getInvitation(target: { codeHash: string } | { id: string }): Promise<InvitationListRow | null>;
+  /**
+   * Withdraws pending invitations (unused, not withdrawn, unexpired at `at`): one, or every one of
+   * an organization. Returns how many.
+   */
+  withdrawInvitations(target: { codeHash: string } | { orgId: string }, at: number): Promise<number>;
+
+  /** Every credential with its details, in the order they were created. */
+  listDevices(): Promise<DeviceRow[]>;
+  getDevice(credentialId: string): Promise<DeviceRow | null>;
+  /** Remembers that a device was heard from at `at` (never moving back) and, if given, the app version it reported. */
+  touchDevice(credentialId: string, at: number, appVersion: string | null): Promise<void>;
+  /**
+   * Revokes credentials not yet revoked (one, or all of an organization), with the reason and
+   * wipe; returns the ids revoked now.
+   */
+  revokeDevices(target: { credentialId: string } | { orgId: string }, at: number, revocation: Revocation): Promise<string[]>;
+  /** Marks a credential revoked without wipe for wipe (replacing its reason); false if it is not revoked or already marked. */
+  markWipe(credentialId: string, reason: string | null): Promise<boolean>;
+
+  /**
+   * Revokes an organization in one transaction: marks it revoked, revokes each of its credentials
+   * (with `revocation`) and withdraws its pending invitations. Null when it was revoked already.
+   */
+  revokeOrg(orgId: string, at: number, revocation: Revocation): Promise<{ revokedCredentials: string[]; withdrawnInvitations: number } | null>;
+  orgRevocations(): Promise<OrgRevocationRow[]>;
+  /** Changes an organization's role everywhere the directory holds it: the org, its credentials, its pending invitations. */
+  setOrgRole(orgId: string, role: Role): Promise<void>;
+  renameOrg(orgId: string, name: string): Promise<void>;
+
+  /** Appends an entry; returns its id. */
+  appendAudit(entry: AuditEntryInput): Promise<number>;
+  /** Entries older than `before` (all when absent), newest first, at most `limit`. */
+  listAudit(options: { before?: number; limit: number }): Promise<AuditEntry[]>;
 }
 
 /** The records and their update log, numbered in commit order (see the ordering guarantee above). */
@@ -217,4 +324,4 @@ export interface PullCheckpoints {
 }
 
 /** Everything the hub keeps: what each adapter provides and the Hub holds. */
-export interface HubStorage extends StorageLifecycle, HubMeta, Directory, RecordLog, GovernanceSchedule, PullCheckpoints {}
+export interface HubStorage extends StorageLifecycle, HubMeta, Directory, Administration, RecordLog, GovernanceSchedule, PullCheckpoints {}

@@ -3,8 +3,14 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
 import {
+  invitationIdOf,
   StaleWriteError,
+  type Administration,
+  type AuditEntry,
   type CredentialRow,
+  type DeviceRow,
+  type InvitationListRow,
+  type Revocation,
   type Directory,
   type GovernanceSchedule,
   type HubMeta,
@@ -82,7 +88,19 @@ CREATE TABLE IF NOT EXISTS ${s}.seal_schedule (proposal_id text PRIMARY KEY, due
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON ${s}.seal_schedule (due_at);
 CREATE TABLE IF NOT EXISTS ${s}.pull_checkpoints (
   credential_id text PRIMARY KEY, seq bigint NOT NULL, at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.invitation_withdrawals (code_hash text PRIMARY KEY REFERENCES ${s}.invitations(code_hash), withdrawn_at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.invitation_uses (code_hash text PRIMARY KEY REFERENCES ${s}.invitations(code_hash), credential_id text NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.device_details (credential_id text PRIMARY KEY REFERENCES ${s}.credentials(id), last_seen_at bigint, app_version text);
+CREATE TABLE IF NOT EXISTS ${s}.credential_revocations (credential_id text PRIMARY KEY REFERENCES ${s}.credentials(id), reason text, wipe boolean NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.org_revocations (org_id text PRIMARY KEY REFERENCES ${s}.orgs(id), revoked_at bigint NOT NULL, reason text);
+CREATE TABLE IF NOT EXISTS ${s}.admin_audit (
+  id bigserial PRIMARY KEY, at bigint NOT NULL, action text NOT NULL,
+  actor_org text, actor_credential text, actor_device_name text NOT NULL,
+  target_kind text NOT NULL, target_id text NOT NULL, target_name text NOT NULL, details text NOT NULL);
 `;
+
+/** The administration's own tables, copied whole by `hub backup` (one line per row, `kind` the table's name). */
+const ADMIN_TABLES = ['invitation_withdrawals', 'invitation_uses', 'device_details', 'credential_revocations', 'org_revocations', 'admin_audit'] as const;
 
 /** `pg` returns bigint as a string so nothing is silently rounded; ours stay far below 2^53. */
 function toNumber(value: string | number): number {
@@ -127,6 +145,66 @@ const toCredential = (row: CredentialSqlRow): CredentialRow => ({
   role: row.role as Role,
   createdAt: toNumber(row.created_at),
   revokedAt: toNumberOrNull(row.revoked_at),
+});
+
+interface DeviceSqlRow extends CredentialSqlRow {
+  last_seen_at: string | null;
+  app_version: string | null;
+  revoke_reason: string | null;
+  wipe: boolean;
+}
+
+const toDevice = (row: DeviceSqlRow): DeviceRow => ({
+  ...toCredential(row),
+  lastSeenAt: toNumberOrNull(row.last_seen_at),
+  appVersion: row.app_version,
+  revokeReason: row.revoke_reason,
+  wipe: row.wipe,
+});
+
+interface InvitationSqlRow {
+  code_hash: string;
+  org_id: string;
+  role: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  withdrawn_at: string | null;
+  used_by: string | null;
+}
+
+const toInvitation = (row: InvitationSqlRow): InvitationListRow => ({
+  id: invitationIdOf(row.code_hash),
+  codeHash: row.code_hash,
+  orgId: row.org_id,
+  role: row.role as Role,
+  createdAt: toNumber(row.created_at),
+  expiresAt: toNumber(row.expires_at),
+  usedAt: toNumberOrNull(row.used_at),
+  withdrawnAt: toNumberOrNull(row.withdrawn_at),
+  usedBy: row.used_by,
+});
+
+interface AuditSqlRow {
+  id: string;
+  at: string;
+  action: string;
+  actor_org: string | null;
+  actor_credential: string | null;
+  actor_device_name: string;
+  target_kind: string;
+  target_id: string;
+  target_name: string;
+  details: string;
+}
+
+const toAudit = (row: AuditSqlRow): AuditEntry => ({
+  id: toNumber(row.id),
+  at: toNumber(row.at),
+  action: row.action as AuditEntry['action'],
+  actor: { orgId: row.actor_org, credentialId: row.actor_credential, deviceName: row.actor_device_name },
+  target: { kind: row.target_kind as AuditEntry['target']['kind'], id: row.target_id, name: row.target_name },
+  details: JSON.parse(row.details) as AuditEntry['details'],
 });
 
 interface RecordSqlRow {
@@ -343,7 +421,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       return inTransaction(pool, 'BEGIN', async (client) => {
         // A racing redeemer blocks on the row lock, then re-checks `used_at IS NULL` and gets nothing.
         const used = await client.query<{ org_id: string; role: string }>(
-          `UPDATE ${s}.invitations SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id, role`,
+          `UPDATE ${s}.invitations SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1
+             AND code_hash NOT IN (SELECT code_hash FROM ${s}.invitation_withdrawals) RETURNING org_id, role`,
           [now, codeHash],
         );
         const invitation = used.rows[0];
@@ -352,6 +431,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           `INSERT INTO ${s}.credentials (id, org_id, device_id, device_name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
           [credential.id, invitation.org_id, credential.deviceId, credential.deviceName, invitation.role, credential.createdAt],
         );
+        await client.query(`INSERT INTO ${s}.invitation_uses (code_hash, credential_id) VALUES ($1, $2)`, [codeHash, credential.id]);
         return toCredential(created.rows[0]!);
       });
     },
@@ -385,6 +465,128 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result = await pool.query<{ public_key: Buffer }>(`SELECT public_key FROM ${s}.device_keys WHERE credential_id = $1`, [credentialId]);
       const row = result.rows[0];
       return row ? new Uint8Array(row.public_key) : null;
+    },
+  };
+
+  const invitationSelect = `SELECT i.*, w.withdrawn_at, u.credential_id AS used_by FROM ${s}.invitations i
+    LEFT JOIN ${s}.invitation_withdrawals w ON w.code_hash = i.code_hash LEFT JOIN ${s}.invitation_uses u ON u.code_hash = i.code_hash`;
+  const deviceSelect = `SELECT c.*, d.last_seen_at, d.app_version, r.reason AS revoke_reason, COALESCE(r.wipe, false) AS wipe FROM ${s}.credentials c
+    LEFT JOIN ${s}.device_details d ON d.credential_id = c.id LEFT JOIN ${s}.credential_revocations r ON r.credential_id = c.id`;
+  const pendingClause = `used_at IS NULL AND expires_at > $2 AND code_hash NOT IN (SELECT code_hash FROM ${s}.invitation_withdrawals)`;
+
+  const revokeWith = async (client: pg.PoolClient, target: { credentialId: string } | { orgId: string }, at: number, revocation: Revocation): Promise<string[]> => {
+    // Row locks (FOR UPDATE): a concurrent revocation of the same credential waits and then finds it revoked.
+    const rows = await client.query<{ id: string }>(
+      'credentialId' in target
+        ? `UPDATE ${s}.credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id`
+        : `UPDATE ${s}.credentials SET revoked_at = $1 WHERE org_id = $2 AND revoked_at IS NULL RETURNING id`,
+      [at, 'credentialId' in target ? target.credentialId : target.orgId],
+    );
+    const ids = rows.rows.map((row) => row.id).sort();
+    if (ids.length > 0) {
+      await client.query(
+        `INSERT INTO ${s}.credential_revocations (credential_id, reason, wipe) SELECT unnest($1::text[]), $2, $3
+         ON CONFLICT (credential_id) DO UPDATE SET reason = excluded.reason, wipe = excluded.wipe`,
+        [ids, revocation.reason, revocation.wipe],
+      );
+    }
+    return ids;
+  };
+
+  const withdrawWith = async (client: pg.PoolClient | pg.Pool, target: { codeHash: string } | { orgId: string }, at: number): Promise<number> => {
+    const result = await client.query(
+      `INSERT INTO ${s}.invitation_withdrawals (code_hash, withdrawn_at)
+       SELECT code_hash, $2 FROM ${s}.invitations WHERE ${'codeHash' in target ? 'code_hash' : 'org_id'} = $1 AND ${pendingClause}
+       ON CONFLICT DO NOTHING`,
+      ['codeHash' in target ? target.codeHash : target.orgId, at],
+    );
+    return result.rowCount ?? 0;
+  };
+
+  const administration: Administration = {
+    async listInvitations() {
+      const result = await pool.query<InvitationSqlRow>(`${invitationSelect} ORDER BY i.created_at DESC, i.code_hash COLLATE "C"`);
+      return result.rows.map(toInvitation);
+    },
+    async getInvitation(target) {
+      const result =
+        'codeHash' in target
+          ? await pool.query<InvitationSqlRow>(`${invitationSelect} WHERE i.code_hash = $1`, [target.codeHash])
+          : await pool.query<InvitationSqlRow>(`${invitationSelect} WHERE substr(i.code_hash, 1, 24) = $1`, [target.id.replace(/^inv-/, '')]);
+      const row = result.rows[0];
+      return row && ('codeHash' in target || invitationIdOf(row.code_hash) === target.id) ? toInvitation(row) : null;
+    },
+    async withdrawInvitations(target, at) {
+      return withdrawWith(pool, target, at);
+    },
+    async listDevices() {
+      const result = await pool.query<DeviceSqlRow>(`${deviceSelect} ORDER BY c.created_at, c.id COLLATE "C"`);
+      return result.rows.map(toDevice);
+    },
+    async getDevice(credentialId) {
+      const result = await pool.query<DeviceSqlRow>(`${deviceSelect} WHERE c.id = $1`, [credentialId]);
+      const row = result.rows[0];
+      return row ? toDevice(row) : null;
+    },
+    async touchDevice(credentialId, at, appVersion) {
+      await pool.query(
+        `INSERT INTO ${s}.device_details (credential_id, last_seen_at, app_version)
+         SELECT id, $2, $3 FROM ${s}.credentials WHERE id = $1
+         ON CONFLICT (credential_id) DO UPDATE SET last_seen_at = GREATEST(COALESCE(${s}.device_details.last_seen_at, 0), excluded.last_seen_at),
+           app_version = COALESCE(excluded.app_version, ${s}.device_details.app_version)`,
+        [credentialId, at, appVersion],
+      );
+    },
+    async revokeDevices(target, at, revocation) {
+      return inTransaction(pool, 'BEGIN', (client) => revokeWith(client, target, at, revocation));
+    },
+    async markWipe(credentialId, reason) {
+      const result = await pool.query(
+        `UPDATE ${s}.credential_revocations SET wipe = true, reason = $1 WHERE credential_id = $2 AND wipe = false
+           AND credential_id IN (SELECT id FROM ${s}.credentials WHERE revoked_at IS NOT NULL)`,
+        [reason, credentialId],
+      );
+      return result.rowCount === 1;
+    },
+    async revokeOrg(orgId, at, revocation) {
+      return inTransaction(pool, 'BEGIN', async (client) => {
+        const marked = await client.query(`INSERT INTO ${s}.org_revocations (org_id, revoked_at, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          orgId,
+          at,
+          revocation.reason,
+        ]);
+        if (marked.rowCount !== 1) return null;
+        return { revokedCredentials: await revokeWith(client, { orgId }, at, revocation), withdrawnInvitations: await withdrawWith(client, { orgId }, at) };
+      });
+    },
+    async orgRevocations() {
+      const result = await pool.query<{ org_id: string; revoked_at: string; reason: string | null }>(`SELECT * FROM ${s}.org_revocations ORDER BY revoked_at, org_id COLLATE "C"`);
+      return result.rows.map((row) => ({ orgId: row.org_id, revokedAt: toNumber(row.revoked_at), reason: row.reason }));
+    },
+    async setOrgRole(orgId, role) {
+      await inTransaction(pool, 'BEGIN', async (client) => {
+        await client.query(`UPDATE ${s}.orgs SET role = $1 WHERE id = $2`, [role, orgId]);
+        await client.query(`UPDATE ${s}.credentials SET role = $1 WHERE org_id = $2`, [role, orgId]);
+        await client.query(
+          `UPDATE ${s}.invitations SET role = $1 WHERE org_id = $2 AND used_at IS NULL AND code_hash NOT IN (SELECT code_hash FROM ${s}.invitation_withdrawals)`,
+          [role, orgId],
+        );
+      });
+    },
+    async renameOrg(orgId, name) {
+      await pool.query(`UPDATE ${s}.orgs SET name = $1 WHERE id = $2`, [name, orgId]);
+    },
+    async appendAudit(entry) {
+      const result = await pool.query<{ id: string }>(
+        `INSERT INTO ${s}.admin_audit (at, action, actor_org, actor_credential, actor_device_name, target_kind, target_id, target_name, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [entry.at, entry.action, entry.actor.orgId, entry.actor.credentialId, entry.actor.deviceName, entry.target.kind, entry.target.id, entry.target.name, JSON.stringify(entry.details)],
+      );
+      return toNumber(result.rows[0]!.id);
+    },
+    async listAudit({ before, limit }) {
+      const result = await pool.query<AuditSqlRow>(`SELECT * FROM ${s}.admin_audit WHERE id < $1 ORDER BY id DESC LIMIT $2`, [before ?? Number.MAX_SAFE_INTEGER, limit]);
+      return result.rows.map(toAudit);
     },
   };
 
@@ -496,7 +698,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
   };
 
-  return { pool, ...lifecycle, ...meta, ...directory, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
+  return { pool, ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
 }
 
 const BACKUP_PAGE_ROWS = 500;
@@ -518,6 +720,8 @@ const BACKUP_FLUSH_CHARS = 1 << 20;
  *   update      {seq, recordId, update (base64), credentialId, createdAt}
  *   castArrival {recordId, castAt, receivedAt}   (governance: when the hub first received a cast)
  *   sealDue     {proposalId, dueAt}              (governance: proposals still to be sealed)
+ *   invitation_withdrawals, invitation_uses, device_details, credential_revocations,
+ *   org_revocations, admin_audit: the administration's rows, columns as in the table (bigints as strings)
  * Written to `outFile.partial`, synced and renamed at the end, so a failed backup never leaves a
  * file that looks complete.
  */
@@ -630,6 +834,10 @@ async function backupToJsonLines(pool: pg.Pool, s: string, schemaName: string, o
       }
       const schedule = await client.query<{ proposal_id: string; due_at: string }>(`SELECT * FROM ${s}.seal_schedule ORDER BY proposal_id`);
       for (const row of schedule.rows) await writeLine({ kind: 'sealDue', proposalId: row.proposal_id, dueAt: toNumber(row.due_at) });
+      for (const table of ADMIN_TABLES) {
+        const rows = await client.query<Record<string, unknown>>(`SELECT * FROM ${s}.${table} ORDER BY 1`);
+        for (const row of rows.rows) await writeLine({ kind: table, ...row });
+      }
     });
     await flush();
     // On disk before it gets its final name, so a crash never leaves a truncated "backup".

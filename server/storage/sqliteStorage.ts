@@ -3,8 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import {
+  invitationIdOf,
   StaleWriteError,
+  type Administration,
+  type AuditEntry,
   type CredentialRow,
+  type DeviceRow,
+  type InvitationListRow,
+  type Revocation,
   type Directory,
   type GovernanceSchedule,
   type HubMeta,
@@ -53,7 +59,67 @@ CREATE TABLE IF NOT EXISTS seal_schedule (proposal_id TEXT PRIMARY KEY, due_at I
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON seal_schedule(due_at);
 CREATE TABLE IF NOT EXISTS pull_checkpoints (
   credential_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS invitation_withdrawals (code_hash TEXT PRIMARY KEY REFERENCES invitations(code_hash), withdrawn_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS invitation_uses (code_hash TEXT PRIMARY KEY REFERENCES invitations(code_hash), credential_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS device_details (credential_id TEXT PRIMARY KEY REFERENCES credentials(id), last_seen_at INTEGER, app_version TEXT);
+CREATE TABLE IF NOT EXISTS credential_revocations (credential_id TEXT PRIMARY KEY REFERENCES credentials(id), reason TEXT, wipe INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS org_revocations (org_id TEXT PRIMARY KEY REFERENCES orgs(id), revoked_at INTEGER NOT NULL, reason TEXT);
+CREATE TABLE IF NOT EXISTS admin_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, action TEXT NOT NULL,
+  actor_org TEXT, actor_credential TEXT, actor_device_name TEXT NOT NULL,
+  target_kind TEXT NOT NULL, target_id TEXT NOT NULL, target_name TEXT NOT NULL, details TEXT NOT NULL);
 `;
+
+/** Invitations with their states, as one row each. */
+const INVITATION_SELECT = `SELECT i.*, w.withdrawn_at, u.credential_id AS used_by FROM invitations i
+  LEFT JOIN invitation_withdrawals w ON w.code_hash = i.code_hash LEFT JOIN invitation_uses u ON u.code_hash = i.code_hash`;
+const DEVICE_SELECT = `SELECT c.*, d.last_seen_at, d.app_version, r.reason AS revoke_reason, COALESCE(r.wipe, 0) AS wipe FROM credentials c
+  LEFT JOIN device_details d ON d.credential_id = c.id LEFT JOIN credential_revocations r ON r.credential_id = c.id`;
+
+interface InvitationSqlRow {
+  code_hash: string;
+  org_id: string;
+  role: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  withdrawn_at: number | null;
+  used_by: string | null;
+}
+
+const toInvitation = (row: InvitationSqlRow): InvitationListRow => ({
+  id: invitationIdOf(row.code_hash),
+  codeHash: row.code_hash,
+  orgId: row.org_id,
+  role: row.role as Role,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  usedAt: row.used_at,
+  withdrawnAt: row.withdrawn_at,
+  usedBy: row.used_by,
+});
+
+interface AuditSqlRow {
+  id: number;
+  at: number;
+  action: string;
+  actor_org: string | null;
+  actor_credential: string | null;
+  actor_device_name: string;
+  target_kind: string;
+  target_id: string;
+  target_name: string;
+  details: string;
+}
+
+const toAudit = (row: AuditSqlRow): AuditEntry => ({
+  id: row.id,
+  at: row.at,
+  action: row.action as AuditEntry['action'],
+  actor: { orgId: row.actor_org, credentialId: row.actor_credential, deviceName: row.actor_device_name },
+  target: { kind: row.target_kind as AuditEntry['target']['kind'], id: row.target_id, name: row.target_name },
+  details: JSON.parse(row.details) as AuditEntry['details'],
+});
 
 interface RecordSqlRow {
   id: string;
@@ -90,6 +156,23 @@ interface CredentialSqlRow {
   revoked_at: number | null;
 }
 
+interface DeviceSqlRow extends CredentialSqlRow {
+  last_seen_at: number | null;
+  app_version: string | null;
+  revoke_reason: string | null;
+  wipe: number;
+}
+
+function toDevice(row: DeviceSqlRow): DeviceRow {
+  return {
+  ...toCredential(row),
+  lastSeenAt: row.last_seen_at,
+  appVersion: row.app_version,
+  revokeReason: row.revoke_reason,
+  wipe: row.wipe === 1,
+  };
+}
+
 const toCredential = (row: CredentialSqlRow): CredentialRow => ({
   id: row.id,
   orgId: row.org_id,
@@ -118,8 +201,47 @@ export function openSqliteStorage(file: string): HubStorage {
     touchOrg: db.prepare('UPDATE orgs SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?'),
     createInvitation: db.prepare('INSERT INTO invitations (code_hash, org_id, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
     useInvitation: db.prepare<[number, string, number], { org_id: string; role: string }>(
-      'UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING org_id, role',
+      `UPDATE invitations SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
+         AND code_hash NOT IN (SELECT code_hash FROM invitation_withdrawals) RETURNING org_id, role`,
     ),
+    recordInvitationUse: db.prepare('INSERT INTO invitation_uses (code_hash, credential_id) VALUES (?, ?)'),
+    listInvitations: db.prepare<[], InvitationSqlRow>(`${INVITATION_SELECT} ORDER BY i.created_at DESC, i.code_hash`),
+    invitationByHash: db.prepare<[string], InvitationSqlRow>(`${INVITATION_SELECT} WHERE i.code_hash = ?`),
+    invitationById: db.prepare<[string], InvitationSqlRow>(`${INVITATION_SELECT} WHERE substr(i.code_hash, 1, 24) = ?`),
+    pendingInvitationsOf: db.prepare<[string, number], { code_hash: string }>(
+      `SELECT code_hash FROM invitations WHERE org_id = ? AND used_at IS NULL AND expires_at > ?
+         AND code_hash NOT IN (SELECT code_hash FROM invitation_withdrawals)`,
+    ),
+    pendingInvitation: db.prepare<[string, number], { code_hash: string }>(
+      `SELECT code_hash FROM invitations WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
+         AND code_hash NOT IN (SELECT code_hash FROM invitation_withdrawals)`,
+    ),
+    withdrawInvitation: db.prepare('INSERT INTO invitation_withdrawals (code_hash, withdrawn_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    listDevices: db.prepare<[], DeviceSqlRow>(`${DEVICE_SELECT} ORDER BY c.created_at, c.id`),
+    getDevice: db.prepare<[string], DeviceSqlRow>(`${DEVICE_SELECT} WHERE c.id = ?`),
+    touchDevice: db.prepare(`INSERT INTO device_details (credential_id, last_seen_at, app_version) VALUES (@id, @at, @version)
+      ON CONFLICT(credential_id) DO UPDATE SET last_seen_at = MAX(COALESCE(last_seen_at, 0), excluded.last_seen_at),
+        app_version = COALESCE(excluded.app_version, app_version)`),
+    unrevokedOf: db.prepare<[string], { id: string }>('SELECT id FROM credentials WHERE org_id = ? AND revoked_at IS NULL'),
+    unrevoked: db.prepare<[string], { id: string }>('SELECT id FROM credentials WHERE id = ? AND revoked_at IS NULL'),
+    recordRevocation: db.prepare(
+      'INSERT INTO credential_revocations (credential_id, reason, wipe) VALUES (?, ?, ?) ON CONFLICT(credential_id) DO UPDATE SET reason = excluded.reason, wipe = excluded.wipe',
+    ),
+    markWipe: db.prepare(
+      `UPDATE credential_revocations SET wipe = 1, reason = ? WHERE credential_id = ? AND wipe = 0
+         AND credential_id IN (SELECT id FROM credentials WHERE revoked_at IS NOT NULL)`,
+    ),
+    revokeOrgRow: db.prepare('INSERT INTO org_revocations (org_id, revoked_at, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    orgRevocations: db.prepare<[], { org_id: string; revoked_at: number; reason: string | null }>('SELECT * FROM org_revocations ORDER BY revoked_at, org_id'),
+    setOrgRole: db.prepare('UPDATE orgs SET role = ? WHERE id = ?'),
+    setCredentialsRole: db.prepare('UPDATE credentials SET role = ? WHERE org_id = ?'),
+    setPendingInvitationsRole: db.prepare(
+      `UPDATE invitations SET role = ? WHERE org_id = ? AND used_at IS NULL AND code_hash NOT IN (SELECT code_hash FROM invitation_withdrawals)`,
+    ),
+    renameOrg: db.prepare('UPDATE orgs SET name = ? WHERE id = ?'),
+    appendAudit: db.prepare(`INSERT INTO admin_audit (at, action, actor_org, actor_credential, actor_device_name, target_kind, target_id, target_name, details)
+      VALUES (@at, @action, @actor_org, @actor_credential, @actor_device_name, @target_kind, @target_id, @target_name, @details)`),
+    listAudit: db.prepare<[number, number], AuditSqlRow>('SELECT * FROM admin_audit WHERE id < ? ORDER BY id DESC LIMIT ?'),
     createCredential: db.prepare('INSERT INTO credentials (id, org_id, device_id, device_name, role, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     getCredential: db.prepare<[string], CredentialSqlRow>('SELECT * FROM credentials WHERE id = ?'),
     revokeOne: db.prepare('UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -203,7 +325,34 @@ export function openSqliteStorage(file: string): HubStorage {
     const invitation = statements.useInvitation.get(now, codeHash, now);
     if (!invitation) return null;
     statements.createCredential.run(credential.id, invitation.org_id, credential.deviceId, credential.deviceName, invitation.role, credential.createdAt);
+    statements.recordInvitationUse.run(codeHash, credential.id);
     return toCredential(statements.getCredential.get(credential.id)!);
+  });
+
+  const revokeDevicesTx = db.transaction((target: { credentialId: string } | { orgId: string }, at: number, revocation: Revocation): string[] => {
+    const ids = ('credentialId' in target ? statements.unrevoked.all(target.credentialId) : statements.unrevokedOf.all(target.orgId)).map((row) => row.id);
+    for (const id of ids) {
+      statements.revokeOne.run(at, id);
+      statements.recordRevocation.run(id, revocation.reason, revocation.wipe ? 1 : 0);
+    }
+    return ids;
+  });
+
+  const withdrawTx = db.transaction((target: { codeHash: string } | { orgId: string }, at: number): number => {
+    const hashes = 'codeHash' in target ? statements.pendingInvitation.all(target.codeHash, at) : statements.pendingInvitationsOf.all(target.orgId, at);
+    for (const row of hashes) statements.withdrawInvitation.run(row.code_hash, at);
+    return hashes.length;
+  });
+
+  const revokeOrgTx = db.transaction((orgId: string, at: number, revocation: Revocation) => {
+    if (statements.revokeOrgRow.run(orgId, at, revocation.reason).changes === 0) return null;
+    return { revokedCredentials: revokeDevicesTx({ orgId }, at, revocation), withdrawnInvitations: withdrawTx({ orgId }, at) };
+  });
+
+  const setOrgRoleTx = db.transaction((orgId: string, role: Role) => {
+    statements.setOrgRole.run(role, orgId);
+    statements.setCredentialsRole.run(role, orgId);
+    statements.setPendingInvitationsRole.run(role, orgId);
   });
 
   const compactTx = db.transaction((recordId: string, state: Uint8Array, uptoSeq: number): boolean => {
@@ -284,6 +433,65 @@ export function openSqliteStorage(file: string): HubStorage {
     },
   };
 
+  const administration: Administration = {
+    async listInvitations() {
+      return statements.listInvitations.all().map(toInvitation);
+    },
+    async getInvitation(target) {
+      const row = 'codeHash' in target ? statements.invitationByHash.get(target.codeHash) : statements.invitationById.get(target.id.replace(/^inv-/, ''));
+      return row && ('codeHash' in target || invitationIdOf(row.code_hash) === target.id) ? toInvitation(row) : null;
+    },
+    async withdrawInvitations(target, at) {
+      return withdrawTx(target, at);
+    },
+    async listDevices() {
+      return statements.listDevices.all().map(toDevice);
+    },
+    async getDevice(credentialId) {
+      const row = statements.getDevice.get(credentialId);
+      return row ? toDevice(row) : null;
+    },
+    async touchDevice(credentialId, at, appVersion) {
+      if (!statements.getCredential.get(credentialId)) return;
+      statements.touchDevice.run({ id: credentialId, at, version: appVersion });
+    },
+    async revokeDevices(target, at, revocation) {
+      return revokeDevicesTx(target, at, revocation);
+    },
+    async markWipe(credentialId, reason) {
+      return statements.markWipe.run(reason, credentialId).changes === 1;
+    },
+    async revokeOrg(orgId, at, revocation) {
+      return revokeOrgTx(orgId, at, revocation);
+    },
+    async orgRevocations() {
+      return statements.orgRevocations.all().map((row) => ({ orgId: row.org_id, revokedAt: row.revoked_at, reason: row.reason }));
+    },
+    async setOrgRole(orgId, role) {
+      setOrgRoleTx(orgId, role);
+    },
+    async renameOrg(orgId, name) {
+      statements.renameOrg.run(name, orgId);
+    },
+    async appendAudit(entry) {
+      const result = statements.appendAudit.run({
+        at: entry.at,
+        action: entry.action,
+        actor_org: entry.actor.orgId,
+        actor_credential: entry.actor.credentialId,
+        actor_device_name: entry.actor.deviceName,
+        target_kind: entry.target.kind,
+        target_id: entry.target.id,
+        target_name: entry.target.name,
+        details: JSON.stringify(entry.details),
+      });
+      return Number(result.lastInsertRowid);
+    },
+    async listAudit({ before, limit }) {
+      return statements.listAudit.all(before ?? Number.MAX_SAFE_INTEGER, limit).map(toAudit);
+    },
+  };
+
   const recordLog: RecordLog = {
     async getRecord(id) {
       const row = statements.getRecord.get(id);
@@ -345,5 +553,5 @@ export function openSqliteStorage(file: string): HubStorage {
     },
   };
 
-  return { ...lifecycle, ...meta, ...directory, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
+  return { ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
 }

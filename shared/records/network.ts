@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readField, writeFields } from './layout';
 import { nonEmptyText, shortText } from './fieldSchemas';
 import { regionPathSchema } from './region';
+import { regionTreeSchema } from './regionTree';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
 
@@ -20,7 +21,7 @@ export type Member = z.infer<typeof memberSchema>;
  * What the secretariat has authorized a steward organization to run. A steward's role alone does
  * not let it create proposals or offers: the hub checks this grant too.
  */
-export const stewardScopes = ['proposals', 'offers'] as const;
+export const stewardScopes = ['proposals', 'offers', 'review'] as const;
 export type StewardScope = (typeof stewardScopes)[number];
 export const stewardGrantSchema = z.object({ orgId: recordIdSchema, scopes: z.array(z.enum(stewardScopes)).max(stewardScopes.length) });
 export type StewardGrant = z.infer<typeof stewardGrantSchema>;
@@ -51,6 +52,12 @@ export const assessmentSchema = z
   });
 export type NetworkAssessment = z.infer<typeof assessmentSchema>;
 
+/** The network's topics (network settings), beside its one-line `topic`. */
+export const networkTopicsSchema = z
+  .array(nonEmptyText(80))
+  .max(50)
+  .refine((topics) => new Set(topics).size === topics.length, 'topics must be distinct');
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -61,6 +68,9 @@ export const networkProjectionSchema = z.object({
   topic: shortText(200),
   stages: z.array(stageSchema),
   regions: z.array(regionPathSchema),
+  topics: z.array(z.string()),
+  /** The secretariat's list of regions (network settings); `regions` holds its paths of zh names. */
+  regionTree: regionTreeSchema,
   members: z.array(memberSchema),
   stewardGrants: z.array(stewardGrantSchema),
   /**
@@ -130,6 +140,8 @@ export const network = defineRecord({
       topic: readField(doc, 'topic', shortText(200), ''),
       stages: readField(doc, 'stages', z.array(stageSchema), []),
       regions: readField(doc, 'regions', z.array(regionPathSchema), []),
+      topics: readField(doc, 'topics', networkTopicsSchema, []),
+      regionTree: readField(doc, 'regionTree', regionTreeSchema, []),
       members: parsedValues(membersMap(doc), memberSchema),
       stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
       hubKey: readField(doc, 'hubKey', hubKeyFieldSchema, ''),
@@ -146,7 +158,16 @@ export const networkMutators = {
     'network',
     'setDetails',
     'edit',
-    z.object({ name: nonEmptyText(200), topic: shortText(200), stages: stagesSchema, regions: z.array(regionPathSchema).max(500) }).partial(),
+    z
+      .object({
+        name: nonEmptyText(200),
+        topic: shortText(200),
+        stages: stagesSchema,
+        regions: z.array(regionPathSchema).max(500),
+        topics: networkTopicsSchema,
+        regionTree: regionTreeSchema,
+      })
+      .partial(),
     (doc, values) => writeFields(doc, values),
   ),
   setMember: defineMutator('network', 'setMember', 'manage', memberSchema, (doc, member) => membersMap(doc).set(member.orgId, member)),

@@ -56,12 +56,32 @@ export const errorCodes = [
   'bundle-foreign',
   'bundle-revoked',
   'device-key-conflict',
+  // The secretariat's administration (docs/PROTOCOL.md, Administration).
+  'admin-only',
+  'device-wiped',
+  'invitation-used',
+  'invitation-expired',
+  'invitation-withdrawn',
+  'invitation-not-pending',
+  'already-revoked',
+  'org-revoked',
+  'not-steward',
+  'secretariat-protected',
+  'unknown-scope',
+  'bad-region-tree',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 /** Every refusal: a 4xx status with this body. Nothing was written. */
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.enum(errorCodes), message: z.string(), recordId: z.string().optional() }),
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    recordId: z.string().optional(),
+    /** `token-revoked`, `device-wiped`: the secretariat's words, and when the device was revoked. */
+    reason: z.string().optional(),
+    revokedAt: z.number().optional(),
+  }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
@@ -95,11 +115,13 @@ export const closeCodes = {
 // ---- join -------------------------------------------------------------------------------------
 
 export const joinRequestSchema = z.strictObject({
-  code: z.string().min(1).max(200),
+  code: z.string().min(1).max(800),
   // No control characters: PostgreSQL text refuses NUL, and a name shows up in the orgs list.
   deviceName: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
   /** The device's Ed25519 public key (base64url, 32 bytes), which signs its sync bundles. */
   devicePublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key').optional(),
+  /** The app's version, shown to the secretariat (docs/PROTOCOL.md, Administration). */
+  appVersion: z.string().regex(/^[\x20-\x7e]{1,40}$/, 'must be printable ASCII, at most 40 characters').optional(),
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

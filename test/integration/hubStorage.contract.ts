@@ -242,6 +242,139 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
+    describe('administration', () => {
+      async function network(now: number): Promise<void> {
+        await storage.createOrg({ id: 'org-a', name: 'A', role: 'member', createdAt: 1 });
+        await storage.createOrg({ id: 'org-b', name: 'B', role: 'steward', createdAt: 2 });
+        for (const [code, org, createdAt] of [['h-a1', 'org-a', 10], ['h-a2', 'org-a', 11], ['h-b1', 'org-b', 12]] as const) {
+          await storage.createInvitation({ codeHash: code.padEnd(64, '0'), orgId: org, role: org === 'org-a' ? 'member' : 'steward', createdAt, expiresAt: now + HOUR_MS });
+        }
+      }
+      const hash = (code: string) => code.padEnd(64, '0');
+
+      describe('invitations', () => {
+        it('lists invitations newest first with their states, and names each by an id of its hash', async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          expect(await storage.withdrawInvitations({ codeHash: hash('h-a2') }, now)).toBe(1);
+          const listed = await storage.listInvitations();
+          expect(listed.map((row) => [row.codeHash.slice(0, 4), row.usedBy, row.withdrawnAt])).toEqual([
+            ['h-b1', null, null],
+            ['h-a2', null, now],
+            ['h-a1', 'a1', null],
+          ]);
+          expect(listed[2]).toMatchObject({ id: `inv-${hash('h-a1').slice(0, 24)}`, orgId: 'org-a', role: 'member', usedAt: now, expiresAt: now + HOUR_MS });
+          expect(await storage.getInvitation({ id: listed[1]!.id })).toEqual(listed[1]);
+          expect(await storage.getInvitation({ codeHash: hash('h-b1') })).toEqual(listed[0]);
+          expect(await storage.getInvitation({ id: 'inv-unknown' })).toBeNull();
+          expect(await storage.getInvitation({ codeHash: 'unknown' })).toBeNull();
+        });
+
+        it('withdraws only pending invitations, and a withdrawn one cannot be redeemed', async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          // Used, then withdrawn already, then expired at `later`: none of them is pending.
+          expect(await storage.withdrawInvitations({ codeHash: hash('h-a1') }, now)).toBe(0);
+          expect(await storage.withdrawInvitations({ codeHash: hash('h-a2') }, now)).toBe(1);
+          expect(await storage.withdrawInvitations({ codeHash: hash('h-a2') }, now + 1)).toBe(0);
+          expect(await storage.withdrawInvitations({ codeHash: hash('h-b1') }, now + HOUR_MS)).toBe(0);
+          expect(await storage.redeemInvitation(hash('h-a2'), device('a2'), now)).toBeNull();
+          expect(await storage.getCredential('a2')).toBeNull();
+          expect((await storage.getInvitation({ codeHash: hash('h-a2') }))?.usedAt).toBeNull();
+        });
+
+        it("withdraws every pending invitation of one organization", async () => {
+          const now = Date.now();
+          await network(now);
+          expect(await storage.withdrawInvitations({ orgId: 'org-a' }, now)).toBe(2);
+          expect((await storage.getInvitation({ codeHash: hash('h-b1') }))?.withdrawnAt).toBeNull();
+        });
+      });
+
+      describe('devices', () => {
+        it('lists devices in join order with last contact, app version and revocation', async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), { ...device('a1'), createdAt: 1 }, now);
+          await storage.redeemInvitation(hash('h-b1'), { ...device('b1'), createdAt: 2 }, now);
+          await storage.touchDevice('a1', 500, '0.9.0');
+          await storage.touchDevice('a1', 400, null);
+          await storage.touchDevice('unknown', 400, '1.0');
+          const devices = await storage.listDevices();
+          expect(devices.map((row) => row.id)).toEqual(['a1', 'b1']);
+          expect(devices[0]).toEqual({
+            id: 'a1', orgId: 'org-a', deviceId: 'dev-a1', deviceName: 'Laptop a1', role: 'member', createdAt: 1, revokedAt: null,
+            lastSeenAt: 500, appVersion: '0.9.0', revokeReason: null, wipe: false,
+          });
+          expect(devices[1]).toMatchObject({ lastSeenAt: null, appVersion: null });
+          expect(await storage.getDevice('unknown')).toBeNull();
+        });
+
+        it('revokes with a reason and wipe once, and marks a device revoked without wipe for wipe', async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          await storage.redeemInvitation(hash('h-a2'), device('a2'), now);
+          expect(await storage.revokeDevices({ credentialId: 'a1' }, 100, { reason: 'lost', wipe: false })).toEqual(['a1']);
+          expect(await storage.revokeDevices({ credentialId: 'a1' }, 150, { reason: 'again', wipe: true })).toEqual([]);
+          expect(await storage.getDevice('a1')).toMatchObject({ revokedAt: 100, revokeReason: 'lost', wipe: false });
+          expect(await storage.markWipe('a1', 'stolen')).toBe(true);
+          expect(await storage.markWipe('a1', 'stolen twice')).toBe(false);
+          expect(await storage.markWipe('a2', 'not revoked')).toBe(false);
+          expect(await storage.getDevice('a1')).toMatchObject({ revokedAt: 100, revokeReason: 'stolen', wipe: true });
+          expect(await storage.revokedSince(100)).toEqual(['a1']);
+        });
+      });
+
+      describe('organizations', () => {
+        it('revokes an organization once: its credentials, its pending invitations, the org itself', async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          expect(await storage.revokeOrg('org-a', now, { reason: 'left', wipe: true })).toEqual({ revokedCredentials: ['a1'], withdrawnInvitations: 1 });
+          expect(await storage.revokeOrg('org-a', now + 1, { reason: 'again', wipe: false })).toBeNull();
+          expect(await storage.orgRevocations()).toEqual([{ orgId: 'org-a', revokedAt: now, reason: 'left' }]);
+          expect(await storage.getDevice('a1')).toMatchObject({ revokedAt: now, revokeReason: 'left', wipe: true });
+          expect((await storage.getInvitation({ codeHash: hash('h-a2') }))?.withdrawnAt).toBe(now);
+          expect((await storage.getInvitation({ codeHash: hash('h-b1') }))?.withdrawnAt).toBeNull();
+        });
+
+        it("changes a role on the org, its credentials and its pending invitations, and renames", async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          await storage.setOrgRole('org-a', 'observer');
+          await storage.renameOrg('org-a', '西山合作社');
+          expect(await storage.getOrg('org-a')).toMatchObject({ role: 'observer', name: '西山合作社' });
+          expect((await storage.getCredential('a1'))?.role).toBe('observer');
+          expect((await storage.getInvitation({ codeHash: hash('h-a2') }))?.role).toBe('observer');
+          expect((await storage.getInvitation({ codeHash: hash('h-a1') }))?.role).toBe('member');
+          expect((await storage.getOrg('org-b'))?.role).toBe('steward');
+        });
+      });
+
+      describe('audit log', () => {
+        it('appends entries in order and pages them newest first', async () => {
+          const entry = (i: number) => ({
+            at: 1000 + i,
+            action: 'invite' as const,
+            actor: { orgId: i % 2 ? 'org-s' : null, credentialId: i % 2 ? 'cred-s' : null, deviceName: '秘书处' },
+            target: { kind: 'org' as const, id: `org-${i}`, name: `Org ${i}` },
+            details: { role: 'member', n: i, nested: { text: 'a\u0000b' } },
+          });
+          const ids: number[] = [];
+          for (let i = 0; i < 5; i++) ids.push(await storage.appendAudit(entry(i)));
+          expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+          const firstPage = await storage.listAudit({ limit: 2 });
+          expect(firstPage).toEqual([{ id: ids[4], ...entry(4) }, { id: ids[3], ...entry(3) }]);
+          const rest = await storage.listAudit({ before: ids[3]!, limit: 10 });
+          expect(rest.map((row) => row.id)).toEqual([ids[2], ids[1], ids[0]]);
+        });
+      });
+    });
+
     describe('record log', () => {
       it('assigns increasing sequence numbers, one per write', async () => {
         expect(await storage.lastSeq()).toBe(0);
