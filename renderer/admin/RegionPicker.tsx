@@ -18,7 +18,7 @@ import { optionOfPath, regionOptions, type RegionOption } from './regionTree';
 /** The network's region choices in the reader's language; empty when the network lists none (the screens then keep free text). */
 export function networkRegionOptions(network: NetworkProjection | null, language: string): { readonly options: RegionOption[]; readonly tree: readonly RegionNode[] } {
   if (!network) return { options: [], tree: [] };
-  const tree = (network as NetworkProjection & { readonly regionTree?: readonly RegionNode[] }).regionTree ?? [];
+  const tree = network.regionTree;
   if (tree.length > 0) return { options: regionOptions(tree, language), tree };
   // Without a tree: every listed path and every level above it, largest first.
   const seen = new Map<string, RegionOption>();

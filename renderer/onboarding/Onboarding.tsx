@@ -111,7 +111,8 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
       // The key that will sign this device's sync bundles is registered with the join itself.
       const deviceKey = await ensureDeviceKey(platform.bridge, request.passphrase);
       const devicePublicKey = deviceKey ? toBase64UrlEncoded(publicKeyOf(deviceKey)) : undefined;
-      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey);
+      const appVersion = (await platform.bridge.appInfo().catch(() => null))?.version;
+      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey, appVersion);
       if (!outcome.ok) {
         // The hub says why an invitation no longer works (used, expired, withdrawn): say it in those words.
         const joinKey = `admin.joinRefusal.${outcome.code}`;
