@@ -101,7 +101,8 @@ function Wiping({ standing }: { readonly standing: Extract<DeviceStanding, { kin
   const { session, platform, signOut } = useSession();
   const network = useNetwork(session.client);
   const hasStarted = useRef(false);
-  const networkName = network?.name ?? session.profile.orgName;
+  // '' when the network record is not read yet: the notice then says "the network".
+  const networkName = network?.name ?? '';
   useEffect(() => {
     if (hasStarted.current) return;
     hasStarted.current = true;

@@ -217,7 +217,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
           {wipeNotice && (
             <Alert color="red" title={t('admin.standing.wipedTitle')} data-testid="wipe-notice">
               <Stack gap={6}>
-                <Text size="sm">{t('admin.standing.wipedBody', { network: wipeNotice.networkName })}</Text>
+                <Text size="sm">{wipeNotice.networkName ? t('admin.standing.wipedBody', { network: wipeNotice.networkName }) : t('admin.standing.wipedBodyUnnamed')}</Text>
                 {wipeNotice.reason && <Text size="sm">{t('admin.standing.reason', { reason: wipeNotice.reason })}</Text>}
                 <Text size="xs">{t('admin.standing.wipedWhen', { time: formatDateTime(i18n.language, wipeNotice.erasedAt) })}</Text>
                 <Text size="sm">{t('admin.standing.wipedNext')}</Text>
