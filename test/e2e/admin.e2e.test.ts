@@ -9,7 +9,8 @@ import { serveStatic, type StaticServer } from './support/staticServer';
 /*
  * The secretariat runs the network from the app, on a real hub: it invites an organization as a
  * steward, whose laptop joins by pasting the one invitation link; it grants the steward
- * "proposals", which the steward's screen then shows; it invites a second laptop of the same
+ * "proposals", which the steward's screen then shows, and the steward creates and opens a
+ * proposal the hub takes; it invites a second laptop of the same
  * organization and revokes it with wipe: that laptop erases its copy at its next contact and says
  * why, while the first keeps syncing; the audit log lists each act. Screens in both languages go
  * to test/e2e/artifacts/screens/.
@@ -103,6 +104,25 @@ describe('the secretariat\'s console', { timeout: 240_000 }, () => {
     // The grant reaches the steward through sync and its screen says what it may run.
     await steward.goTo('#/governance');
     await steward.page.waitForSelector(`${testId('steward-scope-proposals')}[data-granted="true"]`, { timeout: TIMEOUT_MS });
+
+    // ...and it runs a proposal: creates it, adds options, opens it; the hub takes it.
+    await steward.byTestId('new-proposal').click();
+    await steward.byTestId('proposal-title').fill('春季培训主题');
+    await steward.byTestId('proposal-method').click();
+    await steward.page.getByRole('option', { name: 'Score (0–5)' }).click();
+    await steward.byTestId('proposal-create-submit').click();
+    await steward.byTestId('proposal-editor').waitFor({ timeout: TIMEOUT_MS });
+    const proposalId = (await steward.byTestId('proposal-editor').getAttribute('data-proposal-id'))!;
+    for (const label of ['雨水收集', '堆肥']) {
+      await steward.byTestId('proposal-add-option').click();
+      await steward.page.locator(testId('proposal-option')).last().fill(label);
+    }
+    await steward.byTestId('proposal-save').click();
+    await steward.byTestId('proposal-saved').waitFor();
+    await steward.byTestId('proposal-open').click();
+    await steward.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${proposalId}"][data-phase="open"]`, { timeout: TIMEOUT_MS });
+    await steward.waitUntilAllSent();
+    expect((await hub.storage.getRecord(proposalId))?.projection).toMatchObject({ title: '春季培训主题', state: 'open' });
 
     const linkB = await invite('device');
     const second = await joinByPasting(laptopB, linkB, '西山第二台笔记本');
