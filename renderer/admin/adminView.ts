@@ -61,12 +61,16 @@ export function auditLine(t: TFunction, entry: AuditEntry): string {
   const target = entry.target.name ?? entry.target.id;
   const action = t(`admin.audit.action.${entry.action}`, { defaultValue: entry.action });
   const details = Object.entries(entry.details)
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    // Ids are for the CSV, not for reading: the target's name is already in the line.
+    .filter(([key, value]) => value !== null && value !== undefined && value !== '' && !/Id$/.test(key))
     .map(([key, value]) => {
       if (key === 'role') return t('admin.audit.detail.role', { role: t(`roles.${String(value)}`, { defaultValue: String(value) }) });
       if (key === 'scopes') return t('admin.audit.detail.scopes', { scopes: Array.isArray(value) && value.length > 0 ? value.map((scope) => t(`admin.scope.${String(scope)}.name`, { defaultValue: String(scope) })).join(', ') : t('admin.audit.detail.none') });
       if (key === 'wipe') return value === true ? t('admin.audit.detail.wipe') : '';
       if (key === 'reason') return t('admin.audit.detail.reason', { reason: detailText(value) });
+      if (key === 'orgName') return t('admin.audit.detail.orgName', { org: detailText(value) });
+      if (key === 'appVersion') return t('admin.audit.detail.appVersion', { version: detailText(value) });
+      if (key === 'newOrganization') return value === true ? t('admin.audit.detail.newOrganization') : '';
       if (key === 'expiresAt' && typeof value === 'number') return t('admin.audit.detail.expires', { time: new Date(value).toISOString().slice(0, 10) });
       return `${key}: ${detailText(value)}`;
     })

@@ -44,6 +44,8 @@ describe('the console view models', () => {
     expect(auditLine(zh, entry)).toBe('更改协作方权限 · 西山合作社 · 权限：发起和主持提案');
     const revoke: AuditEntry = { ...entry, action: 'revoke-device', details: { reason: 'lost', wipe: true } };
     expect(auditLine(en, revoke)).toBe('Device disconnected · 西山合作社 · reason: lost · erase at next contact');
+    const invite: AuditEntry = { ...entry, action: 'invite', details: { invitationId: 'inv-1', orgId: 'org-1', role: 'steward', newOrganization: true } };
+    expect(auditLine(zh, invite)).toBe('发出邀请 · 西山合作社 · 角色：骨干伙伴 · 新机构');
   });
 
   it('keeps the last lists per network, and reads a damaged copy as none', () => {
