@@ -1,6 +1,7 @@
 import { Center, Loader, NavLink, Text } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeviceStandingGate } from '../admin/DeviceStandingGate';
 import { LibraryScreen } from '../library/LibraryScreen';
 import { OrgDirectory } from '../orgs/OrgDirectory';
 import { OrgProfile } from '../orgs/OrgProfile';
@@ -16,6 +17,7 @@ import { useRoute } from './useRoute';
 const EntryEditor = lazy(() => import('../editor/EntryEditor').then((module) => ({ default: module.EntryEditor })));
 const GovernanceScreen = lazy(() => import('../governance/GovernanceScreen').then((module) => ({ default: module.GovernanceScreen })));
 const WorkbenchScreen = lazy(() => import('../workbench/WorkbenchScreen').then((module) => ({ default: module.WorkbenchScreen })));
+const AdminScreen = lazy(() => import('../admin/AdminScreen').then((module) => ({ default: module.AdminScreen })));
 const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module) => ({ default: module.ReportsScreen })));
 
 /** The navigation, in order: each item opens its area's first screen and stays active within the area. */
@@ -27,7 +29,11 @@ const navItems: readonly { readonly key: Area; readonly route: Route }[] = [
   { key: 'reports', route: { screen: 'reports' } },
   { key: 'sync', route: { screen: 'sync' } },
   { key: 'settings', route: { screen: 'settings' } },
+  { key: 'admin', route: { screen: 'admin', section: 'invite' } },
 ];
+
+/** The console is the secretariat's alone (the hub refuses everyone else with `admin-only`): nobody else sees its entry. */
+const isNavItemShown = (key: Area, role: string, kind: string): boolean => key !== 'admin' || (role === 'secretariat' && kind === 'hub');
 
 function Screen({ route }: { route: Route }) {
   switch (route.screen) {
@@ -54,6 +60,8 @@ function Screen({ route }: { route: Route }) {
       return <SyncScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'admin':
+      return <AdminScreen section={route.section} />;
   }
 }
 
@@ -83,8 +91,8 @@ export function Shell() {
         <SyncBar />
       </header>
       <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
-        {navItems.map((item) => (
-          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={t(`nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+        {navItems.filter((item) => isNavItemShown(item.key, profile.identity.role, profile.kind)).map((item) => (
+          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={t(item.key === 'admin' ? 'admin.nav' : `nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
         ))}
       </nav>
       <main id="main" className="fw-main" tabIndex={-1}>
@@ -95,7 +103,9 @@ export function Shell() {
             </Center>
           }
         >
-          <Screen route={route} />
+          <DeviceStandingGate>
+            <Screen route={route} />
+          </DeviceStandingGate>
         </Suspense>
       </main>
     </div>

@@ -10,6 +10,10 @@
 export const workbenchSections = ['finder', 'offers', 'pipeline', 'health', 'stages'] as const;
 export type WorkbenchSection = (typeof workbenchSections)[number];
 
+/** The secretariat's console (renderer/admin): one section per task. */
+export const adminSections = ['invite', 'invitations', 'orgs', 'settings', 'audit'] as const;
+export type AdminSection = (typeof adminSections)[number];
+
 export type Route =
   | { readonly screen: 'library' }
   | { readonly screen: 'entry'; readonly id: string }
@@ -26,13 +30,15 @@ export type Route =
   | { readonly screen: 'offer'; readonly id: string }
   | { readonly screen: 'reports' }
   | { readonly screen: 'sync' }
-  | { readonly screen: 'settings' };
+  | { readonly screen: 'settings' }
+  /** #/admin[/<section>]: the secretariat's console; without a section, invite. */
+  | { readonly screen: 'admin'; readonly section: AdminSection };
 
 export type GovernanceRoute = Extract<Route, { screen: 'governance' | 'proposal-new' | 'proposal' | 'proposal-edit' }>;
 export type WorkbenchRoute = Extract<Route, { screen: 'workbench' | 'offer-new' | 'offer' }>;
 
 /** The top-level areas, one per navigation item. */
-export type Area = 'library' | 'orgs' | 'governance' | 'workbench' | 'reports' | 'sync' | 'settings';
+export type Area = 'library' | 'orgs' | 'governance' | 'workbench' | 'reports' | 'sync' | 'settings' | 'admin';
 
 export function areaOf(route: Route): Area {
   switch (route.screen) {
@@ -51,6 +57,8 @@ export function areaOf(route: Route): Area {
       return route.screen;
   }
 }
+
+const isAdminSection = (value: string | undefined): value is AdminSection => (adminSections as readonly (string | undefined)[]).includes(value);
 
 const isWorkbenchSection = (value: string | undefined): value is WorkbenchSection => (workbenchSections as readonly (string | undefined)[]).includes(value);
 
@@ -87,6 +95,8 @@ export function parseRoute(hash: string): Route {
     case 'sync':
     case 'settings':
       return { screen };
+    case 'admin':
+      return { screen: 'admin', section: isAdminSection(id) ? id : 'invite' };
     default:
       return { screen: 'library' };
   }
@@ -111,6 +121,8 @@ export function segmentsOf(route: Route): readonly string[] {
       return ['workbench', 'offers', 'new'];
     case 'offer':
       return ['workbench', 'offers', route.id];
+    case 'admin':
+      return ['admin', route.section];
     default:
       return [route.screen];
   }

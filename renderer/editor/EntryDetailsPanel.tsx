@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { entryKinds, entryMutators, sharingLabels } from '../../shared/records/entry';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { formatRegion, parseRegion } from '../../shared/records/region';
+import { RegionPicker, useRegionOptions } from '../admin/RegionPicker';
 import { useSession } from '../session/SessionContext';
 import type { EntryFormProps } from './entryFormProps';
 
@@ -13,6 +14,7 @@ export function EntryDetailsPanel({ id, p, canEdit, saving, setFields }: EntryFo
   const { t } = useTranslation();
   const { client } = useSession().session;
   const { fieldErrors, save, dirty } = saving;
+  const regions = useRegionOptions(client);
   return (
     <Paper withBorder p="md" radius="md">
       <Stack gap="sm">
@@ -53,16 +55,20 @@ export function EntryDetailsPanel({ id, p, canEdit, saving, setFields }: EntryFo
           error={fieldErrors['tags']}
           data-testid="editor-tags"
         />
-        <AutosaveTextInput
-          label={t('editor.region')}
-          description={t('editor.regionHelp')}
-          value={formatRegion(p.region)}
-          onDirty={dirty('region')}
-          onCommit={(text) => setFields('region', { region: parseRegion(text) })}
-          isReadOnly={!canEdit}
-          error={fieldErrors['region']}
-          testId="editor-region"
-        />
+        {regions.options.length > 0 ? (
+          <RegionPicker label={t('editor.region')} options={regions.options} tree={regions.tree} value={p.region} onChange={(region) => setFields('region', { region })} readOnly={!canEdit} error={fieldErrors['region']} testId="editor-region" />
+        ) : (
+          <AutosaveTextInput
+            label={t('editor.region')}
+            description={t('editor.regionHelp')}
+            value={formatRegion(p.region)}
+            onDirty={dirty('region')}
+            onCommit={(text) => setFields('region', { region: parseRegion(text) })}
+            isReadOnly={!canEdit}
+            error={fieldErrors['region']}
+            testId="editor-region"
+          />
+        )}
         <Select
           label={t('editor.language')}
           data={[...new Set([...languageOptions, ...(p.language === 'und' ? [] : [p.language])])].map((value) => ({ value, label: t(`languages.${value}`, { defaultValue: value }) }))}

@@ -1,3 +1,4 @@
+import { StewardScopes } from '../admin/StewardScopes';
 import type { GovernanceRoute } from '../app/route';
 import { CreateProposal, ProposalEditor } from './ProposalEditor';
 import { ProposalList } from './ProposalList';
@@ -10,7 +11,12 @@ import { ProposalView } from './ProposalView';
 export function GovernanceScreen({ route }: { route: GovernanceRoute }) {
   switch (route.screen) {
     case 'governance':
-      return <ProposalList />;
+      return (
+        <>
+          <StewardScopes />
+          <ProposalList />
+        </>
+      );
     case 'proposal-new':
       return <CreateProposal />;
     case 'proposal':

@@ -1,3 +1,5 @@
+import adminEn from './admin.en.json';
+import adminZhCN from './admin.zh-CN.json';
 import bundlesEn from './bundles.en.json';
 import bundlesZhCN from './bundles.zh-CN.json';
 import en from './en.json';
@@ -26,7 +28,7 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
@@ -35,6 +37,7 @@ export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Cat
     'bundles.zh-CN.json': bundlesZhCN,
     'refusals.zh-CN.json': refusalsZhCN,
     'offline.zh-CN.json': offlineZhCN,
+    'admin.zh-CN.json': adminZhCN,
   },
 };
 

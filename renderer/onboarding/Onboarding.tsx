@@ -12,6 +12,9 @@ import type { Session } from '../session/session';
 import { roleSchema } from '../../shared/records/recordType';
 import { publicKeyOf } from '../../shared/sync/bundle';
 import { LanguageSelect } from '../settings/LanguageSelect';
+import { clearWipeNotice, readWipeNotice } from '../admin/deviceStanding';
+import { codeOfFragment, parseInvitation } from '../admin/invitationLink';
+import { formatDateTime } from '../workbench/reasonText';
 import { clearPendingJoin, readPendingJoin, savePendingJoin } from './pendingJoin';
 
 interface OnboardingProps {
@@ -34,11 +37,16 @@ interface JoinRequest {
 
 /** Join a network with an invitation, or explore a demo network that never leaves this device. */
 export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   // A join that was waiting for the reload setHubUrl asked for (read only here: StrictMode runs
   // initializers twice, so it is cleared where the join goes on).
   const [resumed] = useState(() => readPendingJoin(window.sessionStorage));
-  const [code, setCode] = useState(resumed?.code ?? '');
+  // Opened from an invitation link (<hub>/#invitation=<code>): the code comes from the fragment,
+  // the hub from the page (below).
+  const [code, setCode] = useState(() => resumed?.code ?? codeOfFragment(window.location.hash) ?? '');
+  const [recognizedHub, setRecognizedHub] = useState<string | null>(null);
+  // This computer's copy was erased because the secretariat asked (renderer/admin/DeviceStandingGate).
+  const [wipeNotice, setWipeNotice] = useState(() => readWipeNotice(platform.settings));
   const [hub, setHub] = useState(resumed?.hubUrl ?? '');
   const [deviceName, setDeviceName] = useState(() => resumed?.deviceName ?? t('onboarding.defaultDeviceName'));
   const [passphrase, setPassphrase] = useState('');
@@ -47,6 +55,24 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
   const [busy, setBusy] = useState<'join' | 'demo' | null>(null);
   const hasResumed = useRef(false);
   const [pageHub, setPageHub] = useState<string | null>(null);
+
+  // The secret leaves the address bar and the history as soon as it is in the form.
+  useEffect(() => {
+    if (codeOfFragment(window.location.hash) !== null) window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
+  }, []);
+
+  /** A whole invitation pasted into the code field fills both fields; anything else is a code typed on its own. */
+  const changeCode = (text: string) => {
+    const invitation = parseInvitation(text);
+    if (!invitation) {
+      setCode(text);
+      setRecognizedHub(null);
+      return;
+    }
+    setCode(invitation.code);
+    setHub(invitation.hubUrl);
+    setRecognizedHub(invitation.hubUrl);
+  };
 
   // Opened at a hub's own address: that hub is the one to join, unless the person typed another.
   useEffect(() => {
@@ -85,9 +111,12 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
       // The key that will sign this device's sync bundles is registered with the join itself.
       const deviceKey = await ensureDeviceKey(platform.bridge, request.passphrase);
       const devicePublicKey = deviceKey ? toBase64UrlEncoded(publicKeyOf(deviceKey)) : undefined;
-      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey);
+      const appVersion = (await platform.bridge.appInfo().catch(() => null))?.version;
+      const outcome = await joinNetwork(platform.fetch, request.hubUrl, request.code, request.deviceName, devicePublicKey, appVersion);
       if (!outcome.ok) {
-        const key = `onboarding.errors.${outcome.code}`;
+        // The hub says why an invitation no longer works (used, expired, withdrawn): say it in those words.
+        const joinKey = `admin.joinRefusal.${outcome.code}`;
+        const key = i18n.exists(joinKey) ? joinKey : `onboarding.errors.${outcome.code}`;
         setError(t(key, { defaultValue: t('onboarding.errors.generic', { message: outcome.message }) }));
         return;
       }
@@ -185,12 +214,34 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
             </div>
             <LanguageSelect compact />
           </div>
+          {wipeNotice && (
+            <Alert color="red" title={t('admin.standing.wipedTitle')} data-testid="wipe-notice">
+              <Stack gap={6}>
+                <Text size="sm">{wipeNotice.networkName ? t('admin.standing.wipedBody', { network: wipeNotice.networkName }) : t('admin.standing.wipedBodyUnnamed')}</Text>
+                {wipeNotice.reason && <Text size="sm">{t('admin.standing.reason', { reason: wipeNotice.reason })}</Text>}
+                <Text size="xs">{t('admin.standing.wipedWhen', { time: formatDateTime(i18n.language, wipeNotice.erasedAt) })}</Text>
+                <Text size="sm">{t('admin.standing.wipedNext')}</Text>
+                <Button
+                  size="xs"
+                  variant="white"
+                  color="red"
+                  onClick={() => {
+                    clearWipeNotice(platform.settings);
+                    setWipeNotice(null);
+                  }}
+                  data-testid="wipe-notice-ok"
+                >
+                  {t('admin.standing.wipedOk')}
+                </Button>
+              </Stack>
+            </Alert>
+          )}
           <form onSubmit={join} aria-labelledby="join-heading">
             <Stack gap="sm">
               <Title order={2} size="h4" id="join-heading">
                 {t('onboarding.joinTitle')}
               </Title>
-              <TextInput label={t('onboarding.code')} description={t('onboarding.codeHelp')} value={code} onChange={(e) => setCode(e.currentTarget.value)} data-testid="join-code" autoComplete="off" spellCheck={false} />
+              <TextInput label={t('admin.join.codeLabel')} description={recognizedHub !== null ? t('admin.join.recognized', { hub: recognizedHub }) : t('admin.join.codeHelp')} value={code} onChange={(e) => changeCode(e.currentTarget.value)} data-testid="join-code" data-recognized={recognizedHub !== null ? 'true' : undefined} autoComplete="off" spellCheck={false} />
               <TextInput label={t('onboarding.hub')} description={pageHub !== null && normalizeHubUrl(hub) === pageHub ? t('offline.hubFromPage') : t('onboarding.hubHelp')} placeholder="https://hub.example.org" value={hub} onChange={(e) => setHub(e.currentTarget.value)} data-testid="join-hub" data-from-page={pageHub !== null && normalizeHubUrl(hub) === pageHub ? 'true' : undefined} autoComplete="url" spellCheck={false} />
               <TextInput label={t('onboarding.deviceName')} description={t('onboarding.deviceNameHelp')} value={deviceName} onChange={(e) => setDeviceName(e.currentTarget.value)} data-testid="join-device-name" />
               {needsPassphrase && (

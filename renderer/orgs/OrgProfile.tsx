@@ -9,6 +9,7 @@ import { useObservable } from '../app/useObservable';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { SaveIndicator } from '../forms/SaveIndicator';
 import { useSaveTracking } from '../forms/useSaveTracking';
+import { RegionPicker, useRegionOptions } from '../admin/RegionPicker';
 import { useSession } from '../session/SessionContext';
 import { screenDateFormat } from '../i18n/dateTime';
 
@@ -18,6 +19,7 @@ export function OrgProfile({ id }: { id: string }) {
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
+  const regions = useRegionOptions(client);
   const view = useObservable(() => client.observeRecord<'org'>(id), [client, id], undefined);
   const { state: saveState, fieldErrors: errors, save, dirty } = useSaveTracking();
 
@@ -58,7 +60,11 @@ export function OrgProfile({ id }: { id: string }) {
       <Paper withBorder p="md" radius="md" maw={720}>
         <Stack gap="sm">
           <AutosaveTextInput label={t('orgs.name')} value={p.name} onDirty={dirty('name')} onCommit={(name) => setProfile('name', { name })} isReadOnly={!canEdit} error={errors['name']} testId="org-name-input" />
-          <AutosaveTextInput label={t('orgs.region')} description={t('editor.regionHelp')} value={formatRegion(p.region)} onDirty={dirty('region')} onCommit={(text) => setProfile('region', { region: parseRegion(text) })} isReadOnly={!canEdit} error={errors['region']} />
+          {regions.options.length > 0 ? (
+            <RegionPicker label={t('orgs.region')} options={regions.options} tree={regions.tree} value={p.region} onChange={(region) => setProfile('region', { region })} readOnly={!canEdit} error={errors['region']} testId="org-region" />
+          ) : (
+            <AutosaveTextInput label={t('orgs.region')} description={t('editor.regionHelp')} value={formatRegion(p.region)} onDirty={dirty('region')} onCommit={(text) => setProfile('region', { region: parseRegion(text) })} isReadOnly={!canEdit} error={errors['region']} />
+          )}
           <Group grow align="flex-start">
             <Select
               label={t('orgs.stage')}

@@ -12,16 +12,17 @@ export type JoinOutcome =
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 /**
+ * `appVersion` is recorded as the device's app version (the secretariat's console shows it).
  * `devicePublicKey` (base64url) registers the key that signs this device's sync bundles at once;
  * without it the session registers the key after unlocking (POST /v1/device-key).
  */
-export async function joinNetwork(fetchPort: FetchPort, hubUrl: string, code: string, deviceName: string, devicePublicKey?: string): Promise<JoinOutcome> {
+export async function joinNetwork(fetchPort: FetchPort, hubUrl: string, code: string, deviceName: string, devicePublicKey?: string, appVersion?: string): Promise<JoinOutcome> {
   let response;
   try {
     response = await fetchPort(`${hubUrl}/v1/join`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: code.trim(), deviceName: deviceName.trim(), ...(devicePublicKey ? { devicePublicKey } : {}) }),
+      body: JSON.stringify({ code: code.trim(), deviceName: deviceName.trim(), ...(devicePublicKey ? { devicePublicKey } : {}), ...(appVersion && /^[\x20-\x7e]{1,40}$/.test(appVersion) ? { appVersion } : {}) }),
     });
   } catch (error) {
     return { ok: false, code: 'network', message: error instanceof Error ? error.message : String(error) };

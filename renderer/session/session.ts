@@ -1,5 +1,5 @@
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
-import { createHttpTransport } from '../../shared/sync/httpTransport';
+import { createHttpTransport, type FetchResponse } from '../../shared/sync/httpTransport';
 import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
 import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
@@ -124,6 +124,19 @@ export class Session {
       credentialId: this.currentProfile.credentialId,
       secretKey: this.deviceKey,
     });
+  }
+
+  /**
+   * One authenticated request to this device's hub outside sync (the secretariat's console, and
+   * asking the hub why it refused this device); null without a token (locked, demo, none).
+   */
+  async hubRequest(path: string, request: { readonly method: 'GET' | 'POST' | 'PUT'; readonly body?: unknown; readonly accept?: string }): Promise<FetchResponse | null> {
+    if (!this.token || this.currentProfile.kind === 'demo') return null;
+    const appInfo = await this.platform.bridge.appInfo().catch(() => null);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: request.accept ?? 'application/json' };
+    if (appInfo) headers['fieldwise-app-version'] = appInfo.version;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return this.platform.fetch(`${this.currentProfile.hubUrl}${path}`, { method: request.method, headers, ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}) });
   }
 
   /** Points sync at another hub address (the token stays the device's). */

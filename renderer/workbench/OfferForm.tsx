@@ -7,6 +7,7 @@ import { RecordInputError } from '../../shared/records/recordError';
 import { formatRegions, parseRegions } from '../../shared/records/region';
 import { navigate } from '../app/useRoute';
 import { refusalText } from '../i18n/refusalText';
+import { networkRegionOptions, RegionMultiPicker } from '../admin/RegionPicker';
 import { useSession } from '../session/SessionContext';
 import { stageLabel } from './reasonText';
 import { stageIds } from './useWorkbenchData';
@@ -52,9 +53,10 @@ function draftOf(offer: OfferProjection | null, now: number): Draft {
 
 /** Creates an offer (as a draft, or published at once) or edits one's terms. */
 export function OfferForm({ id, offer, network, onDone }: { id: string | null; offer: OfferProjection | null; network: NetworkProjection | null; onDone?: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useSession();
   const { client } = session;
+  const regionChoices = networkRegionOptions(network, i18n.language);
   const [draft, setDraft] = useState<Draft>(() => draftOf(offer, Date.now()));
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
@@ -139,7 +141,11 @@ export function OfferForm({ id, offer, network, onDone }: { id: string | null; o
             onChange={(v) => set('stages', v)}
             data-testid="offer-stages"
           />
-          <TextInput label={t('workbench.offer.regions')} description={t('workbench.offer.regionsHelp')} value={draft.regions} onChange={(e) => set('regions', e.currentTarget.value)} data-testid="offer-regions" />
+          {regionChoices.options.length > 0 ? (
+            <RegionMultiPicker label={t('workbench.offer.regions')} options={regionChoices.options} tree={regionChoices.tree} value={parseRegions(draft.regions)} onChange={(paths) => set('regions', formatRegions(paths))} testId="offer-regions" />
+          ) : (
+            <TextInput label={t('workbench.offer.regions')} description={t('workbench.offer.regionsHelp')} value={draft.regions} onChange={(e) => set('regions', e.currentTarget.value)} data-testid="offer-regions" />
+          )}
           <TagsInput label={t('workbench.offer.capabilities')} value={draft.capabilities} onChange={(v) => set('capabilities', v)} data-testid="offer-capabilities" />
           <NumberInput label={t('workbench.offer.minStaff')} value={draft.minStaff ?? ''} min={0} allowDecimal={false} onChange={(v) => set('minStaff', v === '' ? null : Number(v))} data-testid="offer-min-staff" />
           <NumberInput label={t('workbench.offer.maxStaff')} value={draft.maxStaff ?? ''} min={0} allowDecimal={false} onChange={(v) => set('maxStaff', v === '' ? null : Number(v))} data-testid="offer-max-staff" />

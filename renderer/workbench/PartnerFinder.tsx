@@ -5,6 +5,7 @@ import { defaultMatchWeights, rankPartners, type MatchWeights, type PartnerNeed 
 import { sizeBands, type SizeBandId } from '../../shared/matching/sizeBands';
 import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
+import { RegionPicker, useRegionOptions } from '../admin/RegionPicker';
 import { useSession } from '../session/SessionContext';
 import { partnerReasonText, stageLabel } from './reasonText';
 import { useNetwork } from '../data/useNetwork';
@@ -19,6 +20,7 @@ export function PartnerFinder() {
   const { session } = useSession();
   const { client } = session;
   const network = useNetwork(client);
+  const regionChoices = useRegionOptions(client);
   const orgs = useOrgs(client);
   const [region, setRegion] = useState('');
   const [capabilities, setCapabilities] = useState<string[]>([]);
@@ -55,7 +57,11 @@ export function PartnerFinder() {
       </Title>
       <Paper withBorder p="md" radius="md">
         <div className="fw-wb-need">
-          <TextInput label={t('workbench.finder.region')} description={t('editor.regionHelp')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} data-testid="finder-region" />
+          {regionChoices.options.length > 0 ? (
+            <RegionPicker label={t('workbench.finder.region')} options={regionChoices.options} tree={regionChoices.tree} value={parseRegion(region)} onChange={(path) => setRegion(formatRegion(path))} testId="finder-region" />
+          ) : (
+            <TextInput label={t('workbench.finder.region')} description={t('editor.regionHelp')} value={region} onChange={(e) => setRegion(e.currentTarget.value)} data-testid="finder-region" />
+          )}
           <TagsInput label={t('workbench.finder.capabilities')} data={allCapabilities} value={capabilities} onChange={setCapabilities} data-testid="finder-capabilities" />
           <Select
             label={t('workbench.finder.size')}

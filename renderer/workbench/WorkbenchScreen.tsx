@@ -1,6 +1,7 @@
 import { Group, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { hrefOf, segmentsOf, workbenchSections, type WorkbenchRoute, type WorkbenchSection } from '../app/route';
+import { StewardScopes } from '../admin/StewardScopes';
 import { useSession } from '../session/SessionContext';
 import { NetworkHealth } from './NetworkHealth';
 import { OfferDetail } from './OfferDetail';
@@ -27,6 +28,7 @@ export function WorkbenchScreen({ route }: { route: WorkbenchRoute }) {
           {t('nav.workbench')}
         </Title>
       </Group>
+      <StewardScopes />
       <nav className="fw-wb-tabs" aria-label={t('workbench.sections')} data-testid="workbench-tabs">
         {workbenchSections.map((s) => (
           <a key={s} href={hrefOf({ screen: 'workbench', section: s })} className="fw-wb-tab" aria-current={s === section ? 'page' : undefined} data-testid={`workbench-tab-${s}`}>

@@ -8,7 +8,8 @@ import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFai
  */
 
 export interface FetchInit {
-  readonly method: 'GET' | 'POST';
+  /** PUT: the administration endpoints (docs/PROTOCOL.md, Administration). */
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly headers: Record<string, string>;
   readonly body?: string | Uint8Array<ArrayBuffer>;
 }

@@ -85,6 +85,7 @@ describe('routes', () => {
     reports: [{ screen: 'reports' }, '#/reports'],
     sync: [{ screen: 'sync' }, '#/sync'],
     settings: [{ screen: 'settings' }, '#/settings'],
+    admin: [{ screen: 'admin', section: 'orgs' }, '#/admin/orgs'],
   };
 
   it('round-trips every screen through the hash', () => {
@@ -125,6 +126,7 @@ describe('routes', () => {
       'reports:reports',
       'sync:sync',
       'settings:settings',
+      'admin:admin',
     ]);
   });
 });
