@@ -68,7 +68,7 @@ describe('a device the secretariat disconnected', () => {
   });
 
   it('asks the hub only when sync stopped on a refused credential', () => {
-    const status = { pendingCount: 0, quarantinedCount: 0, isLive: false };
+    const status = { pendingCount: 0, quarantinedCount: 0, isLive: false, lastSyncedAt: null, unreachableSince: null };
     expect(isCredentialRefused({ kind: 'engine', status: { ...status, state: 'error', reason: '', code: 'token-revoked', nextRetryAt: null } })).toBe(true);
     expect(isCredentialRefused({ kind: 'engine', status: { ...status, state: 'error', reason: '', code: 'rate-limited', nextRetryAt: 5 } })).toBe(false);
     expect(isCredentialRefused({ kind: 'engine', status: { ...status, state: 'synced', at: 1 } })).toBe(false);
