@@ -41,7 +41,7 @@ describe('the console view models', () => {
   it('writes an audit entry as a sentence in either language, never with raw keys', () => {
     const entry: AuditEntry = { id: 3, at: 0, action: 'set-steward-scopes', actor: { orgId: 'org-s', credentialId: 'cred-s', deviceName: 'Desk' }, target: { kind: 'org', id: 'org-1', name: '西山合作社' }, details: { scopes: ['proposals'] } };
     expect(auditLine(en, entry)).toBe('Steward permissions changed · 西山合作社 · permissions: Run proposals');
-    expect(auditLine(zh, entry)).toBe('更改协作方权限 · 西山合作社 · 权限：发起和主持提案');
+    expect(auditLine(zh, entry)).toBe('更改骨干伙伴权限 · 西山合作社 · 权限：发起和主持提案');
     const revoke: AuditEntry = { ...entry, action: 'revoke-device', details: { reason: 'lost', wipe: true } };
     expect(auditLine(en, revoke)).toBe('Device disconnected · 西山合作社 · reason: lost · erase at next contact');
     const invite: AuditEntry = { ...entry, action: 'invite', details: { invitationId: 'inv-1', orgId: 'org-1', role: 'steward', newOrganization: true } };
