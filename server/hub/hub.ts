@@ -9,7 +9,7 @@ import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
-import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
+import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
 
 /*
  * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
@@ -131,11 +131,20 @@ export class Hub {
 
   /** Commits already-decoded changes (push, or the standard Yjs endpoint) and tells listeners. */
   async commit(actor: WriteActor, changes: readonly RecordChangeRequest[]): Promise<PushResponse> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now());
+    return (await this.commitReporting(actor, changes)).response;
+  }
+
+  /** As `commit`, also saying which records were written (the rest the hub had already). */
+  async commitReporting(
+    actor: WriteActor,
+    changes: readonly RecordChangeRequest[],
+    options: WriteOptions = {},
+  ): Promise<{ response: PushResponse; committedIds: readonly string[] }> {
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), options);
     const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
     const seq = Math.max(0, ...seqs);
     if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });
-    return { acks, seq };
+    return { response: { acks, seq }, committedIds };
   }
 
   /**
