@@ -136,6 +136,7 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
     yjs.close();
     await server.close();
     await stopFanout?.();
+    await hub.close();
     await storage.close();
     process.exit(0);
   };

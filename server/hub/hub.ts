@@ -9,6 +9,7 @@ import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
 import { hashInvitationCode, issueToken, newId, verifyToken } from './tokens';
+import { ValidationRunner } from './validationRunner';
 import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
 
 /*
@@ -43,6 +44,8 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class Hub {
   private readonly listeners = new Set<(event: CommitEvent) => void>();
   private readonly touchedAt = new Map<string, number>();
+  /** The worker the write path validates updates in (started on the first write). */
+  private readonly validation = new ValidationRunner();
 
   private constructor(
     readonly storage: HubStorage,
@@ -63,6 +66,11 @@ export class Hub {
     // A network made before seals existed gets its key at this first start.
     const hubKey = await publishHubKey(options.storage, now());
     return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
+  }
+
+  /** Stops the validation worker; storage is the caller's to close. */
+  close(): Promise<void> {
+    return this.validation.close();
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -140,7 +148,7 @@ export class Hub {
     changes: readonly RecordChangeRequest[],
     options: WriteOptions = {},
   ): Promise<{ response: PushResponse; committedIds: readonly string[] }> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), options);
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), { validate: (inputs) => this.validation.validate(inputs), ...options });
     const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
     const seq = Math.max(0, ...seqs);
     if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });

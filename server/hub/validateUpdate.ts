@@ -33,7 +33,7 @@ export interface ValidatedUpdate {
 }
 
 /** Refuses with a HubError (code, message, record id) or returns what the change does. */
-export function validateUpdate({ header, storedState, update }: ValidationInput): ValidatedUpdate {
+export function validateUpdate({ header, storedState, update }: ValidationInput, onStoredStateApplied?: () => void): ValidatedUpdate {
   const recordId = header.id;
   if (update.length === 0) throw new HubError('bad-update', 'an empty update changes nothing', recordId);
   if (update.length > limits.maxUpdateBytes) throw new HubError('update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
@@ -42,6 +42,9 @@ export function validateUpdate({ header, storedState, update }: ValidationInput)
   try {
     if (storedState) Y.applyUpdate(doc, storedState);
     const before = storedState ? module.read(doc) : null;
+    // The stored state is the hub's own, accepted within budget and re-applied in linear time:
+    // the time budget is for what the sender's update costs from here.
+    onStoredStateApplied?.();
     try {
       // Measuring decodes the whole update: truncated or malformed input stops here.
       checkUpdateComplexity(doc, update);

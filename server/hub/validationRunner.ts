@@ -50,10 +50,11 @@ export class ValidationRunner {
   private nextJobId = 1;
   private isClosed = false;
   private readonly budgetMs: number;
+  private readonly workerCount: number;
 
   constructor(options: ValidationRunnerOptions = {}) {
     this.budgetMs = options.budgetMs ?? limits.maxApplyMs;
-    for (let i = 0; i < (options.workers ?? 1); i++) this.slots.push(this.newSlot());
+    this.workerCount = options.workers ?? 1;
   }
 
   /** Validates a commit's records in order; rejects with the first refusal (a HubError). */
@@ -98,6 +99,8 @@ export class ValidationRunner {
   }
 
   private dispatch(): void {
+    // Workers start on the first validation: a hub that is only read from starts none.
+    while (this.slots.length < this.workerCount) this.slots.push(this.newSlot());
     for (const slot of this.slots) {
       if (slot.job || this.queue.length === 0) continue;
       const pending = this.queue.shift()!;
@@ -148,10 +151,3 @@ export class ValidationRunner {
   }
 }
 
-let shared: ValidationRunner | null = null;
-
-/** The process's runner, started on first use. */
-export function sharedValidationRunner(): ValidationRunner {
-  shared ??= new ValidationRunner();
-  return shared;
-}

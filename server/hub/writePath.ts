@@ -7,7 +7,7 @@ import { StaleWriteError, type RecordLog, type RecordWrite, type StoredRecord } 
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
-import { sharedValidationRunner } from './validationRunner';
+import { ValidationRunner } from './validationRunner';
 import { authorizeSender, type SenderAuthorization, type SenderOptions } from './writeAuthorization';
 
 /*
@@ -47,7 +47,9 @@ export interface WriteOptions extends SenderOptions {
   readonly validate?: Validator;
 }
 
-const defaultValidator: Validator = (inputs) => sharedValidationRunner().validate(inputs);
+let defaultRunner: ValidationRunner | null = null;
+/** For callers that bring no runner of their own (the Hub brings one and closes it). */
+const defaultValidator: Validator = (inputs) => (defaultRunner ??= new ValidationRunner()).validate(inputs);
 
 /** The projection of a record of `type` with nothing in it (what a new record is diffed against). */
 function emptyProjection(type: RecordType): unknown {

@@ -23,7 +23,7 @@ export const limits = {
   maxRecordBytes: 4 * 1024 * 1024,
   maxRecordsPerPush: 500,
   /** Time budget for validating one update (decode, apply to the stored state, read): enforced while it runs. */
-  maxApplyMs: 250,
+  maxApplyMs: 1000,
   /** What one update may hold, checked before it is applied (docs/PROTOCOL.md, Limits). */
   maxUpdateNewClients: 256,
   maxUpdateStructs: 100_000,

@@ -111,6 +111,7 @@ export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'
     async close() {
       yjsRoute.close();
       await server.close();
+      await hub.close();
       await storage.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
