@@ -107,6 +107,7 @@ async function serve(values: Record<string, string | undefined>, storage: HubSto
   const { startHubServer, jsonLogger } = await import('./http/httpServer');
   const { createYjsRoute } = await import('./http/yjsEndpoint');
   const hub = await Hub.open({ storage });
+  hub.startValidation();
   const yjs = createYjsRoute(hub);
   const port = Number(values.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');

@@ -68,6 +68,11 @@ export class Hub {
     return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey);
   }
 
+  /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
+  startValidation(): void {
+    this.validation.start();
+  }
+
   /** Stops the validation worker; storage is the caller's to close. */
   close(): Promise<void> {
     return this.validation.close();

@@ -67,6 +67,12 @@ export class ValidationRunner {
     });
   }
 
+  /** Starts the workers now, so the first write does not wait for one to boot. */
+  start(): void {
+    if (this.isClosed) return;
+    while (this.slots.length < this.workerCount) this.slots.push(this.newSlot());
+  }
+
   async close(): Promise<void> {
     this.isClosed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the validation runner is closed'));
