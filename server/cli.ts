@@ -145,6 +145,7 @@ async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   const { createYjsRoute } = await import('./http/yjsEndpoint');
   const hub = await Hub.open({ storage });
   for (const move of hub.repairs) jsonLogger({ level: 'warn', message: 'moved a record off an id reserved for another type', ...move });
+  hub.startValidation();
   const yjs = createYjsRoute(hub);
   const port = Number(values.port ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
@@ -174,6 +175,7 @@ async function serve(values: CliValues, storage: HubStorage): Promise<void> {
     yjs.close();
     await server.close();
     await stopFanout?.();
+    await hub.close();
     await storage.close();
     process.exit(0);
   };

@@ -50,6 +50,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'update-too-large': { status: 413 },
   'record-too-large': { status: 413 },
   'update-too-slow': { status: 422 },
+  'update-too-complex': { status: 422 },
   'secrecy-mismatch': { status: 422 },
   'invalid-choice': { status: 422 },
   'rate-limited': { status: 429, hasRetryAfter: true },

@@ -1,6 +1,5 @@
 import { promisify } from 'node:util';
 import { deflateRawSync, inflateRaw } from 'node:zlib';
-import * as Y from 'yjs';
 import {
   BundleError,
   isValidPublicKey,
@@ -15,7 +14,6 @@ import {
   type ReadBundle,
 } from '../../shared/sync/bundle';
 import type { PushResponse } from '../../shared/sync/protocol';
-import type { StoredRecord } from '../storage/hubStorage';
 import type { Hub } from './hub';
 import { HubError } from './hubError';
 import type { RecordChangeRequest } from './writePath';
@@ -25,8 +23,8 @@ import type { RecordChangeRequest } from './writePath';
  * - import: a field bundle is checked (structure, digest, network, credential known and not
  *   revoked, the device's registered key, signature) before any record is looked at, then its
  *   records go through the one write path with the signing device's authority, as one batch: a
- *   refusal writes nothing. Records that add nothing the hub lacks are acknowledged without a
- *   commit, so importing a bundle twice changes nothing.
+ *   refusal writes nothing. Each update is applied once, there; records that add nothing the hub
+ *   lacks are acknowledged without a commit, so importing a bundle twice changes nothing.
  * - export: what an organization may read and has not got since a checkpoint, as a pull from that
  *   checkpoint would give it, signed with the hub's key.
  */
@@ -82,25 +80,6 @@ export interface BundleImportResult extends PushResponse {
   readonly committedCount: number;
 }
 
-/** True when applying `update` to the stored state would add nothing (no new item, no new deletion). */
-function addsNothing(stored: StoredRecord | null, update: Uint8Array): boolean {
-  if (!stored) return false;
-  const doc = new Y.Doc({ gc: false });
-  try {
-    Y.applyUpdate(doc, stored.state);
-    const before = Y.snapshot(doc);
-    try {
-      Y.applyUpdate(doc, update);
-    } catch {
-      return false; // the write path refuses it with its own code
-    }
-    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) return false;
-    return Y.equalSnapshots(before, Y.snapshot(doc));
-  } finally {
-    doc.destroy();
-  }
-}
-
 /**
  * Imports a field bundle: refuses it whole (HubError, nothing written) or commits it through the
  * write path as its signing device.
@@ -124,19 +103,16 @@ export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<Bu
   });
 
   const actor = { orgId: credential.orgId, role: credential.role, credentialId: credential.id };
-  const unchanged = new Map<string, number>();
-  const changes: RecordChangeRequest[] = [];
-  for (const record of records) {
-    const stored = await hub.storage.getRecord(record.id);
-    if (stored && stored.header.type === record.type && addsNothing(stored, record.update)) unchanged.set(record.id, stored.seq);
-    else changes.push({ id: record.id, type: record.type, update: record.update });
-  }
-  const committed = changes.length > 0 ? await hub.commit(actor, changes) : { acks: [], seq: 0 };
+  // Each update is decoded and applied once, in the write path, after the signer's authority over
+  // the record is checked: a record that adds nothing is acknowledged there without a commit, also
+  // one the signer may read and not write ("everything we can read"); one it may not read is
+  // refused as a push would be.
+  const changes: RecordChangeRequest[] = records.map((record) => ({ id: record.id, type: record.type, update: record.update }));
+  const committed = changes.length > 0 ? await hub.commitReporting(actor, changes, { acceptsRepeats: true }) : { response: { acks: [], seq: 0 }, committedIds: [] };
   // The organization was heard from when the bundle was written (reports say how current data is).
   await hub.storage.touchOrg(credential.orgId, Math.min(header.createdAt, Date.now()));
-  const committedSeqs = new Map(committed.acks.map((ack) => [ack.id, ack.seq]));
-  const acks = records.map((record) => ({ id: record.id, seq: committedSeqs.get(record.id) ?? unchanged.get(record.id)! }));
-  return { header, acks, seq: Math.max(0, ...acks.map((ack) => ack.seq)), committedCount: committed.acks.length };
+  const { acks, seq } = committed.response;
+  return { header, acks, seq, committedCount: committed.committedIds.length };
 }
 
 export interface OrgBundleOptions {

@@ -1,5 +1,4 @@
 import type { Actor } from '../../shared/rules/rules';
-import { NestingTooDeepError } from '../../shared/records/recordError';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import type { DeviceKeyRequest, JoinRequest, JoinResponse, NetworkStatusResponse, PullFrame, PushRequest, PushResponse } from '../../shared/sync/protocol';
 import { importFieldBundle, parseDevicePublicKey, type BundleImportResult } from './bundles';
@@ -9,11 +8,12 @@ import { publishHubKey, type HubKey } from './hubKey';
 import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
 import { sealDueProposals, type SealOutcome } from './sealing';
+import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
 import { JoinThrottle, joinThrottleKeys, type JoinThrottleOptions } from './joinThrottle';
 import { invitationRefusal } from './networkAdmin';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
-import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
-import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
+import { ValidationRunner } from './validationRunner';
+import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
 
 /*
  * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
@@ -62,6 +62,8 @@ export class Hub {
   /** Per credential: when it was last recorded as heard from, and the app version recorded then. */
   private readonly deviceTouches = new Map<string, { at: number; appVersion: string | undefined }>();
   private readonly joinThrottle: JoinThrottle;
+  /** The worker the write path validates updates in (started on the first write). */
+  private readonly validation = new ValidationRunner();
 
   private constructor(
     readonly storage: HubStorage,
@@ -94,6 +96,16 @@ export class Hub {
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
     return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle);
+  }
+
+  /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
+  startValidation(): void {
+    this.validation.start();
+  }
+
+  /** Stops the validation worker; storage is the caller's to close. */
+  close(): Promise<void> {
+    return this.validation.close();
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -196,16 +208,20 @@ export class Hub {
 
   /** Commits already-decoded changes (push, or the standard Yjs endpoint) and tells listeners. */
   async commit(actor: WriteActor, changes: readonly RecordChangeRequest[]): Promise<PushResponse> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now()).catch((error: unknown) => {
-      // Too deep to read is damaged input, not a hub failure: a coded 400 the client quarantines
-      // (it narrows a batch down to the one record when the refusal names none).
-      if (error instanceof NestingTooDeepError) throw new HubError('bad-update', error.message, changes.length === 1 ? changes[0]!.id : undefined);
-      throw error;
-    });
+    return (await this.commitReporting(actor, changes)).response;
+  }
+
+  /** As `commit`, also saying which records were written (the rest the hub had already). */
+  async commitReporting(
+    actor: WriteActor,
+    changes: readonly RecordChangeRequest[],
+    options: WriteOptions = {},
+  ): Promise<{ response: PushResponse; committedIds: readonly string[] }> {
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), { validate: (inputs) => this.validation.validate(inputs), ...options });
     const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
     const seq = Math.max(0, ...seqs);
     if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });
-    return { acks, seq };
+    return { response: { acks, seq }, committedIds };
   }
 
   /**

@@ -22,8 +22,13 @@ export const limits = {
   /** Largest record state the hub keeps. */
   maxRecordBytes: 4 * 1024 * 1024,
   maxRecordsPerPush: 500,
-  /** Time budget for decoding and applying one update. */
-  maxApplyMs: 250,
+  /** Time budget for validating one update (decode, apply to the stored state, read): enforced while it runs. */
+  maxApplyMs: 1000,
+  /** What one update may hold, checked before it is applied (docs/PROTOCOL.md, Limits). */
+  maxUpdateNewClients: 256,
+  maxUpdateStructs: 100_000,
+  maxUpdateDeleteRanges: 100_000,
+  maxUpdateNestingDepth: 32,
   requestsPerMinute: 600,
   /** Records per pull page; a page and its checkpoint are applied together. */
   pullPageRecords: 250,
@@ -38,6 +43,7 @@ export const errorCodes = [
   'record-too-large',
   'bad-update',
   'update-too-slow',
+  'update-too-complex',
   'missing-dependency',
   'unknown-type',
   'header-mismatch',

@@ -18,6 +18,7 @@ import { encodePullFrame, type JoinResponse, type PulledRecord } from '../../sha
 import { SyncEngine } from '../../shared/sync/syncEngine';
 import { startTestHub, type TestHub } from '../support/hub';
 import { startHubProcess } from '../support/hubProcess';
+import { oneClientConflictingWrites } from '../support/costlyUpdates';
 import { changeUpdate, createUpdate, editContext } from '../support/hubRequests';
 import { systemClock, waitFor } from '../support/syncedClient';
 import { machineLine, markdownTable, ms, percentile, writeSection } from './benchReport';
@@ -666,6 +667,62 @@ export async function hubUnderLoad(clients: number): Promise<LoadResult> {
 
 // ---- the run ---------------------------------------------------------------------------------
 
+
+/** /health waits while one hostile member pushes its costliest allowed updates (issue 12, Cost). */
+export interface HostileResult {
+  readonly healthLatencies: number[];
+  readonly requests: number;
+  readonly refusals: Record<string, number>;
+  readonly updateBytes: number;
+}
+
+export async function hostileCredential(durationMs = 10_000): Promise<HostileResult> {
+  const dataDir = mkdtempSync(joinPath(tmpdir(), 'fieldwise-bench-hostile-'));
+  const storage = openSqliteStorage(joinPath(dataDir, 'hub.sqlite'));
+  await storage.migrate();
+  await initNetwork(storage, { name: 'Hostile network' });
+  const code = (await inviteOrg(storage, { orgName: 'Hostile member', role: 'member' })).code;
+  await storage.close();
+  const hubProcess = await startHubProcess(['--data', dataDir]);
+  try {
+    const joined = await fetch(`${hubProcess.url}/v1/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceName: 'hostile' }) });
+    const join = (await joined.json()) as JoinResponse;
+    const post = (records: unknown) =>
+      fetch(`${hubProcess.url}/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${join.token}` }, body: JSON.stringify({ records }) });
+    const id = 'entry-hostile';
+    const create = createUpdate('entry', { kind: 'lesson', title: 'Mine', language: 'en', attribution: { holderKind: 'person', holderName: 'A', consent: 'credit-by-name' }, sharing: 'network' }, editContext(join.org.id, 'member'));
+    if ((await post([{ id, type: 'entry', update: Buffer.from(create).toString('base64') }])).status !== 200) throw new Error('the hostile member could not create its entry');
+    // Its own record, so every check before validation passes: the costliest update the limits
+    // allow (one client, 40,000 concurrent writes to one key, under 1 MiB), stopped at the budget.
+    const update = oneClientConflictingWrites(40_000);
+    const body = [{ id, type: 'entry', update: Buffer.from(update).toString('base64') }];
+    const refusals: Record<string, number> = {};
+    let requests = 0;
+    const healthLatencies: number[] = [];
+    const until = performance.now() + durationMs;
+    const attack = (async () => {
+      while (performance.now() < until) {
+        const answer = await post(body);
+        const json = (await answer.json()) as { error?: { code: string } };
+        const key = json.error?.code ?? String(answer.status);
+        refusals[key] = (refusals[key] ?? 0) + 1;
+        requests++;
+      }
+    })();
+    while (performance.now() < until) {
+      const started = performance.now();
+      await (await fetch(`${hubProcess.url}/health`)).arrayBuffer();
+      healthLatencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await attack;
+    return { healthLatencies, requests, refusals, updateBytes: update.length };
+  } finally {
+    await hubProcess.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(args: readonly string[] = []): Promise<void> {
   if (args[0] === 'window') return runWindowOnly(log);
   const startedAt = performance.now();
@@ -784,6 +841,8 @@ export async function run(args: readonly string[] = []): Promise<void> {
   // ---- 8. the hub under load ---------------------------------------------------------------------
   log(`hub under load: ${loadClients} clients (hub in a child process)`);
   const load = await hubUnderLoad(loadClients);
+  log('one hostile credential for 10 s: /health waits');
+  const hostile = await hostileCredential();
 
   // ---- 13. the connection window (issue 13: test/bench/syncWindow.bench.ts) -------------------
   const window = await windowGoals(log);
@@ -837,6 +896,14 @@ export async function run(args: readonly string[] = []): Promise<void> {
     measured: phaseText(load.sequential),
     bound: 'reported (no bound set)',
     verdict: '—',
+  });
+  const healthP99 = percentile(hostile.healthLatencies, 99);
+  const healthMax = Math.max(...hostile.healthLatencies);
+  goals.push({
+    goal: `12. /health while one member pushes, one after another for 10 s, the costliest update the limits allow (${bytesText(hostile.updateBytes)}: one client's 40,000 concurrent writes to one key of its own entry); normal push throughput is row 8`,
+    measured: `p99 ${ms(healthP99)} ms, max ${ms(healthMax)} ms over ${hostile.healthLatencies.length} probes; ${hostile.requests} hostile requests: ${Object.entries(hostile.refusals).map(([code, n]) => `${n} ${code}`).join(', ')}`,
+    bound: 'p99 ≤ 250 ms',
+    verdict: verdict(healthP99 <= 250),
   });
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const memoryText = load.afterGc

@@ -153,7 +153,9 @@ describe('who may vote', () => {
     const poll = await openPoll();
     const forged = ballotId(poll, orgIdOf.beta);
     const update = createUpdate('ballot', { proposalId: poll, isSecret: false }, ctxOf('alpha'), (doc) => ballotMutators.cast.apply(doc, YES, ctxOf('alpha')));
-    await expectRefused(() => pushRecord('alpha', 'ballot', forged, update), [forged], 400, 'wrong-id');
+    // The id names beta as owner: refused before decoding, whether or not beta has voted.
+    const early = await expectRefused(() => pushRecord('alpha', 'ballot', forged, update), [forged], 403, 'forbidden');
+    expect(early.body).toMatchObject({ error: { message: "a member may not create another organization's ballot" } });
 
     await expectAccepted(() => cast('beta', poll, NO));
     const betaBallot = (await stored(forged))!;

@@ -349,9 +349,14 @@ describe('the header of a new record comes from the credential', () => {
     const ctx = editContext(orgIdOf.member, 'member');
     const input = { proposalId: 'proposal-wrong-id', isSecret: false };
     await openProposal(input.proposalId);
-    for (const id of ['ballot-chosen-freely', ballotId('proposal-wrong-id', orgIdOf.member2), ballotId('another-proposal', orgIdOf.member)]) {
+    for (const id of ['ballot-chosen-freely', ballotId('another-proposal', orgIdOf.member)]) {
       await expectRefused(() => push(hub.url, tokenOf.member, [{ id, type: 'ballot', update: createUpdate('ballot', input, ctx) }]), [id], 400, 'wrong-id');
     }
+    // Another organization's derived id is that organization's, stored or not: refused before
+    // the update is decoded, as writing to its stored ballot would be.
+    const theirs = ballotId('proposal-wrong-id', orgIdOf.member2);
+    const answer = await expectRefused(() => push(hub.url, tokenOf.member, [{ id: theirs, type: 'ballot', update: createUpdate('ballot', input, ctx) }]), [theirs], 403, 'forbidden');
+    expect(answer.body).toMatchObject({ error: { message: "a member may not create another organization's ballot" } });
     const id = ballotId('proposal-wrong-id', orgIdOf.member);
     await expectAccepted(() => push(hub.url, tokenOf.member, [{ id, type: 'ballot', update: createUpdate('ballot', input, ctx) }]), id);
   });
@@ -385,6 +390,66 @@ describe('the header of a new record comes from the credential', () => {
       'forbidden',
     );
     expect(answer.body).toMatchObject({ error: { recordId: theirs.header.id } });
+  });
+});
+
+describe('a sender without a write grant costs no decoding and learns nothing', () => {
+  /** The empty update: adds nothing, so it once answered 200 with the seq of any stored record. */
+  const EMPTY_UPDATE = new Uint8Array([0, 0]);
+  /** Bytes that are no Yjs update at all: a 400 `bad-update` would mean they were decoded. */
+  const GARBAGE = new Uint8Array(Buffer.from('not a yjs update, just bytes'));
+
+  const answerOf = async (who: Who, id: string, type: RecordType, update: Uint8Array) => {
+    const answer = await push(hub.url, tokenOf[who], [{ id, type, update }]);
+    return { status: answer.status, body: answer.body };
+  };
+
+  it("answers a push to another organization's ballot the same whether it voted or not", async () => {
+    const proposalId = `proposal-oracle-${++counter}`;
+    await openProposal(proposalId);
+    const voted = await seed('ballot', 'member2', (doc) => doc.getMap('fields').set('isSecret', true));
+    expect(voted.facts.isSecret).toBe(true);
+    const notVoted = ballotId(proposalId, orgIdOf.member2);
+    for (const update of [EMPTY_UPDATE, GARBAGE]) {
+      const stored = await expectRefused(() => push(hub.url, tokenOf.member, [{ id: voted.header.id, type: 'ballot', update }]), [voted.header.id], 403, 'forbidden');
+      const missing = await expectRefused(() => push(hub.url, tokenOf.member, [{ id: notVoted, type: 'ballot', update }]), [notVoted], 403, 'forbidden');
+      const { recordId: _a, ...storedError } = (stored.body as { error: Record<string, unknown> }).error;
+      const { recordId: _b, ...missingError } = (missing.body as { error: Record<string, unknown> }).error;
+      expect(storedError).toEqual(missingError);
+    }
+  });
+
+  it("answers an observer's push to another organization's private draft as to a free id", async () => {
+    const draft = await seed('entry', 'member', (doc, ctx) => entryMutators.setSharing.apply(doc, 'private', ctx));
+    const free = `entry-never-written-${++counter}`;
+    for (const update of [EMPTY_UPDATE, GARBAGE]) {
+      const stored = await answerOf('observer', draft.header.id, 'entry', update);
+      const missing = await answerOf('observer', free, 'entry', update);
+      expect(stored).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+      expect({ ...stored, body: { error: { ...(stored.body as { error: object }).error, recordId: free } } }).toEqual(missing);
+    }
+    expect(await hub.storage.getRecord(free)).toBeNull();
+  });
+
+  it("never acknowledges another organization's private draft, not even an update that adds nothing", async () => {
+    const draft = await seed('entry', 'member2', (doc, ctx) => entryMutators.setSharing.apply(doc, 'private', ctx));
+    for (const who of ['member', 'steward', 'secretariat'] as const) {
+      const answer = await expectRefused(() => push(hub.url, tokenOf[who], [{ id: draft.header.id, type: 'entry', update: EMPTY_UPDATE }]), [draft.header.id], 403, 'forbidden');
+      expect(JSON.stringify(answer.body)).not.toContain(String(draft.seq));
+      // Nor its type: pushed as another type, the answer names the type pushed, not the stored one.
+      const asComment = await expectRefused(() => push(hub.url, tokenOf[who], [{ id: draft.header.id, type: 'comment', update: EMPTY_UPDATE }]), [draft.header.id], 403, 'forbidden');
+      expect(asComment.body).toMatchObject({ error: { message: `a ${roleOf[who]} may not write the comment ${draft.header.id}` } });
+    }
+  });
+
+  it('refuses bytes that are no update with forbidden, not bad-update, when the sender may not write', async () => {
+    const othersEntry = await seed('entry', 'member2');
+    const ownProfile = await seed('org', 'observer');
+    await expectRefused(() => push(hub.url, tokenOf.member, [{ id: othersEntry.header.id, type: 'entry', update: GARBAGE }]), [othersEntry.header.id], 403, 'forbidden');
+    await expectRefused(() => push(hub.url, tokenOf.observer, [{ id: ownProfile.header.id, type: 'org', update: GARBAGE }]), [ownProfile.header.id], 403, 'forbidden');
+    await expectRefused(() => push(hub.url, tokenOf.observer, [{ id: `entry-garbage-${++counter}`, type: 'entry', update: GARBAGE }]), [], 403, 'forbidden');
+    // A sender who may write gets the decoding's answer.
+    await expectRefused(() => push(hub.url, tokenOf.member2, [{ id: othersEntry.header.id, type: 'entry', update: GARBAGE }]), [othersEntry.header.id], 400, 'bad-update');
   });
 });
 

@@ -11,6 +11,7 @@ import { moduleFor } from '../../shared/records/registry';
 import { recordTypes } from '../../shared/records/recordType';
 import type { EditContext } from '../../shared/records/recordModule';
 import { errorBodySchema, pushResponseSchema, type JoinResponse } from '../../shared/sync/protocol';
+import { deeplyNestedMaps, manyClientsOneKey, oneClientConflictingWrites } from '../support/costlyUpdates';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, pushBody, request, toBase64, type HubAnswer, type PushedRecord } from '../support/hubRequests';
 
@@ -19,7 +20,9 @@ import { changeUpdate, createUpdate, editContext, pull, push, pushBody, request,
  * types and bytes, real updates with bytes flipped or cut off) and random pulls (any checkpoint,
  * token or Accept-Encoding). The hub never answers 5xx and never falls over, every refusal is a
  * documented error body, only an accepted push moves the sequence, and every stored record still
- * reads as a valid projection. A failure prints the one command that replays it.
+ * reads as a valid projection. Expensive updates too (many clients on one key, one client's
+ * conflicting writes, deep nesting): each is accepted or refused with a code, and /health still
+ * answers. A failure prints the one command that replays it.
  */
 
 let hub: TestHub;
@@ -204,7 +207,30 @@ function probes(sources: readonly Source[], existingIds: readonly string[]): fc.
       acceptEncoding: fc.option(fc.oneof(fc.constantFrom('br', 'gzip', 'identity', 'br, gzip', 'gzip;q=0', '*', ''), printable), { nil: null }),
     })
     .map((p) => ({ kind: 'pull' as const, ...p }));
-  return fc.oneof({ weight: 3, arbitrary: pushProbe }, { weight: 4, arbitrary: corruptedProbe }, { weight: 3, arbitrary: randomContentProbe }, { weight: 2, arbitrary: pullProbe });
+  // Cheap to send, costly to integrate: bounded by the update limits or stopped at the time budget.
+  const expensiveProbe = fc
+    .record({
+      token: fc.constantFrom(...tokens),
+      id: fc.constantFrom(...existingIds),
+      type: fc.constantFrom<string>(...recordTypes),
+      shape: fc.oneof(
+        fc.record({ kind: fc.constant('manyClients' as const), count: fc.integer({ min: 2, max: 4_000 }), key: fc.constantFrom(...fieldKeys) }),
+        fc.record({ kind: fc.constant('conflicts' as const), count: fc.integer({ min: 2, max: 8_000 }), key: fc.constantFrom(...fieldKeys) }),
+        fc.record({ kind: fc.constant('nested' as const), count: fc.integer({ min: 1, max: 120 }), key: fc.constantFrom(...rootNames) }),
+      ),
+    })
+    .map(({ token: t, id: recordId, type: recordType, shape }) => {
+      const bytes =
+        shape.kind === 'manyClients' ? manyClientsOneKey(shape.count, 'fields', shape.key) : shape.kind === 'conflicts' ? oneClientConflictingWrites(shape.count, undefined, 'fields', shape.key) : deeplyNestedMaps(shape.count, shape.key);
+      return { kind: 'push' as const, token: t, body: JSON.stringify({ records: [{ id: recordId, type: recordType, update: toBase64(bytes) }] }), isGzip: false, contentEncoding: null };
+    });
+  return fc.oneof(
+    { weight: 3, arbitrary: pushProbe },
+    { weight: 4, arbitrary: corruptedProbe },
+    { weight: 3, arbitrary: randomContentProbe },
+    { weight: 2, arbitrary: pullProbe },
+    { weight: 1, arbitrary: expensiveProbe },
+  );
 }
 
 function expectRefusalBody(status: number, body: unknown): void {
@@ -277,7 +303,7 @@ describe('the hub under random requests', () => {
     }
     // Every record has a sequence number of its own.
     expect([...recordsAtSeq.values()].every((count) => count === 1)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });
 
 /*

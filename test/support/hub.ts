@@ -89,6 +89,7 @@ export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'
   await storage.migrate();
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
   const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) });
+  hub.startValidation();
   const logs: LogEntry[] = [];
   const logger = (entry: LogEntry) => logs.push(entry);
   const yjsRoute = createYjsRoute(hub, { logger });
@@ -111,6 +112,7 @@ export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'
     async close() {
       yjsRoute.close();
       await server.close();
+      await hub.close();
       await storage.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

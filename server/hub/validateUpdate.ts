@@ -1,0 +1,90 @@
+import * as Y from 'yjs';
+import type { Action } from '../../shared/records/recordModule';
+import { moduleFor } from '../../shared/records/registry';
+import type { RecordHeader } from '../../shared/records/recordType';
+import { RecordStructureError, structureActions, summarizeStructure } from '../../shared/records/structureActions';
+import { areBytesEqual } from '../../shared/records/yjsUpdates';
+import { limits } from '../../shared/sync/protocol';
+import { NestingTooDeepError } from '../../shared/records/recordError';
+import { HubError } from './hubError';
+import { checkUpdateComplexity } from './updateComplexity';
+
+/*
+ * The validate step of the write path as one pure function: a record's stored state, an update
+ * and the record's header in; the projections before and after and the new state out. It runs
+ * in a worker thread that is stopped at the time budget (validationRunner.ts), so it may take no
+ * callbacks and return only what a structured clone carries. Authorization of what the change
+ * needs happens afterwards, on the main thread, from what this returns.
+ */
+
+export interface ValidationInput {
+  readonly header: RecordHeader;
+  /** The record's stored state; null for a new record. */
+  readonly storedState: Uint8Array | null;
+  readonly update: Uint8Array;
+}
+
+export interface ValidatedUpdate {
+  /** True when the update adds nothing the record has not got (a retried push). */
+  readonly isUnchanged: boolean;
+  /** The record's projection before the change; null for a new record. */
+  readonly before: Record<string, unknown> | null;
+  /** The projection after (also for an unchanged record). */
+  readonly after: Record<string, unknown>;
+  /** The new state (empty when unchanged: the stored one stands). */
+  readonly state: Uint8Array;
+  /** The actions the structure diff needs (shared/records/structureActions.ts). */
+  readonly structureActions: Action[];
+  /** Why the layout has no room for the change, or null; told only to a sender who may write. */
+  readonly structureError: string | null;
+}
+
+/** Refuses with a HubError (code, message, record id) or returns what the change does. */
+export function validateUpdate({ header, storedState, update }: ValidationInput, onStoredStateApplied?: () => void): ValidatedUpdate {
+  const recordId = header.id;
+  if (update.length === 0) throw new HubError('bad-update', 'an empty update changes nothing', recordId);
+  if (update.length > limits.maxUpdateBytes) throw new HubError('update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
+  const module = moduleFor(header.type);
+  const doc = new Y.Doc();
+  try {
+    if (storedState) Y.applyUpdate(doc, storedState);
+    const before = storedState ? module.read(doc) : null;
+    const shapeBefore = storedState ? summarizeStructure(doc, header.type) : null;
+    // The stored state is the hub's own, accepted within budget and re-applied in linear time:
+    // the time budget is for what the sender's update costs from here.
+    onStoredStateApplied?.();
+    try {
+      // Measuring decodes the whole update: truncated or malformed input stops here.
+      checkUpdateComplexity(doc, update);
+      Y.applyUpdate(doc, update);
+    } catch (error) {
+      if (error instanceof HubError) throw new HubError(error.code, error.message, recordId);
+      throw new HubError('bad-update', 'the update is not a valid Yjs update', recordId);
+    }
+    if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+      throw new HubError('missing-dependency', 'the update builds on changes the hub does not have', recordId);
+    }
+    const state = Y.encodeStateAsUpdate(doc);
+    if (storedState && areBytesEqual(state, storedState)) {
+      return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null };
+    }
+    if (state.length > limits.maxRecordBytes) throw new HubError('record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, recordId);
+    const after = module.read(doc);
+    let actions: Action[] = [];
+    let structureError: string | null = null;
+    try {
+      actions = structureActions(module, shapeBefore, summarizeStructure(doc, header.type), before ?? module.read(new Y.Doc()), after);
+    } catch (error) {
+      if (!(error instanceof RecordStructureError)) throw error;
+      structureError = error.message;
+    }
+    return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError };
+  } catch (error) {
+    // Too deep to read is damaged input, not a hub failure: a coded 400 naming the record, which
+    // the client quarantines.
+    if (error instanceof NestingTooDeepError) throw new HubError('bad-update', error.message, recordId);
+    throw error;
+  } finally {
+    doc.destroy();
+  }
+}
