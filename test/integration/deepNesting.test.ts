@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { EntryInput } from '../../shared/records/entry';
-import { maxRichTextDepth } from '../../shared/records/layout';
-import { errorBodySchema, type JoinResponse } from '../../shared/sync/protocol';
+import { errorBodySchema, limits, type JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { createUpdate, editContext, pushBody, toBase64 } from '../support/hubRequests';
 import { syncedClient, type SyncedClient } from '../support/syncedClient';
@@ -56,18 +55,21 @@ describe('deeply nested bodies', () => {
     }
   });
 
-  it('refuses a Yjs update whose rich text nests a thousand levels with 400 bad-update naming the record', async () => {
+  // The write path refuses such an update before applying it (update-too-complex, issue 12 Cost);
+  // the 64-level read limit (layout.ts) still guards what a device or hub reads back.
+  it('refuses a Yjs update whose rich text nests a thousand levels with 422 update-too-complex naming the record', async () => {
     const id = 'entry-deep-update';
     const update = createUpdate('entry', practice, editContext(sender.org.id, 'member'), (doc) => nestBody(doc, 1_000));
     const answer = await pushBody(hub.url, sender.token, JSON.stringify({ records: [{ id, type: 'entry', update: toBase64(update) }] }));
-    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 400, body: { error: { code: 'bad-update', recordId: id } } });
+    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'update-too-complex', recordId: id } } });
     expect(await hub.storage.getRecord(id)).toBeNull();
     expect(hub.logs.filter((entry) => entry.level === 'error')).toEqual([]);
   });
 
-  it(`still takes rich text ${maxRichTextDepth} levels deep`, async () => {
+  it(`still takes rich text as deep as an update may nest (${limits.maxUpdateNestingDepth} levels)`, async () => {
     const id = 'entry-deep-but-fine';
-    const update = createUpdate('entry', practice, editContext(sender.org.id, 'member'), (doc) => nestBody(doc, maxRichTextDepth - 1));
+    // The fragment is one level; its elements the rest.
+    const update = createUpdate('entry', practice, editContext(sender.org.id, 'member'), (doc) => nestBody(doc, limits.maxUpdateNestingDepth - 1));
     const answer = await pushBody(hub.url, sender.token, JSON.stringify({ records: [{ id, type: 'entry', update: toBase64(update) }] }));
     expect(answer.status).toBe(200);
   });
@@ -91,7 +93,7 @@ describe('deeply nested bodies', () => {
     const goodIds = [await synced.client.create('entry', { ...practice, title: 'First' }), await synced.client.create('entry', { ...practice, title: 'Second' })];
     deepId = await synced.client.create('entry', { ...practice, title: 'Deep' });
     await synced.engine.syncNow();
-    expect(await synced.engine.quarantined()).toEqual([expect.objectContaining({ recordId: deepId, code: 'bad-update' })]);
+    expect(await synced.engine.quarantined()).toEqual([expect.objectContaining({ recordId: deepId, code: 'update-too-complex' })]);
     for (const id of goodIds) expect(await hub.storage.getRecord(id)).not.toBeNull();
     expect(synced.engine.status).toMatchObject({ state: 'synced', pendingCount: 0, quarantinedCount: 1 });
     expect(batches[0]).toBe(3);

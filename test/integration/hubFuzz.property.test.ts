@@ -2,8 +2,10 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { commitSystemChange } from '../../server/hub/systemWrites';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
+import { networkMutators } from '../../shared/records/network';
 import { entryMutators } from '../../shared/records/entry';
 import { interestId } from '../../shared/records/interest';
 import { proposalMutators } from '../../shared/records/proposal';
@@ -371,6 +373,11 @@ describe('structure-level authorization under random edits', () => {
     const seed = Number(process.env.FIELDWISE_SEED ?? Date.now() % 2 ** 31);
     const numRuns = Number(process.env.FIELDWISE_RUNS ?? 100);
     const steward = await hub.join(await hub.invite(`Erhai Watershed Alliance ${seed}`, 'steward'));
+    // The steward reviews with the secretariat's review scope, as a steward must.
+    const network = (await hub.storage.getRecord('network'))!;
+    await commitSystemChange(hub.storage, network.header, (doc) =>
+      networkMutators.setStewardGrant.apply(doc, { orgId: steward.org.id, scopes: ['review'] }, editContext(who.secretariat.org.id, 'secretariat')),
+    );
     const member = editContext(who.member.org.id, 'member');
     const entryId = `entry-structure-fuzz-${seed}`;
     const created = await pushOk(

@@ -7,6 +7,7 @@ import { commitSystemChange } from '../../server/hub/systemWrites';
 import type { StoredRecord } from '../../server/storage/hubStorage';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
+import { networkMutators } from '../../shared/records/network';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { errorBodySchema, type JoinResponse } from '../../shared/sync/protocol';
@@ -33,6 +34,11 @@ beforeAll(async () => {
   joined.steward = await hub.join(await hub.invite('Erhai Watershed Alliance', 'steward'));
   joined.member = await hub.join(await hub.invite('Fengyu Farmers Cooperative', 'member'));
   joined.member2 = await hub.join(await hub.invite('Cangshan Seed Bank', 'member'));
+  // The steward reviews with the secretariat's review scope, as a steward must.
+  const network = (await hub.storage.getRecord('network'))!;
+  await commitSystemChange(hub.storage, network.header, (doc) =>
+    networkMutators.setStewardGrant.apply(doc, { orgId: joined.steward.org.id, scopes: ['review'] }, editContext(joined.secretariat.org.id, 'secretariat')),
+  );
 });
 
 afterEach(() => {

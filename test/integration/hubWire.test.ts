@@ -118,8 +118,8 @@ describe('the hub on the wire', () => {
     const response = await fetch(`${hub.url}/v1/pull`, { method: 'OPTIONS' });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
-    expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, content-encoding');
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT');
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, content-encoding, fieldwise-app-version');
     expect(response.headers.get('access-control-max-age')).toBe('86400');
   });
 });

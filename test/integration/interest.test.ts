@@ -45,12 +45,12 @@ const interestUpdate = (orgId: string, role: 'member' | 'secretariat') =>
 describe('interests at the hub', () => {
   it("refuses an interest a member writes under another organization's id", async () => {
     const forB = interestId(OFFER, memberB.org.id);
-    await expectRefused(() => push(hub.url, memberA.token, [{ id: forB, type: 'interest', update: interestUpdate(memberA.org.id, 'member') }]), forB, 400, 'wrong-id');
+    await expectRefused(() => push(hub.url, memberA.token, [{ id: forB, type: 'interest', update: interestUpdate(memberA.org.id, 'member') }]), forB, 403, 'forbidden');
   });
 
   it('refuses an interest the secretariat writes on behalf of a member', async () => {
     const forA = interestId(OFFER, memberA.org.id);
-    await expectRefused(() => push(hub.url, secretariat.token, [{ id: forA, type: 'interest', update: interestUpdate(secretariat.org.id, 'secretariat') }]), forA, 400, 'wrong-id');
+    await expectRefused(() => push(hub.url, secretariat.token, [{ id: forA, type: 'interest', update: interestUpdate(secretariat.org.id, 'secretariat') }]), forA, 403, 'forbidden');
   });
 
   it('refuses a pipeline move by the member, by the stage field or by a logged step alone; the secretariat moves it and both read the steps', async () => {

@@ -91,8 +91,8 @@ describe('derived ids are reserved for their type and derivation', () => {
     const id = ballotId(poll, orgIdOf.beta);
     expectRefusal(await pushRecord('alpha', 'comment', id, squatter('alpha')), 400, 'wrong-id', id);
     expectRefusal(await pushRecord('alpha', 'entry', id, createUpdate('entry', { title: 'x', kind: 'practice', language: 'en' }, ctxOf('alpha'))), 400, 'wrong-id', id);
-    // A ballot of its own under beta's id is not its derivation either.
-    expectRefusal(await pushRecord('alpha', 'ballot', id, castUpdate('alpha', poll)), 400, 'wrong-id', id);
+    // A ballot of its own under beta's id: the id names beta as its owner, which alpha may not write for.
+    expectRefusal(await pushRecord('alpha', 'ballot', id, castUpdate('alpha', poll)), 403, 'forbidden', id);
     expect(await hub.storage.getRecord(id)).toBeNull();
     expect((await pushRecord('beta', 'ballot', id, castUpdate('beta', poll))).status).toBe(200);
   });
