@@ -326,6 +326,8 @@ export class SyncEngine {
     this.connectivityUnsubscribe = this.connectivity?.onDidChange((isOnline) => (isOnline ? this.onLinkReturned() : this.onLinkLost())) ?? null;
     if (this.isPlatformOffline()) {
       this.setState({ state: 'offline', nextRetryAt: null, cause: 'platform' });
+      // No session runs to count them: the bar must still say what waits to be sent.
+      this.refreshCounts();
       return Promise.resolve();
     }
     if (this.options.isLive) this.connectLive();

@@ -93,6 +93,19 @@ describe('sync uses every window', () => {
     await waitFor(() => device.engine.status.isLive, 5_000, 'the live socket back');
   });
 
+  it('counts what waits to be sent when it starts while the platform says offline', async () => {
+    const connectivity = testConnectivity();
+    connectivity.set(false);
+    const device = await syncedClient({ url: hub.url }, await hub.join(await hub.invite('Xishan Water Users')), { engine: { connectivity: connectivity.port } });
+    open.push(device);
+    await device.client.create('entry', practice);
+    await device.client.flush();
+    // A laptop opened again with no network: no session runs, the bar must still count the change.
+    await device.engine.start();
+    await waitFor(() => device.engine.status.pendingCount === 1, 5_000, 'the change counted while offline');
+    expect(device.engine.status).toMatchObject({ state: 'offline', cause: 'platform' });
+  });
+
   it('probes a link that gives no answer on the short schedule while the platform says online, and syncs at the first probe after it returns', async () => {
     const link = await cuttable(hub.url);
     const pushes: PushLogLine[] = [];
