@@ -14,6 +14,7 @@ import { invitationRefusal } from './networkAdmin';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
 import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
+import { defaultOrgQuotas, type OrgQuotas } from './quotas';
 
 /*
  * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
@@ -43,6 +44,8 @@ export interface HubOptions {
   readonly tokenTtlMs?: number;
   /** Failed joins allowed per source address and per code prefix in a window (joinThrottle.ts). */
   readonly joinThrottle?: JoinThrottleOptions;
+  /** Per-organization quotas on new records per minute and stored bytes (quotas.ts); each defaults on its own. */
+  readonly quotas?: Partial<OrgQuotas>;
 }
 
 /** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
@@ -74,6 +77,8 @@ export class Hub {
     /** Records this start moved off ids reserved for another type (squatterRepair.ts), for the log. */
     readonly repairs: readonly SquatterMove[],
     joinThrottleOptions: JoinThrottleOptions | undefined,
+    /** What each organization may create per minute and keep at the hub. */
+    readonly quotas: OrgQuotas,
   ) {
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
   }
@@ -93,7 +98,7 @@ export class Hub {
     const hubKey = await publishHubKey(options.storage, now());
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, { ...defaultOrgQuotas, ...options.quotas });
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */
@@ -196,7 +201,7 @@ export class Hub {
 
   /** Commits already-decoded changes (push, or the standard Yjs endpoint) and tells listeners. */
   async commit(actor: WriteActor, changes: readonly RecordChangeRequest[]): Promise<PushResponse> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now()).catch((error: unknown) => {
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), this.quotas).catch((error: unknown) => {
       // Too deep to read is damaged input, not a hub failure: a coded 400 the client quarantines
       // (it narrows a batch down to the one record when the refusal names none).
       if (error instanceof NestingTooDeepError) throw new HubError('bad-update', error.message, changes.length === 1 ? changes[0]!.id : undefined);

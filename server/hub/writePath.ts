@@ -8,10 +8,11 @@ import { reservedIdRefusal } from '../../shared/records/reservedIds';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
-import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type Directory, type OrgUsage, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
+import { defaultOrgQuotas, enforceOrgQuotas, type OrgQuotas } from './quotas';
 
 /*
  * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
@@ -150,10 +151,11 @@ const MAX_ATTEMPTS = 5;
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'>,
+  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'> & OrgUsage,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
+  quotas: OrgQuotas = defaultOrgQuotas,
 ): Promise<{ seqs: number[]; committedIds: string[] }> {
   const ids = new Set<string>();
   for (const request of requests) {
@@ -162,7 +164,11 @@ export async function commitChanges(
   }
   for (let attempt = 1; ; attempt++) {
     const prepared: PreparedWrite[] = [];
-    for (const request of requests) prepared.push(prepareWrite(actor, request, await storage.getRecord(request.id), now));
+    const storedRecords = new Map<string, StoredRecord | null>();
+    for (const request of requests) {
+      storedRecords.set(request.id, await storage.getRecord(request.id));
+      prepared.push(prepareWrite(actor, request, storedRecords.get(request.id)!, now));
+    }
     // Governance (voting window, eligibility, steward grants, locked terms) with the stored
     // proposal and network loaded; a refusal refuses the whole batch, like any other.
     const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, p.write]] : [])));
@@ -174,6 +180,7 @@ export async function commitChanges(
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }
+    await enforceOrgQuotas(storage, actor, writes, storedRecords, now, quotas);
     try {
       const committed = await storage.commit(writes);
       let next = 0;

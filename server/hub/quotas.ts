@@ -1,0 +1,88 @@
+import type { Actor } from '../../shared/rules/rules';
+import type { OrgUsage, RecordWrite, StoredRecord } from '../storage/hubStorage';
+import { HubError } from './hubError';
+
+/*
+ * Per-organization quotas, checked in the commit step with the prepared writes: how many new
+ * records an organization may create per minute, and how many bytes its records may take at the
+ * hub. Both are read from storage (the records' creation times and sizes), so they hold across
+ * all of an organization's devices and every hub process on one database. The secretariat's own
+ * writes and the hub's system writes (seals, which do not come through here) are not limited.
+ *
+ * Two writers of one organization committing at the same moment may each pass the check: the
+ * quota can be exceeded by what concurrent requests carry (at most a batch each), never more.
+ */
+
+export interface OrgQuotas {
+  /**
+   * New records an organization may create in any minute (sliding window). A batch larger than
+   * this (a big field bundle) is still taken when the organization created nothing in the last
+   * minute, so no single upload is refused forever.
+   */
+  readonly newRecordsPerMinute: number;
+  /** Bytes an organization's records may take: their states and their logged updates. */
+  readonly storedBytes: number;
+}
+
+/**
+ * Generous for real use: a workshop's bundle of 500 entries and a device back from weeks offline
+ * with hundreds of records pass at once; a member creating records in a loop does not.
+ */
+export const defaultOrgQuotas: OrgQuotas = { newRecordsPerMinute: 2000, storedBytes: 512 * 1024 * 1024 };
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Refuses the batch (nothing is written) when it would take an organization over a quota:
+ * `quota-records` (429, Retry-After: when enough of the minute's records age out) or `quota-bytes`
+ * (413). A write that does not grow its record's state (a deletion, a status change) is never refused.
+ */
+export async function enforceOrgQuotas(
+  storage: OrgUsage,
+  actor: Actor,
+  writes: readonly RecordWrite[],
+  stored: ReadonlyMap<string, StoredRecord | null>,
+  now: number,
+  quotas: OrgQuotas,
+): Promise<void> {
+  if (actor.role === 'secretariat') return;
+  const byOwner = new Map<string, RecordWrite[]>();
+  for (const write of writes) byOwner.set(write.header.ownerOrg, [...(byOwner.get(write.header.ownerOrg) ?? []), write]);
+  for (const [orgId, owned] of byOwner) {
+    const created = owned.filter((write) => write.expectedSeq === null);
+    if (created.length > 0) await checkNewRecords(storage, orgId, created, now, quotas.newRecordsPerMinute);
+    await checkStoredBytes(storage, orgId, owned, stored, quotas.storedBytes);
+  }
+}
+
+async function checkNewRecords(storage: OrgUsage, orgId: string, created: readonly RecordWrite[], now: number, limit: number): Promise<void> {
+  const since = now - WINDOW_MS;
+  const inWindow = await storage.recordsCreatedSince(orgId, since);
+  if (inWindow === 0 || inWindow + created.length <= limit) return;
+  // The oldest records of the minute that must age out before this batch fits (all of them for a
+  // batch above the limit on its own).
+  const mustAgeOut = Math.min(inWindow, inWindow + created.length - limit);
+  const freedAt = ((await storage.nthRecordCreatedSince(orgId, since, mustAgeOut)) ?? now) + WINDOW_MS;
+  const retryAfterSeconds = Math.max(1, Math.ceil((freedAt - now) / 1000));
+  throw new HubError(
+    'quota-records',
+    `this organization created ${inWindow} records in the last minute; at most ${limit} new records a minute are taken`,
+    created[0]!.header.id,
+    retryAfterSeconds,
+  );
+}
+
+async function checkStoredBytes(storage: OrgUsage, orgId: string, owned: readonly RecordWrite[], stored: ReadonlyMap<string, StoredRecord | null>, limit: number): Promise<void> {
+  const stateBytesBefore = (write: RecordWrite) => stored.get(write.header.id)?.state.length ?? 0;
+  const growing = owned.find((write) => write.expectedSeq === null || write.state.length > stateBytesBefore(write));
+  if (!growing) return;
+  // The batch adds its new states over the old ones and its updates to the log.
+  const added = owned.reduce((sum, write) => sum + write.state.length - stateBytesBefore(write) + write.update.length, 0);
+  const used = await storage.storedBytes(orgId);
+  if (used + added <= limit) return;
+  throw new HubError(
+    'quota-bytes',
+    `this organization's records take ${used} bytes at the hub; with this change they would pass the ${limit} bytes it keeps per organization`,
+    growing.header.id,
+  );
+}
