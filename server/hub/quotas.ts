@@ -74,15 +74,19 @@ async function checkNewRecords(storage: OrgUsage, orgId: string, created: readon
 
 async function checkStoredBytes(storage: OrgUsage, orgId: string, owned: readonly RecordWrite[], stored: ReadonlyMap<string, StoredRecord | null>, limit: number): Promise<void> {
   const stateBytesBefore = (write: RecordWrite) => stored.get(write.header.id)?.state.length ?? 0;
-  const growing = owned.find((write) => write.expectedSeq === null || write.state.length > stateBytesBefore(write));
-  if (!growing) return;
-  // The batch adds its new states over the old ones and its updates to the log.
-  const added = owned.reduce((sum, write) => sum + write.state.length - stateBytesBefore(write) + write.update.length, 0);
+  const grows = (write: RecordWrite) => write.expectedSeq === null || write.state.length > stateBytesBefore(write);
+  if (!owned.some(grows)) return;
   const used = await storage.storedBytes(orgId);
-  if (used + added <= limit) return;
-  throw new HubError(
-    'quota-bytes',
-    `this organization's records take ${used} bytes at the hub; with this change they would pass the ${limit} bytes it keeps per organization`,
-    growing.header.id,
-  );
+  // Each write adds its new state over the old one and its update to the log. The refusal names
+  // the first growing record that does not fit, so a client that sets it aside can send the rest.
+  let total = used;
+  for (const write of owned) {
+    total += write.state.length - stateBytesBefore(write) + write.update.length;
+    if (total <= limit || !grows(write)) continue;
+    throw new HubError(
+      'quota-bytes',
+      `this organization's records take ${used} bytes at the hub; with this change they would pass the ${limit} bytes it keeps per organization`,
+      write.header.id,
+    );
+  }
 }
