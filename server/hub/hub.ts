@@ -14,7 +14,7 @@ import { invitationRefusal } from './networkAdmin';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
 import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
 import { commitChanges, type RecordChangeRequest, type WriteActor } from './writePath';
-import { defaultOrgQuotas, type OrgQuotas } from './quotas';
+import { defaultOrgQuotas, OrgQuotaGuard, type OrgQuotas } from './quotas';
 
 /*
  * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
@@ -78,7 +78,7 @@ export class Hub {
     readonly repairs: readonly SquatterMove[],
     joinThrottleOptions: JoinThrottleOptions | undefined,
     /** What each organization may create per minute and keep at the hub. */
-    readonly quotas: OrgQuotas,
+    readonly quotas: OrgQuotaGuard,
   ) {
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
   }
@@ -98,7 +98,7 @@ export class Hub {
     const hubKey = await publishHubKey(options.storage, now());
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, { ...defaultOrgQuotas, ...options.quotas });
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }));
   }
 
   /** Tells `listener` about every commit: this process's and, where fanned out, other processes'. */

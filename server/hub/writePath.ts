@@ -12,7 +12,7 @@ import { StaleWriteError, type Directory, type OrgUsage, type RecordLog, type Re
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
-import { defaultOrgQuotas, enforceOrgQuotas, type OrgQuotas } from './quotas';
+import { defaultOrgQuotas, OrgQuotaGuard } from './quotas';
 
 /*
  * The hub's one write path: authorize -> validate -> commit -> acknowledge. Pushes and the
@@ -155,7 +155,7 @@ export async function commitChanges(
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
-  quotas: OrgQuotas = defaultOrgQuotas,
+  quotas: OrgQuotaGuard = new OrgQuotaGuard(defaultOrgQuotas),
 ): Promise<{ seqs: number[]; committedIds: string[] }> {
   const ids = new Set<string>();
   for (const request of requests) {
@@ -180,7 +180,7 @@ export async function commitChanges(
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }
-    await enforceOrgQuotas(storage, actor, writes, storedRecords, now, quotas);
+    await quotas.check(storage, actor, writes, storedRecords, now);
     try {
       const committed = await storage.commit(writes);
       let next = 0;
