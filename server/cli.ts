@@ -7,6 +7,7 @@ import { exportOrgBundle } from './hub/bundles';
 import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
+import type { OrgQuotas } from './hub/quotas';
 import { HubError } from './hub/hubError';
 import {
   allAuditEntries,
@@ -53,6 +54,7 @@ const usage = `usage: npm run hub -- <command> [options]
   key     --data DIR                                          print the hub's public seal key (to check results offline)
   repair-ids --data DIR                                       move records off ids reserved for another type (also done at every start)
   serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--web-app DIR]
+          [--quota-records-per-minute 2000] [--quota-storage-mib 512]   per-organization quotas (serve, import-bundle)
                                                               also serves the web app at its address (renderer/dist when built)
   import-bundle --data DIR FILE                               commit a device's sync bundle (from a USB stick)
   export-bundle --data DIR --org ORG_ID --since CHECKPOINT FILE   write what ORG may read since CHECKPOINT, signed
@@ -82,6 +84,8 @@ const options = {
   wipe: { type: 'boolean' },
   scopes: { type: 'string' },
   csv: { type: 'boolean' },
+  'quota-records-per-minute': { type: 'string' },
+  'quota-storage-mib': { type: 'string' },
 } as const;
 
 /** The renderer's build in this checkout, which `serve` offers at the hub's address when it is there. */
@@ -138,12 +142,28 @@ function parseRole(value: string | undefined): Role {
 /** The parsed options: strings, and booleans for the flags. */
 type CliValues = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
 
+/** `--quota-records-per-minute`, `--quota-storage-mib`: each organization's quotas (server/hub/quotas.ts); defaults when absent. */
+function quotaOptions(values: CliValues): Partial<OrgQuotas> {
+  const quotas: { newRecordsPerMinute?: number; storedBytes?: number } = {};
+  if (values['quota-records-per-minute'] !== undefined) {
+    const perMinute = Number(values['quota-records-per-minute']);
+    if (!Number.isSafeInteger(perMinute) || perMinute < 1) throw new UsageError('--quota-records-per-minute must be a whole number of at least 1');
+    quotas.newRecordsPerMinute = perMinute;
+  }
+  if (values['quota-storage-mib'] !== undefined) {
+    const mib = Number(values['quota-storage-mib']);
+    if (!Number.isSafeInteger(mib) || mib < 1) throw new UsageError('--quota-storage-mib must be a whole number of at least 1');
+    quotas.storedBytes = mib * 1024 * 1024;
+  }
+  return quotas;
+}
+
 async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   // Loaded here: Fastify and its plugins would add about a second to every other command, which
   // scripts (and tests holding keep-alive connections while a command runs) wait for.
   const { startHubServer, jsonLogger } = await import('./http/httpServer');
   const { createYjsRoute } = await import('./http/yjsEndpoint');
-  const hub = await Hub.open({ storage });
+  const hub = await Hub.open({ storage, quotas: quotaOptions(values) });
   for (const move of hub.repairs) jsonLogger({ level: 'warn', message: 'moved a record off an id reserved for another type', ...move });
   hub.startValidation();
   const yjs = createYjsRoute(hub);
@@ -313,7 +333,7 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'import-bundle': {
-        const result = await (await Hub.open({ storage })).importBundle(bundleBytes!);
+        const result = await (await Hub.open({ storage, quotas: quotaOptions(values) })).importBundle(bundleBytes!);
         const { header } = result;
         console.log(`bundle from device ${header.deviceId} of ${header.orgId} (written ${new Date(header.createdAt).toISOString()}): ${header.recordCount} record(s)`);
         console.log(`${result.committedCount} record(s) committed, ${header.recordCount - result.committedCount} already up to date; hub seq ${await storage.lastSeq()}`);

@@ -68,6 +68,8 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'secretariat-protected': { status: 409 },
   'unknown-scope': { status: 400 },
   'bad-region-tree': { status: 400 },
+  'quota-records': { status: 429, hasRetryAfter: true },
+  'quota-bytes': { status: 413 },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

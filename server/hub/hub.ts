@@ -12,6 +12,7 @@ import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeIn
 import { JoinThrottle, joinThrottleKeys, type JoinThrottleOptions } from './joinThrottle';
 import { invitationRefusal } from './networkAdmin';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
+import { defaultOrgQuotas, OrgQuotaGuard, type OrgQuotas } from './quotas';
 import { ValidationRunner } from './validationRunner';
 import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
 
@@ -43,6 +44,8 @@ export interface HubOptions {
   readonly tokenTtlMs?: number;
   /** Failed joins allowed per source address and per code prefix in a window (joinThrottle.ts). */
   readonly joinThrottle?: JoinThrottleOptions;
+  /** Per-organization quotas on new records per minute and stored bytes (quotas.ts); each defaults on its own. */
+  readonly quotas?: Partial<OrgQuotas>;
 }
 
 /** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
@@ -76,6 +79,8 @@ export class Hub {
     /** Records this start moved off ids reserved for another type (squatterRepair.ts), for the log. */
     readonly repairs: readonly SquatterMove[],
     joinThrottleOptions: JoinThrottleOptions | undefined,
+    /** What each organization may create per minute and keep at the hub. */
+    readonly quotas: OrgQuotaGuard,
   ) {
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
   }
@@ -95,7 +100,7 @@ export class Hub {
     const hubKey = await publishHubKey(options.storage, now());
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }));
   }
 
   /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
@@ -217,7 +222,11 @@ export class Hub {
     changes: readonly RecordChangeRequest[],
     options: WriteOptions = {},
   ): Promise<{ response: PushResponse; committedIds: readonly string[] }> {
-    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), { validate: (inputs) => this.validation.validate(inputs), ...options });
+    const { seqs, committedIds } = await commitChanges(this.storage, actor, changes, this.now(), {
+      validate: (inputs) => this.validation.validate(inputs),
+      quotas: this.quotas,
+      ...options,
+    });
     const acks = changes.map((change, i) => ({ id: change.id, seq: seqs[i]! }));
     const seq = Math.max(0, ...seqs);
     if (committedIds.length > 0) this.announce({ seq, recordIds: committedIds });

@@ -3,10 +3,11 @@ import type { Action } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { canChange, type Actor } from '../../shared/rules/rules';
-import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { StaleWriteError, type Directory, type OrgUsage, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
+import { defaultOrgQuotas, OrgQuotaGuard } from './quotas';
 import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
 import { ValidationRunner } from './validationRunner';
 import { authorizeSender, type SenderAuthorization, type SenderOptions } from './writeAuthorization';
@@ -49,6 +50,8 @@ export type Validator = (inputs: readonly ValidationInput[]) => Promise<Validate
 
 export interface WriteOptions extends SenderOptions {
   readonly validate?: Validator;
+  /** The per-organization quotas (quotas.ts); the defaults when absent. */
+  readonly quotas?: OrgQuotaGuard;
 }
 
 let defaultRunner: ValidationRunner | null = null;
@@ -124,12 +127,14 @@ export async function prepareWrites(
 
 const MAX_ATTEMPTS = 5;
 
+const defaultQuotaGuard = new OrgQuotaGuard(defaultOrgQuotas);
+
 /**
  * Validates and commits a batch as one unit: the first refusal refuses everything. A write that
  * raced another writer of the same record is prepared again from the new state.
  */
 export async function commitChanges(
-  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'>,
+  storage: RecordLog & Pick<Directory, 'listOrgs' | 'getOrg'> & OrgUsage,
   actor: WriteActor,
   requests: readonly RecordChangeRequest[],
   now: number,
@@ -154,6 +159,7 @@ export async function commitChanges(
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }
+    await (options.quotas ?? defaultQuotaGuard).check(storage, actor, writes, new Map(requests.map((request, i) => [request.id, storedRecords[i]!])), now);
     try {
       const committed = await storage.commit(writes);
       let next = 0;

@@ -333,5 +333,21 @@ export interface PullCheckpoints {
   pullCheckpoints(): Promise<PullCheckpointRow[]>;
 }
 
+/**
+ * What an organization's records take at the hub, for its quotas (server/hub/quotas.ts). Read from
+ * the records themselves, so every hub process on one database counts the same.
+ */
+export interface OrgUsage {
+  /**
+   * How many records `orgId` owns were created (hub clock, RecordHeader.createdAt) after `since`.
+   * Its profile (type `org`) is not counted: the secretariat creates that one on invite.
+   */
+  recordsCreatedSince(orgId: string, since: number): Promise<number>;
+  /** The creation time of the `nth` (1 = oldest) of those records; null when there are fewer. */
+  nthRecordCreatedSince(orgId: string, since: number, nth: number): Promise<number | null>;
+  /** Bytes the records `orgId` owns take: their states and their logged (not yet compacted) updates. */
+  storedBytes(orgId: string): Promise<number>;
+}
+
 /** Everything the hub keeps: what each adapter provides and the Hub holds. */
-export interface HubStorage extends StorageLifecycle, HubMeta, Directory, Administration, RecordLog, GovernanceSchedule, PullCheckpoints {}
+export interface HubStorage extends StorageLifecycle, HubMeta, Directory, Administration, RecordLog, GovernanceSchedule, PullCheckpoints, OrgUsage {}

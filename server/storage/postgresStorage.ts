@@ -14,6 +14,7 @@ import {
   type Directory,
   type GovernanceSchedule,
   type HubMeta,
+  type OrgUsage,
   type HubStorage,
   type OrgRow,
   type PullCheckpoints,
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS ${s}.updates (
   seq bigint PRIMARY KEY, record_id text NOT NULL, update_bytes bytea NOT NULL,
   credential_id text, created_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS updates_record ON ${s}.updates (record_id, seq);
+CREATE INDEX IF NOT EXISTS records_owner_created ON ${s}.records (owner_org, created_at);
 CREATE TABLE IF NOT EXISTS ${s}.cast_arrivals (
   record_id text NOT NULL, cast_at bigint NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS ${s}.seal_schedule (proposal_id text PRIMARY KEY, due_at bigint NOT NULL);
@@ -722,7 +724,31 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
   };
 
-  return { pool, ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
+  const orgUsage: OrgUsage = {
+    async recordsCreatedSince(orgId, since) {
+      const result = await pool.query<{ count: string }>(`SELECT COUNT(*) AS count FROM ${s}.records WHERE owner_org = $1 AND created_at > $2 AND type <> 'org'`, [orgId, since]);
+      return toNumber(result.rows[0]!.count);
+    },
+    async nthRecordCreatedSince(orgId, since, nth) {
+      if (nth < 1) return null;
+      const result = await pool.query<{ created_at: string }>(
+        `SELECT created_at FROM ${s}.records WHERE owner_org = $1 AND created_at > $2 AND type <> 'org' ORDER BY created_at LIMIT 1 OFFSET $3`,
+        [orgId, since, nth - 1],
+      );
+      return result.rows[0] ? toNumber(result.rows[0].created_at) : null;
+    },
+    async storedBytes(orgId) {
+      // octet_length reads a stored value's size without fetching it from TOAST.
+      const result = await pool.query<{ bytes: string }>(
+        `SELECT COALESCE((SELECT SUM(octet_length(state)) FROM ${s}.records WHERE owner_org = $1), 0)
+              + COALESCE((SELECT SUM(octet_length(u.update_bytes)) FROM ${s}.records r JOIN ${s}.updates u ON u.record_id = r.id WHERE r.owner_org = $1), 0) AS bytes`,
+        [orgId],
+      );
+      return toNumber(result.rows[0]!.bytes);
+    },
+  };
+
+  return { pool, ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage };
 }
 
 const BACKUP_PAGE_ROWS = 500;

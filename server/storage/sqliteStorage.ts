@@ -14,6 +14,7 @@ import {
   type Directory,
   type GovernanceSchedule,
   type HubMeta,
+  type OrgUsage,
   type HubStorage,
   type OrgRow,
   type PullCheckpoints,
@@ -54,6 +55,7 @@ CREATE TABLE IF NOT EXISTS updates (
   seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, update_bytes BLOB NOT NULL,
   credential_id TEXT, created_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS updates_record ON updates(record_id, seq);
+CREATE INDEX IF NOT EXISTS records_owner_created ON records(owner_org, created_at);
 CREATE TABLE IF NOT EXISTS cast_arrivals (
   record_id TEXT NOT NULL, cast_at INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS seal_schedule (proposal_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
@@ -291,6 +293,14 @@ export function openSqliteStorage(file: string): HubStorage {
     moveRecordRow: db.prepare('UPDATE records SET id = ?, seq = ?, facts_seq = ? WHERE id = ? AND seq = ?'),
     moveUpdates: db.prepare('UPDATE updates SET record_id = ? WHERE record_id = ?'),
     moveArrivals: db.prepare('UPDATE cast_arrivals SET record_id = ? WHERE record_id = ?'),
+    recordsCreatedSince: db.prepare<[string, number], { count: number }>(`SELECT COUNT(*) AS count FROM records WHERE owner_org = ? AND created_at > ? AND type <> 'org'`),
+    nthRecordCreatedSince: db.prepare<[string, number, number], { created_at: number }>(
+      `SELECT created_at FROM records WHERE owner_org = ? AND created_at > ? AND type <> 'org' ORDER BY created_at LIMIT 1 OFFSET ?`,
+    ),
+    stateBytesOf: db.prepare<[string], { bytes: number | null }>('SELECT SUM(length(state)) AS bytes FROM records WHERE owner_org = ?'),
+    loggedBytesOf: db.prepare<[string], { bytes: number | null }>(
+      'SELECT SUM(length(u.update_bytes)) AS bytes FROM records r JOIN updates u ON u.record_id = r.id WHERE r.owner_org = ?',
+    ),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -585,5 +595,18 @@ export function openSqliteStorage(file: string): HubStorage {
     },
   };
 
-  return { ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints };
+  const orgUsage: OrgUsage = {
+    async recordsCreatedSince(orgId, since) {
+      return statements.recordsCreatedSince.get(orgId, since)!.count;
+    },
+    async nthRecordCreatedSince(orgId, since, nth) {
+      if (nth < 1) return null;
+      return statements.nthRecordCreatedSince.get(orgId, since, nth - 1)?.created_at ?? null;
+    },
+    async storedBytes(orgId) {
+      return (statements.stateBytesOf.get(orgId)?.bytes ?? 0) + (statements.loggedBytesOf.get(orgId)?.bytes ?? 0);
+    },
+  };
+
+  return { ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage };
 }

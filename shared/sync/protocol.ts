@@ -82,6 +82,9 @@ export const errorCodes = [
   'secretariat-protected',
   'unknown-scope',
   'bad-region-tree',
+  // Per-organization quotas (docs/PROTOCOL.md, Errors): new records per minute (429, Retry-After), stored bytes (413).
+  'quota-records',
+  'quota-bytes',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

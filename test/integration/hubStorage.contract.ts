@@ -683,6 +683,47 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
+    describe('organization usage', () => {
+      const created = (id: string, ownerOrg: string, createdAt: number, type: RecordHeader['type'] = 'entry') => {
+        const doc = new Doc();
+        const update = doc.set('title', id);
+        return write(id, update, doc.state(), { header: header(id, { ownerOrg, createdAt, type }) });
+      };
+
+      it('counts the records an organization owns created after a time, oldest first, leaving out its profile', async () => {
+        await storage.commit([created('rec-1', 'org-a', 1_000), created('rec-2', 'org-a', 3_000), created('rec-3', 'org-a', 2_000), created('rec-b', 'org-b', 2_500)]);
+        await storage.commit([created('org-a', 'org-a', 2_200, 'org')]);
+
+        expect(await storage.recordsCreatedSince('org-a', 0)).toBe(3);
+        expect(await storage.recordsCreatedSince('org-a', 1_000)).toBe(2);
+        expect(await storage.recordsCreatedSince('org-a', 3_000)).toBe(0);
+        expect(await storage.recordsCreatedSince('org-c', 0)).toBe(0);
+        expect(await storage.nthRecordCreatedSince('org-a', 0, 1)).toBe(1_000);
+        expect(await storage.nthRecordCreatedSince('org-a', 0, 2)).toBe(2_000);
+        expect(await storage.nthRecordCreatedSince('org-a', 1_000, 2)).toBe(3_000);
+        expect(await storage.nthRecordCreatedSince('org-a', 1_000, 3)).toBeNull();
+        expect(await storage.nthRecordCreatedSince('org-a', 0, 0)).toBeNull();
+      });
+
+      it('sums the bytes of an organization’s states and logged updates, and compaction gives back the log', async () => {
+        const [a, b] = [new Doc(), new Doc()];
+        expect(await storage.storedBytes('org-a')).toBe(0);
+        await change(storage, 'rec-a', a, 'first');
+        await change(storage, 'rec-a', a, 'second value');
+        await change(storage, 'rec-b', b, 'b');
+        const otherWrite = created('rec-other', 'org-b', 1);
+        await storage.commit([otherWrite]);
+
+        const logged = [...a.updates, ...b.updates].reduce((sum, update) => sum + update.length, 0);
+        expect(await storage.storedBytes('org-a')).toBe(a.state().length + b.state().length + logged);
+        expect(await storage.storedBytes('org-b')).toBe(otherWrite.state.length + otherWrite.update.length);
+
+        const recordA = (await storage.getRecord('rec-a'))!;
+        expect(await storage.compact('rec-a', recordA.state, recordA.seq)).toBe(true);
+        expect(await storage.storedBytes('org-a')).toBe(recordA.state.length + b.state().length + b.updates[0]!.length);
+      });
+    });
+
     describe('governance schedule', () => {
       /** A write with governance's additions; its content is random, so every write is a change. */
       const governed = (id: string, expectedSeq: number | null, extra: Partial<RecordWrite> = {}): RecordWrite => {

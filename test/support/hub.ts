@@ -5,6 +5,7 @@ import type { Role } from '../../shared/records/recordType';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { Hub } from '../../server/hub/hub';
 import type { SealOutcome } from '../../server/hub/sealing';
+import type { OrgQuotas } from '../../server/hub/quotas';
 import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
 import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
 import { createYjsRoute } from '../../server/http/yjsEndpoint';
@@ -83,12 +84,12 @@ export async function advanceHubClock(testHub: Pick<TestHub, 'hub'>, clock: Manu
   return testHub.hub.sealDue(clock.now());
 }
 
-export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number } = {}): Promise<TestHub> {
+export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number; quotas?: Partial<OrgQuotas> } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldwise-hub-'));
   const storage = options.storage ?? openSqliteStorage(join(dataDir, 'hub.sqlite'));
   await storage.migrate();
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
-  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) });
+  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}) });
   hub.startValidation();
   const logs: LogEntry[] = [];
   const logger = (entry: LogEntry) => logs.push(entry);

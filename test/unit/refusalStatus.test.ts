@@ -49,7 +49,7 @@ describe('refusal statuses', () => {
     expect(errorCodes.filter((code) => !documented.has(code))).toEqual([]);
   });
 
-  it('sends Retry-After with a rate limit and hub-busy, as documented, and with no other refusal', () => {
+  it('sends Retry-After with a rate limit, a records quota and hub-busy, as documented, and with no other refusal', () => {
     expect(protocolDoc).toMatch(/\| 429 \| `rate-limited` \|[^\n]*`Retry-After`/);
     expect(refusalResponse(new HubError('rate-limited', 'too many requests; retry in 7 s', undefined, 7))).toEqual({
       status: 429,
@@ -57,7 +57,9 @@ describe('refusal statuses', () => {
       body: { error: { code: 'rate-limited', message: 'too many requests; retry in 7 s' } },
     });
     expect(refusalResponse(new HubError('hub-busy', 'busy', undefined, 5)).headers).toEqual({ 'retry-after': '5' });
-    for (const code of errorCodes.filter((c) => c !== 'rate-limited' && c !== 'hub-busy')) {
+    expect(protocolDoc).toMatch(/\| 429 \| `quota-records` \|[^\n]*`Retry-After`/);
+    expect(refusalResponse(new HubError('quota-records', 'over the quota', 'entry-1', 42)).headers).toEqual({ 'retry-after': '42' });
+    for (const code of errorCodes.filter((c) => c !== 'rate-limited' && c !== 'hub-busy' && c !== 'quota-records')) {
       expect({ code, headers: refusalResponse(new HubError(code, 'refused', 'entry-1', 7)).headers }).toEqual({ code, headers: {} });
     }
   });
