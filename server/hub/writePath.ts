@@ -9,6 +9,7 @@ import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { canChange, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
 import { limits } from '../../shared/sync/protocol';
 import { StaleWriteError, type Directory, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { assertTargetReadable } from './attachments';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
@@ -171,6 +172,7 @@ export async function commitChanges(
       if (!p.write) continue;
       await assertOrgNameFree(storage, p.write, p.before ?? null, batch);
       await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
+      await assertTargetReadable(storage, actor, p.write, prepared);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }
