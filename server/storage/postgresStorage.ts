@@ -306,16 +306,17 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       // batch, the first write's seq); a record keeps the header of its first write; facts_seq moves
       // only when the facts' JSON changes.
       const ids = [...new Set(writes.map((write) => write.header.id))];
-      const stored = await client.query<{ id: string; seq: string; facts: string; facts_seq: string }>(
-        `SELECT id, seq, facts, facts_seq FROM ${s}.records WHERE id = ANY($1::text[])`,
+      const stored = await client.query<{ id: string; type: string; seq: string; facts: string; facts_seq: string }>(
+        `SELECT id, type, seq, facts, facts_seq FROM ${s}.records WHERE id = ANY($1::text[])`,
         [ids],
       );
-      const current = new Map(stored.rows.map((row) => [row.id, { seq: toNumber(row.seq), facts: row.facts, factsSeq: toNumber(row.facts_seq) }]));
+      const current = new Map(stored.rows.map((row) => [row.id, { seq: toNumber(row.seq), type: row.type as RecordType, facts: row.facts, factsSeq: toNumber(row.facts_seq) }]));
       // An attached record's facts carry its target's read scope (attachedFacts.ts): a target
       // written in this batch counts as written, whatever the order; others are read here, under
       // the counter lock, so no commit can change them before this one is visible.
       const batchTargets = new Map<string, TargetRow>(writes.map((write) => [write.header.id, { header: write.header, facts: write.facts }]));
-      const targetIds = [...new Set(writes.map(attachedToOf).filter((id): id is string => id !== null && !batchTargets.has(id)))];
+      const typed = (write: RecordWrite) => ({ header: { ...write.header, type: current.get(write.header.id)?.type ?? write.header.type }, projection: write.projection });
+      const targetIds = [...new Set(writes.map((write) => attachedToOf(typed(write))).filter((id): id is string => id !== null && !batchTargets.has(id)))];
       const storedTargets = new Map<string, TargetRow>();
       if (targetIds.length > 0) {
         const found = await client.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
@@ -331,7 +332,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         const seq = seqs[index]!;
         const previous = rows.get(write.header.id) ?? current.get(write.header.id);
         if ((previous?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
-        const attachedTo = attachedToOf(write);
+        // The header is the first write's, its type included.
+        const type = current.get(write.header.id)?.type ?? rows.get(write.header.id)?.header.type ?? write.header.type;
+        const attachedTo = attachedToOf({ header: { ...write.header, type }, projection: write.projection });
         const target = attachedTo === null ? null : (batchTargets.get(attachedTo) ?? storedTargets.get(attachedTo) ?? null);
         const facts = JSON.stringify(storedFacts(write.facts, attachedTo, target));
         rows.set(write.header.id, {

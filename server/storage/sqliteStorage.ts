@@ -279,7 +279,7 @@ export function openSqliteStorage(file: string): HubStorage {
     ),
     attachedRows: db.prepare<[string], { id: string; facts: string }>('SELECT id, facts FROM records WHERE attached_to = ? ORDER BY seq'),
     refreshFacts: db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ? WHERE id = ?'),
-    recordSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM records WHERE id = ?'),
+    recordSeq: db.prepare<[string], { seq: number; type: string }>('SELECT seq, type FROM records WHERE id = ?'),
     changedSince: db.prepare<[number, number], RecordSqlRow>('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
     changedIdsBetween: db.prepare<[number, number], { id: string }>('SELECT id FROM records WHERE seq > ? AND seq <= ? ORDER BY seq'),
     updatesOf: db.prepare<[string, number], { update_bytes: Buffer }>('SELECT update_bytes FROM updates WHERE record_id = ? AND seq > ? ORDER BY seq'),
@@ -328,10 +328,11 @@ export function openSqliteStorage(file: string): HubStorage {
     // A target written in this batch counts as written, whatever the order (attachedFacts.ts).
     const batchTargets = new Map<string, TargetRow>(writes.map((write) => [write.header.id, { header: write.header, facts: write.facts }]));
     for (const write of writes) {
-      const current = statements.recordSeq.get(write.header.id)?.seq ?? null;
-      if (current !== write.expectedSeq) throw new StaleWriteError(write.header.id);
+      const row = statements.recordSeq.get(write.header.id);
+      if ((row?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
       seq += 1;
-      const attachedTo = attachedToOf(write);
+      // The header is the first write's, its type included.
+      const attachedTo = attachedToOf({ header: { ...write.header, type: (row?.type as RecordType | undefined) ?? write.header.type }, projection: write.projection });
       const facts = storedFacts(write.facts, attachedTo, attachedTo === null ? null : (batchTargets.get(attachedTo) ?? storedTarget(attachedTo)));
       statements.insertUpdate.run(seq, write.header.id, Buffer.from(write.update), write.credentialId, now);
       statements.upsertRecord.run({
