@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import type { RuleFacts } from '../../shared/records/recordModule';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
+import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import {
   invitationIdOf,
@@ -281,7 +282,34 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await inTransaction(pool, 'BEGIN', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fieldwise.migrate.${schemaName}`]);
       await client.query(ddl(s));
+      await backfillAttached(client);
     });
+  };
+
+  // Records stored before attached records were read through their target get their scope once,
+  // under the counter lock (the same order as commits).
+  const backfillAttached = async (client: pg.PoolClient): Promise<void> => {
+    const types = Object.keys(readThroughTarget);
+    const found = await client.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE attached_to IS NULL AND type = ANY($1::text[]) ORDER BY seq`, [types]);
+    if (found.rows.length === 0) return;
+    const counter = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [found.rows.length]);
+    const first = toNumber(counter.rows[0]!.value) - found.rows.length + 1;
+    for (const [index, row] of found.rows.entries()) {
+      const stored = toStored(row);
+      const attachedTo = attachedToOf(stored) ?? '';
+      const target = await client.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
+        `SELECT id, type, owner_org, created_at, facts FROM ${s}.records WHERE id = $1`,
+        [attachedTo],
+      );
+      const t = target.rows[0];
+      const targetRow: TargetRow | null = t ? { header: { id: t.id, type: t.type as RecordType, ownerOrg: t.owner_org, createdAt: toNumber(t.created_at) }, facts: JSON.parse(t.facts) as RuleFacts } : null;
+      await client.query(`UPDATE ${s}.records SET seq = $1, facts_seq = $1, facts = $2, attached_to = $3 WHERE id = $4`, [
+        first + index,
+        JSON.stringify(storedFacts(stored.facts, attachedTo, targetRow)),
+        attachedTo,
+        row.id,
+      ]);
+    }
   };
 
   try {

@@ -24,6 +24,7 @@ import {
   type StorageLifecycle,
   type StoredRecord,
 } from './hubStorage';
+import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
 
@@ -364,6 +365,24 @@ export function openSqliteStorage(file: string): HubStorage {
     return seqs;
   });
 
+  // Records stored before attached records were read through their target get their scope once.
+  const backfillAttachedTx = db.transaction((): void => {
+    const types = Object.keys(readThroughTarget);
+    const rows = db
+      .prepare<string[], RecordSqlRow>(`SELECT * FROM records WHERE attached_to IS NULL AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+      .all(...types);
+    if (rows.length === 0) return;
+    let seq = nextSeqBase();
+    const fill = db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ?, attached_to = ? WHERE id = ?');
+    for (const row of rows) {
+      const stored = toStored(row);
+      const attachedTo = attachedToOf(stored) ?? '';
+      seq += 1;
+      fill.run(seq, seq, JSON.stringify(storedFacts(stored.facts, attachedTo, storedTarget(attachedTo))), attachedTo, row.id);
+    }
+    statements.setSeqCounter.run(String(seq));
+  });
+
   const moveTx = db.transaction((fromId: string, toId: string, expectedSeq: number): number | null => {
     if (statements.recordSeq.get(toId)) return null;
     const seq = nextSeqBase() + 1;
@@ -434,6 +453,7 @@ export function openSqliteStorage(file: string): HubStorage {
   const lifecycle: StorageLifecycle = {
     async migrate() {
       db.exec(SCHEMA);
+      backfillAttachedTx();
     },
     async close() {
       db.close();

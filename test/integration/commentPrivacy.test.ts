@@ -2,6 +2,7 @@
 // (loopback, port 0), on SQLite and (given FIELDWISE_TEST_DATABASE_URL) PostgreSQL: a comment
 // under a private draft reaches nobody outside the draft's organization by pull, /yjs or a hub
 // bundle; it reaches them once the entry is shared and is withdrawn when it is made private again.
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,7 +70,10 @@ async function bundleIds(hub: TestHub, orgId: string, since: number): Promise<st
   return (await readBundleRecords(readBundle(bytes), nodeBundleCompression)).map((record) => record.id);
 }
 
-function privacySuite(label: string, openStorage: () => Promise<HubStorage>): void {
+/** Runs one SQL statement on the storage's own database, as an older hub's data would look. */
+type RawSql = (statement: string) => Promise<void>;
+
+function privacySuite(label: string, openStorage: () => Promise<HubStorage & { rawSql: RawSql }>): void {
   describe(`a comment is as private as its target (${label})`, () => {
     it('keeps comments under a private draft in its organization, sends them once shared and withdraws them when private again', async () => {
       const hub = await startTestHub({ storage: await openStorage() });
@@ -150,13 +154,42 @@ function privacySuite(label: string, openStorage: () => Promise<HubStorage>): vo
       expect((await push(hub.url, alpha.token, [{ id: 'entry-later', type: 'entry', update: shared }])).status).toBe(200);
       expect((await pullIds(hub.url, beta.token, betaFirst.checkpoint)).ids).toEqual(expect.arrayContaining(['entry-later', 'comment-early']));
     });
+
+    it('gives comments stored by an older hub their target scope at start, so sharing and unsharing reach them', async () => {
+      const storage = await openStorage();
+      const hub = await startTestHub({ storage });
+      cleanups.push(() => hub.close());
+      const alpha = await hub.join(await hub.invite('Fengyu Farmers Cooperative'));
+      const beta = await hub.join(await hub.invite('Cangshan Seed Bank'));
+      const alphaCtx = editContext(alpha.org.id, 'member');
+      expect((await push(hub.url, alpha.token, [{ id: 'entry-old', type: 'entry', update: createUpdate('entry', draft, alphaCtx) }])).status).toBe(200);
+      const comment = createUpdate('comment', { targetId: 'entry-old', text: 'Stored long ago' }, alphaCtx);
+      expect((await push(hub.url, alpha.token, [{ id: 'comment-old', type: 'comment', update: comment }])).status).toBe(200);
+      // As a hub before this change stored it: its own facts only, attached to nothing.
+      await storage.rawSql(`UPDATE records SET facts = '{"isHidden":false}', attached_to = NULL WHERE id = 'comment-old'`);
+      await storage.migrate();
+      expect((await storage.getRecord('comment-old'))!.facts.target).toMatchObject({ id: 'entry-old', type: 'entry', ownerOrg: alpha.org.id, facts: { isPrivate: true } });
+      const betaFirst = await pullIds(hub.url, beta.token, 0);
+      expect(betaFirst.ids).not.toContain('comment-old');
+      const state = (await storage.getRecord('entry-old'))!.state;
+      const share = changeUpdate(state, (doc) => entryMutators.setSharing.apply(doc, 'network', alphaCtx));
+      expect((await push(hub.url, alpha.token, [{ id: 'entry-old', type: 'entry', update: share }])).status).toBe(200);
+      expect((await pullIds(hub.url, beta.token, betaFirst.checkpoint)).ids).toContain('comment-old');
+    });
   });
 }
 
 privacySuite('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fw-comment-privacy-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return openSqliteStorage(join(dir, 'hub.sqlite'));
+  const file = join(dir, 'hub.sqlite');
+  const storage = openSqliteStorage(file);
+  const rawSql: RawSql = async (statement) => {
+    const db = new Database(file);
+    db.exec(statement);
+    db.close();
+  };
+  return Object.assign(storage, { rawSql });
 });
 
 if (databaseUrl !== undefined) {
@@ -168,6 +201,17 @@ if (databaseUrl !== undefined) {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await client.end();
     });
-    return openPostgresStorage({ connectionString: databaseUrl, schema });
+    const storage = await openPostgresStorage({ connectionString: databaseUrl, schema });
+    const rawSql: RawSql = async (statement) => {
+      const client = await storage.pool.connect();
+      try {
+        await client.query(`SET search_path TO "${schema}"`);
+        await client.query(statement);
+      } finally {
+        await client.query('RESET search_path');
+        client.release();
+      }
+    };
+    return Object.assign(storage, { rawSql });
   });
 }
