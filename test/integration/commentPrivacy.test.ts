@@ -21,7 +21,7 @@ import type { InputTypes } from '../../shared/records/registry';
 import { readBundle, readBundleRecords } from '../../shared/sync/bundle';
 import { PullFrameReader } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
-import { changeUpdate, createUpdate, editContext, push } from '../support/hubRequests';
+import { changeUpdate, createUpdate, editContext, push, request } from '../support/hubRequests';
 
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -109,6 +109,10 @@ function privacySuite(label: string, openStorage: () => Promise<HubStorage & { r
       expect((await openYjs(hub, sec.token, 'comment-alpha')).outcome).toBe(4403);
       expect((await openYjs(hub, alpha.token, 'comment-alpha')).outcome).toBe('open');
       expect(await bundleIds(hub, beta.org.id, 0)).not.toContain('comment-alpha');
+      // Nor does the secretariat's network status count a later comment under the draft as waiting for beta.
+      expect((await commentOn(alpha.token, alpha.org.id, 'member', 'comment-alpha-2')).status).toBe(200);
+      const status = (await request(hub.url, '/v1/network-status', { token: sec.token })).body as { orgs: { orgId: string; waitingChanges: number | null }[] };
+      expect(status.orgs.find((org) => org.orgId === beta.org.id)?.waitingChanges).toBe(0);
 
       // Shared: beta's next pull brings the comment (whole), /yjs opens, the secretariat may comment.
       await setSharing('network');
