@@ -134,7 +134,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
       </section>
       {/* Comments and suggestions on the entry sit apart from the editor: anyone who may comment writes here, editor or not. */}
       <div className="fw-screen fw-entry-comments">
-        <CommentThread targetId={header.id} />
+        <CommentThread targetId={header.id} isPrivateTarget={p.sharing === 'private'} />
       </div>
     </>
   );

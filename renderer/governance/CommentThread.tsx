@@ -16,8 +16,10 @@ import { shownTimes } from '../../shared/reports/recordTimes';
  * Threaded comments and suggestions on a proposal or an entry: one record per comment, written only
  * by its organization. The secretariat can hide one with a reason (kept, never edited); a hidden
  * comment reaches only its organization and the secretariat, who see it marked with the reason.
+ * A comment is read through its target: on a private draft (only its own organization can open
+ * one) the thread says that its comments stay inside the organization.
  */
-export function CommentThread({ targetId }: { targetId: string }) {
+export function CommentThread({ targetId, isPrivateTarget = false }: { targetId: string; isPrivateTarget?: boolean }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const { client } = session;
@@ -42,6 +44,12 @@ export function CommentThread({ targetId }: { targetId: string }) {
             <CommentItem key={node.id} node={node} targetId={targetId} depth={0} />
           ))}
         </ul>
+        {/* A comment is as private as its target (rules.ts, readThroughTarget): say who will see it. */}
+        {canWrite && isPrivateTarget && (
+          <Text size="sm" c="dimmed" data-testid="comment-private-audience">
+            {t('governance.comments.privateAudience')}
+          </Text>
+        )}
         {canWrite && <CommentForm targetId={targetId} parentId={null} />}
       </Stack>
     </Paper>

@@ -6,7 +6,6 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { moduleFor } from '../../shared/records/registry';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
 import { mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
@@ -88,6 +87,8 @@ class Room {
   readonly header: RecordHeader;
   /** Every change up to this sequence number is in `doc`. */
   seq: number;
+  /** The record this one is read through (a comment's entry): a commit of it may change who reads this one. */
+  targetId: string | null;
   /** The highest sequence number a commit event announced for this record. */
   wantedSeq = 0;
   isCatchUpQueued = false;
@@ -101,6 +102,7 @@ class Room {
   ) {
     this.header = record.header;
     this.seq = record.seq;
+    this.targetId = record.facts.target?.id ?? null;
     Y.applyUpdate(this.doc, record.state, FROM_STORAGE);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The hub is no peer: it shows no presence of its own.
@@ -314,12 +316,13 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       room.doc.off('update', collect);
     }
     room.seq = Math.max(room.seq, record.seq);
-    if (changes.length === 0) return;
-    const module = moduleFor(room.header.type);
-    const facts = module.facts(module.read(room.doc));
+    // The stored facts, not the doc's: a comment's read scope is its target's (rules.ts,
+    // readThroughTarget), which changes with no change to the comment's own doc.
+    room.targetId = record.facts.target?.id ?? null;
     for (const connection of [...room.connections.values()]) {
-      if (!canRead(connection.device, room.header, facts)) drop(room, connection, closeCodes.forbidden, 'forbidden');
+      if (!canRead(connection.device, room.header, record.facts)) drop(room, connection, closeCodes.forbidden, 'forbidden');
     }
+    if (changes.length === 0) return;
     const update = mergeUpdates(changes);
     room.broadcast(syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
   }
@@ -474,6 +477,9 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       const room = rooms.get(id);
       if (room) requestCatchUp(room, event.seq);
     }
+    // A commit of a target re-derives its comments' read scope under later seqs (attachedFacts.ts).
+    const changed = new Set(event.recordIds);
+    for (const room of rooms.values()) if (room.targetId !== null && changed.has(room.targetId)) requestCatchUp(room, event.seq);
   });
 
   /** Sockets per credential (counted from authentication to close), and each credential's shared budget. */

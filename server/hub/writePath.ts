@@ -4,6 +4,7 @@ import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { canChange, type Actor } from '../../shared/rules/rules';
 import { StaleWriteError, type Directory, type OrgUsage, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
+import { assertTargetReadable } from './attachments';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
@@ -156,6 +157,7 @@ export async function commitChanges(
       if (!p.write) continue;
       await assertOrgNameFree(storage, p.write, p.before ?? null, batch);
       await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
+      await assertTargetReadable(storage, actor, p.write, prepared);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
       writes.push({ ...p.write, ...additions });
     }

@@ -1,7 +1,10 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import type { RuleFacts } from '../../shared/records/recordModule';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
+import { readThroughTarget } from '../../shared/rules/rules';
+import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import {
   invitationIdOf,
   StaleWriteError,
@@ -79,6 +82,9 @@ CREATE TABLE IF NOT EXISTS ${s}.records (
   id text PRIMARY KEY, type text NOT NULL, owner_org text NOT NULL, created_at bigint NOT NULL,
   seq bigint NOT NULL UNIQUE, compacted_seq bigint NOT NULL, facts_seq bigint NOT NULL, state bytea NOT NULL,
   projection text NOT NULL, facts text NOT NULL);
+-- The record an attached one (a comment) is read through; added after the first release.
+ALTER TABLE ${s}.records ADD COLUMN IF NOT EXISTS attached_to text;
+CREATE INDEX IF NOT EXISTS records_attached_to ON ${s}.records(attached_to);
 CREATE TABLE IF NOT EXISTS ${s}.updates (
   seq bigint PRIMARY KEY, record_id text NOT NULL, update_bytes bytea NOT NULL,
   credential_id text, created_at bigint NOT NULL);
@@ -278,7 +284,34 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await inTransaction(pool, 'BEGIN', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fieldwise.migrate.${schemaName}`]);
       await client.query(ddl(s));
+      await backfillAttached(client);
     });
+  };
+
+  // Records stored before attached records were read through their target get their scope once,
+  // under the counter lock (the same order as commits).
+  const backfillAttached = async (client: pg.PoolClient): Promise<void> => {
+    const types = Object.keys(readThroughTarget);
+    const found = await client.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE attached_to IS NULL AND type = ANY($1::text[]) ORDER BY seq`, [types]);
+    if (found.rows.length === 0) return;
+    const counter = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [found.rows.length]);
+    const first = toNumber(counter.rows[0]!.value) - found.rows.length + 1;
+    for (const [index, row] of found.rows.entries()) {
+      const stored = toStored(row);
+      const attachedTo = attachedToOf(stored) ?? '';
+      const target = await client.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
+        `SELECT id, type, owner_org, created_at, facts FROM ${s}.records WHERE id = $1`,
+        [attachedTo],
+      );
+      const t = target.rows[0];
+      const targetRow: TargetRow | null = t ? { header: { id: t.id, type: t.type as RecordType, ownerOrg: t.owner_org, createdAt: toNumber(t.created_at) }, facts: JSON.parse(t.facts) as RuleFacts } : null;
+      await client.query(`UPDATE ${s}.records SET seq = $1, facts_seq = $1, facts = $2, attached_to = $3 WHERE id = $4`, [
+        first + index,
+        JSON.stringify(storedFacts(stored.facts, attachedTo, targetRow)),
+        attachedTo,
+        row.id,
+      ]);
+    }
   };
 
   try {
@@ -303,23 +336,44 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       // batch, the first write's seq); a record keeps the header of its first write; facts_seq moves
       // only when the facts' JSON changes.
       const ids = [...new Set(writes.map((write) => write.header.id))];
-      const stored = await client.query<{ id: string; seq: string; facts: string; facts_seq: string }>(
-        `SELECT id, seq, facts, facts_seq FROM ${s}.records WHERE id = ANY($1::text[])`,
+      const stored = await client.query<{ id: string; type: string; seq: string; facts: string; facts_seq: string }>(
+        `SELECT id, type, seq, facts, facts_seq FROM ${s}.records WHERE id = ANY($1::text[])`,
         [ids],
       );
-      const current = new Map(stored.rows.map((row) => [row.id, { seq: toNumber(row.seq), facts: row.facts, factsSeq: toNumber(row.facts_seq) }]));
-      const rows = new Map<string, { header: RecordHeader; write: RecordWrite; seq: number; facts: string; factsSeq: number }>();
+      const current = new Map(stored.rows.map((row) => [row.id, { seq: toNumber(row.seq), type: row.type as RecordType, facts: row.facts, factsSeq: toNumber(row.facts_seq) }]));
+      // An attached record's facts carry its target's read scope (attachedFacts.ts): a target
+      // written in this batch counts as written, whatever the order; others are read here, under
+      // the counter lock, so no commit can change them before this one is visible.
+      const batchTargets = new Map<string, TargetRow>(writes.map((write) => [write.header.id, { header: write.header, facts: write.facts }]));
+      const typed = (write: RecordWrite) => ({ header: { ...write.header, type: current.get(write.header.id)?.type ?? write.header.type }, projection: write.projection });
+      const targetIds = [...new Set(writes.map((write) => attachedToOf(typed(write))).filter((id): id is string => id !== null && !batchTargets.has(id)))];
+      const storedTargets = new Map<string, TargetRow>();
+      if (targetIds.length > 0) {
+        const found = await client.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
+          `SELECT id, type, owner_org, created_at, facts FROM ${s}.records WHERE id = ANY($1::text[])`,
+          [targetIds],
+        );
+        for (const row of found.rows) {
+          storedTargets.set(row.id, { header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) }, facts: JSON.parse(row.facts) as RuleFacts });
+        }
+      }
+      const rows = new Map<string, { header: RecordHeader; write: RecordWrite; seq: number; facts: string; factsSeq: number; attachedTo: string | null }>();
       writes.forEach((write, index) => {
         const seq = seqs[index]!;
         const previous = rows.get(write.header.id) ?? current.get(write.header.id);
         if ((previous?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
-        const facts = JSON.stringify(write.facts);
+        // The header is the first write's, its type included.
+        const type = current.get(write.header.id)?.type ?? rows.get(write.header.id)?.header.type ?? write.header.type;
+        const attachedTo = attachedToOf({ header: { ...write.header, type }, projection: write.projection });
+        const target = attachedTo === null ? null : (batchTargets.get(attachedTo) ?? storedTargets.get(attachedTo) ?? null);
+        const facts = JSON.stringify(storedFacts(write.facts, attachedTo, target));
         rows.set(write.header.id, {
           header: rows.get(write.header.id)?.header ?? write.header,
           write,
           seq,
           facts,
           factsSeq: previous && previous.facts === facts ? previous.factsSeq : seq,
+          attachedTo,
         });
       });
 
@@ -333,12 +387,12 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       // columns are written on insert only: a header is immutable.
       const latest = [...rows.values()];
       await client.query(
-        `INSERT INTO ${s}.records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts)
-         SELECT id, type, owner_org, created_at, seq, 0, facts_seq, state, projection, facts
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bytea[], $8::text[], $9::text[])
-           AS w(id, type, owner_org, created_at, seq, facts_seq, state, projection, facts)
+        `INSERT INTO ${s}.records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts, attached_to)
+         SELECT id, type, owner_org, created_at, seq, 0, facts_seq, state, projection, facts, attached_to
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bytea[], $8::text[], $9::text[], $10::text[])
+           AS w(id, type, owner_org, created_at, seq, facts_seq, state, projection, facts, attached_to)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, facts_seq = excluded.facts_seq, state = excluded.state,
-           projection = excluded.projection, facts = excluded.facts`,
+           projection = excluded.projection, facts = excluded.facts, attached_to = excluded.attached_to`,
         [
           latest.map((r) => r.header.id),
           latest.map((r) => r.header.type),
@@ -349,8 +403,27 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           latest.map((r) => Buffer.from(r.write.state)),
           latest.map((r) => JSON.stringify(r.write.projection)),
           latest.map((r) => r.facts),
+          latest.map((r) => r.attachedTo),
         ],
       );
+
+      // Records attached to one written here take its new read scope, each under the next seq.
+      const attached = await client.query<{ id: string; facts: string; attached_to: string }>(
+        `SELECT id, facts, attached_to FROM ${s}.records WHERE attached_to = ANY($1::text[]) ORDER BY seq`,
+        [[...batchTargets.keys()]],
+      );
+      const refreshed = attached.rows
+        .map((row) => ({ id: row.id, before: row.facts, facts: JSON.stringify(storedFacts(JSON.parse(row.facts) as RuleFacts, row.attached_to, batchTargets.get(row.attached_to)!)) }))
+        .filter((row) => row.facts !== row.before);
+      if (refreshed.length > 0) {
+        const moved = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [refreshed.length]);
+        const top = toNumber(moved.rows[0]!.value);
+        await client.query(
+          `UPDATE ${s}.records r SET seq = u.seq, facts_seq = u.seq, facts = u.facts
+           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, seq, facts) WHERE r.id = u.id`,
+          [refreshed.map((row) => row.id), refreshed.map((_, index) => top - refreshed.length + 1 + index), refreshed.map((row) => row.facts)],
+        );
+      }
 
       const arrivals = writes.flatMap((w) => (w.castArrivals ?? []).map((a) => [w.header.id, a.castAt, a.receivedAt] as const));
       if (arrivals.length > 0) {

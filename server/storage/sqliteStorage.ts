@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RuleFacts } from '../../shared/records/recordModule';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import {
   invitationIdOf,
@@ -24,6 +25,8 @@ import {
   type StorageLifecycle,
   type StoredRecord,
 } from './hubStorage';
+import { readThroughTarget } from '../../shared/rules/rules';
+import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
 
 /*
@@ -49,7 +52,7 @@ CREATE TABLE IF NOT EXISTS device_keys (
 CREATE TABLE IF NOT EXISTS records (
   id TEXT PRIMARY KEY, type TEXT NOT NULL, owner_org TEXT NOT NULL, created_at INTEGER NOT NULL,
   seq INTEGER NOT NULL, compacted_seq INTEGER NOT NULL, facts_seq INTEGER NOT NULL, state BLOB NOT NULL,
-  projection TEXT NOT NULL, facts TEXT NOT NULL);
+  projection TEXT NOT NULL, facts TEXT NOT NULL, attached_to TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records(seq);
 CREATE TABLE IF NOT EXISTS updates (
   seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL, update_bytes BLOB NOT NULL,
@@ -186,6 +189,13 @@ const toCredential = (row: CredentialSqlRow): CredentialRow => ({
   revokedAt: row.revoked_at,
 });
 
+/** A data folder made before comments were read through their target lacks the column: add it. */
+function addAttachedToColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(records)').all();
+  if (!columns.some((column) => column.name === 'attached_to')) db.exec('ALTER TABLE records ADD COLUMN attached_to TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS records_attached_to ON records(attached_to)');
+}
+
 export function openSqliteStorage(file: string): HubStorage {
   if (file !== ':memory:') {
     ensureSecretDir(dirname(file));
@@ -198,6 +208,7 @@ export function openSqliteStorage(file: string): HubStorage {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  addAttachedToColumn(db);
 
   const statements = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -261,12 +272,17 @@ export function openSqliteStorage(file: string): HubStorage {
     lastRecordSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM records'),
     insertUpdate: db.prepare('INSERT INTO updates (seq, record_id, update_bytes, credential_id, created_at) VALUES (?, ?, ?, ?, ?)'),
     // The header columns are written once and never updated: a header is immutable.
-    upsertRecord: db.prepare(`INSERT INTO records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts)
-      VALUES (@id, @type, @owner_org, @created_at, @seq, 0, @seq, @state, @projection, @facts)
+    upsertRecord: db.prepare(`INSERT INTO records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts, attached_to)
+      VALUES (@id, @type, @owner_org, @created_at, @seq, 0, @seq, @state, @projection, @facts, @attached_to)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, projection = excluded.projection,
         facts_seq = CASE WHEN records.facts = excluded.facts THEN records.facts_seq ELSE excluded.seq END,
-        facts = excluded.facts`),
-    recordSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM records WHERE id = ?'),
+        facts = excluded.facts, attached_to = excluded.attached_to`),
+    targetRow: db.prepare<[string], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
+      'SELECT id, type, owner_org, created_at, facts FROM records WHERE id = ?',
+    ),
+    attachedRows: db.prepare<[string], { id: string; facts: string }>('SELECT id, facts FROM records WHERE attached_to = ? ORDER BY seq'),
+    refreshFacts: db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ? WHERE id = ?'),
+    recordSeq: db.prepare<[string], { seq: number; type: string }>('SELECT seq, type FROM records WHERE id = ?'),
     changedSince: db.prepare<[number, number], RecordSqlRow>('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
     changedIdsBetween: db.prepare<[number, number], { id: string }>('SELECT id FROM records WHERE seq > ? AND seq <= ? ORDER BY seq'),
     updatesOf: db.prepare<[string, number], { update_bytes: Buffer }>('SELECT update_bytes FROM updates WHERE record_id = ? AND seq > ? ORDER BY seq'),
@@ -312,13 +328,23 @@ export function openSqliteStorage(file: string): HubStorage {
     return Math.max(statements.lastSeq.get()?.seq ?? 0, statements.lastRecordSeq.get()?.seq ?? 0);
   };
 
+  const storedTarget = (id: string): TargetRow | null => {
+    const row = statements.targetRow.get(id);
+    return row ? { header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at }, facts: JSON.parse(row.facts) as RuleFacts } : null;
+  };
+
   const commitTx = db.transaction((writes: readonly RecordWrite[], now: number): number[] => {
     let seq = nextSeqBase();
     const seqs: number[] = [];
+    // A target written in this batch counts as written, whatever the order (attachedFacts.ts).
+    const batchTargets = new Map<string, TargetRow>(writes.map((write) => [write.header.id, { header: write.header, facts: write.facts }]));
     for (const write of writes) {
-      const current = statements.recordSeq.get(write.header.id)?.seq ?? null;
-      if (current !== write.expectedSeq) throw new StaleWriteError(write.header.id);
+      const row = statements.recordSeq.get(write.header.id);
+      if ((row?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
       seq += 1;
+      // The header is the first write's, its type included.
+      const attachedTo = attachedToOf({ header: { ...write.header, type: (row?.type as RecordType | undefined) ?? write.header.type }, projection: write.projection });
+      const facts = storedFacts(write.facts, attachedTo, attachedTo === null ? null : (batchTargets.get(attachedTo) ?? storedTarget(attachedTo)));
       statements.insertUpdate.run(seq, write.header.id, Buffer.from(write.update), write.credentialId, now);
       statements.upsertRecord.run({
         id: write.header.id,
@@ -328,15 +354,43 @@ export function openSqliteStorage(file: string): HubStorage {
         seq,
         state: Buffer.from(write.state),
         projection: JSON.stringify(write.projection),
-        facts: JSON.stringify(write.facts),
+        facts: JSON.stringify(facts),
+        attached_to: attachedTo,
       });
       for (const arrival of write.castArrivals ?? []) statements.insertArrival.run(write.header.id, arrival.castAt, arrival.receivedAt);
       if (write.sealDueAt === null) statements.clearSealDue.run(write.header.id);
       else if (write.sealDueAt !== undefined) statements.setSealDue.run(write.header.id, write.sealDueAt);
       seqs.push(seq);
     }
+    // Records attached to one written here take its new read scope, each under the next seq.
+    for (const [targetId, target] of batchTargets) {
+      for (const row of statements.attachedRows.all(targetId)) {
+        const facts = JSON.stringify(storedFacts(JSON.parse(row.facts) as RuleFacts, targetId, target));
+        if (facts === row.facts) continue;
+        seq += 1;
+        statements.refreshFacts.run(seq, seq, facts, row.id);
+      }
+    }
     statements.setSeqCounter.run(String(seq));
     return seqs;
+  });
+
+  // Records stored before attached records were read through their target get their scope once.
+  const backfillAttachedTx = db.transaction((): void => {
+    const types = Object.keys(readThroughTarget);
+    const rows = db
+      .prepare<string[], RecordSqlRow>(`SELECT * FROM records WHERE attached_to IS NULL AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
+      .all(...types);
+    if (rows.length === 0) return;
+    let seq = nextSeqBase();
+    const fill = db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ?, attached_to = ? WHERE id = ?');
+    for (const row of rows) {
+      const stored = toStored(row);
+      const attachedTo = attachedToOf(stored) ?? '';
+      seq += 1;
+      fill.run(seq, seq, JSON.stringify(storedFacts(stored.facts, attachedTo, storedTarget(attachedTo))), attachedTo, row.id);
+    }
+    statements.setSeqCounter.run(String(seq));
   });
 
   const moveTx = db.transaction((fromId: string, toId: string, expectedSeq: number): number | null => {
@@ -409,6 +463,7 @@ export function openSqliteStorage(file: string): HubStorage {
   const lifecycle: StorageLifecycle = {
     async migrate() {
       db.exec(SCHEMA);
+      backfillAttachedTx();
     },
     async close() {
       db.close();

@@ -21,6 +21,21 @@ export interface RuleFacts {
   readonly isPrivate?: boolean;
   readonly isSecret?: boolean;
   readonly isHidden?: boolean;
+  /**
+   * For a record read through the record it is attached to (a comment on an entry): who may read
+   * that target. Never from the record's own content: the hub stores it from the stored target at
+   * commit time and keeps it in step when the target's facts change (rules.ts, readThroughTarget).
+   */
+  readonly target?: TargetScope;
+}
+
+/** The read scope of an attached record's target, as the hub holds it. */
+export interface TargetScope {
+  readonly id: string;
+  /** Null while the hub holds no record with that id (yet). */
+  readonly type: RecordType | null;
+  readonly ownerOrg: string | null;
+  readonly facts: RuleFacts;
 }
 
 /** The projection fields the local store indexes and filters by; the same for every type. */

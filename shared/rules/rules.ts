@@ -1,4 +1,4 @@
-import type { Action, RuleFacts } from '../records/recordModule';
+import type { Action, RuleFacts, TargetScope } from '../records/recordModule';
 import type { RecordType, Role } from '../records/recordType';
 
 /*
@@ -88,6 +88,26 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
   },
 };
 
+/**
+ * Records read through the record they are attached to: besides its own cell above, reading one
+ * needs the right to read its target (the record named by `field` in its projection), which must
+ * be one of `targetTypes`. A comment under a private draft is as private as the draft. The hub
+ * stores the target's read scope with the record (RuleFacts.target) and re-derives it, with a new
+ * seq, whenever the target's facts change. Ballots and interests are attached to proposals and
+ * offers too, but everyone may read those, so their own cell says it all.
+ */
+export const readThroughTarget: Readonly<Partial<Record<RecordType, { readonly field: string; readonly targetTypes: readonly RecordType[] }>>> = {
+  comment: { field: 'targetId', targetTypes: ['entry', 'proposal'] },
+};
+
+/** The id of the record `projection` is read through; null for a type read on its own. */
+export function attachedTargetOf(type: RecordType, projection: Readonly<Record<string, unknown>>): string | null {
+  const rule = readThroughTarget[type];
+  if (!rule) return null;
+  const id = projection[rule.field];
+  return typeof id === 'string' ? id : '';
+}
+
 /** Types only the hub writes (server/hub/systemWrites.ts); every client write to them is refused. */
 export const HUB_WRITTEN_TYPES: readonly RecordType[] = ['result'];
 
@@ -132,7 +152,20 @@ export function ownershipOf(actor: Actor, ownerOrg: string): Ownership {
 }
 
 export function canRead(actor: Actor, record: { type: RecordType; ownerOrg: string }, facts: RuleFacts): boolean {
-  return isAllowed({ role: actor.role, type: record.type, ownership: ownershipOf(actor, record.ownerOrg), action: 'read' }, facts);
+  const isOwnReadable = isAllowed({ role: actor.role, type: record.type, ownership: ownershipOf(actor, record.ownerOrg), action: 'read' }, facts);
+  return isOwnReadable && canReadTarget(actor, record, facts.target);
+}
+
+/**
+ * The target half of reading an attached record. Until the hub holds a target of an allowed type
+ * (an entry pushed after its comment, an id that never turns up) only the record's own
+ * organization reads it: nobody else's right to read is known.
+ */
+function canReadTarget(actor: Actor, record: { type: RecordType; ownerOrg: string }, target: TargetScope | undefined): boolean {
+  const rule = readThroughTarget[record.type];
+  if (!rule) return true;
+  if (!target || target.type === null || target.ownerOrg === null || !rule.targetTypes.includes(target.type)) return actor.orgId === record.ownerOrg;
+  return canRead(actor, { type: target.type, ownerOrg: target.ownerOrg }, target.facts);
 }
 
 /**

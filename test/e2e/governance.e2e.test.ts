@@ -286,6 +286,8 @@ describe('a ranked-choice vote with one organization offline until after closing
     await a.app.byTestId('editor-title').fill('雨水收集的经验');
     await a.app.waitSaved();
     const thread = a.page.locator(`${testId('comment-thread')}[data-target-id="${entryId}"]`);
+    // A new entry is a private draft: the thread says its comments stay inside the organization.
+    expect(await thread.locator(testId('comment-private-audience')).textContent()).toContain('seen only by your organization');
     await thread.locator(testId('comment-input')).fill('欢迎补充照片。');
     await thread.locator(testId('comment-submit')).click();
     const entryComment = thread.locator(testId('comment'), { hasText: '欢迎补充照片。' });

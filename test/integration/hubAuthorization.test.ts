@@ -43,6 +43,7 @@ const sharedEntry: InputTypes['entry'] = {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let counter = 0;
+const COMMENTED_PROPOSAL = 'proposal-commented';
 
 /** A fresh id and create input; ballots and interests get the id derived for `ownerOrg`. */
 function freshRecord(type: RecordType, ownerOrg: string): { id: string; input: InputTypes[RecordType] } {
@@ -64,7 +65,8 @@ function freshRecord(type: RecordType, ownerOrg: string): { id: string; input: I
       return { id: ballotId(proposalId, ownerOrg), input: { proposalId, isSecret: false } };
     }
     case 'comment':
-      return { id: `comment-${n}`, input: { targetId: 'proposal-1', text: 'We agree with the plan.' } };
+      // On an open proposal everyone reads (seed() opens it): a comment is read through its target.
+      return { id: `comment-${n}`, input: { targetId: COMMENTED_PROPOSAL, text: 'We agree with the plan.' } };
     case 'offer':
       return { id: `offer-${n}`, input: { title: 'Drip irrigation training', kind: 'training', places: 12, opensAt: Date.now(), closesAt: Date.now() + DAY_MS } };
     case 'interest': {
@@ -174,6 +176,7 @@ async function seed(type: RecordType, owner: Who, change?: Change): Promise<Stor
   if (type === 'org') return (await hub.storage.getRecord(ownerOrg))!;
   const { id, input } = freshRecord(type, ownerOrg);
   if (type === 'ballot') await openProposal((input as InputTypes['ballot']).proposalId);
+  if (type === 'comment') await openProposal(COMMENTED_PROPOSAL);
   const module = moduleFor(type);
   const ctx = editContext(ownerOrg, roleOf[owner]);
   await commitSystemChange(hub.storage, { id, type, ownerOrg, createdAt: Date.now() }, (doc) => {
@@ -507,7 +510,8 @@ describe('reads through GET /v1/pull follow the rules table', () => {
           const doc = new Y.Doc();
           Y.applyUpdate(doc, record.state);
           const module = moduleFor(variant.type);
-          const facts = module.facts(module.read(doc));
+          // A comment's target scope is the hub's to derive (from its stored target), never the doc's.
+          const facts = { ...module.facts(module.read(doc)), ...(record.facts.target ? { target: record.facts.target } : {}) };
           doc.destroy();
           const name = `${variant.label} of ${owner}`;
           if (canRead({ orgId: orgIdOf[who], role: roleOf[who] }, record.header, facts)) expected.push(name);

@@ -376,6 +376,32 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
     });
 
     describe('record log', () => {
+      it("stores an attached record with its target's read scope and re-derives it, under a new seq, when the target's facts change", async () => {
+        const [entryDoc, commentDoc, earlyDoc] = [new Doc(), new Doc(), new Doc()];
+        const commentOn = (id: string, doc: Doc, targetId: string) =>
+          write(id, doc.set('text', id), doc.state(), { header: header(id, { type: 'comment', ownerOrg: 'org-b' }), projection: { targetId, text: id }, facts: { isHidden: false } });
+        // A comment before its target: no scope known yet.
+        const [earlySeq] = await storage.commit([commentOn('comment-early', earlyDoc, 'entry-t')]);
+        expect((await storage.getRecord('comment-early'))!.facts).toEqual({ isHidden: false, target: { id: 'entry-t', type: null, ownerOrg: null, facts: {} } });
+        // The target and another comment in one batch, the comment first: the batch's target counts.
+        const seqs = await storage.commit([commentOn('comment-a', commentDoc, 'entry-t'), write('entry-t', entryDoc.set('title', 't'), entryDoc.state(), { facts: { isPrivate: true } })]);
+        const scope = { id: 'entry-t', type: 'entry', ownerOrg: 'org-a', facts: { isPrivate: true } };
+        expect((await storage.getRecord('comment-a'))!.facts).toEqual({ isHidden: false, target: scope });
+        const early = (await storage.getRecord('comment-early'))!;
+        expect(early.facts).toEqual({ isHidden: false, target: scope });
+        expect(early.seq).toBeGreaterThan(Math.max(earlySeq!, ...seqs));
+        expect(early.factsSeq).toBe(early.seq);
+        expect(await storage.lastSeq()).toBe(early.seq);
+        // Shared: both comments move on with the new scope; a change that keeps the facts moves neither.
+        const [sharedSeq] = await storage.commit([write('entry-t', entryDoc.set('sharing', 'network'), entryDoc.state(), { expectedSeq: seqs[1]!, facts: {} })]);
+        const shared = await storage.changedSince(sharedSeq!, 10);
+        expect(shared.map((record) => record.header.id).sort()).toEqual(['comment-a', 'comment-early']);
+        for (const record of shared) expect(record.facts.target).toEqual({ ...scope, facts: {} });
+        const [retitledSeq] = await storage.commit([write('entry-t', entryDoc.set('title', 't2'), entryDoc.state(), { expectedSeq: sharedSeq!, facts: {} })]);
+        expect(await storage.changedSince(retitledSeq!, 10)).toEqual([]);
+        expect(await storage.changedIdsBetween(sharedSeq!, retitledSeq!)).toEqual(['comment-a', 'comment-early', 'entry-t']);
+      });
+
       it('assigns increasing sequence numbers, one per write', async () => {
         expect(await storage.lastSeq()).toBe(0);
         const [a, b, c] = [new Doc(), new Doc(), new Doc()];
