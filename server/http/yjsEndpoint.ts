@@ -450,12 +450,10 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       return null;
     }
     const record = await storage.getRecord(recordId);
-    if (!record) {
+    // A record this credential may not read is answered as a missing one: a different close code
+    // would tell anyone whether another organization's ballot or private draft exists.
+    if (!record || !canRead(device, record.header, record.facts)) {
       socket.close(closeCodes.notFound, 'not-found');
-      return null;
-    }
-    if (!canRead(device, record.header, record.facts)) {
-      socket.close(closeCodes.forbidden, 'forbidden');
       return null;
     }
     if (socket.readyState !== socket.OPEN) return null;

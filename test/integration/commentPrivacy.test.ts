@@ -105,8 +105,8 @@ function privacySuite(label: string, openStorage: () => Promise<HubStorage & { r
       expect(betaFirst.ids).not.toContain('comment-alpha');
       expect((await pullIds(hub.url, sec.token, 0)).ids).not.toContain('comment-alpha');
       expect((await pullIds(hub.url, alpha.token, 0)).ids).toContain('comment-alpha');
-      expect((await openYjs(hub, beta.token, 'comment-alpha')).outcome).toBe(4403);
-      expect((await openYjs(hub, sec.token, 'comment-alpha')).outcome).toBe(4403);
+      expect((await openYjs(hub, beta.token, 'comment-alpha')).outcome).toBe(4404);
+      expect((await openYjs(hub, sec.token, 'comment-alpha')).outcome).toBe(4404);
       expect((await openYjs(hub, alpha.token, 'comment-alpha')).outcome).toBe('open');
       expect(await bundleIds(hub, beta.org.id, 0)).not.toContain('comment-alpha');
       // Nor does the secretariat's network status count a later comment under the draft as waiting for beta.
@@ -153,7 +153,7 @@ function privacySuite(label: string, openStorage: () => Promise<HubStorage & { r
       expect((await push(hub.url, alpha.token, [{ id: 'comment-early', type: 'comment', update: comment }])).status).toBe(200);
       const betaFirst = await pullIds(hub.url, beta.token, 0);
       expect(betaFirst.ids).not.toContain('comment-early');
-      expect((await openYjs(hub, beta.token, 'comment-early')).outcome).toBe(4403);
+      expect((await openYjs(hub, beta.token, 'comment-early')).outcome).toBe(4404);
       const shared = createUpdate('entry', { ...draft, sharing: 'network' }, alphaCtx);
       expect((await push(hub.url, alpha.token, [{ id: 'entry-later', type: 'entry', update: shared }])).status).toBe(200);
       expect((await pullIds(hub.url, beta.token, betaFirst.checkpoint)).ids).toEqual(expect.arrayContaining(['entry-later', 'comment-early']));

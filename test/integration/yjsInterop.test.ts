@@ -249,7 +249,7 @@ describe('standard Yjs endpoint', () => {
     }
   });
 
-  it('closes a provider for an unknown record (4404) and for a private draft of another organization (4403)', async () => {
+  it('closes a provider for an unknown record and for a private draft of another organization alike (4404): the code tells nothing of what exists', async () => {
     const unknown = connect(member.token, `entry-${randomUUID()}`);
     expect(await closedWith(unknown.provider)).toEqual({ code: 4404, reason: 'not-found' });
 
@@ -257,7 +257,7 @@ describe('standard Yjs endpoint', () => {
     try {
       await draft.create({ ...sharedEntry, sharing: 'private' });
       const outside = connect(outsider.token, draft.id);
-      expect(await closedWith(outside.provider)).toEqual({ code: 4403, reason: 'forbidden' });
+      expect(await closedWith(outside.provider)).toEqual({ code: 4404, reason: 'not-found' });
       expect(bodyOf(outside.doc)).toBe('');
     } finally {
       draft.destroy();
