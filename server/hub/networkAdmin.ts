@@ -18,6 +18,7 @@ import type { AuditEntry, AuditEntryInput, DeviceRow, HubStorage, InvitationList
 import type { CommitEvent } from './hub';
 import { HubError } from './hubError';
 import { publishHubKey } from './hubKey';
+import { isOrgNameTaken } from './orgNames';
 import { commitSystemChange } from './systemWrites';
 import { hashInvitationCode, newId, newInvitationCode, newSecret } from './tokens';
 
@@ -163,6 +164,8 @@ export async function createInvitation(
     if (!name) throw new HubError('bad-request', 'an invitation needs orgName (a new organization) or orgId (another device)');
     const role = request.role ?? 'member';
     if (role === 'secretariat') throw new HubError('secretariat-protected', 'the network has one secretariat, fixed when it was made');
+    // The same rule as a profile rename (orgNames.ts): no second organization under a taken name.
+    if (await isOrgNameTaken(storage, name, null)) throw new HubError('name-taken', 'another organization already has this name');
     const id = newId('org');
     await storage.createOrg({ id, name, role, createdAt: now });
     orgRow = (await storage.getOrg(id))!;

@@ -9,6 +9,17 @@ import { HubError } from './hubError';
  * profile says or as the secretariat registered it — is refused with `name-taken`.
  */
 
+/** Whether another organization (not `exceptOrgId`) is registered or profiled under `name`. */
+export async function isOrgNameTaken(storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'listOrgs'>, name: string, exceptOrgId: string | null): Promise<boolean> {
+  const key = orgNameKey(name);
+  for (const other of await storage.listOrgs()) {
+    if (other.id === exceptOrgId) continue;
+    const profileName = (await storage.getRecord(other.id))?.projection['name'];
+    if ([other.name, typeof profileName === 'string' ? profileName : ''].some((taken) => taken.trim() !== '' && orgNameKey(taken) === key)) return true;
+  }
+  return false;
+}
+
 export async function assertOrgNameFree(storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'listOrgs'>, write: RecordWrite, before: Record<string, unknown> | null, batch: BatchProjections): Promise<void> {
   if (write.header.type !== 'org') return;
   const name = write.projection['name'];

@@ -135,5 +135,7 @@ export const orgMutators = {
  * letters or with spaces around it is the same name (one organization cannot pass for another).
  */
 export function orgNameKey(name: string): string {
-  return name.normalize('NFKC').trim().toLocaleLowerCase('und');
+  // Invisible format characters (zero-width space, joiners) and runs of spaces read as nothing
+  // and as one space: "River\u200B Aid" and "River  Aid" must not pass for a new name.
+  return name.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim().toLocaleLowerCase('und');
 }
