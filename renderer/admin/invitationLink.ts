@@ -44,32 +44,23 @@ export function codeOfFragment(hash: string): string | null {
  * the form then reads the text as a code typed on its own.
  */
 export function parseInvitation(text: string): Invitation | null {
-  const words = text.trim().split(/\s+/);
-  for (const word of words) {
-    const fromLink = invitationOfLink(word);
-    if (fromLink) return fromLink;
+  // Found inside any text: a link may end a sentence ("…。"), sit after "邀请链接：" or inside
+  // brackets and quotes, so only what a hub address and a code may hold is taken.
+  const link = LINK_PATTERN.exec(text);
+  if (link) {
+    const hubUrl = normalizeHubUrl(link[1]!);
+    if (hubUrl) return { hubUrl, code: link[2]!.toUpperCase() };
   }
-  // An address and a code written apart, e.g. "https://hub.example.org  FW-7K2M-…".
+  // A link that did not read as one (another scheme, a query) is not rescued piecemeal.
+  if (text.includes(MARKER)) return null;
+  // An address and a code written apart, e.g. "地址：https://hub.example.org 邀请码：FW-7K2M-…".
   const code = CODE_PATTERN.exec(text)?.[0];
-  if (!code) return null;
-  const address = words.map((word) => word.replace(/[,，;；。]+$/, '')).find((word) => /^https?:\/\/[^?#]*$/i.test(word));
+  const address = ADDRESS_PATTERN.exec(text)?.[0];
   const hubUrl = address ? normalizeHubUrl(address) : null;
-  return hubUrl ? { hubUrl, code: code.toUpperCase().replace(/\s/g, '-') } : null;
+  return code && hubUrl ? { hubUrl, code: code.toUpperCase().replace(/\s/g, '-') } : null;
 }
 
-function invitationOfLink(word: string): Invitation | null {
-  const at = word.indexOf(`/${MARKER}`);
-  if (at < 0 || !/^https?:\/\//i.test(word)) return null;
-  // The contract: the hub address is everything before "/#invitation=", the code everything after.
-  const code = codeOfFragment(word.slice(at + 1));
-  const address = word.slice(0, at);
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    return null;
-  }
-  if (url.search !== '' || url.hash !== '') return null;
-  const hubUrl = normalizeHubUrl(address);
-  return hubUrl && code ? { hubUrl, code } : null;
-}
+/** A hub address: scheme, host (with port), an optional path, in the characters URLs keep. */
+const ADDRESS = String.raw`https?:\/\/[A-Za-z0-9.\-_~%:@[\]]+(?:\/[A-Za-z0-9.\-_~%]+)*`;
+const ADDRESS_PATTERN = new RegExp(`${ADDRESS}\\/?`, 'i');
+const LINK_PATTERN = new RegExp(`(${ADDRESS})\\/${MARKER}(FW(?:-[0-9A-HJKMNP-TV-Z]{4})+)`, 'i');
