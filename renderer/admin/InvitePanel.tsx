@@ -72,7 +72,7 @@ export function InvitePanel() {
           />
           {kind === 'new' ? (
             <>
-              <TextInput label={t('admin.invite.orgName')} description={t('admin.invite.orgNameHelp')} value={orgName} onChange={(e) => setOrgName(e.currentTarget.value)} data-testid="invite-org-name" />
+              <TextInput label={t('admin.invite.orgName')} description={t('admin.invite.orgNameHelp')} value={orgName} maxLength={200} onChange={(e) => setOrgName(e.currentTarget.value)} data-testid="invite-org-name" />
               <Select
                 label={t('admin.invite.role')}
                 value={role}
