@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
@@ -20,6 +20,7 @@ describe('a role the secretariat changes reaches the device', { timeout: 120_000
   let server: StaticServer;
   const desk = new BrowserProfile('role-change-desk');
   const field = new BrowserProfile('role-change-field');
+  const bench = new BrowserProfile('role-change-bench');
   let secretariat: FieldwisePage;
 
   beforeAll(async () => {
@@ -32,7 +33,7 @@ describe('a role the secretariat changes reaches the device', { timeout: 120_000
   });
 
   afterAll(async () => {
-    await Promise.all([desk.dispose(), field.dispose()]);
+    await Promise.all([desk.dispose(), field.dispose(), bench.dispose()]);
     await server?.close();
     await hub?.close();
   });
@@ -62,6 +63,36 @@ describe('a role the secretariat changes reaches the device', { timeout: 120_000
       await laptop.byTestId('new-proposal').waitFor({ timeout: TIMEOUT_MS });
     } finally {
       await laptop.page.screenshot({ path: join(artifacts, 'role-change-promoted-steward-zh.png'), fullPage: true });
+    }
+  });
+
+  it('takes the steward screens away from a steward cut back to member, after a sync, and keeps the new role for the next start', async () => {
+    const stewardOrg = '西山青年互助会';
+    const tablet = new FieldwisePage(await bench.launch({ appUrl: server.url, locale: 'zh-CN' }));
+    await tablet.open(server.url);
+    await tablet.join({ hubUrl: hub.url, code: await hub.invite(stewardOrg, 'steward'), deviceName: '西山平板' });
+    await tablet.waitForSyncState(['synced']);
+    await tablet.goTo('#/governance');
+    await tablet.byTestId('steward-scope-proposals').waitFor({ timeout: TIMEOUT_MS });
+
+    await secretariat.goTo('#/admin/orgs');
+    await secretariat.byTestId('admin-reload').click();
+    const card = secretariat.page.locator(`${testId('org-card')}[data-org="${stewardOrg}"]`);
+    await card.waitFor({ timeout: TIMEOUT_MS });
+    await card.locator(testId('org-role')).click();
+    await secretariat.page.getByRole('option', { name: 'Member' }).click();
+    // The scopes panel goes once the hub's answer says member.
+    await card.locator(testId('org-scopes')).waitFor({ state: 'detached', timeout: TIMEOUT_MS });
+
+    await tablet.byTestId('sync-now').click();
+    await tablet.waitForSyncState(['synced']);
+    try {
+      await tablet.byTestId('steward-scope-proposals').waitFor({ state: 'detached', timeout: TIMEOUT_MS });
+      // The role learned from the hub is the stored one, so the next start opens with it.
+      const stored = await tablet.page.evaluate(() => localStorage.getItem('fieldwise.profile'));
+      expect((JSON.parse(stored ?? '{}') as { identity?: { role?: string } }).identity?.role).toBe('member');
+    } finally {
+      await tablet.page.screenshot({ path: join(artifacts, 'role-change-back-to-member-zh.png'), fullPage: true });
     }
   });
 });
