@@ -115,8 +115,21 @@ function PhaseView({ phase, platform, context, openSession }: { phase: Phase; pl
     case 'ready':
       return (
         <SessionContext.Provider value={context}>
-          <Shell />
+          <ShellForRole session={phase.session} />
         </SessionContext.Provider>
       );
   }
+}
+
+/**
+ * The screens read the role from the session's profile as they render; when a sync brings a role
+ * the secretariat changed, they are drawn afresh (the route stays) so none keeps the old one.
+ */
+function ShellForRole({ session }: { session: Session }) {
+  const [role, setRole] = useState(session.profile.identity.role);
+  useEffect(() => {
+    setRole(session.profile.identity.role);
+    return session.onDidChangeProfile((profile) => setRole(profile.identity.role));
+  }, [session]);
+  return <Shell key={role} />;
 }

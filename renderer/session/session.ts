@@ -1,9 +1,11 @@
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
+import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import { createHttpTransport, type FetchResponse } from '../../shared/sync/httpTransport';
 import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
 import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
 import { ensureDeviceKey, isDeviceKeyRegistered, registerDeviceKey, type KeyRegistration } from './deviceKey';
+import { saveProfile } from './profileStore';
 
 /*
  * One signed-in device: its local client (always there, online or not) and, once the device token
@@ -26,6 +28,8 @@ export class Session {
   private sync: SessionSync;
   private readonly listeners = new Set<(sync: SessionSync) => void>();
   private readonly pendingSubscription: { unsubscribe(): void };
+  private readonly roleSubscription: { unsubscribe(): void };
+  private readonly profileListeners = new Set<(profile: DeviceProfile) => void>();
   private isClosed = false;
   /** The device's bundle-signing key, read with the token (see deviceKey.ts). */
   private deviceKey: Uint8Array | null = null;
@@ -46,6 +50,31 @@ export class Session {
       // Only a failing store ends the count (it is closing): the last count stays shown.
       error: () => undefined,
     });
+    // The role is the hub's to change (PUT /v1/admin/orgs/<id>/role rewrites the network record's
+    // members list): the device follows what each sync brings, not the role it joined with.
+    this.roleSubscription = client.observeRecord<'network'>(NETWORK_RECORD_ID).subscribe({
+      next: (view) => {
+        if (this.isClosed || view?.header.type !== 'network') return;
+        const member = view.projection.members.find((candidate) => candidate.orgId === this.currentProfile.identity.orgId);
+        if (member) this.adoptRole(member.role);
+      },
+      error: () => undefined,
+    });
+  }
+
+  /** Called with the new profile whenever it changes (a role the hub changed, a new device name). */
+  onDidChangeProfile(listener: (profile: DeviceProfile) => void): () => void {
+    this.profileListeners.add(listener);
+    return () => this.profileListeners.delete(listener);
+  }
+
+  private adoptRole(role: DeviceProfile['identity']['role']): void {
+    if (this.currentProfile.kind === 'demo' || role === this.currentProfile.identity.role) return;
+    const next = { ...this.currentProfile, identity: { ...this.currentProfile.identity, role } };
+    this.client.adoptRole(role);
+    this.updateProfile(next);
+    // Kept for the next start; if the write fails the next sync brings the role again.
+    saveProfile(this.platform.settings, next).catch(() => undefined);
   }
 
   static async open(platform: Platform, profile: DeviceProfile, onDidFailWrite: (error: unknown) => void): Promise<Session> {
@@ -149,6 +178,7 @@ export class Session {
 
   updateProfile(profile: DeviceProfile): void {
     this.currentProfile = profile;
+    for (const listener of this.profileListeners) listener(profile);
   }
 
   private async startEngine(token: string): Promise<void> {
@@ -192,6 +222,7 @@ export class Session {
     this.deviceKey = null;
     this.token = null;
     this.pendingSubscription.unsubscribe();
+    this.roleSubscription.unsubscribe();
     await this.stopEngine();
     await this.client.close();
   }

@@ -109,13 +109,26 @@ export class FieldwiseClient {
   private constructor(
     private readonly store: Store,
     private readonly location: { readonly storage: StoreStorage; readonly name: string },
-    readonly identity: Identity,
+    private currentIdentity: Identity,
     private readonly now: () => number,
     lastOrder: number,
     private readonly onDidFailWrite: (error: unknown) => void,
   ) {
     this.outboxOrder = lastOrder;
     this.meta = metaPortOf(store);
+  }
+
+  get identity(): Identity {
+    return this.currentIdentity;
+  }
+
+  /**
+   * Takes the role the hub now gives this organization (the network record's members list, which
+   * the secretariat's role change rewrites). The hub checks every request against its own store
+   * anyway: this only keeps the local checks and the screens in step with it.
+   */
+  adoptRole(role: Role): void {
+    if (role !== this.currentIdentity.role) this.currentIdentity = { ...this.currentIdentity, role };
   }
 
   static async open(options: ClientOptions): Promise<FieldwiseClient> {
