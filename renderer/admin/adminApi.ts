@@ -170,7 +170,9 @@ export function adminClient(port: AdminPort) {
       }
       if (response === null) return { ok: false, failure: { kind: 'offline', message: 'no device token' } };
       const text = await response.text();
-      if (response.status === 200) return { ok: true, value: text };
+      // Decoding the answer as text drops the hub's UTF-8 byte-order mark; without it Excel on a
+      // Chinese Windows reads the file as GBK and garbles every name.
+      if (response.status === 200) return { ok: true, value: text.startsWith('\uFEFF') ? text : `\uFEFF${text}` };
       const refusal = errorSchema.safeParse((() => { try { return JSON.parse(text) as unknown; } catch { return null; } })());
       return { ok: false, failure: { kind: 'refused', status: response.status, code: refusal.success ? refusal.data.error.code : `http-${response.status}`, message: refusal.success ? refusal.data.error.message : `HTTP ${response.status}` } };
     },
