@@ -293,10 +293,13 @@ export async function revokeDevice(ctx: AdminContext, credentialId: string, revo
     }
   } else {
     if (device.orgId === (await secretariatOrgId(storage))) {
-      const standing = (await storage.listDevices()).filter((row) => row.orgId === device.orgId && row.revokedAt === null);
-      if (standing.length <= 1) throw new HubError('secretariat-protected', "this is the secretariat's last device: the network would lose its administrator");
+      // Checked and revoked in one storage step: revocations sent at once must not strip every device.
+      const outcome = await storage.revokeDeviceKeepingOne(credentialId, device.orgId, now, revocation);
+      if (outcome === 'last-standing') throw new HubError('secretariat-protected', "this is the secretariat's last device: the network would lose its administrator");
+      if (outcome === 'already-revoked') throw new HubError('already-revoked', `device ${device.deviceName} was revoked already`);
+    } else if ((await storage.revokeDevices({ credentialId }, now, revocation)).length === 0) {
+      throw new HubError('already-revoked', `device ${device.deviceName} was revoked already`);
     }
-    if ((await storage.revokeDevices({ credentialId }, now, revocation)).length === 0) throw new HubError('already-revoked', `device ${device.deviceName} was revoked already`);
   }
   await audit(ctx, { action: 'revoke-device', target: { kind: 'device', id: credentialId, name: device.deviceName }, details: { orgId: device.orgId, reason: revocation.reason, wipe: revocation.wipe } });
   return deviceView((await storage.getDevice(credentialId))!, ctx.actor.credentialId);

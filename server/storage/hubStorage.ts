@@ -254,6 +254,11 @@ export interface Administration {
    * wipe; returns the ids revoked now.
    */
   revokeDevices(target: { credentialId: string } | { orgId: string }, at: number, revocation: Revocation): Promise<string[]>;
+  /**
+   * Revokes one credential of `orgId` unless it is that organization's last standing one, in one
+   * atomic step (so revocations sent at once cannot each see another device standing).
+   */
+  revokeDeviceKeepingOne(credentialId: string, orgId: string, at: number, revocation: Revocation): Promise<'revoked' | 'last-standing' | 'already-revoked'>;
   /** Marks a credential revoked without wipe for wipe (replacing its reason); false if it is not revoked or already marked. */
   markWipe(credentialId: string, reason: string | null): Promise<boolean>;
 

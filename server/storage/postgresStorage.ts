@@ -622,6 +622,20 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     async revokeDevices(target, at, revocation) {
       return inTransaction(pool, 'BEGIN', (client) => revokeWith(client, target, at, revocation));
     },
+    async revokeDeviceKeepingOne(credentialId, orgId, at, revocation) {
+      return inTransaction(pool, 'BEGIN', async (client) => {
+        // Lock every credential of the organization (in one order, so two revocations cannot
+        // deadlock): a concurrent revocation waits here, then counts what the first one left standing.
+        const rows = await client.query<{ id: string; revoked_at: string | null }>(
+          `SELECT id, revoked_at FROM ${s}.credentials WHERE org_id = $1 ORDER BY id COLLATE "C" FOR UPDATE`,
+          [orgId],
+        );
+        const standing = rows.rows.filter((row) => row.revoked_at === null).map((row) => row.id);
+        if (!standing.includes(credentialId)) return 'already-revoked';
+        if (standing.length <= 1) return 'last-standing';
+        return (await revokeWith(client, { credentialId }, at, revocation)).length > 0 ? 'revoked' : 'already-revoked';
+      });
+    },
     async markWipe(credentialId, reason) {
       const result = await pool.query(
         `UPDATE ${s}.credential_revocations SET wipe = true, reason = $1 WHERE credential_id = $2 AND wipe = false

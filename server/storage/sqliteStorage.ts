@@ -422,6 +422,14 @@ export function openSqliteStorage(file: string): HubStorage {
     return ids;
   });
 
+  // better-sqlite3 runs a transaction start to end with nothing in between, so check and revoke are one step.
+  const revokeKeepingOneTx = db.transaction((credentialId: string, orgId: string, at: number, revocation: Revocation): 'revoked' | 'last-standing' | 'already-revoked' => {
+    const standing = statements.unrevokedOf.all(orgId).map((row) => row.id);
+    if (!standing.includes(credentialId)) return 'already-revoked';
+    if (standing.length <= 1) return 'last-standing';
+    return revokeDevicesTx({ credentialId }, at, revocation).length > 0 ? 'revoked' : 'already-revoked';
+  });
+
   const withdrawTx = db.transaction((target: { codeHash: string } | { orgId: string }, at: number): number => {
     const hashes = 'codeHash' in target ? statements.pendingInvitation.all(target.codeHash, at) : statements.pendingInvitationsOf.all(target.orgId, at);
     for (const row of hashes) statements.withdrawInvitation.run(row.code_hash, at);
@@ -551,6 +559,9 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async revokeDevices(target, at, revocation) {
       return revokeDevicesTx(target, at, revocation);
+    },
+    async revokeDeviceKeepingOne(credentialId, orgId, at, revocation) {
+      return revokeKeepingOneTx(credentialId, orgId, at, revocation);
     },
     async markWipe(credentialId, reason) {
       return statements.markWipe.run(reason, credentialId).changes === 1;
