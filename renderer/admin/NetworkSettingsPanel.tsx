@@ -40,7 +40,7 @@ export function NetworkSettingsPanel() {
   const save = async () => {
     if (!draft) return;
     const problems = regionTreeProblems(draft.regions);
-    if (problems[0]) return setMessage({ ok: false, text: t(`admin.settings.problem.${problems[0].kind}`, { id: problems[0].id }) });
+    if (problems[0]) return setMessage({ ok: false, text: t(`admin.settings.problem.${problems[0].kind}`, { id: problems[0].id, name: 'name' in problems[0] ? problems[0].name : '' }) });
     if (draft.networkName.trim() === '' || draft.secretariatName.trim() === '') return setMessage({ ok: false, text: t('admin.settings.namesNeeded') });
     setSaving(true);
     setMessage(null);

@@ -71,6 +71,11 @@ export function auditLine(t: TFunction, entry: AuditEntry): string {
       if (key === 'orgName') return t('admin.audit.detail.orgName', { org: detailText(value) });
       if (key === 'appVersion') return t('admin.audit.detail.appVersion', { version: detailText(value) });
       if (key === 'newOrganization') return value === true ? t('admin.audit.detail.newOrganization') : '';
+      if (key === 'secretariatName') return t('admin.audit.detail.secretariatName', { name: detailText(value) });
+      if (key === 'fields' && Array.isArray(value)) {
+        const names = value.map((field) => t(`admin.audit.detail.field.${String(field)}`, { defaultValue: String(field) }));
+        return t('admin.audit.detail.fields', { fields: names.length > 0 ? names.join(t('admin.audit.detail.fieldSeparator')) : t('admin.audit.detail.none') });
+      }
       if (key === 'expiresAt' && typeof value === 'number') return t('admin.audit.detail.expires', { time: new Date(value).toISOString().slice(0, 10) });
       return `${key}: ${detailText(value)}`;
     })

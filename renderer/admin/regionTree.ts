@@ -1,3 +1,4 @@
+import { sameNameKey } from '../../shared/records/regionTree';
 import type { RegionLevel, RegionNode } from './adminApi';
 
 /*
@@ -62,7 +63,8 @@ export type RegionTreeProblem =
   | { readonly kind: 'cycle'; readonly id: string }
   | { readonly kind: 'level-not-below-parent'; readonly id: string }
   | { readonly kind: 'bad-id'; readonly id: string }
-  | { readonly kind: 'missing-name'; readonly id: string };
+  | { readonly kind: 'missing-name'; readonly id: string }
+  | { readonly kind: 'duplicate-name'; readonly id: string; readonly name: string };
 
 export function regionTreeProblems(tree: readonly RegionNode[]): RegionTreeProblem[] {
   const problems: RegionTreeProblem[] = [];
@@ -72,6 +74,16 @@ export function regionTreeProblems(tree: readonly RegionNode[]): RegionTreeProbl
     if (byId.has(node.id)) problems.push({ kind: 'duplicate-id', id: node.id });
     byId.set(node.id, node);
     if (node.names.zh.trim() === '' || node.names.en.trim() === '') problems.push({ kind: 'missing-name', id: node.id });
+  }
+  const namesUnder = new Set<string>();
+  for (const node of tree) {
+    for (const language of ['zh', 'en'] as const) {
+      const name = node.names[language];
+      if (name.trim() === '') continue;
+      const key = `${node.parentId ?? ''}\u0000${language}\u0000${sameNameKey(name)}`;
+      if (namesUnder.has(key)) problems.push({ kind: 'duplicate-name', id: node.id, name: name.trim() });
+      namesUnder.add(key);
+    }
   }
   for (const node of tree) {
     if (node.parentId === null) continue;

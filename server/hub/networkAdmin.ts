@@ -366,12 +366,26 @@ export async function getSettings(storage: HubStorage): Promise<NetworkSettings>
   };
 }
 
-export async function updateSettings(ctx: AdminContext, update: SettingsUpdate): Promise<NetworkSettings> {
+/** JSON with object keys sorted, so two equal settings values compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : inner,
+  );
+}
+
+export async function updateSettings(ctx: AdminContext, requested: SettingsUpdate): Promise<NetworkSettings> {
   const { storage, now } = ctx;
-  if (update.regions) {
-    const problem = regionTreeProblem(update.regions);
+  if (requested.regions) {
+    const problem = regionTreeProblem(requested.regions);
     if (problem) throw new HubError('bad-region-tree', problem);
   }
+  // The console sends its whole form: only what differs from the current settings is written and audited.
+  const current = await getSettings(storage);
+  const update = Object.fromEntries(
+    Object.entries(requested).filter(([key, value]) => value !== undefined && canonicalJson(value) !== canonicalJson(current[key as keyof NetworkSettings])),
+  ) as SettingsUpdate;
+  const changedFields = Object.keys(update).sort();
+  if (changedFields.length === 0) return current;
   const secretariatId = await secretariatOrgId(storage);
   const details = {
     ...(update.networkName !== undefined ? { name: update.networkName } : {}),
@@ -398,7 +412,7 @@ export async function updateSettings(ctx: AdminContext, update: SettingsUpdate):
     ctx.announce?.({ seq, recordIds: [secretariatId] });
     await writeNetwork(ctx, (doc, edit) => networkMutators.setMember.apply(doc, { orgId: secretariatId, name, role: 'secretariat' }, edit));
   }
-  await audit(ctx, { action: 'settings', target: { kind: 'network', id: NETWORK_RECORD_ID, name: (await loadNetwork(storage)).name }, details: { fields: Object.keys(update).sort() } });
+  await audit(ctx, { action: 'settings', target: { kind: 'network', id: NETWORK_RECORD_ID, name: (await loadNetwork(storage)).name }, details: { fields: changedFields } });
   return getSettings(storage);
 }
 

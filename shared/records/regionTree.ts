@@ -26,7 +26,12 @@ export const regionNodeSchema = z
   .strict();
 export type RegionNode = z.infer<typeof regionNodeSchema>;
 
-/** Why `nodes` is not a tree (a duplicate id, an unknown parent, a cycle, a child not below its parent), or null. */
+/** A region name as it compares with its siblings': NFKC, trimmed, lower case. */
+export function sameNameKey(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase();
+}
+
+/** Why `nodes` is not a tree (or two siblings share a name) (a duplicate id, an unknown parent, a cycle, a child not below its parent), or null. */
 export function regionTreeProblem(nodes: readonly RegionNode[]): string | null {
   const byId = new Map<string, RegionNode>();
   for (const node of nodes) {
@@ -38,6 +43,17 @@ export function regionTreeProblem(nodes: readonly RegionNode[]): string | null {
     const parent = byId.get(node.parentId);
     if (!parent) return `region ${node.id} names a parent ${node.parentId} that is not in the list`;
     if (regionLevels.indexOf(node.level) <= regionLevels.indexOf(parent.level)) return `region ${node.id} (${node.level}) is not below its parent ${parent.id} (${parent.level})`;
+  }
+  // Two siblings of one name split every count by region in two ("云南省" twice): names compare
+  // as people read them, ignoring case, width variants and surrounding spaces.
+  const namesUnder = new Map<string, RegionNode>();
+  for (const node of nodes) {
+    for (const language of ['zh', 'en'] as const) {
+      const key = `${node.parentId ?? ''}\u0000${language}\u0000${sameNameKey(node.names[language])}`;
+      const other = namesUnder.get(key);
+      if (other) return `regions ${other.id} and ${node.id} under the same parent are both named ${node.names[language]}`;
+      namesUnder.set(key, node);
+    }
   }
   // Levels strictly increase downwards, so a cycle would already have failed above; walk anyway,
   // so the answer does not depend on that reasoning.

@@ -326,6 +326,19 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
           expect(await storage.getDevice('a1')).toMatchObject({ revokedAt: 100, revokeReason: 'stolen', wipe: true });
           expect(await storage.revokedSince(100)).toEqual(['a1']);
         });
+
+        it("revokes a device unless it is its organization's last standing one, even when all are revoked at once", async () => {
+          const now = Date.now();
+          await network(now);
+          await storage.redeemInvitation(hash('h-a1'), device('a1'), now);
+          await storage.redeemInvitation(hash('h-a2'), device('a2'), now);
+          const outcomes = await Promise.all(['a1', 'a2'].map((id) => storage.revokeDeviceKeepingOne(id, 'org-a', 100, { reason: 'lost', wipe: false })));
+          expect([...outcomes].sort()).toEqual(['last-standing', 'revoked']);
+          const standing = (await storage.listDevices()).filter((row) => row.orgId === 'org-a' && row.revokedAt === null);
+          expect(standing).toHaveLength(1);
+          expect(await storage.revokeDeviceKeepingOne(standing[0]!.id, 'org-a', 200, { reason: null, wipe: false })).toBe('last-standing');
+          expect(await storage.revokeDeviceKeepingOne(['a1', 'a2'][outcomes.indexOf('revoked')]!, 'org-a', 200, { reason: null, wipe: false })).toBe('already-revoked');
+        });
       });
 
       describe('organizations', () => {
