@@ -80,21 +80,37 @@ const bodyLimits = { join: 16 * 1024, deviceKey: 16 * 1024, push: limits.maxBody
 export const uploadLimits = {
   concurrentGzipBodies: 16,
   concurrentBundles: 2,
+  // Per credential (or per address, for /v1/join): beyond, 429 `rate-limited`.
+  concurrentGzipBodiesPerCredential: 4,
+  concurrentBundlesPerCredential: 1,
   bundlesPerMinute: 6,
   busyRetryAfterSeconds: 5,
 } as const;
 
-/** Counts uploads being inflated; `tryTake` is false when all places are taken. */
+/**
+ * Counts uploads being inflated, in all and per credential: one credential trickling its bodies
+ * may hold only its own share, never every place (`tryTake` says which limit refused).
+ */
 class InflationSlots {
   private taken = 0;
-  constructor(private readonly size: number) {}
-  tryTake(): boolean {
-    if (this.taken >= this.size) return false;
+  private readonly takenBy = new Map<string, number>();
+  constructor(
+    private readonly size: number,
+    private readonly perCredential: number,
+  ) {}
+  tryTake(holder: string): 'taken' | 'credential-full' | 'hub-full' {
+    const mine = this.takenBy.get(holder) ?? 0;
+    if (mine >= this.perCredential) return 'credential-full';
+    if (this.taken >= this.size) return 'hub-full';
     this.taken += 1;
-    return true;
+    this.takenBy.set(holder, mine + 1);
+    return 'taken';
   }
-  give(): void {
+  give(holder: string): void {
     this.taken -= 1;
+    const mine = (this.takenBy.get(holder) ?? 1) - 1;
+    if (mine > 0) this.takenBy.set(holder, mine);
+    else this.takenBy.delete(holder);
   }
 }
 
@@ -252,19 +268,20 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   });
   // Request bodies may come gzip-compressed (inflated within the route's body limit, as they
   // arrive); anything but gzip and identity is refused. Uploads that inflate take a place first.
-  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies);
-  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles);
+  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies, uploadLimits.concurrentGzipBodiesPerCredential);
+  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles, uploadLimits.concurrentBundlesPerCredential);
   app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST') return payload;
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') throw new HubError('bad-request', `unsupported content encoding ${encoding}`);
     const slots = pathOf(request) === '/v1/bundles' ? bundleSlots : encoding === 'gzip' ? gzipSlots : null;
     if (slots) {
-      if (!slots.tryTake()) {
-        const seconds = uploadLimits.busyRetryAfterSeconds;
-        throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
-      }
-      reply.raw.once('close', () => slots.give());
+      const holder = devices.get(request)?.credentialId ?? `address:${request.ip}`;
+      const taken = slots.tryTake(holder);
+      const seconds = uploadLimits.busyRetryAfterSeconds;
+      if (taken === 'credential-full') throw new HubError('rate-limited', `this credential is already uploading as many bodies as it may at once; retry in ${seconds} s`, undefined, seconds);
+      if (taken === 'hub-full') throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
+      reply.raw.once('close', () => slots.give(holder));
     }
     return encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : payload;
   });
