@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import fastifyCompress, { type FastifyCompressRouteOptions } from '@fastify/compress';
 import fastifyCors from '@fastify/cors';
@@ -55,6 +55,8 @@ export interface HubServerOptions {
   /** How often revoked credentials are looked for, to close their sockets. */
   readonly revocationCheckMs?: number;
   readonly requestsPerMinute?: number;
+  /** How long an inflating upload may send nothing before it is refused 408 `upload-stalled` (default `uploadLimits.idleMs`). */
+  readonly uploadIdleMs?: number;
   /** A built web app (renderer/dist) to serve at the hub's own address (webApp.ts). */
   readonly webAppDir?: string;
 }
@@ -84,6 +86,8 @@ export const uploadLimits = {
   concurrentGzipBodiesPerCredential: 4,
   concurrentBundlesPerCredential: 1,
   bundlesPerMinute: 6,
+  // An upload that sends nothing for this long gives its place back (408 `upload-stalled`).
+  idleMs: 10_000,
   busyRetryAfterSeconds: 5,
 } as const;
 
@@ -268,6 +272,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   });
   // Request bodies may come gzip-compressed (inflated within the route's body limit, as they
   // arrive); anything but gzip and identity is refused. Uploads that inflate take a place first.
+  const idleMs = options.uploadIdleMs ?? uploadLimits.idleMs;
   const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies, uploadLimits.concurrentGzipBodiesPerCredential);
   const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles, uploadLimits.concurrentBundlesPerCredential);
   app.addHook('preParsing', async (request, reply, payload) => {
@@ -281,7 +286,25 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       const seconds = uploadLimits.busyRetryAfterSeconds;
       if (taken === 'credential-full') throw new HubError('rate-limited', `this credential is already uploading as many bodies as it may at once; retry in ${seconds} s`, undefined, seconds);
       if (taken === 'hub-full') throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
-      reply.raw.once('close', () => slots.give(holder));
+      let isHeld = true;
+      const release = () => {
+        if (isHeld) slots.give(holder);
+        isHeld = false;
+        clearTimeout(idle);
+      };
+      // A place is held while bytes arrive: a body that stops arriving is refused and gives it back.
+      const body: Readable = encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : request.raw.pipe(new PassThrough());
+      const stall = () => {
+        release();
+        request.raw.unpipe();
+        request.raw.resume();
+        body.destroy(new HubError('upload-stalled', `the body sent nothing for ${idleMs} ms`));
+      };
+      const idle = setTimeout(stall, idleMs);
+      request.raw.on('data', () => idle.refresh());
+      request.raw.once('end', () => clearTimeout(idle));
+      reply.raw.once('close', release);
+      return body;
     }
     return encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : payload;
   });

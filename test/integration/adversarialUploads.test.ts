@@ -63,3 +63,48 @@ describe('adversarial: one credential holds every inflation place', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('an upload that stops sending gives its place back', () => {
+  let idleHub: TestHub;
+  beforeAll(async () => {
+    idleHub = await startTestHub({ uploadIdleMs: 200 });
+  });
+  afterAll(async () => {
+    await idleHub.close();
+  });
+
+  /** An upload that sends its first bytes and then nothing more; resolves with the hub's answer. */
+  function stalledUpload(path: string, token: string, headers: Record<string, string>, firstBytes: Uint8Array = Buffer.alloc(16)): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(new URL(path, idleHub.url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-length': String(1024 * 1024), ...headers } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      request.write(firstBytes);
+      held.push(request);
+    });
+  }
+
+  it('refuses two devices that stall their bundle uploads with 408 upload-stalled, and reads the next device\'s bundle', async () => {
+    const first = await idleHub.join(await idleHub.invite('Provincial Water Bureau', 'observer'));
+    const second = await idleHub.join(await idleHub.invite('County Water Office', 'observer'));
+    const next = await idleHub.join(await idleHub.invite('Fengyu Farmers Cooperative', 'member'));
+    const answers = await Promise.all([first, second].map((who) => stalledUpload('/v1/bundles', who.token, { 'content-type': 'application/octet-stream' })));
+    for (const answer of answers) expect({ status: answer.status, code: (JSON.parse(answer.body) as { error: { code: string } }).error.code }).toEqual({ status: 408, code: 'upload-stalled' });
+    const response = await fetch(`${idleHub.url}/v1/bundles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${next.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(Buffer.from('not a bundle')),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('refuses a stalled gzip push with 408 upload-stalled', async () => {
+    const sender = await idleHub.join(await idleHub.invite('Erhai Watershed Alliance', 'member'));
+    const start = gzipSync(JSON.stringify({ records: [] }).padEnd(4096, ' ')).subarray(0, 12);
+    const answer = await stalledUpload('/v1/push', sender.token, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, start);
+    expect({ status: answer.status, code: (JSON.parse(answer.body) as { error: { code: string } }).error.code }).toEqual({ status: 408, code: 'upload-stalled' });
+  });
+});
