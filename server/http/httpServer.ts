@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import fastifyCompress, { type FastifyCompressRouteOptions } from '@fastify/compress';
 import fastifyCors from '@fastify/cors';
@@ -55,6 +55,8 @@ export interface HubServerOptions {
   /** How often revoked credentials are looked for, to close their sockets. */
   readonly revocationCheckMs?: number;
   readonly requestsPerMinute?: number;
+  /** How long an inflating upload may send nothing before it is refused 408 `upload-stalled` (default `uploadLimits.idleMs`). */
+  readonly uploadIdleMs?: number;
   /** A built web app (renderer/dist) to serve at the hub's own address (webApp.ts). */
   readonly webAppDir?: string;
 }
@@ -80,21 +82,39 @@ const bodyLimits = { join: 16 * 1024, deviceKey: 16 * 1024, push: limits.maxBody
 export const uploadLimits = {
   concurrentGzipBodies: 16,
   concurrentBundles: 2,
+  // Per credential (or per address, for /v1/join): beyond, 429 `rate-limited`.
+  concurrentGzipBodiesPerCredential: 4,
+  concurrentBundlesPerCredential: 1,
   bundlesPerMinute: 6,
+  // An upload that sends nothing for this long gives its place back (408 `upload-stalled`).
+  idleMs: 10_000,
   busyRetryAfterSeconds: 5,
 } as const;
 
-/** Counts uploads being inflated; `tryTake` is false when all places are taken. */
+/**
+ * Counts uploads being inflated, in all and per credential: one credential trickling its bodies
+ * may hold only its own share, never every place (`tryTake` says which limit refused).
+ */
 class InflationSlots {
   private taken = 0;
-  constructor(private readonly size: number) {}
-  tryTake(): boolean {
-    if (this.taken >= this.size) return false;
+  private readonly takenBy = new Map<string, number>();
+  constructor(
+    private readonly size: number,
+    private readonly perCredential: number,
+  ) {}
+  tryTake(holder: string): 'taken' | 'credential-full' | 'hub-full' {
+    const mine = this.takenBy.get(holder) ?? 0;
+    if (mine >= this.perCredential) return 'credential-full';
+    if (this.taken >= this.size) return 'hub-full';
     this.taken += 1;
-    return true;
+    this.takenBy.set(holder, mine + 1);
+    return 'taken';
   }
-  give(): void {
+  give(holder: string): void {
     this.taken -= 1;
+    const mine = (this.takenBy.get(holder) ?? 1) - 1;
+    if (mine > 0) this.takenBy.set(holder, mine);
+    else this.takenBy.delete(holder);
   }
 }
 
@@ -252,19 +272,39 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   });
   // Request bodies may come gzip-compressed (inflated within the route's body limit, as they
   // arrive); anything but gzip and identity is refused. Uploads that inflate take a place first.
-  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies);
-  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles);
+  const idleMs = options.uploadIdleMs ?? uploadLimits.idleMs;
+  const gzipSlots = new InflationSlots(uploadLimits.concurrentGzipBodies, uploadLimits.concurrentGzipBodiesPerCredential);
+  const bundleSlots = new InflationSlots(uploadLimits.concurrentBundles, uploadLimits.concurrentBundlesPerCredential);
   app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method !== 'POST') return payload;
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding !== 'identity' && encoding !== 'gzip') throw new HubError('bad-request', `unsupported content encoding ${encoding}`);
     const slots = pathOf(request) === '/v1/bundles' ? bundleSlots : encoding === 'gzip' ? gzipSlots : null;
     if (slots) {
-      if (!slots.tryTake()) {
-        const seconds = uploadLimits.busyRetryAfterSeconds;
-        throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
-      }
-      reply.raw.once('close', () => slots.give());
+      const holder = devices.get(request)?.credentialId ?? `address:${request.ip}`;
+      const taken = slots.tryTake(holder);
+      const seconds = uploadLimits.busyRetryAfterSeconds;
+      if (taken === 'credential-full') throw new HubError('rate-limited', `this credential is already uploading as many bodies as it may at once; retry in ${seconds} s`, undefined, seconds);
+      if (taken === 'hub-full') throw new HubError('hub-busy', `the hub is inflating as many uploads as it takes at once; retry in ${seconds} s`, undefined, seconds);
+      let isHeld = true;
+      const release = () => {
+        if (isHeld) slots.give(holder);
+        isHeld = false;
+        clearTimeout(idle);
+      };
+      // A place is held while bytes arrive: a body that stops arriving is refused and gives it back.
+      const body: Readable = encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : request.raw.pipe(new PassThrough());
+      const stall = () => {
+        release();
+        request.raw.unpipe();
+        request.raw.resume();
+        body.destroy(new HubError('upload-stalled', `the body sent nothing for ${idleMs} ms`));
+      };
+      const idle = setTimeout(stall, idleMs);
+      request.raw.on('data', () => idle.refresh());
+      request.raw.once('end', () => clearTimeout(idle));
+      reply.raw.once('close', release);
+      return body;
     }
     return encoding === 'gzip' ? boundedGunzip(request.raw, request.routeOptions.bodyLimit ?? bodyLimits.join) : payload;
   });

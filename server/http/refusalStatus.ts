@@ -70,6 +70,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'bad-region-tree': { status: 400 },
   'quota-records': { status: 429, hasRetryAfter: true },
   'quota-bytes': { status: 413 },
+  'upload-stalled': { status: 408 },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

@@ -47,6 +47,19 @@ export interface StructureSummary {
   readonly parts: ReadonlyMap<string, string>;
   /** Parts whose structure the layout has no room for -> why. */
   readonly bad: ReadonlyMap<string, string>;
+  /**
+   * Part name -> the Yjs items that hold its content (live ones, as merged id ranges). A part
+   * rewritten to the content it had is still changed: its new items are the writer's, and with a
+   * high client id they win over another writer's concurrent edit. An empty part is left out.
+   */
+  readonly items: ReadonlyMap<string, readonly ItemRange[]>;
+}
+
+/** Live items `clock` .. `clock + length - 1` of one Yjs client. */
+export interface ItemRange {
+  readonly client: number;
+  readonly clock: number;
+  readonly length: number;
 }
 
 /** Thrown for structure the layout has no room for; the hub refuses it as `bad-structure`. */
@@ -111,6 +124,60 @@ function fingerprintOf(items: readonly Y.Item[]): string {
     .join(',');
 }
 
+/** The live items and everything nested in them. */
+function collectLive(items: readonly Y.Item[], into: Y.Item[]): void {
+  for (const item of items) {
+    if (item.deleted) continue;
+    into.push(item);
+    if (item.content instanceof Y.ContentType) {
+      const type = item.content.type as AnyType;
+      collectLive([...liveItems(type._start), ...type._map.values()], into);
+    }
+  }
+}
+
+/** Items as sorted, merged id ranges: the same items give the same ranges however Yjs split or merged them. */
+function itemRanges(items: readonly Y.Item[]): ItemRange[] {
+  const sorted = items.map((item) => ({ client: item.id.client, clock: item.id.clock, length: item.length })).sort((a, b) => a.client - b.client || a.clock - b.clock);
+  const merged: { client: number; clock: number; length: number }[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && last.client === range.client && last.clock + last.length === range.clock) last.length += range.length;
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
+function itemsOfType(type: AnyType): ItemRange[] {
+  const live: Y.Item[] = [];
+  collectLive([...liveItems(type._start), ...type._map.values()], live);
+  return itemRanges(live);
+}
+
+const rangesText = (ranges: readonly ItemRange[] | undefined): string => (ranges ?? []).map((r) => `${r.client}:${r.clock}+${r.length}`).join(',');
+
+/** Whether every item of `before` is still live in `after` (nothing rewritten or removed). */
+function isRangeSubset(before: readonly ItemRange[], after: readonly ItemRange[]): boolean {
+  return before.every((range) => after.some((other) => other.client === range.client && other.clock <= range.clock && range.clock + range.length <= other.clock + other.length));
+}
+
+function summarizeItems(doc: Y.Doc, layout: ReadonlyMap<string, PartKind>, items: Map<string, readonly ItemRange[]>): void {
+  for (const [name, shared] of doc.share) {
+    if (name === 'fields' && layout.get(name) === 'map') {
+      for (const [key, item] of shared._map) {
+        const live: Y.Item[] = [];
+        collectLive([item], live);
+        if (live.length > 0) items.set(`fields.${key}`, itemRanges(live));
+      }
+      const rest = liveItems(shared._start);
+      if (rest.length > 0) items.set(name, itemRanges(rest));
+      continue;
+    }
+    const ranges = itemsOfType(shared);
+    if (ranges.length > 0) items.set(name, ranges);
+  }
+}
+
 function summarizePart(doc: Y.Doc, name: string, kind: PartKind, parts: Map<string, string>, bad: Map<string, string>): void {
   if (kind === 'map') {
     const map = doc.getMap<unknown>(name);
@@ -167,7 +234,9 @@ export function summarizeStructure(doc: Y.Doc, type: RecordType): StructureSumma
       bad.set(name, 'a top-level type this record type does not have');
     }
   }
-  return { parts, bad };
+  const items = new Map<string, readonly ItemRange[]>();
+  summarizeItems(doc, layout, items);
+  return { parts, bad, items };
 }
 
 /** The projected field a part feeds: `fields.x` and `set.x` and `log.x` feed `x`; `section.x` feeds `sections`. */
@@ -185,7 +254,7 @@ function isAppendOf(before: string, after: string): boolean {
   return after.startsWith(open) && (after[open.length] === ',' || after[open.length] === ']');
 }
 
-const EMPTY_SUMMARY: StructureSummary = { parts: new Map(), bad: new Map() };
+const EMPTY_SUMMARY: StructureSummary = { parts: new Map(), bad: new Map(), items: new Map() };
 
 /**
  * The actions that turning `before` (null: a new record) into `after` needs, part by part. A
@@ -210,15 +279,19 @@ export function structureActions(
   // with (not reviewed, not moderated) is the projection's to say.
   if (before === null) return [];
   const needed = new Set<Action>();
-  const names = new Set([...was.parts.keys(), ...after.parts.keys()]);
+  const names = new Set([...was.parts.keys(), ...after.parts.keys(), ...was.items.keys(), ...after.items.keys()]);
   for (const part of names) {
     const old = was.parts.get(part);
     const now = after.parts.get(part);
-    if (old === now || part === 'fields.updatedAt') continue;
+    const oldItems = was.items.get(part) ?? [];
+    const nowItems = after.items.get(part) ?? [];
+    const isRewritten = rangesText(oldItems) !== rangesText(nowItems);
+    if ((old === now && !isRewritten) || part === 'fields.updatedAt') continue;
     const key = projectionKeyOf(part);
     const fed = key !== 'createdAt' && key in projectionAfter;
     needed.add(fed ? module.fieldAction(key, projectionBefore, projectionAfter) : 'edit');
-    if (part.startsWith('log.') && !isAppendOf(old ?? '[]', now ?? '[]')) needed.add('edit');
+    // Appending to a log keeps every item it had; anything else rewrites it.
+    if (part.startsWith('log.') && (!isAppendOf(old ?? '[]', now ?? '[]') || !isRangeSubset(oldItems, nowItems))) needed.add('edit');
   }
   return [...needed].sort();
 }

@@ -85,6 +85,8 @@ export const errorCodes = [
   // Per-organization quotas (docs/PROTOCOL.md, Errors): new records per minute (429, Retry-After), stored bytes (413).
   'quota-records',
   'quota-bytes',
+  // An upload whose body stopped arriving (docs/PROTOCOL.md, Errors).
+  'upload-stalled',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
