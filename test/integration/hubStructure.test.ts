@@ -11,6 +11,7 @@ import { networkMutators } from '../../shared/records/network';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { errorBodySchema, type JoinResponse } from '../../shared/sync/protocol';
+import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
 
@@ -34,6 +35,8 @@ beforeAll(async () => {
   joined.steward = await hub.join(await hub.invite('Erhai Watershed Alliance', 'steward'));
   joined.member = await hub.join(await hub.invite('Fengyu Farmers Cooperative', 'member'));
   joined.member2 = await hub.join(await hub.invite('Cangshan Seed Bank', 'member'));
+  // The proposal the comments here are on: a comment reads through its target, so it must exist.
+  await openTestProposal(hub, 'proposal-1');
   // The steward reviews with the secretariat's review scope, as a steward must.
   const network = (await hub.storage.getRecord('network'))!;
   await commitSystemChange(hub.storage, network.header, (doc) =>
