@@ -58,7 +58,14 @@ export function AuditLog() {
           {message.text}
         </Text>
       )}
-      {(audit.value ?? []).length === 0 ? (
+      {/* Never fetched (offline, refused): say nothing of how many acts there are. */}
+      {audit.value === null ? (
+        audit.isLoading && (
+          <Text size="sm" c="dimmed">
+            {t('app.loading')}
+          </Text>
+        )
+      ) : audit.value.length === 0 ? (
         <Text size="sm" c="dimmed">
           {audit.isLoading ? t('app.loading') : t('admin.audit.none')}
         </Text>
