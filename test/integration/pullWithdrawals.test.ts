@@ -174,6 +174,9 @@ function withdrawalSuite(label: string, openStorage: () => Promise<HubStorage & 
       // As a hub before this change stored it: no history of its facts; the start fills it in.
       await storage.rawSql('DELETE FROM facts_history');
       await storage.migrate();
+      const factsSeq = (await storage.getRecord('entry-old'))!.factsSeq;
+      expect((await storage.factsSince(['entry-old'], factsSeq - 1)).get('entry-old')).toEqual([null, { isPrivate: true }]);
+      expect((await storage.factsSince(['entry-old'], factsSeq)).get('entry-old')).toEqual([{ isPrivate: true }]);
       // What it could read before the upgrade is not known, so a checkpoint from then still gets it named.
       const second = await pullIds(hub.url, beta.token, first.checkpoint);
       expect(second.withdrawn).toEqual(['entry-old']);
