@@ -2,20 +2,21 @@ import { orgNameKey } from '../../shared/records/org';
 import type { Directory, RecordLog, RecordWrite } from '../storage/hubStorage';
 import type { BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
+import { isSameOrgName } from './orgNameSkeleton';
 
 /*
  * One organization cannot take another's name: a profile (org record) whose name changes to one
- * that is, ignoring case, width and surrounding whitespace, another organization's — as its
- * profile says or as the secretariat registered it — is refused with `name-taken`.
+ * that is, ignoring case, width, spacing, invisible characters and look-alike letters of other
+ * scripts (orgNameSkeleton.ts), another organization's — as its profile says or as the secretariat
+ * registered it — is refused with `name-taken`; so is an invitation for a new organization under it.
  */
 
 /** Whether another organization (not `exceptOrgId`) is registered or profiled under `name`. */
 export async function isOrgNameTaken(storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'listOrgs'>, name: string, exceptOrgId: string | null): Promise<boolean> {
-  const key = orgNameKey(name);
   for (const other of await storage.listOrgs()) {
     if (other.id === exceptOrgId) continue;
     const profileName = (await storage.getRecord(other.id))?.projection['name'];
-    if ([other.name, typeof profileName === 'string' ? profileName : ''].some((taken) => taken.trim() !== '' && orgNameKey(taken) === key)) return true;
+    if ([other.name, typeof profileName === 'string' ? profileName : ''].some((taken) => taken.trim() !== '' && isSameOrgName(taken, name))) return true;
   }
   return false;
 }
@@ -24,13 +25,12 @@ export async function assertOrgNameFree(storage: Pick<RecordLog, 'getRecord'> & 
   if (write.header.type !== 'org') return;
   const name = write.projection['name'];
   if (typeof name !== 'string' || name.trim() === '' || (before && before['name'] === name)) return;
-  const key = orgNameKey(name);
   for (const org of await storage.listOrgs()) {
     if (org.id === write.header.id) continue;
     const pending = batch.get(org.id);
     const profileName = pending ? pending.projection['name'] : (await storage.getRecord(org.id))?.projection['name'];
     const names = [org.name, typeof profileName === 'string' ? profileName : ''];
-    if (names.some((other) => other.trim() !== '' && orgNameKey(other) === key)) {
+    if (names.some((other) => other.trim() !== '' && isSameOrgName(other, name))) {
       throw new HubError('name-taken', 'another organization already has this name', write.header.id);
     }
   }

@@ -112,7 +112,8 @@ export interface StoredRecord {
   /**
    * Sequence number at which the record's rule facts (private, secret, hidden) last changed. A
    * reader whose checkpoint is older may never have been allowed to see the record, so it gets the
-   * whole state, not a delta it could not apply.
+   * whole state, not a delta it could not apply. Each version of the facts is also kept with the
+   * seq it took effect at (RecordLog.factsSince), so a pull can tell who could ever have read it.
    */
   readonly factsSeq: number;
   readonly state: Uint8Array;
@@ -297,6 +298,14 @@ export interface RecordLog {
    * after `upTo` is left out (that later change is announced in turn).
    */
   changedIdsBetween(after: number, upTo: number): Promise<string[]>;
+  /**
+   * The read facts each of these records had at any moment after checkpoint `since`, oldest first:
+   * the facts in force at `since` (none where the record did not exist yet) and every later version
+   * a commit stored. `null` stands for facts not known: a record stored by a hub that kept no such
+   * history, before its first change after the upgrade. What a pull asks before it names a record
+   * as withdrawn (server/hub/pullFrames.ts): only a reader who could read one of these may hold a copy.
+   */
+  factsSince(recordIds: readonly string[], since: number): Promise<Map<string, readonly (RuleFacts | null)[]>>;
   /** Logged updates of these records with a sequence number above `since`, in order. */
   updatesSince(recordIds: readonly string[], since: number): Promise<Map<string, Uint8Array[]>>;
   /** The highest sequence number committed. */

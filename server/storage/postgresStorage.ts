@@ -5,6 +5,7 @@ import type { RuleFacts } from '../../shared/records/recordModule';
 import type { RecordHeader, RecordType, Role } from '../../shared/records/recordType';
 import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
+import { factsVersionsFrom } from './factsHistory';
 import {
   invitationIdOf,
   StaleWriteError,
@@ -94,6 +95,8 @@ CREATE TABLE IF NOT EXISTS ${s}.cast_arrivals (
   record_id text NOT NULL, cast_at bigint NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS ${s}.seal_schedule (proposal_id text PRIMARY KEY, due_at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON ${s}.seal_schedule (due_at);
+CREATE TABLE IF NOT EXISTS ${s}.facts_history (
+  record_id text NOT NULL, seq bigint NOT NULL, facts text, PRIMARY KEY (record_id, seq));
 CREATE TABLE IF NOT EXISTS ${s}.pull_checkpoints (
   credential_id text PRIMARY KEY, seq bigint NOT NULL, at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.invitation_withdrawals (code_hash text PRIMARY KEY REFERENCES ${s}.invitations(code_hash), withdrawn_at bigint NOT NULL);
@@ -284,8 +287,16 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await inTransaction(pool, 'BEGIN', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fieldwise.migrate.${schemaName}`]);
       await client.query(ddl(s));
+      await backfillFactsHistory(client);
       await backfillAttached(client);
     });
+  };
+
+  // Records stored before the hub kept their facts' history get it once (factsHistory.ts): not
+  // known from the beginning, then the facts in force since their facts_seq.
+  const backfillFactsHistory = async (client: pg.PoolClient): Promise<void> => {
+    const missing = `FROM ${s}.records r WHERE NOT EXISTS (SELECT 1 FROM ${s}.facts_history h WHERE h.record_id = r.id)`;
+    await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT id, 0, NULL ${missing} UNION ALL SELECT id, facts_seq, facts ${missing}`);
   };
 
   // Records stored before attached records were read through their target get their scope once,
@@ -305,12 +316,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
       const t = target.rows[0];
       const targetRow: TargetRow | null = t ? { header: { id: t.id, type: t.type as RecordType, ownerOrg: t.owner_org, createdAt: toNumber(t.created_at) }, facts: JSON.parse(t.facts) as RuleFacts } : null;
-      await client.query(`UPDATE ${s}.records SET seq = $1, facts_seq = $1, facts = $2, attached_to = $3 WHERE id = $4`, [
-        first + index,
-        JSON.stringify(storedFacts(stored.facts, attachedTo, targetRow)),
-        attachedTo,
-        row.id,
-      ]);
+      const facts = JSON.stringify(storedFacts(stored.facts, attachedTo, targetRow));
+      await client.query(`UPDATE ${s}.records SET seq = $1, facts_seq = $1, facts = $2, attached_to = $3 WHERE id = $4`, [first + index, facts, attachedTo, row.id]);
+      await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) VALUES ($1, $2, $3)`, [row.id, first + index, facts]);
     }
   };
 
@@ -415,14 +423,28 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const refreshed = attached.rows
         .map((row) => ({ id: row.id, before: row.facts, facts: JSON.stringify(storedFacts(JSON.parse(row.facts) as RuleFacts, row.attached_to, batchTargets.get(row.attached_to)!)) }))
         .filter((row) => row.facts !== row.before);
+      // The facts each record ends this commit with, where they changed: one version per record
+      // and commit (a batch is seen whole or not at all), kept for pulls' withdrawals.
+      const factsVersions = new Map<string, { seq: number; facts: string }>();
+      for (const row of latest) if (row.factsSeq !== current.get(row.header.id)?.factsSeq) factsVersions.set(row.header.id, { seq: row.factsSeq, facts: row.facts });
       if (refreshed.length > 0) {
         const moved = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [refreshed.length]);
         const top = toNumber(moved.rows[0]!.value);
+        const refreshedSeqs = refreshed.map((_, index) => top - refreshed.length + 1 + index);
         await client.query(
           `UPDATE ${s}.records r SET seq = u.seq, facts_seq = u.seq, facts = u.facts
            FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, seq, facts) WHERE r.id = u.id`,
-          [refreshed.map((row) => row.id), refreshed.map((_, index) => top - refreshed.length + 1 + index), refreshed.map((row) => row.facts)],
+          [refreshed.map((row) => row.id), refreshedSeqs, refreshed.map((row) => row.facts)],
         );
+        refreshed.forEach((row, index) => factsVersions.set(row.id, { seq: refreshedSeqs[index]!, facts: row.facts }));
+      }
+      if (factsVersions.size > 0) {
+        const versions = [...factsVersions];
+        await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])`, [
+          versions.map(([id]) => id),
+          versions.map(([, version]) => version.seq),
+          versions.map(([, version]) => version.facts),
+        ]);
       }
 
       const arrivals = writes.flatMap((w) => (w.castArrivals ?? []).map((a) => [w.header.id, a.castAt, a.receivedAt] as const));
@@ -717,6 +739,20 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       const result = await pool.query<{ id: string }>(`SELECT id FROM ${s}.records WHERE seq > $1 AND seq <= $2 ORDER BY seq`, [after, upTo]);
       return result.rows.map((row) => row.id);
     },
+    async factsSince(recordIds, since) {
+      const rows = new Map<string, (string | null)[]>(recordIds.map((id) => [id, []]));
+      if (recordIds.length === 0) return new Map();
+      // Per record: the version in force at `since` (the latest at or below it) and every later one.
+      const result = await pool.query<{ record_id: string; facts: string | null }>(
+        `SELECT h.record_id, h.facts FROM ${s}.facts_history h
+         WHERE h.record_id = ANY($1::text[]) AND h.seq >= COALESCE(
+           (SELECT MAX(e.seq) FROM ${s}.facts_history e WHERE e.record_id = h.record_id AND e.seq <= $2), 0)
+         ORDER BY h.record_id, h.seq`,
+        [[...new Set(recordIds)], since],
+      );
+      for (const row of result.rows) rows.get(row.record_id)!.push(row.facts);
+      return new Map([...rows].map(([id, facts]) => [id, factsVersionsFrom(facts)]));
+    },
     async updatesSince(recordIds, since) {
       // Every asked-for record gets an entry, empty when nothing is logged above `since`.
       const updates = new Map<string, Uint8Array[]>(recordIds.map((id) => [id, []]));
@@ -764,6 +800,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         if (moved.rowCount !== 1) throw new MoveRefused();
         await client.query(`UPDATE ${s}.updates SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
         await client.query(`UPDATE ${s}.cast_arrivals SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
+        // Under its new id nobody could read the record before now: its history starts here.
+        await client.query(`DELETE FROM ${s}.facts_history WHERE record_id = ANY($1::text[])`, [[fromId, toId]]);
+        await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT id, facts_seq, facts FROM ${s}.records WHERE id = $1`, [toId]);
         return seq;
       }).catch((error: unknown) => {
         if (error instanceof MoveRefused) return null;
@@ -857,6 +896,7 @@ const BACKUP_FLUSH_CHARS = 1 << 20;
  *   update      {seq, recordId, update (base64), credentialId, createdAt}
  *   castArrival {recordId, castAt, receivedAt}   (governance: when the hub first received a cast)
  *   sealDue     {proposalId, dueAt}              (governance: proposals still to be sealed)
+ *   factsVersion {recordId, seq, facts}          (a record's read facts from `seq` on; null: not known)
  *   invitation_withdrawals, invitation_uses, device_details, credential_revocations,
  *   org_revocations, admin_audit: the administration's rows, columns as in the table (bigints as strings)
  * Written to `outFile.partial`, synced and renamed at the end, so a failed backup never leaves a
@@ -971,6 +1011,10 @@ async function backupToJsonLines(pool: pg.Pool, s: string, schemaName: string, o
       }
       const schedule = await client.query<{ proposal_id: string; due_at: string }>(`SELECT * FROM ${s}.seal_schedule ORDER BY proposal_id`);
       for (const row of schedule.rows) await writeLine({ kind: 'sealDue', proposalId: row.proposal_id, dueAt: toNumber(row.due_at) });
+      const versions = await client.query<{ record_id: string; seq: string; facts: string | null }>(`SELECT * FROM ${s}.facts_history ORDER BY record_id, seq`);
+      for (const row of versions.rows) {
+        await writeLine({ kind: 'factsVersion', recordId: row.record_id, seq: toNumber(row.seq), facts: row.facts === null ? null : (JSON.parse(row.facts) as unknown) });
+      }
       for (const table of ADMIN_TABLES) {
         const rows = await client.query<Record<string, unknown>>(`SELECT * FROM ${s}.${table} ORDER BY 1`);
         for (const row of rows.rows) await writeLine({ kind: table, ...row });

@@ -27,6 +27,7 @@ import {
 } from './hubStorage';
 import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
+import { factsVersionsFrom } from './factsHistory';
 import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
 
 /*
@@ -63,6 +64,8 @@ CREATE TABLE IF NOT EXISTS cast_arrivals (
   record_id TEXT NOT NULL, cast_at INTEGER NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (record_id, cast_at));
 CREATE TABLE IF NOT EXISTS seal_schedule (proposal_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS seal_schedule_due ON seal_schedule(due_at);
+CREATE TABLE IF NOT EXISTS facts_history (
+  record_id TEXT NOT NULL, seq INTEGER NOT NULL, facts TEXT, PRIMARY KEY (record_id, seq));
 CREATE TABLE IF NOT EXISTS pull_checkpoints (
   credential_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS invitation_withdrawals (code_hash TEXT PRIMARY KEY REFERENCES invitations(code_hash), withdrawn_at INTEGER NOT NULL);
@@ -196,6 +199,17 @@ function addAttachedToColumn(db: Database.Database): void {
   db.exec('CREATE INDEX IF NOT EXISTS records_attached_to ON records(attached_to)');
 }
 
+/**
+ * Records stored before the hub kept their facts' history get it once: facts not known (null) from
+ * the beginning, then the facts in force since their facts_seq (RecordLog.factsSince).
+ */
+function backfillFactsHistory(db: Database.Database): void {
+  db.transaction(() => {
+    const missing = 'FROM records r WHERE NOT EXISTS (SELECT 1 FROM facts_history h WHERE h.record_id = r.id)';
+    db.exec(`INSERT INTO facts_history (record_id, seq, facts) SELECT id, 0, NULL ${missing} UNION ALL SELECT id, facts_seq, facts ${missing}`);
+  })();
+}
+
 export function openSqliteStorage(file: string): HubStorage {
   if (file !== ':memory:') {
     ensureSecretDir(dirname(file));
@@ -209,6 +223,7 @@ export function openSqliteStorage(file: string): HubStorage {
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   addAttachedToColumn(db);
+  backfillFactsHistory(db);
 
   const statements = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -272,11 +287,19 @@ export function openSqliteStorage(file: string): HubStorage {
     lastRecordSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM records'),
     insertUpdate: db.prepare('INSERT INTO updates (seq, record_id, update_bytes, credential_id, created_at) VALUES (?, ?, ?, ?, ?)'),
     // The header columns are written once and never updated: a header is immutable.
-    upsertRecord: db.prepare(`INSERT INTO records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts, attached_to)
+    upsertRecord: db.prepare<[Record<string, unknown>], { facts_seq: number }>(`INSERT INTO records (id, type, owner_org, created_at, seq, compacted_seq, facts_seq, state, projection, facts, attached_to)
       VALUES (@id, @type, @owner_org, @created_at, @seq, 0, @seq, @state, @projection, @facts, @attached_to)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, projection = excluded.projection,
         facts_seq = CASE WHEN records.facts = excluded.facts THEN records.facts_seq ELSE excluded.seq END,
-        facts = excluded.facts, attached_to = excluded.attached_to`),
+        facts = excluded.facts, attached_to = excluded.attached_to
+      RETURNING facts_seq`),
+    insertFactsVersion: db.prepare('INSERT INTO facts_history (record_id, seq, facts) VALUES (?, ?, ?)'),
+    factsVersionsOf: db.prepare<[string, string, number], { facts: string | null }>(
+      `SELECT facts FROM facts_history WHERE record_id = ?
+         AND seq >= COALESCE((SELECT MAX(seq) FROM facts_history WHERE record_id = ? AND seq <= ?), 0) ORDER BY seq`,
+    ),
+    dropFactsHistory: db.prepare('DELETE FROM facts_history WHERE record_id = ?'),
+    currentFactsVersion: db.prepare('INSERT INTO facts_history (record_id, seq, facts) SELECT id, facts_seq, facts FROM records WHERE id = ?'),
     targetRow: db.prepare<[string], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
       'SELECT id, type, owner_org, created_at, facts FROM records WHERE id = ?',
     ),
@@ -338,6 +361,9 @@ export function openSqliteStorage(file: string): HubStorage {
     const seqs: number[] = [];
     // A target written in this batch counts as written, whatever the order (attachedFacts.ts).
     const batchTargets = new Map<string, TargetRow>(writes.map((write) => [write.header.id, { header: write.header, facts: write.facts }]));
+    // The facts each record ends this commit with, where they changed: one version per record and
+    // commit (a batch is seen whole or not at all), kept for pulls' withdrawals.
+    const factsVersions = new Map<string, { seq: number; facts: string }>();
     for (const write of writes) {
       const row = statements.recordSeq.get(write.header.id);
       if ((row?.seq ?? null) !== write.expectedSeq) throw new StaleWriteError(write.header.id);
@@ -346,7 +372,8 @@ export function openSqliteStorage(file: string): HubStorage {
       const attachedTo = attachedToOf({ header: { ...write.header, type: (row?.type as RecordType | undefined) ?? write.header.type }, projection: write.projection });
       const facts = storedFacts(write.facts, attachedTo, attachedTo === null ? null : (batchTargets.get(attachedTo) ?? storedTarget(attachedTo)));
       statements.insertUpdate.run(seq, write.header.id, Buffer.from(write.update), write.credentialId, now);
-      statements.upsertRecord.run({
+      const storedFactsJson = JSON.stringify(facts);
+      const { facts_seq: factsSeq } = statements.upsertRecord.get({
         id: write.header.id,
         type: write.header.type,
         owner_org: write.header.ownerOrg,
@@ -354,9 +381,10 @@ export function openSqliteStorage(file: string): HubStorage {
         seq,
         state: Buffer.from(write.state),
         projection: JSON.stringify(write.projection),
-        facts: JSON.stringify(facts),
+        facts: storedFactsJson,
         attached_to: attachedTo,
-      });
+      })!;
+      if (factsSeq === seq) factsVersions.set(write.header.id, { seq, facts: storedFactsJson });
       for (const arrival of write.castArrivals ?? []) statements.insertArrival.run(write.header.id, arrival.castAt, arrival.receivedAt);
       if (write.sealDueAt === null) statements.clearSealDue.run(write.header.id);
       else if (write.sealDueAt !== undefined) statements.setSealDue.run(write.header.id, write.sealDueAt);
@@ -369,8 +397,10 @@ export function openSqliteStorage(file: string): HubStorage {
         if (facts === row.facts) continue;
         seq += 1;
         statements.refreshFacts.run(seq, seq, facts, row.id);
+        factsVersions.set(row.id, { seq, facts });
       }
     }
+    for (const [id, version] of factsVersions) statements.insertFactsVersion.run(id, version.seq, version.facts);
     statements.setSeqCounter.run(String(seq));
     return seqs;
   });
@@ -388,7 +418,9 @@ export function openSqliteStorage(file: string): HubStorage {
       const stored = toStored(row);
       const attachedTo = attachedToOf(stored) ?? '';
       seq += 1;
-      fill.run(seq, seq, JSON.stringify(storedFacts(stored.facts, attachedTo, storedTarget(attachedTo))), attachedTo, row.id);
+      const facts = JSON.stringify(storedFacts(stored.facts, attachedTo, storedTarget(attachedTo)));
+      fill.run(seq, seq, facts, attachedTo, row.id);
+      statements.insertFactsVersion.run(row.id, seq, facts);
     }
     statements.setSeqCounter.run(String(seq));
   });
@@ -399,6 +431,10 @@ export function openSqliteStorage(file: string): HubStorage {
     if (statements.moveRecordRow.run(toId, seq, seq, fromId, expectedSeq).changes === 0) return null;
     statements.moveUpdates.run(toId, fromId);
     statements.moveArrivals.run(toId, fromId);
+    // Under its new id nobody could read the record before now: its history starts here.
+    statements.dropFactsHistory.run(fromId);
+    statements.dropFactsHistory.run(toId);
+    statements.currentFactsVersion.run(toId);
     statements.setSeqCounter.run(String(seq));
     return seq;
   });
@@ -471,6 +507,7 @@ export function openSqliteStorage(file: string): HubStorage {
   const lifecycle: StorageLifecycle = {
     async migrate() {
       db.exec(SCHEMA);
+      backfillFactsHistory(db);
       backfillAttachedTx();
     },
     async close() {
@@ -620,6 +657,11 @@ export function openSqliteStorage(file: string): HubStorage {
     },
     async changedIdsBetween(after, upTo) {
       return statements.changedIdsBetween.all(after, upTo).map((row) => row.id);
+    },
+    async factsSince(recordIds, since) {
+      const result = new Map<string, (RuleFacts | null)[]>();
+      for (const id of recordIds) result.set(id, factsVersionsFrom(statements.factsVersionsOf.all(id, id, since).map((row) => row.facts)));
+      return result;
     },
     async updatesSince(recordIds, since) {
       const result = new Map<string, Uint8Array[]>();

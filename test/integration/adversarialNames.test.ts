@@ -7,7 +7,7 @@ import { changeUpdate, editContext, push, request } from '../support/hubRequests
 /*
  * Adversarial review (issue 12: "an organization cannot take another's name"): names that read the
  * same on screen (invisible characters, doubled spaces) and a new organization invited under a
- * taken name. Look-alike letters of other scripts (a Cyrillic А) are not caught yet (SECURITY.md).
+ * taken name. Look-alike letters of other scripts (a Cyrillic А): orgNameLookalikes.test.ts.
  */
 
 let hub: TestHub;

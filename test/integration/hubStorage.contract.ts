@@ -519,6 +519,60 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
         expect((await storage.getRecord('rec-a'))?.factsSeq).toBe(seqs[0]);
       });
 
+      it('keeps every version of the facts with the seq it took effect at, and answers those in force after a checkpoint', async () => {
+        const a = new Doc();
+        const made = await change(storage, 'rec-a', a, 'a1', { isPrivate: true });
+        const edited = await change(storage, 'rec-a', a, 'a2', { isPrivate: true });
+        const shared = await change(storage, 'rec-a', a, 'a3', { isPrivate: false });
+        const unshared = await change(storage, 'rec-a', a, 'a4', { isPrivate: true });
+        const [priv, pub] = [{ isPrivate: true }, { isPrivate: false }];
+        const versionsSince = async (since: number) => (await storage.factsSince(['rec-a'], since)).get('rec-a');
+        // Before the record existed: only what it had once it did.
+        expect(await versionsSince(made - 1)).toEqual([priv, pub, priv]);
+        expect(await versionsSince(made)).toEqual([priv, pub, priv]);
+        // A change that kept the facts made no version: the one in force at the checkpoint comes first.
+        expect(await versionsSince(edited)).toEqual([priv, pub, priv]);
+        expect(await versionsSince(shared)).toEqual([pub, priv]);
+        expect(await versionsSince(unshared)).toEqual([priv]);
+        expect(await versionsSince(unshared + 100)).toEqual([priv]);
+
+        // One version per record and commit: a batch writing it twice is seen whole or not at all.
+        const u1 = a.set('title', 'a5');
+        const s1 = a.state();
+        const [first, second] = await storage.commit([
+          write('rec-a', u1, s1, { expectedSeq: unshared, facts: { isHidden: true } }),
+          write('rec-a', a.set('title', 'a6'), a.state(), { expectedSeq: unshared + 1, facts: { isPrivate: false } }),
+        ]);
+        expect(await versionsSince(unshared)).toEqual([priv, pub]);
+        expect(await versionsSince(second!)).toEqual([pub]);
+        expect(first).toBeLessThan(second!);
+
+        // Several records at once; an attached record gains a version when its target's facts change.
+        const comment = new Doc();
+        const [commentSeq] = await storage.commit([
+          write('comment-a', comment.set('text', 'c'), comment.state(), { header: header('comment-a', { type: 'comment', ownerOrg: 'org-b' }), projection: { targetId: 'rec-a', text: 'c' }, facts: { isHidden: false } }),
+        ]);
+        await change(storage, 'rec-a', a, 'a7', priv);
+        const scope = (facts: RuleFacts) => ({ isHidden: false, target: { id: 'rec-a', type: 'entry', ownerOrg: 'org-a', facts } });
+        const both = await storage.factsSince(['rec-a', 'comment-a'], commentSeq!);
+        expect(both.get('rec-a')).toEqual([pub, priv]);
+        expect(both.get('comment-a')).toEqual([scope(pub), scope(priv)]);
+      });
+
+      it('starts a moved record\'s facts history at the move', async () => {
+        const a = new Doc();
+        await change(storage, 'rec-a', a, 'a1', { isPrivate: false });
+        const seq = await change(storage, 'rec-a', a, 'a2', { isPrivate: true });
+        const moved = await storage.moveRecord('rec-a', 'rec-b', seq);
+        expect(moved).toBe(seq + 1);
+        expect((await storage.factsSince(['rec-b'], 0)).get('rec-b')).toEqual([{ isPrivate: true }]);
+        expect((await storage.factsSince(['rec-b'], seq)).get('rec-b')).toEqual([{ isPrivate: true }]);
+        // A record made later under the freed id has a history of its own.
+        const fresh = new Doc();
+        const [again] = await storage.commit([write('rec-a', fresh.set('title', 'new'), fresh.state(), { facts: { isHidden: true } })]);
+        expect((await storage.factsSince(['rec-a'], again! - 1)).get('rec-a')).toEqual([{ isHidden: true }]);
+      });
+
       it('returns the latest state, projection and facts under the header of the first commit', async () => {
         expect(await storage.getRecord('rec-a')).toBeNull();
         const doc = new Doc();
