@@ -171,7 +171,7 @@ function ItemRow({ item }: { item: InboxItem }) {
 function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string, dateTime: DateTimeFormatting): { headline: string; text: string | null } {
   switch (item.kind) {
     case 'comment':
-      return { headline: t(item.isReply ? 'inbox.item.reply' : item.isSuggestion ? 'inbox.item.suggestion' : 'inbox.item.comment', { org: item.authorName ? `${item.authorName} (${orgName(item.byOrgId)})` : orgName(item.byOrgId) }), text: item.text };
+      return { headline: t(item.isReply ? 'inbox.item.reply' : item.isSuggestion ? 'inbox.item.suggestion' : 'inbox.item.comment', { org: orgName(item.byOrgId) }), text: item.text };
     case 'review-note':
       return { headline: t('inbox.item.reviewNote', { org: orgName(item.byOrgId) }), text: item.text };
     case 'entry-endorsed':
