@@ -1,4 +1,4 @@
-import { Badge, Center, Loader, NavLink, Text } from '@mantine/core';
+import { Badge, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceStandingGate } from '../admin/DeviceStandingGate';
@@ -85,14 +85,14 @@ function InboxNavLabel() {
   const { inbox } = useInbox();
   const count = inbox?.unreadCount ?? 0;
   return (
-    <span className="fw-nav-inbox">
+    <Group component="span" gap={6} wrap="nowrap">
       {t('inbox.nav')}
       {count > 0 && (
-        <Badge size="sm" circle={count < 10} color="red" ml={6} aria-label={t('inbox.unread', { count })} data-testid="inbox-count" data-count={count}>
+        <Badge size="sm" circle={count < 10} color="red" aria-label={t('inbox.unread', { count })} data-testid="inbox-count" data-count={count}>
           {count}
         </Badge>
       )}
-    </span>
+    </Group>
   );
 }
 
