@@ -67,7 +67,22 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
   };
 
   it('raises the count when the link returns, lists the comment and the vote, and stays read after a reload', async () => {
-    const app = new FieldwisePage(await laptop.launch({ appUrl: server.url }));
+    const page = await laptop.launch({ appUrl: server.url });
+    // The browser's Notification API as granted, recording what the page shows (kept in the
+    // origin's storage, so a reload keeps the record): the web side of the bridge's `notify`.
+    await page.context().addInitScript(() => {
+      const KEY = 'fieldwise.test.notifications';
+      class RecordingNotification {
+        static readonly permission = 'granted';
+        constructor(title: string, options: { body?: string } = {}) {
+          const shown = JSON.parse(window.localStorage.getItem(KEY) ?? '[]') as unknown[];
+          window.localStorage.setItem(KEY, JSON.stringify([...shown, { title, body: options.body ?? '' }]));
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: RecordingNotification, configurable: true });
+    });
+    const notifications = async (): Promise<{ title: string; body: string }[]> => JSON.parse((await page.evaluate(() => window.localStorage.getItem('fieldwise.test.notifications'))) ?? '[]');
+    const app = new FieldwisePage(page);
     await app.open(server.url);
     await app.join({ hubUrl: link.url, code: await hub.invite('Xishan Water Users'), deviceName: 'Field laptop' });
     await app.waitForSyncState(['synced']);
@@ -106,6 +121,8 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
     await app.page.waitForSelector(`${testId('inbox-count')}[data-count="2"]`, { timeout: TIMEOUT_MS });
     await app.page.waitForSelector(`${testId('vote-reminder')}[data-count="1"]`, { timeout: TIMEOUT_MS });
     await app.page.screenshot({ path: join(screenshotDir, 'member-count.png') });
+    await waitFor(async () => (await notifications()).length > 0, TIMEOUT_MS, 'the reminder as a notification');
+    expect(await notifications()).toEqual([{ title: 'A vote closes soon', body: expect.stringMatching(/^“Pool the seed fund”: 2[0-9] hours left\. Your organization has not voted yet\.$/) }]);
 
     await app.byTestId('nav-inbox').click();
     await app.page.waitForSelector(`${testId('inbox-vote')}[data-proposal-id="${PROPOSAL_ID}"][data-closing-soon="true"]`, { timeout: TIMEOUT_MS });
@@ -125,6 +142,8 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
     await app.byTestId('inbox-empty').waitFor({ timeout: TIMEOUT_MS });
     await app.page.waitForSelector(`${testId('vote-reminder')}[data-count="1"]`, { timeout: TIMEOUT_MS });
     expect(await inboxCount(app)).toBe(0);
+    // One notification per reminder, not one per start of the page.
+    expect(await notifications()).toHaveLength(1);
     await walk(app, 'member');
   });
 
