@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auditTime, merge } from 'rxjs';
 import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
+import type { InboxInput } from '../../shared/inbox/inboxInput';
 import type { Inbox, VoteItem } from '../../shared/inbox/inboxItem';
 import { inboxStateOf } from '../../shared/inbox/inboxState';
 import { loadInboxInput } from '../../shared/inbox/loadInboxInput';
@@ -13,7 +14,10 @@ import { InboxContext, type InboxContextValue } from './inboxContext';
 import { revokedDevicesOf } from './revokedDevicesOf';
 import { timeLeftText } from './timeLeftText';
 
-/** The time left on a vote moves on even when nothing syncs: the inbox is worked out again this often. */
+/**
+ * The time left on a vote moves on even when nothing syncs: the inbox is worked out again this
+ * often from the input last read (the store is read again only when something in it changes).
+ */
 const REFRESH_MS = 60_000;
 /** Many records land in one pull page: one computation after the burst, not one per record. */
 const SETTLE_MS = 200;
@@ -39,6 +43,12 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     let isLive = true;
     let isRunning = false;
     let isWanted = false;
+    let lastInput: InboxInput | null = null;
+    const show = (input: InboxInput) => {
+      const next = computeInbox(input);
+      latest.current = next;
+      setInbox(next);
+    };
     const recompute = async (): Promise<void> => {
       if (isRunning) {
         isWanted = true;
@@ -50,9 +60,8 @@ export function InboxProvider({ children }: { children: ReactNode }) {
           isWanted = false;
           const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS, revokedDevices: revokedDevicesOf(platform.settings, networkId) });
           if (!isLive) return;
-          const next = computeInbox(input);
-          latest.current = next;
-          setInbox(next);
+          lastInput = input;
+          show(input);
         } while (isWanted && isLive);
       } catch {
         // The store is closing (signing out): the last inbox stays until the screen goes.
@@ -63,7 +72,9 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     const changes = merge(client.observeRecordChanges(), state.observeMarkers(), state.observeFollowedTopics(), syncStateOf(client).observeNetworkStatus())
       .pipe(auditTime(SETTLE_MS))
       .subscribe({ next: () => void recompute(), error: () => undefined });
-    const timer = window.setInterval(() => void recompute(), REFRESH_MS);
+    const timer = window.setInterval(() => {
+      if (lastInput && !isRunning) show({ ...lastInput, now: platform.clock.now() });
+    }, REFRESH_MS);
     void recompute();
     return () => {
       isLive = false;
