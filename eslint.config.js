@@ -74,6 +74,9 @@ const SHARED_FORBIDDEN_GLOBALS = [
 //   blobs is the seam for binary content (docs/ARCHITECTURE.md, "Binary content"): content
 //   addressing, the device-side blob store port and the blob sync's plan. It knows nothing of
 //   records, so it sits below them: a record will hold a BlobRef, not the other way round.
+//   inbox is "what needs me": a pure computation over records with governance's and matching's
+//   functions, plus the owner of its read markers in the store's meta and a loader that reads its
+//   input through the client and the sync state; it sits on top, and only the renderer uses it.
 //   bridge is the desktop bridge contract between renderer/ and electron/: plain data across the
 //   process boundary, so it imports no other folder, and no folder of shared/ needs it.
 // A folder missing from this table is refused as soon as it imports another folder: give it its
@@ -90,6 +93,7 @@ const SHARED_LAYERS = {
   reports: ['records', 'rules', 'blobs', 'governance', 'matching'],
   client: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store'],
   sync: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client'],
+  inbox: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client', 'sync'],
 };
 
 // TEMPORARY (issue 11): known breaks of the layering above, each one file (pattern) importing one

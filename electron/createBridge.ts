@@ -6,6 +6,7 @@
 import type {
   AppInfo,
   DesktopBridge,
+  NotificationRequest,
   PrintToPdfRequest,
   SaveFileRequest,
   SaveFileResult,
@@ -33,6 +34,7 @@ export function createBridge(invoke: BridgeInvoke): Readonly<DesktopBridge> {
       invoke(bridgeChannel('printToPdf'), request) as Promise<SaveFileResult>,
     openExternal: (url: string) => invoke(bridgeChannel('openExternal'), url) as Promise<boolean>,
     setHubUrl: (url: string) => invoke(bridgeChannel('setHubUrl'), url) as Promise<SetHubUrlResult>,
+    notify: (request: NotificationRequest) => invoke(bridgeChannel('notify'), request) as Promise<boolean>,
   } satisfies DesktopBridge;
   return Object.freeze(bridge);
 }

@@ -60,6 +60,9 @@ const hubUrl = z
   .max(2048)
   .refine((url) => hubOriginOf(url) !== null, 'a hub URL is an http(s) URL without user or password');
 
+/** A notification's words: plain text of bounded length (the OS shows it as text, never as markup). */
+const notificationRequest = z.strictObject({ title: z.string().min(1).max(200), body: z.string().max(1000) });
+
 type ArgumentSchemas = { readonly [M in BridgeMethod]: z.ZodType<Parameters<DesktopBridge[M]>> };
 
 /** One tuple schema per method: the exact argument list, nothing extra. */
@@ -73,4 +76,5 @@ export const bridgeArgumentSchemas = {
   printToPdf: z.tuple([printToPdfRequest]),
   openExternal: z.tuple([externalUrl]),
   setHubUrl: z.tuple([hubUrl]),
+  notify: z.tuple([notificationRequest]),
 } satisfies ArgumentSchemas;

@@ -59,5 +59,10 @@ export function createDesktopServices({ ports, settings, secretStore }: DesktopS
       return true;
     },
     setHubUrl: (url) => settings.setHubUrl(url),
+    notify: async ({ title, body }) => {
+      if (!ports.notifier.isSupported()) return false;
+      ports.notifier.show({ title, body });
+      return true;
+    },
   };
 }

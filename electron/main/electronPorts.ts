@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import { release } from 'node:os';
 
-import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Notification, safeStorage, session, shell } from 'electron';
 
 import { APP_SCHEME } from './appOrigin';
 import { hardenSession } from './hardenSession';
@@ -38,6 +38,11 @@ export function createElectronPorts(parentWindow: () => BrowserWindow | null): M
     shell: { openExternal: (url) => shell.openExternal(url) },
     fs,
     printer: createElectronPrinter(),
+    notifier: {
+      isSupported: () => Notification.isSupported(),
+      // Silent of actions and links: a click only brings the app forward, as the OS does by default.
+      show: ({ title, body }) => new Notification({ title, body }).show(),
+    },
     app: {
       name: app.getName(),
       version: app.getVersion(),

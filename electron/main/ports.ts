@@ -39,6 +39,13 @@ export interface PrinterPort {
   printToPdf(html: string, options: PrintOptions): Promise<Uint8Array>;
 }
 
+export interface NotifierPort {
+  /** Whether the OS has a notification service Electron can use. */
+  isSupported(): boolean;
+  /** Shows one notification with this title and body, as plain text. */
+  show(notification: { readonly title: string; readonly body: string }): void;
+}
+
 export interface AppPort {
   readonly name: string;
   readonly version: string;
@@ -59,5 +66,6 @@ export interface MainPorts {
   readonly shell: ShellPort;
   readonly fs: FileSystemPort;
   readonly printer: PrinterPort;
+  readonly notifier: NotifierPort;
   readonly app: AppPort;
 }

@@ -1,7 +1,10 @@
-import { Center, Loader, NavLink, Text } from '@mantine/core';
+import { Badge, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceStandingGate } from '../admin/DeviceStandingGate';
+import { useInbox } from '../inbox/inboxContext';
+import { InboxProvider } from '../inbox/InboxProvider';
+import { InboxScreen } from '../inbox/InboxScreen';
 import { LibraryScreen } from '../library/LibraryScreen';
 import { OrgDirectory } from '../orgs/OrgDirectory';
 import { OrgProfile } from '../orgs/OrgProfile';
@@ -22,6 +25,7 @@ const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module
 
 /** The navigation, in order: each item opens its area's first screen and stays active within the area. */
 const navItems: readonly { readonly key: Area; readonly route: Route }[] = [
+  { key: 'inbox', route: { screen: 'inbox' } },
   { key: 'library', route: { screen: 'library' } },
   { key: 'orgs', route: { screen: 'orgs' } },
   { key: 'governance', route: { screen: 'governance' } },
@@ -37,6 +41,8 @@ const isNavItemShown = (key: Area, role: string, kind: string): boolean => key !
 
 function Screen({ route }: { route: Route }) {
   switch (route.screen) {
+    case 'inbox':
+      return <InboxScreen />;
     case 'library':
       return <LibraryScreen />;
     case 'entry':
@@ -66,6 +72,31 @@ function Screen({ route }: { route: Route }) {
 }
 
 export function Shell() {
+  return (
+    <InboxProvider>
+      <ShellLayout />
+    </InboxProvider>
+  );
+}
+
+/** The inbox's entry in the navigation, with the number of unread items (none shown at zero). */
+function InboxNavLabel() {
+  const { t } = useTranslation();
+  const { inbox } = useInbox();
+  const count = inbox?.unreadCount ?? 0;
+  return (
+    <Group component="span" gap={6} wrap="nowrap">
+      {t('inbox.nav')}
+      {count > 0 && (
+        <Badge size="sm" circle={count < 10} color="red" aria-label={t('inbox.unread', { count })} data-testid="inbox-count" data-count={count}>
+          {count}
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+function ShellLayout() {
   const { t } = useTranslation();
   const { session } = useSession();
   const route = useRoute();
@@ -92,7 +123,7 @@ export function Shell() {
       </header>
       <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
         {navItems.filter((item) => isNavItemShown(item.key, profile.identity.role, profile.kind)).map((item) => (
-          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={t(item.key === 'admin' ? 'admin.nav' : `nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={item.key === 'inbox' ? <InboxNavLabel /> : t(item.key === 'admin' ? 'admin.nav' : `nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
         ))}
       </nav>
       <main id="main" className="fw-main" tabIndex={-1}>

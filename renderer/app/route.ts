@@ -15,6 +15,8 @@ export const adminSections = ['invite', 'invitations', 'orgs', 'settings', 'audi
 export type AdminSection = (typeof adminSections)[number];
 
 export type Route =
+  /** #/inbox: what needs this organization. */
+  | { readonly screen: 'inbox' }
   | { readonly screen: 'library' }
   | { readonly screen: 'entry'; readonly id: string }
   | { readonly screen: 'orgs' }
@@ -38,7 +40,7 @@ export type GovernanceRoute = Extract<Route, { screen: 'governance' | 'proposal-
 export type WorkbenchRoute = Extract<Route, { screen: 'workbench' | 'offer-new' | 'offer' }>;
 
 /** The top-level areas, one per navigation item. */
-export type Area = 'library' | 'orgs' | 'governance' | 'workbench' | 'reports' | 'sync' | 'settings' | 'admin';
+export type Area = 'inbox' | 'library' | 'orgs' | 'governance' | 'workbench' | 'reports' | 'sync' | 'settings' | 'admin';
 
 export function areaOf(route: Route): Area {
   switch (route.screen) {
@@ -91,6 +93,7 @@ export function parseRoute(hash: string): Route {
       return id ? { screen: 'entry', id } : { screen: 'library' };
     case 'orgs':
       return id ? { screen: 'org', id } : { screen: 'orgs' };
+    case 'inbox':
     case 'reports':
     case 'sync':
     case 'settings':

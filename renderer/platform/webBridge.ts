@@ -1,6 +1,7 @@
 import type {
   AppInfo,
   DesktopBridge,
+  NotificationRequest,
   PrintToPdfRequest,
   SaveFileRequest,
   SaveFileResult,
@@ -27,6 +28,16 @@ export interface WebBridgePorts {
   readonly revokeObjectUrl: (url: string) => void;
   readonly userAgent: string;
   readonly version: string;
+  /**
+   * The browser's Notification API, or null where there is none. The bridge never asks for the
+   * permission: a page that pops a permission prompt on its own is one people learn to refuse.
+   */
+  readonly notifications: WebNotificationPort | null;
+}
+
+export interface WebNotificationPort {
+  readonly permission: () => 'granted' | 'denied' | 'default';
+  readonly show: (title: string, options: { readonly body: string; readonly tag: string }) => void;
 }
 
 const SECRET_PREFIX = 'fieldwise.secret.';
@@ -167,6 +178,14 @@ export function createWebBridge(ports: WebBridgePorts): DesktopBridge {
       return true;
     },
 
+    async notify({ title, body }: NotificationRequest): Promise<boolean> {
+      const notifications = ports.notifications;
+      if (notifications === null || notifications.permission() !== 'granted') return false;
+      // One tag per title: a second reminder of the same vote replaces the first, never stacks.
+      notifications.show(title, { body, tag: `fieldwise:${title}` });
+      return true;
+    },
+
     async setHubUrl(url: string): Promise<SetHubUrlResult> {
       // Refused the way the desktop's main process refuses it, so the renderer sees one behaviour.
       if (hubOriginOrNull(url) === null) {
@@ -187,5 +206,9 @@ export function createBrowserWebBridge(version: string): DesktopBridge {
     revokeObjectUrl: (url) => URL.revokeObjectURL(url),
     userAgent: window.navigator.userAgent,
     version,
+    notifications:
+      typeof window.Notification === 'function'
+        ? { permission: () => window.Notification.permission, show: (title, options) => void new window.Notification(title, options) }
+        : null,
   });
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useDateTime } from '../i18n/dateTime';
 import { useTranslation } from 'react-i18next';
 import { hrefOf } from '../app/route';
+import { useInbox } from '../inbox/inboxContext';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { syncLabel, syncLabelText } from './syncStateLabel';
 import { usePlatformOnline } from './usePlatformOnline';
@@ -30,6 +31,7 @@ export function SyncBar() {
   // The same style as the Sync screen and its log, so all three show the same next try.
   const label = syncLabel(sync, (at) => dateTime.format(at, 'time'), { isOnline });
   const [isSyncing, setSyncing] = useState(false);
+  const reminders = useInbox().inbox?.closingSoon.length ?? 0;
 
   const syncNow = async () => {
     const engine = session.syncEngine;
@@ -54,6 +56,11 @@ export function SyncBar() {
         <Badge variant="light" color={label.pendingCount > 0 ? COLORS[label.state] : 'gray'} data-testid="pending-count" data-count={label.pendingCount}>
           {t('sync.pending', { count: label.pendingCount })}
         </Badge>
+        {reminders > 0 && (
+          <Badge component="a" href={hrefOf({ screen: 'inbox' })} variant="filled" color="red" data-testid="vote-reminder" data-count={reminders}>
+            {t('inbox.reminder', { count: reminders })}
+          </Badge>
+        )}
         {label.refusedCount > 0 && (
           <Badge component="a" href={hrefOf({ screen: 'sync' })} variant="light" color="red" data-testid="refused-count" data-count={label.refusedCount}>
             {t('sync.refused', { count: label.refusedCount })}

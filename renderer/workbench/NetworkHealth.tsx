@@ -1,7 +1,7 @@
 import { Alert, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { challengeCounts, challengesByTopic, orgActivity, type HealthRecord } from '../../shared/matching/networkHealth';
+import { challengeCounts, challengesByTopic, orgActivity, SILENT_AFTER_MS, type HealthRecord } from '../../shared/matching/networkHealth';
 import { formatRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
 import { useObservable } from '../app/useObservable';
@@ -12,7 +12,6 @@ import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
 import { useInterests } from './useWorkbenchData';
 
 const MONTHS = 6;
-const SILENT_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Contributions per month as a row of bars: one inline SVG, no styles (CSS classes only). */
 function MonthBars({ counts, label }: { counts: readonly { month: string; count: number }[]; label: string }) {

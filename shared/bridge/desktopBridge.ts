@@ -49,6 +49,12 @@ export type SetHubUrlResult =
   | { readonly isApplied: true; readonly isReloadRequired: boolean }
   | { readonly isApplied: false; readonly reason: string };
 
+/** A system notification: a short title and one or two sentences, plain text. */
+export interface NotificationRequest {
+  readonly title: string;
+  readonly body: string;
+}
+
 export interface DesktopBridge {
   readonly appInfo: () => Promise<AppInfo>;
   readonly secretProtection: () => Promise<SecretProtection>;
@@ -66,6 +72,12 @@ export interface DesktopBridge {
    * user or password; anything else is refused with an `invalid-arguments` error.
    */
   readonly setHubUrl: (url: string) => Promise<SetHubUrlResult>;
+  /**
+   * Shows a system notification (a vote about to close); resolves true when one was shown, false
+   * where the platform cannot or may not (no notification service, the browser's permission not
+   * granted). Plain text only: nothing in it is a link or markup.
+   */
+  readonly notify: (request: NotificationRequest) => Promise<boolean>;
 }
 
 /** The names the preload exposes, in one place so both sides and the IPC channels agree. */
@@ -79,6 +91,7 @@ export const desktopBridgeMethods = [
   'printToPdf',
   'openExternal',
   'setHubUrl',
+  'notify',
 ] as const satisfies readonly (keyof DesktopBridge)[];
 
 /** The global name under which the bridge is exposed (`window.fieldwise`). */

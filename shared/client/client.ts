@@ -101,8 +101,9 @@ export class FieldwiseClient {
   private searchSubscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
   /**
-   * Typed access to the store's meta, for the owner of sync state (shared/sync/syncState.ts)
-   * alone: everything else reads and writes records through the methods below.
+   * Typed access to the store's meta, for its owners alone (sync state in shared/sync/syncState.ts,
+   * the inbox's markers in shared/inbox/inboxState.ts): everything else reads and writes records
+   * through the methods below.
    */
   readonly meta: MetaPort;
 

@@ -26,6 +26,9 @@ export interface OrgActivity {
   readonly isSilent: boolean;
 }
 
+/** An organization not heard from, with nothing contributed, for this long is silent (30 days). */
+export const SILENT_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
 export interface HealthOptions {
   readonly now: number;
   /** How many calendar months back, the current one included. */

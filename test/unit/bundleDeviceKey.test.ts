@@ -24,6 +24,7 @@ function bridgeOver(storage: ReturnType<typeof memorySettings>) {
     revokeObjectUrl: () => undefined,
     userAgent: 'test',
     version: '0.0.0',
+    notifications: null,
   });
 }
 

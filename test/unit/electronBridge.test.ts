@@ -42,6 +42,7 @@ describe('preload bridge object', () => {
     await bridge.printToPdf({ html: '<p>', suggestedName: 'r.pdf' });
     await bridge.openExternal('https://example.org/');
     await bridge.setHubUrl('https://hub.example.org');
+    await bridge.notify({ title: 'Vote closes soon', body: 'Pool the seed fund' });
     expect(invoke.mock.calls).toEqual([
       ['fieldwise:bridge:appInfo'],
       ['fieldwise:bridge:secretProtection'],
@@ -52,6 +53,7 @@ describe('preload bridge object', () => {
       ['fieldwise:bridge:printToPdf', { html: '<p>', suggestedName: 'r.pdf' }],
       ['fieldwise:bridge:openExternal', 'https://example.org/'],
       ['fieldwise:bridge:setHubUrl', 'https://hub.example.org'],
+      ['fieldwise:bridge:notify', { title: 'Vote closes soon', body: 'Pool the seed fund' }],
     ]);
   });
 });
@@ -105,6 +107,8 @@ interface Harness {
   readonly savePath: { value: string | null };
   readonly printed: { html: string; options: PrintOptions }[];
   readonly opened: string[];
+  readonly notified: { title: string; body: string }[];
+  readonly notifier: { isSupported: boolean };
   readonly settings: DesktopSettings;
   readonly settingsPath: string;
   /** The settings file's writes and renames, in order. */
@@ -122,6 +126,8 @@ describe('IPC handlers and services', () => {
     const savePath = { value: null as string | null };
     const printed: Harness['printed'] = [];
     const opened: string[] = [];
+    const notified: Harness['notified'] = [];
+    const notifier = { isSupported: true };
     const ports: MainPorts = {
       safeStorage: {
         isEncryptionAvailable: async () => true,
@@ -138,6 +144,7 @@ describe('IPC handlers and services', () => {
           return new TextEncoder().encode('%PDF-1.7 fake');
         },
       },
+      notifier: { isSupported: () => notifier.isSupported, show: (notification) => void notified.push({ ...notification }) },
       app: { name: 'Fieldwise', version: '0.1.0', os: 'linux 6.1.0 (x64)', userDataDir: join(dir, 'userData'), downloadsDir: join(dir, 'Downloads') },
     };
     const settingsPath = join(dir, 'userData', 'settings.json');
@@ -180,6 +187,8 @@ describe('IPC handlers and services', () => {
       savePath,
       printed,
       opened,
+      notified,
+      notifier,
       settings,
       settingsPath,
       settingsFileCalls,
@@ -203,6 +212,7 @@ describe('IPC handlers and services', () => {
       }
     }
     expect(harness.ports.dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(harness.notified).toEqual([]);
   });
 
   it('refuses bad arguments with a message that names the method and the problem', async () => {
@@ -228,10 +238,28 @@ describe('IPC handlers and services', () => {
       ['setHubUrl', ['']],
       ['setHubUrl', ['hub.example.org']],
       ['setHubUrl', ['https://hub.example.org', 'extra']],
+      ['notify', []],
+      ['notify', ['Vote closes soon']],
+      ['notify', [{ title: '', body: 'x' }]],
+      ['notify', [{ title: 'x'.repeat(201), body: '' }]],
+      ['notify', [{ title: 'Vote', body: 'x', icon: 'file:///etc/passwd' }]],
+      ['notify', [{ title: 'Vote', body: 'x' }, 'extra']],
     ];
     for (const [method, args] of bad) {
       await expect(harness.call(method, args), `${method}(${JSON.stringify(args)})`).rejects.toThrow(new RegExp(`^invalid-arguments: ${method}: `));
     }
+  });
+
+  it('shows a system notification through the notifier port, and says false where the OS has none', async () => {
+    expect(await harness.call('notify', [{ title: 'Vote closes soon', body: 'Pool the seed fund: 5 hours left' }])).toBe(true);
+    expect(harness.notified).toEqual([{ title: 'Vote closes soon', body: 'Pool the seed fund: 5 hours left' }]);
+    harness.notifier.isSupported = false;
+    try {
+      expect(await harness.call('notify', [{ title: 'Vote closes soon', body: '' }])).toBe(false);
+    } finally {
+      harness.notifier.isSupported = true;
+    }
+    expect(harness.notified).toHaveLength(1);
   });
 
   it('answers app info', async () => {

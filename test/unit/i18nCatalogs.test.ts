@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decisionPhases, proposalPhases } from '../../shared/governance/proposalPhase';
 import { consentLevels, entryKinds, entrySections, entryStatuses, sharingLabels } from '../../shared/records/entry';
 import { defaultStages } from '../../shared/records/network';
+import { pipelineStages } from '../../shared/records/interest';
 import { roles } from '../../shared/records/recordType';
 import { catalogs as merged } from '../../renderer/i18n/catalogs';
 import { syncFailureKey } from '../../renderer/sync/syncStateLabel';
@@ -110,6 +111,9 @@ describe('i18n catalogs', () => {
       ['settings.protection', ['os-keychain', 'passphrase-required', 'browser-storage']],
       ['sync.state', ['demo', 'locked', 'noToken', 'offline', 'offlineRetry', 'connecting', 'push', 'pushUnknown', 'pull', 'pullUnknown', 'synced', 'error', 'errorStopped']],
       ['sync.log', ['start', 'stop', 'push', 'pull', 'error', 'errorStopped', 'quarantine', 'liveConnect', 'liveDisconnect']],
+      ['inbox.subject', ['entry', 'proposal', 'offer', 'org-status']],
+      ['inbox.outcome', ['passed', 'failed', 'blocked', 'no-quorum', 'undecided', 'advisory']],
+      ['inbox.stage', pipelineStages],
     ];
     for (const [language, keys] of Object.entries(catalogs)) {
       const present = baseKeys(keys);

@@ -26,6 +26,7 @@ const bridge: DesktopBridge = {
   printToPdf: notInTheDemo,
   openExternal: notInTheDemo,
   setHubUrl: notInTheDemo,
+  notify: notInTheDemo,
 };
 
 function platformOver(storage: StoreStorage): Platform {

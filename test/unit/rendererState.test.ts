@@ -71,6 +71,7 @@ describe('routes', () => {
   // One route of every screen, with the hash it must have (the e2e tests and bookmarks use these);
   // a Record over the screen names, so a screen added without a case here fails to compile.
   const routes: Record<Route['screen'], readonly [Route, string]> = {
+    inbox: [{ screen: 'inbox' }, '#/inbox'],
     library: [{ screen: 'library' }, '#/library'],
     entry: [{ screen: 'entry', id: 'entry-ab~1' }, '#/entry/entry-ab~1'],
     orgs: [{ screen: 'orgs' }, '#/orgs'],
@@ -112,6 +113,7 @@ describe('routes', () => {
 
   it('keeps each screen inside its navigation area', () => {
     expect(Object.values(routes).map(([route]) => `${route.screen}:${areaOf(route)}`)).toEqual([
+      'inbox:inbox',
       'library:library',
       'entry:library',
       'orgs:orgs',

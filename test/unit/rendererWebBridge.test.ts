@@ -26,6 +26,7 @@ function fakePorts() {
     revokeObjectUrl: (url) => revoked.push(url),
     userAgent: 'test',
     version: '1.2.3',
+    notifications: null,
   };
   return { ports, stored, opened, clicked, revoked };
 }
@@ -39,6 +40,23 @@ describe('web bridge', () => {
     const bridge = createWebBridge(fakePorts().ports) satisfies DesktopBridge;
     for (const name of desktopBridgeMethods) expect(typeof bridge[name], name).toBe('function');
     expect(await bridge.appInfo()).toEqual({ name: 'Fieldwise', version: '1.2.3', platform: 'web', os: 'test' });
+  });
+
+  it('shows a notification through the browser only when the permission is granted, and never asks for it', async () => {
+    const shown: { title: string; body: string; tag: string }[] = [];
+    let permission: 'granted' | 'denied' | 'default' = 'default';
+    const notifications = { permission: () => permission, show: (title: string, options: { body: string; tag: string }) => void shown.push({ title, ...options }) };
+    const bridge = createWebBridge({ ...fakePorts().ports, notifications });
+    const request = { title: 'Vote closes soon', body: 'Pool the seed fund: 5 hours left' };
+    expect(await bridge.notify(request)).toBe(false);
+    permission = 'denied';
+    expect(await bridge.notify(request)).toBe(false);
+    expect(shown).toEqual([]);
+    permission = 'granted';
+    expect(await bridge.notify(request)).toBe(true);
+    expect(shown).toEqual([{ ...request, tag: 'fieldwise:Vote closes soon' }]);
+    // A browser without the API: nothing, and no error.
+    expect(await createWebBridge(fakePorts().ports).notify(request)).toBe(false);
   });
 
   it('keeps secrets in the origin storage and says so', async () => {

@@ -1,0 +1,179 @@
+import { eligibleOrgIds } from '../governance/eligibleOrgIds';
+import { proposalPhase } from '../governance/proposalPhase';
+import { orgActivity } from '../matching/networkHealth';
+import { offersFor } from '../matching/offersFor';
+import { ballotId } from '../records/ballot';
+import { interestId } from '../records/interest';
+import type { InboxInput } from './inboxInput';
+import type { InboxItem, InboxSubject, VoteItem } from './inboxItem';
+
+/*
+ * One small function per source of inbox items, each reading the input and returning every item
+ * that exists now, read or not (the computation drops the read ones). A new kind of item (an
+ * outcome's review date, a ballot to confirm after a proposal changed, a review request) is one
+ * more function here, one more entry in `inboxSources`, and its line in the catalogs.
+ */
+
+const HOUR_MS = 3_600_000;
+/** A vote this organization has not cast is flagged from this long before it closes. */
+export const REMINDER_WINDOW_MS = 48 * HOUR_MS;
+
+export type InboxSource = (input: InboxInput) => readonly InboxItem[];
+
+const subjectOf = (type: InboxSubject['type'], id: string, title: string): InboxSubject => ({ type, id, title });
+
+/** Open votes this organization may cast and has not, with the time left. */
+export const openVotes: InboxSource = ({ me, now, network, proposals, ballots }) => {
+  if (!network) return [];
+  const cast = new Set(ballots.filter((b) => b.header.ownerOrg === me.orgId && b.projection.choice !== null).map((b) => b.header.id));
+  return proposals.flatMap(({ header, projection: p }): VoteItem[] => {
+    if (proposalPhase(p, now) !== 'open') return [];
+    if (!eligibleOrgIds(network.members, p.eligible).includes(me.orgId)) return [];
+    if (cast.has(ballotId(header.id, me.orgId))) return [];
+    const timeLeftMs = p.closesAt - now;
+    const isClosingSoon = timeLeftMs <= REMINDER_WINDOW_MS;
+    // Read once when it opens and once more when it comes within the reminder window.
+    return [
+      {
+        kind: 'vote-open',
+        key: `${isClosingSoon ? 'vote-soon' : 'vote'}:${header.id}`,
+        at: isClosingSoon ? Math.max(p.opensAt, p.closesAt - REMINDER_WINDOW_MS) : p.opensAt,
+        subject: subjectOf('proposal', header.id, p.title),
+        closesAt: p.closesAt,
+        timeLeftMs,
+        isClosingSoon,
+      },
+    ];
+  });
+};
+
+/**
+ * The outcome statement of a sealed decision. None exists yet: the decisions work (issue 19) adds
+ * it, and fills this in from its record or field.
+ */
+const outcomeStatementOf = (_input: InboxInput, _proposalId: string): string | null => null;
+
+/** Decisions the hub sealed, with their outcome. */
+export const sealedResults: InboxSource = (input) =>
+  input.results.flatMap(({ projection: r }): InboxItem[] => {
+    if (r.proposalId === '' || r.terms === null) return [];
+    return [
+      {
+        kind: 'result-sealed',
+        key: `result:${r.proposalId}`,
+        at: r.sealedAt,
+        subject: subjectOf('proposal', r.proposalId, r.terms.title),
+        outcome: r.tally?.outcome.status ?? null,
+        statement: outcomeStatementOf(input, r.proposalId),
+      },
+    ];
+  });
+
+/** Comments by others on this organization's entries and proposals, and replies to its comments. */
+export const commentsOnMine: InboxSource = ({ me, entries, proposals, comments }) => {
+  const mine = new Map<string, InboxSubject>();
+  for (const e of entries) if (e.header.ownerOrg === me.orgId) mine.set(e.header.id, subjectOf('entry', e.header.id, e.projection.title));
+  for (const p of proposals) if (p.header.ownerOrg === me.orgId) mine.set(p.header.id, subjectOf('proposal', p.header.id, p.projection.title));
+  const myComments = new Set(comments.filter((c) => c.header.ownerOrg === me.orgId).map((c) => c.header.id));
+  const titles = new Map<string, string>([...entries.map((e) => [e.header.id, e.projection.title] as const), ...proposals.map((p) => [p.header.id, p.projection.title] as const)]);
+  return comments.flatMap(({ header, projection: c }): InboxItem[] => {
+    if (header.ownerOrg === me.orgId || c.hidden !== null || c.text === '') return [];
+    const isReply = c.parentId !== null && myComments.has(c.parentId);
+    const subject = mine.get(c.targetId) ?? (isReply ? subjectOf(entries.some((e) => e.header.id === c.targetId) ? 'entry' : 'proposal', c.targetId, titles.get(c.targetId) ?? '') : null);
+    if (!subject) return [];
+    return [
+      {
+        kind: 'comment',
+        key: `comment:${header.id}`,
+        at: header.createdAt,
+        subject,
+        commentId: header.id,
+        byOrgId: header.ownerOrg,
+        authorName: c.authorName,
+        text: c.text,
+        isReply,
+        isSuggestion: c.kind === 'suggestion',
+      },
+    ];
+  });
+};
+
+/**
+ * Review outcomes on this organization's entries: each reviewer's note, and endorsement. Review
+ * requests (an entry submitted for review, for reviewers) and "changes requested" come with the
+ * review workflow (issue 15) as their own kinds.
+ */
+export const reviewOutcomes: InboxSource = ({ me, entries }) =>
+  entries.flatMap(({ header, projection: e }): InboxItem[] => {
+    if (header.ownerOrg !== me.orgId) return [];
+    const subject = subjectOf('entry', header.id, e.title);
+    const notes = e.reviewNotes
+      .filter((note) => note.byOrg !== me.orgId)
+      .map((note): InboxItem => ({ kind: 'review-note', key: `review:${header.id}:${note.at}:${note.byOrg}`, at: note.at, subject, byOrgId: note.byOrg, text: note.text }));
+    const endorsedAt = Math.max(e.updatedAt, ...e.reviewNotes.map((note) => note.at));
+    const endorsed: InboxItem[] = e.status === 'endorsed' ? [{ kind: 'entry-endorsed', key: `endorsed:${header.id}`, at: endorsedAt, subject }] : [];
+    return [...notes, ...endorsed];
+  });
+
+/** Open offers this organization is eligible for and has not expressed interest in. */
+export const matchingOffers: InboxSource = ({ me, now, orgs, offers, interests }) => {
+  if (me.role === 'secretariat' || me.role === 'observer') return [];
+  const profile = orgs.find((o) => o.header.id === me.orgId);
+  if (!profile) return [];
+  const answered = new Set(interests.map((i) => i.header.id));
+  const byId = new Map(offers.map((o) => [o.header.id, o]));
+  return offersFor({ id: me.orgId, projection: profile.projection }, offers.map((o) => ({ id: o.header.id, projection: o.projection })), now).flatMap((match): InboxItem[] => {
+    const offer = byId.get(match.id);
+    if (!offer || answered.has(interestId(match.id, me.orgId))) return [];
+    return [{ kind: 'offer-matching', key: `offer:${match.id}`, at: Math.max(offer.header.createdAt, offer.projection.opensAt), subject: subjectOf('offer', match.id, match.title), closesAt: offer.projection.closesAt }];
+  });
+};
+
+/** Moves of this organization's interests through the pipeline by someone else (the secretariat). */
+export const interestMoves: InboxSource = ({ me, offers, interests }) => {
+  const titles = new Map(offers.map((o) => [o.header.id, o.projection.title]));
+  return interests.flatMap(({ header, projection: i }): InboxItem[] => {
+    if (header.ownerOrg !== me.orgId) return [];
+    const subject = subjectOf('offer', i.offerId, titles.get(i.offerId) ?? '');
+    return i.steps.flatMap((step, index): InboxItem[] =>
+      step.byOrg === me.orgId || (step.stage === 'new' && step.from === undefined) ? [] : [{ kind: 'interest-moved', key: `interest:${header.id}:${index}`, at: step.at, subject, stage: step.stage, note: step.note }],
+    );
+  });
+};
+
+/** New entries by other organizations in the topics this device follows. */
+export const followedEntries: InboxSource = ({ me, entries, followedTopics }) => {
+  if (followedTopics.length === 0) return [];
+  const topics = new Set(followedTopics);
+  return entries.flatMap(({ header, projection: e }): InboxItem[] =>
+    header.ownerOrg === me.orgId || !topics.has(e.topic) || e.status === 'draft'
+      ? []
+      : [{ kind: 'followed-entry', key: `followed:${header.id}`, at: header.createdAt, subject: subjectOf('entry', header.id, e.title), byOrgId: header.ownerOrg, topic: e.topic }],
+  );
+};
+
+/** For the secretariat: member organizations gone silent (the network health's own reckoning). */
+export const silentOrgs: InboxSource = ({ me, now, network, orgs, entries, comments, proposals, ballots, interests, lastSeenAt, silentAfterMs }) => {
+  if (me.role !== 'secretariat' || !network || lastSeenAt.size === 0) return [];
+  const members = network.members.filter((m) => m.role !== 'secretariat' && m.orgId !== me.orgId);
+  const records = [...entries, ...comments, ...proposals, ...ballots, ...interests].map((r) => r.header);
+  const activity = orgActivity(members.map((m) => m.orgId), records, [], 0, lastSeenAt, { now, months: 1, silentAfterMs });
+  const names = new Map([...members.map((m) => [m.orgId, m.name] as const), ...orgs.map((o) => [o.header.id, o.projection.name] as const)]);
+  return activity.flatMap((a): InboxItem[] => {
+    if (!a.isSilent) return [];
+    const seen = lastSeenAt.get(a.orgId) ?? null;
+    const since = seen ?? orgs.find((o) => o.header.id === a.orgId)?.header.createdAt ?? 0;
+    // Keyed by the last sync, so an organization that comes back and falls silent again is news again.
+    return [{ kind: 'org-silent', key: `silent:${a.orgId}:${seen ?? 'never'}`, at: Math.min(now, since + silentAfterMs), subject: subjectOf('org-status', a.orgId, names.get(a.orgId) ?? ''), orgId: a.orgId, lastSeenAt: seen }];
+  });
+};
+
+/** For the secretariat: device credentials revoked (from the console's last list of organizations). */
+export const revokedDevices: InboxSource = ({ me, orgs, revokedDevices: revoked }) => {
+  if (me.role !== 'secretariat') return [];
+  const names = new Map(orgs.map((o) => [o.header.id, o.projection.name]));
+  return revoked.map((d): InboxItem => ({ kind: 'device-revoked', key: `revoked:${d.credentialId}`, at: d.revokedAt, subject: subjectOf('org-status', d.orgId, names.get(d.orgId) ?? ''), orgId: d.orgId, deviceName: d.deviceName, reason: d.reason }));
+};
+
+/** Every source, in no particular order (the computation orders the items). */
+export const inboxSources: readonly InboxSource[] = [openVotes, sealedResults, commentsOnMine, reviewOutcomes, matchingOffers, interestMoves, followedEntries, silentOrgs, revokedDevices];

@@ -1,0 +1,271 @@
+// The inbox computation (shared/inbox), pure, on fixed clocks: each kind of item, read markers,
+// nothing twice, ordering, the 48-hour reminder, and seeded random histories (nothing missed,
+// nothing shown twice, the count always the number of unread items).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
+import type { InboxInput, InboxRecord } from '../../shared/inbox/inboxInput';
+import type { InboxItem } from '../../shared/inbox/inboxItem';
+import { REMINDER_WINDOW_MS } from '../../shared/inbox/inboxSources';
+import { ballotId, ballotMutators } from '../../shared/records/ballot';
+import { commentMutators } from '../../shared/records/comment';
+import { entryMutators } from '../../shared/records/entry';
+import { interestId, interestMutators } from '../../shared/records/interest';
+import type { Member } from '../../shared/records/network';
+import { proposalMutators } from '../../shared/records/proposal';
+import type { EditContext, Mutator } from '../../shared/records/recordModule';
+import { moduleFor, type InputTypes, type ProjectionOf } from '../../shared/records/registry';
+import type { RecordType, Role } from '../../shared/records/recordType';
+import { resultId } from '../../shared/records/result';
+import { signedTestResult } from '../support/governance';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const T0 = Date.UTC(2026, 10, 20, 8); // the device started its inbox here
+const ME = 'org-a';
+const OTHER = 'org-b';
+const SEC = 'org-sec';
+
+const roles: Record<string, Role> = { [ME]: 'member', [OTHER]: 'member', [SEC]: 'secretariat', 'org-c': 'member' };
+const ctxOf = (orgId: string, now: number): EditContext => ({ orgId, deviceId: `dev-${orgId}`, role: roles[orgId] ?? 'member', now });
+
+/** A record as a store would hold it, made by the record's own module. */
+function made<T extends RecordType>(type: T, id: string, owner: string, at: number, input: InputTypes[T], ...edits: [Mutator<never>, unknown, string, number][]): InboxRecord<ProjectionOf<T>> {
+  const module = moduleFor(type);
+  const doc = new Y.Doc();
+  module.create(doc, module.parseInput(input), ctxOf(owner, at));
+  for (const [mutator, arg, by, when] of edits) (mutator as Mutator<unknown>).apply(doc, arg, ctxOf(by, when));
+  const projection = module.read(doc) as ProjectionOf<T>;
+  doc.destroy();
+  return { header: { id, type, ownerOrg: owner, createdAt: at }, projection };
+}
+
+const members: Member[] = [
+  { orgId: SEC, name: 'Secretariat', role: 'secretariat' },
+  { orgId: ME, name: 'Fengyu', role: 'member' },
+  { orgId: OTHER, name: 'Lijiang', role: 'member' },
+  { orgId: 'org-c', name: 'Dali', role: 'member' },
+];
+
+function inputOf(overrides: Partial<InboxInput> = {}): InboxInput {
+  return {
+    me: { orgId: ME, role: 'member' },
+    now: T0 + 10 * DAY_MS,
+    network: { ...made('network', 'network', SEC, 0, { name: 'Erhai', members }).projection },
+    orgs: [made('org', ME, ME, 0, { name: 'Fengyu', region: ['yunnan'] }), made('org', OTHER, OTHER, 0, { name: 'Lijiang' })],
+    entries: [],
+    proposals: [],
+    ballots: [],
+    results: [],
+    comments: [],
+    offers: [],
+    interests: [],
+    lastSeenAt: new Map(),
+    revokedDevices: [],
+    followedTopics: [],
+    markers: { since: T0, read: {} },
+    silentAfterMs: 30 * DAY_MS,
+    ...overrides,
+  };
+}
+
+const entryInput = (title: string, topic = '') => ({ kind: 'practice' as const, title, language: 'en', topic, sharing: 'network' as const, attribution: { holderKind: 'person' as const, holderName: 'Li', consent: 'credit-by-name' as const } });
+const proposalInput = (title: string, opensAt: number, closesAt: number) => ({ title, options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }], method: 'single' as const, opensAt, closesAt });
+/** A proposal the secretariat opened for voting. */
+const opened = (id: string, input: InputTypes['proposal'], owner = SEC) => made('proposal', id, owner, T0, input, [proposalMutators.setState as Mutator<never>, 'open', owner, T0]);
+const keys = (items: readonly InboxItem[]) => items.map((item) => item.key);
+const allItems = (input: InboxInput) => {
+  const inbox = computeInbox(input);
+  return [...inbox.votes, ...inbox.groups.flatMap((g) => g.items)];
+};
+
+describe('inbox items, one kind at a time', () => {
+  it('lists an open vote this organization has not cast, with the time left, and drops it once cast', () => {
+    const now = T0 + 10 * DAY_MS;
+    const proposal = opened('proposal-1', proposalInput('Pool the seed fund', T0 + DAY_MS, now + 5 * DAY_MS));
+    const open = computeInbox(inputOf({ proposals: [proposal] }));
+    expect(open.votes).toEqual([expect.objectContaining({ kind: 'vote-open', key: 'vote:proposal-1', timeLeftMs: 5 * DAY_MS, isClosingSoon: false, subject: { type: 'proposal', id: 'proposal-1', title: 'Pool the seed fund' } })]);
+    expect(open.unreadCount).toBe(1);
+    const ballot = made('ballot', ballotId('proposal-1', ME), ME, now, { proposalId: 'proposal-1' }, [ballotMutators.cast as Mutator<never>, { method: 'single', optionId: 'yes' }, ME, now]);
+    expect(computeInbox(inputOf({ proposals: [proposal], ballots: [ballot] })).votes).toEqual([]);
+  });
+
+  it('leaves out votes this organization is not eligible for, and the secretariat for all-members votes', () => {
+    const now = T0 + 10 * DAY_MS;
+    const onlyC = opened('proposal-c', { ...proposalInput('For Dali', T0, now + DAY_MS * 3), eligible: { kind: 'orgs', orgIds: ['org-c'] } });
+    const everyone = opened('proposal-all', proposalInput('For all', T0, now + DAY_MS * 3));
+    expect(keys(computeInbox(inputOf({ proposals: [onlyC, everyone] })).votes)).toEqual(['vote:proposal-all']);
+    expect(computeInbox(inputOf({ me: { orgId: SEC, role: 'secretariat' }, proposals: [onlyC, everyone] })).votes).toEqual([]);
+  });
+
+  it('flags a vote closing within 48 hours, in the inbox and in the reminders, read or not', () => {
+    const now = T0 + 10 * DAY_MS;
+    const soon = opened('proposal-soon', proposalInput('Soon', T0, now + REMINDER_WINDOW_MS - HOUR_MS));
+    const edge = opened('proposal-edge', proposalInput('At the edge', T0, now + REMINDER_WINDOW_MS));
+    const later = opened('proposal-later', proposalInput('Later', T0, now + REMINDER_WINDOW_MS + 1));
+    const inbox = computeInbox(inputOf({ proposals: [later, soon, edge] }));
+    expect(inbox.votes.map((v) => [v.subject.id, v.isClosingSoon])).toEqual([
+      ['proposal-soon', true],
+      ['proposal-edge', true],
+      ['proposal-later', false],
+    ]);
+    expect(keys(inbox.closingSoon)).toEqual(['vote-soon:proposal-soon', 'vote-soon:proposal-edge']);
+    const read = markedRead(inputOf().markers, inbox.votes, inbox.liveKeys);
+    const after = computeInbox(inputOf({ proposals: [later, soon, edge], markers: read }));
+    expect(after.votes).toEqual([]);
+    expect(keys(after.closingSoon)).toEqual(['vote-soon:proposal-soon', 'vote-soon:proposal-edge']);
+  });
+
+  it('brings a read vote back once, when it comes within 48 hours of closing', () => {
+    const closesAt = T0 + 20 * DAY_MS;
+    const proposal = opened('proposal-1', proposalInput('Pool', T0, closesAt));
+    const early = computeInbox(inputOf({ now: T0 + DAY_MS, proposals: [proposal] }));
+    const markers = markedRead(inputOf().markers, early.votes, early.liveKeys);
+    expect(computeInbox(inputOf({ now: T0 + 2 * DAY_MS, proposals: [proposal], markers })).unreadCount).toBe(0);
+    const late = computeInbox(inputOf({ now: closesAt - DAY_MS, proposals: [proposal], markers }));
+    expect(keys(late.votes)).toEqual(['vote-soon:proposal-1']);
+    const again = markedRead(markers, late.votes, late.liveKeys);
+    expect(computeInbox(inputOf({ now: closesAt - HOUR_MS, proposals: [proposal], markers: again })).unreadCount).toBe(0);
+  });
+
+  it('lists a sealed result with its outcome, under its proposal', () => {
+    const seal = signedTestResult('proposal-9');
+    const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
+    const inbox = computeInbox(inputOf({ results: [result], markers: { since: 0, read: {} } }));
+    expect(inbox.groups).toEqual([
+      {
+        subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' },
+        latestAt: result.projection.sealedAt,
+        items: [expect.objectContaining({ kind: 'result-sealed', key: 'result:proposal-9', outcome: 'passed', statement: null })],
+      },
+    ]);
+  });
+
+  it('lists comments and replies by others on this organization’s entries and proposals, with their text, not its own or hidden ones', () => {
+    const at = T0 + DAY_MS;
+    const mine = made('entry', 'entry-mine', ME, T0, entryInput('Drip lines'));
+    const theirs = made('entry', 'entry-theirs', OTHER, T0, entryInput('Terraces'));
+    const myProposal = opened('proposal-mine', proposalInput('Share a truck', T0 + 30 * DAY_MS, T0 + 40 * DAY_MS), ME);
+    const comments = [
+      made('comment', 'comment-1', OTHER, at, { targetId: 'entry-mine', text: 'We tried this in Lijiang.' }),
+      made('comment', 'comment-own', ME, at + 1, { targetId: 'entry-mine', text: 'Thanks!' }),
+      made('comment', 'comment-elsewhere', OTHER, at + 2, { targetId: 'entry-theirs', text: 'Not about mine' }),
+      made('comment', 'comment-reply', OTHER, at + 3, { targetId: 'entry-theirs', parentId: 'comment-mine-there', text: 'Reply to you' }),
+      made('comment', 'comment-mine-there', ME, at, { targetId: 'entry-theirs', text: 'Question' }),
+      made('comment', 'comment-proposal', 'org-c', at + 4, { targetId: 'proposal-mine', kind: 'suggestion', text: 'Ask for two trucks' }),
+      made('comment', 'comment-hidden', OTHER, at + 5, { targetId: 'entry-mine', text: 'spam' }, [commentMutators.hide as Mutator<never>, 'spam', SEC, at + 6]),
+    ];
+    const inbox = computeInbox(inputOf({ entries: [mine, theirs], proposals: [myProposal], comments }));
+    expect(inbox.groups.map((g) => [g.subject.id, g.items.map((i) => (i.kind === 'comment' ? [i.text, i.isReply, i.isSuggestion] : i.kind))])).toEqual([
+      ['proposal-mine', [['Ask for two trucks', false, true]]],
+      ['entry-theirs', [['Reply to you', true, false]]],
+      ['entry-mine', [['We tried this in Lijiang.', false, false]]],
+    ]);
+  });
+
+  it('lists review notes by others on this organization’s entries, and endorsement', () => {
+    const at = T0 + DAY_MS;
+    const entry = made('entry', 'entry-mine', ME, T0, entryInput('Drip lines'), [entryMutators.addReviewNote as Mutator<never>, 'Add the costs, please.', SEC, at], [entryMutators.setEndorsed as Mutator<never>, true, SEC, at + HOUR_MS]);
+    const items = allItems(inputOf({ entries: [entry] }));
+    expect(items.map((i) => [i.kind, i.kind === 'review-note' ? i.text : null])).toEqual([
+      ['entry-endorsed', null],
+      ['review-note', 'Add the costs, please.'],
+    ]);
+  });
+
+  it('lists an open offer this organization is eligible for until it answers, and the secretariat’s moves of its interest', () => {
+    const now = T0 + 10 * DAY_MS;
+    const offer = made('offer', 'offer-1', SEC, T0 + DAY_MS, { title: 'Drip kit grant', kind: 'funding', places: 3, opensAt: T0, closesAt: now + 20 * DAY_MS, eligibility: { regions: [['yunnan']], stages: [], capabilities: [], minStaff: null, maxStaff: null } });
+    const published = { ...offer, projection: { ...offer.projection, state: 'published' as const } };
+    expect(allItems(inputOf({ offers: [published] })).map((i) => [i.kind, i.key])).toEqual([['offer-matching', 'offer:offer-1']]);
+    const interest = made('interest', interestId('offer-1', ME), ME, now, { offerId: 'offer-1' }, [interestMutators.move as Mutator<never>, { stage: 'shortlisted', note: 'Send the budget' }, SEC, now + HOUR_MS]);
+    const items = allItems(inputOf({ offers: [published], interests: [interest] }));
+    expect(items.map((i) => [i.kind, i.kind === 'interest-moved' ? [i.stage, i.note] : null, i.subject.title])).toEqual([['interest-moved', ['shortlisted', 'Send the budget'], 'Drip kit grant']]);
+  });
+
+  it('lists new entries by others in the topics this device follows, and none without follows', () => {
+    const entries = [made('entry', 'entry-water', OTHER, T0 + DAY_MS, entryInput('Rain tanks', 'water')), made('entry', 'entry-seeds', OTHER, T0 + DAY_MS, entryInput('Seed bank', 'seeds')), made('entry', 'entry-mine', ME, T0 + DAY_MS, entryInput('Mine', 'water'))];
+    expect(allItems(inputOf({ entries }))).toEqual([]);
+    expect(keys(allItems(inputOf({ entries, followedTopics: ['water'] })))).toEqual(['followed:entry-water']);
+  });
+
+  it('tells the secretariat of organizations gone silent and devices revoked, and nobody else', () => {
+    const now = T0 + 60 * DAY_MS;
+    const lastSeenAt = new Map<string, number | null>([[ME, now - 40 * DAY_MS], [OTHER, now - DAY_MS], ['org-c', null]]);
+    const revokedDevices = [{ credentialId: 'cred-1', orgId: OTHER, deviceName: 'Old laptop', revokedAt: now - HOUR_MS, reason: 'stolen' }];
+    const secretariat = allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, now, lastSeenAt, revokedDevices }));
+    expect(secretariat.map((i) => i.key).sort()).toEqual(['revoked:cred-1', `silent:${ME}:${now - 40 * DAY_MS}`]);
+    // org-c was never seen and its profile is not here: it went silent before this device's inbox began.
+    expect(allItems(inputOf({ now, lastSeenAt, revokedDevices }))).toEqual([]);
+  });
+});
+
+describe('read markers, order and the empty inbox', () => {
+  const now = T0 + 10 * DAY_MS;
+  const entry = made('entry', 'entry-mine', ME, T0, entryInput('Drip lines'));
+  const comments = [1, 2, 3].map((n) => made('comment', `comment-${n}`, OTHER, T0 + n * HOUR_MS, { targetId: 'entry-mine', text: `Note ${n}` }));
+  const proposals = [opened('proposal-late', proposalInput('Late', T0, now + 9 * DAY_MS)), opened('proposal-early', proposalInput('Early', T0, now + 3 * DAY_MS))];
+  const base = inputOf({ now, entries: [entry], comments, proposals, results: [made('result', resultId('proposal-9'), SEC, 0, signedTestResult('proposal-9').input)] });
+
+  it('orders votes closing soonest first and groups newest first, items newest first', () => {
+    const inbox = computeInbox(base);
+    expect(keys(inbox.votes)).toEqual(['vote:proposal-early', 'vote:proposal-late']);
+    expect(inbox.groups.map((g) => keys(g.items))).toEqual([['comment:comment-3', 'comment:comment-2', 'comment:comment-1']]);
+    expect(inbox.unreadCount).toBe(5);
+  });
+
+  it('counts events from before the device kept an inbox as read (the old sealed result here)', () => {
+    expect(allItems(base).some((i) => i.kind === 'result-sealed')).toBe(false);
+    expect(allItems({ ...base, markers: { since: 0, read: {} } }).some((i) => i.kind === 'result-sealed')).toBe(true);
+  });
+
+  it('shows nothing twice once read, keeps what was not read, and the empty inbox has nothing in it', () => {
+    const first = computeInbox(base);
+    const readOne = markedRead(base.markers, [first.groups[0]!.items[0]!], first.liveKeys);
+    const second = computeInbox({ ...base, markers: readOne });
+    expect(second.unreadCount).toBe(4);
+    expect(keys(second.groups.flatMap((g) => g.items))).toEqual(['comment:comment-2', 'comment:comment-1']);
+    const readAll = markedRead(readOne, [...second.votes, ...second.groups.flatMap((g) => g.items)], second.liveKeys);
+    const empty = computeInbox({ ...base, markers: readAll });
+    expect(empty).toMatchObject({ votes: [], groups: [], unreadCount: 0 });
+    // An edit of a read comment is not news again.
+    const edited = comments.map((c) => ({ ...c, projection: { ...c.projection, text: `${c.projection.text} (edited)`, updatedAt: now } }));
+    expect(computeInbox({ ...base, comments: edited, markers: readAll }).unreadCount).toBe(0);
+  });
+
+  it('drops markers of items that no longer exist', () => {
+    const first = computeInbox(base);
+    const markers = markedRead(base.markers, first.votes, first.liveKeys);
+    expect(Object.keys(markers.read).sort()).toEqual(['vote:proposal-early', 'vote:proposal-late']);
+    const afterClose = computeInbox({ ...base, now: now + 4 * DAY_MS, markers });
+    expect(Object.keys(markedRead(markers, [], afterClose.liveKeys).read)).toEqual(['vote:proposal-late']);
+  });
+});
+
+describe('inbox over seeded random histories', () => {
+  // Comments by random organizations on random entries at random times, read in random batches:
+  // every unread comment on one of my entries by someone else is listed exactly once, and none read.
+  it('misses nothing and shows nothing twice', () => {
+    const entries = [made('entry', 'entry-a1', ME, T0, entryInput('A1')), made('entry', 'entry-a2', ME, T0, entryInput('A2')), made('entry', 'entry-b1', OTHER, T0, entryInput('B1'))];
+    const history = fc.array(fc.record({ by: fc.constantFrom(ME, OTHER, 'org-c'), target: fc.constantFrom('entry-a1', 'entry-a2', 'entry-b1'), hoursAfter: fc.integer({ min: -48, max: 240 }), readInRound: fc.integer({ min: 0, max: 3 }) }), { maxLength: 30 });
+    fc.assert(
+      fc.property(history, (events) => {
+        const comments = events.map((e, index) => made('comment', `comment-${index}`, e.by, T0 + e.hoursAfter * HOUR_MS, { targetId: e.target, text: `text ${index}` }));
+        let markers = { since: T0, read: {} as Record<string, number> };
+        for (let round = 0; round <= 4; round++) {
+          const input = inputOf({ entries, comments, markers });
+          const inbox = computeInbox(input);
+          const shown = inbox.groups.flatMap((g) => g.items).map((i) => i.key);
+          const expected = events.flatMap((e, index) => (e.by !== ME && e.target !== 'entry-b1' && e.hoursAfter >= 0 && !(`comment:comment-${index}` in markers.read) ? [`comment:comment-${index}`] : []));
+          expect(new Set(shown).size).toBe(shown.length);
+          expect([...shown].sort()).toEqual([...expected].sort());
+          expect(inbox.unreadCount).toBe(shown.length);
+          const readNow = inbox.groups.flatMap((g) => g.items).filter((i) => events[Number(i.key.split('-').pop())]!.readInRound === round);
+          markers = markedRead(markers, readNow, inbox.liveKeys);
+        }
+      }),
+      { seed: 1919, numRuns: 25 },
+    );
+  });
+});
