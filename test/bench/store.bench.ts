@@ -251,7 +251,7 @@ export async function run(): Promise<void> {
   log('search: warming MiniSearch up on 200 documents');
   bareDefault().addAll(plainDocs.slice(0, 200));
   bareTerms().addAll(plainDocs.slice(0, 200));
-  new EntrySearch().putAll(searchables.slice(0, 200));
+  EntrySearch.empty().putAll(searchables.slice(0, 200));
 
   log('search: building indexes');
   const defaultIndex = bareDefault();
