@@ -6,6 +6,7 @@ import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
 import { ensureDeviceKey, isDeviceKeyRegistered, registerDeviceKey, type KeyRegistration } from './deviceKey';
 import { saveProfile } from './profileStore';
+import { startSearchWorker } from '../library/searchWorkerPort';
 
 /*
  * One signed-in device: its local client (always there, online or not) and, once the device token
@@ -83,7 +84,10 @@ export class Session {
       identity: profile.identity,
       name: databaseNameOf(profile),
       onDidFailWrite,
+      searchPort: startSearchWorker(),
     });
+    // The index loads in its worker while the first screen draws, so the first search is quick.
+    setTimeout(() => void client.warmSearch().catch(() => undefined), 0);
     return new Session(platform, profile, client);
   }
 

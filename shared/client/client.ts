@@ -2,14 +2,16 @@ import { randomBytes, bytesToHex } from '@noble/hashes/utils.js';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
 import * as Y from 'yjs';
-import type { EntryProjection } from '../records/entry';
 import type { EditContext, Mutator } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
 import { reservedIdRefusal } from '../records/reservedIds';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
-import { EntrySearch, type SearchFilters, type SearchHit } from '../search/entrySearch';
+import type { SearchFilters, SearchHit } from '../search/entrySearch';
+import { PersistedEntrySearch, SEARCH_INDEX_META_KEY, type SearchStartReport } from '../search/persistedSearch';
+import { localSearchBackend } from '../search/searchBackend';
+import { portSearchBackend, type SearchPortLike } from '../search/searchPort';
 import { metaPortOf, type MetaPort } from '../store/metaPort';
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
@@ -42,6 +44,11 @@ export interface ClientOptions {
   readonly wrapStore?: (store: Store) => Store;
   /** Told when saving an edit made directly on an open doc (an editor's) fails; the UI shows it. */
   readonly onDidFailWrite?: (error: unknown) => void;
+  /**
+   * Where the search index lives: a worker's port (the renderer's, so indexing never blocks the
+   * window; shared/search/searchPort.ts), or, when left out, this thread.
+   */
+  readonly searchPort?: SearchPortLike;
 }
 
 export interface RecordView<P = unknown> {
@@ -97,8 +104,7 @@ export class FieldwiseClient {
   private writing: Promise<void> = Promise.resolve();
   private outboxOrder: number;
   private readonly outboxTag = bytesToHex(randomBytes(6));
-  private search: EntrySearch | null = null;
-  private searchSubscription: { unsubscribe(): void } | null = null;
+  private search: PersistedEntrySearch | null = null;
   private isClosed = false;
   /**
    * Typed access to the store's meta, for its owners alone (sync state in shared/sync/syncState.ts,
@@ -114,6 +120,7 @@ export class FieldwiseClient {
     private readonly now: () => number,
     lastOrder: number,
     private readonly onDidFailWrite: (error: unknown) => void,
+    private readonly searchPort: SearchPortLike | undefined,
   ) {
     this.outboxOrder = lastOrder;
     this.meta = metaPortOf(store);
@@ -145,6 +152,7 @@ export class FieldwiseClient {
       options.now ?? Date.now,
       lastOrder,
       options.onDidFailWrite ?? (() => undefined),
+      options.searchPort,
     );
   }
 
@@ -482,33 +490,41 @@ export class FieldwiseClient {
   }
 
   /**
-   * Full-text search over entries, Chinese included. The index is built on first use from the
-   * stored projections and then follows the store's change stream.
+   * Full-text search over entries, Chinese included. The index is kept on disk between sessions
+   * and loaded on first use (or `warmSearch`), brought up to date with the rows written since it
+   * was saved, and then follows the store's change stream (shared/search/persistedSearch.ts).
    */
   async searchEntries(text: string, filters: SearchFilters = {}): Promise<SearchHit[]> {
-    const index = await this.entrySearch();
-    return index.search(text, filters);
+    return this.entrySearch().search(text, filters);
   }
 
-  private async entrySearch(): Promise<EntrySearch> {
-    if (this.search) return this.search;
-    const index = new EntrySearch();
-    const rows = await this.store.find({ type: 'entry' });
-    index.putAll(rows.map((row) => ({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection })));
-    this.searchSubscription = this.store.observeRowChanges().subscribe(({ kind, row }) => {
-      if (row.type !== 'entry') return;
-      if (kind === 'removed') index.remove(row.id);
-      else index.put({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as EntryProjection });
-    });
-    this.search = index;
-    return index;
+  /** Loads (or builds) the search index now, so the first search does not wait for it. */
+  warmSearch(): Promise<SearchStartReport> {
+    return this.entrySearch().start();
+  }
+
+  private entrySearch(): PersistedEntrySearch {
+    if (this.isClosed) throw new Error('the client is closed');
+    this.search ??= new PersistedEntrySearch(
+      {
+        rowChangesSince: (since, limit) => this.store.rowChangesSince('entry', since, limit),
+        subscribe: (listener) =>
+          this.store.observeRowChanges().subscribe((change) => {
+            if (change.row.type === 'entry') listener(change);
+          }),
+        readStored: () => this.store.getMeta(SEARCH_INDEX_META_KEY),
+        writeStored: (value) => this.store.setMeta(SEARCH_INDEX_META_KEY, value),
+      },
+      this.searchPort ? portSearchBackend(this.searchPort) : localSearchBackend(),
+    );
+    return this.search;
   }
 
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     await this.flush().catch(() => undefined);
-    this.searchSubscription?.unsubscribe();
+    await this.search?.close();
     for (const { doc } of this.docs.values()) doc.destroy();
     this.docs.clear();
     await this.store.close();

@@ -1,13 +1,21 @@
-import MiniSearch, { type Query } from 'minisearch';
+import MiniSearch, { type Options, type Query } from 'minisearch';
 import type { EntryProjection } from '../records/entry';
 import { isWithinRegion } from '../records/region';
 import { indexTerms, queryWords, type QueryWord } from './searchTerms';
 
 /*
  * The local full-text index over entries: title, summary, body with the template sections, and
- * tags. It lives in memory beside the store, built once from the stored projections and then
- * updated from the store's change stream; nothing in it needs the network.
+ * tags. It lives in memory (in the renderer, inside a worker: shared/search/searchPort.ts), is
+ * kept on disk between sessions as its JSON (shared/search/persistedSearch.ts), and follows the
+ * store's change stream; nothing in it needs the network.
  */
+
+/**
+ * The version of what an index holds and how it is cut into terms. A stored index of another
+ * version is rebuilt instead of loaded: bump it whenever the fields, the stored fields, the
+ * tokenizer (searchTerms.ts) or MiniSearch's serialization change.
+ */
+export const ENTRY_INDEX_FORMAT = 1;
 
 export interface SearchableEntry {
   readonly id: string;
@@ -77,15 +85,31 @@ function matchesFilters(entry: IndexedEntry, filters: SearchFilters): boolean {
   return true;
 }
 
+const indexOptions: Options<IndexedEntry> = {
+  fields: ['title', 'summary', 'text', 'tags'],
+  storeFields: ['kind', 'tagList', 'region', 'ownerOrg', 'status'],
+  tokenize: indexTerms,
+  // Terms are normalized by the tokenizer; query leaves are single terms already.
+  processTerm: (term) => term,
+  searchOptions: { tokenize: (term) => [term], boost: { title: 3, tags: 2, summary: 1.5 } },
+};
+
 export class EntrySearch {
-  private readonly index = new MiniSearch<IndexedEntry>({
-    fields: ['title', 'summary', 'text', 'tags'],
-    storeFields: ['kind', 'tagList', 'region', 'ownerOrg', 'status'],
-    tokenize: indexTerms,
-    // Terms are normalized by the tokenizer; query leaves are single terms already.
-    processTerm: (term) => term,
-    searchOptions: { tokenize: (term) => [term], boost: { title: 3, tags: 2, summary: 1.5 } },
-  });
+  private constructor(private readonly index: MiniSearch<IndexedEntry>) {}
+
+  static empty(): EntrySearch {
+    return new EntrySearch(new MiniSearch<IndexedEntry>(indexOptions));
+  }
+
+  /** An index from `toJSON` of the same ENTRY_INDEX_FORMAT; throws on text that is not one. */
+  static fromJSON(json: string): EntrySearch {
+    return new EntrySearch(MiniSearch.loadJSON<IndexedEntry>(json, indexOptions));
+  }
+
+  /** The whole index as text, for `fromJSON` in a later session. */
+  toJSON(): string {
+    return JSON.stringify(this.index);
+  }
 
   get size(): number {
     return this.index.documentCount;

@@ -1,4 +1,4 @@
-import { addRxPlugin, createRxDatabase, removeRxDatabase, type MangoQuerySelector, type RxCollection } from 'rxdb';
+import { addRxPlugin, createRxDatabase, getChangedDocumentsSince, removeRxDatabase, type MangoQuerySelector, type RxCollection } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
@@ -7,6 +7,7 @@ import { regionKey } from '../records/region';
 import { groupByRecord } from '../records/yjsUpdates';
 import { decodeBytes, encodeBytes, foldIntoDoc, headerOf, toRecordRow } from './recordState';
 import { outboxSchema, recordsSchema, type OutboxRow, type RecordRow } from './schemas';
+import type { RowStamp } from './rowStamp';
 import { rxStorageOf, type StoreStorage } from './storeStorage';
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -55,10 +56,22 @@ export interface OutboxEntry {
   readonly order: number;
 }
 
+export type { RowStamp } from './rowStamp';
+
 /** A row written (inserted or replaced) or removed, after the fact. */
 export interface RowChange {
   readonly kind: 'put' | 'removed';
   readonly row: RecordRow;
+  readonly stamp: RowStamp;
+}
+
+/** One page of the rows written or removed after a stamp, in write order. */
+export interface RowChangePage {
+  readonly changes: readonly RowChange[];
+  /** The stamp of the last write this page covers (null when the store has none yet). */
+  readonly stamp: RowStamp | null;
+  /** No write after `stamp` remains. */
+  readonly isDone: boolean;
 }
 
 /** An outbox entry added (a local edit) or removed (acknowledged by the hub), after the fact. */
@@ -77,6 +90,12 @@ export interface Store {
   observeRow(id: string): Observable<RecordRow | null>;
   /** Every row write and removal from now on (not the rows already there). */
   observeRowChanges(): Observable<RowChange>;
+  /**
+   * Rows of one type written or removed after `since` (every row there is, when null), oldest
+   * write first, up to `limit` writes of any type per page: how a view kept beside the store (the
+   * search index) catches up with writes made while it was not listening.
+   */
+  rowChangesSince(type: RecordType, since: RowStamp | null, limit: number): Promise<RowChangePage>;
   /** Step one of a local change. Resolves once the updates are durable. */
   appendOutbox(entries: readonly OutboxEntry[]): Promise<void>;
   /** Step two: the records those updates produced. */
@@ -127,6 +146,21 @@ function mangoQuery(query: RecordQuery) {
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
     ...(query.skip !== undefined ? { skip: query.skip } : {}),
   };
+}
+
+interface StoredMeta {
+  _meta: { lwt: number };
+  _deleted: boolean;
+}
+
+/** A row as RxDB stores it, without RxDB's own fields. */
+function withoutStorageFields(stored: RecordRow & Partial<StoredMeta>): RecordRow {
+  const { _meta, _deleted, _rev, _attachments, ...row } = stored as RecordRow & StoredMeta & { _rev?: unknown; _attachments?: unknown };
+  void _meta;
+  void _deleted;
+  void _rev;
+  void _attachments;
+  return row;
 }
 
 function toOutboxRow(entry: OutboxEntry): OutboxRow {
@@ -188,7 +222,24 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return records.findOne(id).$.pipe(map((doc) => (doc ? doc.toMutableJSON() : null)));
     },
     observeRowChanges() {
-      return records.$.pipe(map((event) => ({ kind: event.operation === 'DELETE' ? 'removed' : 'put', row: event.documentData })));
+      return records.$.pipe(
+        map((event) => ({
+          kind: event.operation === 'DELETE' ? 'removed' : 'put',
+          row: event.documentData,
+          stamp: { lwt: (event.documentData as RecordRow & StoredMeta)._meta.lwt, id: event.documentId },
+        })),
+      );
+    },
+    async rowChangesSince(type, since, limit) {
+      // Removed rows stay as tombstones (no cleanup plugin runs), so a removal is found here too.
+      const page = await getChangedDocumentsSince(records.storageInstance, limit, since ?? undefined);
+      const changes: RowChange[] = [];
+      for (const stored of page.documents) {
+        if (stored.type !== type) continue;
+        changes.push({ kind: stored._deleted ? 'removed' : 'put', row: withoutStorageFields(stored), stamp: { lwt: stored._meta.lwt, id: stored.id } });
+      }
+      const last = page.documents.at(-1);
+      return { changes, stamp: last ? { lwt: last._meta.lwt, id: last.id } : since, isDone: page.documents.length < limit };
     },
     async removeRows(ids) {
       if (ids.length > 0) await records.bulkRemove([...ids]);

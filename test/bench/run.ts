@@ -4,6 +4,10 @@
  */
 
 const benchmarks: Record<string, { readonly about: string; readonly load: () => Promise<{ run(args: string[]): Promise<void> }> }> = {
+  search: {
+    about: 'first search after a cold start in Chromium with 10,000 entries, before issue 17 and now (FIELDWISE_BENCH_BEFORE_DIST)',
+    load: () => import('./search.bench'),
+  },
   store: {
     about: 'local store and search with 10,000 entries on fake-indexeddb (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./store.bench'),

@@ -1,0 +1,206 @@
+import type { EntryProjection } from '../records/entry';
+import { ENTRY_INDEX_FORMAT, type SearchableEntry, type SearchFilters, type SearchHit } from './entrySearch';
+import type { SearchBackend } from './searchBackend';
+
+/*
+ * The entry index kept across sessions. It is saved whole (EntrySearch.toJSON) with the stamp of
+ * the last row write it holds; on the next start it is loaded and then brought up to date from
+ * the rows written or removed after that stamp (by this session before it was saved, by another
+ * window, or by a client that wrote without searching), so the first search after a cold start
+ * costs a load and a short catch-up instead of indexing every entry. With no usable saved index
+ * (none yet, another ENTRY_INDEX_FORMAT, damaged) the same catch-up from no stamp builds it.
+ *
+ * Saving is a convenience, not a durability promise: an index saved before a crash is only
+ * further behind, and the catch-up covers the difference. It is saved once it was built or caught
+ * up, at most every SAVE_DELAY_MS while entries change, and when the client closes.
+ */
+
+export const SEARCH_INDEX_META_KEY = 'search-index';
+const CATCH_UP_PAGE = 500;
+const SAVE_DELAY_MS = 30_000;
+
+/**
+ * Where a row write stands in the store's order of writes (the store's RowStamp): every later
+ * write has a greater stamp. Declared here in the shape the store gives, since search sits below
+ * the store in the layering.
+ */
+export interface RowStamp {
+  readonly lwt: number;
+  readonly id: string;
+}
+
+/** An entry row written or removed (the store's RowChange, as far as search reads it). */
+export interface RowChange {
+  readonly kind: 'put' | 'removed';
+  readonly row: { readonly id: string; readonly ownerOrg: string; readonly projection: object };
+  readonly stamp: RowStamp;
+}
+
+export interface RowChangePage {
+  readonly changes: readonly RowChange[];
+  readonly stamp: RowStamp | null;
+  readonly isDone: boolean;
+}
+
+function compareStamps(a: RowStamp, b: RowStamp): number {
+  return a.lwt - b.lwt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** What the index needs from the store, through the client (the one door to it). */
+export interface SearchSource {
+  rowChangesSince(since: RowStamp | null, limit: number): Promise<RowChangePage>;
+  /** Every entry row change from now on. */
+  subscribe(listener: (change: RowChange) => void): { unsubscribe(): void };
+  readStored(): Promise<unknown>;
+  writeStored(value: StoredSearchIndex): Promise<void>;
+}
+
+export interface StoredSearchIndex {
+  readonly format: number;
+  readonly stamp: RowStamp | null;
+  readonly index: string;
+}
+
+/** How the last start got its index, for benchmarks and tests. */
+export interface SearchStartReport {
+  readonly source: 'loaded' | 'built';
+  /** Entry writes and removals applied after the stored stamp (all entries when built). */
+  readonly caughtUp: number;
+}
+
+function storedIndexOf(raw: unknown): StoredSearchIndex | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const value = raw as Partial<StoredSearchIndex>;
+  if (value.format !== ENTRY_INDEX_FORMAT || typeof value.index !== 'string') return null;
+  const stamp = value.stamp;
+  if (stamp !== null && (typeof stamp?.lwt !== 'number' || typeof stamp.id !== 'string')) return null;
+  return { format: value.format, stamp: stamp ?? null, index: value.index };
+}
+
+const searchableOf = (change: RowChange): SearchableEntry => ({
+  id: change.row.id,
+  ownerOrg: change.row.ownerOrg,
+  projection: change.row.projection as unknown as EntryProjection,
+});
+
+export class PersistedEntrySearch {
+  private starting: Promise<SearchStartReport> | null = null;
+  /** Every entry write up to this stamp is in the index. */
+  private stamp: RowStamp | null = null;
+  private hasUnsaved = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private subscription: { unsubscribe(): void } | null = null;
+  private isClosed = false;
+
+  constructor(
+    private readonly source: SearchSource,
+    private readonly backend: SearchBackend,
+  ) {}
+
+  /** Loads or builds the index once; later calls wait for the same start. */
+  start(): Promise<SearchStartReport> {
+    this.starting ??= this.load();
+    return this.starting;
+  }
+
+  async search(text: string, filters: SearchFilters): Promise<SearchHit[]> {
+    await this.start();
+    return this.backend.search(text, filters);
+  }
+
+  /** Saves what is unsaved and lets go of the index. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.subscription?.unsubscribe();
+    await this.starting?.catch(() => undefined);
+    if (this.hasUnsaved) await this.save().catch(() => undefined);
+    await this.saving;
+    this.backend.close();
+  }
+
+  private async load(): Promise<SearchStartReport> {
+    // Listening starts first, so nothing written during the load is missed; what arrives before
+    // the catch-up ends is applied after it, in order, so the newest write lands last.
+    let held: RowChange[] | null = [];
+    this.subscription = this.source.subscribe((change) => {
+      if (held) held.push(change);
+      else this.applyLive([change]);
+    });
+    const stored = storedIndexOf(await this.source.readStored().catch(() => null));
+    const isLoaded = stored !== null && (await this.backend.load(stored.index));
+    if (isLoaded) this.stamp = stored.stamp;
+    else await this.backend.reset();
+    let caughtUp = 0;
+    for (;;) {
+      const page = await this.source.rowChangesSince(this.stamp, CATCH_UP_PAGE);
+      if (page.changes.length > 0) await this.applyChanges(page.changes);
+      caughtUp += page.changes.length;
+      this.stamp = page.stamp;
+      if (page.isDone) break;
+    }
+    const early = held;
+    held = null;
+    if (early.length > 0) this.applyLive(early);
+    if (!isLoaded || caughtUp > 0) {
+      this.hasUnsaved = true;
+      this.scheduleSave(0);
+    }
+    return { source: isLoaded ? 'loaded' : 'built', caughtUp };
+  }
+
+  private applyChanges(changes: readonly RowChange[]): Promise<void> {
+    // The last change of a record wins: a put after a removal (or the reverse) within one page.
+    const last = new Map<string, RowChange>();
+    for (const change of changes) {
+      last.delete(change.row.id);
+      last.set(change.row.id, change);
+      if (this.stamp === null || compareStamps(change.stamp, this.stamp) > 0) this.stamp = change.stamp;
+    }
+    const puts: SearchableEntry[] = [];
+    const removed: string[] = [];
+    for (const change of last.values()) {
+      if (change.kind === 'removed') removed.push(change.row.id);
+      else puts.push(searchableOf(change));
+    }
+    return this.backend.apply(puts, removed);
+  }
+
+  private applyLive(changes: readonly RowChange[]): void {
+    if (this.isClosed) return;
+    // The backend answers in call order, so a search made after this sees it.
+    this.applyChanges(changes).catch(() => undefined);
+    this.hasUnsaved = true;
+    this.scheduleSave(SAVE_DELAY_MS);
+  }
+
+  private scheduleSave(delayMs: number): void {
+    if (this.saveTimer || this.isClosed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save().catch(() => undefined);
+    }, delayMs);
+    // A pending save must not keep a Node process alive.
+    (this.saveTimer as { unref?: () => void }).unref?.();
+  }
+
+  private save(): Promise<void> {
+    const run = this.saving.then(async () => {
+      if (!this.hasUnsaved) return;
+      this.hasUnsaved = false;
+      // Taken with the request: the backend answers in order, so the text holds every change up to it.
+      const stamp = this.stamp;
+      try {
+        const index = await this.backend.save();
+        await this.source.writeStored({ format: ENTRY_INDEX_FORMAT, stamp, index });
+      } catch (error) {
+        this.hasUnsaved = true;
+        throw error;
+      }
+    });
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+}

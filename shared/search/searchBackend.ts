@@ -1,0 +1,67 @@
+import { EntrySearch, type SearchableEntry, type SearchFilters, type SearchHit } from './entrySearch';
+
+/*
+ * Where the entry index lives: in this thread (Node, tests, the headless client) or behind a
+ * message port in a worker (the renderer, shared/search/searchPort.ts), so that building,
+ * loading and saving it never block the thread that draws the window. Calls are answered in the
+ * order they were made: a search made after an `apply` sees what it applied.
+ */
+
+export interface SearchBackend {
+  /** Replaces the index with a stored one (EntrySearch.toJSON); false when it cannot be read. */
+  load(json: string): Promise<boolean>;
+  /** Replaces the index with an empty one. */
+  reset(): Promise<void>;
+  /** Adds or replaces `puts` and removes the entries with the ids `removed`. */
+  apply(puts: readonly SearchableEntry[], removed: readonly string[]): Promise<void>;
+  search(text: string, filters: SearchFilters): Promise<SearchHit[]>;
+  /** The whole index as text, for `load` in a later session. */
+  save(): Promise<string>;
+  /** Lets go of the index (and the worker's port). */
+  close(): void;
+}
+
+/** The operations an index answers, one at a time: shared by the in-thread backend and the worker. */
+export class SearchIndexHolder {
+  private index = EntrySearch.empty();
+
+  load(json: string): boolean {
+    try {
+      this.index = EntrySearch.fromJSON(json);
+      return true;
+    } catch {
+      this.index = EntrySearch.empty();
+      return false;
+    }
+  }
+
+  reset(): void {
+    this.index = EntrySearch.empty();
+  }
+
+  apply(puts: readonly SearchableEntry[], removed: readonly string[]): void {
+    for (const id of removed) this.index.remove(id);
+    if (puts.length > 0) this.index.putAll(puts);
+  }
+
+  search(text: string, filters: SearchFilters): SearchHit[] {
+    return this.index.search(text, filters);
+  }
+
+  save(): string {
+    return this.index.toJSON();
+  }
+}
+
+/** The index in this thread. */
+export function localSearchBackend(): SearchBackend {
+  const holder = new SearchIndexHolder();
+  return {
+    load: async (json) => holder.load(json),
+    reset: async () => holder.reset(),
+    apply: async (puts, removed) => holder.apply(puts, removed),
+    search: async (text, filters) => holder.search(text, filters),
+    save: async () => holder.save(),
+    close: () => holder.reset(),
+  };
+}

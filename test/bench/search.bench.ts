@@ -1,0 +1,211 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startWebServer, type WebServer } from '../../build/webServer';
+import { contentSecurityPolicy } from '../../renderer/vite.config';
+import { BrowserProfile } from '../e2e/support/browserProfile';
+import { FieldwisePage } from '../e2e/support/fieldwisePage';
+import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
+import { rendererDist } from '../e2e/support/staticServer';
+import { machineLine, markdownTable, ms, writeSection } from './benchReport';
+
+/*
+ * `npm run bench -- search`: the first search after a cold start, in Chromium on the app's real
+ * IndexedDB store with 10,000 demo entries. Side by side in one run, on one profile and one origin
+ * (so one store): a build of the renderer before issue 17 (FIELDWISE_BENCH_BEFORE_DIST, a
+ * renderer/dist built from the commit before it) and this one. Each cold start launches the
+ * browser on the profile, waits for the library's first rows, types a query into the search box
+ * and waits for its results; the page records (before any page script runs) the time from the
+ * typed input to the result count showing, and every long task (PerformanceObserver 'longtask').
+ * The library waits 200 + 150 ms after typing before it searches (two debounces): those 350 ms are
+ * in every "to results" time.
+ */
+
+const HEADING = '## search (issue 17)';
+const DEFAULT_ENTRIES = 10_000;
+const DEMO_RECORDS = 15;
+const QUERY = 'water';
+const SECOND_QUERY = '灌溉';
+const RUNS = 2;
+const DEBOUNCE_MS = 350;
+/** Time after the results to keep watching for long tasks (the index's first save falls in it). */
+const AFTER_MS = 8_000;
+
+const log = (message: string) => console.error(`[bench search] ${message}`);
+
+const PAGE_PROBE = `(() => {
+  const probe = { firstRowMs: null, tasks: [], typedAt: null, countBefore: null, resultsMs: null, resultText: null };
+  window.__searchProbe = probe;
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) probe.tasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  const check = () => {
+    if (probe.firstRowMs === null && document.querySelector('[data-testid="entry-row"]')) probe.firstRowMs = performance.now();
+    if (probe.typedAt !== null && probe.resultsMs === null) {
+      const count = document.querySelector('[data-testid="result-count"]')?.textContent ?? '';
+      const busy = document.querySelector('[data-testid="entry-list"]')?.getAttribute('aria-busy');
+      if (busy === 'false' && count !== probe.countBefore) { probe.resultsMs = performance.now(); probe.resultText = count; }
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
+  document.addEventListener('input', (event) => {
+    if (event.target?.getAttribute?.('data-testid') !== 'search-input') return;
+    probe.countBefore = document.querySelector('[data-testid="result-count"]')?.textContent ?? '';
+    probe.typedAt = performance.now();
+    probe.resultsMs = null;
+  }, true);
+})();`;
+
+interface Probe {
+  readonly firstRowMs: number | null;
+  readonly tasks: [number, number][];
+  readonly typedAt: number | null;
+  readonly resultsMs: number | null;
+  readonly resultText: string | null;
+}
+
+const readProbe = (page: Page) => page.evaluate(() => (window as unknown as { __searchProbe: Probe }).__searchProbe);
+
+interface ColdRun {
+  readonly firstRowMs: number;
+  readonly toResultsMs: number;
+  readonly resultText: string;
+  /** Longest task: navigation start to first rows, typed to results, and in the AFTER_MS after the results. */
+  readonly longestToFirstRowsMs: number;
+  readonly longestTypedToResultsMs: number;
+  readonly longestAfterMs: number;
+  /** A second query typed once everything settled: typed to results. */
+  readonly secondToResultsMs: number;
+}
+
+/** The longest task running at any time between `from` and `to` (a task that began before `from` counts). */
+function longestOverlapping(tasks: readonly [number, number][], from: number, to: number): number {
+  return Math.max(0, ...tasks.filter(([start, duration]) => start < to && start + duration > from).map(([, duration]) => duration));
+}
+
+async function search(page: Page, text: string): Promise<Probe> {
+  await page.locator('[data-testid="search-input"]').fill(text);
+  await page.waitForFunction(() => (window as unknown as { __searchProbe: Probe }).__searchProbe.resultsMs !== null, undefined, { timeout: 120_000, polling: 50 });
+  return readProbe(page);
+}
+
+async function coldRun(profile: BrowserProfile, server: WebServer): Promise<ColdRun> {
+  const page = await profile.launch({ appUrl: server.url });
+  await profile.context.addInitScript({ content: PAGE_PROBE });
+  await page.goto(`${server.url}#/library`);
+  await page.waitForFunction(() => (window as unknown as { __searchProbe?: Probe }).__searchProbe?.firstRowMs != null, undefined, { timeout: 120_000 });
+  const first = await search(page, QUERY);
+  await page.waitForTimeout(AFTER_MS);
+  const settled = await readProbe(page);
+  const longest = (from: number, to: number) => Math.max(0, ...settled.tasks.filter(([start]) => start >= from && start < to).map(([, duration]) => duration));
+  await page.locator('[data-testid="search-input"]').fill('');
+  await page.waitForTimeout(500);
+  const second = await search(page, SECOND_QUERY);
+  await profile.close();
+  return {
+    firstRowMs: first.firstRowMs!,
+    toResultsMs: first.resultsMs! - first.typedAt!,
+    resultText: first.resultText ?? '',
+    longestToFirstRowsMs: longest(0, first.firstRowMs!),
+    longestTypedToResultsMs: longestOverlapping(settled.tasks, first.typedAt!, first.resultsMs!),
+    longestAfterMs: longest(first.resultsMs!, first.resultsMs! + AFTER_MS),
+    secondToResultsMs: second.resultsMs! - second.typedAt!,
+  };
+}
+
+async function countStoredRecords(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--records'));
+    if (!name) return 0;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const request = db.transaction('docs').objectStore('docs').count();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
+export async function run(): Promise<void> {
+  const startedAt = performance.now();
+  const count = Number(process.env.FIELDWISE_BENCH_ENTRIES || DEFAULT_ENTRIES);
+  const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST;
+  if (!beforeDist || !existsSync(join(beforeDist, 'index.html'))) {
+    throw new Error('set FIELDWISE_BENCH_BEFORE_DIST to a renderer/dist built from the commit before issue 17 (see docs/BENCHMARKS.md)');
+  }
+  ensureRendererBuilt();
+  const profile = new BrowserProfile('bench-search');
+  // Both builds on one port in turn: one origin, so one IndexedDB store seeded once.
+  let server = await startWebServer({ root: beforeDist, csp: contentSecurityPolicy });
+  const port = Number(new URL(server.url).port);
+  const results: { label: string; run: ColdRun }[] = [];
+  try {
+    log(`seeding ${count} demo entries with the build before issue 17`);
+    const seeding = new FieldwisePage(await profile.launch({ appUrl: server.url }));
+    await seeding.open(server.url, `?demo-entries=${count}`);
+    await seeding.byTestId('demo-button').click();
+    await seeding.byTestId('entry-row').first().waitFor();
+    const seedStarted = performance.now();
+    while ((await countStoredRecords(seeding.page)) < count + DEMO_RECORDS) {
+      if (performance.now() - seedStarted > 900_000) throw new Error('seeding stalled');
+      await seeding.page.waitForTimeout(500);
+    }
+    await profile.close();
+
+    for (let i = 0; i < RUNS; i++) {
+      log(`before issue 17: cold start ${i + 1}`);
+      results.push({ label: `before issue 17 (index built on the UI thread at first search), cold start ${i + 1}`, run: await coldRun(profile, server) });
+    }
+    await server.close();
+    server = await startWebServer({ root: rendererDist, csp: contentSecurityPolicy, port });
+    log('this build: first cold start (no saved index yet: built in the worker, then saved)');
+    results.push({ label: 'this build, first start (no saved index yet: built in the search worker, then saved)', run: await coldRun(profile, server) });
+    for (let i = 0; i < RUNS; i++) {
+      log(`this build: cold start ${i + 1} with the saved index`);
+      results.push({ label: `this build, saved index loaded in the search worker, cold start ${i + 1}`, run: await coldRun(profile, server) });
+    }
+  } finally {
+    await profile.dispose();
+    await server.close();
+  }
+
+  const before = results.filter((r) => r.label.startsWith('before')).map((r) => r.run.toResultsMs);
+  const beforeMedian = before.sort((a, b) => a - b)[Math.floor((before.length - 1) / 2)]!;
+  const table = markdownTable(
+    ['Cold start', 'first rows (ms from navigation)', `typed "${QUERY}" to results (incl. ${DEBOUNCE_MS} ms debounce)`, 'results / before', 'longest UI task, navigation to first rows', 'longest UI task, typed to results', `longest UI task in the ${AFTER_MS / 1000} s after`, `then "${SECOND_QUERY}" typed to results`],
+    results.map(({ label, run: r }) => [
+      label,
+      ms(r.firstRowMs),
+      `${ms(r.toResultsMs)} ms (${r.resultText})`,
+      `${(r.toResultsMs / beforeMedian).toFixed(2)}x`,
+      `${ms(r.longestToFirstRowsMs)} ms`,
+      `${ms(r.longestTypedToResultsMs)} ms`,
+      `${ms(r.longestAfterMs)} ms`,
+      `${ms(r.secondToResultsMs)} ms`,
+    ]),
+  );
+  const runtimeS = (performance.now() - startedAt) / 1000;
+  const body = [
+    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<dist built from the commit before issue 17> npm run bench -- search` (e.g. `git archive 0ab1cd6 | tar -x -C /tmp/before`, link node_modules, `vite build --config renderer/vite.config.ts` there)',
+    `- Machine: ${machineLine()}; heavily loaded by other work during the run, so compare rows with each other, not with other sections`,
+    `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s`,
+    `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`, half Chinese, half English), seeded once; both builds use the same profile and origin, so the same IndexedDB store`,
+    '',
+    table,
+    '',
+    'How to read it: each row is one browser start on the profile. "Longest UI task" is the longest',
+    "main-thread task Chromium reported (PerformanceObserver 'longtask', 50 ms and more; 0 when none).",
+    'The library debounces typing (200 ms) and waits 150 ms more before it searches, so a search',
+    `answered at once shows about ${DEBOUNCE_MS} ms.`,
+  ].join('\n');
+  console.log(`\n${HEADING}\n\n${body}\n`);
+  if (count === DEFAULT_ENTRIES) await writeSection(HEADING, body);
+}

@@ -1,0 +1,176 @@
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FieldwiseClient } from '../../shared/client/client';
+import { entry as entryModule, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
+import { EntrySearch } from '../../shared/search/entrySearch';
+import { serveSearch } from '../../shared/search/searchPort';
+import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
+
+/*
+ * The search index kept on disk between sessions (shared/search/persistedSearch.ts): a later
+ * session loads it instead of indexing every entry, answers exactly as a rebuilt index does, and
+ * catches up with what was written while no index was listening.
+ */
+
+const open: FieldwiseClient[] = [];
+const ports: MessagePort[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((client) => client.close()));
+  for (const port of ports.splice(0)) port.close();
+});
+
+const consented = { holderKind: 'community', holderName: '', consent: 'community-approved' } as const;
+const regions = [['云南省', '大理州', '洱源县'], ['Guizhou', 'Qiandongnan'], ['Yunnan', 'Dali']];
+const zh = ['用草木灰防治菜虫', '节水灌溉技术在山区推广', '老人们说清晨把草木灰撒在菜叶上', '村里的雨水收集池'];
+const en = ['Rainwater harvesting for school gardens', 'Flood warnings reach elderly villagers too late', 'Seed banks kept by women farmers', 'Composting toilets for mountain schools'];
+
+function input(i: number): EntryInput {
+  const isZh = i % 2 === 0;
+  const words = isZh ? zh : en;
+  return {
+    kind: (['practice', 'local-wisdom', 'challenge', 'lesson'] as const)[i % 4]!,
+    title: `${words[i % words.length]!} ${i}`,
+    summary: isZh ? `${zh[(i + 1) % zh.length]!}，效果很好。` : `${en[(i + 1) % en.length]!}; the water lasts the dry season.`,
+    body: isZh ? `${zh[(i + 2) % zh.length]!}。我们又试了这个老办法。` : `Roof gutters feed two tanks. ${en[(i + 3) % en.length]!}.`,
+    tags: isZh ? ['病虫害', '有机'] : ['water', i % 3 === 0 ? 'schools' : 'disaster'],
+    region: regions[i % regions.length]!,
+    language: isZh ? 'zh-CN' : 'en',
+    attribution: consented,
+    sharing: 'network',
+  };
+}
+
+const queries = ['灌溉', '草木灰', '效果', '雨水', 'water', 'harvestign', 'rainwat', 'elderley villagers', 'schools', 'seed', 'flood tanks', '灌木'];
+
+async function session(name: string, searchPort?: MessagePort): Promise<FieldwiseClient> {
+  // One storage handle per session: fake-indexeddb keeps the database between them, as a disk would.
+  const client = await memoryClient({ storage: indexedDbStorage(), name, ...(searchPort ? { searchPort } : {}) });
+  open.push(client);
+  return client;
+}
+
+async function closeSession(client: FieldwiseClient): Promise<void> {
+  open.splice(open.indexOf(client), 1);
+  await client.close();
+}
+
+/** A worker's port: the other end of a MessageChannel answered by the worker's own code. */
+function workerPort(): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  serveSearch(port2);
+  ports.push(port1, port2);
+  return port1;
+}
+
+/** An index built from the rows the store holds now, the way the first session builds one. */
+async function rebuiltAnswers(client: FieldwiseClient, filters = {}) {
+  const index = EntrySearch.empty();
+  const rows = await client.listRows({ type: 'entry' });
+  index.putAll(rows.map((row) => ({ id: row.id, ownerOrg: row.ownerOrg, projection: row.projection as unknown as EntryProjection })));
+  return queries.map((query) => index.search(query, filters));
+}
+
+type Answers = { id: string; score: number }[][];
+
+/** The same hits in the same order, with the same scores but for the last bits of a float. */
+function expectSameAnswers(actual: Answers, expected: Answers): void {
+  expect(actual.map((hits) => hits.map((hit) => hit.id))).toEqual(expected.map((hits) => hits.map((hit) => hit.id)));
+  actual.forEach((hits, q) => hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[q]![i]!.score, 9)));
+}
+
+/**
+ * The same hits. After entries are replaced or removed, MiniSearch scores by term statistics that
+ * still count the replaced versions until it vacuums (as the live index always has), so the order
+ * of hits with close scores may differ from a fresh build; which entries match may not.
+ */
+function expectSameHits(actual: Answers, expected: Answers): void {
+  expect(actual.map((hits) => hits.map((hit) => hit.id).sort())).toEqual(expected.map((hits) => hits.map((hit) => hit.id).sort()));
+}
+
+const answersOf = async (client: FieldwiseClient, filters = {}) => Promise.all(queries.map((query) => client.searchEntries(query, filters)));
+
+function otherOrgEntry(id: string, title: string) {
+  const doc = new Y.Doc();
+  entryModule.create(doc, entryModule.parseInput({ ...input(1), title }), { orgId: 'org-b', deviceId: 'dev-b', role: 'member', now: 5_000 });
+  return { header: { id, type: 'entry' as const, ownerOrg: 'org-b', createdAt: 5_000 }, update: Y.encodeStateAsUpdate(doc), seq: 9 };
+}
+
+describe('persisted search index', () => {
+  it('is saved by one session and loaded by the next, which answers exactly as an index rebuilt from the rows', async () => {
+    const name = uniqueName('search-persist');
+    const first = await session(name);
+    for (let i = 0; i < 24; i++) await first.create('entry', input(i));
+    expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
+    const builtAnswers = await answersOf(first);
+    await closeSession(first);
+
+    const second = await session(name);
+    expect(await second.warmSearch()).toEqual({ source: 'loaded', caughtUp: 0 });
+    const loaded = await answersOf(second);
+    expectSameAnswers(loaded, builtAnswers);
+    expectSameAnswers(loaded, await rebuiltAnswers(second));
+    expect(loaded.flat().length).toBeGreaterThan(20);
+    const filters = { kind: 'practice', region: ['Guizhou'] };
+    expectSameAnswers(await answersOf(second, filters), await rebuiltAnswers(second, filters));
+    await closeSession(second);
+
+    // The same index, loaded in a worker behind the message port, answers the same.
+    const third = await session(name, workerPort());
+    expect(await third.warmSearch()).toEqual({ source: 'loaded', caughtUp: 0 });
+    expectSameAnswers(await answersOf(third), builtAnswers);
+  });
+
+  it('re-indexes what was edited, added or removed while no index was listening, and follows edits after loading', async () => {
+    const name = uniqueName('search-catch-up');
+    const first = await session(name, workerPort());
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await first.create('entry', input(i)));
+    await first.applyRemote([otherOrgEntry('entry-from-b', 'Terraced tea gardens hold the slope')]);
+    await first.warmSearch();
+    expect((await first.searchEntries('terraced')).map((hit) => hit.id)).toEqual(['entry-from-b']);
+    await closeSession(first);
+
+    // The app was closed; a session that never searched (a sync at start, another window) wrote.
+    const between = await session(name);
+    await between.mutate(ids[1]!, entryMutators.setFields, { title: 'Landslide warnings by the village broadcast' });
+    const added = await between.create('entry', { ...input(3), title: 'Bamboo drip lines for orchards' });
+    await between.forgetRecords(['entry-from-b']);
+    await closeSession(between);
+
+    const later = await session(name, workerPort());
+    expect(await later.warmSearch()).toEqual({ source: 'loaded', caughtUp: 3 });
+    expect((await later.searchEntries('landslide')).map((hit) => hit.id)).toEqual([ids[1]]);
+    expect((await later.searchEntries('bamboo')).map((hit) => hit.id)).toEqual([added]);
+    expect(await later.searchEntries('terraced')).toEqual([]);
+    expect((await later.searchEntries('flood')).map((hit) => hit.id)).not.toContain(ids[1]);
+    expectSameHits(await answersOf(later), await rebuiltAnswers(later));
+
+    await later.mutate(ids[1]!, entryMutators.setBody, '山体滑坡预警');
+    await waitFor(async () => (await later.searchEntries('滑坡')).length === 1);
+    expect((await later.searchEntries('滑坡')).map((hit) => hit.id)).toEqual([ids[1]]);
+  });
+
+  it('rebuilds an index saved in another format or damaged, with the same answers', async () => {
+    const name = uniqueName('search-damaged');
+    const first = await session(name);
+    for (let i = 0; i < 6; i++) await first.create('entry', input(i));
+    await first.warmSearch();
+    const answers = await answersOf(first);
+    await closeSession(first);
+    for (const stored of [{ format: 999, stamp: null, index: '{}' }, { format: 1, stamp: null, index: 'not json' }]) {
+      const tampered = await session(name);
+      await (tampered as unknown as { store: { setMeta(key: string, value: object): Promise<void> } }).store.setMeta('search-index', stored);
+      expect(await tampered.warmSearch()).toEqual({ source: 'built', caughtUp: 6 });
+      expectSameAnswers(await answersOf(tampered), answers);
+      await closeSession(tampered);
+    }
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
