@@ -28,7 +28,9 @@ import { hashInvitationCode, newId, newInvitationCode, newSecret } from './token
  * organizations and their devices, revocation with wipe, roles, steward scopes, network settings,
  * the audit log. Every act is checked whole before anything is written, refuses with a HubError
  * code, and appends one audit entry when done. Records the hub writes here (the network record,
- * organization profiles) are announced like any commit, so devices pull them.
+ * organization profiles) are announced like any commit, so devices pull them: the console's acts
+ * through `AdminContext.announce`, the command line's (another process) by the serving hub, which
+ * announces every commit no event told it of (unheardCommits.ts).
  */
 
 /** Who performs an administrative act: a secretariat device, or the command line on the server. */
@@ -44,7 +46,10 @@ export interface AdminContext {
   readonly storage: HubStorage;
   readonly actor: AdminActor;
   readonly now: number;
-  /** Tells live connections about a record the act wrote (the Hub's announce); none from the command line. */
+  /**
+   * Tells live connections about a record the act wrote (the Hub's announce). None from the command
+   * line: a hub serving the same storage finds those commits itself within a second (unheardCommits.ts).
+   */
   readonly announce?: (event: CommitEvent) => void;
 }
 
