@@ -44,12 +44,11 @@ function Console({ section }: { readonly section: AdminSection }) {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const client = useMemo(() => adminClient(session), [session]);
-  const networkId = session.profile.networkId;
-  const orgs = useAdminResource(platform.settings, networkId, 'orgs', async () => {
+  const orgs = useAdminResource(platform.settings, session, 'orgs', async () => {
     const result = await client.listOrgs();
     return result.ok ? { ok: true, value: result.value.orgs } : result;
   });
-  const invitations = useAdminResource(platform.settings, networkId, 'invitations', async () => {
+  const invitations = useAdminResource(platform.settings, session, 'invitations', async () => {
     const result = await client.listInvitations();
     return result.ok ? { ok: true, value: result.value.invitations } : result;
   });

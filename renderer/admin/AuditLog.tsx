@@ -12,7 +12,7 @@ export function AuditLog() {
   const { t, i18n } = useTranslation();
   const { session, platform } = useSession();
   const { client, failureText } = useAdmin();
-  const audit = useAdminResource(platform.settings, session.profile.networkId, 'audit', async () => {
+  const audit = useAdminResource(platform.settings, session, 'audit', async () => {
     const result = await client.audit();
     return result.ok ? { ok: true, value: result.value.entries } : result;
   });
@@ -48,7 +48,7 @@ export function AuditLog() {
         </Button>
       </Group>
       {audit.failure && (
-        <Alert color={audit.failure.kind === 'offline' ? 'yellow' : 'red'}>
+        <Alert color={audit.failure.kind === 'offline' ? 'yellow' : 'red'} data-testid="audit-failure">
           {failureText(audit.failure)}
           {audit.fetchedAt !== null && ` ${t('admin.lastFetched', { time: formatDateTime(i18n.language, audit.fetchedAt) })}`}
         </Alert>

@@ -6,6 +6,7 @@ import { useNetwork } from '../data/useNetwork';
 import { normalizeHubUrl } from '../session/deviceProfile';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from '../workbench/reasonText';
+import { MAX_INVITATION_DAYS } from '../../shared/sync/adminProtocol';
 import { adminRoles, type AdminRole, type InvitationCreated } from './adminApi';
 import { useAdmin } from './adminContext';
 import { invitationLetterHtml } from './invitationLetter';
@@ -13,6 +14,9 @@ import { parseInvitation } from './invitationLink';
 import { invitationQr } from './invitationQr';
 
 const DEFAULT_EXPIRY_DAYS = 14;
+const MIN_INVITATION_DAYS = 1;
+
+const isValidDays = (days: number) => Number.isInteger(days) && days >= MIN_INVITATION_DAYS && days <= MAX_INVITATION_DAYS;
 
 /** Invite a new organization, or another device of one already in the network. */
 export function InvitePanel() {
@@ -26,6 +30,8 @@ export function InvitePanel() {
   const [days, setDays] = useState<number>(DEFAULT_EXPIRY_DAYS);
   const [hubAddress, setHubAddress] = useState(session.profile.hubUrl);
   const [error, setError] = useState<string | null>(null);
+  /** Said at the field: a number the hub would refuse is never quietly changed into one it takes. */
+  const [daysError, setDaysError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
   const [created, setCreated] = useState<(InvitationCreated & { hubUrl: string }) | null>(null);
 
@@ -34,11 +40,12 @@ export function InvitePanel() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    setDaysError(null);
     const hubUrl = normalizeHubUrl(hubAddress);
     if (!hubUrl) return setError(t('onboarding.errors.badHub'));
     if (kind === 'new' && orgName.trim() === '') return setError(t('admin.invite.errors.noName'));
     if (kind === 'device' && !orgId) return setError(t('admin.invite.errors.noOrg'));
-    if (!Number.isInteger(days) || days < 1 || days > 90) return setError(t('admin.invite.errors.days'));
+    if (!isValidDays(days)) return setDaysError(t('admin.invite.errors.days', { days: String(days) }));
     setBusy(true);
     const result = await client.invite(kind === 'new' ? { orgName: orgName.trim(), role, expiresInDays: days, hubAddress: hubUrl } : { orgId: orgId ?? '', expiresInDays: days, hubAddress: hubUrl });
     setBusy(false);
@@ -85,7 +92,23 @@ export function InvitePanel() {
           ) : (
             <Select label={t('admin.invite.org')} description={t('admin.invite.orgHelp')} value={orgId} onChange={setOrgId} data={orgOptions} searchable nothingFoundMessage={t('admin.invite.noOrgs')} data-testid="invite-org" />
           )}
-          <NumberInput label={t('admin.invite.days')} description={t('admin.invite.daysHelp')} value={days} onChange={(value) => setDays(typeof value === 'number' ? value : Number(value))} min={1} max={90} allowDecimal={false} data-testid="invite-days" />
+          <NumberInput
+            label={t('admin.invite.days')}
+            description={t('admin.invite.daysHelp')}
+            value={days}
+            onChange={(value) => {
+              setDays(typeof value === 'number' ? value : Number(value));
+              setDaysError(null);
+            }}
+            min={MIN_INVITATION_DAYS}
+            max={MAX_INVITATION_DAYS}
+            // Mantine clamps on blur by default: a typed 0 became 1 and the invitation a one-day one.
+            clampBehavior="none"
+            allowDecimal={false}
+            allowNegative={false}
+            error={daysError}
+            data-testid="invite-days"
+          />
           <TextInput label={t('admin.invite.hubAddress')} description={t('admin.invite.hubAddressHelp')} value={hubAddress} onChange={(e) => setHubAddress(e.currentTarget.value)} spellCheck={false} data-testid="invite-hub" />
           {error && (
             <Alert color="red" role="alert" data-testid="invite-error">

@@ -8,6 +8,7 @@ import { StageEditor } from '../workbench/StageEditor';
 import { formatDateTime } from '../workbench/reasonText';
 import type { AdminSettings, RegionNode } from './adminApi';
 import { useAdmin } from './adminContext';
+import { regionProblemText } from './regionProblemText';
 import { childLevel, regionOptions, regionTreeProblems } from './regionTree';
 import { useAdminResource } from './useAdminResource';
 
@@ -26,7 +27,7 @@ export function NetworkSettingsPanel() {
   const { session, platform } = useSession();
   const network = useNetwork(session.client);
   const { client, failureText } = useAdmin();
-  const settings = useAdminResource(platform.settings, session.profile.networkId, 'settings', async () => {
+  const settings = useAdminResource(platform.settings, session, 'settings', async () => {
     const result = await client.getSettings();
     return result.ok ? { ok: true, value: result.value.settings } : result;
   });
@@ -40,7 +41,7 @@ export function NetworkSettingsPanel() {
   const save = async () => {
     if (!draft) return;
     const problems = regionTreeProblems(draft.regions);
-    if (problems[0]) return setMessage({ ok: false, text: t(`admin.settings.problem.${problems[0].kind}`, { id: problems[0].id, name: 'name' in problems[0] ? problems[0].name : '' }) });
+    if (problems[0]) return setMessage({ ok: false, text: regionProblemText(t, problems[0], draft.regions, i18n.language) });
     if (draft.networkName.trim() === '' || draft.secretariatName.trim() === '') return setMessage({ ok: false, text: t('admin.settings.namesNeeded') });
     setSaving(true);
     setMessage(null);

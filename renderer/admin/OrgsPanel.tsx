@@ -58,15 +58,18 @@ function OrgCard({ org, onRevoke }: { readonly org: AdminOrg; readonly onRevoke:
   return (
     <Paper withBorder p="md" radius="md" data-testid="org-card" data-org={org.name} data-revoked={isRevoked ? 'true' : undefined}>
       <Stack gap="sm">
-        <Group justify="space-between" align="flex-start">
-          <Stack gap={2}>
-            <Group gap="xs">
-              <Title order={2} size="h5">
+        <Group justify="space-between" align="flex-start" wrap="nowrap">
+          {/* minWidth 0: without it a name longer than the card pushed the card wider than the screen. */}
+          <Stack gap={2} miw={0} style={{ flex: 1 }}>
+            <Group gap="xs" wrap="wrap" miw={0}>
+              <Title order={2} size="h5" className="fw-wrap-anywhere" title={org.name} miw={0} data-testid="org-name">
                 {org.name}
               </Title>
-              <Badge variant="light">{t(`roles.${org.role}`)}</Badge>
+              <Badge variant="light" className="fw-badge-whole">
+                {t(`roles.${org.role}`)}
+              </Badge>
               {isRevoked && (
-                <Badge color="red" variant="filled" data-testid="org-revoked">
+                <Badge color="red" variant="filled" className="fw-badge-whole" data-testid="org-revoked">
                   {t('admin.orgs.revoked')}
                 </Badge>
               )}
@@ -81,7 +84,7 @@ function OrgCard({ org, onRevoke }: { readonly org: AdminOrg; readonly onRevoke:
             )}
           </Stack>
           {!isSecretariat && !isRevoked && (
-            <Group gap="xs" align="flex-end">
+            <Group gap="xs" align="flex-end" wrap="nowrap" style={{ flexShrink: 0 }}>
               <Select
                 size="xs"
                 label={t('admin.orgs.role')}
@@ -162,7 +165,7 @@ function OrgCard({ org, onRevoke }: { readonly org: AdminOrg; readonly onRevoke:
                 const block = deviceRevokeBlock(org, device);
                 return (
                   <Table.Tr key={device.credentialId} data-testid="device-row" data-device={device.deviceName} data-revoked={device.revokedAt !== null ? 'true' : undefined}>
-                    <Table.Td>
+                    <Table.Td className="fw-wrap-anywhere">
                       {device.deviceName}
                       {device.isYou && (
                         <Badge size="xs" ml={6} variant="outline">

@@ -36,7 +36,7 @@ export function ResultsView({ result, standing, proposal }: { result: SealedTall
           </Badge>
         )}
         {notHeardFrom > 0 && (
-          <Badge size="lg" color="orange" variant="light" data-testid="results-provisional" data-not-heard-from={notHeardFrom}>
+          <Badge size="lg" color="orange" variant="light" className="fw-badge-whole" data-testid="results-provisional" data-not-heard-from={notHeardFrom}>
             {t('governance.results.provisional', { count: notHeardFrom })}
           </Badge>
         )}

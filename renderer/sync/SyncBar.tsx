@@ -30,6 +30,7 @@ export function SyncBar() {
   const dateTime = useDateTime();
   // The same style as the Sync screen and its log, so all three show the same next try.
   const label = syncLabel(sync, (at) => dateTime.format(at, 'time'), { isOnline });
+  const text = syncLabelText(t, label);
   const [isSyncing, setSyncing] = useState(false);
   const reminders = useInbox().inbox?.closingSoon.length ?? 0;
 
@@ -48,12 +49,14 @@ export function SyncBar() {
     <div className="fw-syncbar" data-testid="sync-bar" role="status" aria-label={t('sync.barLabel')}>
       <Group gap="sm" wrap="nowrap" className="fw-syncbar-state">
         <span className={`fw-dot fw-dot-${label.state}`} aria-hidden="true" />
-        <Text size="sm" data-testid="sync-state" data-state={label.state} data-next-retry-at={label.nextRetryAt ?? ''} c={label.state === 'error' ? 'red.8' : undefined} truncate="end">
-          {syncLabelText(t, label)}
+        {/* Two lines at most, whole in the tooltip: a revoked device's reason and what to do was cut at one line. */}
+        <Text size="sm" data-testid="sync-state" data-state={label.state} data-next-retry-at={label.nextRetryAt ?? ''} c={label.state === 'error' ? 'red.8' : undefined} lineClamp={2} title={text}>
+          {text}
         </Text>
       </Group>
-      <Group gap="sm" wrap="nowrap">
-        <Badge variant="light" color={label.pendingCount > 0 ? COLORS[label.state] : 'gray'} data-testid="pending-count" data-count={label.pendingCount}>
+      {/* Never squeezed by a long state: "Sync now" was cut to its first letters on a revoked device. */}
+      <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+        <Badge variant="light" color={label.pendingCount > 0 ? COLORS[label.state] : 'gray'} className="fw-badge-whole" data-testid="pending-count" data-count={label.pendingCount}>
           {t('sync.pending', { count: label.pendingCount })}
         </Badge>
         {reminders > 0 && (
@@ -62,7 +65,7 @@ export function SyncBar() {
           </Badge>
         )}
         {label.refusedCount > 0 && (
-          <Badge component="a" href={hrefOf({ screen: 'sync' })} variant="light" color="red" data-testid="refused-count" data-count={label.refusedCount}>
+          <Badge component="a" href={hrefOf({ screen: 'sync' })} variant="light" color="red" className="fw-badge-whole" data-testid="refused-count" data-count={label.refusedCount}>
             {t('sync.refused', { count: label.refusedCount })}
           </Badge>
         )}

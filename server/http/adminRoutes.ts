@@ -26,6 +26,7 @@ import {
   setStewardScopes,
   updateSettings,
   withdrawInvitation,
+  invitationDaysRefusal,
   type AdminContext,
 } from '../hub/networkAdmin';
 import { parseJson, parseRequest } from './parseRequest';
@@ -45,6 +46,9 @@ export interface AdminRouteOptions {
 }
 
 const ADMIN_BODY_LIMIT = 256 * 1024;
+
+/** Refusals that say what a field allows where the schema's own words would not (`Too small: expected number to be >=1`). */
+const fieldRefusal = (issue: z.core.$ZodIssue): HubError | null => (issue.path[0] === 'expiresInDays' ? invitationDaysRefusal() : null);
 
 export function registerAdminRoutes(app: FastifyInstance<Server>, options: AdminRouteOptions): void {
   const { hub, authenticate, deviceOf } = options;
@@ -68,7 +72,7 @@ export function registerAdminRoutes(app: FastifyInstance<Server>, options: Admin
 
   const body = <T>(request: FastifyRequest, schema: z.ZodType<T>, options: { emptyIsObject?: boolean } = {}): T => {
     const text = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-    return parseRequest(schema, options.emptyIsObject && text.trim() === '' ? {} : parseJson(text));
+    return parseRequest(schema, options.emptyIsObject && text.trim() === '' ? {} : parseJson(text), fieldRefusal);
   };
 
   const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name] ?? '';

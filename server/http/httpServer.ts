@@ -12,6 +12,7 @@ import { bundleLimits } from '../../shared/sync/bundle';
 import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, YJS_SUBPROTOCOL, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
 import { HubError } from '../hub/hubError';
+import { UnheardCommits } from '../hub/unheardCommits';
 import { boundedGunzip } from './boundedGunzip';
 import { LiveConnections } from './liveConnections';
 import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './parseRequest';
@@ -195,6 +196,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const { hub } = options;
   const log = options.logger ?? jsonLogger;
   const live = new LiveConnections(hub);
+  // Commits another process made on this storage (the command line beside a serving hub).
+  const unheard = await UnheardCommits.start(hub, hub.storage);
   const upgradeRoutes: UpgradeRoute[] = [
     { prefix: '/v1/live', isExactPath: true, accept: (socket) => live.accept(socket), closeRevoked: (ids) => live.closeRevoked(ids), closeExpired: (now) => live.closeExpired(now) },
     ...(options.upgradeRoutes ?? []),
@@ -395,9 +398,11 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
 
   if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 
-  // Revoked and expired credentials lose their sockets within a few seconds, whichever process revoked them.
+  // Revoked and expired credentials lose their sockets within a few seconds, whichever process
+  // revoked them; commits no event told of are announced within about a second.
   let lastCheck = Date.now();
   const revocationTimer = setInterval(() => {
+    unheard.check().catch(() => undefined);
     const since = lastCheck - 1_000;
     lastCheck = Date.now();
     // Expired credentials too: a token checked once at connect must not hold a socket past its expiry.
@@ -416,6 +421,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     await app.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     clearInterval(revocationTimer);
+    unheard.dispose();
     throw error;
   }
   const address = app.server.address() as AddressInfo;
@@ -426,6 +432,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     live,
     async close() {
       clearInterval(revocationTimer);
+      unheard.dispose();
       live.closeAll();
       await app.close();
     },

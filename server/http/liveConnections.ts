@@ -21,6 +21,8 @@ const ANNOUNCE_DELAY_MS = 100;
 
 export class LiveConnections {
   private readonly sockets = new Map<WebSocket, AuthenticatedDevice>();
+  /** The highest number each socket was told (in its ready or since): it is never told one again. */
+  private readonly toldSeq = new WeakMap<WebSocket, number>();
   private latestSeq = 0;
   /** The highest number sent to every socket; `latestSeq` may run ahead until the next flush. */
   private announcedSeq = 0;
@@ -62,6 +64,7 @@ export class LiveConnections {
       // yet). It goes to this socket only: raising `latestSeq` here would make that commit's
       // announce() look old and skip every other socket.
       const seq = Math.max(this.latestSeq, await this.hub.lastSeq());
+      this.toldSeq.set(socket, seq);
       socket.send(JSON.stringify({ type: 'ready', seq }));
     } catch (error) {
       const body = error instanceof HubError ? error.toBody() : { error: { code: 'bad-request', message: 'hello failed' } };
@@ -81,8 +84,15 @@ export class LiveConnections {
     this.announceTimer = null;
     if (this.latestSeq <= this.announcedSeq) return;
     this.announcedSeq = this.latestSeq;
-    const message = JSON.stringify({ type: 'seq', seq: this.latestSeq });
-    for (const socket of this.sockets.keys()) if (socket.readyState === socket.OPEN) socket.send(message);
+    const seq = this.latestSeq;
+    const message = JSON.stringify({ type: 'seq', seq });
+    for (const socket of this.sockets.keys()) {
+      // A commit announced late (one another process made, found by unheardCommits.ts) may be one
+      // this socket's ready already counted: telling it again would only cost it an empty pull.
+      if (socket.readyState !== socket.OPEN || (this.toldSeq.get(socket) ?? 0) >= seq) continue;
+      this.toldSeq.set(socket, seq);
+      socket.send(message);
+    }
   }
 
   /** Closes the sockets of revoked credentials. */

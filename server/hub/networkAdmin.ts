@@ -7,6 +7,7 @@ import { regionNamePath, regionTreeProblem } from '../../shared/records/regionTr
 import {
   DEFAULT_INVITATION_DAYS,
   invitationLink,
+  MAX_INVITATION_DAYS,
   type CreatedInvitation,
   type DeviceView,
   type InvitationView,
@@ -28,7 +29,9 @@ import { hashInvitationCode, newId, newInvitationCode, newSecret } from './token
  * organizations and their devices, revocation with wipe, roles, steward scopes, network settings,
  * the audit log. Every act is checked whole before anything is written, refuses with a HubError
  * code, and appends one audit entry when done. Records the hub writes here (the network record,
- * organization profiles) are announced like any commit, so devices pull them.
+ * organization profiles) are announced like any commit, so devices pull them: the console's acts
+ * through `AdminContext.announce`, the command line's (another process) by the serving hub, which
+ * announces every commit no event told it of (unheardCommits.ts).
  */
 
 /** Who performs an administrative act: a secretariat device, or the command line on the server. */
@@ -44,7 +47,10 @@ export interface AdminContext {
   readonly storage: HubStorage;
   readonly actor: AdminActor;
   readonly now: number;
-  /** Tells live connections about a record the act wrote (the Hub's announce); none from the command line. */
+  /**
+   * Tells live connections about a record the act wrote (the Hub's announce). None from the command
+   * line: a hub serving the same storage finds those commits itself within a second (unheardCommits.ts).
+   */
   readonly announce?: (event: CommitEvent) => void;
 }
 
@@ -144,6 +150,13 @@ async function viewInvitation(storage: HubStorage, row: InvitationListRow, now: 
   return invitationView(row, new Map(orgRow ? [[orgRow.id, orgRow]] : []), new Map(device ? [[device.id, device]] : []), now);
 }
 
+const isInvitationDays = (days: number): boolean => Number.isInteger(days) && days >= 1 && days <= MAX_INVITATION_DAYS;
+
+/** The one refusal of an invitation's validity outside 1 to 90 whole days, for the admin route and the command line alike. */
+export function invitationDaysRefusal(): HubError {
+  return new HubError('bad-request', `expiresInDays: an invitation is valid for 1 to ${MAX_INVITATION_DAYS} whole days`);
+}
+
 /**
  * Invites a new organization (`orgName`, `role`) or another device of an existing one (`orgId`).
  * A new organization gets its directory row, its profile record and its entry in the network's
@@ -154,6 +167,8 @@ export async function createInvitation(
   request: { orgName?: string; orgId?: string; role?: Role; expiresInDays?: number; ttlMs?: number; hubAddress?: string },
 ): Promise<CreatedInvitation> {
   const { storage, now } = ctx;
+  // Before anything is written: a 0 must never become some other expiry (the console once made it 1).
+  if (request.expiresInDays !== undefined && !isInvitationDays(request.expiresInDays)) throw invitationDaysRefusal();
   const secretariatId = await secretariatOrgId(storage);
   let orgRow: OrgRow;
   if (request.orgId !== undefined) {
