@@ -65,6 +65,11 @@ export function EntryVersionsPanel({ p, orgNames }: { p: EntryProjection; orgNam
           return (
             <div key={index} data-testid="history-event" data-kind={event.kind}>
               <Text size="xs">{org ? t('review.history.by', { what, org, time: dateFormat.format(event.at) }) : `${what} · ${dateFormat.format(event.at)}`}</Text>
+              {'step' in event && event.step.note && (
+                <Text size="xs" c="dimmed" className="fw-review-note" lang={lang}>
+                  {event.step.note}
+                </Text>
+              )}
               {version && (
                 <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === index ? null : index)} data-testid="history-read">
                   {open === index ? t('review.history.hide') : t('review.history.read')}
