@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { compactRecords } from '../../server/hub/compaction';
 import { commitSystemChange } from '../../server/hub/systemWrites';
@@ -17,7 +20,7 @@ import { changeUpdate, createUpdate, editContext, pull, push, type HubAnswer } f
  * rules table): the author submits, a steward with the review scope requests changes, the author
  * resubmits, the secretariat endorses the submitted version; nobody endorses an entry of their own
  * organization, a reviewer never edits the body, review steps are never rewritten or forged, and
- * the pinned version survives compaction.
+ * the pinned version survives compaction. The refusals hold through `/yjs/<id>` as well.
  */
 
 let hub: TestHub;
@@ -211,5 +214,66 @@ describe('reviewing an entry through the hub', () => {
     expect(p.body).toBe('draft 110');
     expect(pinnedVersionOf(p)).toEqual(pinned);
     expect(pinned?.version.sections).toEqual({ knowledge: 'When swallows skim the fields, rain comes.' });
+  });
+});
+
+describe('the same through /yjs/<id>', () => {
+  const opened: { provider: WebsocketProvider; doc: Y.Doc }[] = [];
+  afterEach(() => {
+    for (const { provider, doc } of opened.splice(0)) {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+
+  async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  async function connectSynced(who: Who, id: string): Promise<Y.Doc> {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`${hub.url.replace(/^http/, 'ws')}/yjs`, id, doc, {
+      params: { token: joined[who].token },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      maxBackoffTime: 100,
+    });
+    opened.push({ provider, doc });
+    await waitFor(() => provider.synced, 'the provider to sync');
+    return doc;
+  }
+
+  const refusalsOf = (id: string): number => hub.logs.filter((entry) => entry.path === '/yjs' && entry.recordId === id && entry.code === 'forbidden').length;
+
+  it('refuses a steward endorsing its own entry and a forged endorsement; commits a scoped steward’s endorsement', async () => {
+    const own = await pushedEntry('steward');
+    await accepted('steward', own, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('steward')));
+    const ownSeq = (await stored(own)).seq;
+    const ownDoc = await connectSynced('steward', own);
+    ownDoc.transact(() => entryReviewMutators.endorseSubmission.apply(ownDoc, '', ctxOf('steward')));
+    await waitFor(() => refusalsOf(own) > 0, 'the hub to refuse the self-endorsement');
+    expect((await stored(own)).seq).toBe(ownSeq);
+
+    const id = await pushedEntry();
+    await accepted('member', id, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member')));
+    const seq = (await stored(id)).seq;
+    const forgedDoc = await connectSynced('steward', id);
+    const submission = entry.read(forgedDoc).authorSteps[0] as Extract<AuthorStep, { kind: 'submitted' }>;
+    forgedDoc.transact(() => {
+      const ctx = ctxOf('steward');
+      appendLog<ReviewStep>(forgedDoc, 'reviewSteps', { kind: 'endorsed', id: 'forged', byOrg: ctx.orgId, role: ctx.role, at: ctx.now, note: '', submissionId: submission.id, version: { ...submission.version, title: 'Not what was submitted' } });
+    });
+    await waitFor(() => refusalsOf(id) > 0, 'the hub to refuse the forged endorsement');
+    expect((await stored(id)).seq).toBe(seq);
+
+    const next = await pushedEntry();
+    await accepted('member', next, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member')));
+    const doc = await connectSynced('steward', next);
+    doc.transact(() => entryReviewMutators.endorseSubmission.apply(doc, 'Checked.', ctxOf('steward')));
+    await waitFor(async () => reviewStateOf(await projectionOf(next)) === 'endorsed', 'the hub to commit the endorsement');
   });
 });
