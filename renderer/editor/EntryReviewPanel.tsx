@@ -126,7 +126,7 @@ export function EntryReviewPanel({ header, p, canEdit, orgNames, client }: { hea
         )}
         {(canEdit || isReviewer) && p.sharing !== 'private' && (
           <>
-            <Textarea size="xs" label={t('review.note')} placeholder={t('review.notePlaceholder')} value={note} onChange={(event) => setNote(event.currentTarget.value)} autosize minRows={2} data-testid="review-note" />
+            <Textarea size="xs" label={t('review.note')} placeholder={isReviewer ? t('review.reviewerPlaceholder') : t('review.notePlaceholder')} value={note} onChange={(event) => setNote(event.currentTarget.value)} autosize minRows={2} data-testid="review-note" />
             <Group gap="xs">
               {canSubmit && (
                 <Button size="xs" disabled={isBusy} onClick={() => void run(entryReviewMutators.submitForReview, note)} data-testid="review-submit">
