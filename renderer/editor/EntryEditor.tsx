@@ -1,5 +1,5 @@
-import { Alert, Anchor, Badge, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { useRef } from 'react';
+import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { entry, entryMutators, type Attribution } from '../../shared/records/entry';
@@ -15,12 +15,16 @@ import { SaveIndicator } from '../forms/SaveIndicator';
 import { useSaveTracking } from '../forms/useSaveTracking';
 import { CommentThread } from '../governance/CommentThread';
 import { refusalText } from '../i18n/refusalText';
+import { screenDateFormat } from '../i18n/dateTime';
 import { useSession } from '../session/SessionContext';
 import { AttributionPanel } from './AttributionPanel';
 import { EntryDetailsPanel } from './EntryDetailsPanel';
 import type { EntryFormProps } from './entryFormProps';
 import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
+import { EntryReviewPanel } from './EntryReviewPanel';
+import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
+import { hasChangesSinceEndorsed, pinnedVersionOf } from '../../shared/records/entryReview';
 
 export function EntryEditor({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -48,7 +52,7 @@ const TOUCH_INTERVAL_MS = 30_000;
 export const FORCE_EDIT_KEY = 'fieldwise.dev.forceEditable';
 
 function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useSession();
   const { client } = session;
   const { identity } = session.profile;
@@ -84,6 +88,12 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
     setAttribution: (patch: Partial<Attribution>) => saving.save('attribution', () => client.mutate(header.id, entryMutators.setAttribution, { ...p.attribution, ...patch })),
   };
   const refusal = quarantined[0];
+  // Another organization reads the endorsed version while the author drafts changes.
+  const pinned = pinnedVersionOf(p);
+  const isChangedSinceEndorsed = hasChangesSinceEndorsed(p);
+  const [isShowingDraft, setShowingDraft] = useState(false);
+  const isReadingPinned = pinned !== null && isChangedSinceEndorsed && identity.orgId !== header.ownerOrg && !isShowingDraft;
+  const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   return (
     <>
@@ -99,7 +109,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Badge variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="editor-status">
-              {t(`entry.status.${p.status}`)}
+              {p.status === 'endorsed' && isChangedSinceEndorsed ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
             </Badge>
             {canEdit && <SaveIndicator state={saving.state} />}
           </Group>
@@ -124,11 +134,35 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
         )}
 
         <div className="fw-editor-grid">
-          <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
+          {pinned && isChangedSinceEndorsed && identity.orgId !== header.ownerOrg ? (
+            <Stack gap="md" className="fw-editor-main">
+              <Alert color="teal" data-testid="pinned-notice">
+                <Stack gap="xs">
+                  <Text size="sm">{t('review.pinned.notice', { time: dateFormat.format(pinned.at) })}</Text>
+                  <Group>
+                    <Button size="xs" variant="light" onClick={() => setShowingDraft(!isShowingDraft)} data-testid="pinned-toggle">
+                      {isShowingDraft ? t('review.pinned.showEndorsed') : t('review.pinned.showDraft')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Alert>
+              {isReadingPinned ? (
+                <Paper withBorder p="md" radius="md">
+                  <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
+                </Paper>
+              ) : (
+                <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
+              )}
+            </Stack>
+          ) : (
+            <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
+          )}
           <Stack gap="md" className="fw-editor-side">
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
+            <EntryReviewPanel header={header} p={p} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
             <EntryHistoryPanel doc={doc} header={header} p={p} orgNames={orgNames} />
+            <EntryVersionsPanel p={p} orgNames={orgNames} />
           </Stack>
         </div>
       </section>

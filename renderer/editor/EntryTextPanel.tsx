@@ -1,12 +1,12 @@
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { entrySections } from '../../shared/records/entry';
+import { sectionsOf } from '../../shared/records/entryTemplates';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { RichTextField } from '../forms/RichTextField';
 import type { EntryFormProps } from './entryFormProps';
 
-/** The entry's words: title and summary, the practice template's sections, and the full write-up. */
+/** The entry's words: title and summary, its kind's template sections, and the full write-up. */
 export function EntryTextPanel({ doc, p, canEdit, lang, saving, setFields, onRichTextChange }: EntryFormProps & { readonly doc: Y.Doc; readonly onRichTextChange: () => void }) {
   const { t } = useTranslation();
   const { fieldErrors, dirty } = saving;
@@ -40,13 +40,13 @@ export function EntryTextPanel({ doc, p, canEdit, lang, saving, setFields, onRic
 
       <Paper withBorder p="md" radius="md">
         <Title order={2} size="h5" mb="xs">
-          {t('editor.template')}
+          {t(`template.title.${p.kind}`)}
         </Title>
         <Text size="xs" c="dimmed" mb="sm">
           {t('editor.templateHelp')}
         </Text>
         <Stack gap="md">
-          {entrySections.map((section) => (
+          {sectionsOf(p.kind).map((section) => (
             <RichTextField
               key={section}
               doc={doc}

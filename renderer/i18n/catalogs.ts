@@ -13,6 +13,8 @@ import reportsEn from './reports.en.json';
 import refusalsEn from './refusals.en.json';
 import refusalsZhCN from './refusals.zh-CN.json';
 import reportsZhCN from './reports.zh-CN.json';
+import reviewEn from './review.en.json';
+import reviewZhCN from './review.zh-CN.json';
 import workbenchEn from './workbench.en.json';
 import workbenchZhCN from './workbench.zh-CN.json';
 import zhCN from './zh-CN.json';
@@ -30,7 +32,7 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn, 'inbox.en.json': inboxEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn, 'inbox.en.json': inboxEn, 'review.en.json': reviewEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
@@ -41,6 +43,7 @@ export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Cat
     'offline.zh-CN.json': offlineZhCN,
     'admin.zh-CN.json': adminZhCN,
     'inbox.zh-CN.json': inboxZhCN,
+    'review.zh-CN.json': reviewZhCN,
   },
 };
 

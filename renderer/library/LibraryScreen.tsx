@@ -15,6 +15,8 @@ import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEnt
 import { useOrgNames } from '../data/useOrgNames';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
+import { hasChangesSinceEndorsed } from '../../shared/records/entryReview';
+import { ReviewQueue } from './ReviewQueue';
 
 const ROW_HEIGHT = 78;
 
@@ -88,6 +90,7 @@ export function LibraryScreen() {
           </Button>
         )}
       </Group>
+      <ReviewQueue orgNames={orgNames} />
       <TextInput
         type="search"
         placeholder={t('library.searchPlaceholder')}
@@ -147,8 +150,8 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Badge size="sm" variant="light">
           {t(`entry.kind.${p.kind}`)}
         </Badge>
-        <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'}>
-          {t(`entry.status.${p.status}`)}
+        <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="entry-row-status">
+          {p.status === 'endorsed' && hasChangesSinceEndorsed(p) ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
         </Badge>
       </div>
     </a>

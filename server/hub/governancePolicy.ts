@@ -12,6 +12,7 @@ import type { RecordType } from '../../shared/records/recordType';
 import type { CastArrival, RecordLog, RecordWrite } from '../storage/hubStorage';
 import { projectionOf, type HeldProjection } from '../storage/projectionOf';
 import { HubError } from './hubError';
+import { checkEntryReview } from './entryReviewPolicy';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
 import type { WriteActor } from './writePath';
 
@@ -164,6 +165,7 @@ export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, b
       if (before && write.header.ownerOrg !== ctx.actor.orgId && moduleFor('entry').changeActions(before as never, write.projection as never).includes('review')) {
         await checkSteward(ctx, 'review', write);
       }
+      checkEntryReview(ctx.actor, write, before);
       return {};
     case 'network':
       if (before && write.projection.hubKey !== before.hubKey) {

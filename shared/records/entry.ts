@@ -6,6 +6,8 @@ import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { roleSchema } from './recordType';
+import { allSections } from './entryTemplates';
+import { authorStepSchema, reviewStepSchema } from './entryReviewSchema';
 
 /*
  * An entry: a practice, a piece of local ("folk") wisdom, a challenge from the field, or a lesson.
@@ -17,8 +19,8 @@ import { roleSchema } from './recordType';
 export const entryKinds = ['practice', 'local-wisdom', 'challenge', 'lesson'] as const;
 export const sharingLabels = ['private', 'network', 'public'] as const;
 export const entryStatuses = ['draft', 'shared', 'endorsed'] as const;
-/** The practice template. */
-export const entrySections = ['context', 'approach', 'results', 'resourcesNeeded', 'lessonsLearned'] as const;
+/** Every kind's template sections (entryTemplates.ts says which kind shows which). */
+export const entrySections = allSections;
 export type EntrySection = (typeof entrySections)[number];
 
 /**
@@ -61,6 +63,9 @@ export const entryProjectionSchema = z.object({
   sharing: z.enum(sharingLabels),
   status: z.enum(entryStatuses),
   reviewNotes: z.array(reviewNoteSchema),
+  /** The review (entryReviewSchema.ts): the author's log and the reviewers'. */
+  authorSteps: z.array(authorStepSchema),
+  reviewSteps: z.array(reviewStepSchema),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -127,10 +132,13 @@ export const entry = defineRecord({
       sharing: readField(doc, 'sharing', z.enum(sharingLabels), 'private'),
       status: readField(doc, 'status', z.enum(entryStatuses), 'draft'),
       reviewNotes: readLog(doc, 'reviewNotes', reviewNoteSchema),
+      authorSteps: readLog(doc, 'authorSteps', authorStepSchema),
+      reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
     };
   },
   fieldActions: {
     reviewNotes: 'review',
+    reviewSteps: 'review',
     // Endorsing, or taking an endorsement back from a shared entry, is a review. Making an entry
     // private again is always the owner's call (consent can be withdrawn), endorsed or not.
     status: (before, after) =>

@@ -5,11 +5,13 @@ import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
 import { shownTimes } from './recordTimes';
+import { printedVersionOf, reviewLabel } from './entryContent';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
- * status, each with its summary, attribution and consent and sharing labels, grouped and ordered
- * as the person chose. Under anonymous consent the holder's name is never printed.
+ * status, each with its summary, its kind's template sections and full write-up (the endorsed
+ * version where the author has drafted on since: entryContent.ts), attribution, review state and
+ * consent and sharing labels, grouped and ordered as the person chose. Under anonymous consent the holder's name is never printed.
  */
 
 export const digestGroupings = ['none', 'kind', 'topic', 'region', 'organization', 'month'] as const;
@@ -98,7 +100,8 @@ export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, stri
     meta,
     summary: p.summary,
     attribution: attributionText(p, locale),
-    labels: [t(`entry.status.${p.status}`), t(`entry.sharing.${p.sharing}`), ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []), ...p.tags.map((tag) => `#${tag}`)],
+    content: printedVersionOf(p, locale),
+    labels: [reviewLabel(p, locale), t(`entry.sharing.${p.sharing}`), ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []), ...p.tags.map((tag) => `#${tag}`)],
   };
 }
 
@@ -172,7 +175,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
     freshnessSection: section,
     sections,
     table: {
-      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'sharing', 'status', 'language', 'created', 'updated', 'summary'].map(col),
+      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'sharing', 'status', 'language', 'created', 'updated', 'summary', 'content'].map(col),
       rows: entries.map(({ header, projection: p }) => [
         header.id,
         p.title,
@@ -191,6 +194,9 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         isoTime(shownTimes(header, p).createdAt),
         isoTime(shownTimes(header, p).updatedAt),
         p.summary,
+        printedVersionOf(p, locale)
+          .map((part) => `${part.heading}: ${part.text}`)
+          .join('\n\n'),
       ]),
     },
     fileStem: fileStemOf(t('reports.doc.file.digest'), new Date(context.now).toISOString().slice(0, 10)),

@@ -36,6 +36,8 @@ export const REPORT_CSS = `
 .fw-report .facts dd { margin: 0; }
 .fw-report .entry { border-left: 2px solid #2f6f9f; padding: 1mm 0 1mm 3mm; margin: 0 0 4mm; break-inside: avoid; }
 .fw-report .entry p { margin: 1mm 0; }
+.fw-report .entry h4 { font-size: 9pt; margin: 2mm 0 0; }
+.fw-report .entry .entry-text { white-space: pre-wrap; }
 .fw-report .labels { display: flex; flex-wrap: wrap; gap: 1mm; margin: 1mm 0 0; padding: 0; list-style: none; }
 .fw-report .labels li { border: 1px solid #c9d2dc; border-radius: 2mm; padding: 0 1.5mm; font-size: 8.5pt; color: #52606d; }
 .fw-report .attribution { font-size: 9pt; }
@@ -71,6 +73,7 @@ export function renderBlockHtml(block: ReportBlock): string {
             `<article class="entry" id="${escapeHtml(item.id)}"><h3>${escapeHtml(item.title)}</h3>` +
             `<p class="meta">${escapeHtml(item.meta)}</p>` +
             (item.summary ? `<p class="summary">${escapeHtml(item.summary)}</p>` : '') +
+            item.content.map((part) => `<h4>${escapeHtml(part.heading)}</h4><p class="entry-text">${escapeHtml(part.text)}</p>`).join('') +
             `<p class="attribution">${escapeHtml(item.attribution)}</p>` +
             `<ul class="labels">${item.labels.map((label) => `<li>${escapeHtml(label)}</li>`).join('')}</ul></article>`,
         )

@@ -38,6 +38,7 @@ export function renderBlockMarkdown(block: ReportBlock, labels: { readonly value
             `### ${escapeMarkdown(item.title)}`,
             `*${escapeMarkdown(item.meta)}*`,
             ...(item.summary ? [escapeMarkdown(item.summary)] : []),
+            ...item.content.map((part) => `**${escapeMarkdown(part.heading)}**\n\n${escapeMarkdown(part.text)}`),
             escapeMarkdown(item.attribution),
             item.labels.map((label) => `\`${label.replace(/`/g, "'")}\``).join(' '),
           ].join('\n\n'),

@@ -45,6 +45,8 @@ export interface ReportEntryItem {
   /** "Knowledge holder: ... · Consent: ..." (the holder's name left out under anonymous consent). */
   readonly attribution: string;
   readonly labels: readonly string[];
+  /** The entry's text: its kind's template sections with text, then the full write-up, each under its heading. */
+  readonly content: readonly { readonly heading: string; readonly text: string }[];
 }
 
 export type ReportBlock =

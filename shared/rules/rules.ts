@@ -46,7 +46,9 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
     read: { own: everyone, other: grant('unlessPrivate', 'unlessPrivate', 'unlessPrivate', 'unlessPrivate') },
     create: { own: writers, other: nobody },
     edit: { own: writers, other: nobody },
-    review: { own: leads, other: grant('unlessPrivate', 'unlessPrivate', false, false) },
+    // Nobody reviews (endorses) an entry of their own organization: the secretariat reviews others',
+    // a steward too once granted the review scope (server/hub/governancePolicy.ts).
+    review: { own: nobody, other: grant('unlessPrivate', 'unlessPrivate', false, false) },
   },
   proposal: {
     read: { own: everyone, other: everyone },

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { ballot, ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { comment, commentMutators } from '../../shared/records/comment';
 import { entry, entryFragmentNames, entryMutators, type EntryInput } from '../../shared/records/entry';
+import { templateSections } from '../../shared/records/entryTemplates';
 import { interest, interestId, interestMutators } from '../../shared/records/interest';
 import { fields } from '../../shared/records/layout';
 import { network, networkMutators } from '../../shared/records/network';
@@ -339,7 +340,7 @@ describe('entry rich text', () => {
     const replica = replicaOf(doc);
     const withText = ['body', 'section.context', 'section.approach'];
     expect([...entryFragmentNames].sort()).toEqual(
-      ['body', 'section.context', 'section.approach', 'section.results', 'section.resourcesNeeded', 'section.lessonsLearned'].sort(),
+      ['body', ...Object.values(templateSections).flat().map((name) => `section.${name}`)].sort(),
     );
 
     for (const name of withText) expect(doc.share.get(name)).toBeInstanceOf(Y.XmlFragment);

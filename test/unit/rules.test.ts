@@ -64,7 +64,10 @@ const expectedRows: readonly Row[] = [
   ['member', 'entry', 'other', 'review', SHARED, false],
   ['member', 'entry', 'own', 'review', SHARED, false],
   ['observer', 'entry', 'other', 'review', SHARED, false],
-  ['steward', 'entry', 'own', 'review', PRIVATE, true],
+  // Nobody reviews (endorses) its own organization's entry, not even the secretariat.
+  ['steward', 'entry', 'own', 'review', PRIVATE, false],
+  ['steward', 'entry', 'own', 'review', SHARED, false],
+  ['secretariat', 'entry', 'own', 'review', SHARED, false],
 
   // A secret ballot is seen by its organization and the secretariat only.
   ['secretariat', 'ballot', 'other', 'read', SECRET, true],

@@ -1,0 +1,73 @@
+import { canonicalJson } from '../../shared/governance/canonicalJson';
+import { isSameVersion } from '../../shared/records/entryReview';
+import { authorStepSchema, reviewStepSchema, type AuthorStep, type ReviewStep } from '../../shared/records/entryReviewSchema';
+import type { Actor } from '../../shared/rules/rules';
+import type { RecordWrite } from '../storage/hubStorage';
+import { HubError } from './hubError';
+
+/*
+ * The hub's word on an entry's review (shared/records/entryReviewSchema.ts), beyond the rules
+ * table (which already gives the author's log to the entry's organization and the reviewers' log
+ * to reviewers): both logs only grow — no step is ever removed or rewritten, whoever writes; each
+ * new step names its writer's organization and role; nobody reviews an entry of their own
+ * organization; an answer names a submission the entry has; and an endorsement's version is a
+ * faithful copy of the submission it endorses, so the pinned version is what the author submitted
+ * and the reviewer read. A refusal is `forbidden` (403) and nothing of the batch is written.
+ */
+
+function parsedList<T>(value: unknown, schema: { safeParse: (raw: unknown) => { success: true; data: T } | { success: false } }): T[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((raw) => {
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/**
+ * The items of `after` that `before` does not hold, counted as a multiset (concurrent appends from
+ * two devices may interleave, so order is not compared); `isRemoving` when one of `before` is gone.
+ */
+function appended<T>(before: readonly T[], after: readonly T[]): { added: T[]; isRemoving: boolean } {
+  const left = new Map<string, number>();
+  for (const item of before) left.set(canonicalJson(item), (left.get(canonicalJson(item)) ?? 0) + 1);
+  const added: T[] = [];
+  for (const item of after) {
+    const key = canonicalJson(item);
+    const count = left.get(key) ?? 0;
+    if (count > 0) left.set(key, count - 1);
+    else added.push(item);
+  }
+  return { added, isRemoving: [...left.values()].some((count) => count > 0) };
+}
+
+export function checkEntryReview(actor: Actor, write: RecordWrite, before: Record<string, unknown> | null): void {
+  if (write.header.type !== 'entry') return;
+  const id = write.header.id;
+  const refuse = (message: string): never => {
+    throw new HubError('forbidden', message, id);
+  };
+  const after = write.projection;
+  const authorBefore = parsedList<AuthorStep>(before?.['authorSteps'], authorStepSchema);
+  const authorAfter = parsedList<AuthorStep>(after['authorSteps'], authorStepSchema);
+  const reviewBefore = parsedList<ReviewStep>(before?.['reviewSteps'], reviewStepSchema);
+  const reviewAfter = parsedList<ReviewStep>(after['reviewSteps'], reviewStepSchema);
+  const authorChange = appended(authorBefore, authorAfter);
+  const reviewChange = appended(reviewBefore, reviewAfter);
+  if (authorChange.isRemoving || reviewChange.isRemoving) refuse("an entry's review steps are kept: none may be removed or rewritten");
+  for (const step of [...authorChange.added, ...reviewChange.added]) {
+    if (step.byOrg !== actor.orgId || step.role !== actor.role) refuse('a review step must name the organization and role that write it');
+  }
+  if (authorChange.added.length > 0 && actor.orgId !== write.header.ownerOrg) refuse("only the entry's organization submits it or replies as its author");
+  if (reviewChange.added.length === 0) return;
+  if (actor.orgId === write.header.ownerOrg) refuse("an organization does not review its own entry; the secretariat or a steward with the review scope does");
+  const submissions = new Map(authorAfter.flatMap((step) => (step.kind === 'submitted' ? [[step.id, step] as const] : [])));
+  for (const step of reviewChange.added) {
+    if (step.kind === 'comment') {
+      if (step.submissionId !== '' && !submissions.has(step.submissionId)) refuse(`the entry has no submission ${step.submissionId}`);
+      continue;
+    }
+    const submission = submissions.get(step.submissionId);
+    if (!submission) return refuse(`the entry has no submission ${step.submissionId}`);
+    if (step.kind === 'endorsed' && !isSameVersion(step.version, submission.version)) refuse('an endorsement must carry the version it endorses exactly as submitted');
+  }
+}

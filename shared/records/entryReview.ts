@@ -1,0 +1,139 @@
+import type * as Y from 'yjs';
+import { entry, type EntryProjection } from './entry';
+import type { AuthorStep, EntryVersion, ReviewStep, VersionSections } from './entryReviewSchema';
+import { appendLog, writeFields } from './layout';
+import { shortText, nonEmptyText } from './fieldSchemas';
+import { defineMutator, type EditContext } from './recordModule';
+import { RecordInputError } from './recordError';
+import { sectionsOf } from './entryTemplates';
+
+/*
+ * Reviewing an entry, on either side and offline: the author submits a version, reviewers comment,
+ * request changes or endorse that version, the author replies and submits again. Everything is an
+ * append to one of two logs (entryReviewSchema.ts); what state the review is in, which version is
+ * pinned, and the entry's history are pure functions of the projection, the same on every replica.
+ */
+
+/** An entry's content now, as a version: plain text, only the kind's own sections, empty ones left out. */
+export function versionOf(p: Pick<EntryProjection, 'kind' | 'title' | 'summary' | 'sections' | 'body'>): EntryVersion {
+  const sections: VersionSections = {};
+  for (const name of sectionsOf(p.kind)) {
+    const text = p.sections[name];
+    if (text && text.trim() !== '') sections[name] = text;
+  }
+  return { kind: p.kind, title: p.title, summary: p.summary, sections, body: p.body };
+}
+
+/** Two versions say the same (key order aside). */
+export function isSameVersion(a: EntryVersion, b: EntryVersion): boolean {
+  const canonical = (v: EntryVersion) => JSON.stringify([v.kind, v.title, v.summary, Object.entries(v.sections).sort(([x], [y]) => (x < y ? -1 : 1)), v.body]);
+  return canonical(a) === canonical(b);
+}
+
+const stepId = (ctx: EditContext): string => `${ctx.deviceId}:${ctx.now}`;
+const stepOf = (ctx: EditContext, note: string) => ({ id: stepId(ctx), byOrg: ctx.orgId, role: ctx.role, at: ctx.now, note });
+
+type Submission = Extract<AuthorStep, { kind: 'submitted' }>;
+type Endorsement = Extract<ReviewStep, { kind: 'endorsed' }>;
+
+export function submissionsOf(p: Pick<EntryProjection, 'authorSteps'>): Submission[] {
+  return p.authorSteps.filter((step): step is Submission => step.kind === 'submitted');
+}
+
+/** The submission reviewers answer now: the last one submitted. */
+export function latestSubmission(p: Pick<EntryProjection, 'authorSteps'>): Submission | null {
+  const all = submissionsOf(p);
+  return all[all.length - 1] ?? null;
+}
+
+export type ReviewState = 'none' | 'submitted' | 'changes-requested' | 'endorsed';
+
+/**
+ * Where the review stands: not submitted; submitted and waiting; changes requested; endorsed. Only
+ * the reviewers' answers to the latest submission count: a resubmission waits for a new answer.
+ */
+export function reviewStateOf(p: Pick<EntryProjection, 'authorSteps' | 'reviewSteps'>): ReviewState {
+  const latest = latestSubmission(p);
+  if (!latest) return 'none';
+  const answers = p.reviewSteps.filter((step) => step.submissionId === latest.id && step.kind !== 'comment');
+  const last = answers[answers.length - 1];
+  return last ? (last.kind === 'endorsed' ? 'endorsed' : 'changes-requested') : 'submitted';
+}
+
+/** The pinned version: the latest endorsement's copy of what it endorsed; null before any. */
+export function pinnedVersionOf(p: Pick<EntryProjection, 'reviewSteps'>): Endorsement | null {
+  const endorsements = p.reviewSteps.filter((step): step is Endorsement => step.kind === 'endorsed');
+  return endorsements[endorsements.length - 1] ?? null;
+}
+
+/** Endorsed, and the entry says something else now: "endorsed, changes in draft". */
+export function hasChangesSinceEndorsed(p: EntryProjection): boolean {
+  const pinned = pinnedVersionOf(p);
+  return pinned !== null && !isSameVersion(pinned.version, versionOf(p));
+}
+
+/** Whether `p` waits in a review queue for a reviewer of another organization. */
+export function isAwaitingReview(p: EntryProjection): boolean {
+  return p.sharing !== 'private' && reviewStateOf(p) === 'submitted';
+}
+
+export type HistoryEvent =
+  | { readonly kind: 'created'; readonly at: number }
+  | { readonly kind: 'changed'; readonly at: number }
+  | { readonly kind: 'submitted' | 'reply'; readonly at: number; readonly step: AuthorStep }
+  | { readonly kind: ReviewStep['kind']; readonly at: number; readonly step: ReviewStep };
+
+/**
+ * The entry's history, oldest first: created, each review step (by its writer's clock, which is
+ * all a replica knows offline), and "changed" when the text now differs from the last version
+ * submitted or endorsed.
+ */
+export function entryHistory(p: EntryProjection): HistoryEvent[] {
+  const steps: HistoryEvent[] = [
+    ...p.authorSteps.map((step): HistoryEvent => ({ kind: step.kind, at: step.at, step })),
+    ...p.reviewSteps.map((step): HistoryEvent => ({ kind: step.kind, at: step.at, step })),
+  ].sort((a, b) => a.at - b.at);
+  const events: HistoryEvent[] = [{ kind: 'created', at: p.createdAt }, ...steps];
+  const versions = [...submissionsOf(p).map((s) => s.version), ...(pinnedVersionOf(p) ? [pinnedVersionOf(p)!.version] : [])];
+  const now = versionOf(p);
+  if (versions.length > 0 && !versions.some((v) => isSameVersion(v, now))) events.push({ kind: 'changed', at: p.updatedAt });
+  return events;
+}
+
+const noteSchema = shortText(4000).default('');
+
+export const entryReviewMutators = {
+  /** The author submits the entry as it reads now; a private draft is the author's alone, so it must be shared first. */
+  submitForReview: defineMutator('entry', 'submitForReview', 'edit', noteSchema, (doc: Y.Doc, note, ctx) => {
+    const p = entry.read(doc);
+    if (p.sharing === 'private') throw new RecordInputError('sharing', 'share the entry with the network before submitting it for review');
+    if (p.attribution.consent === 'pending') throw new RecordInputError('attribution', 'the knowledge holder has not given consent yet');
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(ctx, note), version: versionOf(p) });
+  }),
+  /** The author's word in the review thread. */
+  replyInReview: defineMutator('entry', 'replyInReview', 'edit', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'reply', ...stepOf(ctx, note) });
+  }),
+  /** A reviewer's comment in the thread, about the latest submission (if any). */
+  commentOnReview: defineMutator('entry', 'commentOnReview', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'comment', ...stepOf(ctx, note), submissionId: latestSubmission(entry.read(doc))?.id ?? '' });
+  }),
+  requestChanges: defineMutator('entry', 'requestChanges', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+    const latest = latestSubmission(entry.read(doc));
+    if (!latest) throw new RecordInputError('reviewSteps', 'nothing has been submitted for review');
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'changes-requested', ...stepOf(ctx, note), submissionId: latest.id });
+  }),
+  /**
+   * Endorses the latest submission: the version the author submitted, which the reviewer read, not
+   * whatever the author has typed since. The endorsement carries its copy: the pinned version.
+   */
+  endorseSubmission: defineMutator('entry', 'endorseSubmission', 'review', noteSchema, (doc: Y.Doc, note, ctx) => {
+    const p = entry.read(doc);
+    const latest = latestSubmission(p);
+    if (!latest) throw new RecordInputError('reviewSteps', 'nothing has been submitted for review');
+    if (p.sharing === 'private') throw new RecordInputError('status', 'a private draft cannot be endorsed');
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'endorsed', ...stepOf(ctx, note), submissionId: latest.id, version: latest.version });
+    writeFields(doc, { status: 'endorsed' });
+  }),
+};
+
