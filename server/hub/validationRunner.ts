@@ -30,6 +30,9 @@ const workerUrl = new URL(`./validationWorker${import.meta.url.endsWith('.ts') ?
 /** The time one request's whole validation may take: its records' stored states and updates. */
 export const DEFAULT_REQUEST_BUDGET_MS = 2 * limits.maxApplyMs;
 
+/** When a push refused for its request budget may come again: the worker pool is free by then. */
+const RETRY_AFTER_SECONDS = 5;
+
 /** A worker for the module at `workerUrl`; from TypeScript sources (tsx, vitest) through tsx's loader. */
 function startWorker(): Worker {
   if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
@@ -180,7 +183,7 @@ export class ValidationRunner {
       }
       if (jobElapsed >= this.requestBudgetMs) {
         const message = `validating one request may take at most ${this.requestBudgetMs} ms; the hub stopped at this record: send fewer records at a time`;
-        return this.replace(slot, new HubError('hub-busy', message, recordId));
+        return this.replace(slot, new HubError('hub-busy', message, recordId, RETRY_AFTER_SECONDS));
       }
       this.watch(slot, Math.min(this.budgetMs - recordElapsed, jobStartedAt === 0 ? this.requestBudgetMs : this.requestBudgetMs - jobElapsed));
     }, Math.max(1, delayMs));

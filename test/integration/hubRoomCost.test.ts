@@ -204,3 +204,30 @@ describe('a stored state stops growing at the load budget', () => {
     expect(refusal).toMatchObject({ status: 413, body: { error: { code: 'record-too-large', recordId: id, message: expect.stringMatching(/to load/) } } });
   }, 590_000);
 });
+
+describe('one request’s validation is bounded as a whole', () => {
+  // A request budget of 300 ms rather than the default 2 s, so that a push of records each far
+  // inside the record budget passes it on any machine.
+  let small: TestHub;
+  beforeAll(async () => {
+    small = await startTestHub({ requestsPerMinute: 1_000_000, validation: { requestBudgetMs: 300 } });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('refuses a push of many records each within the record budget with 503 hub-busy and Retry-After, writing nothing; one record at a time passes', async () => {
+    const writer = await small.join(await small.invite('Fengyu Farmers Cooperative', 'member'));
+    const ctx = editContext(writer.org.id, 'member');
+    // New entries born with 1,000 conflicting writes to one key each: some tens of ms apiece.
+    const records = Array.from({ length: 40 }, (_, i) => ({ id: `entry-many-${i}`, type: 'entry', update: Y.mergeUpdates([createUpdate('entry', practice, ctx), oneClientConflictingWrites(1_000, 9_000_000 + i)]) }));
+    const seq = await small.storage.lastSeq();
+    const answer = await push(small.url, writer.token, records);
+    expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 503, body: { error: { code: 'hub-busy', message: expect.stringMatching(/one request may take at most 300 ms/) } } });
+    expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await small.storage.lastSeq()).toBe(seq);
+    expect(await small.storage.getRecord('entry-many-0')).toBeNull();
+    // The same records one at a time: each is its own request.
+    expect((await push(small.url, writer.token, [{ id: 'entry-alone', type: 'entry', update: createUpdate('entry', practice, ctx) }])).status).toBe(200);
+  }, 120_000);
+});
