@@ -30,9 +30,10 @@ import { refusalStatus } from './refusalStatus';
  * worker just accepted, several seconds to load a state grown by many such pushes). The room keeps
  * the stored state's bytes and its state vector instead of a Y.Doc; a client's sync step 1 is
  * answered with `Y.diffUpdate` of those bytes, and a catch-up relays the diff between the stored
- * state and the one the room had. Both only decode and re-encode structs, linear in bytes (at
- * most `limits.maxRecordBytes`), whatever the structs would cost to integrate. The room's Y.Doc
- * is empty: it carries awareness only.
+ * state and the one the room had. Both only decode and re-encode structs, linear in bytes
+ * whatever the structs would cost to integrate, but still ~0.5 s for a 4 MiB state of small
+ * structs on a busy machine: they run in the validation workers too (hub.diffState), in the
+ * room's task order. The room's Y.Doc is empty: it carries awareness only.
  *
  * The credential comes, in this order of preference, in a first text message
  * `{"type":"hello","token":"…"}`, in the subprotocol `fieldwise-token.<token>` (offered beside
@@ -55,6 +56,8 @@ const MESSAGE_QUERY_AWARENESS = 3;
 const PING_INTERVAL_MS = 30_000;
 /** Messages a connection may send while it is still being authenticated, and updates waiting for a commit. */
 const MAX_BUFFERED_BYTES = limits.maxBodyBytes;
+/** Never used as a room's own: roomFor takes it only when the room exists already. */
+const room0StateVector = new Uint8Array([0]);
 
 class Connection {
   /**
@@ -108,12 +111,13 @@ class Room {
 
   constructor(
     record: StoredRecord,
+    stateVector: Uint8Array,
     private readonly onError: (error: unknown) => void,
   ) {
     this.header = record.header;
     this.seq = record.seq;
     this.state = record.state;
-    this.stateVector = Y.encodeStateVectorFromUpdate(record.state);
+    this.stateVector = stateVector;
     this.targetId = record.facts.target?.id ?? null;
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The hub is no peer: it shows no presence of its own.
@@ -251,13 +255,14 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
   const logError = (error: unknown) =>
     log({ level: 'error', path: YJS_PREFIX, message: error instanceof Error ? error.message : String(error) });
 
-  function roomFor(record: StoredRecord): Room {
+  /** The record's open room, or a new one on `record` (whose state vector is `stateVector`). */
+  function roomFor(record: StoredRecord, stateVector: Uint8Array): Room {
     const existing = rooms.get(record.header.id);
     if (existing) {
       requestCatchUp(existing, record.seq);
       return existing;
     }
-    const room = new Room(record, logError);
+    const room = new Room(record, stateVector, logError);
     rooms.set(room.id, room);
     room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       // To every connection, the sender included: y-websocket's client takes its own echoed
@@ -309,11 +314,12 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     if (!record || room.isClosed || record.seq <= room.seq) return;
     // The stored state holds every acknowledged update (compacted or not): what it has beyond the
     // room's state vector, plus its deletions, is what the room's peers lack.
-    const isChanged = !areBytesEqual(record.state, room.state);
-    const update = isChanged ? Y.diffUpdate(record.state, room.stateVector) : null;
-    if (isChanged) {
+    const diffed = areBytesEqual(record.state, room.state) ? null : await hub.diffState(room.id, record.state, room.stateVector);
+    if (room.isClosed) return;
+    const update = diffed?.update ?? null;
+    if (diffed) {
       room.state = record.state;
-      room.stateVector = Y.encodeStateVectorFromUpdate(record.state);
+      room.stateVector = diffed.stateVector;
     }
     room.seq = Math.max(room.seq, record.seq);
     // The stored facts, not the doc's: a comment's read scope is its target's (rules.ts,
@@ -369,13 +375,23 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         const step = decoding.readVarUint(decoder);
         if (step === syncProtocol.messageYjsSyncStep1) {
           const stateVector = decoding.readVarUint8Array(decoder);
-          const missing = Y.diffUpdate(room.state, stateVector);
-          connection.send(
-            syncMessage((encoder) => {
-              encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-              encoding.writeVarUint8Array(encoder, missing);
-            }),
-          );
+          // In the room's order: after the catch-ups before it, so the answer is what the room has.
+          room.run(async () => {
+            let missing: Uint8Array;
+            try {
+              missing = (await hub.diffState(room.id, room.state, stateVector)).update!;
+            } catch (error) {
+              if (!(error instanceof HubError)) throw error;
+              drop(room, connection, closeCodes.badMessage, 'bad-message');
+              return;
+            }
+            connection.send(
+              syncMessage((encoder) => {
+                encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+                encoding.writeVarUint8Array(encoder, missing);
+              }),
+            );
+          });
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
           const update = decoding.readVarUint8Array(decoder);
           if (isEmptyUpdate(update)) return;
@@ -466,7 +482,15 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       socket.close(closeCodes.goingAway, 'shutting-down');
       return null;
     }
-    const room = roomFor(record);
+    // A new room's state vector comes from the workers too; another socket may open it meanwhile.
+    const stateVector = rooms.has(record.header.id) ? null : (await hub.diffState(record.header.id, record.state, null)).stateVector;
+    if (socket.readyState !== socket.OPEN) return null;
+    if (isClosed) {
+      socket.close(closeCodes.goingAway, 'shutting-down');
+      return null;
+    }
+    // Without an await since `rooms.has`, a null state vector means the room is there to join.
+    const room = roomFor(record, stateVector ?? room0StateVector);
     const connection = new Connection(socket, device, token, credentialBudget);
     room.connections.set(socket, connection);
     connection.send(

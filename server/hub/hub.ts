@@ -118,6 +118,11 @@ export class Hub {
     return compactRecords(this.storage, { ...options, fold: (recordId, state) => this.validation.fold(recordId, state) });
   }
 
+  /** A state's state vector and what a peer at `stateVector` lacks of it, from the validation workers (/yjs rooms). */
+  diffState(recordId: string, state: Uint8Array, stateVector: Uint8Array | null): Promise<{ stateVector: Uint8Array; update: Uint8Array | null }> {
+    return this.validation.diff(recordId, state, stateVector);
+  }
+
   /** Stops the validation worker; storage is the caller's to close. */
   close(): Promise<void> {
     return this.validation.close();

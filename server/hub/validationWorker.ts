@@ -13,7 +13,9 @@ import { validateUpdate, type ValidatedUpdate, type ValidationInput } from './va
 export type WorkerTask =
   | { readonly kind: 'validate'; readonly inputs: readonly ValidationInput[]; readonly loadBudgetMs: number }
   /** Loads a stored state and encodes it again (garbage-collected): compaction. */
-  | { readonly kind: 'fold'; readonly recordId: string; readonly state: Uint8Array };
+  | { readonly kind: 'fold'; readonly recordId: string; readonly state: Uint8Array }
+  /** A state's state vector and, given a peer's state vector, what the peer lacks (a /yjs room). */
+  | { readonly kind: 'diff'; readonly recordId: string; readonly state: Uint8Array; readonly stateVector: Uint8Array | null };
 
 export interface ValidationJob {
   readonly jobId: number;
@@ -28,6 +30,7 @@ export interface ValidationJob {
 export type ValidationOutcome =
   | { readonly kind: 'validated'; readonly results: readonly ValidatedUpdate[] }
   | { readonly kind: 'folded'; readonly state: Uint8Array }
+  | { readonly kind: 'diffed'; readonly stateVector: Uint8Array; readonly update: Uint8Array | null }
   | { readonly kind: 'refused'; readonly code: HubError['code']; readonly message: string; readonly recordId: string | undefined }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -65,11 +68,24 @@ function fold(state: Uint8Array, clock: Float64Array): ValidationOutcome {
   }
 }
 
+function diff(state: Uint8Array, stateVector: Uint8Array | null, clock: Float64Array): ValidationOutcome {
+  clock[1] = 0;
+  clock[0] = Date.now();
+  try {
+    return { kind: 'diffed', stateVector: Y.encodeStateVectorFromUpdate(state), update: stateVector ? Y.diffUpdate(state, stateVector) : null };
+  } catch {
+    throw new HubError('bad-update', 'the state vector is not a valid Yjs state vector');
+  }
+}
+
 function run(job: ValidationJob): ValidationOutcome {
   const clock = new Float64Array(job.clock);
   clock[2] = Date.now();
   try {
-    return job.task.kind === 'validate' ? validateAll(job.task.inputs, job.task.loadBudgetMs, clock) : fold(job.task.state, clock);
+    const { task } = job;
+    if (task.kind === 'validate') return validateAll(task.inputs, task.loadBudgetMs, clock);
+    if (task.kind === 'fold') return fold(task.state, clock);
+    return diff(task.state, task.stateVector, clock);
   } catch (error) {
     if (error instanceof HubError) return { kind: 'refused', code: error.code, message: error.message, recordId: error.recordId };
     return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
@@ -77,7 +93,8 @@ function run(job: ValidationJob): ValidationOutcome {
 }
 
 function transferOf(outcome: ValidationOutcome): ArrayBuffer[] {
-  const states = outcome.kind === 'validated' ? outcome.results.map((result) => result.state) : outcome.kind === 'folded' ? [outcome.state] : [];
+  const states =
+    outcome.kind === 'validated' ? outcome.results.map((result) => result.state) : outcome.kind === 'folded' ? [outcome.state] : outcome.kind === 'diffed' ? [outcome.stateVector, ...(outcome.update ? [outcome.update] : [])] : [];
   return states.map((state) => state.buffer as ArrayBuffer).filter((buffer) => buffer.byteLength > 0);
 }
 
