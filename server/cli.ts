@@ -181,7 +181,7 @@ async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   const servesWebApp = isWebAppBuild(webAppDir);
   if (values['web-app'] && !servesWebApp) throw new UsageError(`--web-app ${values['web-app']} holds no built web app (index.html and content-security-policy.txt); run npm run build:renderer`);
   const server = await startHubServer({ hub, host: values.host ?? '127.0.0.1', port, ...(tls ? { tls } : {}), upgradeRoutes: [yjs], ...(servesWebApp ? { webAppDir } : {}) });
-  const compaction = setInterval(() => void compactRecords(storage).catch(() => undefined), 60_000);
+  const compaction = setInterval(() => void hub.compact().catch(() => undefined), 60_000);
   // Seals proposals whose closing plus grace has passed (governance): every 20 s is well inside the
   // settle margin, and sealing is idempotent across processes.
   const stopSealing = hub.startSealTimer(20_000, (error) =>

@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
-import { mergeUpdates } from '../../shared/records/yjsUpdates';
+import { areBytesEqual, mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
 import { closeCodes, limits, YJS_TOKEN_SUBPROTOCOL_PREFIX, yjsLimits } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, CommitEvent, Hub } from '../hub/hub';
@@ -24,6 +24,16 @@ import { refusalStatus } from './refusalStatus';
  * through hub.commit (authorize -> validate -> commit), and the room's doc only ever takes what
  * storage holds, so a refused update reaches no one and what a room relays is exactly what a pull
  * would return.
+ *
+ * A room never integrates a Yjs update on the hub's main thread: integrating can cost far more
+ * than the bytes (quadratic for conflicting writes to one key, ~1 s for an update the validation
+ * worker just accepted, several seconds to load a state grown by many such pushes). The room keeps
+ * the stored state's bytes and its state vector instead of a Y.Doc; a client's sync step 1 is
+ * answered with `Y.diffUpdate` of those bytes, and a catch-up relays the diff between the stored
+ * state and the one the room had. Both only decode and re-encode structs, linear in bytes
+ * whatever the structs would cost to integrate, but still ~0.5 s for a 4 MiB state of small
+ * structs on a busy machine: they run in the validation workers too (hub.diffState), in the
+ * room's task order. The room's Y.Doc is empty: it carries awareness only.
  *
  * The credential comes, in this order of preference, in a first text message
  * `{"type":"hello","token":"…"}`, in the subprotocol `fieldwise-token.<token>` (offered beside
@@ -46,9 +56,8 @@ const MESSAGE_QUERY_AWARENESS = 3;
 const PING_INTERVAL_MS = 30_000;
 /** Messages a connection may send while it is still being authenticated, and updates waiting for a commit. */
 const MAX_BUFFERED_BYTES = limits.maxBodyBytes;
-
-/** Origin of changes applied from storage; no connection's own. */
-const FROM_STORAGE = Symbol('storage');
+/** Never used as a room's own: roomFor takes it only when the room exists already. */
+const room0StateVector = new Uint8Array([0]);
 
 class Connection {
   /**
@@ -79,14 +88,18 @@ class Connection {
 }
 
 class Room {
+  /** Never holds content (see the top of the file): awareness needs a doc. */
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Map<WebSocket, Connection>();
   /** Which connection speaks for each awareness client id. */
   readonly awarenessOwners = new Map<number, Connection>();
   readonly header: RecordHeader;
-  /** Every change up to this sequence number is in `doc`. */
+  /** Every change up to this sequence number is in `state`. */
   seq: number;
+  /** The record's stored state as of `seq`, as storage holds it (never integrated here). */
+  state: Uint8Array;
+  stateVector: Uint8Array;
   /** The record this one is read through (a comment's entry): a commit of it may change who reads this one. */
   targetId: string | null;
   /** The highest sequence number a commit event announced for this record. */
@@ -98,12 +111,14 @@ class Room {
 
   constructor(
     record: StoredRecord,
+    stateVector: Uint8Array,
     private readonly onError: (error: unknown) => void,
   ) {
     this.header = record.header;
     this.seq = record.seq;
+    this.state = record.state;
+    this.stateVector = stateVector;
     this.targetId = record.facts.target?.id ?? null;
-    Y.applyUpdate(this.doc, record.state, FROM_STORAGE);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The hub is no peer: it shows no presence of its own.
     this.awareness.setLocalState(null);
@@ -240,13 +255,14 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
   const logError = (error: unknown) =>
     log({ level: 'error', path: YJS_PREFIX, message: error instanceof Error ? error.message : String(error) });
 
-  function roomFor(record: StoredRecord): Room {
+  /** The record's open room, or a new one on `record` (whose state vector is `stateVector`). */
+  function roomFor(record: StoredRecord, stateVector: Uint8Array): Room {
     const existing = rooms.get(record.header.id);
     if (existing) {
       requestCatchUp(existing, record.seq);
       return existing;
     }
-    const room = new Room(record, logError);
+    const room = new Room(record, stateVector, logError);
     rooms.set(room.id, room);
     room.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       // To every connection, the sender included: y-websocket's client takes its own echoed
@@ -290,30 +306,20 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
   }
 
   /**
-   * Brings the room's doc up to what storage holds and relays the difference. Connections that may
+   * Brings the room's state up to what storage holds and relays the difference. Connections that may
    * no longer read the record (it became a private draft) are closed before anything is relayed.
    */
   async function catchUp(room: Room): Promise<void> {
     const record = await storage.getRecord(room.id);
     if (!record || room.isClosed || record.seq <= room.seq) return;
-    const changes: Uint8Array[] = [];
-    const collect = (update: Uint8Array) => changes.push(update);
-    room.doc.on('update', collect);
-    try {
-      if (record.compactedSeq > room.seq) {
-        Y.applyUpdate(room.doc, record.state, FROM_STORAGE);
-      } else {
-        // Everything logged after room.seq, possibly more than record.seq: applying twice is a no-op.
-        const updates = (await storage.updatesSince([room.id], room.seq)).get(room.id) ?? [];
-        if (room.isClosed) return;
-        room.doc.transact(() => {
-          for (const update of updates) Y.applyUpdate(room.doc, update);
-        }, FROM_STORAGE);
-        // A compaction between the two reads dropped logged updates: the state has them all.
-        if (room.doc.store.pendingStructs !== null || room.doc.store.pendingDs !== null) Y.applyUpdate(room.doc, record.state, FROM_STORAGE);
-      }
-    } finally {
-      room.doc.off('update', collect);
+    // The stored state holds every acknowledged update (compacted or not): what it has beyond the
+    // room's state vector, plus its deletions, is what the room's peers lack.
+    const diffed = areBytesEqual(record.state, room.state) ? null : await hub.diffState(room.id, record.state, room.stateVector);
+    if (room.isClosed) return;
+    const update = diffed?.update ?? null;
+    if (diffed) {
+      room.state = record.state;
+      room.stateVector = diffed.stateVector;
     }
     room.seq = Math.max(room.seq, record.seq);
     // The stored facts, not the doc's: a comment's read scope is its target's (rules.ts,
@@ -322,8 +328,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     for (const connection of [...room.connections.values()]) {
       if (!canRead(connection.device, room.header, record.facts)) drop(room, connection, closeCodes.forbidden, 'forbidden');
     }
-    if (changes.length === 0) return;
-    const update = mergeUpdates(changes);
+    if (update === null) return;
     room.broadcast(syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
   }
 
@@ -370,7 +375,23 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
         const step = decoding.readVarUint(decoder);
         if (step === syncProtocol.messageYjsSyncStep1) {
           const stateVector = decoding.readVarUint8Array(decoder);
-          connection.send(syncMessage((encoder) => syncProtocol.writeSyncStep2(encoder, room.doc, stateVector)));
+          // In the room's order: after the catch-ups before it, so the answer is what the room has.
+          room.run(async () => {
+            let missing: Uint8Array;
+            try {
+              missing = (await hub.diffState(room.id, room.state, stateVector)).update!;
+            } catch (error) {
+              if (!(error instanceof HubError)) throw error;
+              drop(room, connection, closeCodes.badMessage, 'bad-message');
+              return;
+            }
+            connection.send(
+              syncMessage((encoder) => {
+                encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+                encoding.writeVarUint8Array(encoder, missing);
+              }),
+            );
+          });
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
           const update = decoding.readVarUint8Array(decoder);
           if (isEmptyUpdate(update)) return;
@@ -461,10 +482,23 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       socket.close(closeCodes.goingAway, 'shutting-down');
       return null;
     }
-    const room = roomFor(record);
+    // A new room's state vector comes from the workers too; another socket may open it meanwhile.
+    const stateVector = rooms.has(record.header.id) ? null : (await hub.diffState(record.header.id, record.state, null)).stateVector;
+    if (socket.readyState !== socket.OPEN) return null;
+    if (isClosed) {
+      socket.close(closeCodes.goingAway, 'shutting-down');
+      return null;
+    }
+    // Without an await since `rooms.has`, a null state vector means the room is there to join.
+    const room = roomFor(record, stateVector ?? room0StateVector);
     const connection = new Connection(socket, device, token, credentialBudget);
     room.connections.set(socket, connection);
-    connection.send(syncMessage((encoder) => syncProtocol.writeSyncStep1(encoder, room.doc)));
+    connection.send(
+      syncMessage((encoder) => {
+        encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+        encoding.writeVarUint8Array(encoder, room.stateVector);
+      }),
+    );
     const states = room.awareness.getStates();
     if (states.size > 0) connection.send(awarenessMessage(room.awareness, [...states.keys()]));
     return { room, connection };

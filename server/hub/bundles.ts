@@ -13,6 +13,9 @@ import {
   type BundleSigner,
   type ReadBundle,
 } from '../../shared/sync/bundle';
+import type { Action } from '../../shared/records/recordModule';
+import { recordTypes, type Role } from '../../shared/records/recordType';
+import { grantFor } from '../../shared/rules/rules';
 import type { PushResponse } from '../../shared/sync/protocol';
 import type { Hub } from './hub';
 import { HubError } from './hubError';
@@ -74,6 +77,13 @@ function refuseBadBytes<T>(read: () => T): T {
   }
 }
 
+const WRITE_ACTIONS: readonly Action[] = ['create', 'edit', 'review', 'moderate', 'manage'];
+
+/** Whether the rules grant `role` any write at all, on any type, own or another's (rules.ts). */
+function mayWriteAnything(role: Role): boolean {
+  return recordTypes.some((type) => WRITE_ACTIONS.some((action) => (['own', 'other'] as const).some((ownership) => grantFor({ role, type, ownership, action }) !== false)));
+}
+
 export interface BundleImportResult extends PushResponse {
   readonly header: BundleHeader;
   /** Records committed (the rest added nothing the hub did not have). */
@@ -98,6 +108,9 @@ export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<Bu
   const publicKey = await hub.storage.getDeviceKey(credential.id);
   if (!publicKey) throw new HubError('bundle-signature-invalid', 'the device that wrote this bundle never registered a signing key with this hub');
   refuseBadBytes(() => verifyBundleSignature(bundle, publicKey));
+  // A role that may write nothing anywhere (an observer) can only send records that add nothing:
+  // refused from the credential, before a record is inflated or decoded.
+  if (!mayWriteAnything(credential.role)) throw new HubError('forbidden', `${credential.role === 'observer' ? 'an observer' : `a ${credential.role}`} may write nothing: its bundles are not imported`);
   const records: BundleRecord[] = await readBundleRecords(bundle, nodeBundleCompression).catch((error: unknown) => {
     throw error instanceof BundleError ? bundleRefusal(error) : error;
   });

@@ -1,6 +1,7 @@
 import type { Actor } from '../../shared/rules/rules';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import type { DeviceKeyRequest, JoinRequest, JoinResponse, NetworkStatusResponse, PullFrame, PushRequest, PushResponse } from '../../shared/sync/protocol';
+import { compactRecords, type CompactionOptions } from './compaction';
 import { importFieldBundle, parseDevicePublicKey, type BundleImportResult } from './bundles';
 import type { CredentialRow, HubStorage } from '../storage/hubStorage';
 import { HubError } from './hubError';
@@ -13,7 +14,7 @@ import { JoinThrottle, joinThrottleKeys, type JoinThrottleOptions } from './join
 import { invitationRefusal } from './networkAdmin';
 import { repairSquatters, type SquatterMove } from './squatterRepair';
 import { defaultOrgQuotas, OrgQuotaGuard, type OrgQuotas } from './quotas';
-import { ValidationRunner } from './validationRunner';
+import { ValidationRunner, type ValidationRunnerOptions } from './validationRunner';
 import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
 
 /*
@@ -46,6 +47,8 @@ export interface HubOptions {
   readonly joinThrottle?: JoinThrottleOptions;
   /** Per-organization quotas on new records per minute and stored bytes (quotas.ts); each defaults on its own. */
   readonly quotas?: Partial<OrgQuotas>;
+  /** The validation workers' budgets and count (validationRunner.ts); the defaults when absent. */
+  readonly validation?: ValidationRunnerOptions;
 }
 
 /** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
@@ -65,8 +68,8 @@ export class Hub {
   /** Per credential: when it was last recorded as heard from, and the app version recorded then. */
   private readonly deviceTouches = new Map<string, { at: number; appVersion: string | undefined }>();
   private readonly joinThrottle: JoinThrottle;
-  /** The worker the write path validates updates in (started on the first write). */
-  private readonly validation = new ValidationRunner();
+  /** The workers the write path validates updates in (started on the first write). */
+  private readonly validation: ValidationRunner;
 
   private constructor(
     readonly storage: HubStorage,
@@ -81,8 +84,10 @@ export class Hub {
     joinThrottleOptions: JoinThrottleOptions | undefined,
     /** What each organization may create per minute and keep at the hub. */
     readonly quotas: OrgQuotaGuard,
+    validationOptions: ValidationRunnerOptions | undefined,
   ) {
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
+    this.validation = new ValidationRunner(validationOptions);
   }
 
   /** The hub's clock: token expiry and governance go by it (a test moves it by hand). */
@@ -100,12 +105,22 @@ export class Hub {
     const hubKey = await publishHubKey(options.storage, now());
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }));
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }), options.validation);
   }
 
   /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
   startValidation(): void {
     this.validation.start();
+  }
+
+  /** Compacts long update logs, folding states in this hub's validation workers (compaction.ts). */
+  compact(options: Omit<CompactionOptions, 'fold'> = {}): Promise<number> {
+    return compactRecords(this.storage, { ...options, fold: (recordId, state) => this.validation.fold(recordId, state) });
+  }
+
+  /** A state's state vector and what a peer at `stateVector` lacks of it, from the validation workers (/yjs rooms). */
+  diffState(recordId: string, state: Uint8Array, stateVector: Uint8Array | null): Promise<{ stateVector: Uint8Array; update: Uint8Array | null }> {
+    return this.validation.diff(recordId, state, stateVector);
   }
 
   /** Stops the validation worker; storage is the caller's to close. */

@@ -15,7 +15,15 @@ import { checkUpdateComplexity } from './updateComplexity';
  * in a worker thread that is stopped at the time budget (validationRunner.ts), so it may take no
  * callbacks and return only what a structured clone carries. Authorization of what the change
  * needs happens afterwards, on the main thread, from what this returns.
+ *
+ * A stored state is loaded by the worker before every later change to its record, so what a
+ * state costs to load is bounded too: a change is refused (413 `record-too-large`) when loading
+ * the state it would leave takes more than the load budget (`MAX_STATE_LOAD_MS`), measured here. Many small pushes each within the apply budget
+ * (conflicting writes to one key, say) can no longer grow a state that takes seconds to load.
  */
+
+/** The time loading a record's state (with the change) may take, as measured here. */
+export const MAX_STATE_LOAD_MS = 500;
 
 export interface ValidationInput {
   readonly header: RecordHeader;
@@ -39,20 +47,41 @@ export interface ValidatedUpdate {
   readonly structureError: string | null;
 }
 
+function timeToLoad(state: Uint8Array): number {
+  const doc = new Y.Doc();
+  const startedAt = performance.now();
+  try {
+    Y.applyUpdate(doc, state);
+    return performance.now() - startedAt;
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** Refuses with a HubError (code, message, record id) or returns what the change does. */
-export function validateUpdate({ header, storedState, update }: ValidationInput, onStoredStateApplied?: () => void): ValidatedUpdate {
+export interface ValidateOptions {
+  /** Called once the stored state is loaded: the apply budget starts there. */
+  readonly onStoredStateApplied?: () => void;
+  readonly loadBudgetMs?: number;
+}
+
+export function validateUpdate({ header, storedState, update }: ValidationInput, options: ValidateOptions = {}): ValidatedUpdate {
+  const { onStoredStateApplied, loadBudgetMs = MAX_STATE_LOAD_MS } = options;
   const recordId = header.id;
   if (update.length === 0) throw new HubError('bad-update', 'an empty update changes nothing', recordId);
   if (update.length > limits.maxUpdateBytes) throw new HubError('update-too-large', `an update may be at most ${limits.maxUpdateBytes} bytes`, recordId);
   const module = moduleFor(header.type);
   const doc = new Y.Doc();
   try {
+    const loadStartedAt = performance.now();
     if (storedState) Y.applyUpdate(doc, storedState);
+    const loadMs = performance.now() - loadStartedAt;
     const before = storedState ? module.read(doc) : null;
     const shapeBefore = storedState ? summarizeStructure(doc, header.type) : null;
     // The stored state is the hub's own, accepted within budget and re-applied in linear time:
     // the time budget is for what the sender's update costs from here.
     onStoredStateApplied?.();
+    const applyStartedAt = performance.now();
     try {
       // Measuring decodes the whole update: truncated or malformed input stops here.
       checkUpdateComplexity(doc, update);
@@ -64,11 +93,21 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
     if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
       throw new HubError('missing-dependency', 'the update builds on changes the hub does not have', recordId);
     }
+    const applyMs = performance.now() - applyStartedAt;
     const state = Y.encodeStateAsUpdate(doc);
     if (storedState && areBytesEqual(state, storedState)) {
       return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null };
     }
     if (state.length > limits.maxRecordBytes) throw new HubError('record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, recordId);
+    // Loading the stored state and applying the change bound what loading the result costs from
+    // above (applying is often the dearer: conflicts are resolved against everything there); only
+    // when they come near the budget is the result itself loaded, once, to measure it.
+    if (loadMs + applyMs > loadBudgetMs) {
+      const resultLoadMs = timeToLoad(state);
+      if (resultLoadMs > loadBudgetMs) {
+        throw new HubError('record-too-large', `a record's state may take at most ${loadBudgetMs} ms to load; with this change it would take ${Math.round(resultLoadMs)} ms`, recordId);
+      }
+    }
     const after = module.read(doc);
     let actions: Action[] = [];
     let structureError: string | null = null;

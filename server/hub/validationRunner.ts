@@ -1,21 +1,38 @@
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import * as Y from 'yjs';
 import { limits } from '../../shared/sync/protocol';
 import { HubError } from './hubError';
-import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
-import type { ValidationJob, ValidationReply } from './validationWorker';
+import { MAX_STATE_LOAD_MS, validateUpdate, type ValidatedUpdate, type ValidationInput } from './validateUpdate';
+import type { ValidationJob, ValidationOutcome, ValidationReply, WorkerTask } from './validationWorker';
 
 /*
- * Runs the validate step (validateUpdate.ts) in a worker thread and enforces its time budget
- * while it runs: a record still being validated `limits.maxApplyMs` after it started gets its
- * worker terminated, and the commit is refused with `update-too-slow`; the next job gets a fresh
- * worker. The main thread (HTTP, /health, live sockets) never runs an update it has not seen
- * validated within budget. One round trip per commit, whatever its number of records; the
- * states come back transferred, not copied.
+ * Runs the hub's Yjs integration in worker threads and enforces its time budgets while it runs:
+ * the validate step of the write path (validateUpdate.ts) and the fold of a stored state that
+ * compaction needs. The main thread (HTTP, /health, live sockets, /yjs rooms) never integrates
+ * a Yjs update.
+ *
+ * Budgets, checked by a timer against clocks the worker stamps into shared memory:
+ * - one record: `limits.maxApplyMs` for applying the sender's update to the stored state (loading
+ *   the stored state is bounded by the load budget in validateUpdate.ts and counted below);
+ * - one request: `requestBudgetMs` for the whole job, every record's stored state included, so a
+ *   push of many records each just under the record budget cannot hold a worker for minutes; the
+ *   rest is refused with 503 `hub-busy` (retriable; fewer records at a time pass).
+ * Past either, the worker is terminated and the job refused; the next job gets a fresh worker.
+ * A small pool (one worker per core, at most 2): one organization's costly push holds one worker,
+ * and the others' pushes go on in the other. One round trip per commit, whatever its number of
+ * records; states come back transferred, not copied.
  */
 
 const workerUrl = new URL(`./validationWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/** The time one request's whole validation may take: its records' stored states and updates. */
+export const DEFAULT_REQUEST_BUDGET_MS = 2 * limits.maxApplyMs;
+
+/** When a push refused for its request budget may come again: the worker pool is free by then. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** A worker for the module at `workerUrl`; from TypeScript sources (tsx, vitest) through tsx's loader. */
 function startWorker(): Worker {
@@ -26,21 +43,30 @@ function startWorker(): Worker {
 }
 
 interface PendingJob {
-  readonly inputs: readonly ValidationInput[];
-  readonly resolve: (results: ValidatedUpdate[]) => void;
+  readonly task: WorkerTask;
+  readonly recordIds: readonly string[];
+  readonly resolve: (outcome: ValidationOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
 
 interface WorkerSlot {
   worker: Worker;
   readonly clock: SharedArrayBuffer;
-  job: (PendingJob & { readonly jobId: number; readonly recordIds: readonly string[] }) | null;
+  job: (PendingJob & { readonly jobId: number }) | null;
   timer: NodeJS.Timeout | null;
 }
 
 export interface ValidationRunnerOptions {
-  /** The time one record's validation may take; `limits.maxApplyMs` by default. */
+  /** The time applying one record's update may take; `limits.maxApplyMs` by default. */
   readonly budgetMs?: number;
+  /** The time one request's whole job may take; DEFAULT_REQUEST_BUDGET_MS by default. */
+  readonly requestBudgetMs?: number;
+  /** The time loading a record's resulting state may take; MAX_STATE_LOAD_MS by default. */
+  readonly loadBudgetMs?: number;
+  /**
+   * Worker threads; one per core, at most 2, by default. 0 validates on the calling thread with no
+   * budget enforced: only for measuring what the workers cost (test/bench/push.bench.ts).
+   */
   readonly workers?: number;
 }
 
@@ -50,21 +76,47 @@ export class ValidationRunner {
   private nextJobId = 1;
   private isClosed = false;
   private readonly budgetMs: number;
+  private readonly requestBudgetMs: number;
   private readonly workerCount: number;
+  private readonly loadBudgetMs: number;
 
   constructor(options: ValidationRunnerOptions = {}) {
     this.budgetMs = options.budgetMs ?? limits.maxApplyMs;
-    this.workerCount = options.workers ?? 1;
+    this.requestBudgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
+    this.loadBudgetMs = options.loadBudgetMs ?? MAX_STATE_LOAD_MS;
+    this.workerCount = Math.max(0, options.workers ?? Math.min(2, availableParallelism()));
   }
 
   /** Validates a commit's records in order; rejects with the first refusal (a HubError). */
-  validate(inputs: readonly ValidationInput[]): Promise<ValidatedUpdate[]> {
-    if (inputs.length === 0) return Promise.resolve([]);
-    if (this.isClosed) return Promise.reject(new Error('the validation runner is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ inputs, resolve, reject });
-      this.dispatch();
-    });
+  async validate(inputs: readonly ValidationInput[]): Promise<ValidatedUpdate[]> {
+    if (inputs.length === 0) return [];
+    if (this.workerCount === 0) return inputs.map((input) => validateUpdate(input, { loadBudgetMs: this.loadBudgetMs }));
+    const outcome = await this.run({ kind: 'validate', inputs, loadBudgetMs: this.loadBudgetMs }, inputs.map((input) => input.header.id));
+    if (outcome.kind !== 'validated') throw new Error(`validation returned ${outcome.kind}`);
+    return [...outcome.results];
+  }
+
+  /**
+   * A stored state loaded and encoded again (what compaction stores), within the record budget;
+   * rejects with `update-too-slow` past it.
+   */
+  async fold(recordId: string, state: Uint8Array): Promise<Uint8Array> {
+    if (this.workerCount === 0) throw new Error('folding needs a worker');
+    const outcome = await this.run({ kind: 'fold', recordId, state }, [recordId]);
+    if (outcome.kind !== 'folded') throw new Error(`folding returned ${outcome.kind}`);
+    return outcome.state;
+  }
+
+  /**
+   * `state`'s state vector and, given a peer's `stateVector`, what the peer lacks of `state`
+   * (Y.diffUpdate): what a /yjs room sends, computed off the main thread (linear in the state's
+   * bytes, but ~0.5 s for 4 MiB of small structs on a busy machine).
+   */
+  async diff(recordId: string, state: Uint8Array, stateVector: Uint8Array | null): Promise<{ stateVector: Uint8Array; update: Uint8Array | null }> {
+    if (this.workerCount === 0) return { stateVector: Y.encodeStateVectorFromUpdate(state), update: stateVector ? Y.diffUpdate(state, stateVector) : null };
+    const outcome = await this.run({ kind: 'diff', recordId, state, stateVector }, [recordId]);
+    if (outcome.kind !== 'diffed') throw new Error(`diffing returned ${outcome.kind}`);
+    return { stateVector: outcome.stateVector, update: outcome.update };
   }
 
   /** Starts the workers now, so the first write does not wait for one to boot. */
@@ -79,8 +131,16 @@ export class ValidationRunner {
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
+  private run(task: WorkerTask, recordIds: readonly string[]): Promise<ValidationOutcome> {
+    if (this.isClosed) return Promise.reject(new Error('the validation runner is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task, recordIds, resolve, reject });
+      this.dispatch();
+    });
+  }
+
   private newSlot(): WorkerSlot {
-    const slot: WorkerSlot = { worker: startWorker(), clock: new SharedArrayBuffer(16), job: null, timer: null };
+    const slot: WorkerSlot = { worker: startWorker(), clock: new SharedArrayBuffer(24), job: null, timer: null };
     this.attach(slot);
     return slot;
   }
@@ -94,9 +154,9 @@ export class ValidationRunner {
       if (!job || job.jobId !== reply.jobId) return;
       this.finish(slot);
       const { outcome } = reply;
-      if (outcome.kind === 'validated') job.resolve([...outcome.results]);
-      else if (outcome.kind === 'refused') job.reject(new HubError(outcome.code, outcome.message, outcome.recordId));
-      else job.reject(new Error(`validation failed: ${outcome.message}`));
+      if (outcome.kind === 'refused') job.reject(new HubError(outcome.code, outcome.message, outcome.recordId));
+      else if (outcome.kind === 'failed') job.reject(new Error(`validation failed: ${outcome.message}`));
+      else job.resolve(outcome);
     });
     worker.on('error', (error) => this.replace(slot, error));
     worker.on('exit', () => {
@@ -105,31 +165,40 @@ export class ValidationRunner {
   }
 
   private dispatch(): void {
-    // Workers start on the first validation: a hub that is only read from starts none.
+    // Workers start on the first job: a hub that is only read from starts none.
     while (this.slots.length < this.workerCount) this.slots.push(this.newSlot());
     for (const slot of this.slots) {
       if (slot.job || this.queue.length === 0) continue;
       const pending = this.queue.shift()!;
       const jobId = this.nextJobId++;
-      slot.job = { ...pending, jobId, recordIds: pending.inputs.map((input) => input.header.id) };
-      // 0 until the worker starts the first record: a worker still starting up costs no budget.
+      slot.job = { ...pending, jobId };
+      // 0 until the worker starts the job: a worker still starting up costs no budget.
       new Float64Array(slot.clock).fill(0);
       slot.worker.ref();
-      slot.worker.postMessage({ jobId, inputs: pending.inputs, clock: slot.clock } satisfies ValidationJob);
-      this.watch(slot, this.budgetMs);
+      slot.worker.postMessage({ jobId, task: pending.task, clock: slot.clock } satisfies ValidationJob);
+      this.watch(slot, Math.min(this.budgetMs, this.requestBudgetMs));
     }
   }
 
-  /** Checks the current record's running time at its deadline; terminates the worker past it. */
+  /** Checks the running record and the whole job at their deadlines; terminates the worker past either. */
   private watch(slot: WorkerSlot, delayMs: number): void {
     slot.timer = setTimeout(() => {
       slot.timer = null;
       if (!slot.job) return;
-      const [startedAt, recordIndex] = new Float64Array(slot.clock);
-      const elapsed = startedAt === 0 ? 0 : Date.now() - startedAt!;
-      if (elapsed < this.budgetMs) return this.watch(slot, this.budgetMs - elapsed);
+      const [recordStartedAt, recordIndex, jobStartedAt] = new Float64Array(slot.clock);
+      const now = Date.now();
+      const recordElapsed = recordStartedAt === 0 ? 0 : now - recordStartedAt!;
+      const jobElapsed = jobStartedAt === 0 ? 0 : now - jobStartedAt!;
       const recordId = slot.job.recordIds[recordIndex!];
-      this.replace(slot, new HubError('update-too-slow', `validating an update may take at most ${this.budgetMs} ms`, recordId));
+      if (recordElapsed >= this.budgetMs) {
+        const what = slot.job.task.kind === 'validate' ? 'validating an update' : 'loading a stored state';
+        return this.replace(slot, new HubError('update-too-slow', `${what} may take at most ${this.budgetMs} ms`, recordId));
+      }
+      if (jobElapsed >= this.requestBudgetMs) {
+        const message = `validating one request may take at most ${this.requestBudgetMs} ms; the hub stopped at this record: send fewer records at a time`;
+        return this.replace(slot, new HubError('hub-busy', message, recordId, RETRY_AFTER_SECONDS));
+      }
+      this.watch(slot, Math.min(this.budgetMs - recordElapsed, jobStartedAt === 0 ? this.requestBudgetMs : this.requestBudgetMs - jobElapsed));
     }, Math.max(1, delayMs));
   }
 
@@ -157,3 +226,9 @@ export class ValidationRunner {
   }
 }
 
+let shared: ValidationRunner | null = null;
+
+/** One runner for callers that bring none of their own (the Hub brings one and closes it). */
+export function sharedValidationRunner(): ValidationRunner {
+  return (shared ??= new ValidationRunner());
+}

@@ -10,7 +10,7 @@ import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
 import { defaultOrgQuotas, OrgQuotaGuard } from './quotas';
 import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
-import { ValidationRunner } from './validationRunner';
+import { sharedValidationRunner } from './validationRunner';
 import { authorizeSender, type SenderAuthorization, type SenderOptions } from './writeAuthorization';
 
 /*
@@ -55,9 +55,8 @@ export interface WriteOptions extends SenderOptions {
   readonly quotas?: OrgQuotaGuard;
 }
 
-let defaultRunner: ValidationRunner | null = null;
 /** For callers that bring no runner of their own (the Hub brings one and closes it). */
-const defaultValidator: Validator = (inputs) => (defaultRunner ??= new ValidationRunner()).validate(inputs);
+const defaultValidator: Validator = (inputs) => sharedValidationRunner().validate(inputs);
 
 /** The projection of a record of `type` with nothing in it (what a new record is diffed against). */
 function emptyProjection(type: RecordType): unknown {

@@ -16,6 +16,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'sync bytes, round trips, EDGE link and hub load: 10,000 and 100,000 records on a loopback hub (FIELDWISE_BENCH_SCALE to scale down)',
     load: () => import('./sync.bench'),
   },
+  push: {
+    about: 'acknowledged records/s through /v1/push with validation in the worker pool against on the main thread, side by side (FIELDWISE_BENCH_ROUNDS, _CLIENTS, _PUSHES to scale)',
+    load: () => import('./push.bench'),
+  },
   renderer: {
     about: 'the built renderer in Chromium with 10,000 entries in IndexedDB: load to first rows, typing until saved, JS gzip, beside an empty Vite + React page (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./renderer.bench'),

@@ -447,6 +447,24 @@ describe('device keys and the upload endpoint', () => {
       body: typeof body === 'string' ? body : new Uint8Array(body),
     });
 
+  it('refuses an observer’s bundle from its credential, before a record of it is decoded', async () => {
+    const writer = await onlineDevice(await hub.invite('Eryuan Seed Bank'));
+    const theirs = await writer.client.create('entry', { ...practice, title: 'Theirs' });
+    await writer.engine.syncNow();
+    const observer = await fieldDevice(await hub.invite('Provincial Water Bureau', 'observer'));
+    await observer.engine.syncNow();
+    // A record the observer may read, whose update is no Yjs update at all: decoding it is the
+    // only way to find that out, so a refusal other than the credential's means it was decoded.
+    const undecodable: BundleRecord = { id: theirs, type: 'entry', ownerOrg: writer.join.org.id, createdAt: 0, seq: 0, isFullState: false, update: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]) };
+    const { recordCount: _count, ...header } = readBundle(await fieldBundle(observer, { isEverything: true })).header;
+    const bytes = await writeBundle(header, [undecodable], signerFor(observer.secretKey), compression);
+    const seq = await hub.storage.lastSeq();
+    const answer = await post('/v1/bundles', bytes, observer.join.token);
+    expect({ status: answer.status, body: await answer.json() }).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringMatching(/observer may write nothing/) } } });
+    expect(await hub.storage.lastSeq()).toBe(seq);
+    expect((await hub.storage.getRecord(theirs))?.projection['title']).toBe('Theirs');
+  });
+
   it('lets a device that joined without a key register one, once', async () => {
     const legacy = await onlineDevice(await hub.invite('Old laptop org'));
     const key = newSigningKey();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { entry, entryMutators } from '../../shared/records/entry';
 import type { JoinResponse } from '../../shared/sync/protocol';
-import { compactRecords } from '../../server/hub/compaction';
 import { changeUpdate, createUpdate, editContext, pull, push } from '../support/hubRequests';
 import { startTestHub, type TestHub } from '../support/hub';
 
@@ -38,7 +37,7 @@ describe('compaction', () => {
     }
     const before = await hub.storage.getRecord(id);
 
-    expect(await compactRecords(hub.storage, { minUpdates: 100 })).toBe(1);
+    expect(await hub.hub.compact({ minUpdates: 100 })).toBe(1);
     const after = await hub.storage.getRecord(id);
     expect(after?.compactedSeq).toBe(before?.seq);
     expect(after?.projection).toEqual(before?.projection);

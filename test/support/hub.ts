@@ -9,6 +9,7 @@ import type { OrgQuotas } from '../../server/hub/quotas';
 import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
 import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
 import { createYjsRoute } from '../../server/http/yjsEndpoint';
+import type { ValidationRunnerOptions } from '../../server/hub/validationRunner';
 import type { HubStorage } from '../../server/storage/hubStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 
@@ -84,12 +85,12 @@ export async function advanceHubClock(testHub: Pick<TestHub, 'hub'>, clock: Manu
   return testHub.hub.sealDue(clock.now());
 }
 
-export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number; quotas?: Partial<OrgQuotas> } = {}): Promise<TestHub> {
+export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number; quotas?: Partial<OrgQuotas>; validation?: ValidationRunnerOptions } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldwise-hub-'));
   const storage = options.storage ?? openSqliteStorage(join(dataDir, 'hub.sqlite'));
   await storage.migrate();
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
-  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}) });
+  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}), ...(options.validation ? { validation: options.validation } : {}) });
   hub.startValidation();
   const logs: LogEntry[] = [];
   const logger = (entry: LogEntry) => logs.push(entry);
