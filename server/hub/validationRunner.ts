@@ -140,7 +140,7 @@ export class ValidationRunner {
   }
 
   private newSlot(): WorkerSlot {
-    const slot: WorkerSlot = { worker: startWorker(), clock: new SharedArrayBuffer(24), job: null, timer: null };
+    const slot: WorkerSlot = { worker: startWorker(), clock: new SharedArrayBuffer(32), job: null, timer: null };
     this.attach(slot);
     return slot;
   }
@@ -185,7 +185,9 @@ export class ValidationRunner {
     slot.timer = setTimeout(() => {
       slot.timer = null;
       if (!slot.job) return;
-      const [recordStartedAt, recordIndex, jobStartedAt] = new Float64Array(slot.clock);
+      const [recordStartedAt, recordIndex, jobStartedAt, jobFinishedAt] = new Float64Array(slot.clock);
+      // The worker finished in time and its reply waits for this (busy) thread: nothing overran.
+      if (jobFinishedAt !== 0) return;
       const now = Date.now();
       const recordElapsed = recordStartedAt === 0 ? 0 : now - recordStartedAt!;
       const jobElapsed = jobStartedAt === 0 ? 0 : now - jobStartedAt!;

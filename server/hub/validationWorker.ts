@@ -22,7 +22,8 @@ export interface ValidationJob {
   readonly task: WorkerTask;
   /**
    * Float64Array over a SharedArrayBuffer: [0] = Date.now() when the current record's budgeted
-   * part started, [1] = the record's index, [2] = Date.now() when the job started.
+   * part started, [1] = the record's index, [2] = Date.now() when the job started, [3] = Date.now()
+   * when the job finished (its reply may wait a while for a busy main thread to read it).
    */
   readonly clock: SharedArrayBuffer;
 }
@@ -114,5 +115,7 @@ warmUp();
 
 parentPort?.on('message', (job: ValidationJob) => {
   const outcome = run(job);
+  // Finished: the runner's deadline stops counting here, however long its busy thread takes to read the reply.
+  new Float64Array(job.clock)[3] = Date.now();
   parentPort!.postMessage({ jobId: job.jobId, outcome } satisfies ValidationReply, transferOf(outcome));
 });
