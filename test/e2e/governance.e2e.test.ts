@@ -112,6 +112,9 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.byTestId('proposal-save').click();
     await sec.byTestId('proposal-saved').waitFor();
     await sec.byTestId('proposal-open').click();
+    // Opening cannot be undone: the app asks for the reason first.
+    await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+    await sec.byTestId('proposal-confirm-confirm').click();
     await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${proposalId}"][data-phase="open"]`);
     await sec.app.waitUntilAllSent();
 
@@ -323,6 +326,9 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.byTestId('proposal-save').click();
     await sec.byTestId('proposal-saved').waitFor();
     await sec.byTestId('proposal-open').click();
+    // Opening cannot be undone: the app asks for the reason first.
+    await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+    await sec.byTestId('proposal-confirm-confirm').click();
     await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${draftId}"][data-phase="open"]`);
     await sec.app.waitUntilAllSent();
 
@@ -375,6 +381,9 @@ describe('a ranked-choice vote with one organization offline until after closing
       }
       if (maxChoices !== undefined) await sec.byTestId('proposal-max-choices').fill(String(maxChoices));
       await sec.byTestId('proposal-open').click();
+      // Opening cannot be undone: the app asks for the reason first.
+      await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+      await sec.byTestId('proposal-confirm-confirm').click();
       await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${id}"][data-phase="open"]`);
       await sec.app.waitUntilAllSent();
       return id;
