@@ -20,7 +20,7 @@ import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
-import { DecisionReasons, OutcomePanel, ReasonDialog, StateChangeList, VersionHistory } from './TrustPanels';
+import { DecisionReasons, FacilitatePanel, OutcomePanel, ReasonDialog, StateChangeList, VersionHistory } from './TrustPanels';
 import { ResultsView } from './ResultsView';
 import { useNetwork } from '../data/useNetwork';
 import { useOrgNames } from '../data/useOrgNames';
@@ -204,6 +204,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
         </Stack>
         <Stack gap="md">
           {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
+          {isRunner && phase === 'open' && p.secrecy === 'open' && <FacilitatePanel proposalId={id} proposal={p} voters={eligibleOrgIds} names={names} />}
           {!record.seal && (
           <Paper withBorder p="md" radius="md" data-testid="results-panel">
             <Stack gap="sm">

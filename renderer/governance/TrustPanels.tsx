@@ -1,9 +1,12 @@
-import { Button, Group, Modal, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DecisionReason } from '../../shared/governance/decisionRecord';
-import type { Choice } from '../../shared/records/ballot';
-import { proposalMutators, type OutcomeStatement, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
+import { positionReasonProblem } from '../../shared/governance/positionReason';
+import { ballotId, ballotMutators, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
+import { proposalMutators, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
+import { BallotChoiceForm } from './BallotChoiceForm';
+import { ballotForms } from './ballotForms';
 import { screenDateFormat } from '../i18n/dateTime';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
@@ -267,6 +270,84 @@ export function OutcomePanel({
             </Button>
           </Group>
         )}
+      </Stack>
+    </Paper>
+  );
+}
+
+/**
+ * A facilitator's ballot (the secretariat, or a steward with the proposals scope): recorded on a
+ * field visit or a phone call for an organization without a laptop, with how and a witness. It is
+ * written into that organization's own ballot, in its facilitated log only; the hub checks the rest.
+ */
+export function FacilitatePanel({
+  proposalId,
+  proposal,
+  voters,
+  names,
+}: {
+  readonly proposalId: string;
+  readonly proposal: ProposalProjection;
+  readonly voters: readonly string[];
+  readonly names: ReadonlyMap<string, string>;
+}) {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const { client } = session;
+  const [orgId, setOrgId] = useState<string | null>(null);
+  const [channel, setChannel] = useState<FacilitationChannel>('in-person');
+  const [witness, setWitness] = useState('');
+  const [reason, setReason] = useState('');
+  const [choice, setChoice] = useState<Choice | null>(null);
+  const [message, setMessage] = useState<{ kind: 'error' | 'done'; text: string } | null>(null);
+  const shown = choice ?? ballotForms[proposal.method].emptyChoice(proposal);
+  const labels = useMemo(() => new Map(proposal.options.map((o) => [o.id, o.label])), [proposal.options]);
+  const others = voters.filter((id) => id !== session.profile.identity.orgId);
+  const problem = shown ? positionReasonProblem(shown, reason) : null;
+  const record = async () => {
+    if (!orgId || !shown) return;
+    setMessage(null);
+    try {
+      await client.create('ballot', { proposalId, isSecret: false }, { ownerOrg: orgId });
+      await client.mutate(ballotId(proposalId, orgId), ballotMutators.facilitate, { choice: shown, reason: reason.trim(), proposalVersion: proposal.version, channel, witness: witness.trim() });
+      setMessage({ kind: 'done', text: t('governance.trust.facilitate.recorded', { org: names.get(orgId) ?? orgId }) });
+      setChoice(null);
+      setReason('');
+    } catch (caught) {
+      setMessage({ kind: 'error', text: refusalText(t, caught) });
+    }
+  };
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="facilitate-panel">
+      <Stack gap="xs">
+        <Title order={2} size="h5">
+          {t('governance.trust.facilitate.title')}
+        </Title>
+        <Text size="xs" c="dimmed">
+          {t('governance.trust.facilitate.help')}
+        </Text>
+        <Select label={t('governance.trust.facilitate.org')} data={others.map((id) => ({ value: id, label: names.get(id) ?? id }))} value={orgId} onChange={setOrgId} searchable data-testid="facilitate-org" />
+        <Select
+          label={t('governance.trust.facilitate.channel')}
+          data={facilitationChannels.map((value) => ({ value, label: t(`governance.trust.channel.${value}`) }))}
+          value={channel}
+          onChange={(value) => setChannel((value as FacilitationChannel | null) ?? 'in-person')}
+          allowDeselect={false}
+          data-testid="facilitate-channel"
+        />
+        <TextInput label={t('governance.trust.facilitate.witness')} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} required data-testid="facilitate-witness" />
+        <BallotChoiceForm method={proposal.method} proposal={proposal} choice={shown} labels={labels} isDisabled={false} onChange={setChoice} />
+        <Textarea label={problem ? t('governance.trust.reasonRequired') : t('governance.trust.reasonLabel')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={1} data-testid="facilitate-reason" />
+        {message && (
+          <Text size="sm" c={message.kind === 'error' ? 'red.8' : 'teal.8'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="facilitate-message">
+            {message.text}
+          </Text>
+        )}
+        <Group>
+          <Button size="xs" onClick={() => void record()} disabled={!orgId || !shown || witness.trim() === '' || problem !== null} data-testid="facilitate-submit">
+            {t('governance.trust.facilitate.submit')}
+          </Button>
+        </Group>
       </Stack>
     </Paper>
   );
