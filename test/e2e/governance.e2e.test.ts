@@ -432,6 +432,25 @@ describe('a ranked-choice vote with one organization offline until after closing
       'disagree=0',
       'block=1',
     ]);
+    // C has no laptop at the meeting: the secretariat records C's ballot in person, with a witness.
+    await sec.openProposal(consentId);
+    await sec.choose('facilitate-org', ORG_C);
+    await sec.page.locator(`${testId('facilitate-panel')} ${testId('ballot-consent-agree')}`).click();
+    await sec.byTestId('facilitate-witness').fill('Ma Lan, village head');
+    await sec.byTestId('facilitate-submit').click();
+    await sec.byTestId('facilitate-message').waitFor();
+    await sec.app.waitUntilAllSent();
+    expect((await hub.storage.getRecord(ballotId(consentId, orgCId)))?.projection).toMatchObject({
+      revisions: [],
+      facilitated: [expect.objectContaining({ choice: { method: 'consent', position: 'agree' }, channel: 'in-person', witness: 'Ma Lan, village head' })],
+    });
+    // C sees it on its own ballot, recorded for it, to confirm or change.
+    await c.openProposal(consentId);
+    await c.byTestId('ballot-facilitated').waitFor({ timeout: 20_000 });
+    expect(await c.byTestId('ballot-facilitated').innerText()).toContain('Ma Lan, village head');
+    // It counts like C's own ballot, on every device that holds it.
+    await a.openProposal(consentId);
+    await a.page.waitForSelector(`${testId('chart-consent')} ${testId('chart-row')}[data-option-id="agree"][data-value="1"]`, { timeout: 20_000 });
 
     const multipleId = await createAndOpen('Workshop topics for 2027', 'Multiple choice', ['Seeds', 'Water', 'Soil'], 2);
     await a.openProposal(multipleId);
