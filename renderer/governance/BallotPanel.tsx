@@ -1,8 +1,10 @@
-import { Alert, Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
-import { countedCast } from '../../shared/governance/countedCast';
+import { countedCast, needsConfirmation } from '../../shared/governance/countedCast';
+import { positionReasonProblem } from '../../shared/governance/positionReason';
+import { useOrgNames } from '../data/useOrgNames';
 import type { ProposalPhase } from '../../shared/governance/proposalPhase';
 import { ballotId, ballotMutators, type BallotProjection, type Choice } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
@@ -33,6 +35,8 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
   const view = useObservable(() => client.observeRecord<'ballot'>(id), [client, id], null);
   const ballot: BallotProjection | null = view?.projection ?? null;
   const [draft, setDraft] = useState<Choice | null>(null);
+  const [reasonDraft, setReasonDraft] = useState<string | null>(null);
+  const names = useOrgNames(client);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
   const unsent = useUnsentCount(client, id);
@@ -45,6 +49,7 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
   const isOpen = phase === 'open';
   const canVote = isOpen && isEligible && identity.role !== 'observer';
   useEffect(() => setDraft(null), [ballot?.castAt]);
+  useEffect(() => setReasonDraft(null), [ballot?.revisions.length]);
 
   const delivery = ballotDelivery({
     isCast: ballot?.choice !== null && ballot !== null,
@@ -53,7 +58,10 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
     isConnected,
   });
   // The receipt is of the cast that counts (the latest revision), as the decision record lists it.
-  const counted = ballot ? countedCast(ballot) : null;
+  const counted = ballot ? countedCast(ballot, proposal.version) : null;
+  const reason = reasonDraft ?? counted?.reason ?? '';
+  const reasonProblem = shown ? positionReasonProblem(shown, reason) : null;
+  const isStale = ballot !== null && needsConfirmation(ballot, proposal.version);
   const receipt = counted ? ballotReceipt({ proposalId, orgId: identity.orgId, choice: counted.choice, castAt: counted.castAt, salt: ballot?.receiptSalt ?? '' }) : null;
 
   const cast = async () => {
@@ -61,9 +69,12 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
     setBusy(true);
     setError(null);
     try {
+      if (reasonProblem) return setError(t('governance.trust.blockNeedsReason'));
       await client.create('ballot', { proposalId, isSecret: proposal.secrecy === 'secret' });
-      await client.mutate(id, ballotMutators.cast, shown);
+      // The version the voter saw: a cast on an earlier one is asked to be confirmed.
+      await client.mutate(id, ballotMutators.castOn, { choice: shown, reason: reason.trim(), proposalVersion: proposal.version });
       setDraft(null);
+      setReasonDraft(null);
     } catch (caught) {
       setError(refusalText(t, caught));
     } finally {
@@ -90,7 +101,42 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
         </Title>
         {phase === 'upcoming' && <Text size="sm">{t('governance.ballot.notOpenYet')}</Text>}
         {phase === 'closed' && <Text size="sm">{t('governance.ballot.closed')}</Text>}
+        {isStale && canVote && (
+          <Alert color="yellow" data-testid="ballot-needs-confirmation" data-version={proposal.version}>
+            <Stack gap="xs">
+              <Text size="sm">{t('governance.trust.needsConfirmation', { version: proposal.version })}</Text>
+              <Group>
+                <Button size="xs" variant="light" onClick={() => void cast()} data-testid="ballot-confirm">
+                  {t('governance.trust.confirm', { version: proposal.version })}
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )}
+        {counted?.facilitation && (
+          <Alert color="blue" data-testid="ballot-facilitated">
+            {t('governance.trust.facilitated', {
+              by: names.get(counted.facilitation.byOrgId) ?? counted.facilitation.byOrgId,
+              channel: t(`governance.trust.channel.${counted.facilitation.channel}`),
+              witness: counted.facilitation.witness,
+            })}
+          </Alert>
+        )}
         <BallotChoiceForm method={proposal.method} proposal={proposal} choice={shown} labels={labels} isDisabled={!canVote} onChange={(choice) => setDraft(choice)} />
+        {(canVote || reason !== '') && (
+          <Textarea
+            label={shown?.method === 'consent' && shown.position === 'block' ? t('governance.trust.reasonRequired') : t('governance.trust.reasonLabel')}
+            value={reason}
+            onChange={(event) => setReasonDraft(event.currentTarget.value)}
+            disabled={!canVote}
+            required={reasonProblem !== null}
+            error={reasonProblem && draft !== null ? t('governance.trust.blockNeedsReason') : undefined}
+            autosize
+            minRows={1}
+            maxLength={2000}
+            data-testid="ballot-reason"
+          />
+        )}
         {error && (
           <Text size="sm" c="red.8" role="alert" data-testid="ballot-error">
             {error}
@@ -98,10 +144,10 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
         )}
         {canVote && (
           <Group>
-            <Button onClick={() => void cast()} loading={isBusy} disabled={shown === null} data-testid="ballot-cast">
+            <Button onClick={() => void cast()} loading={isBusy} disabled={shown === null || reasonProblem !== null} data-testid="ballot-cast">
               {ballot?.choice ? t('governance.ballot.change') : t('governance.ballot.cast')}
             </Button>
-            {draft !== null && (
+            {(draft !== null || reasonDraft !== null) && (
               <Text size="xs" c="dimmed" data-testid="ballot-unsaved">
                 {t('governance.ballot.unsaved')}
               </Text>

@@ -12,6 +12,7 @@ const KNOWN_EXCLUSIONS = new Set([
   'cast-after-closing',
   'received-after-grace',
   'superseded',
+  'earlier-version',
   'wrong-method',
   'unknown-option',
   'duplicate-option',

@@ -16,6 +16,8 @@ import { ProposalRulesPanel } from './ProposalRulesPanel';
 import { useNetwork } from '../data/useNetwork';
 import { useOrgNames } from '../data/useOrgNames';
 import { canRunProposals } from './useGovernance';
+import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { ReasonDialog } from './TrustPanels';
 import { useDocRead } from '../data/useDocRead';
 import { useRecordDoc } from '../data/useRecordDoc';
 
@@ -183,15 +185,17 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
     }
   };
 
+  // Opening cannot be undone: it is saved first, then confirmed with a reason (TrustPanels).
+  const [isConfirmingOpen, setConfirmingOpen] = useState(false);
+  const voters = eligibleOrgIds(network?.members ?? [], terms.eligible);
   const open = async () => {
     if (methodFor(terms.method).usesOptions && terms.options.length < 2) return setMessage({ kind: 'error', text: t('governance.errors.optionsNeeded') });
     if (!(await save())) return;
-    try {
-      await client.mutate(header.id, proposalMutators.setState, 'open');
-      window.location.hash = proposalHref(header.id);
-    } catch (error) {
-      setMessage({ kind: 'error', text: describe(error) });
-    }
+    setConfirmingOpen(true);
+  };
+  const confirmOpen = async (reason: string) => {
+    await client.mutate(header.id, proposalMutators.openVote, { reason, eligibleOrgIds: voters });
+    window.location.hash = proposalHref(header.id);
   };
 
   const memberOptions = (network?.members ?? []).map((member) => ({ value: member.orgId, label: names.get(member.orgId) ?? member.orgId }));
@@ -238,6 +242,15 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
               </Button>
             </Group>
           )}
+          <ReasonDialog
+            isOpen={isConfirmingOpen}
+            title={t('governance.trust.confirmTitle.open')}
+            body={t('governance.trust.confirmBody.open', { count: voters.length })}
+            confirmLabel={t('governance.trust.actConfirm.open')}
+            onConfirm={confirmOpen}
+            onClose={() => setConfirmingOpen(false)}
+            testId="proposal-confirm"
+          />
         </Stack>
       </div>
     </section>

@@ -6,6 +6,7 @@ import { countedCast } from '../../shared/governance/countedCast';
 import { methodFor } from '../../shared/governance/decisionMethods';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
+import { votersOf } from '../../shared/governance/voters';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
@@ -19,6 +20,7 @@ import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
+import { DecisionReasons, FacilitatePanel, OutcomePanel, ReasonDialog, StateChangeList, VersionHistory } from './TrustPanels';
 import { ResultsView } from './ResultsView';
 import { useNetwork } from '../data/useNetwork';
 import { useOrgNames } from '../data/useOrgNames';
@@ -46,10 +48,10 @@ export function ProposalView({ id }: { id: string }) {
         <Anchor href={hrefOf({ screen: 'governance' })}>{t('governance.backToList')}</Anchor>
       </Stack>
     );
-  return <ProposalDetails id={id} proposal={view.projection} />;
+  return <ProposalDetails id={id} proposal={view.projection} proposalOwner={view.header.ownerOrg} />;
 }
 
-function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalProjection }) {
+function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; proposal: ProposalProjection; proposalOwner: string }) {
   const { t, i18n } = useTranslation();
   const { session } = useSession();
   const { client } = session;
@@ -59,7 +61,8 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
   const now = useNowAt([p.opensAt, p.closesAt, graceEndsAt(p)]);
   const phase = proposalPhase(p, now);
   const isRunner = canRunProposals(identity, network);
-  const eligibleOrgIds = useMemo(() => eligibleOf(network?.members ?? [], p.eligible), [p.eligible, network]);
+  // Fixed when the vote opened; before that, who would be asked if it opened now.
+  const eligibleOrgIds = useMemo(() => votersOf(p, network?.members ?? []), [p, network]);
   const isEligible = eligibleOrgIds.includes(identity.orgId);
   const ballots = useObservable(() => client.observe({ type: 'ballot', refId: id }), [client, id], []);
   const sealed = useObservable(() => client.observeRecord<'result'>(resultId(id)), [client, id], null);
@@ -78,23 +81,24 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
     [id, p, network, sealed, ballots, now, identity],
   );
   const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
-  const ownCast = ownBallot ? countedCast(ownBallot.projection) : null;
+  const ownCast = ownBallot ? countedCast(ownBallot.projection, p.version) : null;
   const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
-  const [error, setError] = useState<string | null>(null);
   const refused = useQuarantine(session, id)[0] ?? null;
   // Under secret ballots a member holds only its own ballot: its live tally would mislead.
   const canSeeAllBallots = p.secrecy === 'open' || identity.role === 'secretariat';
   const isResultsTime = areResultsVisible(p, now) && phase !== 'draft' && phase !== 'upcoming' && phase !== 'cancelled';
 
-  const setState = async (state: 'open' | 'cancelled') => {
-    setError(null);
-    try {
-      await client.mutate(id, proposalMutators.setState, state);
-    } catch (caught) {
-      setError(refusalText(t, caught));
-    }
+  const [confirming, setConfirming] = useState<'open' | 'cancel' | null>(null);
+  // Opening fixes the voters: the network's eligible organizations at this moment (the hub checks).
+  const votersNow = useMemo(() => eligibleOf(network?.members ?? [], p.eligible), [network, p.eligible]);
+  const confirmAct = async (reason: string) => {
+    if (confirming === 'open') await client.mutate(id, proposalMutators.openVote, { reason, eligibleOrgIds: votersNow });
+    else await client.mutate(id, proposalMutators.cancelVote, reason);
   };
+  // The secretariat, or the organization that ran the proposal, writes the outcome once sealed.
+  const canWriteOutcome = record.seal !== null && (identity.role === 'secretariat' || (isRunner && proposalOwner === identity.orgId));
+  const labels = useMemo(() => new Map(p.options.map((o) => [o.id, o.label])), [p.options]);
 
   const eligibleText =
     p.eligible.kind === 'all-members'
@@ -121,6 +125,8 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
 
       {/* Once sealed, the decision record is what a visitor comes for: it leads, full width. */}
       {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
+      {record.seal && <DecisionReasons reasons={record.reasons} labels={labels} />}
+      {record.seal && <OutcomePanel key={p.outcome?.at ?? 0} proposalId={id} outcome={p.outcome} canWrite={canWriteOutcome} names={names} />}
       <div className="fw-gov-layout">
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">
@@ -139,9 +145,16 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
               <Text size="sm">
                 {t(`governance.secrecy.${p.secrecy}`)} · {t(`governance.visibility.${p.resultsVisibility}`)}
               </Text>
+              {p.version > 1 && (
+                <Text size="sm" fw={600} data-testid="proposal-version" data-version={p.version}>
+                  {t('governance.trust.versionTitle', { version: p.version })}
+                </Text>
+              )}
+              <StateChangeList changes={p.stateChanges} names={names} />
             </Stack>
           </Paper>
           <ProposalDescription id={id} />
+          <VersionHistory history={p.history} names={names} />
           {isRunner && (
             <Group data-testid="proposal-actions">
               {p.state === 'draft' && (
@@ -150,22 +163,26 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                 </Button>
               )}
               {p.state === 'draft' && (
-                <Button size="xs" onClick={() => void setState('open')} disabled={methodFor(p.method).usesOptions && p.options.length < 2} data-testid="proposal-open">
+                <Button size="xs" onClick={() => setConfirming('open')} disabled={methodFor(p.method).usesOptions && p.options.length < 2} data-testid="proposal-open">
                   {t('governance.editor.open')}
                 </Button>
               )}
               {p.state !== 'cancelled' && phase !== 'closed' && (
-                <Button size="xs" color="red" variant="light" onClick={() => void setState('cancelled')} data-testid="proposal-cancel">
+                <Button size="xs" color="red" variant="light" onClick={() => setConfirming('cancel')} data-testid="proposal-cancel">
                   {t('governance.view.cancel')}
                 </Button>
               )}
             </Group>
           )}
-          {error && (
-            <Text size="sm" c="red.8" role="alert">
-              {error}
-            </Text>
-          )}
+          <ReasonDialog
+            isOpen={confirming !== null}
+            title={t(`governance.trust.confirmTitle.${confirming ?? 'open'}`)}
+            body={t(`governance.trust.confirmBody.${confirming ?? 'open'}`, { count: votersNow.length })}
+            confirmLabel={t(`governance.trust.actConfirm.${confirming ?? 'open'}`)}
+            onConfirm={confirmAct}
+            onClose={() => setConfirming(null)}
+            testId="proposal-confirm"
+          />
           {refused && (
             <Alert color="red" role="alert" data-testid="proposal-refused">
               <Stack gap="xs">
@@ -187,6 +204,7 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
         </Stack>
         <Stack gap="md">
           {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
+          {isRunner && phase === 'open' && p.secrecy === 'open' && <FacilitatePanel proposalId={id} proposal={p} voters={eligibleOrgIds} names={names} />}
           {!record.seal && (
           <Paper withBorder p="md" radius="md" data-testid="results-panel">
             <Stack gap="sm">
@@ -202,7 +220,10 @@ function ProposalDetails({ id, proposal: p }: { id: string; proposal: ProposalPr
                   {t('governance.results.secretUntilSealed')}
                 </Text>
               ) : record.tally ? (
-                <ResultsView result={record.tally} standing={record.standing} proposal={p} />
+                <>
+                  <ResultsView result={record.tally} standing={record.standing} proposal={p} />
+                  <DecisionReasons reasons={record.reasons} labels={labels} />
+                </>
               ) : null}
               {(record.phase === 'grace' || record.phase === 'sealing') && (
                 <Text size="xs" c="dimmed" data-testid="results-seal-pending">

@@ -1,11 +1,13 @@
 import type { BallotProjection } from '../../shared/records/ballot';
 import { canonicalJson } from '../../shared/governance/canonicalJson';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { positionReasonProblem } from '../../shared/governance/positionReason';
+import { isSameVoterList, votersOf } from '../../shared/governance/voters';
 import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
-import type { ProposalProjection } from '../../shared/records/proposal';
+import { versionedFields, type ProposalProjection } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { moduleFor, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
@@ -28,7 +30,15 @@ import type { WriteActor } from './writePath';
  * a valid choice; no revision ever removed. The hub records when it first received each cast.
  * Proposals, offers and reviews of other organizations' entries: a steward needs the secretariat's grant for the scope; once a proposal is
  * no longer a draft its terms are locked (only open -> cancelled, before closing); nothing changes
- * after sealing. The network's hub key is the hub's alone.
+ * after sealing but the outcome statement, which only sealing allows. The network's hub key is the
+ * hub's alone.
+ *
+ * Decisions people can trust (docs/PROTOCOL.md, Governance): a block needs its reason; a cast names
+ * the proposal version it was made on, no later than the current one; an open proposal's versioned
+ * terms change only with a history entry by the editor for each new version; the voters written
+ * when the vote opens are the hub's own computation at that moment; a facilitator (the secretariat,
+ * or a steward with the proposals scope) writes only the `facilitated` log of another
+ * organization's open ballot, in its own name.
  */
 
 /** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
@@ -72,10 +82,8 @@ async function checkSteward(ctx: PolicyContext, scope: StewardScope, write: Reco
   }
 }
 
-type Revision = BallotProjection['revisions'][number];
-
-/** Revisions in `after` that `before` does not hold (as a multiset: two equal ones count twice). */
-function revisionChanges(before: readonly Revision[], after: readonly Revision[]): { added: Revision[]; isRemoving: boolean } {
+/** Entries in `after` that `before` does not hold (as a multiset: two equal ones count twice). */
+function revisionChanges<Revision>(before: readonly Revision[], after: readonly Revision[]): { added: Revision[]; isRemoving: boolean } {
   const left = new Map<string, number>();
   for (const revision of before) {
     const key = canonicalJson(revision);
@@ -104,39 +112,114 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
   if (await isSealed(ctx, after.proposalId)) refuse('poll-sealed', 'the result of this proposal is sealed; no ballot changes it', id);
   if (proposal.state !== 'open') refuse('poll-not-open', `the proposal is ${proposal.state}, not open for voting`, id);
   const network = await loadNetwork(ctx);
-  if (!eligibleOrgIds(network.members, proposal.eligible).includes(write.header.ownerOrg)) {
+  if (!votersOf(proposal, network.members).includes(write.header.ownerOrg)) {
     refuse('not-eligible', 'this organization is not eligible to vote on this proposal', id);
   }
   if (after.isSecret !== (proposal.secrecy === 'secret')) {
     refuse('secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
   }
-  const { added, isRemoving } = revisionChanges(before?.revisions ?? [], after.revisions);
-  if (isRemoving) refuse('forbidden', "a ballot's revisions are kept: none may be removed", id);
-  const casts = added.map((revision) => ({ at: revision.at, choice: revision.choice }));
+  const own = revisionChanges(before?.revisions ?? [], after.revisions);
+  const facilitated = revisionChanges(before?.facilitated ?? [], after.facilitated);
+  if (own.isRemoving || facilitated.isRemoving) refuse('forbidden', "a ballot's revisions are kept: none may be removed", id);
+  if (write.header.ownerOrg !== ctx.actor.orgId) await checkFacilitator(ctx, write, before, after, facilitated.added, proposal.secrecy);
+  type NewCast = { at: number; choice: BallotProjection['revisions'][number]['choice']; reason: string; proposalVersion: number };
+  const casts: NewCast[] = [...own.added, ...facilitated.added];
+  const isLogged = (at: number, choice: unknown) => after.revisions.some((r) => r.at === at && canonicalJson(r.choice) === canonicalJson(choice));
   if (after.castAt !== null && after.choice !== null && (after.castAt !== before?.castAt || canonicalJson(after.choice) !== canonicalJson(before?.choice))) {
-    casts.push({ at: after.castAt, choice: after.choice });
+    // The plain fields of a cast whose revision is logged are checked with that revision.
+    if (!isLogged(after.castAt, after.choice)) casts.push({ at: after.castAt, choice: after.choice, reason: '', proposalVersion: proposal.version });
   }
   for (const cast of casts) {
     if (cast.at < proposal.opensAt) refuse('cast-before-opening', 'the ballot was cast before the poll opened', id);
     if (cast.at >= proposal.closesAt) refuse('cast-after-closing', 'the ballot was cast after the poll closed', id);
     if (cast.at > ctx.now + CAST_SKEW_MS) refuse('cast-in-future', "the ballot's cast time is ahead of the hub's clock; check the device clock", id);
-    const invalid = invalidChoiceReason(cast.choice, proposal);
+    if (cast.proposalVersion > proposal.version) {
+      refuse('version-unknown', `the ballot names proposal version ${cast.proposalVersion}; the hub holds version ${proposal.version}`, id);
+    }
+    // A cast on an earlier version does not count (the tally excludes it until it is confirmed),
+    // so the options it names may be gone: only the current version's choices are checked.
+    const invalid = cast.proposalVersion === proposal.version ? invalidChoiceReason(cast.choice, proposal) : null;
     if (invalid) refuse('invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
+    if (positionReasonProblem(cast.choice, cast.reason)) refuse('reason-required', 'a block in a consent vote needs its reason', id);
   }
-  const castAts = [...new Set(added.map((revision) => revision.at))];
+  const castAts = [...new Set([...own.added, ...facilitated.added].map((revision) => revision.at))];
   return castAts.length > 0 ? { castArrivals: castAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
 }
 
+/**
+ * A write to another organization's ballot: the rules let only leads do it (`manage`, its
+ * `facilitated` log); here it must be the secretariat or a steward with the proposals scope, on an
+ * open ballot (a secret one stays its organization's alone), adding facilitated casts in the
+ * writer's own name and changing nothing else.
+ */
+async function checkFacilitator(
+  ctx: PolicyContext,
+  write: RecordWrite,
+  before: BallotProjection | null,
+  after: BallotProjection,
+  added: readonly BallotProjection['facilitated'][number][],
+  secrecy: ProposalProjection['secrecy'],
+): Promise<void> {
+  const id = write.header.id;
+  await checkSteward(ctx, 'proposals', write);
+  if (secrecy === 'secret') refuse('forbidden', 'a facilitator records open ballots only: a secret ballot is its organization’s alone', id);
+  const isOwnPartChanged =
+    canonicalJson(after.revisions) !== canonicalJson(before?.revisions ?? []) ||
+    canonicalJson(after.choice) !== canonicalJson(before?.choice ?? null) ||
+    after.castAt !== (before?.castAt ?? null);
+  if (isOwnPartChanged) refuse('forbidden', "a facilitator writes only the ballot's facilitated casts, never the organization's own", id);
+  if (added.some((cast) => cast.byOrgId !== ctx.actor.orgId)) refuse('forbidden', 'a facilitated cast names its facilitator: the writer’s own organization', id);
+}
+
+/** The versioned terms an edit changed, and whether the history names each in an entry of the editor's. */
+function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection, changed: readonly string[]): void {
+  const history = revisionChanges(before.history, after.history);
+  if (history.isRemoving) refuse('forbidden', "a proposal's version history is kept: no entry may be removed", id);
+  if (changed.length === 0 && history.added.length === 0) return;
+  if (before.state !== 'open' || after.state !== 'open' || ctx.now >= before.closesAt) {
+    refuse('terms-locked', `a proposal's terms change only while its vote is open (${changed.join(', ') || 'history'})`, id);
+  }
+  const named = new Set(history.added.flatMap((entry) => entry.changes.map((change) => change.field as string)));
+  const unnamed = changed.filter((field) => !named.has(field));
+  if (unnamed.length > 0) refuse('version-unrecorded', `an open proposal's edit is a new version: name it in the history (${unnamed.join(', ')})`, id);
+  if (history.added.some((entry) => entry.orgId !== ctx.actor.orgId)) refuse('version-unrecorded', 'a version entry names its editor: the writer’s own organization', id);
+}
+
 /** Fields a proposal may still change once it is no longer a draft. */
-const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt']);
+const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt', 'version', 'history', 'stateChanges', 'outcome', ...versionedFields]);
 
 async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null): Promise<PolicyAdditions> {
   const id = write.header.id;
   const after = projectionOf(write, 'proposal');
   await checkSteward(ctx, 'proposals', write);
+  const isSealedNow = before !== null && (await isSealed(ctx, id));
+  const isOutcomeChanged = canonicalJson(after.outcome) !== canonicalJson(before?.outcome ?? null);
+  if (isOutcomeChanged && !isSealedNow) refuse('outcome-not-sealed', 'the outcome statement is written once the result is sealed', id);
+  if (before && canonicalJson(after.stateChanges.slice(0, before.stateChanges.length)) !== canonicalJson(before.stateChanges)) {
+    refuse('forbidden', "a proposal's reasons for opening and cancelling are kept: none may be removed", id);
+  }
+  if (after.state === 'open' && before?.state !== 'open' && after.eligibleOrgIds !== null) {
+    const voters = eligibleOrgIds((await loadNetwork(ctx)).members, after.eligible);
+    if (!isSameVoterList(after.eligibleOrgIds, voters)) {
+      refuse('eligibility-mismatch', "the voters written at opening are not the network's eligible organizations now; recompute them and open again", id);
+    }
+  }
   if (before) {
-    if (await isSealed(ctx, id)) refuse('poll-sealed', 'the result of this proposal is sealed; the proposal no longer changes', id);
+    if (isSealedNow) {
+      const changed = Object.keys(after).filter(
+        (key) => key !== 'outcome' && key !== 'updatedAt' && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
+      );
+      if (changed.length > 0) refuse('poll-sealed', 'the result of this proposal is sealed; only its outcome statement may still be written', id);
+      return { sealDueAt: null };
+    }
     if (before.state !== 'draft') {
+      checkVersioning(
+        ctx,
+        id,
+        before,
+        after,
+        versionedFields.filter((key) => canonicalJson(after[key]) !== canonicalJson(before[key])),
+      );
       const changed = Object.keys(after).filter(
         (key) => !UNLOCKED_FIELDS.has(key) && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
       );

@@ -1,5 +1,5 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
+import { votersOf } from '../../shared/governance/voters';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { sealedDecision, sealPayload } from '../../shared/governance/sealedDecision';
@@ -21,7 +21,9 @@ import { commitSystemChange } from './systemWrites';
  * writes the `result` record through the system write path. The result's id is derived from the
  * proposal and a second writer finds it already there, so sealing twice, or from two hub processes
  * at once, leaves exactly one result. After sealing the policy refuses every ballot and proposal
- * change (governancePolicy.ts), so nothing changes the result.
+ * change (governancePolicy.ts), so nothing changes the result. The voters are those fixed when the
+ * vote opened (governance/voters.ts), and each organization's counted cast is its latest on the
+ * proposal's current version (governance/countedCast.ts).
  */
 
 /** Margin after the grace period before sealing: longer than any push takes to commit. */
@@ -74,7 +76,7 @@ export async function sealProposal(storage: SealingStorage, hubKey: HubKey, prop
     if (!ballot || ballot.header.type !== 'ballot' || ballot.header.ownerOrg !== orgId) continue;
     ballots.push({ orgId, ballot: projectionOf(ballot, 'ballot'), arrivals: arrivals.get(ballotIds[index]!) ?? new Map<number, number>() });
   }
-  const decision = sealedDecision({ proposalId, proposal, ballots, eligibleOrgIds: eligibleOrgIds(network.members, proposal.eligible), sealedAt: now });
+  const decision = sealedDecision({ proposalId, proposal, ballots, eligibleOrgIds: votersOf(proposal, network.members), sealedAt: now });
   const payload = sealPayload(decision);
   const input = result.parseInput({ payload, signature: bytesToHex(hubKey.sign(sealMessage(payload))), hubKey: hubKey.publicKey });
 

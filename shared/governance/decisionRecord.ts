@@ -1,14 +1,14 @@
 import type { BallotProjection } from '../records/ballot';
 import type { Member, NetworkProjection } from '../records/network';
-import type { ProposalProjection } from '../records/proposal';
-import type { ResultProjection, SealedTally } from '../records/result';
+import type { OutcomeStatement, ProposalProjection, ProposalStateChange, ProposalVersionEntry } from '../records/proposal';
+import type { ResultProjection, SealedReason, SealedTally } from '../records/result';
 import type { Role } from '../records/recordType';
 import { ballotReceipt } from './ballotReceipt';
-import { countedCast } from './countedCast';
-import { eligibleOrgIds } from './eligibleOrgIds';
+import { countedCast, needsConfirmation, type CastSource, type Facilitation } from './countedCast';
+import { votersOf } from './voters';
 import { methodFor } from './decisionMethods';
 import { areResultsVisible, decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
-import { sealedTally } from './sealedDecision';
+import { sealedReasons, sealedTally, tallyBallotOf } from './sealedDecision';
 import { tally, type TallyBallot } from './tally';
 import { verifySeal, type SealVerification } from './verifySeal';
 
@@ -21,7 +21,7 @@ import { verifySeal, type SealVerification } from './verifySeal';
 
 export interface DecisionRecordBallot {
   readonly orgId: string;
-  readonly ballot: Pick<BallotProjection, 'revisions'> & Partial<Pick<BallotProjection, 'receiptSalt'>>;
+  readonly ballot: CastSource & Partial<Pick<BallotProjection, 'receiptSalt'>>;
   /** When the hub received the counted cast, where known; null for a ballot not yet sent. */
   readonly receivedAt: number | null;
 }
@@ -53,6 +53,18 @@ export interface DecisionVoter {
   readonly isLate: boolean;
   readonly receipt: string | null;
   readonly receivedAt: number | null;
+  /** Its latest cast was on an earlier version of the proposal: it does not count until confirmed. */
+  readonly needsConfirmation: boolean;
+  /** Set when the counted cast was recorded by a facilitator. */
+  readonly facilitation: Facilitation | null;
+}
+
+/** A reason given with a counted position, with the organization's name when the ballot is open. */
+export interface DecisionReason {
+  readonly orgId: string | null;
+  readonly name: string | null;
+  readonly choice: SealedReason['choice'];
+  readonly reason: string;
 }
 
 export interface DecisionExclusion {
@@ -93,6 +105,15 @@ export interface DecisionRecordView {
   readonly voters: readonly DecisionVoter[];
   readonly lateBallots: readonly DecisionVoter[];
   readonly excluded: readonly DecisionExclusion[];
+  /** Reasons given with counted positions (blocks always carry one); none while the tally is hidden. */
+  readonly reasons: readonly DecisionReason[];
+  /** The proposal's current version and who changed what between versions. */
+  readonly version: number;
+  readonly history: readonly ProposalVersionEntry[];
+  /** Opening and cancelling, with the reasons given. */
+  readonly stateChanges: readonly ProposalStateChange[];
+  /** What was decided, who does what, when to review; written after sealing. */
+  readonly outcomeStatement: OutcomeStatement | null;
   /** Null before sealing. */
   readonly seal: (SealVerification & { readonly sealedAt: number; readonly hubKey: string; readonly signature: string }) | null;
   /**
@@ -161,6 +182,17 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
       eligible: proposal.eligible,
     },
     tieBreakRule: methodFor(proposal.method).tieBreakRule,
+    version: proposal.version ?? 1,
+    history: proposal.history ?? [],
+    stateChanges: proposal.stateChanges ?? [],
+    outcomeStatement: proposal.outcome ?? null,
+  };
+  const reasonsOf = (reasons: readonly SealedReason[]): DecisionReason[] =>
+    reasons.map((reason) => ({ ...reason, name: reason.orgId === null ? null : nameOf(reason.orgId) }));
+  const ballotsByOrg = new Map(input.ballots.map((held) => [held.orgId, held.ballot]));
+  const confirmationOf = (orgId: string): boolean => {
+    const ballot = ballotsByOrg.get(orgId);
+    return ballot !== undefined && needsConfirmation(ballot, proposal.version ?? 1);
   };
 
   if (result) {
@@ -179,6 +211,8 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
           isLate: ballot?.isLate ?? false,
           receipt: ballot?.receipt ?? null,
           receivedAt: ballot?.receivedAt ?? null,
+          needsConfirmation: ballot === undefined && confirmationOf(orgId),
+          facilitation: ballot?.facilitation ?? null,
         };
       })
       .sort(byName);
@@ -191,18 +225,19 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
       voters,
       lateBallots: voters.filter((voter) => voter.isLate),
       excluded: result.excluded.map((excluded) => ({ orgId: excluded.orgId, name: nameOf(excluded.orgId), reason: excluded.reason })),
+      reasons: reasonsOf(result.reasons ?? []),
       seal: { ...check, sealedAt: result.sealedAt, hubKey: result.hubKey, signature: result.signature },
       standing: { kind: 'sealed', outcome: result.tally?.outcome ?? null, tie: result.tally ? tieOf(result.tally) : null },
     };
   }
 
   // Provisional: the tally of what this device holds, as it stands now.
-  const eligibleIds = eligibleOrgIds(input.network.members, proposal.eligible);
+  const eligibleIds = votersOf(proposal, input.network.members);
   const casts = new Map<string, TallyBallot>();
   const salts = new Map<string, string>();
   for (const { orgId, ballot, receivedAt } of input.ballots) {
-    const cast = countedCast(ballot);
-    if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt });
+    const cast = countedCast(ballot, proposal.version ?? 1);
+    if (cast) casts.set(orgId, tallyBallotOf(orgId, cast, receivedAt));
     salts.set(orgId, ballot.receiptSalt ?? '');
   }
   // A device rarely knows when the hub received a ballot: one of unknown arrival is counted as
@@ -226,6 +261,8 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
         isLate: ballot?.isLate ?? false,
         receipt: ballot && cast ? ballotReceipt({ proposalId, orgId, choice: cast.choice, castAt: cast.castAt, salt: salts.get(orgId) ?? '' }) : null,
         receivedAt: ballot?.receivedAt ?? null,
+        needsConfirmation: confirmationOf(orgId),
+        facilitation: ballot?.facilitation ?? null,
       };
     })
     .sort(byName);
@@ -238,6 +275,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
     voters,
     lateBallots: voters.filter((voter) => voter.isLate),
     excluded: provisional.excluded.map((excluded) => ({ orgId: excluded.orgId, name: nameOf(excluded.orgId), reason: excluded.reason })),
+    reasons: showsTally ? reasonsOf(sealedReasons(provisional, proposal.secrecy === 'secret' && !isRunner)) : [],
     seal: null,
     standing: provisionalStanding(phase, provisional.participation.voted, provisional.notHeardFrom, graceEnd),
   };

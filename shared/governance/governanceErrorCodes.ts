@@ -17,5 +17,10 @@ export const governanceErrorCodes = [
   'poll-sealed',
   'terms-locked',
   'steward-not-authorized',
+  'reason-required',
+  'version-unknown',
+  'version-unrecorded',
+  'outcome-not-sealed',
+  'eligibility-mismatch',
 ] as const;
 export type GovernanceErrorCode = (typeof governanceErrorCodes)[number];

@@ -1,9 +1,9 @@
 import type { BallotProjection } from '../records/ballot';
 import type { ProposalProjection } from '../records/proposal';
-import { SEALED_DECISION_FORMAT, SEALED_DECISION_VERSION, type SealedDecision, type SealedTerms } from '../records/result';
+import { SEALED_DECISION_FORMAT, SEALED_DECISION_VERSION, type SealedDecision, type SealedReason, type SealedTerms } from '../records/result';
 import { ballotReceipt } from './ballotReceipt';
 import { canonicalJson } from './canonicalJson';
-import { countedCast } from './countedCast';
+import { countedCast, type Cast, type CastSource } from './countedCast';
 import { tally, type TallyBallot, type TallyResult } from './tally';
 
 /*
@@ -15,7 +15,7 @@ import { tally, type TallyBallot, type TallyResult } from './tally';
 
 export interface SealBallot {
   readonly orgId: string;
-  readonly ballot: Pick<BallotProjection, 'revisions'> & Partial<Pick<BallotProjection, 'receiptSalt'>>;
+  readonly ballot: CastSource & Partial<Pick<BallotProjection, 'receiptSalt'>>;
   /** The hub's first receipt of each cast, by cast time (a revision's `at`). */
   readonly arrivals: ReadonlyMap<number, number>;
 }
@@ -52,8 +52,8 @@ export function sealedDecision(input: SealInput): SealedDecision {
   const isSecret = proposal.secrecy === 'secret';
   const casts = new Map<string, TallyBallot & { readonly salt: string }>();
   for (const { orgId, ballot, arrivals } of input.ballots) {
-    const cast = countedCast(ballot);
-    if (cast) casts.set(orgId, { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt: arrivals.get(cast.castAt) ?? null, salt: ballot.receiptSalt ?? '' });
+    const cast = countedCast(ballot, proposal.version);
+    if (cast) casts.set(orgId, { ...tallyBallotOf(orgId, cast, arrivals.get(cast.castAt) ?? null), salt: ballot.receiptSalt ?? '' });
   }
   const result = tally({ proposal, ballots: [...casts.values()].map(({ salt: _salt, ...ballot }) => ballot), eligibleOrgIds: input.eligibleOrgIds, now: input.sealedAt });
   return {
@@ -71,6 +71,7 @@ export function sealedDecision(input: SealInput): SealedDecision {
         isLate: counted.isLate,
         receivedAt: counted.receivedAt,
         castAt: isSecret ? null : counted.castAt,
+        ...(isSecret ? {} : { reason: counted.reason, facilitation: counted.facilitation }),
       };
     }),
     excluded: result.excluded.map((excluded) => ({
@@ -79,8 +80,23 @@ export function sealedDecision(input: SealInput): SealedDecision {
       receivedAt: excluded.receivedAt,
       castAt: isSecret ? null : excluded.castAt,
     })),
+    reasons: sealedReasons(result, isSecret),
+    proposalVersion: proposal.version,
     sealedAt: input.sealedAt,
   };
+}
+
+/** A counted cast as the tally takes it. */
+export function tallyBallotOf(orgId: string, cast: Cast, receivedAt: number | null): TallyBallot {
+  return { orgId, choice: cast.choice, castAt: cast.castAt, receivedAt, proposalVersion: cast.proposalVersion, reason: cast.reason, facilitation: cast.facilitation };
+}
+
+/** The reasons given with counted positions; under secret ballots without their organizations. */
+export function sealedReasons(result: Pick<TallyResult, 'counted'>, isSecret: boolean): SealedReason[] {
+  const reasons = result.counted
+    .filter((counted) => counted.reason.trim() !== '')
+    .map((counted): SealedReason => ({ orgId: isSecret ? null : counted.orgId, choice: counted.choice, reason: counted.reason }));
+  return isSecret ? reasons.sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1)) : reasons;
 }
 
 /** The canonical text the hub signs and stores as a result's payload. */

@@ -1,4 +1,5 @@
 import type { Choice } from '../records/ballot';
+import type { Facilitation } from './countedCast';
 import type { ProposalProjection } from '../records/proposal';
 import { canonicalJson } from './canonicalJson';
 import { methodFor, type TallyCounts } from './decisionMethods';
@@ -17,6 +18,9 @@ import { graceEndsAt } from './proposalPhase';
  * than closesAt + graceHours. A ballot received after closesAt is counted and marked late. A ballot
  * the hub has not received yet (receivedAt null) counts provisionally while it can still arrive in
  * time, and is excluded once the grace period has passed.
+ *
+ * Versions: a ballot cast on an earlier version of the proposal than its current `version` is
+ * excluded as `earlier-version` until its organization confirms or replaces it on the current one.
  */
 
 export interface TallyBallot {
@@ -25,6 +29,11 @@ export interface TallyBallot {
   readonly castAt: number;
   /** When the hub received it; null when it has not (yet). */
   readonly receivedAt: number | null;
+  /** The proposal version it was cast on; 1 when left out. */
+  readonly proposalVersion?: number;
+  readonly reason?: string;
+  /** Set when a facilitator recorded it for the organization. */
+  readonly facilitation?: Facilitation | null;
 }
 
 export interface TallyInput {
@@ -40,6 +49,7 @@ export type ExclusionReason =
   | 'cast-after-closing'
   | 'received-after-grace'
   | 'superseded'
+  | 'earlier-version'
   | InvalidChoiceReason;
 
 export interface BallotRef {
@@ -49,6 +59,10 @@ export interface BallotRef {
 }
 export interface CountedBallot extends BallotRef {
   readonly isLate: boolean;
+  readonly choice: Choice;
+  /** The reason given with the position; '' when none. */
+  readonly reason: string;
+  readonly facilitation: Facilitation | null;
 }
 export interface ExcludedBallot extends BallotRef {
   readonly reason: ExclusionReason;
@@ -116,7 +130,9 @@ export function tally(input: TallyInput): TallyResult {
   for (const ballot of collapseCopies(input.ballots)) {
     const arrival = ballot.receivedAt ?? (now <= graceEnd ? null : Infinity);
     const invalid = invalidChoiceReason(ballot.choice, proposal);
+    const version = proposal.version ?? 1;
     if (!eligible.has(ballot.orgId)) exclude(ballot, 'not-eligible');
+    else if ((ballot.proposalVersion ?? 1) !== version) exclude(ballot, 'earlier-version');
     else if (ballot.castAt < proposal.opensAt) exclude(ballot, 'cast-before-opening');
     else if (ballot.castAt >= proposal.closesAt) exclude(ballot, 'cast-after-closing');
     else if (arrival !== null && arrival > graceEnd) exclude(ballot, 'received-after-grace');
@@ -138,6 +154,9 @@ export function tally(input: TallyInput): TallyResult {
     receivedAt: ballot.receivedAt,
     // Not received yet, after closing: whenever it arrives, it arrives late.
     isLate: (ballot.receivedAt ?? now) > proposal.closesAt,
+    choice: ballot.choice,
+    reason: ballot.reason ?? '',
+    facilitation: ballot.facilitation ?? null,
   }));
 
   const voted = counted.length;

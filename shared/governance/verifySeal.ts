@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { hubKeySchema, signatureSchema, type ResultProjection, type SealedDecision, SEALED_DECISION_FORMAT, SEALED_DECISION_VERSION } from '../records/result';
+import { hubKeySchema, signatureSchema, type ResultProjection, type SealedDecision, SEALED_DECISION_FORMAT, SEALED_DECISION_VERSION, parseSealedPayload } from '../records/result';
 import { canonicalJson } from './canonicalJson';
 
 /*
@@ -40,6 +40,7 @@ const failed = (reason: SealFailure): SealVerification => ({ isValid: false, rea
 /** The sealed decision that a result projection shows, in the shape the hub signed. */
 export function decisionOf(result: ResultProjection): SealedDecision | null {
   if (!result.terms || !result.tally) return null;
+  const signed = parseSealedPayload(result.payload);
   return {
     format: SEALED_DECISION_FORMAT,
     version: SEALED_DECISION_VERSION,
@@ -49,6 +50,9 @@ export function decisionOf(result: ResultProjection): SealedDecision | null {
     tally: result.tally,
     counted: result.counted,
     excluded: result.excluded,
+    // Results sealed before reasons and versions existed sign neither field.
+    ...(signed?.reasons !== undefined ? { reasons: result.reasons } : {}),
+    ...(signed?.proposalVersion !== undefined ? { proposalVersion: result.proposalVersion } : {}),
     sealedAt: result.sealedAt,
   };
 }

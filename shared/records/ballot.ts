@@ -15,7 +15,47 @@ import { choiceSchema } from '../governance/decisionMethods';
 // The choice union is assembled from the decision methods' modules; the ballot only stores it.
 export { choiceSchema, type Choice } from '../governance/decisionMethods';
 
-const revisionSchema = z.object({ deviceId: nonEmptyText(200), at: timeSchema, choice: choiceSchema });
+/** A position's reason (governance/positionReason.ts says when one is required). */
+export const positionReasonSchema = z.string().trim().max(2000);
+
+/**
+ * The proposal version a cast was made on (records/proposal.ts, `version`): a cast on an earlier
+ * version does not count until its organization confirms or replaces it. Casts written before
+ * proposals had versions read as version 1.
+ */
+const proposalVersionSchema = z.number().int().min(1);
+
+const revisionSchema = z.object({
+  deviceId: nonEmptyText(200),
+  at: timeSchema,
+  choice: choiceSchema,
+  reason: positionReasonSchema.default(''),
+  proposalVersion: proposalVersionSchema.default(1),
+});
+export type BallotRevision = z.infer<typeof revisionSchema>;
+
+export const facilitationChannels = ['in-person', 'phone'] as const;
+export type FacilitationChannel = (typeof facilitationChannels)[number];
+
+/**
+ * A cast recorded by a facilitator on the organization's behalf (a field visit, a phone call): a
+ * steward with the proposals scope, or the secretariat, writes it into the organization's own
+ * ballot, in this log only (the hub refuses any other change from them). It counts like the
+ * organization's own cast; a later cast by the organization replaces it.
+ */
+const facilitatedSchema = revisionSchema.extend({
+  /** The facilitator's organization; the hub checks it is the writer's. */
+  byOrgId: recordIdSchema,
+  channel: z.enum(facilitationChannels),
+  witness: nonEmptyText(200),
+});
+export type FacilitatedCast = z.infer<typeof facilitatedSchema>;
+
+/** What a voter (or facilitator) sends: the choice, its reason, the version it was made on. */
+export const castSchema = z.object({ choice: choiceSchema, reason: positionReasonSchema.default(''), proposalVersion: proposalVersionSchema.default(1) });
+export type CastInput = z.input<typeof castSchema>;
+export const facilitatedCastSchema = castSchema.extend({ channel: z.enum(facilitationChannels), witness: nonEmptyText(200) });
+export type FacilitatedCastInput = z.input<typeof facilitatedCastSchema>;
 
 const receiptSaltSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 16 bytes of lowercase hex');
 
@@ -26,6 +66,8 @@ export const ballotProjectionSchema = z.object({
   choice: choiceSchema.nullable(),
   castAt: timeSchema.nullable(),
   revisions: z.array(revisionSchema),
+  /** Casts a facilitator recorded for this organization (facilitatedSchema). */
+  facilitated: z.array(facilitatedSchema),
   /**
    * 16 random bytes (hex) written when the ballot is created, part of its receipt
    * (governance/ballotReceipt.ts): a secret ballot's receipt is published, its salt never is.
@@ -64,9 +106,13 @@ export const ballot = defineRecord({
       choice: readField(doc, 'choice', choiceSchema.nullable(), null),
       castAt: readField(doc, 'castAt', timeSchema.nullable(), null),
       revisions: readLog(doc, 'revisions', revisionSchema),
+      facilitated: readLog(doc, 'facilitated', facilitatedSchema),
       receiptSalt: readField(doc, 'receiptSalt', receiptSaltSchema, ''),
     };
   },
+  // A facilitator's cast is managing another organization's ballot: the rules give it to leads,
+  // and the hub's policy narrows it to the proposals scope and this log alone.
+  fieldActions: { facilitated: 'manage' },
   deriveId: (input, ownerOrg) => ballotId(input.proposalId, ownerOrg),
   index: (p) => ({ title: '', status: p.choice ? 'cast' : 'empty', kind: p.choice?.method ?? '', refId: p.proposalId, tags: [], region: '' }),
   facts: (p) => ({ isSecret: p.isSecret }),
@@ -76,6 +122,15 @@ export const ballotMutators = {
   /** Casting again replaces the choice and adds a revision; the hub decides whether it still counts. */
   cast: defineMutator('ballot', 'cast', 'edit', choiceSchema, (doc, choice, ctx) => {
     writeFields(doc, { choice, castAt: ctx.now });
-    appendLog(doc, 'revisions', { deviceId: ctx.deviceId, at: ctx.now, choice });
+    appendLog(doc, 'revisions', { deviceId: ctx.deviceId, at: ctx.now, choice, reason: '', proposalVersion: 1 });
+  }),
+  /** A cast with its reason, on the proposal version the voter saw; confirming is casting again. */
+  castOn: defineMutator('ballot', 'castOn', 'edit', castSchema, (doc, { choice, reason, proposalVersion }, ctx) => {
+    writeFields(doc, { choice, castAt: ctx.now });
+    appendLog(doc, 'revisions', { deviceId: ctx.deviceId, at: ctx.now, choice, reason, proposalVersion });
+  }),
+  /** A facilitator's cast for the ballot's organization; it writes only the `facilitated` log. */
+  facilitate: defineMutator('ballot', 'facilitate', 'manage', facilitatedCastSchema, (doc, cast, ctx) => {
+    appendLog(doc, 'facilitated', { deviceId: ctx.deviceId, at: ctx.now, ...cast, byOrgId: ctx.orgId });
   }),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fragmentText, readField, richText, setFragmentText, writeFields } from './layout';
+import { appendLog, fragmentText, readField, readLog, richText, setFragmentText, writeFields } from './layout';
 import { longText, nonEmptyText, shortText, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
@@ -43,11 +43,75 @@ const termsShape = {
   graceHours: z.number().int().min(0).max(24 * 60),
 };
 
+/**
+ * Terms that may still change once voting is open; each change makes a new version (below). The
+ * others (method, secrecy, eligibility, times, quorum rules) stay locked once the proposal opens.
+ */
+export const versionedFields = ['title', 'description', 'options', 'maxChoices'] as const;
+export type VersionedField = (typeof versionedFields)[number];
+
+/**
+ * One edit of an open proposal: who made it, when, which terms it changed, their text before and
+ * after (options as their labels, one a line), and the editor's note. The proposal's version is 1
+ * plus the number of these: two offline edits merge into two entries and version 3, never into a
+ * number both claim.
+ */
+export const versionChangeSchema = z.object({
+  field: z.enum(versionedFields),
+  before: z.string().max(20_000),
+  after: z.string().max(20_000),
+});
+export const proposalVersionEntrySchema = z.object({
+  orgId: recordIdSchema,
+  deviceId: nonEmptyText(200),
+  at: timeSchema,
+  changes: z.array(versionChangeSchema).min(1).max(versionedFields.length),
+  note: shortText(2000),
+});
+export type ProposalVersionEntry = z.infer<typeof proposalVersionEntrySchema>;
+
+/** An irreversible act on the proposal (opening the vote, cancelling it) and the reason given. */
+export const stateChangeSchema = z.object({
+  state: z.enum(['open', 'cancelled']),
+  reason: nonEmptyText(2000),
+  orgId: recordIdSchema,
+  at: timeSchema,
+});
+export type ProposalStateChange = z.infer<typeof stateChangeSchema>;
+
+/**
+ * What was decided, written after sealing by the secretariat or the organization that ran the
+ * proposal (the hub refuses it before the result is sealed): the decision in words, who does what,
+ * and a date to review it (YYYY-MM-DD, the writer's calendar day).
+ */
+export const outcomeStatementSchema = z.object({
+  decided: nonEmptyText(5000),
+  actions: shortText(5000),
+  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  orgId: recordIdSchema,
+  at: timeSchema,
+});
+export type OutcomeStatement = z.infer<typeof outcomeStatementSchema>;
+export const outcomeInputSchema = outcomeStatementSchema.omit({ orgId: true, at: true });
+export type OutcomeInput = z.input<typeof outcomeInputSchema>;
+
 export const proposalProjectionSchema = z.object({
   ...termsShape,
   title: shortText(300),
   description: longText,
   state: z.enum(proposalStates),
+  /** 1 plus the number of `history` entries: ballots record the version they were cast on. */
+  version: z.number().int().min(1),
+  history: z.array(proposalVersionEntrySchema),
+  /** Opening and cancelling, with their reasons. */
+  stateChanges: z.array(stateChangeSchema),
+  /**
+   * The organizations that may vote, fixed when the vote opens (governance/voters.ts); null on a
+   * draft, and on a proposal opened by a client that did not write it (then eligibility is
+   * computed from the network's members as before).
+   */
+  eligibleOrgIds: z.array(recordIdSchema).nullable(),
+  outcome: outcomeStatementSchema.nullable(),
   ...timestampsShape,
 });
 export type ProposalProjection = z.infer<typeof proposalProjectionSchema>;
@@ -93,12 +157,33 @@ export const proposal = defineRecord({
       resultsVisibility: readField(doc, 'resultsVisibility', termsShape.resultsVisibility, 'live'),
       graceHours: readField(doc, 'graceHours', termsShape.graceHours, DEFAULT_GRACE_HOURS),
       state: readField(doc, 'state', z.enum(proposalStates), 'draft'),
+      ...readVersioning(doc),
     };
   },
   // Opening or cancelling a poll is managing it; the hub lets only its runners do that.
-  fieldActions: { state: 'manage' },
+  fieldActions: { state: 'manage', stateChanges: 'manage', eligibleOrgIds: 'manage' },
   index: (p) => ({ title: p.title, status: p.state, kind: p.method, refId: '', tags: [], region: '' }),
 });
+
+function readVersioning(doc: Parameters<typeof readLog>[0]) {
+  const history = readLog(doc, 'history', proposalVersionEntrySchema);
+  return {
+    version: history.length + 1,
+    history,
+    stateChanges: readLog(doc, 'stateChanges', stateChangeSchema),
+    eligibleOrgIds: readField(doc, 'eligibleOrgIds', z.array(recordIdSchema).nullable(), null),
+    outcome: readField(doc, 'outcome', outcomeStatementSchema.nullable(), null),
+  };
+}
+
+const versionedTermsSchema = z.object({ title: termsShape.title, description: longText, options: termsShape.options, maxChoices: termsShape.maxChoices }).partial();
+export type VersionedTerms = z.infer<typeof versionedTermsSchema>;
+
+/** A versioned field's value as the history shows it: options as their labels, one a line. */
+export function versionedText(field: VersionedField, value: VersionedTerms[VersionedField]): string {
+  if (field === 'options') return ((value ?? []) as ProposalProjection['options']).map((o) => o.label).join('\n');
+  return String(value ?? '');
+}
 
 export const proposalMutators = {
   setTerms: defineMutator('proposal', 'setTerms', 'edit', z.object(termsShape).partial(), (doc, terms) => writeFields(doc, terms)),
@@ -106,4 +191,46 @@ export const proposalMutators = {
     setFragmentText(richText(doc, 'description'), text),
   ),
   setState: defineMutator('proposal', 'setState', 'manage', z.enum(proposalStates), (doc, state) => writeFields(doc, { state })),
+  /** Opens the vote with its reason and the voters fixed now (governance/voters.ts computes them). */
+  openVote: defineMutator(
+    'proposal',
+    'openVote',
+    'manage',
+    z.object({ reason: nonEmptyText(2000), eligibleOrgIds: z.array(recordIdSchema).max(5000) }),
+    (doc, { reason, eligibleOrgIds }, ctx) => {
+      writeFields(doc, { state: 'open', eligibleOrgIds });
+      appendLog(doc, 'stateChanges', { state: 'open', reason, orgId: ctx.orgId, at: ctx.now });
+    },
+  ),
+  cancelVote: defineMutator('proposal', 'cancelVote', 'manage', nonEmptyText(2000), (doc, reason, ctx) => {
+    writeFields(doc, { state: 'cancelled' });
+    appendLog(doc, 'stateChanges', { state: 'cancelled', reason, orgId: ctx.orgId, at: ctx.now });
+  }),
+  /**
+   * Edits an open proposal's versioned terms as a new version: writes the changed terms and one
+   * history entry naming them (nothing when nothing changed). A draft is edited with setTerms.
+   */
+  revise: defineMutator(
+    'proposal',
+    'revise',
+    'edit',
+    z.object({ terms: versionedTermsSchema, note: shortText(2000).default('') }),
+    (doc, { terms, note }, ctx) => {
+      const current = proposal.read(doc);
+      const changes = versionedFields.flatMap((field) => {
+        const next = terms[field];
+        if (next === undefined || JSON.stringify(next) === JSON.stringify(current[field])) return [];
+        return [{ field, before: versionedText(field, current[field]), after: versionedText(field, next) }];
+      });
+      if (changes.length === 0) return;
+      const { description, ...plain } = terms;
+      writeFields(doc, Object.fromEntries(Object.entries(plain).filter(([key]) => changes.some((c) => c.field === key))));
+      if (description !== undefined && changes.some((c) => c.field === 'description')) setFragmentText(richText(doc, 'description'), description);
+      appendLog(doc, 'history', { orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes, note });
+    },
+  ),
+  /** The outcome statement; the hub takes it only once the result is sealed. */
+  writeOutcome: defineMutator('proposal', 'writeOutcome', 'edit', outcomeInputSchema, (doc, statement, ctx) =>
+    writeFields(doc, { outcome: { ...statement, orgId: ctx.orgId, at: ctx.now } }),
+  ),
 };

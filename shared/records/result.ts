@@ -3,7 +3,8 @@ import { readField, writeFields } from './layout';
 import { timeSchema } from './fieldSchemas';
 import { defineRecord, timestampsShape } from './recordModule';
 import { eligibilitySchema, optionSchema } from './proposal';
-import { decisionMethodNames, tallyCountsSchema } from '../governance/decisionMethods';
+import { choiceSchema, decisionMethodNames, tallyCountsSchema } from '../governance/decisionMethods';
+import { facilitationChannels } from './ballot';
 
 /*
  * The sealed decision on one proposal: written once by the hub at closing plus the grace period
@@ -84,6 +85,12 @@ export const sealedBallotSchema = z.object({
   receivedAt: timeSchema.nullable(),
   /** Null under secret ballots. */
   castAt: timeSchema.nullable(),
+  /**
+   * Open ballots only: the reason given with the position ('' for none) and the facilitator who
+   * recorded it, if one did. Absent in results sealed before reasons existed.
+   */
+  reason: z.string().optional(),
+  facilitation: z.object({ byOrgId: z.string(), channel: z.enum(facilitationChannels), witness: z.string() }).nullable().optional(),
 });
 export type SealedBallot = z.infer<typeof sealedBallotSchema>;
 
@@ -95,6 +102,14 @@ export const sealedExclusionSchema = z.object({
   castAt: timeSchema.nullable(),
 });
 export type SealedExclusion = z.infer<typeof sealedExclusionSchema>;
+
+/**
+ * A reason given with a counted position, as sealed: under open ballots with its organization;
+ * under secret ballots without (orgId null), sorted by their canonical JSON, so a reason is never
+ * tied to who gave it. The choice is kept: the counts already say how many took each position.
+ */
+export const sealedReasonSchema = z.object({ orgId: z.string().nullable(), choice: choiceSchema, reason: z.string() });
+export type SealedReason = z.infer<typeof sealedReasonSchema>;
 
 export const SEALED_DECISION_FORMAT = 'fieldwise-result';
 export const SEALED_DECISION_VERSION = 1;
@@ -109,6 +124,10 @@ export const sealedDecisionSchema = z.object({
   tally: sealedTallySchema,
   counted: z.array(sealedBallotSchema),
   excluded: z.array(sealedExclusionSchema),
+  /** Absent in results sealed before reasons existed. */
+  reasons: z.array(sealedReasonSchema).optional(),
+  /** The proposal version counted; absent in results sealed before proposals had versions. */
+  proposalVersion: z.number().int().min(1).optional(),
   sealedAt: timeSchema,
 });
 export type SealedDecision = z.infer<typeof sealedDecisionSchema>;
@@ -134,6 +153,9 @@ export const resultProjectionSchema = z.object({
   tally: sealedTallySchema.nullable(),
   counted: z.array(sealedBallotSchema),
   excluded: z.array(sealedExclusionSchema),
+  /** Reasons given with counted positions ([] in results sealed before reasons existed). */
+  reasons: z.array(sealedReasonSchema),
+  proposalVersion: z.number().int().min(1),
   hubKey: z.string(),
   payload: z.string(),
   signature: z.string(),
@@ -164,6 +186,8 @@ export const result = defineRecord({
       tally: decision?.tally ?? null,
       counted: decision?.counted ?? [],
       excluded: decision?.excluded ?? [],
+      reasons: decision?.reasons ?? [],
+      proposalVersion: decision?.proposalVersion ?? 1,
       hubKey: readField(doc, 'hubKey', z.string(), ''),
       payload,
       signature: readField(doc, 'signature', z.string(), ''),

@@ -197,7 +197,7 @@ export function decisionRecordReport(context: ReportContext, options: DecisionRe
   const isOpenBallot = record.terms.secrecy === 'open';
   const col = (key: string) => t(`reports.doc.col.${key}`);
   const time = (at: number | null) => (at === null ? '—' : formatTime(locale, at));
-  const castOf = new Map(ballotViews.map((view) => [view.header.ownerOrg, countedCast(view.projection)]));
+  const castOf = new Map(ballotViews.map((view) => [view.header.ownerOrg, countedCast(view.projection, proposalView.projection.version)]));
   const sealedCastAt = new Map((result?.counted ?? []).map((ballot) => [ballot.orgId, ballot.castAt]));
   const castAtOf = (orgId: string) => sealedCastAt.get(orgId) ?? castOf.get(orgId)?.castAt ?? null;
   const eligibleCount = record.tally?.participation.eligible ?? eligibleOrgIds(members, record.terms.eligible).length;
@@ -298,6 +298,7 @@ export function decisionRecordReport(context: ReportContext, options: DecisionRe
     },
     { id: 'seal', heading: t('reports.doc.decision.seal'), blocks: sealBlocks },
   ];
+  sections.splice(1, 0, ...trustSections(record, names, labelOf, locale));
 
   const rows = voters.map((voter) => [
     nameOf(names, voter.orgId),
@@ -328,4 +329,60 @@ export function decisionRecordReport(context: ReportContext, options: DecisionRe
     },
     fileStem: fileStemOf(t('reports.doc.file.decisionRecord'), record.title, new Date(now).toISOString().slice(0, 10)),
   };
+}
+
+/**
+ * What makes the decision one people can trust, in the report: the outcome statement (what was
+ * decided, who does what, when to review), the reasons given with positions, the reasons for
+ * opening and cancelling, and who changed what between versions.
+ */
+function trustSections(record: DecisionRecordView, names: ReadonlyMap<string, string>, labelOf: (id: string) => string, locale: ReportLocale): ReportSection[] {
+  const { t } = locale;
+  const who = (orgId: string) => nameOf(names, orgId);
+  const statement = record.outcomeStatement;
+  const sections: ReportSection[] = [
+    {
+      id: 'outcome-statement',
+      heading: t('reports.doc.decision.outcomeStatement'),
+      blocks: statement
+        ? [
+            {
+              kind: 'facts',
+              items: [
+                { label: t('reports.doc.decision.decided'), value: statement.decided },
+                ...(statement.actions ? [{ label: t('reports.doc.decision.actions'), value: statement.actions }] : []),
+                { label: t('reports.doc.decision.reviewOn'), value: statement.reviewOn },
+                { label: t('reports.doc.decision.writtenBy'), value: `${who(statement.orgId)}, ${formatTime(locale, statement.at)}` },
+              ],
+            },
+          ]
+        : [{ kind: 'paragraph', text: t('reports.doc.decision.noOutcomeStatement') }],
+    },
+  ];
+  if (record.reasons.length > 0) {
+    sections.push({
+      id: 'reasons',
+      heading: t('reports.doc.decision.reasons'),
+      blocks: [
+        {
+          kind: 'table',
+          caption: t('reports.doc.decision.reasons'),
+          columns: [t('reports.doc.col.organization'), t('reports.doc.col.choice'), t('reports.doc.col.reason')],
+          rows: record.reasons.map((reason) => [reason.orgId === null ? '—' : who(reason.orgId), choiceText(reason.choice, labelOf, locale), reason.reason]),
+          numericColumns: [],
+        },
+      ],
+    });
+  }
+  const acts = record.stateChanges.map((change) => ({ label: `${t(`reports.doc.decision.act.${change.state}`)} · ${who(change.orgId)}, ${formatTime(locale, change.at)}`, value: change.reason }));
+  const versions = [...record.history]
+    .sort((a, b) => a.at - b.at)
+    .map((entry, index) => ({
+      label: `${t('reports.doc.decision.version', { n: index + 2 })} · ${who(entry.orgId)}, ${formatTime(locale, entry.at)}`,
+      value: [...entry.changes.map((change) => `${change.field}: ${change.before} → ${change.after}`), ...(entry.note ? [entry.note] : [])].join('; '),
+    }));
+  if (acts.length + versions.length > 0) {
+    sections.push({ id: 'history', heading: t('reports.doc.decision.history'), blocks: [{ kind: 'facts', items: [...acts, ...versions] }] });
+  }
+  return sections;
 }

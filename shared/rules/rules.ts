@@ -59,8 +59,12 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
   ballot: {
     // A secret ballot is seen by its organization and the secretariat only.
     read: { own: everyone, other: grant(true, 'unlessSecret', 'unlessSecret', 'unlessSecret') },
-    create: { own: writers, other: nobody },
+    // A facilitator's cast for an organization without a laptop (ballot.ts `facilitated`): leads
+    // may create another organization's ballot and manage it; the hub's policy narrows that to the
+    // proposals scope, open ballots and the facilitated log (server/hub/governancePolicy.ts).
+    create: { own: writers, other: leads },
     edit: { own: writers, other: nobody },
+    manage: { own: nobody, other: leads },
   },
   comment: {
     read: { own: everyone, other: grant(true, 'unlessHidden', 'unlessHidden', 'unlessHidden') },

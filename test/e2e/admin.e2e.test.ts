@@ -120,6 +120,9 @@ describe('the secretariat\'s console', { timeout: 240_000 }, () => {
     await steward.byTestId('proposal-save').click();
     await steward.byTestId('proposal-saved').waitFor();
     await steward.byTestId('proposal-open').click();
+    // Opening cannot be undone: the app asks for the reason first.
+    await steward.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+    await steward.byTestId('proposal-confirm-confirm').click();
     await steward.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${proposalId}"][data-phase="open"]`, { timeout: TIMEOUT_MS });
     await steward.waitUntilAllSent();
     expect((await hub.storage.getRecord(proposalId))?.projection).toMatchObject({ title: '春季培训主题', state: 'open' });

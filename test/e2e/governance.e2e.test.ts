@@ -112,6 +112,9 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.byTestId('proposal-save').click();
     await sec.byTestId('proposal-saved').waitFor();
     await sec.byTestId('proposal-open').click();
+    // Opening cannot be undone: the app asks for the reason first.
+    await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+    await sec.byTestId('proposal-confirm-confirm').click();
     await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${proposalId}"][data-phase="open"]`);
     await sec.app.waitUntilAllSent();
 
@@ -243,6 +246,28 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect((seen[0] as { reason: string }).reason).toContain(OPTIONS[2]);
   });
 
+  it('after sealing the secretariat writes the outcome statement; A reads it with the decision record', async () => {
+    await sec.openProposal(proposalId);
+    await sec.byTestId('decision-record').waitFor({ timeout: 20_000 });
+    // Who opened the vote, and why, is on the proposal.
+    expect(await sec.page.locator(`${testId('proposal-state-change')}[data-state="open"]`).innerText()).toContain('Agreed at the network meeting');
+    await sec.byTestId('outcome-write').click();
+    await sec.byTestId('outcome-decided-input').fill('社区防灾列为2027年第一优先。');
+    await sec.byTestId('outcome-actions-input').fill('秘书处五月前起草资助指南；各机构六月前提交项目。');
+    await sec.byTestId('outcome-review-input').fill('2027-03-01');
+    await sec.byTestId('outcome-save').click();
+    await sec.byTestId('outcome-statement').waitFor();
+    await sec.app.waitUntilAllSent();
+    expect((await hub.storage.getRecord(proposalId))?.projection).toMatchObject({ outcome: { decided: '社区防灾列为2027年第一优先。', reviewOn: '2027-03-01' } });
+    await sec.page.screenshot({ path: join(screenshotDir, 'governance-en-8-outcome-statement.png'), fullPage: true });
+
+    // A member reads it and may not write it.
+    await a.openProposal(proposalId);
+    await a.page.waitForSelector(`${testId('outcome-review-on')}[data-review-on="2027-03-01"]`, { timeout: 20_000 });
+    expect(await a.byTestId('outcome-decided').innerText()).toBe('社区防灾列为2027年第一优先。');
+    expect(await a.byTestId('outcome-write').count()).toBe(0);
+  });
+
   it('threaded comments: A comments, B replies, the secretariat hides the reply with a reason that B still sees', async () => {
     await a.byTestId('comment-input').fill('建议把饮水安全放在首位。');
     await a.byTestId('comment-submit').click();
@@ -323,6 +348,9 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.byTestId('proposal-save').click();
     await sec.byTestId('proposal-saved').waitFor();
     await sec.byTestId('proposal-open').click();
+    // Opening cannot be undone: the app asks for the reason first.
+    await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+    await sec.byTestId('proposal-confirm-confirm').click();
     await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${draftId}"][data-phase="open"]`);
     await sec.app.waitUntilAllSent();
 
@@ -375,6 +403,9 @@ describe('a ranked-choice vote with one organization offline until after closing
       }
       if (maxChoices !== undefined) await sec.byTestId('proposal-max-choices').fill(String(maxChoices));
       await sec.byTestId('proposal-open').click();
+      // Opening cannot be undone: the app asks for the reason first.
+      await sec.byTestId('proposal-confirm-reason').fill('Agreed at the network meeting');
+      await sec.byTestId('proposal-confirm-confirm').click();
       await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${id}"][data-phase="open"]`);
       await sec.app.waitUntilAllSent();
       return id;
@@ -384,8 +415,14 @@ describe('a ranked-choice vote with one organization offline until after closing
     await a.openProposal(consentId);
     await a.byTestId('sync-now').click();
     await a.byTestId('ballot-consent-block').click();
+    // A block stops the proposal for everyone: it cannot be sent without its reason.
+    expect(await a.byTestId('ballot-cast').isDisabled()).toBe(true);
+    await a.byTestId('ballot-reason').fill('The alliance fee takes the whole seed budget.');
     await a.byTestId('ballot-cast').click();
     await a.waitForDelivery('received');
+    // The reason is shown beside the result.
+    await a.page.waitForSelector(`${testId('decision-reason')}[data-position="block"]`);
+    expect(await a.byTestId('decision-reasons').innerText()).toContain('The alliance fee takes the whole seed budget.');
     // While voting is open the screen claims no outcome (issue 13), even with a block on the chart.
     await a.page.waitForSelector(`${testId('results-standing')}[data-standing="open"]`);
     expect(await a.byTestId('results-outcome').count()).toBe(0);
@@ -395,6 +432,25 @@ describe('a ranked-choice vote with one organization offline until after closing
       'disagree=0',
       'block=1',
     ]);
+    // C has no laptop at the meeting: the secretariat records C's ballot in person, with a witness.
+    await sec.openProposal(consentId);
+    await sec.choose('facilitate-org', ORG_C);
+    await sec.page.locator(`${testId('facilitate-panel')} ${testId('ballot-consent-agree')}`).click();
+    await sec.byTestId('facilitate-witness').fill('Ma Lan, village head');
+    await sec.byTestId('facilitate-submit').click();
+    await sec.byTestId('facilitate-message').waitFor();
+    await sec.app.waitUntilAllSent();
+    expect((await hub.storage.getRecord(ballotId(consentId, orgCId)))?.projection).toMatchObject({
+      revisions: [],
+      facilitated: [expect.objectContaining({ choice: { method: 'consent', position: 'agree' }, channel: 'in-person', witness: 'Ma Lan, village head' })],
+    });
+    // C sees it on its own ballot, recorded for it, to confirm or change.
+    await c.openProposal(consentId);
+    await c.byTestId('ballot-facilitated').waitFor({ timeout: 20_000 });
+    expect(await c.byTestId('ballot-facilitated').innerText()).toContain('Ma Lan, village head');
+    // It counts like C's own ballot, on every device that holds it.
+    await a.openProposal(consentId);
+    await a.page.waitForSelector(`${testId('chart-consent')} ${testId('chart-row')}[data-option-id="agree"][data-value="1"]`, { timeout: 20_000 });
 
     const multipleId = await createAndOpen('Workshop topics for 2027', 'Multiple choice', ['Seeds', 'Water', 'Soil'], 2);
     await a.openProposal(multipleId);
@@ -410,5 +466,17 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect(await a.page.locator(`${testId('chart-votes')} ${testId('chart-row')}`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-value')))).toEqual(['1', '0', '1']);
     const stored = await hub.storage.getRecord(ballotId(multipleId, orgAId));
     expect(stored?.projection).toMatchObject({ choice: { method: 'multiple', optionIds: ['o1', 'o3'] } });
+
+    // Cancelling cannot be undone either: confirmed with a reason, recorded and shown.
+    await sec.openProposal(multipleId);
+    await sec.byTestId('proposal-cancel').click();
+    expect(await sec.byTestId('proposal-confirm-confirm').isDisabled()).toBe(true);
+    await sec.byTestId('proposal-confirm-reason').fill('The workshop budget was withdrawn.');
+    await sec.page.screenshot({ path: join(screenshotDir, 'governance-en-9-cancel-confirm.png') });
+    await sec.byTestId('proposal-confirm-confirm').click();
+    await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${multipleId}"][data-phase="cancelled"]`);
+    expect(await sec.page.locator(`${testId('proposal-state-change')}[data-state="cancelled"]`).innerText()).toContain('The workshop budget was withdrawn.');
+    await sec.app.waitUntilAllSent();
+    expect((await hub.storage.getRecord(multipleId))?.projection).toMatchObject({ state: 'cancelled', stateChanges: [expect.objectContaining({ state: 'open' }), expect.objectContaining({ state: 'cancelled', reason: 'The workshop budget was withdrawn.' })] });
   });
 });

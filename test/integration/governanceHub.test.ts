@@ -301,26 +301,32 @@ describe('who runs proposals and offers', () => {
     await setStewardScopes([]);
   });
 
-  it('locks the terms of a proposal once it is open: options, window, secrecy, title; and it cannot go back to draft', async () => {
+  it('locks the terms of a proposal once it is open: window, secrecy, eligibility; and it cannot go back to draft; options, title and description change only as a recorded version', async () => {
     const id = `proposal-${++counter}`;
     const ctx = ctxOf('secretariat');
     await expectAccepted(() => pushRecord('secretariat', 'proposal', id, createUpdate('proposal', pollTerms(), ctx)));
     // A draft may still change.
     await expectAccepted(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setTerms.apply(doc, { quorum: 0.5 }, ctx))));
     await expectAccepted(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setState.apply(doc, 'open', ctx))));
-    const changes = [
-      (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }, { id: 'later', label: 'Later' }] }, ctx),
+    const locked = [
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { closesAt: clock.now() + 1000 * HOUR_MS }, ctx),
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { secrecy: 'secret' }, ctx),
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { eligible: { kind: 'orgs', orgIds: [orgIdOf.alpha] } }, ctx),
-      (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { title: 'Something else' }, ctx),
-      (doc: Y.Doc) => proposalMutators.setDescription.apply(doc, 'A different plan.', ctx),
       (doc: Y.Doc) => proposalMutators.setState.apply(doc, 'draft', ctx),
     ];
-    for (const change of changes) {
+    for (const change of locked) {
       await expectRefused(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, change)), [id], 409, 'terms-locked');
     }
-    expect(proposal.projectionSchema.parse((await stored(id))!.projection)).toMatchObject({ state: 'open', quorum: 0.5 });
+    // Edited without a history entry naming the change: not a version anyone can see.
+    const unrecorded = [
+      (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }, { id: 'later', label: 'Later' }] }, ctx),
+      (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { title: 'Something else' }, ctx),
+      (doc: Y.Doc) => proposalMutators.setDescription.apply(doc, 'A different plan.', ctx),
+    ];
+    for (const change of unrecorded) {
+      await expectRefused(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, change)), [id], 422, 'version-unrecorded');
+    }
+    expect(proposal.projectionSchema.parse((await stored(id))!.projection)).toMatchObject({ state: 'open', quorum: 0.5, version: 1 });
   });
 });
 

@@ -225,6 +225,16 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       expect(outcome.blocks).toHaveLength(1); // no "provisional" note
       const pdf = readPdf(await printHtmlToPdf(browser, renderReportHtml(model)));
       expect(squash(pdf.text)).toContain(squash('The signature verifies against the hub key in the network record'));
+      expect(model.sections.find((section) => section.id === 'outcome-statement')?.blocks).toEqual([{ kind: 'paragraph', text: 'No outcome statement has been written yet.' }]);
+
+      // The outcome statement written after sealing is in the report, and in its PDF.
+      const statement = { decided: 'Dali leads the 2027 round', actions: 'The secretariat drafts the call by May', reviewOn: '2027-03-01', orgId: sealedData.proposals[0]!.header.ownerOrg, at: sealedNow };
+      const withOutcome = { ...sealedData, proposals: sealedData.proposals.map((view) => (view.header.id === fixture.proposalId ? { ...view, projection: { ...view.projection, outcome: statement } } : view)) };
+      const stated = buildReport({ ...sealedContext, data: withOutcome }, requests()['decision-record']!);
+      const statementSection = stated.sections.find((section) => section.id === 'outcome-statement')!;
+      expect(statementSection.blocks[0]).toMatchObject({ kind: 'facts', items: expect.arrayContaining([{ label: 'What was decided', value: 'Dali leads the 2027 round' }, { label: 'Review date', value: '2027-03-01' }]) });
+      const statedPdf = readPdf(await printHtmlToPdf(browser, renderReportHtml(stated)));
+      expect(squash(statedPdf.text)).toContain(squash('Dali leads the 2027 round'));
 
       // A copy whose tally was changed after sealing: the projection no longer matches what was signed.
       const [result] = sealedData.results;

@@ -89,9 +89,9 @@ describe('decisionRecord before sealing', () => {
     expect(view.terms).toMatchObject({ closesAt: CLOSES, graceEndsAt: GRACE_ENDS, graceHours: 72, quorum: 0.5 });
     expect(view.tally).toMatchObject({ counts: { method: 'single', votes: { yes: 1, no: 1 } }, participation: { eligible: 3, voted: 2 }, isQuorumMet: true, notHeardFrom: 1 });
     expect(view.voters).toEqual([
-      { orgId: 'org-cangshan', name: 'Cangshan Seed Bank', isEligible: true, hasVoted: false, isLate: false, receipt: null, receivedAt: null },
-      { orgId: 'org-nujiang', name: 'Nujiang Weavers', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-nujiang', choice: NO, castAt: T0 + 2 * HOUR_MS }), receivedAt: null },
-      { orgId: 'org-erhai', name: '洱海合作社', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-erhai', choice: YES, castAt: T0 + HOUR_MS }), receivedAt: T0 + HOUR_MS },
+      { orgId: 'org-cangshan', name: 'Cangshan Seed Bank', isEligible: true, hasVoted: false, isLate: false, receipt: null, receivedAt: null, needsConfirmation: false, facilitation: null },
+      { orgId: 'org-nujiang', name: 'Nujiang Weavers', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-nujiang', choice: NO, castAt: T0 + 2 * HOUR_MS }), receivedAt: null, needsConfirmation: false, facilitation: null },
+      { orgId: 'org-erhai', name: '洱海合作社', isEligible: true, hasVoted: true, isLate: false, receipt: ballotReceipt({ proposalId: 'proposal-seed-fund', orgId: 'org-erhai', choice: YES, castAt: T0 + HOUR_MS }), receivedAt: T0 + HOUR_MS, needsConfirmation: false, facilitation: null },
     ].sort((a, b) => a.name.localeCompare(b.name)));
   });
 

@@ -31,6 +31,11 @@ describe('closing plus grace', () => {
       threshold: 0.5,
       secrecy: 'open',
       resultsVisibility: 'live',
+      version: 1,
+      history: [],
+      stateChanges: [],
+      eligibleOrgIds: null,
+      outcome: null,
       createdAt: 0,
       updatedAt: 0,
     } satisfies ProposalProjection;

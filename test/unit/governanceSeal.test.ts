@@ -182,8 +182,8 @@ describe('countedCast', () => {
       { deviceId: 'laptop-2', at: 300, choice: b },
       { deviceId: 'laptop-1', at: 100, choice: a },
     ];
-    expect(countedCast({ revisions })).toEqual({ choice: b, castAt: 300, deviceId: 'laptop-2' });
-    expect(countedCast({ revisions: [...revisions].reverse() })).toEqual({ choice: b, castAt: 300, deviceId: 'laptop-2' });
+    expect(countedCast({ revisions })).toEqual({ choice: b, castAt: 300, deviceId: 'laptop-2', reason: '', proposalVersion: 1, facilitation: null });
+    expect(countedCast({ revisions: [...revisions].reverse() })).toEqual({ choice: b, castAt: 300, deviceId: 'laptop-2', reason: '', proposalVersion: 1, facilitation: null });
   });
 
   it('breaks a tie at one instant by the greater canonical choice, and is null without revisions', () => {

@@ -343,7 +343,9 @@ describe('voting window, grace period and eligibility', () => {
     const late = vote('org-2', single('b'), CLOSES - 1, CLOSES + 71 * HOUR);
     const result = run(p, [vote('org-1', single('a')), late]);
     expect(result.counts).toEqual({ method: 'single', votes: { a: 1, b: 1, c: 0 } });
-    expect(result.lateBallots).toEqual([{ orgId: 'org-2', castAt: CLOSES - 1, receivedAt: CLOSES + 71 * HOUR, isLate: true }]);
+    expect(result.lateBallots).toEqual([
+      { orgId: 'org-2', castAt: CLOSES - 1, receivedAt: CLOSES + 71 * HOUR, isLate: true, choice: single('b'), reason: '', facilitation: null },
+    ]);
     expect(result.counted.find((b) => b.orgId === 'org-1')?.isLate).toBe(false);
   });
 

@@ -542,8 +542,8 @@ describe('other mutators', () => {
     const second = mutate(ballot, doc, ballotMutators.cast, { method: 'ranked', ranking: ['soil', 'seed'] }, later(member, 2 * HOUR_MS));
     expect(second.after.choice).toEqual({ method: 'ranked', ranking: ['soil', 'seed'] });
     expect(second.after.revisions).toEqual([
-      { deviceId: member.deviceId, at: T0 + HOUR_MS, choice: { method: 'ranked', ranking: ['seed', 'soil', 'market'] } },
-      { deviceId: member.deviceId, at: T0 + 2 * HOUR_MS, choice: { method: 'ranked', ranking: ['soil', 'seed'] } },
+      { deviceId: member.deviceId, at: T0 + HOUR_MS, choice: { method: 'ranked', ranking: ['seed', 'soil', 'market'] }, reason: '', proposalVersion: 1 },
+      { deviceId: member.deviceId, at: T0 + 2 * HOUR_MS, choice: { method: 'ranked', ranking: ['soil', 'seed'] }, reason: '', proposalVersion: 1 },
     ]);
   });
 
