@@ -5,6 +5,9 @@ import { languageSchema, longText, mergedTagsSchema, tagSchema, nonEmptyText, or
 import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
+import { entryInvariants } from './entryInvariants';
+import { consentViolation } from './invariants';
+import { entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels } from './entryLabels';
 import { roleSchema } from './recordType';
 
 /*
@@ -61,6 +64,8 @@ export const entryProjectionSchema = z.object({
   sharing: z.enum(sharingLabels),
   status: z.enum(entryStatuses),
   reviewNotes: z.array(reviewNoteSchema),
+  /** Sharing and cultural labels (entryLabels.ts). */
+  labels: z.array(entryLabelSchema),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -78,6 +83,7 @@ export const entryInputSchema = z.object({
   author: shortText(200).default(''),
   attribution: attributionSchema.default({ holderKind: 'person', holderName: '', consent: 'pending' }),
   sharing: z.enum(sharingLabels).default('private'),
+  labels: entryLabelsInputSchema.default([]),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
@@ -88,9 +94,8 @@ function sectionFragment(doc: Y.Doc, section: EntrySection): Y.XmlFragment {
 }
 
 function assertConsentAllows(sharing: string, attribution: Attribution): void {
-  if (sharing !== 'private' && attribution.consent === 'pending') {
-    throw new RecordInputError('sharing', 'the knowledge holder has not given consent yet; keep it a private draft');
-  }
+  const violation = consentViolation(sharing, attribution.consent);
+  if (violation) throw new RecordInputError(violation.field, violation.reason);
 }
 
 export const entry = defineRecord({
@@ -127,6 +132,7 @@ export const entry = defineRecord({
       sharing: readField(doc, 'sharing', z.enum(sharingLabels), 'private'),
       status: readField(doc, 'status', z.enum(entryStatuses), 'draft'),
       reviewNotes: readLog(doc, 'reviewNotes', reviewNoteSchema),
+      labels: readLabels(doc),
     };
   },
   fieldActions: {
@@ -144,7 +150,8 @@ export const entry = defineRecord({
     tags: p.tags,
     region: regionKey(p.region),
   }),
-  facts: (p) => ({ isPrivate: p.sharing === 'private' }),
+  facts: (p) => ({ isPrivate: p.sharing === 'private', ...(isOwnerOnly(p.labels) ? { isOwnerOnly: true } : {}) }),
+  invariants: entryInvariants,
 });
 
 // Not `entryInputSchema.pick(...).partial()`: a field keeps its create `.default()` through
@@ -194,6 +201,7 @@ export const entryMutators = {
     if (isEndorsed && sharing === 'private') throw new RecordInputError('status', 'a private draft cannot be endorsed');
     writeFields(doc, { status: isEndorsed ? 'endorsed' : sharing === 'private' ? 'draft' : 'shared' });
   }),
+  setLabels: setEntryLabels,
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */
