@@ -5,6 +5,8 @@ import bundlesZhCN from './bundles.zh-CN.json';
 import en from './en.json';
 import governanceEn from './governance.en.json';
 import governanceZhCN from './governance.zh-CN.json';
+import labelsEn from './labels.en.json';
+import labelsZhCN from './labels.zh-CN.json';
 import offlineEn from './offline.en.json';
 import offlineZhCN from './offline.zh-CN.json';
 import reportsEn from './reports.en.json';
@@ -28,7 +30,7 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn, 'labels.en.json': labelsEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
@@ -38,6 +40,7 @@ export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Cat
     'refusals.zh-CN.json': refusalsZhCN,
     'offline.zh-CN.json': offlineZhCN,
     'admin.zh-CN.json': adminZhCN,
+    'labels.zh-CN.json': labelsZhCN,
   },
 };
 
