@@ -21,6 +21,8 @@ import { EntryDetailsPanel } from './EntryDetailsPanel';
 import type { EntryFormProps } from './entryFormProps';
 import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
+import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
+import { LabelsPanel } from '../library/LabelsPanel';
 
 export function EntryEditor({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -105,6 +107,8 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Group>
         </Group>
 
+        <EntryLabelNotices labels={p.labels} />
+        <EntryLabelBadges labels={p.labels} />
         {!isAllowedToEdit && (
           <Alert color={isForced ? 'orange' : 'gray'} data-testid="read-only-notice">
             {t('editor.readOnly', { org: orgNames.get(header.ownerOrg) ?? header.ownerOrg })}
@@ -128,6 +132,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           <Stack gap="md" className="fw-editor-side">
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
+            <LabelsPanel labels={p.labels} canEdit={canEdit} saving={saving} setLabels={(labels) => saving.save('labels', () => client.mutate(header.id, entryMutators.setLabels, labels))} />
             <EntryHistoryPanel doc={doc} header={header} p={p} orgNames={orgNames} />
           </Stack>
         </div>

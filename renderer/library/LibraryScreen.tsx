@@ -1,4 +1,5 @@
 import { Badge, Button, Group, Loader, Select, Text, TextInput, Title } from '@mantine/core';
+import { EntryLabelBadges, EntryLabelNotices } from './EntryLabelBadges';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -142,6 +143,7 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Text size="xs" c="dimmed" truncate="end">
           {[orgName, formatRegion(p.region), date].filter(Boolean).join(' · ')}
         </Text>
+        <EntryLabelNotices labels={p.labels} isCompact />
       </div>
       <div className="fw-entry-row-badges">
         <Badge size="sm" variant="light">
@@ -150,6 +152,7 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'}>
           {t(`entry.status.${p.status}`)}
         </Badge>
+        <EntryLabelBadges labels={p.labels} />
       </div>
     </a>
   );

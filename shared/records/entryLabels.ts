@@ -110,3 +110,10 @@ export function labelsViolation(labels: readonly EntryLabel[]): InvariantViolati
 
 /** Replaces the entry's labels (with their texts): an `edit`, the owner's. */
 export const setEntryLabels = defineMutator('entry', 'setLabels', 'edit', entryLabelsInputSchema, (doc, labels) => writeFields(doc, { labels }));
+
+/** `labels` with `id` applied (its opposite, if any, taken off) or taken off; the others kept in order. */
+export function toggledLabels(labels: readonly EntryLabel[], id: EntryLabelId, isOn: boolean): EntryLabel[] {
+  const opposite = exclusivePairs.flatMap(([a, b]) => (a === id ? [b] : b === id ? [a] : []));
+  const kept = labels.filter((label) => label.id !== id && !(isOn && opposite.includes(label.id)));
+  return isOn ? [...kept, labels.find((label) => label.id === id) ?? { id, texts: { en: '', zh: '' } }] : kept;
+}
