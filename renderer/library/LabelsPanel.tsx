@@ -1,4 +1,4 @@
-import { Badge, Checkbox, Paper, Stack, Text, Title } from '@mantine/core';
+import { Checkbox, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { bcLabelIds, ownerOnlyLabelIds, tkLabelIds, toggledLabels, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
@@ -39,9 +39,9 @@ export function LabelsPanel({ labels, canEdit, saving, setLabels }: LabelsPanelP
                 <>
                   {t(`labels.meaning.${id}`)}{' '}
                   {ownerOnlyLabelIds.includes(id) && (
-                    <Badge size="xs" color="red" variant="light" component="span">
+                    <Text span size="xs" c="red" fw={600} data-testid="label-enforced">
                       {t('labels.editor.enforced')}
-                    </Badge>
+                    </Text>
                   )}
                 </>
               }
