@@ -132,7 +132,13 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           <Stack gap="md" className="fw-editor-side">
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
-            <LabelsPanel labels={p.labels} canEdit={canEdit} saving={saving} setLabels={(labels) => saving.save('labels', () => client.mutate(header.id, entryMutators.setLabels, labels))} />
+            <LabelsPanel
+              labels={p.labels}
+              canEdit={canEdit}
+              saving={saving}
+              applyLabel={(labelId, isOn) => saving.save('labels', () => client.mutate(header.id, entryMutators.applyLabel, { id: labelId, isOn }))}
+              setTexts={(labelId, texts) => saving.save('labels', () => client.mutate(header.id, entryMutators.setLabelTexts, { id: labelId, texts }))}
+            />
             <EntryHistoryPanel doc={doc} header={header} p={p} orgNames={orgNames} />
           </Stack>
         </div>

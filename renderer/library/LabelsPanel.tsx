@@ -1,6 +1,6 @@
 import { Checkbox, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { bcLabelIds, ownerOnlyLabelIds, tkLabelIds, toggledLabels, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
+import { bcLabelIds, ownerOnlyLabelIds, tkLabelIds, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import type { SaveTracking } from '../forms/useSaveTracking';
 
@@ -14,15 +14,15 @@ interface LabelsPanelProps {
   readonly labels: readonly EntryLabel[];
   readonly canEdit: boolean;
   readonly saving: SaveTracking;
-  /** Writes the whole list (setLabels). */
-  readonly setLabels: (labels: EntryLabel[]) => void;
+  /** Applies or takes off one label (applyLabel). */
+  readonly applyLabel: (id: EntryLabelId, isOn: boolean) => void;
+  /** Sets one label's texts (setLabelTexts). */
+  readonly setTexts: (id: EntryLabelId, texts: Partial<LabelTexts>) => void;
 }
 
-export function LabelsPanel({ labels, canEdit, saving, setLabels }: LabelsPanelProps) {
+export function LabelsPanel({ labels, canEdit, saving, applyLabel, setTexts }: LabelsPanelProps) {
   const { t } = useTranslation();
   const applied = new Map(labels.map((label) => [label.id, label]));
-  const setTexts = (id: EntryLabelId, patch: Partial<LabelTexts>) =>
-    setLabels(labels.map((label) => (label.id === id ? { ...label, texts: { ...label.texts, ...patch } } : label)));
 
   const group = (heading: string, ids: readonly EntryLabelId[]) => (
     <Stack gap="xs">
@@ -47,7 +47,7 @@ export function LabelsPanel({ labels, canEdit, saving, setLabels }: LabelsPanelP
               }
               checked={label !== undefined}
               disabled={!canEdit}
-              onChange={(event) => setLabels(toggledLabels(labels, id, event.currentTarget.checked))}
+              onChange={(event) => applyLabel(id, event.currentTarget.checked)}
               data-testid={`label-apply-${id}`}
             />
             {label && (

@@ -7,7 +7,7 @@ import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
 import { consentViolation } from './invariants';
-import { entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels } from './entryLabels';
+import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
 import { roleSchema } from './recordType';
 
 /*
@@ -202,6 +202,8 @@ export const entryMutators = {
     writeFields(doc, { status: isEndorsed ? 'endorsed' : sharing === 'private' ? 'draft' : 'shared' });
   }),
   setLabels: setEntryLabels,
+  applyLabel: applyEntryLabel,
+  setLabelTexts: setEntryLabelTexts,
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */

@@ -117,3 +117,17 @@ export function toggledLabels(labels: readonly EntryLabel[], id: EntryLabelId, i
   const kept = labels.filter((label) => label.id !== id && !(isOn && opposite.includes(label.id)));
   return isOn ? [...kept, labels.find((label) => label.id === id) ?? { id, texts: { en: '', zh: '' } }] : kept;
 }
+
+/**
+ * Applies or takes off one label on the labels the doc holds when it runs: two quick edits of one
+ * form (a text saved as a checkbox is ticked) each build on the other instead of writing back a
+ * list read before the other landed.
+ */
+export const applyEntryLabel = defineMutator('entry', 'applyLabel', 'edit', z.strictObject({ id: z.enum(entryLabelIds), isOn: z.boolean() }), (doc, { id, isOn }) =>
+  writeFields(doc, { labels: toggledLabels(readLabels(doc), id, isOn) }),
+);
+
+/** Sets the community's words of one applied label, in the languages given, on the labels the doc holds. */
+export const setEntryLabelTexts = defineMutator('entry', 'setLabelTexts', 'edit', z.strictObject({ id: z.enum(entryLabelIds), texts: labelTextsSchema.partial() }), (doc, { id, texts }) =>
+  writeFields(doc, { labels: readLabels(doc).map((label) => (label.id === id ? { ...label, texts: { ...label.texts, ...texts } } : label)) }),
+);

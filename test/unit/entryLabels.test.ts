@@ -42,6 +42,20 @@ describe('entry labels', () => {
     expect(entry.read(new Y.Doc()).labels).toEqual([]);
   });
 
+  it('applies a label and sets its words on the labels the doc holds, so quick edits build on each other', () => {
+    const doc = created();
+    entryMutators.applyLabel.apply(doc, { id: 'tk-seasonal', isOn: true }, ctx);
+    entryMutators.setLabelTexts.apply(doc, { id: 'tk-seasonal', texts: { zh: '只在春播前讲述' } }, ctx);
+    entryMutators.applyLabel.apply(doc, { id: 'tk-verified', isOn: true }, ctx);
+    entryMutators.applyLabel.apply(doc, { id: 'tk-non-verified', isOn: true }, ctx);
+    expect(entry.read(doc).labels).toEqual([
+      { id: 'tk-seasonal', texts: { en: '', zh: '只在春播前讲述' } },
+      { id: 'tk-non-verified', texts: { en: '', zh: '' } },
+    ]);
+    entryMutators.applyLabel.apply(doc, { id: 'tk-seasonal', isOn: false }, ctx);
+    expect(entry.read(doc).labels.map((label) => label.id)).toEqual(['tk-non-verified']);
+  });
+
   it('read tolerantly: an item that does not parse is left out', () => {
     const doc = created();
     doc.getMap('fields').set('labels', [{ id: 'tk-attribution', texts: { en: 'Credit the elders', zh: '' } }, { id: 'nonsense' }, 'x']);
