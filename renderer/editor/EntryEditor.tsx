@@ -25,6 +25,8 @@ import { EntryTextPanel } from './EntryTextPanel';
 import { EntryReviewPanel } from './EntryReviewPanel';
 import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
 import { hasChangesSinceEndorsed, pinnedVersionOf } from '../../shared/records/entryReview';
+import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
+import { LabelsPanel } from '../library/LabelsPanel';
 
 export function EntryEditor({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -115,6 +117,8 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Group>
         </Group>
 
+        <EntryLabelNotices labels={p.labels} />
+        <EntryLabelBadges labels={p.labels} />
         {!isAllowedToEdit && (
           <Alert color={isForced ? 'orange' : 'gray'} data-testid="read-only-notice">
             {t('editor.readOnly', { org: orgNames.get(header.ownerOrg) ?? header.ownerOrg })}
@@ -161,6 +165,13 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
             <EntryReviewPanel header={header} p={p} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
+            <LabelsPanel
+              labels={p.labels}
+              canEdit={canEdit}
+              saving={saving}
+              applyLabel={(labelId, isOn) => saving.save('labels', () => client.mutate(header.id, entryMutators.applyLabel, { id: labelId, isOn }))}
+              setTexts={(labelId, texts) => saving.save('labels', () => client.mutate(header.id, entryMutators.setLabelTexts, { id: labelId, texts }))}
+            />
             <EntryHistoryPanel doc={doc} header={header} p={p} orgNames={orgNames} />
             <EntryVersionsPanel p={p} orgNames={orgNames} />
           </Stack>

@@ -7,6 +7,8 @@ import governanceEn from './governance.en.json';
 import governanceZhCN from './governance.zh-CN.json';
 import inboxEn from './inbox.en.json';
 import inboxZhCN from './inbox.zh-CN.json';
+import labelsEn from './labels.en.json';
+import labelsZhCN from './labels.zh-CN.json';
 import offlineEn from './offline.en.json';
 import offlineZhCN from './offline.zh-CN.json';
 import reportsEn from './reports.en.json';
@@ -32,7 +34,7 @@ export type Language = (typeof languages)[number];
 export type Catalog = { readonly [key: string]: string | Catalog };
 
 export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Catalog>>>> = {
-  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn, 'inbox.en.json': inboxEn, 'review.en.json': reviewEn },
+  en: { 'en.json': en, 'governance.en.json': governanceEn, 'reports.en.json': reportsEn, 'workbench.en.json': workbenchEn, 'bundles.en.json': bundlesEn, 'refusals.en.json': refusalsEn, 'offline.en.json': offlineEn, 'admin.en.json': adminEn, 'inbox.en.json': inboxEn, 'review.en.json': reviewEn, 'labels.en.json': labelsEn },
   'zh-CN': {
     'zh-CN.json': zhCN,
     'governance.zh-CN.json': governanceZhCN,
@@ -44,6 +46,7 @@ export const catalogFiles: Readonly<Record<Language, Readonly<Record<string, Cat
     'admin.zh-CN.json': adminZhCN,
     'inbox.zh-CN.json': inboxZhCN,
     'review.zh-CN.json': reviewZhCN,
+    'labels.zh-CN.json': labelsZhCN,
   },
 };
 

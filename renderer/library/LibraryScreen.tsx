@@ -1,4 +1,6 @@
 import { Badge, Button, Group, Loader, Select, Text, TextInput, Title } from '@mantine/core';
+import { noticeLabels } from '../../shared/records/entryLabels';
+import { EntryLabelBadges, EntryLabelNotices } from './EntryLabelBadges';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -139,9 +141,14 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Text fw={600} size="sm" truncate="end" lang={p.language === 'und' ? undefined : p.language} data-testid="entry-row-title">
           {p.title || t('editor.untitled')}
         </Text>
-        <Text size="xs" c="dimmed" truncate="end" lang={p.language === 'und' ? undefined : p.language}>
-          {p.summary}
-        </Text>
+        {/* A seasonal notice takes the summary's line: it must show, and a row has a fixed height. */}
+        {noticeLabels(p.labels ?? []).length > 0 ? (
+          <EntryLabelNotices labels={p.labels} isCompact />
+        ) : (
+          <Text size="xs" c="dimmed" truncate="end" lang={p.language === 'und' ? undefined : p.language}>
+            {p.summary}
+          </Text>
+        )}
         <Text size="xs" c="dimmed" truncate="end">
           {[orgName, formatRegion(p.region), date].filter(Boolean).join(' · ')}
         </Text>
@@ -153,6 +160,7 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="entry-row-status">
           {p.status === 'endorsed' && hasChangesSinceEndorsed(p) ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
         </Badge>
+        <EntryLabelBadges labels={p.labels} />
       </div>
     </a>
   );

@@ -76,6 +76,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'quota-records': { status: 429, hasRetryAfter: true },
   'quota-bytes': { status: 413 },
   'upload-stalled': { status: 408 },
+  'invariant-violated': { status: 422 },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

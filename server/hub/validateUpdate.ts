@@ -6,6 +6,8 @@ import { RecordStructureError, structureActions, summarizeStructure } from '../.
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { limits } from '../../shared/sync/protocol';
 import { NestingTooDeepError } from '../../shared/records/recordError';
+import { recordInvariantViolation } from './recordInvariants';
+import type { InvariantViolation } from '../../shared/records/invariants';
 import { HubError } from './hubError';
 import { checkUpdateComplexity } from './updateComplexity';
 
@@ -45,6 +47,8 @@ export interface ValidatedUpdate {
   readonly structureActions: Action[];
   /** Why the layout has no room for the change, or null; told only to a sender who may write. */
   readonly structureError: string | null;
+  /** The first record invariant the new state breaks (shared/records/invariants.ts), or null. */
+  readonly invariantViolation: InvariantViolation | null;
 }
 
 function timeToLoad(state: Uint8Array): number {
@@ -96,7 +100,7 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
     const applyMs = performance.now() - applyStartedAt;
     const state = Y.encodeStateAsUpdate(doc);
     if (storedState && areBytesEqual(state, storedState)) {
-      return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null };
+      return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null, invariantViolation: null };
     }
     if (state.length > limits.maxRecordBytes) throw new HubError('record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, recordId);
     // Loading the stored state and applying the change bound what loading the result costs from
@@ -117,7 +121,8 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
       if (!(error instanceof RecordStructureError)) throw error;
       structureError = error.message;
     }
-    return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError };
+    const invariantViolation = recordInvariantViolation(module, doc, { ...after });
+    return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError, invariantViolation };
   } catch (error) {
     // Too deep to read is damaged input, not a hub failure: a coded 400 naming the record, which
     // the client quarantines.

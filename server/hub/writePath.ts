@@ -8,6 +8,7 @@ import { assertTargetReadable } from './attachments';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
+import { assertInvariantsHold } from './recordInvariants';
 import { defaultOrgQuotas, OrgQuotaGuard } from './quotas';
 import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
 import { sharedValidationRunner } from './validationRunner';
@@ -86,6 +87,8 @@ function authorizeChange(actor: WriteActor, header: RecordHeader, validated: Val
     const whose = actor.orgId === header.ownerOrg ? 'its own' : "another organization's";
     throw new HubError('forbidden', `a ${actor.role} may not ${verdict.action} ${whose} ${header.type}`, header.id);
   }
+  // Only now, to a sender allowed the change: the state it would leave breaks an invariant.
+  assertInvariantsHold(header, validated.invariantViolation);
 }
 
 /** A validated change as the write to commit (authorized), or the unchanged record's seq. */

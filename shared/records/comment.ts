@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readField, writeFields } from './layout';
 import { nonEmptyText, shortText, timeSchema } from './fieldSchemas';
+import { commentInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema } from './recordType';
 
@@ -50,6 +51,7 @@ export const comment = defineRecord({
     };
   },
   fieldActions: { hidden: 'moderate' },
+  invariants: commentInvariants,
   index: (p) => ({ title: '', status: p.hidden ? 'hidden' : 'visible', kind: p.kind, refId: p.targetId, tags: [], region: '' }),
   facts: (p) => ({ isHidden: p.hidden !== null }),
 });

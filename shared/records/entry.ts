@@ -5,6 +5,9 @@ import { languageSchema, longText, mergedTagsSchema, tagSchema, nonEmptyText, or
 import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
+import { entryInvariants } from './entryInvariants';
+import { consentViolation } from './invariants';
+import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
 import { roleSchema } from './recordType';
 import { allSections } from './entryTemplates';
 import { authorStepSchema, reviewStepSchema } from './entryReviewSchema';
@@ -66,6 +69,8 @@ export const entryProjectionSchema = z.object({
   /** The review (entryReviewSchema.ts): the author's log and the reviewers'. */
   authorSteps: z.array(authorStepSchema),
   reviewSteps: z.array(reviewStepSchema),
+  /** Sharing and cultural labels (entryLabels.ts). */
+  labels: z.array(entryLabelSchema),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -83,6 +88,7 @@ export const entryInputSchema = z.object({
   author: shortText(200).default(''),
   attribution: attributionSchema.default({ holderKind: 'person', holderName: '', consent: 'pending' }),
   sharing: z.enum(sharingLabels).default('private'),
+  labels: entryLabelsInputSchema.default([]),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
@@ -93,9 +99,8 @@ function sectionFragment(doc: Y.Doc, section: EntrySection): Y.XmlFragment {
 }
 
 function assertConsentAllows(sharing: string, attribution: Attribution): void {
-  if (sharing !== 'private' && attribution.consent === 'pending') {
-    throw new RecordInputError('sharing', 'the knowledge holder has not given consent yet; keep it a private draft');
-  }
+  const violation = consentViolation(sharing, attribution.consent);
+  if (violation) throw new RecordInputError(violation.field, violation.reason);
 }
 
 export const entry = defineRecord({
@@ -134,6 +139,7 @@ export const entry = defineRecord({
       reviewNotes: readLog(doc, 'reviewNotes', reviewNoteSchema),
       authorSteps: readLog(doc, 'authorSteps', authorStepSchema),
       reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
+      labels: readLabels(doc),
     };
   },
   fieldActions: {
@@ -152,7 +158,8 @@ export const entry = defineRecord({
     tags: p.tags,
     region: regionKey(p.region),
   }),
-  facts: (p) => ({ isPrivate: p.sharing === 'private' }),
+  facts: (p) => ({ isPrivate: p.sharing === 'private', ...(isOwnerOnly(p.labels) ? { isOwnerOnly: true } : {}) }),
+  invariants: entryInvariants,
 });
 
 // Not `entryInputSchema.pick(...).partial()`: a field keeps its create `.default()` through
@@ -202,6 +209,9 @@ export const entryMutators = {
     if (isEndorsed && sharing === 'private') throw new RecordInputError('status', 'a private draft cannot be endorsed');
     writeFields(doc, { status: isEndorsed ? 'endorsed' : sharing === 'private' ? 'draft' : 'shared' });
   }),
+  setLabels: setEntryLabels,
+  applyLabel: applyEntryLabel,
+  setLabelTexts: setEntryLabelTexts,
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { readField, writeFields } from './layout';
 import { longText, nonEmptyText, shortText, tagsSchema, timeSchema } from './fieldSchemas';
 import { regionPathSchema } from './region';
+import { termsInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 
 /*
@@ -71,6 +72,7 @@ export const offer = defineRecord({
     };
   },
   fieldActions: { state: 'manage' },
+  invariants: termsInvariants,
   index: (p) => ({ title: p.title, status: p.state, kind: p.kind, refId: '', tags: p.eligibility.capabilities, region: '' }),
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appendLog, readField, readLog, readSet, writeFields, writeSet } from './layout';
 import { mergedTagsSchema, nonEmptyText, tagSchema, shortText, tagsSchema, timeSchema } from './fieldSchemas';
 import { regionKey, regionPathSchema } from './region';
+import { orgInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 
 /*
@@ -94,6 +95,7 @@ export const org = defineRecord({
   },
   // A profile's id is its organization's id.
   deriveId: (_input, ownerOrg) => ownerOrg,
+  invariants: orgInvariants,
   index: (p) => ({ title: p.name, status: p.stage, kind: '', refId: '', tags: p.capabilities, region: regionKey(p.region) }),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, richText, setFragmentText, writeFields } from './layout';
 import { longText, nonEmptyText, shortText, timeSchema } from './fieldSchemas';
+import { termsInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
 import { decisionMethodNames } from '../governance/decisionMethods';
@@ -162,6 +163,7 @@ export const proposal = defineRecord({
   },
   // Opening or cancelling a poll is managing it; the hub lets only its runners do that.
   fieldActions: { state: 'manage', stateChanges: 'manage', eligibleOrgIds: 'manage' },
+  invariants: termsInvariants,
   index: (p) => ({ title: p.title, status: p.state, kind: p.method, refId: '', tags: [], region: '' }),
 });
 

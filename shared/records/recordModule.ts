@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { fields, readField, writeFields } from './layout';
+import type { InvariantViolation } from './invariants';
 import { RecordInputError } from './recordError';
 import type { RecordType, Role } from './recordType';
 
@@ -21,6 +22,12 @@ export interface RuleFacts {
   readonly isPrivate?: boolean;
   readonly isSecret?: boolean;
   readonly isHidden?: boolean;
+  /**
+   * The record never leaves its owning organization (an entry labelled TK Secret/Sacred or TK
+   * Community Use Only, entryLabels.ts): no other organization, the secretariat included, may
+   * take any action on it, reading included (rules.ts).
+   */
+  readonly isOwnerOnly?: boolean;
   /**
    * For a record read through the record it is attached to (a comment on an entry): who may read
    * that target. Never from the record's own content: the hub stores it from the stored target at
@@ -74,6 +81,11 @@ export interface RecordSpec<P extends Timestamps, I> {
   readonly index: (projection: P) => IndexFields;
   readonly facts?: (projection: P) => RuleFacts;
   /**
+   * What every state of the record must satisfy (invariants.ts): `create` and each mutator check
+   * the state they leave, the hub every state a write would leave.
+   */
+  readonly invariants?: (projection: P) => InvariantViolation | null;
+  /**
    * For records identified by what they are about (one ballot per proposal and organization):
    * the only id such a record may have. Others get a random id.
    */
@@ -105,10 +117,21 @@ export interface RecordModule<P extends Timestamps = Timestamps, I = unknown> {
   fieldAction(key: string, before: P, after: P): Action;
   index(projection: P): IndexFields;
   facts(projection: P): RuleFacts;
+  /** The first invariant `projection` breaks, or null (invariants.ts). */
+  invariants(projection: P): InvariantViolation | null;
+}
+
+/** Every defined module by type, for mutators to check the state they leave (no registry import: no cycle). */
+const definedModules = new Map<RecordType, RecordModule>();
+
+/** Refuses, naming the field, a state that breaks its type's invariants. */
+function assertInvariants(module: RecordModule | undefined, doc: Y.Doc): void {
+  const violation = module?.invariants(module.read(doc));
+  if (violation) throw new RecordInputError(violation.field, violation.reason);
 }
 
 export function defineRecord<P extends Timestamps, I>(spec: RecordSpec<P, I>): RecordModule<P, I> {
-  return {
+  const module: RecordModule<P, I> = {
     type: spec.type,
     projectionSchema: spec.projectionSchema,
     inputSchema: spec.inputSchema,
@@ -123,6 +146,7 @@ export function defineRecord<P extends Timestamps, I>(spec: RecordSpec<P, I>): R
         spec.init(doc, input, ctx);
         writeFields(doc, { createdAt: ctx.now, updatedAt: ctx.now });
       });
+      assertInvariants(module as unknown as RecordModule, doc);
     },
     read(doc) {
       const createdAt = readField(doc, 'createdAt', timestampsShape.createdAt, 0);
@@ -146,7 +170,10 @@ export function defineRecord<P extends Timestamps, I>(spec: RecordSpec<P, I>): R
     },
     index: spec.index,
     facts: spec.facts ?? (() => ({})),
+    invariants: spec.invariants ?? (() => null),
   };
+  definedModules.set(spec.type, module as unknown as RecordModule);
+  return module;
 }
 
 /** A typed, validated change to one record type, declared with the action it needs. */
@@ -166,6 +193,7 @@ export function defineMutator<A>(
       if (!parsed.success) throw RecordInputError.fromZod(parsed.error, name);
       apply(doc, parsed.data, ctx);
       fields(doc).set('updatedAt', ctx.now);
+      assertInvariants(definedModules.get(type), doc);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sayWhatWasLeftOut, withoutOwnerOnlyEntries } from './labelExclusion';
 import type { ReportContext } from './reportInputs';
 import { reportKinds, type ReportRequest } from './reportKinds';
 import { withRememberedLabels, type ReportModel } from './reportModel';
@@ -7,6 +8,8 @@ import { withRememberedLabels, type ReportModel } from './reportModel';
  * against the kind's schema: a request may come from a saved setting or a test, not only the form.
  */
 export function buildReport(given: ReportContext, request: ReportRequest): ReportModel {
-  const context: ReportContext = { ...given, locale: withRememberedLabels(given.locale) };
-  return reportKinds[request.kind].buildChecked(context, request.options);
+  // Reports are for people outside the organization: owner-only entries stay out (labelExclusion.ts).
+  const { data, leftOut } = withoutOwnerOnlyEntries(given.data);
+  const context: ReportContext = { ...given, data, locale: withRememberedLabels(given.locale) };
+  return sayWhatWasLeftOut(reportKinds[request.kind].buildChecked(context, request.options), leftOut, context.locale);
 }

@@ -4,6 +4,7 @@ import { nameOf, orgNamesOf, type ViewOf } from './reportData';
 import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type ReportEntryItem, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
 import { ReportInputError } from './reportInputError';
+import { entryLabelLines } from './labelExclusion';
 import { shownTimes } from './recordTimes';
 import { printedVersionOf, reviewLabel } from './entryContent';
 
@@ -101,7 +102,13 @@ export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, stri
     summary: p.summary,
     attribution: attributionText(p, locale),
     content: printedVersionOf(p, locale),
-    labels: [reviewLabel(p, locale), t(`entry.sharing.${p.sharing}`), ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []), ...p.tags.map((tag) => `#${tag}`)],
+    labels: [
+      reviewLabel(p, locale),
+      t(`entry.sharing.${p.sharing}`),
+      ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []),
+      ...p.tags.map((tag) => `#${tag}`),
+      ...entryLabelLines(p.labels, locale),
+    ],
   };
 }
 

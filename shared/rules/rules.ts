@@ -144,6 +144,8 @@ export function grantFor({ role, type, ownership, action }: RuleQuery): Grant {
 }
 
 export function isAllowed(query: RuleQuery, facts: RuleFacts = {}): boolean {
+  // Above every cell: a record that never leaves its organization grants nothing to any other.
+  if (facts.isOwnerOnly === true && query.ownership === 'other') return false;
   const granted = grantFor(query);
   return typeof granted === 'boolean' ? granted : meets(granted, facts);
 }

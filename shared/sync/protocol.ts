@@ -87,6 +87,8 @@ export const errorCodes = [
   'quota-bytes',
   // An upload whose body stopped arriving (docs/PROTOCOL.md, Errors).
   'upload-stalled',
+  // A state that breaks a record invariant (docs/PROTOCOL.md, Record invariants): 422 with `field`.
+  'invariant-violated',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -99,6 +101,8 @@ export const errorBodySchema = z.object({
     /** `token-revoked`, `device-wiped`: the secretariat's words, and when the device was revoked. */
     reason: z.string().optional(),
     revokedAt: z.number().optional(),
+    /** `invariant-violated`: the projected field at fault. */
+    field: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -1,0 +1,16 @@
+import { labelsViolation, type EntryLabel } from './entryLabels';
+import { consentViolation, entryStatusViolation, firstViolation, nonEmpty, type InvariantViolation } from './invariants';
+
+/** The part of an entry's projection its invariants read (structural: no import of entry.ts). */
+export interface EntryInvariantFields {
+  readonly title: string;
+  readonly sharing: string;
+  readonly status: string;
+  readonly attribution: { readonly consent: string };
+  readonly labels: readonly EntryLabel[];
+}
+
+/** What every state of an entry satisfies (invariants.ts), in the order a form would point at them. */
+export function entryInvariants(p: EntryInvariantFields): InvariantViolation | null {
+  return firstViolation(nonEmpty('title', p.title), consentViolation(p.sharing, p.attribution.consent), entryStatusViolation(p.sharing, p.status), labelsViolation(p.labels));
+}
