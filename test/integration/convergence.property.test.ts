@@ -59,12 +59,13 @@ async function runScenario(replicaCount: number, ops: readonly Op[], shuffleSeed
         });
       }
     };
-    // Entries this replica may edit (its organization's) or review (anyone's, once shared: an
-    // entry whose first update has not arrived yet still reads as a private draft).
+    // Entries this replica may edit (its organization's) or review (another organization's, once
+    // shared: nobody reviews its own organization's entry, and an entry whose first update has not
+    // arrived yet still reads as a private draft).
     const localEntries = async (replica: FieldwiseClient, purpose: 'edit' | 'review') => {
       const all = await replica.list({ type: 'entry' });
       const ids = all
-        .filter((v) => (purpose === 'edit' ? v.header.ownerOrg === replica.identity.orgId : v.projection.sharing !== 'private'))
+        .filter((v) => (purpose === 'edit' ? v.header.ownerOrg === replica.identity.orgId : v.header.ownerOrg !== replica.identity.orgId && v.projection.sharing !== 'private'))
         .map((v) => v.header.id);
       return ids.sort();
     };
