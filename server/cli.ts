@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
 import { bundleLimits } from '../shared/sync/bundle';
 import { exportOrgBundle } from './hub/bundles';
-import { compactRecords } from './hub/compaction';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
 import type { OrgQuotas } from './hub/quotas';
@@ -95,6 +94,16 @@ const DEFAULT_WEB_APP_DIR = resolve(import.meta.dirname, '..', 'renderer', 'dist
 const FILE_COMMANDS = new Set(['import-bundle', 'export-bundle']);
 
 class UsageError extends Error {}
+
+/** Runs `use` on a hub over `storage`, then stops the hub's validation workers, so the command exits. */
+async function withHub<T>(options: Parameters<typeof Hub.open>[0], use: (hub: Hub) => Promise<T>): Promise<T> {
+  const hub = await Hub.open(options);
+  try {
+    return await use(hub);
+  } finally {
+    await hub.close();
+  }
+}
 
 async function openStorage(values: { data?: string; 'database-url'?: string }): Promise<HubStorage> {
   if (values['database-url']) {
@@ -323,17 +332,17 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'repair-ids': {
-        const { repairs } = await Hub.open({ storage });
+        const { repairs } = await withHub({ storage }, async (hub) => hub);
         for (const move of repairs) console.log(`moved ${move.type} ${move.fromId} (of ${move.ownerOrg}; the id is reserved for a ${move.reservedFor}) to ${move.toId}`);
         console.log(`${repairs.length} record(s) moved`);
         break;
       }
       case 'compact': {
-        console.log(`${await compactRecords(storage, { minUpdates: 1, limit: 100_000 })} record(s) compacted`);
+        console.log(`${await withHub({ storage }, (hub) => hub.compact({ minUpdates: 1, limit: 100_000 }))} record(s) compacted`);
         break;
       }
       case 'import-bundle': {
-        const result = await (await Hub.open({ storage, quotas: quotaOptions(values) })).importBundle(bundleBytes!);
+        const result = await withHub({ storage, quotas: quotaOptions(values) }, (hub) => hub.importBundle(bundleBytes!));
         const { header } = result;
         console.log(`bundle from device ${header.deviceId} of ${header.orgId} (written ${new Date(header.createdAt).toISOString()}): ${header.recordCount} record(s)`);
         console.log(`${result.committedCount} record(s) committed, ${header.recordCount - result.committedCount} already up to date; hub seq ${await storage.lastSeq()}`);
@@ -343,8 +352,7 @@ async function main(argv: string[]): Promise<void> {
         if (!values.org) throw new UsageError('--org ORG_ID is required');
         const since = Number(values.since ?? '');
         if (values.since === undefined || !Number.isSafeInteger(since) || since < 0) throw new UsageError('--since CHECKPOINT (a sequence number, 0 for everything) is required');
-        const hub = await Hub.open({ storage });
-        const { bytes, header } = await exportOrgBundle(hub, { orgId: values.org, since, signer: hub.hubKey });
+        const { bytes, header } = await withHub({ storage }, (hub) => exportOrgBundle(hub, { orgId: values.org!, since, signer: hub.hubKey }));
         writeFileAtomically(positionals[0]!, bytes);
         console.log(`${header.recordCount} record(s) for ${header.orgId}, changes ${header.fromSeq + 1}..${header.toSeq} (${bytes.length} bytes)`);
         console.log(`bundle written to ${positionals[0]!}`);
