@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { compactRecords } from '../../server/hub/compaction';
 import { commitSystemChange } from '../../server/hub/systemWrites';
 import { entry, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
 import { entryReviewMutators, pinnedVersionOf, reviewStateOf } from '../../shared/records/entryReview';
@@ -205,7 +204,7 @@ describe('reviewing an entry through the hub', () => {
     await accepted('secretariat', id, (doc) => entryReviewMutators.endorseSubmission.apply(doc, 'Endorsed.', ctxOf('secretariat')));
     const pinned = pinnedVersionOf(await projectionOf(id));
     for (let i = 1; i <= 110; i++) await accepted('member', id, (doc) => entryMutators.setBody.apply(doc, `draft ${i}`, ctxOf('member', Date.now() + i)));
-    expect(await compactRecords(hub.storage, { minUpdates: 100 })).toBeGreaterThanOrEqual(1);
+    expect(await hub.hub.compact({ minUpdates: 100 })).toBeGreaterThanOrEqual(1);
     const after = await stored(id);
     expect(after.compactedSeq).toBe(after.seq);
     const doc = new Y.Doc();
