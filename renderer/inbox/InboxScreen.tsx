@@ -160,7 +160,7 @@ function ItemRow({ item }: { item: InboxItem }) {
           </Text>
         )}
       </div>
-      <Button size="xs" variant="subtle" onClick={() => void markRead([item])} data-testid="inbox-mark-read">
+      <Button size="xs" variant="subtle" style={{ flexShrink: 0 }} onClick={() => void markRead([item])} data-testid="inbox-mark-read">
         {t('inbox.markRead')}
       </Button>
     </Group>
