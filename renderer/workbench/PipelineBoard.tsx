@@ -195,6 +195,7 @@ export function PipelineBoard() {
         }}
         onClose={() => setDeclining(null)}
         testId="decline-dialog"
+        reasonLabel={t('workbench.pipeline.declineReason')}
       />
       <div className="fw-wb-board">
         {pipelineStages.map((stage) => {
