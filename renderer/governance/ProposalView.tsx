@@ -11,6 +11,7 @@ import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } fro
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { resultId } from '../../shared/records/result';
+import { isAllowed } from '../../shared/rules/rules';
 import { hrefOf, proposalHref } from '../app/route';
 import { useObservable } from '../app/useObservable';
 import { RichTextField } from '../forms/RichTextField';
@@ -20,6 +21,7 @@ import { useSession } from '../session/SessionContext';
 import { BallotPanel } from './BallotPanel';
 import { CommentThread } from './CommentThread';
 import { DecisionRecordPanel } from './DecisionRecordPanel';
+import { ProposalRevise } from './ProposalRevise';
 import { DecisionReasons, FacilitatePanel, OutcomePanel, ReasonDialog, StateChangeList, VersionHistory } from './TrustPanels';
 import { ResultsView } from './ResultsView';
 import { useNetwork } from '../data/useNetwork';
@@ -99,6 +101,8 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
   // The secretariat, or the organization that ran the proposal, writes the outcome once sealed.
   const canWriteOutcome = record.seal !== null && (identity.role === 'secretariat' || (isRunner && proposalOwner === identity.orgId));
   const labels = useMemo(() => new Map(p.options.map((o) => [o.id, o.label])), [p.options]);
+  // Its runners revise an open vote's wording as a new version (the hub: edit on the proposal).
+  const canRevise = isRunner && phase === 'open' && isAllowed({ role: identity.role, type: 'proposal', ownership: proposalOwner === identity.orgId ? 'own' : 'other', action: 'edit' });
 
   const eligibleText =
     p.eligible.kind === 'all-members'
@@ -174,6 +178,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
               )}
             </Group>
           )}
+          {canRevise && <ProposalRevise key={p.version} proposalId={id} proposal={p} />}
           <ReasonDialog
             isOpen={confirming !== null}
             title={t(`governance.trust.confirmTitle.${confirming ?? 'open'}`)}

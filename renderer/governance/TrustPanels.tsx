@@ -26,6 +26,7 @@ export function ReasonDialog({
   onConfirm,
   onClose,
   testId,
+  reasonLabel,
 }: {
   readonly isOpen: boolean;
   readonly title: string;
@@ -34,6 +35,8 @@ export function ReasonDialog({
   readonly onConfirm: (reason: string) => Promise<void>;
   readonly onClose: () => void;
   readonly testId: string;
+  /** The reason field's label, when the reason is not shown to everyone (an interest's, say). */
+  readonly reasonLabel?: string;
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
@@ -56,7 +59,7 @@ export function ReasonDialog({
     <Modal opened={isOpen} onClose={onClose} title={title} data-testid={testId}>
       <Stack gap="sm">
         <Text size="sm">{body}</Text>
-        <Textarea label={t('governance.trust.actReason')} value={reason} onChange={(event) => setReason(event.currentTarget.value)} autosize minRows={2} required data-testid={`${testId}-reason`} />
+        <Textarea label={reasonLabel ?? t('governance.trust.actReason')} value={reason} onChange={(event) => setReason(event.currentTarget.value)} autosize minRows={2} required data-testid={`${testId}-reason`} />
         {error && (
           <Text size="sm" c="red.8" role="alert">
             {error}

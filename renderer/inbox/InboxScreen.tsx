@@ -155,12 +155,12 @@ function ItemRow({ item }: { item: InboxItem }) {
           </Text>
         </Text>
         {text && (
-          <Text size="sm" className="fw-inbox-text" data-testid="inbox-item-text">
+          <Text size="sm" className="fw-inbox-text" style={{ whiteSpace: 'pre-line' }} data-testid="inbox-item-text">
             {text}
           </Text>
         )}
       </div>
-      <Button size="xs" variant="subtle" onClick={() => void markRead([item])} data-testid="inbox-mark-read">
+      <Button size="xs" variant="subtle" style={{ flexShrink: 0 }} onClick={() => void markRead([item])} data-testid="inbox-mark-read">
         {t('inbox.markRead')}
       </Button>
     </Group>
@@ -175,7 +175,23 @@ function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string
     case 'review-note':
       return { headline: t('inbox.item.reviewNote', { org: orgName(item.byOrgId) }), text: item.text };
     case 'entry-endorsed':
-      return { headline: t('inbox.item.endorsed'), text: null };
+      return { headline: item.byOrgId === null ? t('inbox.item.endorsed') : t('inbox.item.endorsedBy', { org: orgName(item.byOrgId) }), text: item.note || null };
+    case 'review-changes-requested':
+      return { headline: t('inbox.item.changesRequested', { org: orgName(item.byOrgId) }), text: item.text };
+    case 'review-request':
+      return { headline: t('inbox.item.reviewRequest', { org: orgName(item.byOrgId) }), text: item.note ? t('inbox.item.reviewRequestNote', { note: item.note }) : null };
+    case 'ballot-confirm':
+      return {
+        headline: t('inbox.item.confirmBallot', { from: item.castOnVersion, to: item.version }),
+        text: item.changes
+          .map((change) => {
+            const fields = change.fields.map((field) => t(`inbox.field.${field}`)).join(t('inbox.fieldSeparator'));
+            return change.note ? t('inbox.item.confirmChangeNote', { org: orgName(change.orgId), fields, note: change.note }) : t('inbox.item.confirmChange', { org: orgName(change.orgId), fields });
+          })
+          .join('\n'),
+      };
+    case 'review-date-due':
+      return { headline: t('inbox.item.reviewDateDue', { date: item.reviewOn }), text: t('inbox.item.reviewDateDecided', { text: item.decided }) };
     case 'result-sealed':
       return { headline: item.outcome ? t('inbox.item.sealed', { outcome: t(`inbox.outcome.${item.outcome}`) }) : t('inbox.item.sealedUnknown'), text: item.statement ? t('inbox.item.statement', { text: item.statement }) : null };
     case 'offer-matching':

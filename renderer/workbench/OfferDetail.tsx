@@ -12,6 +12,8 @@ import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { OfferForm } from './OfferForm';
+import { ReasonDialog } from '../governance/TrustPanels';
+import { useOrgNames } from '../data/useOrgNames';
 import { StepLog } from './PipelineBoard';
 import { eligibilityText, formatDate, partnerReasonText, stageLabel } from './reasonText';
 import { useNetwork } from '../data/useNetwork';
@@ -32,6 +34,8 @@ export function OfferDetail({ id }: { id: string }) {
   const [isEditing, setEditing] = useState(false);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [isClosing, setClosing] = useState(false);
+  const names = useOrgNames(client);
   const isRunner = canRunOffers(identity, network);
   const stageOrder = stageIds(network);
   const matches = useMemo(
@@ -62,7 +66,10 @@ export function OfferDetail({ id }: { id: string }) {
   const ownEligibility = own ? offerEligibility(p.eligibility, own.projection) : null;
   const mine = interests.find((i) => i.header.id === interestId(id, identity.orgId)) ?? null;
   const failed = (caught: unknown) => setError(refusalText(t, caught));
-  const setState = (state: 'published' | 'closed') => client.mutate(id, offerMutators.setState, state).catch(failed);
+  const setState = (state: 'published') => client.mutate(id, offerMutators.setState, state).catch(failed);
+  const close = async (reason: string) => {
+    await client.mutate(id, offerMutators.close, reason);
+  };
   const expressInterest = () => client.create('interest', { offerId: id, message }).then(() => setMessage(''), failed);
   const canExpress = identity.role !== 'observer' && identity.role !== 'secretariat';
   const e = p.eligibility;
@@ -92,7 +99,7 @@ export function OfferDetail({ id }: { id: string }) {
               </Button>
             )}
             {p.state === 'published' && (
-              <Button size="xs" color="gray" onClick={() => void setState('closed')} data-testid="offer-close">
+              <Button size="xs" color="gray" onClick={() => setClosing(true)} data-testid="offer-close">
                 {t('workbench.offer.close')}
               </Button>
             )}
@@ -100,6 +107,12 @@ export function OfferDetail({ id }: { id: string }) {
         )}
       </Group>
       {error && <Alert color="red">{error}</Alert>}
+      <ReasonDialog isOpen={isClosing} title={t('workbench.offer.closeTitle')} body={t('workbench.offer.closeBody')} confirmLabel={t('workbench.offer.closeConfirm')} onConfirm={close} onClose={() => setClosing(false)} testId="offer-close-dialog" />
+      {p.state === 'closed' && p.closure && (
+        <Alert color="gray" data-testid="offer-closure">
+          {t('workbench.offer.closedBecause', { org: names.get(p.closure.orgId) ?? p.closure.orgId, date: formatDate(i18n.language, p.closure.at), reason: p.closure.reason })}
+        </Alert>
+      )}
       {isEditing && isRunner && <OfferForm id={id} offer={p} network={network} onDone={() => setEditing(false)} />}
       <Paper withBorder p="md" radius="md">
         <Stack gap={6}>

@@ -6,6 +6,7 @@ import { interestMutators, pipelineStages, type InterestProjection, type Pipelin
 import { isAllowed } from '../../shared/rules/rules';
 import { hrefOf } from '../app/route';
 import { useOrgNames } from '../data/useOrgNames';
+import { ReasonDialog } from '../governance/TrustPanels';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from './reasonText';
@@ -26,7 +27,7 @@ export function StepLog({ steps }: { steps: readonly PipelineStep[] }) {
             : step.stage === 'new'
               ? t('workbench.pipeline.expressed')
               : t('workbench.pipeline.movedTo', { to: t(`workbench.stage.${step.stage}`) })}
-          {step.note ? ` · ${step.note}` : ''}
+          {step.note ? ` · ${step.stage === 'declined' ? t('workbench.pipeline.declinedBecause', { reason: step.note }) : step.note}` : ''}
         </Text>
       ))}
     </Stack>
@@ -129,12 +130,18 @@ export function PipelineBoard() {
   const offers = useOffers(client);
   const names = useOrgNames(client);
   const [error, setError] = useState<string | null>(null);
+  /** The interest being declined: declining is confirmed with a reason, in a dialog. */
+  const [declining, setDeclining] = useState<RecordView<InterestProjection> | null>(null);
   const titles = useMemo(() => new Map(offers.map((o) => [o.header.id, o.projection.title])), [offers]);
   const canMove = isAllowed({ role: identity.role, type: 'interest', ownership: 'other', action: 'manage' });
   const shown = canMove ? interests : interests.filter((i) => i.header.ownerOrg === identity.orgId);
   const byStage = new Map<PipelineStage, RecordView<InterestProjection>[]>(pipelineStages.map((s) => [s, []]));
   const moveInterest = async (view: RecordView<InterestProjection>, stage: PipelineStage, note: string): Promise<boolean> => {
     if (stage === view.projection.stage) return false;
+    if (stage === 'declined') {
+      setDeclining(view);
+      return false;
+    }
     try {
       await client.mutate(view.header.id, interestMutators.move, { stage, note });
       return true;
@@ -178,6 +185,18 @@ export function PipelineBoard() {
           {error}
         </Alert>
       )}
+      <ReasonDialog
+        isOpen={declining !== null}
+        title={t('workbench.pipeline.declineTitle')}
+        body={declining ? t('workbench.pipeline.declineBody', { org: names.get(declining.header.ownerOrg) ?? declining.header.ownerOrg, offer: titles.get(declining.projection.offerId) ?? '' }) : ''}
+        confirmLabel={t('workbench.pipeline.declineConfirm')}
+        onConfirm={async (reason) => {
+          if (declining) await client.mutate(declining.header.id, interestMutators.move, { stage: 'declined', note: reason });
+        }}
+        onClose={() => setDeclining(null)}
+        testId="decline-dialog"
+        reasonLabel={t('workbench.pipeline.declineReason')}
+      />
       <div className="fw-wb-board">
         {pipelineStages.map((stage) => {
           const cards = byStage.get(stage) ?? [];

@@ -1,4 +1,5 @@
 import type { PipelineStage } from '../records/interest';
+import type { VersionedField } from '../records/proposal';
 import type { RecordType } from '../records/recordType';
 import type { SealedTally } from '../records/result';
 
@@ -8,6 +9,14 @@ import type { SealedTally } from '../records/result';
  * happened (by the clock of whoever caused it), which orders the inbox and decides what is new
  * since the device started keeping its inbox.
  */
+
+/** One version of a proposal after the one a ballot was cast on: who made it, the fields it changed, the editor's note. */
+export interface BallotConfirmChange {
+  readonly orgId: string;
+  readonly at: number;
+  readonly fields: readonly VersionedField[];
+  readonly note: string;
+}
 
 /** What an item is about: the group it is shown under. */
 export interface InboxSubject {
@@ -32,8 +41,19 @@ export type InboxItem =
   | (ItemBase & { readonly kind: 'comment'; readonly commentId: string; readonly byOrgId: string; readonly authorName: string; readonly text: string; readonly isReply: boolean; readonly isSuggestion: boolean })
   /** A reviewer's note on this organization's entry. */
   | (ItemBase & { readonly kind: 'review-note'; readonly byOrgId: string; readonly text: string })
-  /** This organization's entry is endorsed. */
-  | (ItemBase & { readonly kind: 'entry-endorsed' })
+  /** This organization's entry is endorsed; `note` is the reviewer's word with it ('' without). */
+  | (ItemBase & { readonly kind: 'entry-endorsed'; readonly byOrgId: string | null; readonly note: string })
+  /** A reviewer asked for changes to this organization's entry, saying what. */
+  | (ItemBase & { readonly kind: 'review-changes-requested'; readonly byOrgId: string; readonly text: string })
+  /** For reviewers (the secretariat, stewards with the review scope): an entry submitted for review awaits them. */
+  | (ItemBase & { readonly kind: 'review-request'; readonly byOrgId: string; readonly note: string })
+  /**
+   * This organization's ballot was cast on an earlier version of a proposal still open: it does not
+   * count until confirmed or replaced. `changes` are the versions since, who made them, what they changed.
+   */
+  | (ItemBase & { readonly kind: 'ballot-confirm'; readonly castOnVersion: number; readonly version: number; readonly changes: readonly BallotConfirmChange[] })
+  /** The review date of a decision's outcome statement has come. */
+  | (ItemBase & { readonly kind: 'review-date-due'; readonly reviewOn: string; readonly decided: string })
   /** An open offer this organization is eligible for and has not answered. */
   | (ItemBase & { readonly kind: 'offer-matching'; readonly closesAt: number })
   /** The secretariat moved this organization's interest in an offer. */

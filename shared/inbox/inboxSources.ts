@@ -1,11 +1,14 @@
-import { eligibleOrgIds } from '../governance/eligibleOrgIds';
+import { countedCast, needsConfirmation } from '../governance/countedCast';
 import { proposalPhase } from '../governance/proposalPhase';
+import { votersOf } from '../governance/voters';
 import { orgActivity } from '../matching/networkHealth';
 import { offersFor } from '../matching/offersFor';
 import { ballotId } from '../records/ballot';
+import { isAwaitingReview, latestSubmission } from '../records/entryReview';
 import { interestId } from '../records/interest';
+import { isStewardAuthorized } from '../records/network';
 import type { InboxInput } from './inboxInput';
-import type { InboxItem, InboxSubject, VoteItem } from './inboxItem';
+import type { BallotConfirmChange, InboxItem, InboxSubject, VoteItem } from './inboxItem';
 
 /*
  * One small function per source of inbox items, each reading the input and returning every item
@@ -22,13 +25,13 @@ export type InboxSource = (input: InboxInput) => readonly InboxItem[];
 
 const subjectOf = (type: InboxSubject['type'], id: string, title: string): InboxSubject => ({ type, id, title });
 
-/** Open votes this organization may cast and has not, with the time left. */
+/** Open votes this organization may cast and has not, with the time left; the voters are those fixed when the vote opened. */
 export const openVotes: InboxSource = ({ me, now, network, proposals, ballots }) => {
   if (!network) return [];
   const cast = new Set(ballots.filter((b) => b.header.ownerOrg === me.orgId && b.projection.choice !== null).map((b) => b.header.id));
   return proposals.flatMap(({ header, projection: p }): VoteItem[] => {
     if (proposalPhase(p, now) !== 'open') return [];
-    if (!eligibleOrgIds(network.members, p.eligible).includes(me.orgId)) return [];
+    if (!votersOf(p, network.members).includes(me.orgId)) return [];
     if (cast.has(ballotId(header.id, me.orgId))) return [];
     const timeLeftMs = p.closesAt - now;
     const isClosingSoon = timeLeftMs <= REMINDER_WINDOW_MS;
@@ -47,11 +50,42 @@ export const openVotes: InboxSource = ({ me, now, network, proposals, ballots })
   });
 };
 
+/** The outcome statement of a sealed decision, as the proposal holds it: what was decided. */
+const outcomeStatementOf = (input: InboxInput, proposalId: string): string | null => input.proposals.find((p) => p.header.id === proposalId)?.projection.outcome?.decided ?? null;
+
+/** The start of a calendar day 'YYYY-MM-DD', in UTC: when an outcome's review date comes (the same on every device). */
+export const reviewDateStart = (reviewOn: string): number => Date.parse(`${reviewOn}T00:00:00Z`);
+
+/** Outcome statements whose review date has come: the network said it would look at the decision again. */
+export const reviewDatesDue: InboxSource = ({ now, proposals }) =>
+  proposals.flatMap(({ header, projection: p }): InboxItem[] => {
+    const outcome = p.outcome;
+    if (!outcome) return [];
+    const at = reviewDateStart(outcome.reviewOn);
+    if (!Number.isFinite(at) || at > now) return [];
+    // Keyed by the date: a statement rewritten with a later review date is news again when that comes.
+    return [{ kind: 'review-date-due', key: `review-due:${header.id}:${outcome.reviewOn}`, at, subject: subjectOf('proposal', header.id, p.title), reviewOn: outcome.reviewOn, decided: outcome.decided }];
+  });
+
 /**
- * The outcome statement of a sealed decision. None exists yet: the decisions work (issue 19) adds
- * it, and fills this in from its record or field.
+ * This organization's ballots cast on an earlier version of a proposal that is still open: they do
+ * not count until confirmed (countedCast), so the organization is told, with who changed what since.
+ * Keyed by the version, so a further edit asks again.
  */
-const outcomeStatementOf = (_input: InboxInput, _proposalId: string): string | null => null;
+export const ballotsToConfirm: InboxSource = ({ me, now, proposals, ballots }) => {
+  const byProposal = new Map(proposals.map((p) => [p.header.id, p]));
+  return ballots.flatMap(({ header, projection: b }): InboxItem[] => {
+    const proposal = byProposal.get(b.proposalId);
+    if (header.ownerOrg !== me.orgId || !proposal || proposalPhase(proposal.projection, now) !== 'open') return [];
+    const p = proposal.projection;
+    if (!needsConfirmation(b, p.version)) return [];
+    const castOnVersion = countedCast(b, p.version)!.proposalVersion;
+    // history[i] made version i + 2: the versions after the cast's are the entries from castOnVersion - 1 on.
+    const changes = p.history.slice(Math.max(0, castOnVersion - 1)).map((entry): BallotConfirmChange => ({ orgId: entry.orgId, at: entry.at, fields: entry.changes.map((c) => c.field), note: entry.note }));
+    const at = Math.max(...changes.map((c) => c.at), 0);
+    return [{ kind: 'ballot-confirm', key: `confirm:${proposal.header.id}:${p.version}`, at, subject: subjectOf('proposal', proposal.header.id, p.title), castOnVersion, version: p.version, changes }];
+  });
+};
 
 /** Decisions the hub sealed, with their outcome. */
 export const sealedResults: InboxSource = (input) =>
@@ -99,9 +133,8 @@ export const commentsOnMine: InboxSource = ({ me, entries, proposals, comments }
 };
 
 /**
- * Review outcomes on this organization's entries: each reviewer's note, and endorsement. Review
- * requests (an entry submitted for review, for reviewers) and "changes requested" come with the
- * review workflow (issue 15) as their own kinds.
+ * Review outcomes on this organization's entries, by reviewers of other organizations: their
+ * comments in the review thread and older review notes, changes requested, and endorsements.
  */
 export const reviewOutcomes: InboxSource = ({ me, entries }) =>
   entries.flatMap(({ header, projection: e }): InboxItem[] => {
@@ -110,10 +143,35 @@ export const reviewOutcomes: InboxSource = ({ me, entries }) =>
     const notes = e.reviewNotes
       .filter((note) => note.byOrg !== me.orgId)
       .map((note): InboxItem => ({ kind: 'review-note', key: `review:${header.id}:${note.at}:${note.byOrg}`, at: note.at, subject, byOrgId: note.byOrg, text: note.text }));
+    const steps = e.reviewSteps
+      .filter((step) => step.byOrg !== me.orgId)
+      .map((step): InboxItem => {
+        const base = { key: `review-step:${header.id}:${step.id}`, at: step.at, subject };
+        if (step.kind === 'endorsed') return { ...base, kind: 'entry-endorsed', key: `endorsed:${header.id}:${step.id}`, byOrgId: step.byOrg, note: step.note };
+        if (step.kind === 'changes-requested') return { ...base, kind: 'review-changes-requested', byOrgId: step.byOrg, text: step.note };
+        return { ...base, kind: 'review-note', byOrgId: step.byOrg, text: step.note };
+      });
+    // An entry endorsed before the review workflow (status only, no endorsement step).
     const endorsedAt = Math.max(e.updatedAt, ...e.reviewNotes.map((note) => note.at));
-    const endorsed: InboxItem[] = e.status === 'endorsed' ? [{ kind: 'entry-endorsed', key: `endorsed:${header.id}`, at: endorsedAt, subject }] : [];
-    return [...notes, ...endorsed];
+    const legacy = e.status === 'endorsed' && !e.reviewSteps.some((step) => step.kind === 'endorsed');
+    const endorsed: InboxItem[] = legacy ? [{ kind: 'entry-endorsed', key: `endorsed:${header.id}`, at: endorsedAt, subject, byOrgId: null, note: '' }] : [];
+    return [...notes, ...steps, ...endorsed];
   });
+
+/**
+ * For reviewers (the secretariat, a steward granted the review scope): entries of other
+ * organizations submitted for review and not yet answered. Keyed by the submission, so a
+ * resubmission is a new request; answered, it leaves the inbox.
+ */
+export const reviewRequests: InboxSource = ({ me, network, entries }) => {
+  const isReviewer = me.role === 'secretariat' || (me.role === 'steward' && network !== null && isStewardAuthorized(network, me.orgId, 'review'));
+  if (!isReviewer) return [];
+  return entries.flatMap(({ header, projection: e }): InboxItem[] => {
+    const submission = latestSubmission(e);
+    if (header.ownerOrg === me.orgId || !submission || !isAwaitingReview(e)) return [];
+    return [{ kind: 'review-request', key: `review-request:${header.id}:${submission.id}`, at: submission.at, subject: subjectOf('entry', header.id, e.title), byOrgId: header.ownerOrg, note: submission.note }];
+  });
+};
 
 /** Open offers this organization is eligible for and has not expressed interest in. */
 export const matchingOffers: InboxSource = ({ me, now, orgs, offers, interests }) => {
@@ -176,4 +234,17 @@ export const revokedDevices: InboxSource = ({ me, orgs, revokedDevices: revoked 
 };
 
 /** Every source, in no particular order (the computation orders the items). */
-export const inboxSources: readonly InboxSource[] = [openVotes, sealedResults, commentsOnMine, reviewOutcomes, matchingOffers, interestMoves, followedEntries, silentOrgs, revokedDevices];
+export const inboxSources: readonly InboxSource[] = [
+  openVotes,
+  ballotsToConfirm,
+  sealedResults,
+  reviewDatesDue,
+  commentsOnMine,
+  reviewOutcomes,
+  reviewRequests,
+  matchingOffers,
+  interestMoves,
+  followedEntries,
+  silentOrgs,
+  revokedDevices,
+];

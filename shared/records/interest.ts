@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { appendLog, readField, readLog, writeFields } from './layout';
 import { shortText, timeSchema } from './fieldSchemas';
+import type { Invariant } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+import { RecordInputError } from './recordError';
 import { recordIdSchema } from './recordType';
 
 /*
@@ -33,6 +35,16 @@ export function interestId(offerId: string, orgId: string): string {
   return ['interest', offerId, orgId].join('~');
 }
 
+/**
+ * Declining an interest takes a reason, which the organization reads in its step log: an interest
+ * that stands declined has it on the step that declined it. The hub runs this on every write.
+ */
+const declinedWithReason: Invariant<Pick<InterestProjection, 'stage' | 'steps'>> = (p) => {
+  if (p.stage !== 'declined') return null;
+  const step = [...p.steps].reverse().find((s) => s.stage === 'declined');
+  return step && step.note.trim() !== '' ? null : { field: 'steps', reason: 'declining an interest needs a reason' };
+};
+
 export const interest = defineRecord({
   type: 'interest',
   projectionSchema: interestProjectionSchema,
@@ -59,6 +71,7 @@ export const interest = defineRecord({
       return after.steps.length >= before.steps.length && moves(before) === moves(after) ? 'edit' : 'manage';
     },
   },
+  invariants: declinedWithReason,
   deriveId: (input, ownerOrg) => interestId(input.offerId, ownerOrg),
   index: (p) => ({ title: '', status: p.stage, kind: '', refId: p.offerId, tags: [], region: '' }),
 });
@@ -71,6 +84,7 @@ export const interestMutators = {
     'manage',
     z.object({ stage: z.enum(pipelineStages), note: shortText(2000).default('') }),
     (doc, { stage, note }, ctx) => {
+      if (stage === 'declined' && note.trim() === '') throw new RecordInputError('note', 'declining an interest needs a reason');
       const from = readField(doc, 'stage', z.enum(pipelineStages), 'new');
       writeFields(doc, { stage });
       appendLog(doc, 'steps', { stage, from, byOrg: ctx.orgId, at: ctx.now, note });

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { readField, writeFields } from './layout';
 import { longText, nonEmptyText, shortText, tagsSchema, timeSchema } from './fieldSchemas';
 import { regionPathSchema } from './region';
-import { termsInvariants } from './invariants';
+import { firstViolation, termsInvariants, type Invariant } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
+import { RecordInputError } from './recordError';
+import { recordIdSchema } from './recordType';
 
 /*
  * A support "product" the secretariat offers (funding, training, ...), with who it is for.
@@ -36,11 +38,20 @@ const termsShape = {
   closesAt: timeSchema,
 };
 
+/**
+ * Why the offer was closed, by whom and when: closing is irreversible for the organizations that
+ * were still answering, so it takes a reason (offerMutators.close), and a closed offer always has
+ * one (the invariant below, which the hub runs on every write). Reopening clears it.
+ */
+export const offerClosureSchema = z.object({ reason: nonEmptyText(2000), orgId: recordIdSchema, at: timeSchema });
+export type OfferClosure = z.infer<typeof offerClosureSchema>;
+
 export const offerProjectionSchema = z.object({
   ...termsShape,
   title: shortText(300),
   places: z.number().int().min(0),
   state: z.enum(offerStates),
+  closure: offerClosureSchema.nullable(),
   ...timestampsShape,
 });
 export type OfferProjection = z.infer<typeof offerProjectionSchema>;
@@ -49,6 +60,13 @@ export const offerInputSchema = z
   .object({ ...termsShape, description: longText.default(''), eligibility: offerEligibilitySchema.default({ stages: [], regions: [], capabilities: [], minStaff: null, maxStaff: null }) })
   .refine((o) => o.closesAt > o.opensAt, { message: 'must be after opensAt', path: ['closesAt'] });
 export type OfferInput = z.input<typeof offerInputSchema>;
+
+/** A closed offer says why it was closed; an open or draft one carries no closing reason. */
+const closedWithReason: Invariant<Pick<OfferProjection, 'state' | 'closure'>> = (p) => {
+  if (p.state === 'closed' && p.closure === null) return { field: 'closure', reason: 'closing an offer needs a reason' };
+  if (p.state !== 'closed' && p.closure !== null) return { field: 'closure', reason: 'only a closed offer has a closing reason' };
+  return null;
+};
 
 const anyone = { stages: [], regions: [], capabilities: [], minStaff: null, maxStaff: null };
 
@@ -69,14 +87,23 @@ export const offer = defineRecord({
       opensAt: readField(doc, 'opensAt', timeSchema, 0),
       closesAt: readField(doc, 'closesAt', timeSchema, 0),
       state: readField(doc, 'state', z.enum(offerStates), 'draft'),
+      closure: readField(doc, 'closure', offerClosureSchema.nullable(), null),
     };
   },
-  fieldActions: { state: 'manage' },
-  invariants: termsInvariants,
+  fieldActions: { state: 'manage', closure: 'manage' },
+  invariants: (p) => firstViolation(termsInvariants(p), closedWithReason(p)),
   index: (p) => ({ title: p.title, status: p.state, kind: p.kind, refId: '', tags: p.eligibility.capabilities, region: '' }),
 });
 
 export const offerMutators = {
   setTerms: defineMutator('offer', 'setTerms', 'edit', z.object(termsShape).partial(), (doc, terms) => writeFields(doc, terms)),
-  setState: defineMutator('offer', 'setState', 'manage', z.enum(offerStates), (doc, state) => writeFields(doc, { state })),
+  /** Publishes the offer or takes it back to draft (reopening a closed one clears its closing reason); closing is `close`. */
+  setState: defineMutator('offer', 'setState', 'manage', z.enum(offerStates), (doc, state) => {
+    if (state === 'closed') throw new RecordInputError('state', 'an offer is closed with a reason (close)');
+    writeFields(doc, { state, closure: null });
+  }),
+  /** Closes the offer, with the reason the organizations will read. */
+  close: defineMutator('offer', 'close', 'manage', nonEmptyText(2000), (doc, reason, ctx) =>
+    writeFields(doc, { state: 'closed', closure: { reason, orgId: ctx.orgId, at: ctx.now } }),
+  ),
 };

@@ -9,6 +9,8 @@ import type { InboxItem } from '../../shared/inbox/inboxItem';
 import { inboxStateOf } from '../../shared/inbox/inboxState';
 import { loadInboxInput } from '../../shared/inbox/loadInboxInput';
 import { SILENT_AFTER_MS } from '../../shared/matching/networkHealth';
+import { ballotId, ballotMutators } from '../../shared/records/ballot';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { proposalMutators } from '../../shared/records/proposal';
 import type { StoreStorage } from '../../shared/store/storeStorage';
 import { indexedDbStorage, uniqueName } from '../support/clients';
@@ -22,6 +24,7 @@ const mineName = uniqueName('inbox-a');
 let mine: SyncedClient;
 let other: SyncedClient;
 let secretariat: SyncedClient;
+let voter: SyncedClient;
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -29,10 +32,11 @@ beforeAll(async () => {
   secretariat = await syncedClient(hub, await hub.join(hub.secretariatCode));
   mine = await syncedClient(hub, await hub.join(await hub.invite('Fengyu Farmers Cooperative')), { storage, name: mineName });
   other = await syncedClient(hub, await hub.join(await hub.invite('Cangshan Seed Bank')));
+  voter = await syncedClient(hub, await hub.join(await hub.invite('Xizhou Water Users')));
 });
 
 afterAll(async () => {
-  await Promise.all([mine?.close(), other?.close(), secretariat?.close()]);
+  await Promise.all([mine?.close(), other?.close(), secretariat?.close(), voter?.close()]);
   await hub?.close();
 });
 
@@ -93,5 +97,46 @@ describe('the inbox after a sync', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('asks me to confirm my ballot once the proposal is revised after I voted, with who changed what', async () => {
+    const now = Date.now();
+    const voters = [voter.join.org.id, other.join.org.id].sort();
+    const proposalId = await secretariat.client.create('proposal', { title: 'Share a truck', options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }], method: 'single', opensAt: now - 60_000, closesAt: now + 5 * 24 * HOUR_MS, eligible: { kind: 'orgs', orgIds: voters } });
+    await secretariat.client.mutate(proposalId, proposalMutators.openVote, { reason: 'The harvest is in', eligibleOrgIds: voters });
+    await secretariat.engine.syncNow();
+    expect(await secretariat.engine.quarantined()).toEqual([]);
+    await voter.engine.syncNow();
+    await waitFor(async () => (await voter.client.get(proposalId)) !== null, 5_000, 'the proposal to reach my device');
+    expect((await inboxOf(voter.client)).votes.map((vote) => vote.subject.id)).toContain(proposalId);
+    const ballot = ballotId(proposalId, voter.join.org.id);
+    await voter.client.create('ballot', { proposalId });
+    await voter.client.mutate(ballot, ballotMutators.castOn, { choice: { method: 'single', optionId: 'yes' }, reason: '', proposalVersion: 1 });
+    await voter.engine.syncNow();
+    expect(await voter.engine.quarantined()).toEqual([]);
+    expect(itemsOf(await inboxOf(voter.client)).filter((item) => item.subject.id === proposalId)).toEqual([]);
+
+    await secretariat.client.mutate(proposalId, proposalMutators.revise, { terms: { title: 'Share two trucks' }, note: 'Two villages asked to join' });
+    await secretariat.engine.syncNow();
+    expect(await secretariat.engine.quarantined()).toEqual([]);
+    await voter.engine.syncNow();
+    await waitFor(async () => (await voter.client.get<'proposal'>(proposalId))?.projection.version === 2, 5_000, 'the revision to reach my device');
+    expect(itemsOf(await inboxOf(voter.client)).filter((item) => item.subject.id === proposalId)).toEqual([
+      expect.objectContaining({ kind: 'ballot-confirm', key: `confirm:${proposalId}:2`, castOnVersion: 1, version: 2, subject: expect.objectContaining({ title: 'Share two trucks' }), changes: [expect.objectContaining({ orgId: secretariat.join.org.id, fields: ['title'], note: 'Two villages asked to join' })] }),
+    ]);
+  });
+
+  it('brings an entry submitted for review to the secretariat’s inbox', async () => {
+    // The secretariat's device keeps its inbox from now: the submission below is news.
+    await inboxOf(secretariat.client);
+    const entryId = await other.client.create('entry', { kind: 'practice', title: 'Seed saving calendar', language: 'en', sharing: 'network', attribution: { holderKind: 'person', holderName: 'Zhao Min', consent: 'credit-by-name' } });
+    await other.client.mutate(entryId, entryReviewMutators.submitForReview, 'Ready for a look');
+    await other.engine.syncNow();
+    expect(await other.engine.quarantined()).toEqual([]);
+    await secretariat.engine.syncNow();
+    await waitFor(async () => (await secretariat.client.get(entryId)) !== null, 5_000, 'the entry to reach the secretariat');
+    expect(itemsOf(await inboxOf(secretariat.client)).filter((item) => item.subject.id === entryId)).toEqual([
+      expect.objectContaining({ kind: 'review-request', byOrgId: other.join.org.id, note: 'Ready for a look', subject: { type: 'entry', id: entryId, title: 'Seed saving calendar' } }),
+    ]);
   });
 });

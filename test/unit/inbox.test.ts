@@ -11,6 +11,7 @@ import { REMINDER_WINDOW_MS } from '../../shared/inbox/inboxSources';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { interestId, interestMutators } from '../../shared/records/interest';
 import type { Member } from '../../shared/records/network';
 import { proposalMutators } from '../../shared/records/proposal';
@@ -198,6 +199,95 @@ describe('inbox items, one kind at a time', () => {
     expect(secretariat.map((i) => i.key).sort()).toEqual(['revoked:cred-1', `silent:${ME}:${now - 40 * DAY_MS}`]);
     // org-c was never seen and its profile is not here: it went silent before this device's inbox began.
     expect(allItems(inputOf({ now, lastSeenAt, revokedDevices }))).toEqual([]);
+  });
+});
+
+describe('inbox items from decisions and reviews', () => {
+  const now = T0 + 10 * DAY_MS;
+  const poll = proposalInput('Pool the seed fund', T0, now + 5 * DAY_MS);
+  const openedFor = (id: string, eligibleOrgIds: string[], ...edits: [Mutator<never>, unknown, string, number][]) =>
+    made('proposal', id, SEC, T0, poll, [proposalMutators.openVote as Mutator<never>, { reason: 'Ready to decide', eligibleOrgIds }, SEC, T0], ...edits);
+  const castOn = (proposalId: string, proposalVersion: number, at: number) => [ballotMutators.castOn as Mutator<never>, { choice: { method: 'single', optionId: 'yes' }, reason: '', proposalVersion }, ME, at] as [Mutator<never>, unknown, string, number];
+  const revised = (title: string, note: string, by: string, at: number) => [proposalMutators.revise as Mutator<never>, { terms: { title }, note }, by, at] as [Mutator<never>, unknown, string, number];
+
+  it('asks for an open vote only of the organizations fixed as voters when it opened, not of today’s members', () => {
+    const withoutMe = openedFor('proposal-1', [OTHER, 'org-c']);
+    const withLeaver = openedFor('proposal-2', [ME, 'org-gone']);
+    expect(keys(computeInbox(inputOf({ now, proposals: [withoutMe, withLeaver] })).votes)).toEqual(['vote:proposal-2']);
+    // An organization listed at opening that is no longer a member is still asked.
+    expect(keys(computeInbox(inputOf({ now, me: { orgId: 'org-gone', role: 'member' }, proposals: [withoutMe, withLeaver] })).votes)).toEqual(['vote:proposal-2']);
+  });
+
+  it('tells an organization to confirm a ballot cast on an earlier version, with who changed what, until it confirms', () => {
+    const proposal = openedFor('proposal-1', [ME, OTHER], revised('Pool half the seed fund', 'Half now, half after harvest', SEC, T0 + 2 * DAY_MS));
+    expect(proposal.projection.version).toBe(2);
+    const ballot = made('ballot', ballotId('proposal-1', ME), ME, T0 + DAY_MS, { proposalId: 'proposal-1' }, castOn('proposal-1', 1, T0 + DAY_MS));
+    const items = allItems(inputOf({ now, proposals: [proposal], ballots: [ballot] }));
+    expect(items).toEqual([
+      {
+        kind: 'ballot-confirm',
+        key: 'confirm:proposal-1:2',
+        at: T0 + 2 * DAY_MS,
+        subject: { type: 'proposal', id: 'proposal-1', title: 'Pool half the seed fund' },
+        castOnVersion: 1,
+        version: 2,
+        changes: [{ orgId: SEC, at: T0 + 2 * DAY_MS, fields: ['title'], note: 'Half now, half after harvest' }],
+      },
+    ]);
+    const confirmed = made('ballot', ballotId('proposal-1', ME), ME, T0 + DAY_MS, { proposalId: 'proposal-1' }, castOn('proposal-1', 1, T0 + DAY_MS), castOn('proposal-1', 2, T0 + 3 * DAY_MS));
+    expect(allItems(inputOf({ now, proposals: [proposal], ballots: [confirmed] }))).toEqual([]);
+    // Another organization's ballot, or a closed vote, asks nothing of me.
+    expect(allItems(inputOf({ now: now + 6 * DAY_MS, proposals: [proposal], ballots: [ballot] })).filter((i) => i.kind === 'ballot-confirm')).toEqual([]);
+    const theirs = { ...ballot, header: { ...ballot.header, ownerOrg: OTHER } };
+    expect(allItems(inputOf({ now, proposals: [proposal], ballots: [theirs] })).filter((i) => i.kind === 'ballot-confirm')).toEqual([]);
+    // A further edit asks again, naming both versions since the ballot.
+    const twice = openedFor('proposal-1', [ME, OTHER], revised('Pool half the seed fund', 'Half now', SEC, T0 + 2 * DAY_MS), revised('Pool a third of the seed fund', '', OTHER, T0 + 4 * DAY_MS));
+    const again = allItems(inputOf({ now, proposals: [twice], ballots: [ballot] }));
+    expect(again.map((i) => (i.kind === 'ballot-confirm' ? [i.key, i.changes.map((c) => c.orgId)] : i.kind))).toEqual([['confirm:proposal-1:3', [SEC, OTHER]]]);
+  });
+
+  it('carries the outcome statement with the sealed result, and lists its review date once the day has come', () => {
+    const seal = signedTestResult('proposal-9');
+    const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
+    const proposal = made('proposal', 'proposal-9', SEC, T0, poll, [proposalMutators.writeOutcome as Mutator<never>, { decided: 'Pool half the fund', actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' }, SEC, T0 + 2 * DAY_MS]);
+    const before = allItems(inputOf({ now: Date.UTC(2026, 11, 14, 23, 59), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
+    expect(before.map((i) => [i.kind, i.kind === 'result-sealed' ? i.statement : null])).toEqual([['result-sealed', 'Pool half the fund']]);
+    const due = allItems(inputOf({ now: Date.UTC(2026, 11, 15), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
+    expect(due.find((i) => i.kind === 'review-date-due')).toEqual({ kind: 'review-date-due', key: 'review-due:proposal-9:2026-12-15', at: Date.UTC(2026, 11, 15), subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' }, reviewOn: '2026-12-15', decided: 'Pool half the fund' });
+  });
+
+  it('brings an entry submitted for review to the secretariat and stewards with the review scope, until it is answered', () => {
+    const submitted = made('entry', 'entry-a', ME, T0, entryInput('Drip lines'), [entryReviewMutators.submitForReview as Mutator<never>, 'Costs added', ME, T0 + DAY_MS]);
+    const network = inputOf().network!;
+    const withSteward = { ...network, members: [...network.members, { orgId: 'org-st', name: 'Steward', role: 'steward' as const }], stewardGrants: [{ orgId: 'org-st', scopes: ['review' as const] }] };
+    const secretariat = allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, entries: [submitted] }));
+    expect(secretariat).toEqual([{ kind: 'review-request', key: `review-request:entry-a:dev-${ME}:${T0 + DAY_MS}`, at: T0 + DAY_MS, subject: { type: 'entry', id: 'entry-a', title: 'Drip lines' }, byOrgId: ME, note: 'Costs added' }]);
+    expect(keys(allItems(inputOf({ me: { orgId: 'org-st', role: 'steward' }, network: withSteward, entries: [submitted] })))).toEqual([`review-request:entry-a:dev-${ME}:${T0 + DAY_MS}`]);
+    expect(allItems(inputOf({ me: { orgId: 'org-st', role: 'steward' }, network: { ...withSteward, stewardGrants: [{ orgId: 'org-st', scopes: ['offers'] }] }, entries: [submitted] }))).toEqual([]);
+    expect(allItems(inputOf({ me: { orgId: OTHER, role: 'member' }, entries: [submitted] }))).toEqual([]);
+    const answered = made('entry', 'entry-a', ME, T0, entryInput('Drip lines'), [entryReviewMutators.submitForReview as Mutator<never>, 'Costs added', ME, T0 + DAY_MS], [entryReviewMutators.requestChanges as Mutator<never>, 'Say which bamboo', SEC, T0 + 2 * DAY_MS]);
+    expect(allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, entries: [answered] }))).toEqual([]);
+  });
+
+  it('tells the author of changes requested and of an endorsement, once each, from the review steps', () => {
+    const entry = made(
+      'entry',
+      'entry-a',
+      ME,
+      T0,
+      entryInput('Drip lines'),
+      [entryReviewMutators.submitForReview as Mutator<never>, '', ME, T0 + DAY_MS],
+      [entryReviewMutators.commentOnReview as Mutator<never>, 'Nice photos', SEC, T0 + 2 * DAY_MS],
+      [entryReviewMutators.requestChanges as Mutator<never>, 'Say which bamboo', SEC, T0 + 3 * DAY_MS],
+      [entryReviewMutators.replyInReview as Mutator<never>, 'Moso bamboo', ME, T0 + 4 * DAY_MS],
+      [entryReviewMutators.submitForReview as Mutator<never>, 'Named it', ME, T0 + 5 * DAY_MS],
+      [entryReviewMutators.endorseSubmission as Mutator<never>, 'Clear now', SEC, T0 + 6 * DAY_MS],
+    );
+    expect(allItems(inputOf({ entries: [entry] })).map((i) => [i.kind, i.kind === 'entry-endorsed' ? [i.byOrgId, i.note] : i.kind === 'review-changes-requested' || i.kind === 'review-note' ? [i.byOrgId, i.text] : null])).toEqual([
+      ['entry-endorsed', [SEC, 'Clear now']],
+      ['review-changes-requested', [SEC, 'Say which bamboo']],
+      ['review-note', [SEC, 'Nice photos']],
+    ]);
   });
 });
 
