@@ -86,6 +86,17 @@ describe('review step ids are unique in an entry', () => {
     expect(isAwaitingReview(await projectionOf(id))).toBe(true);
   });
 
+  it('takes two honest steps a device writes in the same millisecond (the app gives the second a new id)', async () => {
+    const id = await pushedEntry();
+    const now = Date.now();
+    const answer = await change('member', id, (doc) => {
+      entryReviewMutators.replyInReview.apply(doc, 'Added the season.', ctxOf('member', now));
+      entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member', now));
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(new Set((await projectionOf(id)).authorSteps.map((step) => step.id)).size).toBe(2);
+  });
+
   it('refuses a reviewer step that reuses the id of an existing step', async () => {
     const id = await pushedEntry();
     expect((await change('member', id, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member')))).status).toBe(200);
