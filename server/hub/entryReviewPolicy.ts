@@ -9,7 +9,7 @@ import { HubError } from './hubError';
  * The hub's word on an entry's review (shared/records/entryReviewSchema.ts), beyond the rules
  * table (which already gives the author's log to the entry's organization and the reviewers' log
  * to reviewers): both logs only grow — no step is ever removed or rewritten, whoever writes; each
- * new step names its writer's organization and role; nobody reviews an entry of their own
+ * new step names its writer's organization and role and an id no step of the entry has; nobody reviews an entry of their own
  * organization; an answer names a submission the entry has; and an endorsement's version is a
  * faithful copy of the submission it endorses, so the pinned version is what the author submitted
  * and the reviewer read. A refusal is `forbidden` (403) and nothing of the batch is written.
@@ -54,8 +54,13 @@ export function checkEntryReview(actor: Actor, write: RecordWrite, before: Recor
   const authorChange = appended(authorBefore, authorAfter);
   const reviewChange = appended(reviewBefore, reviewAfter);
   if (authorChange.isRemoving || reviewChange.isRemoving) refuse("an entry's review steps are kept: none may be removed or rewritten");
+  // A step's id is unique in the entry: an answer names its submission by id, so a new submission
+  // under an endorsed one's id would read as endorsed without anyone reviewing it.
+  const ids = new Set([...authorBefore, ...reviewBefore].map((step) => step.id));
   for (const step of [...authorChange.added, ...reviewChange.added]) {
     if (step.byOrg !== actor.orgId || step.role !== actor.role) refuse('a review step must name the organization and role that write it');
+    if (ids.has(step.id)) refuse(`a review step's id is unique in the entry: ${step.id} is taken`);
+    ids.add(step.id);
   }
   if (authorChange.added.length > 0 && actor.orgId !== write.header.ownerOrg) refuse("only the entry's organization submits it or replies as its author");
   if (reviewChange.added.length === 0) return;

@@ -84,6 +84,12 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
   χ: 'x',
   ϲ: 'c',
   ϳ: 'j',
+  // Lisu capitals (TR39): drawn as the Latin capitals
+  ꓮ: 'A', ꓐ: 'B', ꓚ: 'C', ꓓ: 'D', ꓰ: 'E', ꓝ: 'F', ꓖ: 'G', ꓧ: 'H', ꓲ: 'l', ꓙ: 'J', ꓗ: 'K', ꓡ: 'L', ꓟ: 'M',
+  ꓠ: 'N', ꓳ: 'O', ꓑ: 'P', ꓣ: 'R', ꓢ: 'S', ꓔ: 'T', ꓴ: 'U', ꓦ: 'V', ꓪ: 'W', ꓫ: 'X', ꓬ: 'Y', ꓜ: 'Z',
+  // Cherokee capitals (TR39): drawn as the Latin capitals
+  Ꭺ: 'A', Ᏼ: 'B', Ꮯ: 'C', Ꭰ: 'D', Ꭼ: 'E', Ꮐ: 'G', Ꮋ: 'H', Ꭻ: 'J', Ꮶ: 'K', Ꮮ: 'L', Ꮇ: 'M', Ꮲ: 'P',
+  Ꮪ: 'S', Ꭲ: 'T', Ꮩ: 'V', Ꮃ: 'W', Ꮓ: 'Z',
 };
 
 /** Letter pairs that read as one Latin letter (TR39). */
@@ -105,8 +111,20 @@ export function skeleton(text: string): string {
  * as h) and before it (a Latin capital I, which reads as l, is still the same name in small letters).
  */
 export function orgNameKeys(name: string): readonly string[] {
-  const folded = orgNameKey(name);
-  return [...new Set([skeleton(folded), orgNameKey(skeleton(name.normalize('NFKC')))])];
+  const seen = visibleText(name);
+  const folded = orgNameKey(seen);
+  // Folded again after the skeleton: a Lisu capital has no small letter, and maps to a Latin capital.
+  return [...new Set([orgNameKey(skeleton(folded)), orgNameKey(skeleton(seen))])];
+}
+
+/**
+ * What a name shows: default-ignorable code points dropped (not only format characters: the
+ * combining grapheme joiner, variation selectors, Hangul fillers and Khmer inherent vowels are
+ * marks or letters drawn as nothing), and the blanks drawn as a space (Hangul fillers, the blank
+ * Braille pattern) read as one.
+ */
+function visibleText(name: string): string {
+  return name.normalize('NFKC').replace(/[\u115F\u1160\u3164\uFFA0\u2800]/gu, ' ').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
 }
 
 /** Whether two organization names read the same: case, width, spacing, invisible and look-alike letters aside. */

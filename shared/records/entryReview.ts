@@ -30,8 +30,15 @@ export function isSameVersion(a: EntryVersion, b: EntryVersion): boolean {
   return canonical(a) === canonical(b);
 }
 
-const stepId = (ctx: EditContext): string => `${ctx.deviceId}:${ctx.now}`;
-const stepOf = (ctx: EditContext, note: string) => ({ id: stepId(ctx), byOrg: ctx.orgId, role: ctx.role, at: ctx.now, note });
+/** `<deviceId>:<time>`, with `:<n>` added when a step of the entry has it (two steps in one millisecond): the hub refuses a taken id. */
+function stepId(doc: Y.Doc, ctx: EditContext): string {
+  const taken = new Set(['authorSteps', 'reviewSteps'].flatMap((name) => doc.getArray<{ id?: unknown }>(`log.${name}`).toArray().map((step) => step?.id)));
+  const base = `${ctx.deviceId}:${ctx.now}`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}:${n}`;
+  return id;
+}
+const stepOf = (doc: Y.Doc, ctx: EditContext, note: string) => ({ id: stepId(doc, ctx), byOrg: ctx.orgId, role: ctx.role, at: ctx.now, note });
 
 type Submission = Extract<AuthorStep, { kind: 'submitted' }>;
 type Endorsement = Extract<ReviewStep, { kind: 'endorsed' }>;
@@ -108,20 +115,20 @@ export const entryReviewMutators = {
     const p = entry.read(doc);
     if (p.sharing === 'private') throw new RecordInputError('sharing', 'share the entry with the network before submitting it for review');
     if (p.attribution.consent === 'pending') throw new RecordInputError('attribution', 'the knowledge holder has not given consent yet');
-    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(ctx, note), version: versionOf(p) });
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOf(p) });
   }),
   /** The author's word in the review thread. */
   replyInReview: defineMutator('entry', 'replyInReview', 'edit', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
-    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'reply', ...stepOf(ctx, note) });
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'reply', ...stepOf(doc, ctx, note) });
   }),
   /** A reviewer's comment in the thread, about the latest submission (if any). */
   commentOnReview: defineMutator('entry', 'commentOnReview', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
-    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'comment', ...stepOf(ctx, note), submissionId: latestSubmission(entry.read(doc))?.id ?? '' });
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'comment', ...stepOf(doc, ctx, note), submissionId: latestSubmission(entry.read(doc))?.id ?? '' });
   }),
   requestChanges: defineMutator('entry', 'requestChanges', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
     const latest = latestSubmission(entry.read(doc));
     if (!latest) throw new RecordInputError('reviewSteps', 'nothing has been submitted for review');
-    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'changes-requested', ...stepOf(ctx, note), submissionId: latest.id });
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'changes-requested', ...stepOf(doc, ctx, note), submissionId: latest.id });
   }),
   /**
    * Endorses the latest submission: the version the author submitted, which the reviewer read, not
@@ -132,7 +139,7 @@ export const entryReviewMutators = {
     const latest = latestSubmission(p);
     if (!latest) throw new RecordInputError('reviewSteps', 'nothing has been submitted for review');
     if (p.sharing === 'private') throw new RecordInputError('status', 'a private draft cannot be endorsed');
-    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'endorsed', ...stepOf(ctx, note), submissionId: latest.id, version: latest.version });
+    appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'endorsed', ...stepOf(doc, ctx, note), submissionId: latest.id, version: latest.version });
     writeFields(doc, { status: 'endorsed' });
   }),
 };
