@@ -99,9 +99,9 @@ export const commentsOnMine: InboxSource = ({ me, entries, proposals, comments }
 };
 
 /**
- * Review outcomes on this organization's entries: each reviewer's note, and endorsement. Review
- * requests (an entry submitted for review, for reviewers) and "changes requested" come with the
- * review workflow (issue 15) as their own kinds.
+ * Review outcomes on this organization's entries: each reviewer's note (the older `reviewNotes`
+ * log and the review workflow's comments and requests for changes), and endorsement. Review
+ * requests (an entry submitted for review, for reviewers) are in the library's review queue.
  */
 export const reviewOutcomes: InboxSource = ({ me, entries }) =>
   entries.flatMap(({ header, projection: e }): InboxItem[] => {
@@ -110,9 +110,14 @@ export const reviewOutcomes: InboxSource = ({ me, entries }) =>
     const notes = e.reviewNotes
       .filter((note) => note.byOrg !== me.orgId)
       .map((note): InboxItem => ({ kind: 'review-note', key: `review:${header.id}:${note.at}:${note.byOrg}`, at: note.at, subject, byOrgId: note.byOrg, text: note.text }));
+    // The review workflow's comments and requests for changes (log.reviewSteps), by reviewers of
+    // other organizations: what the author must act on.
+    const steps = e.reviewSteps
+      .filter((step) => step.byOrg !== me.orgId && (step.kind === 'comment' || step.kind === 'changes-requested'))
+      .map((step): InboxItem => ({ kind: 'review-note', key: `review-step:${header.id}:${step.id}`, at: step.at, subject, byOrgId: step.byOrg, text: step.note }));
     const endorsedAt = Math.max(e.updatedAt, ...e.reviewNotes.map((note) => note.at));
     const endorsed: InboxItem[] = e.status === 'endorsed' ? [{ kind: 'entry-endorsed', key: `endorsed:${header.id}`, at: endorsedAt, subject }] : [];
-    return [...notes, ...endorsed];
+    return [...notes, ...steps, ...endorsed];
   });
 
 /** Open offers this organization is eligible for and has not expressed interest in. */
