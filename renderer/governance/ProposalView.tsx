@@ -83,6 +83,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
     [id, p, network, sealed, ballots, now, identity],
   );
   const ownBallot = ballots.find((view) => view.header.ownerOrg === identity.orgId);
+  const ownCastOrgIds = useMemo(() => new Set(ballots.filter((view) => view.projection.proposalId === id && view.projection.revisions.length > 0).map((view) => view.header.ownerOrg)), [ballots, id]);
   const ownCast = ownBallot ? countedCast(ownBallot.projection, p.version) : null;
   const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
@@ -209,7 +210,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
         </Stack>
         <Stack gap="md">
           {(phase === 'open' || phase === 'closed' || phase === 'upcoming') && <BallotPanel proposalId={id} proposal={p} phase={phase} isEligible={isEligible} />}
-          {isRunner && phase === 'open' && p.secrecy === 'open' && <FacilitatePanel proposalId={id} proposal={p} voters={eligibleOrgIds} names={names} />}
+          {isRunner && phase === 'open' && p.secrecy === 'open' && <FacilitatePanel proposalId={id} proposal={p} voters={eligibleOrgIds} names={names} ownCastOrgIds={ownCastOrgIds} />}
           {!record.seal && (
           <Paper withBorder p="md" radius="md" data-testid="results-panel">
             <Stack gap="sm">

@@ -288,11 +288,14 @@ export function FacilitatePanel({
   proposal,
   voters,
   names,
+  ownCastOrgIds,
 }: {
   readonly proposalId: string;
   readonly proposal: ProposalProjection;
   readonly voters: readonly string[];
   readonly names: ReadonlyMap<string, string>;
+  /** Organizations that have cast a ballot themselves: recording one for them replaces it. */
+  readonly ownCastOrgIds: ReadonlySet<string>;
 }) {
   const { t } = useTranslation();
   const { session } = useSession();
@@ -341,6 +344,11 @@ export function FacilitatePanel({
         <TextInput label={t('governance.trust.facilitate.witness')} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} required data-testid="facilitate-witness" />
         <BallotChoiceForm method={proposal.method} proposal={proposal} choice={shown} labels={labels} isDisabled={false} onChange={setChoice} />
         <Textarea label={problem ? t('governance.trust.reasonRequired') : t('governance.trust.reasonLabel')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={1} data-testid="facilitate-reason" />
+        {orgId && ownCastOrgIds.has(orgId) && (
+          <Text size="sm" c="orange.9" role="alert" data-testid="facilitate-replaces">
+            {t('governance.trust.facilitate.replaces', { org: names.get(orgId) ?? orgId })}
+          </Text>
+        )}
         {message && (
           <Text size="sm" c={message.kind === 'error' ? 'red.8' : 'teal.8'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="facilitate-message">
             {message.text}

@@ -46,13 +46,15 @@ export function sayWhatWasLeftOut(model: ReportModel, leftOut: LeftOut, locale: 
   if (leftOut.count === 0) return model;
   const { t } = locale;
   const reasons = reasonsText(leftOut, locale);
-  const text = t('labels.report.text', { n: leftOut.count, reasons });
+  // One entry reads in the singular (separate keys: report labels are remembered without plural forms).
+  const one = leftOut.count === 1;
+  const text = t(one ? 'labels.report.textOne' : 'labels.report.text', { n: leftOut.count, reasons });
   const section: ReportSection = { id: 'left-out', heading: t('labels.report.heading'), blocks: [{ kind: 'paragraph', text }] };
   return {
     ...model,
     criteria: [...model.criteria, text],
     sections: [...model.sections, section],
-    table: { columns: model.table.columns, rows: [...model.table.rows, [t('labels.report.csv', { n: leftOut.count, reasons })]] },
+    table: { columns: model.table.columns, rows: [...model.table.rows, [t(one ? 'labels.report.csvOne' : 'labels.report.csv', { n: leftOut.count, reasons })]] },
   };
 }
 
