@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import { storedLabelsViolation } from '../../shared/records/entryLabels';
 import { unreadableField, type InvariantViolation } from '../../shared/records/invariants';
 import type { RecordModule } from '../../shared/records/recordModule';
 import type { RecordHeader } from '../../shared/records/recordType';
@@ -13,7 +14,7 @@ import { HubError } from './hubError';
 
 /** The first invariant the state in `doc` (projected as `after`) breaks: a field stored unreadable, then the type's own. */
 export function recordInvariantViolation(module: RecordModule, doc: Y.Doc, after: Record<string, unknown>): InvariantViolation | null {
-  return unreadableField(doc, after) ?? module.invariants(after as never);
+  return unreadableField(doc, after) ?? (module.type === 'entry' ? storedLabelsViolation(doc) : null) ?? module.invariants(after as never);
 }
 
 /** A refusal of a state that breaks an invariant: `error.field` names the projected field. */

@@ -7,7 +7,7 @@ import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
 import { consentViolation } from './invariants';
-import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
+import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts, writeLabels } from './entryLabels';
 import { roleSchema } from './recordType';
 import { allSections } from './entryTemplates';
 import { authorStepSchema, reviewStepSchema } from './entryReviewSchema';
@@ -109,9 +109,10 @@ export const entry = defineRecord({
   inputSchema: entryInputSchema,
   init(doc, input) {
     assertConsentAllows(input.sharing, input.attribution);
-    const { body, sections, tags, ...plain } = input;
+    const { body, sections, tags, labels, ...plain } = input;
     writeFields(doc, { ...plain, status: input.sharing === 'private' ? 'draft' : 'shared' });
     writeSet(doc, 'tags', tags);
+    writeLabels(doc, labels);
     setFragmentText(richText(doc, 'body'), body);
     for (const name of entrySections) {
       const text = sections[name];

@@ -1,6 +1,5 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
-import { fields, writeFields } from './layout';
 import { shortText } from './fieldSchemas';
 import type { InvariantViolation } from './invariants';
 import { defineMutator } from './recordModule';
@@ -10,10 +9,13 @@ import { defineMutator } from './recordModule';
  * Biocultural (BC) labels (localcontexts.org): the community applies a label and says in its own
  * words, per language, what it asks of whoever reads the entry.
  *
- * Layout: `fields.labels`, a plain JSON array (last writer wins, like every plain field) of
- * `{ id, texts: { en, zh } }`, at most one per id. Read tolerantly (an item that does not parse is
- * left out), written strictly (the hub refuses a stored value that is not exactly what is read:
- * invariants.ts).
+ * Layout: the top-level map `map.labels`, label id -> `{ en, zh }` (the community's texts), one key
+ * per applied label. Per-label keys, not one list: two devices of one organization labelling at
+ * once (one applies TK Secret/Sacred, the other TK Attribution) both keep their label, where a
+ * last-writer-wins list lost one of them and so could let a secret entry out (an attack of the
+ * adversarial pass). Read tolerantly (a key or texts that do not parse are left out), written
+ * strictly (the hub refuses a stored key or value that does not read back as written:
+ * `storedLabelsViolation`), in the order of `entryLabelIds`.
  *
  * Some labels are enforced, not only shown:
  * - `owner-only` (TK Secret/Sacred, TK Community Use Only): the entry never leaves its owning
@@ -68,16 +70,48 @@ export const MAX_LABELS = entryLabelIds.length;
 /** What `setLabels` takes: one label per id, each text trimmed. */
 export const entryLabelsInputSchema = z.array(entryLabelSchema).max(MAX_LABELS);
 
-/** The entry's labels as stored, leaving out items that do not parse (tolerant read). */
+const LABELS_MAP = 'map.labels';
+
+function labelsMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(LABELS_MAP);
+}
+
+const isLabelId = (key: string): key is EntryLabelId => (entryLabelIds as readonly string[]).includes(key);
+
+/** The entry's labels as stored, in `entryLabelIds` order, leaving out keys and texts that do not parse (tolerant read). */
 export function readLabels(doc: Y.Doc): EntryLabel[] {
-  const raw = fields(doc).get('labels');
-  if (!Array.isArray(raw)) return [];
+  const map = labelsMap(doc);
   const labels: EntryLabel[] = [];
-  for (const item of raw) {
-    const parsed = entryLabelSchema.safeParse(item);
-    if (parsed.success) labels.push(parsed.data);
+  for (const id of entryLabelIds) {
+    if (!map.has(id)) continue;
+    const texts = labelTextsSchema.safeParse(map.get(id));
+    if (texts.success) labels.push({ id, texts: texts.data });
   }
   return labels;
+}
+
+/** Strict write: every stored key is a label id and every value reads back exactly as written. */
+export function storedLabelsViolation(doc: Y.Doc): InvariantViolation | null {
+  for (const [key, value] of labelsMap(doc).entries()) {
+    if (!isLabelId(key)) return { field: 'labels', reason: `${key} is not a label this network knows` };
+    const texts = labelTextsSchema.safeParse(value);
+    if (!texts.success || JSON.stringify(sortedTexts(texts.data)) !== JSON.stringify(sortedTexts(value as LabelTexts))) {
+      return { field: 'labels', reason: `the texts of ${key} hold a value labels do not allow` };
+    }
+  }
+  return null;
+}
+
+const sortedTexts = (texts: LabelTexts): unknown => (texts !== null && typeof texts === 'object' ? Object.fromEntries(Object.entries(texts).sort(([a], [b]) => (a < b ? -1 : 1))) : texts);
+
+/** Writes `labels` key by key: only the labels that change are touched, so concurrent edits of others merge. */
+export function writeLabels(doc: Y.Doc, labels: readonly EntryLabel[]): void {
+  const map = labelsMap(doc);
+  const wanted = new Map(labels.map((label) => [label.id, label.texts] as const));
+  for (const key of [...map.keys()]) if (!wanted.has(key as EntryLabelId)) map.delete(key);
+  for (const [id, texts] of wanted) {
+    if (JSON.stringify(sortedTexts(map.get(id) as LabelTexts)) !== JSON.stringify(sortedTexts(texts))) map.set(id, { ...texts });
+  }
 }
 
 export function isOwnerOnly(labels: readonly Pick<EntryLabel, 'id'>[]): boolean {
@@ -109,7 +143,7 @@ export function labelsViolation(labels: readonly EntryLabel[]): InvariantViolati
 }
 
 /** Replaces the entry's labels (with their texts): an `edit`, the owner's. */
-export const setEntryLabels = defineMutator('entry', 'setLabels', 'edit', entryLabelsInputSchema, (doc, labels) => writeFields(doc, { labels }));
+export const setEntryLabels = defineMutator('entry', 'setLabels', 'edit', entryLabelsInputSchema, (doc, labels) => writeLabels(doc, labels));
 
 /** `labels` with `id` applied (its opposite, if any, taken off) or taken off; the others kept in order. */
 export function toggledLabels(labels: readonly EntryLabel[], id: EntryLabelId, isOn: boolean): EntryLabel[] {
@@ -124,10 +158,13 @@ export function toggledLabels(labels: readonly EntryLabel[], id: EntryLabelId, i
  * list read before the other landed.
  */
 export const applyEntryLabel = defineMutator('entry', 'applyLabel', 'edit', z.strictObject({ id: z.enum(entryLabelIds), isOn: z.boolean() }), (doc, { id, isOn }) =>
-  writeFields(doc, { labels: toggledLabels(readLabels(doc), id, isOn) }),
+  writeLabels(doc, toggledLabels(readLabels(doc), id, isOn)),
 );
 
 /** Sets the community's words of one applied label, in the languages given, on the labels the doc holds. */
 export const setEntryLabelTexts = defineMutator('entry', 'setLabelTexts', 'edit', z.strictObject({ id: z.enum(entryLabelIds), texts: labelTextsSchema.partial() }), (doc, { id, texts }) =>
-  writeFields(doc, { labels: readLabels(doc).map((label) => (label.id === id ? { ...label, texts: { ...label.texts, ...texts } } : label)) }),
+  writeLabels(
+    doc,
+    readLabels(doc).map((label) => (label.id === id ? { ...label, texts: { ...label.texts, ...texts } } : label)),
+  ),
 );

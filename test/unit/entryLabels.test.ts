@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { entry, entryMutators, type EntryInput } from '../../shared/records/entry';
-import { labelText, noticeLabels } from '../../shared/records/entryLabels';
+import { labelText, noticeLabels, storedLabelsViolation } from '../../shared/records/entryLabels';
 import { RecordInputError } from '../../shared/records/recordError';
 import { canRead } from '../../shared/rules/rules';
 
@@ -56,10 +56,27 @@ describe('entry labels', () => {
     expect(entry.read(doc).labels.map((label) => label.id)).toEqual(['tk-non-verified']);
   });
 
-  it('read tolerantly: an item that does not parse is left out', () => {
+  it('read tolerantly: a key or texts that do not parse are left out, and the hub strict check names them', () => {
     const doc = created();
-    doc.getMap('fields').set('labels', [{ id: 'tk-attribution', texts: { en: 'Credit the elders', zh: '' } }, { id: 'nonsense' }, 'x']);
+    const labels = doc.getMap('map.labels');
+    labels.set('tk-attribution', { en: 'Credit the elders', zh: '' });
+    labels.set('nonsense', { en: '', zh: '' });
+    labels.set('tk-seasonal', 'x');
     expect(entry.read(doc).labels.map((label) => label.id)).toEqual(['tk-attribution']);
+    expect(storedLabelsViolation(doc)).toMatchObject({ field: 'labels' });
+    labels.delete('nonsense');
+    labels.delete('tk-seasonal');
+    expect(storedLabelsViolation(doc)).toBeNull();
+  });
+
+  it('keeps both labels when two devices apply different ones at once (per-label keys merge)', () => {
+    const a = created();
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    entryMutators.applyLabel.apply(a, { id: 'tk-secret-sacred', isOn: true }, ctx);
+    entryMutators.applyLabel.apply(b, { id: 'tk-attribution', isOn: true }, ctx);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    expect(entry.read(a).labels.map((label) => label.id)).toEqual(['tk-attribution', 'tk-secret-sacred']);
   });
 
   it('refuses contradictory labels in setLabels and in create, naming labels', () => {
