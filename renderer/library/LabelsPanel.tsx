@@ -22,6 +22,9 @@ interface LabelsPanelProps {
 
 export function LabelsPanel({ labels, canEdit, saving, applyLabel, setTexts }: LabelsPanelProps) {
   const { t } = useTranslation();
+  // A reader sees the applied labels as badges and notices beside the title: seventeen disabled
+  // checkboxes would say nothing more and read as a form it may not use.
+  if (!canEdit) return null;
   const applied = new Map(labels.map((label) => [label.id, label]));
 
   const group = (heading: string, ids: readonly EntryLabelId[]) => (
