@@ -2,6 +2,7 @@ import { Badge, Button, Group, Table, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
+import { votersOf } from '../../shared/governance/voters';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { hrefOf, proposalHref } from '../app/route';
@@ -96,8 +97,9 @@ export function ProposalList() {
                         <Badge size="sm" color="teal" variant="light" data-testid="proposal-row-voted">
                           {t('governance.list.voted')}
                         </Badge>
-                      ) : phase === 'draft' || phase === 'cancelled' ? null : (
-                        <Text size="xs" c="dimmed">
+                      ) : phase === 'draft' || phase === 'cancelled' || !votersOf(p, network?.members ?? []).includes(identity.orgId) ? null : (
+                        // "Not voted" only where this organization is a voter: the secretariat is not on every proposal.
+                        <Text size="xs" c="dimmed" data-testid="proposal-row-not-voted">
                           {t('governance.list.notVoted')}
                         </Text>
                       )}

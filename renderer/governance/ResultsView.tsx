@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
+import { runoffRoundText } from './runoffRoundText';
 import type { DecisionStanding } from '../../shared/governance/decisionRecord';
 import type { SealedTally } from '../../shared/records/result';
 import { MAX_SCORE } from '../../shared/governance/methods/score';
@@ -71,6 +72,7 @@ export function ResultsView({ result, standing, proposal }: { result: SealedTall
 // The declared return type makes a method without a chart here a type error, not an empty space.
 function Charts({ result, label, optionIds }: { result: SealedTally; label: (id: string) => string; optionIds: readonly string[] }): ReactElement {
   const { t } = useTranslation();
+  const roundText = (n: number, round: { readonly continuing: number; readonly exhausted: number }) => runoffRoundText(t, n, round);
   const { counts, outcome } = result;
   const tone = (id: string): ChartRow['tone'] => (id === outcome.winnerId ? 'winner' : 'default');
   switch (counts.method) {
@@ -102,10 +104,10 @@ function Charts({ result, label, optionIds }: { result: SealedTally; label: (id:
           {result.rounds.map((round, index) => (
             <Paper key={index} withBorder p="xs" radius="sm" data-testid="runoff-round">
               <Title order={4} size="h6">
-                {t('governance.results.round', { n: index + 1, continuing: round.continuing, exhausted: round.exhausted })}
+                {roundText(index + 1, round)}
               </Title>
               <BarChart
-                title={t('governance.results.round', { n: index + 1, continuing: round.continuing, exhausted: round.exhausted })}
+                title={roundText(index + 1, round)}
                 rows={Object.entries(round.counts).map(([id, value]) => ({
                   id,
                   label: label(id),

@@ -190,7 +190,7 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       const model = buildReport(context(en), requests()['decision-record']!);
       const rounds = model.sections.find((section) => section.id === 'rounds')!.blocks[0]!;
       expect(rounds.kind === 'table' && rounds.rows).toEqual([
-        ['1', '1', '1', '1', '0', `${options[2].label} eliminated (by option order)`],
+        ['1', '1', '1', '1', '0', `${options[2].label} eliminated (tie, broken by option order)`],
         ['2', '2', '1', '—', '0', `${options[0].label} wins`],
       ]);
       const outcome = model.sections.find((section) => section.id === 'outcome')!.blocks[0]!;
@@ -251,7 +251,7 @@ describe('reports from a synced network', { timeout: 120_000 }, () => {
       digest: () => ['条目数：5'],
       contributions: () => ['机构数', '本期活跃', '3'],
       'org-profile': () => ['贡献（2）', '在其可参与的 1 项提案中投了 1 项。'],
-      'decision-record': () => ['第一偏好票', '4 个有资格的机构中 3 个投票（75%）', '淘汰 大理 Dali（按选项顺序）'],
+      'decision-record': () => ['第一偏好票', '4 个有资格的机构中 3 个投票（75%）', '淘汰 大理 Dali（平局，按选项顺序打破）'],
     };
     const chineseTitle: Record<typeof kind, string> = { digest: titles.frost, contributions: titles.fees, 'org-profile': titles.proposal, 'decision-record': titles.proposal };
 
