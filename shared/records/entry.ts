@@ -6,6 +6,7 @@ import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
+import { consentRecordSchema } from './entryConsent';
 import { consentViolation } from './invariants';
 import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
 import { roleSchema } from './recordType';
@@ -36,6 +37,8 @@ export const attributionSchema = z.object({
   holderKind: z.enum(['person', 'community']),
   holderName: shortText(200),
   consent: z.enum(consentLevels),
+  /** Who gave consent, when, how and for what use (entryConsent.ts); absent on older entries. */
+  consentRecord: consentRecordSchema.optional(),
 });
 export type Attribution = z.infer<typeof attributionSchema>;
 

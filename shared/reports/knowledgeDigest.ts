@@ -80,7 +80,19 @@ export function attributionText(p: EntryProjection, locale: ReportLocale): strin
   const consent = t(`entry.consent.${p.attribution.consent}`);
   const isNamed = p.attribution.consent !== 'anonymous' && p.attribution.holderName !== '';
   const holder = isNamed ? p.attribution.holderName : t('reports.doc.digest.anonymousHolder');
-  return t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
+  const line = t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
+  const record = consentRecordText(p, locale);
+  return record ? `${line} · ${record}` : line;
+}
+
+/** Who gave consent, how, when and for what use; under anonymous consent without the giver's name. */
+export function consentRecordText(p: EntryProjection, locale: ReportLocale): string {
+  const record = p.attribution.consentRecord;
+  if (!record) return '';
+  const { t } = locale;
+  const values = { how: t(`entry.consentWay.${record.how}`), date: formatDate(locale, record.givenAt), use: record.use || '—' };
+  const isNamed = p.attribution.consent !== 'anonymous' && record.givenBy !== '';
+  return isNamed ? t('reports.doc.digest.consentRecord', { ...values, givenBy: record.givenBy }) : t('reports.doc.digest.consentRecordUnnamed', values);
 }
 
 /** When the entry was written (recordTimes.ts): not the hub's later receipt of an offline entry. */
