@@ -7,6 +7,7 @@ import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
 import { consentRecordSchema } from './entryConsent';
+import { licenceSchema, readLicence, setEntryLicence, unspecifiedLicence } from './entryLicence';
 import { consentViolation } from './invariants';
 import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
 import { roleSchema } from './recordType';
@@ -74,6 +75,8 @@ export const entryProjectionSchema = z.object({
   reviewSteps: z.array(reviewStepSchema),
   /** Sharing and cultural labels (entryLabels.ts). */
   labels: z.array(entryLabelSchema),
+  /** Licence or conditions of use (entryLicence.ts). */
+  licence: licenceSchema,
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -92,6 +95,7 @@ export const entryInputSchema = z.object({
   attribution: attributionSchema.default({ holderKind: 'person', holderName: '', consent: 'pending' }),
   sharing: z.enum(sharingLabels).default('private'),
   labels: entryLabelsInputSchema.default([]),
+  licence: licenceSchema.default(unspecifiedLicence),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
@@ -143,6 +147,7 @@ export const entry = defineRecord({
       authorSteps: readLog(doc, 'authorSteps', authorStepSchema),
       reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
       labels: readLabels(doc),
+      licence: readLicence(doc),
     };
   },
   fieldActions: {
@@ -215,6 +220,7 @@ export const entryMutators = {
   setLabels: setEntryLabels,
   applyLabel: applyEntryLabel,
   setLabelTexts: setEntryLabelTexts,
+  setLicence: setEntryLicence,
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */

@@ -1,4 +1,5 @@
 import { creditNeedsName } from './entryConsent';
+import { licenceViolation, type Licence } from './entryLicence';
 import { labelsViolation, type EntryLabel } from './entryLabels';
 import { consentViolation, entryStatusViolation, firstViolation, nonEmpty, type InvariantViolation } from './invariants';
 
@@ -9,9 +10,10 @@ export interface EntryInvariantFields {
   readonly status: string;
   readonly attribution: { readonly consent: string; readonly holderName: string };
   readonly labels: readonly EntryLabel[];
+  readonly licence: Licence;
 }
 
 /** What every state of an entry satisfies (invariants.ts), in the order a form would point at them. */
 export function entryInvariants(p: EntryInvariantFields): InvariantViolation | null {
-  return firstViolation(nonEmpty('title', p.title), consentViolation(p.sharing, p.attribution.consent), creditNeedsName(p.attribution), entryStatusViolation(p.sharing, p.status), labelsViolation(p.labels));
+  return firstViolation(nonEmpty('title', p.title), consentViolation(p.sharing, p.attribution.consent), creditNeedsName(p.attribution), entryStatusViolation(p.sharing, p.status), labelsViolation(p.labels), licenceViolation(p.licence));
 }

@@ -111,6 +111,13 @@ describe('a new record that breaks an invariant is refused, by push and by bundl
       update: () => createUpdate('entry', shared, ctx(), setField('attribution', { ...shared.attribution, consentRecord: { givenBy: 'Elder He', givenAt: 0, how: 'implied', use: '' } })),
     },
     {
+      what: 'an entry under the community’s own conditions with no conditions written',
+      field: 'licence.conditions',
+      type: 'entry',
+      by: () => alpha,
+      update: () => createUpdate('entry', shared, ctx(), setField('licence', { id: 'community-conditions', conditions: '' })),
+    },
+    {
       what: 'a proposal that closes before it opens',
       field: 'closesAt',
       type: 'proposal',
@@ -145,6 +152,8 @@ describe('a change that breaks an invariant is refused, by push, /yjs and bundle
     { what: 'a shared entry relabelled a draft (an endorsement dropped without review)', field: 'status', change: setField('status', 'draft') },
     { what: 'an entry made private but left shared in its status', field: 'status', change: setField('sharing', 'private') },
     { what: 'the title emptied', field: 'title', change: setField('title', '') },
+    { what: 'a licence that is not one of the choices', field: 'licence', change: setField('licence', { id: 'cc0', conditions: '' }) },
+    { what: 'the community’s conditions emptied', field: 'licence.conditions', change: setField('licence', { id: 'community-conditions', conditions: '' }) },
     { what: 'credit by name with the name taken away', field: 'attribution.holderName', change: setField('attribution', { holderKind: 'person', holderName: '', consent: 'credit-by-name' }) },
     { what: 'a language that is not a language tag', field: 'language', change: setField('language', 'Chinese!') },
     {
@@ -192,6 +201,15 @@ describe('a change that breaks an invariant is refused, by push, /yjs and bundle
     const other = await storedEntry();
     expect(await yjsEdit(hub, alpha.token, other.id, setField('attribution', { ...named, consentRecord: { ...consentRecord, how: 'written' } }))).toBeNull();
     expect((await hub.storage.getRecord(other.id))!.projection).toMatchObject({ attribution: { holderName: 'He Jianhua', consentRecord: { how: 'written' } } });
+  });
+
+  it('takes a licence the owner chose (push and /yjs), the community’s conditions with their text', async () => {
+    const { id, state } = await storedEntry();
+    expect((await push(hub.url, alpha.token, [{ id, type: 'entry', update: changeUpdate(state, setField('licence', { id: 'cc-by-nc-4.0', conditions: '' })) }])).status).toBe(200);
+    expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ licence: { id: 'cc-by-nc-4.0', conditions: '' } });
+    const own = { id: 'community-conditions', conditions: 'Only for member villages' };
+    expect(await yjsEdit(hub, alpha.token, id, setField('licence', own))).toBeNull();
+    expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ licence: own });
   });
 
   it('leaves endorsing to reviewers: a member endorsing its own entry is refused 403, the secretariat endorsing it is taken', async () => {
