@@ -7,6 +7,7 @@ import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
 import { consentRecordSchema } from './entryConsent';
+import { readTranslation, translationSchema } from './entryTranslation';
 import { licenceSchema, readLicence, setEntryLicence, unspecifiedLicence } from './entryLicence';
 import { consentViolation } from './invariants';
 import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts } from './entryLabels';
@@ -77,6 +78,8 @@ export const entryProjectionSchema = z.object({
   labels: z.array(entryLabelSchema),
   /** Licence or conditions of use (entryLicence.ts). */
   licence: licenceSchema,
+  /** Set on a translation: the original it translates and the translator (entryTranslation.ts). */
+  translation: translationSchema.nullable(),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -96,6 +99,7 @@ export const entryInputSchema = z.object({
   sharing: z.enum(sharingLabels).default('private'),
   labels: entryLabelsInputSchema.default([]),
   licence: licenceSchema.default(unspecifiedLicence),
+  translation: translationSchema.nullable().default(null),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
@@ -148,6 +152,7 @@ export const entry = defineRecord({
       reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
       labels: readLabels(doc),
       licence: readLicence(doc),
+      translation: readTranslation(doc),
     };
   },
   fieldActions: {
