@@ -18,6 +18,8 @@ import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
 import { useSession } from '../session/SessionContext';
 import { AttributionPanel } from './AttributionPanel';
+import { LicencePanel } from './LicencePanel';
+import { TranslationsPanel } from './TranslationsPanel';
 import { EntryDetailsPanel } from './EntryDetailsPanel';
 import type { EntryFormProps } from './entryFormProps';
 import { EntryHistoryPanel } from './EntryHistoryPanel';
@@ -164,6 +166,8 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           <Stack gap="md" className="fw-editor-side">
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
+            <LicencePanel licence={p.licence} canEdit={canEdit} saving={saving} setLicence={(licence) => saving.save('licence', () => client.mutate(header.id, entryMutators.setLicence, licence))} />
+            <TranslationsPanel header={header} p={p} client={client} canCreate={isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' })} />
             <EntryReviewPanel header={header} p={p} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
             <LabelsPanel
               labels={p.labels}

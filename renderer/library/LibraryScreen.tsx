@@ -19,6 +19,7 @@ import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
 import { hasChangesSinceEndorsed } from '../../shared/records/entryReview';
 import { ReviewQueue } from './ReviewQueue';
+import { versionsFor } from '../../shared/records/entryTranslation';
 
 const ROW_HEIGHT = 78;
 
@@ -50,7 +51,13 @@ export function LibraryScreen() {
   );
   // A new filter starts from the first page again.
   useEffect(() => setLimit(FIRST_PAGE), [filters, debouncedText]);
-  const { rows, hasMore, isLoading, hitCount } = useEntryRows(client, filters, debouncedText, limit);
+  const { rows: loaded, hasMore, isLoading, hitCount } = useEntryRows(client, filters, debouncedText, limit);
+  // Each original once, in the reader's language where a translation into it is held (entryTranslation.ts).
+  const versions = useMemo(
+    () => versionsFor(loaded.map((view) => ({ id: view.header.id, language: view.projection.language, translation: view.projection.translation ?? null, view })), i18n.language),
+    [loaded, i18n.language],
+  );
+  const rows = useMemo(() => versions.map((version) => version.shown.view), [versions]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -122,7 +129,7 @@ export function LibraryScreen() {
             const view = rows[item.index];
             return (
               <div key={item.key} className="fw-list-item" role="listitem" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-                {view ? <EntryRow view={view} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
+                {view ? <EntryRow view={view} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
               </div>
             );
           })}
@@ -132,7 +139,7 @@ export function LibraryScreen() {
   );
 }
 
-function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; orgName: string; date: string }) {
+function EntryRow({ view, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; otherLanguages: readonly string[]; orgName: string; date: string }) {
   const { t } = useTranslation();
   const { projection: p } = view;
   return (
@@ -160,6 +167,11 @@ function EntryRow({ view, orgName, date }: { view: RecordView<EntryProjection>; 
         <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="entry-row-status">
           {p.status === 'endorsed' && hasChangesSinceEndorsed(p) ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
         </Badge>
+        {otherLanguages.length > 0 && (
+          <Badge size="sm" variant="outline" data-testid="entry-row-other-languages">
+            {t('library.alsoIn', { languages: otherLanguages.join(', ') })}
+          </Badge>
+        )}
         <EntryLabelBadges labels={p.labels} />
       </div>
     </a>

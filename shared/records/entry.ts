@@ -6,6 +6,9 @@ import { regionKey, regionPathSchema } from './region';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { entryInvariants } from './entryInvariants';
+import { consentRecordSchema } from './entryConsent';
+import { readTranslation, translationSchema } from './entryTranslation';
+import { licenceSchema, readLicence, setEntryLicence, unspecifiedLicence } from './entryLicence';
 import { consentViolation } from './invariants';
 import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts, writeLabels } from './entryLabels';
 import { roleSchema } from './recordType';
@@ -36,6 +39,8 @@ export const attributionSchema = z.object({
   holderKind: z.enum(['person', 'community']),
   holderName: shortText(200),
   consent: z.enum(consentLevels),
+  /** Who gave consent, when, how and for what use (entryConsent.ts); absent on older entries. */
+  consentRecord: consentRecordSchema.optional(),
 });
 export type Attribution = z.infer<typeof attributionSchema>;
 
@@ -71,6 +76,10 @@ export const entryProjectionSchema = z.object({
   reviewSteps: z.array(reviewStepSchema),
   /** Sharing and cultural labels (entryLabels.ts). */
   labels: z.array(entryLabelSchema),
+  /** Licence or conditions of use (entryLicence.ts). */
+  licence: licenceSchema,
+  /** Set on a translation: the original it translates and the translator (entryTranslation.ts). */
+  translation: translationSchema.nullable(),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -89,6 +98,8 @@ export const entryInputSchema = z.object({
   attribution: attributionSchema.default({ holderKind: 'person', holderName: '', consent: 'pending' }),
   sharing: z.enum(sharingLabels).default('private'),
   labels: entryLabelsInputSchema.default([]),
+  licence: licenceSchema.default(unspecifiedLicence),
+  translation: translationSchema.nullable().default(null),
 });
 export type EntryInput = z.input<typeof entryInputSchema>;
 
@@ -141,6 +152,8 @@ export const entry = defineRecord({
       authorSteps: readLog(doc, 'authorSteps', authorStepSchema),
       reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
       labels: readLabels(doc),
+      licence: readLicence(doc),
+      translation: readTranslation(doc),
     };
   },
   fieldActions: {
@@ -213,6 +226,7 @@ export const entryMutators = {
   setLabels: setEntryLabels,
   applyLabel: applyEntryLabel,
   setLabelTexts: setEntryLabelTexts,
+  setLicence: setEntryLicence,
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */

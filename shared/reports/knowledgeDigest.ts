@@ -80,7 +80,26 @@ export function attributionText(p: EntryProjection, locale: ReportLocale): strin
   const consent = t(`entry.consent.${p.attribution.consent}`);
   const isNamed = p.attribution.consent !== 'anonymous' && p.attribution.holderName !== '';
   const holder = isNamed ? p.attribution.holderName : t('reports.doc.digest.anonymousHolder');
-  return t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
+  const line = t('reports.doc.digest.attribution', { kind: t(`entry.holderKind.${p.attribution.holderKind}`), holder, consent });
+  const record = consentRecordText(p, locale);
+  return record ? `${line} · ${record}` : line;
+}
+
+/** Who gave consent, how, when and for what use; under anonymous consent without the giver's name. */
+export function consentRecordText(p: EntryProjection, locale: ReportLocale): string {
+  const record = p.attribution.consentRecord;
+  if (!record) return '';
+  const { t } = locale;
+  const values = { how: t(`entry.consentWay.${record.how}`), date: formatDate(locale, record.givenAt), use: record.use || '—' };
+  const isNamed = p.attribution.consent !== 'anonymous' && record.givenBy !== '';
+  return isNamed ? t('reports.doc.digest.consentRecord', { ...values, givenBy: record.givenBy }) : t('reports.doc.digest.consentRecordUnnamed', values);
+}
+
+/** The licence or conditions of use as printed: its name, then the conditions text where there is one. */
+export function licenceText(p: EntryProjection, locale: ReportLocale): string {
+  const { t } = locale;
+  const name = t(`entry.licence.${p.licence.id}`);
+  return p.licence.conditions ? t('reports.doc.digest.licenceWithConditions', { licence: name, conditions: p.licence.conditions }) : t('reports.doc.digest.licence', { licence: name });
 }
 
 /** When the entry was written (recordTimes.ts): not the hub's later receipt of an offline entry. */
@@ -105,6 +124,7 @@ export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, stri
     labels: [
       reviewLabel(p, locale),
       t(`entry.sharing.${p.sharing}`),
+      licenceText(p, locale),
       ...(p.author ? [t('reports.doc.digest.author', { author: p.author })] : []),
       ...p.tags.map((tag) => `#${tag}`),
       ...entryLabelLines(p.labels, locale),
@@ -182,7 +202,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
     freshnessSection: section,
     sections,
     table: {
-      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'sharing', 'status', 'language', 'created', 'updated', 'summary', 'content'].map(col),
+      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'created', 'updated', 'summary', 'content'].map(col),
       rows: entries.map(({ header, projection: p }) => [
         header.id,
         p.title,
@@ -195,6 +215,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         t(`entry.holderKind.${p.attribution.holderKind}`),
         printableHolder(p),
         t(`entry.consent.${p.attribution.consent}`),
+        licenceText(p, locale),
         t(`entry.sharing.${p.sharing}`),
         t(`entry.status.${p.status}`),
         p.language,

@@ -100,6 +100,27 @@ describe('a new record that breaks an invariant is refused, by push and by bundl
       update: () => createUpdate('entry', shared, ctx(), setField('attribution', { ...shared.attribution, secretNote: 'x' })),
     },
     {
+      what: 'an entry crediting its holder by name with no name',
+      field: 'attribution.holderName',
+      type: 'entry',
+      by: () => alpha,
+      update: () => createUpdate('entry', shared, ctx(), setField('attribution', { holderKind: 'person', holderName: '', consent: 'credit-by-name' })),
+    },
+    {
+      what: 'an entry whose consent record says consent was given in a way there is none of',
+      field: 'attribution',
+      type: 'entry',
+      by: () => alpha,
+      update: () => createUpdate('entry', shared, ctx(), setField('attribution', { ...shared.attribution, consentRecord: { givenBy: 'Elder He', givenAt: 0, how: 'implied', use: '' } })),
+    },
+    {
+      what: 'an entry under the community’s own conditions with no conditions written',
+      field: 'licence.conditions',
+      type: 'entry',
+      by: () => alpha,
+      update: () => createUpdate('entry', shared, ctx(), setField('licence', { id: 'community-conditions', conditions: '' })),
+    },
+    {
       what: 'a proposal that closes before it opens',
       field: 'closesAt',
       type: 'proposal',
@@ -134,6 +155,9 @@ describe('a change that breaks an invariant is refused, by push, /yjs and bundle
     { what: 'a shared entry relabelled a draft (an endorsement dropped without review)', field: 'status', change: setField('status', 'draft') },
     { what: 'an entry made private but left shared in its status', field: 'status', change: setField('sharing', 'private') },
     { what: 'the title emptied', field: 'title', change: setField('title', '') },
+    { what: 'a licence that is not one of the choices', field: 'licence', change: setField('licence', { id: 'cc0', conditions: '' }) },
+    { what: 'the community’s conditions emptied', field: 'licence.conditions', change: setField('licence', { id: 'community-conditions', conditions: '' }) },
+    { what: 'credit by name with the name taken away', field: 'attribution.holderName', change: setField('attribution', { holderKind: 'person', holderName: '', consent: 'credit-by-name' }) },
     { what: 'a language that is not a language tag', field: 'language', change: setField('language', 'Chinese!') },
     {
       what: 'labels that contradict each other (TK Verified and TK Non-Verified)',
@@ -167,6 +191,26 @@ describe('a change that breaks an invariant is refused, by push, /yjs and bundle
     expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ sharing: 'private', status: 'draft' });
     expect(await yjsEdit(hub, alpha.token, id, setField('attribution', { ...shared.attribution, consent: 'pending' }))).toBeNull();
     expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ attribution: { consent: 'pending' } });
+  });
+
+  it('takes credit by name with the name and a consent record (push and /yjs), and the hub projects both', async () => {
+    const consentRecord = { givenBy: 'He Jianhua', givenAt: Date.UTC(2026, 3, 12), how: 'recorded', use: 'Training in member villages' };
+    const named = { holderKind: 'person', holderName: 'He Jianhua', consent: 'credit-by-name', consentRecord };
+    const { id, state } = await storedEntry();
+    expect((await push(hub.url, alpha.token, [{ id, type: 'entry', update: changeUpdate(state, setField('attribution', named)) }])).status).toBe(200);
+    expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ attribution: named });
+    const other = await storedEntry();
+    expect(await yjsEdit(hub, alpha.token, other.id, setField('attribution', { ...named, consentRecord: { ...consentRecord, how: 'written' } }))).toBeNull();
+    expect((await hub.storage.getRecord(other.id))!.projection).toMatchObject({ attribution: { holderName: 'He Jianhua', consentRecord: { how: 'written' } } });
+  });
+
+  it('takes a licence the owner chose (push and /yjs), the community’s conditions with their text', async () => {
+    const { id, state } = await storedEntry();
+    expect((await push(hub.url, alpha.token, [{ id, type: 'entry', update: changeUpdate(state, setField('licence', { id: 'cc-by-nc-4.0', conditions: '' })) }])).status).toBe(200);
+    expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ licence: { id: 'cc-by-nc-4.0', conditions: '' } });
+    const own = { id: 'community-conditions', conditions: 'Only for member villages' };
+    expect(await yjsEdit(hub, alpha.token, id, setField('licence', own))).toBeNull();
+    expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ licence: own });
   });
 
   it('leaves endorsing to reviewers: a member endorsing its own entry is refused 403, the secretariat endorsing it is taken', async () => {
