@@ -167,7 +167,6 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />
             <LicencePanel licence={p.licence} canEdit={canEdit} saving={saving} setLicence={(licence) => saving.save('licence', () => client.mutate(header.id, entryMutators.setLicence, licence))} />
-            <TranslationsPanel header={header} p={p} client={client} canCreate={isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' })} />
             <EntryReviewPanel header={header} p={p} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
             <LabelsPanel
               labels={p.labels}
@@ -181,8 +180,10 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           </Stack>
         </div>
       </section>
-      {/* Comments and suggestions on the entry sit apart from the editor: anyone who may comment writes here, editor or not. */}
+      {/* Translations, comments and suggestions sit apart from the editor: a reader who may not edit
+          the entry may still translate it (a new entry of its own) or comment on it. */}
       <div className="fw-screen fw-entry-comments">
+        <TranslationsPanel header={header} p={p} client={client} canCreate={isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' })} />
         <CommentThread targetId={header.id} isPrivateTarget={p.sharing === 'private'} />
       </div>
     </>
