@@ -139,6 +139,7 @@ class Room {
   }
 
   close(): void {
+    if (this.isClosed) return;
     this.isClosed = true;
     clearInterval(this.pingTimer);
     // Destroying the doc destroys the awareness and its timer too.
@@ -639,6 +640,9 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       unsubscribe();
       for (const room of [...rooms.values()]) {
         for (const connection of [...room.connections.values()]) drop(room, connection, closeCodes.goingAway, 'shutting-down');
+        // A room still opening (its state loading in a worker) has no connection yet to drop: its
+        // awareness timer would outlive the hub.
+        room.close();
       }
       rooms.clear();
     },

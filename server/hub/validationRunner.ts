@@ -128,6 +128,11 @@ export class ValidationRunner {
   async close(): Promise<void> {
     this.isClosed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the validation runner is closed'));
+    // A job still running when the hub closes leaves its deadline timer: clear it with the worker.
+    for (const slot of this.slots) {
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
+    }
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
