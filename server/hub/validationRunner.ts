@@ -157,7 +157,9 @@ export class ValidationRunner {
     worker.on('message', (reply: ValidationReply) => {
       const job = slot.job;
       if (!job || job.jobId !== reply.jobId) return;
+      const overrun = this.overrun({ ...slot, job }, new Float64Array(slot.clock)[3]!);
       this.finish(slot);
+      if (overrun) return job.reject(overrun);
       const { outcome } = reply;
       if (outcome.kind === 'refused') job.reject(new HubError(outcome.code, outcome.message, outcome.recordId));
       else if (outcome.kind === 'failed') job.reject(new Error(`validation failed: ${outcome.message}`));
@@ -185,27 +187,42 @@ export class ValidationRunner {
     }
   }
 
+  /**
+   * The budget the job in `slot` overran by `at` (the worker's own finish stamp once it finished,
+   * else now), or null. Measured on the worker's stamps alone: a busy main thread reading a reply
+   * late neither refuses a job that finished in time nor lets one that overran through.
+   */
+  private overrun(slot: WorkerSlot & { job: NonNullable<WorkerSlot['job']> }, at: number): HubError | null {
+    const [recordStartedAt, recordIndex, jobStartedAt] = new Float64Array(slot.clock);
+    const recordElapsed = recordStartedAt === 0 ? 0 : at - recordStartedAt!;
+    const jobElapsed = jobStartedAt === 0 ? 0 : at - jobStartedAt!;
+    const recordId = slot.job.recordIds[recordIndex!];
+    if (recordElapsed >= this.budgetMs) {
+      const what = slot.job.task.kind === 'validate' ? 'validating an update' : 'loading a stored state';
+      return new HubError('update-too-slow', `${what} may take at most ${this.budgetMs} ms`, recordId);
+    }
+    if (jobElapsed >= this.requestBudgetMs) {
+      const message = `validating one request may take at most ${this.requestBudgetMs} ms; the hub stopped at this record: send fewer records at a time`;
+      return new HubError('hub-busy', message, recordId, RETRY_AFTER_SECONDS);
+    }
+    return null;
+  }
+
   /** Checks the running record and the whole job at their deadlines; terminates the worker past either. */
   private watch(slot: WorkerSlot, delayMs: number): void {
     slot.timer = setTimeout(() => {
       slot.timer = null;
-      if (!slot.job) return;
-      const [recordStartedAt, recordIndex, jobStartedAt, jobFinishedAt] = new Float64Array(slot.clock);
-      // The worker finished in time and its reply waits for this (busy) thread: nothing overran.
-      if (jobFinishedAt !== 0) return;
+      const job = slot.job;
+      if (!job) return;
+      const clock = new Float64Array(slot.clock);
+      // Finished: its reply waits for this (busy) thread, which judges it by the finish stamp.
+      if (clock[3] !== 0) return;
       const now = Date.now();
-      const recordElapsed = recordStartedAt === 0 ? 0 : now - recordStartedAt!;
-      const jobElapsed = jobStartedAt === 0 ? 0 : now - jobStartedAt!;
-      const recordId = slot.job.recordIds[recordIndex!];
-      if (recordElapsed >= this.budgetMs) {
-        const what = slot.job.task.kind === 'validate' ? 'validating an update' : 'loading a stored state';
-        return this.replace(slot, new HubError('update-too-slow', `${what} may take at most ${this.budgetMs} ms`, recordId));
-      }
-      if (jobElapsed >= this.requestBudgetMs) {
-        const message = `validating one request may take at most ${this.requestBudgetMs} ms; the hub stopped at this record: send fewer records at a time`;
-        return this.replace(slot, new HubError('hub-busy', message, recordId, RETRY_AFTER_SECONDS));
-      }
-      this.watch(slot, Math.min(this.budgetMs - recordElapsed, jobStartedAt === 0 ? this.requestBudgetMs : this.requestBudgetMs - jobElapsed));
+      const overrun = this.overrun({ ...slot, job }, now);
+      if (overrun) return this.replace(slot, overrun);
+      const recordElapsed = clock[0] === 0 ? 0 : now - clock[0]!;
+      const jobElapsed = clock[2] === 0 ? 0 : now - clock[2]!;
+      this.watch(slot, Math.min(this.budgetMs - recordElapsed, clock[2] === 0 ? this.requestBudgetMs : this.requestBudgetMs - jobElapsed));
     }, Math.max(1, delayMs));
   }
 
