@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import { storedLabelsViolation } from '../../shared/records/entryLabels';
+import { storedAttachmentsViolation } from '../../shared/records/attachments';
 import { unreadableField, type InvariantViolation } from '../../shared/records/invariants';
 import type { RecordModule } from '../../shared/records/recordModule';
 import type { RecordHeader } from '../../shared/records/recordType';
@@ -14,7 +15,7 @@ import { HubError } from './hubError';
 
 /** The first invariant the state in `doc` (projected as `after`) breaks: a field stored unreadable, then the type's own. */
 export function recordInvariantViolation(module: RecordModule, doc: Y.Doc, after: Record<string, unknown>): InvariantViolation | null {
-  return unreadableField(doc, after) ?? (module.type === 'entry' ? storedLabelsViolation(doc) : null) ?? module.invariants(after as never);
+  return unreadableField(doc, after) ?? (module.type === 'entry' ? storedLabelsViolation(doc) : null) ?? storedAttachmentsViolation(doc) ?? module.invariants(after as never);
 }
 
 /** A refusal of a state that breaks an invariant: `error.field` names the projected field. */

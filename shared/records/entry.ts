@@ -14,6 +14,7 @@ import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly,
 import { roleSchema } from './recordType';
 import { allSections } from './entryTemplates';
 import { authorStepSchema, reviewStepSchema } from './entryReviewSchema';
+import { attachmentEntrySchema, attachmentMutators, readAttachments } from './attachments';
 
 /*
  * An entry: a practice, a piece of local ("folk") wisdom, a challenge from the field, or a lesson.
@@ -80,6 +81,8 @@ export const entryProjectionSchema = z.object({
   licence: licenceSchema,
   /** Set on a translation: the original it translates and the translator (entryTranslation.ts). */
   translation: translationSchema.nullable(),
+  /** Photos, voice recordings and documents, by reference (attachments.ts). */
+  attachments: z.array(attachmentEntrySchema),
   ...timestampsShape,
 });
 export type EntryProjection = z.infer<typeof entryProjectionSchema>;
@@ -154,6 +157,7 @@ export const entry = defineRecord({
       labels: readLabels(doc),
       licence: readLicence(doc),
       translation: readTranslation(doc),
+      attachments: readAttachments(doc),
     };
   },
   fieldActions: {
@@ -227,6 +231,7 @@ export const entryMutators = {
   applyLabel: applyEntryLabel,
   setLabelTexts: setEntryLabelTexts,
   setLicence: setEntryLicence,
+  ...attachmentMutators('entry'),
 };
 
 /** The editor binds Tiptap's Collaboration extension to these fragment names. */
