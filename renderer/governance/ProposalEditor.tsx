@@ -220,7 +220,7 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
           <Paper withBorder p="md" radius="md">
             <Stack gap="sm">
               <TextInput label={t('governance.field.title')} value={terms.title} onChange={(event) => change({ title: event.currentTarget.value })} readOnly={!canEdit} data-testid="proposal-title" />
-              <RichTextField doc={doc} field="description" label={t('governance.field.description')} isEditable={canEdit} onDidChangeLocally={() => void client.flush()} testId="proposal-description" />
+              <RichTextField doc={doc} field="description" label={t('governance.field.description')} isEditable={canEdit} onDidChangeLocally={() => void client.flushOutbox()} testId="proposal-description" />
             </Stack>
           </Paper>
           <ProposalMethodPanel terms={terms} canEdit={canEdit} change={change} />

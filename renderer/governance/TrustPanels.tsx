@@ -280,8 +280,9 @@ export function OutcomePanel({
 
 /**
  * A facilitator's ballot (the secretariat, or a steward with the proposals scope): recorded on a
- * field visit or a phone call for an organization without a laptop, with how and a witness. It is
- * written into that organization's own ballot, in its facilitated log only; the hub checks the rest.
+ * field visit or a phone call for an organization without a laptop that has not voted itself, with
+ * how and a witness. It is written into that organization's own ballot, in its facilitated log
+ * only; the hub checks the rest.
  */
 export function FacilitatePanel({
   proposalId,
@@ -294,7 +295,7 @@ export function FacilitatePanel({
   readonly proposal: ProposalProjection;
   readonly voters: readonly string[];
   readonly names: ReadonlyMap<string, string>;
-  /** Organizations that have cast a ballot themselves: recording one for them replaces it. */
+  /** Organizations that have cast a ballot themselves: nobody records one for them. */
   readonly ownCastOrgIds: ReadonlySet<string>;
 }) {
   const { t } = useTranslation();
@@ -310,6 +311,8 @@ export function FacilitatePanel({
   const labels = useMemo(() => new Map(proposal.options.map((o) => [o.id, o.label])), [proposal.options]);
   const others = voters.filter((id) => id !== session.profile.identity.orgId);
   const problem = shown ? positionReasonProblem(shown, reason) : null;
+  // The hub refuses it too (own-ballot-cast): an organization's own vote is never replaced on another's word.
+  const hasOwnCast = orgId !== null && ownCastOrgIds.has(orgId);
   const record = async () => {
     if (!orgId || !shown) return;
     setMessage(null);
@@ -344,9 +347,9 @@ export function FacilitatePanel({
         <TextInput label={t('governance.trust.facilitate.witness')} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} required data-testid="facilitate-witness" />
         <BallotChoiceForm method={proposal.method} proposal={proposal} choice={shown} labels={labels} isDisabled={false} onChange={setChoice} />
         <Textarea label={problem ? t('governance.trust.reasonRequired') : t('governance.trust.reasonLabel')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={1} data-testid="facilitate-reason" />
-        {orgId && ownCastOrgIds.has(orgId) && (
-          <Text size="sm" c="orange.9" role="alert" data-testid="facilitate-replaces">
-            {t('governance.trust.facilitate.replaces', { org: names.get(orgId) ?? orgId })}
+        {hasOwnCast && (
+          <Text size="sm" c="orange.9" role="alert" data-testid="facilitate-own-cast">
+            {t('governance.trust.facilitate.ownCast', { org: names.get(orgId) ?? orgId })}
           </Text>
         )}
         {message && (
@@ -355,7 +358,7 @@ export function FacilitatePanel({
           </Text>
         )}
         <Group>
-          <Button size="xs" onClick={() => void record()} disabled={!orgId || !shown || witness.trim() === '' || problem !== null} data-testid="facilitate-submit">
+          <Button size="xs" onClick={() => void record()} disabled={!orgId || hasOwnCast || !shown || witness.trim() === '' || problem !== null} data-testid="facilitate-submit">
             {t('governance.trust.facilitate.submit')}
           </Button>
         </Group>

@@ -12,7 +12,8 @@ import { HubError } from './hubError';
  * new step names its writer's organization and role and an id no step of the entry has; nobody reviews an entry of their own
  * organization; an answer names a submission the entry has; and an endorsement's version is a
  * faithful copy of the submission it endorses, so the pinned version is what the author submitted
- * and the reviewer read. A refusal is `forbidden` (403) and nothing of the batch is written.
+ * and the reviewer read; an entry that comes to read endorsed gets an endorsement in the same
+ * change. A refusal is `forbidden` (403) and nothing of the batch is written.
  */
 
 function parsedList<T>(value: unknown, schema: { safeParse: (raw: unknown) => { success: true; data: T } | { success: false } }): T[] {
@@ -63,6 +64,10 @@ export function checkEntryReview(actor: Actor, write: RecordWrite, before: Recor
     ids.add(step.id);
   }
   if (authorChange.added.length > 0 && actor.orgId !== write.header.ownerOrg) refuse("only the entry's organization submits it or replies as its author");
+  // An entry reads endorsed only with a pinned version (entrySharing.ts); becoming endorsed again
+  // takes a new endorsement too, never the status alone over an older one.
+  const isEndorsedNow = after['status'] === 'endorsed' && before?.['status'] !== 'endorsed';
+  if (isEndorsedNow && !reviewChange.added.some((step) => step.kind === 'endorsed')) refuse('an entry is endorsed by an endorsement of a submission, added with its status');
   if (reviewChange.added.length === 0) return;
   if (actor.orgId === write.header.ownerOrg) refuse("an organization does not review its own entry; the secretariat or a steward with the review scope does");
   const submissions = new Map(authorAfter.flatMap((step) => (step.kind === 'submitted' ? [[step.id, step] as const] : [])));

@@ -38,7 +38,7 @@ import type { WriteActor } from './writePath';
  * terms change only with a history entry by the editor for each new version; the voters written
  * when the vote opens are the hub's own computation at that moment; a facilitator (the secretariat,
  * or a steward with the proposals scope) writes only the `facilitated` log of another
- * organization's open ballot, in its own name.
+ * organization's open ballot, in its own name, and only while that organization has cast none.
  */
 
 /** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
@@ -150,7 +150,7 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
  * A write to another organization's ballot: the rules let only leads do it (`manage`, its
  * `facilitated` log); here it must be the secretariat or a steward with the proposals scope, on an
  * open ballot (a secret one stays its organization's alone), adding facilitated casts in the
- * writer's own name and changing nothing else.
+ * writer's own name, only while the organization has cast none itself, and changing nothing else.
  */
 async function checkFacilitator(
   ctx: PolicyContext,
@@ -168,6 +168,10 @@ async function checkFacilitator(
     canonicalJson(after.choice) !== canonicalJson(before?.choice ?? null) ||
     after.castAt !== (before?.castAt ?? null);
   if (isOwnPartChanged) refuse('forbidden', "a facilitator writes only the ballot's facilitated casts, never the organization's own", id);
+  // An organization's own vote is never replaced on another's word (countedCast: its own cast stands anyway).
+  if (added.length > 0 && (before?.revisions.length ?? 0) > 0) {
+    refuse('own-ballot-cast', 'the organization has cast its own ballot; a facilitator records one only for an organization that has cast none', id);
+  }
   if (added.some((cast) => cast.byOrgId !== ctx.actor.orgId)) refuse('forbidden', 'a facilitated cast names its facilitator: the writer’s own organization', id);
 }
 

@@ -50,7 +50,7 @@ export function castsOf(ballot: CastSource): Cast[] {
   return [...own, ...facilitated];
 }
 
-const castKey = (cast: Cast): string => canonicalJson([cast.choice, cast.facilitation === null ? 1 : 0, cast.reason]);
+const castKey = (cast: Cast): string => canonicalJson([cast.choice, cast.reason]);
 
 function latest(casts: readonly Cast[]): Cast | null {
   let best: Cast | null = null;
@@ -61,17 +61,23 @@ function latest(casts: readonly Cast[]): Cast | null {
 }
 
 /**
- * The cast that counts on a ballot: its latest cast on the proposal's current `version`, by cast
- * time, whether the organization's own or a facilitator's (two at the same instant fall to the
- * greater canonical JSON of the choice, the organization's own before a facilitator's). With no cast
- * on the current version, the latest cast on any version: the tally then excludes it as
+ * The cast that counts on a ballot: on the proposal's current `version`, the organization's own
+ * latest cast, by cast time; only where it has cast none on that version, its facilitators'
+ * latest. An organization's own word always stands over what a facilitator recorded for it, even
+ * a facilitation timed later (the hub takes a facilitated cast only while the organization has
+ * cast none, but an offline laptop's cast may reach the hub after one). Two at the same instant
+ * fall to the greater canonical JSON of the choice. With no cast on the current version, the
+ * latest on any version, the organization's own first: the tally then excludes it as
  * `earlier-version` and the organization is asked to confirm it. Not the ballot's `choice` field:
  * two laptops casting concurrently merge that field by Yjs client order, not by time, while every
  * revision survives in the log. The voter's receipt is of this cast.
  */
 export function countedCast(ballot: CastSource, version = 1): Cast | null {
   const all = castsOf(ballot);
-  return latest(all.filter((cast) => cast.proposalVersion === version)) ?? latest(all);
+  const own = all.filter((cast) => cast.facilitation === null);
+  const facilitated = all.filter((cast) => cast.facilitation !== null);
+  const onVersion = (casts: readonly Cast[]) => casts.filter((cast) => cast.proposalVersion === version);
+  return latest(onVersion(own)) ?? latest(onVersion(facilitated)) ?? latest(own) ?? latest(facilitated);
 }
 
 /**

@@ -22,5 +22,6 @@ export const governanceErrorCodes = [
   'version-unrecorded',
   'outcome-not-sealed',
   'eligibility-mismatch',
+  'own-ballot-cast',
 ] as const;
 export type GovernanceErrorCode = (typeof governanceErrorCodes)[number];

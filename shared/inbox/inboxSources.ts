@@ -151,11 +151,9 @@ export const reviewOutcomes: InboxSource = ({ me, entries }) =>
         if (step.kind === 'changes-requested') return { ...base, kind: 'review-changes-requested', byOrgId: step.byOrg, text: step.note };
         return { ...base, kind: 'review-note', byOrgId: step.byOrg, text: step.note };
       });
-    // An entry endorsed before the review workflow (status only, no endorsement step).
-    const endorsedAt = Math.max(e.updatedAt, ...e.reviewNotes.map((note) => note.at));
-    const legacy = e.status === 'endorsed' && !e.reviewSteps.some((step) => step.kind === 'endorsed');
-    const endorsed: InboxItem[] = legacy ? [{ kind: 'entry-endorsed', key: `endorsed:${header.id}`, at: endorsedAt, subject, byOrgId: null, note: '' }] : [];
-    return [...notes, ...steps, ...endorsed];
+    // An entry endorsed before the review workflow (status only, no step) reads as shared
+    // (records/entrySharing.ts): every endorsement here is a step, with its reviewer.
+    return [...notes, ...steps];
   });
 
 /**

@@ -40,8 +40,9 @@ export type FacilitationChannel = (typeof facilitationChannels)[number];
 /**
  * A cast recorded by a facilitator on the organization's behalf (a field visit, a phone call): a
  * steward with the proposals scope, or the secretariat, writes it into the organization's own
- * ballot, in this log only (the hub refuses any other change from them). It counts like the
- * organization's own cast; a later cast by the organization replaces it.
+ * ballot, in this log only (the hub refuses any other change from them), and only while the
+ * organization has cast none itself. It counts until the organization casts: its own cast always
+ * stands over a facilitated one (governance/countedCast.ts).
  */
 const facilitatedSchema = revisionSchema.extend({
   /** The facilitator's organization; the hub checks it is the writer's. */

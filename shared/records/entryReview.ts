@@ -1,6 +1,9 @@
 import type * as Y from 'yjs';
 import { entry, type EntryProjection } from './entry';
-import type { AuthorStep, EntryVersion, ReviewStep, VersionSections } from './entryReviewSchema';
+import type { AuthorStep, EntryVersion, ReviewStep, VersionRich, VersionSections } from './entryReviewSchema';
+import { sortedKeysJson } from './invariants';
+import { richText } from './layout';
+import { fragmentJson } from './richTextJson';
 import { appendLog, writeFields } from './layout';
 import { shortText, nonEmptyText } from './fieldSchemas';
 import { defineMutator, type EditContext } from './recordModule';
@@ -24,10 +27,33 @@ export function versionOf(p: Pick<EntryProjection, 'kind' | 'title' | 'summary' 
   return { kind: p.kind, title: p.title, summary: p.summary, sections, body: p.body };
 }
 
-/** Two versions say the same (key order aside). */
+/**
+ * The entry in `doc` as a version, with its rich text as written (headings, lists, bold): what a
+ * submission stores, so the history and the pinned version show the formatting, offline and after
+ * compaction (a log item is kept whole).
+ */
+export function versionOfDoc(doc: Y.Doc): EntryVersion {
+  const version = versionOf(entry.read(doc));
+  const sections: NonNullable<VersionRich['sections']> = {};
+  for (const name of Object.keys(version.sections) as (keyof VersionSections)[]) sections[name] = fragmentJson(richText(doc, `section.${name}`));
+  const rich: VersionRich = { ...(version.body ? { body: fragmentJson(richText(doc, 'body')) } : {}), ...(Object.keys(sections).length > 0 ? { sections } : {}) };
+  return { ...version, rich };
+}
+
+/** Two versions are the same, formatting included (key order aside): an endorsement copies its submission exactly. */
 export function isSameVersion(a: EntryVersion, b: EntryVersion): boolean {
-  const canonical = (v: EntryVersion) => JSON.stringify([v.kind, v.title, v.summary, Object.entries(v.sections).sort(([x], [y]) => (x < y ? -1 : 1)), v.body]);
-  return canonical(a) === canonical(b);
+  return sortedKeysJson(a) === sortedKeysJson(b);
+}
+
+/**
+ * Two versions say the same words (formatting aside): how "changed since" is judged, since a
+ * projection, all the library holds, carries plain text only. Changing only the formatting is
+ * therefore not "changes in draft".
+ */
+export function isSameText(a: EntryVersion, b: EntryVersion): boolean {
+  const { rich: _a, ...plainA } = a;
+  const { rich: _b, ...plainB } = b;
+  return sortedKeysJson(plainA) === sortedKeysJson(plainB);
 }
 
 /** `<deviceId>:<time>`, with `:<n>` added when a step of the entry has it (two steps in one millisecond): the hub refuses a taken id. */
@@ -76,7 +102,17 @@ export function pinnedVersionOf(p: Pick<EntryProjection, 'reviewSteps'>): Endors
 /** Endorsed, and the entry says something else now: "endorsed, changes in draft". */
 export function hasChangesSinceEndorsed(p: EntryProjection): boolean {
   const pinned = pinnedVersionOf(p);
-  return pinned !== null && !isSameVersion(pinned.version, versionOf(p));
+  return pinned !== null && !isSameText(pinned.version, versionOf(p));
+}
+
+/**
+ * What a reader of `readerOrg` is shown of an entry of `ownerOrg`: the pinned version when the
+ * entry is endorsed with changes in draft and the reader is of another organization (the author
+ * drafts, others read what was endorsed); null when the entry is shown as it is now.
+ */
+export function pinnedForReader(p: EntryProjection, readerOrg: string, ownerOrg: string): Endorsement | null {
+  if (readerOrg === ownerOrg || !hasChangesSinceEndorsed(p)) return null;
+  return pinnedVersionOf(p);
 }
 
 /** Whether `p` waits in a review queue for a reviewer of another organization. */
@@ -103,7 +139,7 @@ export function entryHistory(p: EntryProjection): HistoryEvent[] {
   const events: HistoryEvent[] = [{ kind: 'created', at: p.createdAt }, ...steps];
   const versions = [...submissionsOf(p).map((s) => s.version), ...(pinnedVersionOf(p) ? [pinnedVersionOf(p)!.version] : [])];
   const now = versionOf(p);
-  if (versions.length > 0 && !versions.some((v) => isSameVersion(v, now))) events.push({ kind: 'changed', at: p.updatedAt });
+  if (versions.length > 0 && !versions.some((v) => isSameText(v, now))) events.push({ kind: 'changed', at: p.updatedAt });
   return events;
 }
 
@@ -115,7 +151,7 @@ export const entryReviewMutators = {
     const p = entry.read(doc);
     if (p.sharing === 'private') throw new RecordInputError('sharing', 'share the entry with the network before submitting it for review');
     if (p.attribution.consent === 'pending') throw new RecordInputError('attribution', 'the knowledge holder has not given consent yet');
-    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOf(p) });
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOfDoc(doc) });
   }),
   /** The author's word in the review thread. */
   replyInReview: defineMutator('entry', 'replyInReview', 'edit', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {

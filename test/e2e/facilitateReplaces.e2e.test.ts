@@ -12,8 +12,10 @@ import { serveStatic, type StaticServer } from './support/staticServer';
  * Found walking the app (adv-walk): a member blocks a consent proposal from its own laptop, with
  * its reason; a steward with the proposals scope, recording ballots from a field visit, picks that
  * organization in "Record a ballot for an organization" and records "agree" with no word that
- * this replaces the block (the latest cast counts): the sealed result read "passed". The panel
- * now says so as soon as such an organization is picked, in the reader's language.
+ * this replaces the block (the latest cast counted): the sealed result read "passed". Now an
+ * organization's own cast always stands (the hub refuses the facilitation, 409 own-ballot-cast,
+ * and the tally counts the own cast first): the panel says so as soon as such an organization is
+ * picked, in the reader's language, and offers no way to record one.
  */
 
 const TIMEOUT_MS = 20_000;
@@ -44,7 +46,7 @@ describe('recording a ballot for an organization that has voted itself', { timeo
     return new GovernancePage(app);
   };
 
-  it('warns that the organization has already cast its own ballot', async () => {
+  it('says the organization has cast its own ballot and records none for it', async () => {
     const member = await launch(memberLaptop, await hub.invite(MEMBER), 'Field laptop');
     const stewardCode = await hub.invite('Erhai Basin Alliance', 'steward');
     const stewardOrg = (await hub.storage.listOrgs()).find((org) => org.name === 'Erhai Basin Alliance')!;
@@ -76,7 +78,9 @@ describe('recording a ballot for an organization that has voted itself', { timeo
     await steward.openProposal(proposalId);
     await steward.byTestId('facilitate-panel').waitFor({ timeout: TIMEOUT_MS });
     await steward.choose('facilitate-org', MEMBER);
-    await steward.byTestId('facilitate-replaces').waitFor({ timeout: TIMEOUT_MS });
-    expect(await steward.byTestId('facilitate-replaces').textContent()).toBe(`${MEMBER} has already cast its own ballot: recording one for it replaces that ballot.`);
+    await steward.byTestId('facilitate-witness').fill('Li Wei, village head');
+    await steward.byTestId('facilitate-own-cast').waitFor({ timeout: TIMEOUT_MS });
+    expect(await steward.byTestId('facilitate-own-cast').textContent()).toBe(`${MEMBER} has cast its own ballot: only ${MEMBER} can change it, so no ballot can be recorded for it.`);
+    expect(await steward.byTestId('facilitate-submit').isDisabled()).toBe(true);
   });
 });

@@ -126,7 +126,10 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await memberLaptop.context.setOffline(true);
     memberLink.cut();
     await member.richText('editor-section-appliesWhen').click();
+    // In bold, as the editor's shortcut writes it: the pinned version keeps the formatting.
+    await member.page.keyboard.press('Control+b');
     await member.page.keyboard.type(SEASON);
+    await member.page.keyboard.press('Control+b');
     await member.waitSaved();
     await member.byTestId('review-note').fill('已补充季节。');
     await member.byTestId('review-submit').click();
@@ -156,6 +159,8 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await member.page.waitForSelector(`${testId('editor-status')}:has-text("Endorsed")`);
     await member.byTestId('entry-versions').locator(testId('history-read')).last().click();
     expect(await member.byTestId('history-version').textContent()).toContain(SEASON);
+    // The stored version shows the season as written, in bold, offline from the entry's own doc.
+    expect(await member.byTestId('history-version').locator('strong').allTextContents()).toEqual([SEASON]);
     await shoot(member, 'en-5-author-endorsed-history');
     await member.byTestId('editor-back').click();
     await member.byTestId('filter-status').click();
@@ -176,12 +181,16 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await shoot(member, 'en-6-library-changes-in-draft');
 
     observer = await launch(observerLaptop, hub.url, await hub.invite('大理观察员', 'observer'), '观察员电脑');
-    await observer.page.waitForSelector(`${testId('entry-row')}[data-entry-id="${entryId}"]`, { timeout: 30_000 });
+    await observer.page.waitForSelector(`${testId('entry-row')}[data-entry-id="${entryId}"][data-pinned="true"]`, { timeout: 30_000 });
     await observer.openEntry(entryId);
     await observer.byTestId('pinned-version').waitFor();
     const pinned = await observer.byTestId('pinned-version').textContent();
     expect(pinned).toContain(SEASON);
     expect(pinned).not.toContain(DRAFT);
+    expect(await observer.byTestId('pinned-version').locator('strong').allTextContents()).toEqual([SEASON]);
+    // The draft is the author's: nothing on the screen shows it, nor offers to.
+    expect(await observer.byTestId('entry-editor').textContent()).not.toContain(DRAFT);
+    expect(await observer.byTestId('pinned-toggle').count()).toBe(0);
     expect(await observer.byTestId('review-submit').count()).toBe(0);
     expect(await observer.byTestId('review-endorse').count()).toBe(0);
     await shoot(observer, 'en-7-observer-pinned');

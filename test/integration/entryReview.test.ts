@@ -57,6 +57,33 @@ const wisdom: EntryInput = {
 
 let counter = 0;
 
+/** The knowledge section as the editor writes it (y-prosemirror's layout): a heading, a list with bold text, a paragraph. */
+function writeFormattedKnowledge(doc: Y.Doc): void {
+  const fragment = doc.getXmlFragment('section.knowledge');
+  fragment.delete(0, fragment.length);
+  const heading = new Y.XmlElement('heading');
+  // y-prosemirror stores a heading's level as a number; Yjs' typing says string.
+  heading.setAttribute('level', 3 as unknown as string);
+  heading.insert(0, [new Y.XmlText('Signs')]);
+  const line = new Y.XmlText();
+  const item = new Y.XmlElement('listItem');
+  const inItem = new Y.XmlElement('paragraph');
+  inItem.insert(0, [line]);
+  item.insert(0, [inItem]);
+  const list = new Y.XmlElement('bulletList');
+  list.insert(0, [item]);
+  const last = new Y.XmlElement('paragraph');
+  last.insert(0, [new Y.XmlText('Rain within a day.')]);
+  fragment.insert(0, [heading, list, last]);
+  line.insert(0, 'Swallows skim the ');
+  line.insert(line.length, 'fields', { bold: {} });
+}
+const formattedKnowledge = [
+  { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Signs' }] },
+  { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Swallows skim the ' }, { type: 'text', text: 'fields', marks: [{ type: 'bold' }] }] }] }] },
+  { type: 'paragraph', content: [{ type: 'text', text: 'Rain within a day.' }] },
+];
+
 /** An entry `owner` created and pushed; its id. */
 async function pushedEntry(owner: Who = 'member'): Promise<string> {
   const id = `entry-review-${++counter}`;
@@ -127,7 +154,8 @@ describe('reviewing an entry through the hub', () => {
       const id = await pushedEntry(owner);
       await accepted(owner, id, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf(owner)));
       await refused(owner, id, (doc) => entryReviewMutators.endorseSubmission.apply(doc, '', ctxOf(owner)), 403, 'forbidden');
-      await refused(owner, id, (doc) => entryMutators.setEndorsed.apply(doc, true, ctxOf(owner)), 403, 'forbidden');
+      // The status alone, as the old setEndorsed wrote it: an endorsement needs its step (422 status).
+      await refused(owner, id, (doc) => doc.getMap('fields').set('status', 'endorsed'), 422, 'invariant-violated');
       expect(reviewStateOf(await projectionOf(id))).toBe('submitted');
     }
   });
@@ -198,9 +226,25 @@ describe('reviewing an entry through the hub', () => {
     await refused('secretariat', id, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('secretariat')), 403, 'forbidden');
   });
 
-  it('keeps the pinned version through compaction', async () => {
+  it('keeps the pinned version through compaction, its formatting as written', async () => {
     const id = await pushedEntry();
+    await accepted('member', id, writeFormattedKnowledge);
     await accepted('member', id, (doc) => entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member')));
+    // An endorsement is a copy of the submission, formatting included: one with the rich text dropped is not.
+    await refused(
+      'secretariat',
+      id,
+      (doc) => {
+        entryReviewMutators.endorseSubmission.apply(doc, '', ctxOf('secretariat'));
+        const log = doc.getArray<ReviewStep>('log.reviewSteps');
+        const endorsed = log.get(log.length - 1) as Extract<ReviewStep, { kind: 'endorsed' }>;
+        const { rich: _dropped, ...plain } = endorsed.version;
+        log.delete(log.length - 1, 1);
+        log.push([{ ...endorsed, version: plain }]);
+      },
+      403,
+      'forbidden',
+    );
     await accepted('secretariat', id, (doc) => entryReviewMutators.endorseSubmission.apply(doc, 'Endorsed.', ctxOf('secretariat')));
     const pinned = pinnedVersionOf(await projectionOf(id));
     for (let i = 1; i <= 110; i++) await accepted('member', id, (doc) => entryMutators.setBody.apply(doc, `draft ${i}`, ctxOf('member', Date.now() + i)));
@@ -212,7 +256,8 @@ describe('reviewing an entry through the hub', () => {
     const p = entry.read(doc);
     expect(p.body).toBe('draft 110');
     expect(pinnedVersionOf(p)).toEqual(pinned);
-    expect(pinned?.version.sections).toEqual({ knowledge: 'When swallows skim the fields, rain comes.' });
+    expect(pinned?.version.sections).toEqual({ knowledge: 'Signs\nSwallows skim the fields\nRain within a day.' });
+    expect(pinned?.version.rich).toEqual({ sections: { knowledge: formattedKnowledge } });
   });
 });
 

@@ -7,6 +7,7 @@ import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
 import { networkMutators } from '../../shared/records/network';
 import { entryMutators } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { interestId } from '../../shared/records/interest';
 import { proposalMutators } from '../../shared/records/proposal';
 import { moduleFor } from '../../shared/records/registry';
@@ -330,7 +331,7 @@ function structuralEdits(): fc.Arbitrary<StructuralEdit> {
   const mark = fc.constantFrom<Record<string, unknown>>({ bold: true }, { italic: true }, { bold: null }, { link: { href: 'https://elsewhere.example/' } });
   return fc.oneof(
     fc.string({ minLength: 1, maxLength: 20 }).map((text): StructuralEdit => ({ kind: 'review note', isReview: true, apply: (doc, ctx) => entryMutators.addReviewNote.apply(doc, `${text} ${++editCounter}`, ctx) })),
-    fc.boolean().map((isEndorsed): StructuralEdit => ({ kind: 'endorse', isReview: true, apply: (doc, ctx) => entryMutators.setEndorsed.apply(doc, isEndorsed, ctx) })),
+    fc.string({ minLength: 1, maxLength: 20 }).map((text): StructuralEdit => ({ kind: 'review comment', isReview: true, apply: (doc, ctx) => entryReviewMutators.commentOnReview.apply(doc, `${text} ${++editCounter}`, ctx) })),
     fc.tuple(at, mark).map(([position, attributes]): StructuralEdit => ({
       kind: `mark ${JSON.stringify(attributes)}`,
       isReview: false,

@@ -137,7 +137,7 @@ describe('proposal versions', () => {
 describe('facilitated casts', () => {
   const facilitation = { byOrgId: 'org-steward', channel: 'in-person' as const, witness: 'Li Wei, village head' };
 
-  it('count like the organization’s own, and the organization’s later cast replaces them', () => {
+  it('count until the organization casts, and the organization’s cast replaces them', () => {
     const doc = new Y.Doc();
     const stewardCtx = { orgId: 'org-steward', deviceId: 'dev-st', role: 'steward' as const, now: OPENS + HOUR };
     ballot.create(doc, ballot.parseInput({ proposalId: 'p' }), stewardCtx);
@@ -153,6 +153,23 @@ describe('facilitated casts', () => {
 
     ballotMutators.castOn.apply(doc, { choice: block, reason: 'we were not asked about the date', proposalVersion: 1 }, { orgId: 'org-c', deviceId: 'dev-c', role: 'member', now: OPENS + 3 * HOUR });
     expect(countedCast(ballot.read(doc), 1)).toMatchObject({ choice: block, facilitation: null, reason: 'we were not asked about the date' });
+  });
+
+  const recorded = (at: number, choice: Choice, proposalVersion = 1): Held['facilitated'][number] => ({ deviceId: 'dev-st', at, choice, reason: '', proposalVersion, ...facilitation });
+
+  it('never outweigh the organization’s own cast, even one timed before them (an offline laptop’s, arriving later)', () => {
+    const held: Held = { revisions: [own(OPENS + HOUR, block, 1, 'not asked')], facilitated: [recorded(OPENS + 5 * HOUR, agree)] };
+    expect(countedCast(held, 1)).toMatchObject({ choice: block, facilitation: null });
+    const sealed = sealedDecision({ proposalId: 'p', proposal: consentProposal(), ballots: [{ orgId: 'org-c', ballot: held, arrivals: new Map([[OPENS + HOUR, OPENS + 6 * HOUR], [OPENS + 5 * HOUR, OPENS + 5 * HOUR]]) }], eligibleOrgIds: ['org-c'], sealedAt: AFTER });
+    expect(sealed.tally.outcome.status).toBe('blocked');
+    expect(sealed.counted).toEqual([expect.objectContaining({ orgId: 'org-c', facilitation: null })]);
+  });
+
+  it('count on the current version before the organization’s cast on an earlier one, which asks to be confirmed anyway', () => {
+    const held: Held = { revisions: [own(OPENS + 4 * HOUR, block, 1, 'not asked')], facilitated: [recorded(OPENS + 2 * HOUR, agree, 2)] };
+    expect(countedCast(held, 2)).toMatchObject({ choice: agree, proposalVersion: 2, facilitation });
+    // With none on the current version, the organization's own earlier cast is the one shown, to confirm.
+    expect(countedCast({ revisions: held.revisions, facilitated: [recorded(OPENS + 5 * HOUR, agree, 1)] }, 2)).toMatchObject({ choice: block, facilitation: null });
   });
 });
 

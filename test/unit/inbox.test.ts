@@ -167,7 +167,7 @@ describe('inbox items, one kind at a time', () => {
 
   it('lists review notes by others on this organization’s entries, and endorsement', () => {
     const at = T0 + DAY_MS;
-    const entry = made('entry', 'entry-mine', ME, T0, entryInput('Drip lines'), [entryMutators.addReviewNote as Mutator<never>, 'Add the costs, please.', SEC, at], [entryMutators.setEndorsed as Mutator<never>, true, SEC, at + HOUR_MS]);
+    const entry = made('entry', 'entry-mine', ME, T0, entryInput('Drip lines'), [entryMutators.addReviewNote as Mutator<never>, 'Add the costs, please.', SEC, at], [entryReviewMutators.submitForReview as Mutator<never>, '', ME, at], [entryReviewMutators.endorseSubmission as Mutator<never>, '', SEC, at + HOUR_MS]);
     const items = allItems(inputOf({ entries: [entry] }));
     expect(items.map((i) => [i.kind, i.kind === 'review-note' ? i.text : null])).toEqual([
       ['entry-endorsed', null],

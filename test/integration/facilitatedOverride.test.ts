@@ -3,9 +3,11 @@
 // organization that has no laptop" (log.facilitated), and the counted cast is the latest by time,
 // own or facilitated. So a facilitator can replace the vote a member organization cast from its own
 // device, minutes before closing, with a witness name nobody checks: the seal counts the
-// facilitator's choice. Real hub over HTTP (SQLite, manual clock). FAILS on main: here a cast the
-// organization made itself is not replaced by a facilitator's (the organization may still replace
-// a facilitated one). A design question for the lead as much as a bug.
+// facilitator's choice. Real hub over HTTP (SQLite, manual clock). FAILED on main. The rule now
+// (docs/PROTOCOL.md, Governance): a facilitator records a ballot only for an organization that has
+// cast none itself (409 own-ballot-cast), and the tally counts an organization's own cast before
+// any facilitated one, whatever their times; the organization confirms or replaces a facilitated
+// cast by casting, until closing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
@@ -14,7 +16,10 @@ import { proposalMutators, type ProposalInput } from '../../shared/records/propo
 import { resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { pushResponseSchema } from '../../shared/sync/protocol';
+import { commitSystemChange } from '../../server/hub/systemWrites';
+import { networkMutators } from '../../shared/records/network';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
+import { joinWithBundleKey, uploadBundle, yjsEdit, type BundleDevice } from '../support/writeEntryPoints';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
 
 const HOUR_MS = 3_600_000;
@@ -28,6 +33,8 @@ const tokenOf = {} as Record<Who, string>;
 
 let hub: TestHub;
 let clock: ManualClock;
+/** Another device of the steward's, with a bundle key. */
+let stewardDevice: BundleDevice;
 let counter = 0;
 
 beforeAll(async () => {
@@ -46,6 +53,7 @@ beforeAll(async () => {
     orgIdOf[name] = joined.org.id;
     tokenOf[name] = joined.token;
   }
+  stewardDevice = await joinWithBundleKey(hub, await hub.inviteDevice(orgIdOf.steward));
 });
 
 afterAll(async () => {
@@ -128,6 +136,7 @@ async function facilitate(name: Who, owner: Who, proposalId: string, input: Faci
 
 
 const YES: Choice = { method: 'single', optionId: 'yes' };
+const NO: Choice = { method: 'single', optionId: 'no' };
 const WITNESS = { channel: 'in-person' as const, witness: 'Li Wei, village head' };
 
 describe("a facilitator's ballot over the organization's own (attack)", () => {
@@ -140,6 +149,66 @@ describe("a facilitator's ballot over the organization's own (attack)", () => {
     const sealed = await passSealing(poll);
     const counted = sealed.counted.find((ballot) => ballot.orgId === orgIdOf.alpha);
     // On main: 200, and the seal counts alpha as voting yes, marked facilitated by the secretariat.
-    expect({ status: overriding.answer.status, facilitatedBy: counted?.facilitation?.byOrgId ?? null }).toEqual({ status: 403, facilitatedBy: null });
+    expect({ status: overriding.answer.status, facilitatedBy: counted?.facilitation?.byOrgId ?? null }).toEqual({ status: 409, facilitatedBy: null });
+    expect(overriding.answer.body).toMatchObject({ error: { code: 'own-ballot-cast', recordId: ballotId(poll, orgIdOf.alpha) } });
+    expect(counted).toMatchObject({ receipt: expect.any(String) });
+    expect(sealed.tally?.counts).toMatchObject({ votes: { no: 1, yes: 0 } });
+  });
+});
+
+describe("an organization's own cast always stands", () => {
+  beforeAll(async () => {
+    const network = (await stored('network'))!;
+    await commitSystemChange(hub.storage, network.header, (doc) => networkMutators.setStewardGrant.apply(doc, { orgId: orgIdOf.steward, scopes: ['proposals'] }, ctxOf('secretariat')));
+  });
+
+  it('refuses a scoped steward too, by push, /yjs and bundle, and writes nothing', async () => {
+    const poll = await openPoll();
+    await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 1 }));
+    const id = ballotId(poll, orgIdOf.beta);
+    const { seq, state } = (await stored(id))!;
+    const { answer } = await facilitate('steward', 'beta', poll, { choice: NO, ...WITNESS });
+    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'own-ballot-cast', recordId: id } } });
+    const record = (doc: Y.Doc) => ballotMutators.facilitate.apply(doc, { choice: NO, reason: '', proposalVersion: 1, ...WITNESS }, ctxOf('steward'));
+    expect(await uploadBundle(hub, stewardDevice, [{ id, type: 'ballot', update: changeUpdate(state, record) }])).toMatchObject({ status: 409, body: { error: { code: 'own-ballot-cast' } } });
+    expect(await yjsEdit(hub, tokenOf.steward, id, record)).toBe('own-ballot-cast');
+    expect((await stored(id))!.seq).toBe(seq);
+  });
+
+  it("counts the organization's own cast over a facilitated one that reached the hub first, although the own cast was timed earlier (an offline laptop)", async () => {
+    const poll = await openPoll();
+    const id = ballotId(poll, orgIdOf.gamma);
+    // Gamma votes no on its laptop, offline; an hour later a facilitator records yes for it, and
+    // that reaches the hub first (gamma has cast none there yet).
+    const offline = createUpdate('ballot', { proposalId: poll, isSecret: false }, ctxOf('gamma'), (doc) => ballotMutators.castOn.apply(doc, { choice: NO, reason: '', proposalVersion: 1 }, ctxOf('gamma')));
+    clock.advance(HOUR_MS);
+    await expectAccepted(async () => (await facilitate('secretariat', 'gamma', poll, { choice: YES, ...WITNESS })).answer);
+    await expectAccepted(() => pushRecord('gamma', 'ballot', id, offline));
+    const sealed = await passSealing(poll);
+    expect(sealed.counted.find((ballot) => ballot.orgId === orgIdOf.gamma)).toMatchObject({ facilitation: null });
+    expect(sealed.tally?.counts).toMatchObject({ votes: { no: 1, yes: 0 } });
+  });
+
+  it('lets the facilitator correct its own recording while the organization has cast none, and the organization replace it', async () => {
+    const poll = await openPoll();
+    await expectAccepted(async () => (await facilitate('secretariat', 'alpha', poll, { choice: NO, ...WITNESS })).answer);
+    clock.advance(60_000);
+    await expectAccepted(async () => (await facilitate('secretariat', 'alpha', poll, { choice: YES, ...WITNESS })).answer);
+    clock.advance(60_000);
+    await expectAccepted(() => castOn('alpha', poll, { choice: NO, proposalVersion: 1 }));
+    clock.advance(60_000);
+    // Once alpha has cast, nobody records for it again.
+    expect((await facilitate('secretariat', 'alpha', poll, { choice: YES, ...WITNESS })).answer).toMatchObject({ status: 409, body: { error: { code: 'own-ballot-cast' } } });
+    const sealed = await passSealing(poll);
+    expect(sealed.counted.find((ballot) => ballot.orgId === orgIdOf.alpha)).toMatchObject({ facilitation: null });
+    expect(sealed.tally?.counts).toMatchObject({ votes: { no: 1, yes: 0 } });
+  });
+
+  it('refuses a facilitation for an organization whose only cast is on an earlier version: it confirms for itself', async () => {
+    const poll = await openPoll();
+    await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 1 }));
+    const proposal = (await stored(poll))!;
+    await expectAccepted(() => pushRecord('secretariat', 'proposal', poll, changeUpdate(proposal.state, (doc) => proposalMutators.revise.apply(doc, { terms: { title: 'Pool half the fund' }, note: 'halved' }, ctxOf('secretariat')))));
+    expect((await facilitate('secretariat', 'beta', poll, { choice: NO, proposalVersion: 2, ...WITNESS })).answer).toMatchObject({ status: 409, body: { error: { code: 'own-ballot-cast' } } });
   });
 });
