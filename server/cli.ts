@@ -25,6 +25,9 @@ import {
 } from './hub/networkAdmin';
 import { hubAddressSchema } from '../shared/sync/adminProtocol';
 import type { HubStorage } from './storage/hubStorage';
+import type { HubBlobStorage } from './storage/hubBlobStorage';
+import { FileHubBlobStorage } from './storage/fileHubBlobStorage';
+import type { PostgresHubStorage } from './storage/postgresStorage';
 import { secretModeWarnings } from './storage/secretFileModes';
 import { openSqliteStorage } from './storage/sqliteStorage';
 
@@ -50,6 +53,7 @@ const usage = `usage: npm run hub -- <command> [options]
   audit   --data DIR [--csv]                                  print the audit log (JSON lines, or CSV)
   backup  --data DIR --out FILE                               a consistent copy, also while serving
   compact --data DIR                                          trim long update logs now
+  gc-blobs --data DIR                                         delete blobs no record has referenced for 7 days, and uploads idle for a day (also daily while serving)
   key     --data DIR                                          print the hub's public seal key (to check results offline)
   repair-ids --data DIR                                       move records off ids reserved for another type (also done at every start)
   serve   --data DIR [--host 127.0.0.1] [--port 8787] [--tls-cert FILE --tls-key FILE] [--web-app DIR]
@@ -118,6 +122,16 @@ async function openStorage(values: { data?: string; 'database-url'?: string }): 
   return storage;
 }
 
+/** Blobs beside the records: files in the data folder (blobs/), or rows in the same PostgreSQL schema. */
+async function openBlobStorage(values: { data?: string; 'database-url'?: string }, storage: HubStorage): Promise<HubBlobStorage> {
+  if (values['database-url'] && 'pool' in storage) {
+    const { openPostgresHubBlobStorage } = await import('./storage/postgresHubBlobStorage');
+    return openPostgresHubBlobStorage({ pool: (storage as PostgresHubStorage).pool });
+  }
+  if (!values.data) throw new UsageError('--data DIR (or --database-url) is required');
+  return new FileHubBlobStorage(values.data);
+}
+
 function readBundleFile(file: string): Uint8Array {
   let size: number;
   try {
@@ -172,7 +186,7 @@ async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   // scripts (and tests holding keep-alive connections while a command runs) wait for.
   const { startHubServer, jsonLogger } = await import('./http/httpServer');
   const { createYjsRoute } = await import('./http/yjsEndpoint');
-  const hub = await Hub.open({ storage, quotas: quotaOptions(values) });
+  const hub = await Hub.open({ storage, quotas: quotaOptions(values), blobs: await openBlobStorage(values, storage) });
   for (const move of hub.repairs) jsonLogger({ level: 'warn', message: 'moved a record off an id reserved for another type', ...move });
   hub.startValidation();
   const yjs = createYjsRoute(hub);
@@ -196,11 +210,18 @@ async function serve(values: CliValues, storage: HubStorage): Promise<void> {
   const stopSealing = hub.startSealTimer(20_000, (error) =>
     jsonLogger({ level: 'error', message: 'sealing failed', error: error instanceof Error ? error.message : String(error) }),
   );
+  // Blobs no record references any more, past their grace, and abandoned uploads: at start and daily.
+  const stopBlobCollection = hub.startBlobCollectionTimer(
+    24 * 3600_000,
+    (result) => jsonLogger({ level: 'info', message: 'blobs collected', ...result }),
+    (error) => jsonLogger({ level: 'error', message: 'blob collection failed', error: error instanceof Error ? error.message : String(error) }),
+  );
   jsonLogger({ level: 'info', message: 'hub serving', url: server.url, networkId: hub.networkId, webApp: servesWebApp ? webAppDir : null });
   if (!servesWebApp) jsonLogger({ level: 'info', message: 'no built web app to serve (npm run build:renderer): members need the desktop app or another copy of the web app' });
   const stop = async () => {
     clearInterval(compaction);
     stopSealing();
+    stopBlobCollection();
     yjs.close();
     await server.close();
     await stopFanout?.();
@@ -226,7 +247,7 @@ async function main(argv: string[]): Promise<void> {
   const bundleBytes = command === 'import-bundle' ? readBundleFile(positionals[0]!) : null;
   const storage = await openStorage(values);
   if (command === 'init' || command === 'serve') {
-    const secrets = [...(values.data ? [values.data, join(values.data, 'hub.sqlite')] : []), ...(values['tls-key'] ? [values['tls-key']] : [])];
+    const secrets = [...(values.data ? [values.data, join(values.data, 'hub.sqlite'), join(values.data, 'blobs'), join(values.data, 'blob-uploads')] : []), ...(values['tls-key'] ? [values['tls-key']] : [])];
     for (const warning of secretModeWarnings(secrets)) console.error(warning);
   }
   if (command === 'serve') return serve(values, storage);
@@ -339,6 +360,12 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'compact': {
         console.log(`${await withHub({ storage }, (hub) => hub.compact({ minUpdates: 1, limit: 100_000 }))} record(s) compacted`);
+        break;
+      }
+      case 'gc-blobs': {
+        const blobs = await openBlobStorage(values, storage);
+        const result = await withHub({ storage, blobs }, (hub) => hub.collectBlobs());
+        console.log(`${result.deletedBlobs} blob(s) deleted, ${result.discardedUploads} abandoned upload(s) discarded`);
         break;
       }
       case 'import-bundle': {

@@ -19,6 +19,7 @@ import { parseCheckpoint, parseJson, parsePushRequest, parseRequest } from './pa
 import { refusalResponse } from './refusalStatus';
 import { registerWebApp } from './webApp';
 import { registerAdminRoutes } from './adminRoutes';
+import { registerBlobRoutes } from './blobRoutes';
 
 /*
  * The hub on the wire, on Fastify: HTTP for join, push, pull, bundles, network status and health;
@@ -131,9 +132,10 @@ const compressJson: FastifyCompressRouteOptions['compress'] = {
 // bearer tokens, never cookies, so any origin may call: a page without a token gets nothing.
 const cors = {
   origin: '*',
-  methods: 'GET, POST, PUT',
-  allowedHeaders: 'authorization, content-type, content-encoding, fieldwise-app-version',
-  exposedHeaders: 'retry-after',
+  methods: 'GET, POST, PUT, PATCH, HEAD, DELETE',
+  // The tus headers of blob uploads, and Range for resumed downloads (blobRoutes.ts).
+  allowedHeaders: 'authorization, content-type, content-encoding, fieldwise-app-version, tus-resumable, upload-length, upload-metadata, upload-offset, range',
+  exposedHeaders: 'retry-after, location, tus-resumable, tus-version, upload-offset, upload-length, content-range, accept-ranges',
   maxAge: 86_400,
   // Any OPTIONS gets the preflight answer, with or without Origin, as before Fastify.
   strictPreflight: false,
@@ -395,6 +397,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   }
 
   registerAdminRoutes(app, { hub, authenticate, deviceOf });
+  registerBlobRoutes(app, { hub, authenticate, deviceOf });
 
   if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 

@@ -48,6 +48,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'version-unknown': { status: 409 },
   'outcome-not-sealed': { status: 409 },
   'eligibility-mismatch': { status: 409 },
+  'own-ballot-cast': { status: 409 },
   'body-too-large': { status: 413 },
   'batch-too-large': { status: 413 },
   'update-too-large': { status: 413 },
@@ -77,6 +78,13 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'quota-bytes': { status: 413 },
   'upload-stalled': { status: 408 },
   'invariant-violated': { status: 422 },
+  'blob-too-large': { status: 413 },
+  'size-mismatch': { status: 413 },
+  'offset-mismatch': { status: 409 },
+  'hash-mismatch': { status: 422 },
+  'unknown-upload': { status: 404 },
+  'out-of-range': { status: 416 },
+  'tus-unsupported': { status: 412 },
 };
 
 /** A refusal as it goes on the wire: status, headers and the documented JSON body. */

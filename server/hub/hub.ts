@@ -16,6 +16,9 @@ import { repairSquatters, type SquatterMove } from './squatterRepair';
 import { defaultOrgQuotas, OrgQuotaGuard, type OrgQuotas } from './quotas';
 import { ValidationRunner, type ValidationRunnerOptions } from './validationRunner';
 import { commitChanges, type RecordChangeRequest, type WriteActor, type WriteOptions } from './writePath';
+import { BlobAccess, type BlobCollection } from './blobAccess';
+import type { HubBlobStorage } from '../storage/hubBlobStorage';
+import { MemoryHubBlobStorage } from '../storage/memoryHubBlobStorage';
 
 /*
  * The hub's service layer, free of HTTP: join, authenticate, push, pull, bundle import, and the
@@ -49,6 +52,11 @@ export interface HubOptions {
   readonly quotas?: Partial<OrgQuotas>;
   /** The validation workers' budgets and count (validationRunner.ts); the defaults when absent. */
   readonly validation?: ValidationRunnerOptions;
+  /**
+   * Where blobs are kept: files in the data folder beside SQLite, rows beside PostgreSQL
+   * (`hub serve` always passes one). Memory when absent: tests and one-shot commands only.
+   */
+  readonly blobs?: HubBlobStorage;
 }
 
 /** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
@@ -85,6 +93,8 @@ export class Hub {
     /** What each organization may create per minute and keep at the hub. */
     readonly quotas: OrgQuotaGuard,
     validationOptions: ValidationRunnerOptions | undefined,
+    /** Blob reads, uploads and collection, authorized through the records (blobAccess.ts). */
+    readonly blobAccess: BlobAccess,
   ) {
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
     this.validation = new ValidationRunner(validationOptions);
@@ -105,7 +115,8 @@ export class Hub {
     const hubKey = await publishHubKey(options.storage, now());
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }), options.validation);
+    const blobAccess = new BlobAccess(options.storage, options.blobs ?? new MemoryHubBlobStorage(now), now);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }), options.validation, blobAccess);
   }
 
   /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
@@ -294,6 +305,29 @@ export class Hub {
       if (outcome.kind === 'sealed') this.announce({ seq: outcome.seq, recordIds: [outcome.resultId] });
     }
     return outcomes;
+  }
+
+  /** Collects unreferenced blobs past their grace and abandoned uploads (blobAccess.ts). */
+  collectBlobs(now: number = this.now()): Promise<BlobCollection> {
+    return this.blobAccess.collect(now);
+  }
+
+  /** Collects blobs now and every `intervalMs` (a day by default) until the returned function is called. */
+  startBlobCollectionTimer(intervalMs = 24 * 3600_000, onDone: (result: BlobCollection) => void = () => undefined, onError: (error: unknown) => void = () => undefined): () => void {
+    let isRunning = false;
+    const run = () => {
+      if (isRunning) return;
+      isRunning = true;
+      this.collectBlobs()
+        .then(onDone, onError)
+        .finally(() => {
+          isRunning = false;
+        });
+    };
+    run();
+    const timer = setInterval(run, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Checks for due seals every `intervalMs` until the returned function is called. */

@@ -378,6 +378,7 @@ export async function getSettings(storage: HubStorage): Promise<NetworkSettings>
     regions: networkRecord.regionTree,
     stages: networkRecord.stages,
     assessment: networkRecord.assessment,
+    maxAttachmentBytes: networkRecord.maxAttachmentBytes,
   };
 }
 
@@ -407,6 +408,7 @@ export async function updateSettings(ctx: AdminContext, requested: SettingsUpdat
     ...(update.topic !== undefined ? { topic: update.topic } : {}),
     ...(update.topics !== undefined ? { topics: [...update.topics] } : {}),
     ...(update.stages !== undefined ? { stages: [...update.stages] } : {}),
+    ...(update.maxAttachmentBytes !== undefined ? { maxAttachmentBytes: update.maxAttachmentBytes } : {}),
     ...(update.regions !== undefined
       ? { regionTree: [...update.regions], regions: update.regions.map((node) => regionNamePath(update.regions!, node.id, 'zh')) }
       : {}),

@@ -363,5 +363,40 @@ export interface OrgUsage {
   storedBytes(orgId: string): Promise<number>;
 }
 
+/** One record's reference to a blob, as the blob index keeps it (server/storage/blobReferences.ts). */
+export interface BlobReferenceRow {
+  readonly sha256: string;
+  /** The size and type the attachment declares for it. */
+  readonly sizeBytes: number;
+  readonly mediaType: string;
+  /** Every attachment of the record naming this hash has consent `pending`: its bytes are the owner's only. */
+  readonly isConsentPending: boolean;
+}
+
+/** A reference with the record it is in: what reading and writing a blob is authorized by. */
+export interface BlobReference extends BlobReferenceRow {
+  readonly header: RecordHeader;
+  readonly facts: RuleFacts;
+}
+
+/**
+ * Which stored records reference which blobs, and which organizations have shown they hold a
+ * blob's bytes. `commit` keeps the references in the write's own transaction: a record's rows are
+ * replaced by those of its new projection, and every hash it named before or names now is stamped
+ * as referenced at the commit's time (the start of garbage collection's grace).
+ */
+export interface BlobIndex {
+  /** Every reference a stored record holds to one of these hashes. */
+  blobReferences(sha256s: readonly string[]): Promise<BlobReference[]>;
+  /** Of these hashes, those no stored record references, with when one last did (null: never). */
+  unreferencedBlobs(sha256s: readonly string[]): Promise<Map<string, number | null>>;
+  /** Remembers that `orgId` sent the bytes of `sha256` (or could read them): its references count. */
+  addBlobHolder(sha256: string, orgId: string, at: number): Promise<void>;
+  /** The organizations that hold each of these hashes. */
+  blobHolders(sha256s: readonly string[]): Promise<Map<string, ReadonlySet<string>>>;
+  /** Forgets a collected blob's holders and its last-referenced time (its references are gone already). */
+  forgetBlob(sha256: string): Promise<void>;
+}
+
 /** Everything the hub keeps: what each adapter provides and the Hub holds. */
-export interface HubStorage extends StorageLifecycle, HubMeta, Directory, Administration, RecordLog, GovernanceSchedule, PullCheckpoints, OrgUsage {}
+export interface HubStorage extends StorageLifecycle, HubMeta, Directory, Administration, RecordLog, GovernanceSchedule, PullCheckpoints, OrgUsage, BlobIndex {}

@@ -2,21 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { BlobError } from '../../shared/blobs/blobError';
 import { blobContentSchema, type BlobContent } from '../../shared/blobs/blobRef';
 import { checkBlobBytes } from '../../shared/blobs/checkBlobBytes';
-import type { BlobUpload, ByteRange, HubBlob, HubBlobStorage } from './hubBlobStorage';
+import type { BlobUpload, ByteRange, HubBlob, HubBlobStorage, UploadOptions } from './hubBlobStorage';
 
 interface PendingUpload {
   readonly content: BlobContent;
   readonly uploadId: string;
+  readonly owner: string;
+  readonly isProof: boolean;
   readonly createdAt: number;
   readonly chunks: Uint8Array[];
   offset: number;
+  touchedAt: number;
 }
+
+const uploadKey = (sha256: string, owner: string): string => `${sha256}\0${owner}`;
 
 /** A HubBlobStorage in memory: for tests, and the reference the contract suite checks. */
 export class MemoryHubBlobStorage implements HubBlobStorage {
   readonly #blobs = new Map<string, { readonly blob: HubBlob; readonly bytes: Uint8Array }>();
   readonly #uploads = new Map<string, PendingUpload>();
-  readonly #uploadIdByHash = new Map<string, string>();
+  /** (hash, owner) -> the upload under way. */
+  readonly #uploadIdByKey = new Map<string, string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -49,16 +55,18 @@ export class MemoryHubBlobStorage implements HubBlobStorage {
     return this.#store(checked, bytes.slice());
   }
 
-  async createUpload(content: BlobContent): Promise<BlobUpload> {
+  async createUpload(content: BlobContent, options: UploadOptions = {}): Promise<BlobUpload> {
     const checked = blobContentSchema.parse(content);
+    const owner = options.owner ?? '';
     const stored = this.#blobs.get(checked.sha256);
-    if (stored) return { ...stored.blob, uploadId: randomUUID(), offset: stored.blob.sizeBytes, createdAt: this.now(), isComplete: true };
-    const underWay = this.#uploadIdByHash.get(checked.sha256);
+    if (stored && !options.isProof) return { ...stored.blob, uploadId: randomUUID(), owner, offset: stored.blob.sizeBytes, createdAt: this.now(), isComplete: true };
+    const underWay = this.#uploadIdByKey.get(uploadKey(checked.sha256, owner));
     const pending = underWay === undefined ? undefined : this.#uploads.get(underWay);
     if (pending) return view(pending);
-    const upload: PendingUpload = { content: checked, uploadId: randomUUID(), createdAt: this.now(), chunks: [], offset: 0 };
+    const now = this.now();
+    const upload: PendingUpload = { content: checked, uploadId: randomUUID(), owner, isProof: options.isProof ?? false, createdAt: now, chunks: [], offset: 0, touchedAt: now };
     this.#uploads.set(upload.uploadId, upload);
-    this.#uploadIdByHash.set(checked.sha256, upload.uploadId);
+    this.#uploadIdByKey.set(uploadKey(checked.sha256, owner), upload.uploadId);
     // Nothing to wait for: an empty blob is complete (or refused) as soon as it is announced.
     return checked.sizeBytes === 0 ? this.#finish(upload) : view(upload);
   }
@@ -79,12 +87,31 @@ export class MemoryHubBlobStorage implements HubBlobStorage {
     }
     upload.chunks.push(chunk.slice());
     upload.offset += chunk.length;
+    upload.touchedAt = this.now();
     return upload.offset === upload.content.sizeBytes ? this.#finish(upload) : view(upload);
   }
 
   async abortUpload(uploadId: string): Promise<void> {
     const upload = this.#uploads.get(uploadId);
     if (upload) this.#forget(upload);
+  }
+
+  async delete(sha256: string): Promise<void> {
+    this.#blobs.delete(sha256);
+  }
+
+  async storedBefore(before: number, limit: number): Promise<HubBlob[]> {
+    return [...this.#blobs.values()]
+      .map(({ blob }) => blob)
+      .filter((blob) => blob.storedAt < before)
+      .sort((a, b) => a.storedAt - b.storedAt)
+      .slice(0, limit);
+  }
+
+  async discardUploadsIdleSince(before: number): Promise<number> {
+    const idle = [...this.#uploads.values()].filter((upload) => upload.touchedAt < before);
+    for (const upload of idle) this.#forget(upload);
+    return idle.length;
   }
 
   #finish(upload: PendingUpload): BlobUpload {
@@ -97,12 +124,12 @@ export class MemoryHubBlobStorage implements HubBlobStorage {
     }
     checkBlobBytes(upload.content, bytes);
     const blob = this.#store(upload.content, bytes);
-    return { ...blob, uploadId: upload.uploadId, offset: blob.sizeBytes, createdAt: upload.createdAt, isComplete: true };
+    return { ...blob, uploadId: upload.uploadId, owner: upload.owner, offset: blob.sizeBytes, createdAt: upload.createdAt, isComplete: true };
   }
 
   #forget(upload: PendingUpload): void {
     this.#uploads.delete(upload.uploadId);
-    this.#uploadIdByHash.delete(upload.content.sha256);
+    this.#uploadIdByKey.delete(uploadKey(upload.content.sha256, upload.owner));
   }
 
   #store(content: BlobContent, bytes: Uint8Array): HubBlob {
@@ -115,5 +142,5 @@ export class MemoryHubBlobStorage implements HubBlobStorage {
 }
 
 function view(upload: PendingUpload): BlobUpload {
-  return { ...upload.content, uploadId: upload.uploadId, offset: upload.offset, createdAt: upload.createdAt, isComplete: false };
+  return { ...upload.content, uploadId: upload.uploadId, owner: upload.owner, offset: upload.offset, createdAt: upload.createdAt, isComplete: false };
 }

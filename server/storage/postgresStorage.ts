@@ -6,11 +6,14 @@ import type { RecordHeader, RecordType, Role } from '../../shared/records/record
 import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import { factsVersionsFrom } from './factsHistory';
+import { blobReferencesOf, mayReferenceBlobs } from './blobReferences';
 import {
   invitationIdOf,
   StaleWriteError,
   type Administration,
   type AuditEntry,
+  type BlobIndex,
+  type BlobReference,
   type CredentialRow,
   type DeviceRow,
   type InvitationListRow,
@@ -104,6 +107,12 @@ CREATE TABLE IF NOT EXISTS ${s}.invitation_uses (code_hash text PRIMARY KEY REFE
 CREATE TABLE IF NOT EXISTS ${s}.device_details (credential_id text PRIMARY KEY REFERENCES ${s}.credentials(id), last_seen_at bigint, app_version text);
 CREATE TABLE IF NOT EXISTS ${s}.credential_revocations (credential_id text PRIMARY KEY REFERENCES ${s}.credentials(id), reason text, wipe boolean NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.org_revocations (org_id text PRIMARY KEY REFERENCES ${s}.orgs(id), revoked_at bigint NOT NULL, reason text);
+CREATE TABLE IF NOT EXISTS ${s}.blob_refs (
+  record_id text NOT NULL, sha256 text NOT NULL, size_bytes bigint NOT NULL, media_type text NOT NULL,
+  is_consent_pending boolean NOT NULL, PRIMARY KEY (record_id, sha256));
+CREATE INDEX IF NOT EXISTS blob_refs_sha256 ON ${s}.blob_refs (sha256);
+CREATE TABLE IF NOT EXISTS ${s}.blob_seen (sha256 text PRIMARY KEY, last_referenced_at bigint NOT NULL);
+CREATE TABLE IF NOT EXISTS ${s}.blob_holders (sha256 text NOT NULL, org_id text NOT NULL, at bigint NOT NULL, PRIMARY KEY (sha256, org_id));
 CREATE TABLE IF NOT EXISTS ${s}.admin_audit (
   id bigserial PRIMARY KEY, at bigint NOT NULL, action text NOT NULL,
   actor_org text, actor_credential text, actor_device_name text NOT NULL,
@@ -289,7 +298,28 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       await client.query(ddl(s));
       await backfillFactsHistory(client);
       await backfillAttached(client);
+      await backfillBlobRefs(client);
     });
+  };
+
+  // Records stored before the hub indexed blob references get their rows at start (blobReferences.ts):
+  // rows missing for a projection that names a hash are added; present ones are left alone.
+  const backfillBlobRefs = async (client: pg.PoolClient): Promise<void> => {
+    const found = await client.query<{ id: string; projection: string }>(`SELECT id, projection FROM ${s}.records WHERE projection LIKE '%"sha256"%'`);
+    const now = Date.now();
+    for (const row of found.rows) {
+      if (!mayReferenceBlobs(row.projection)) continue;
+      for (const ref of blobReferencesOf(JSON.parse(row.projection))) {
+        await client.query(`INSERT INTO ${s}.blob_refs (record_id, sha256, size_bytes, media_type, is_consent_pending) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+          row.id,
+          ref.sha256,
+          ref.sizeBytes,
+          ref.mediaType,
+          ref.isConsentPending,
+        ]);
+        await client.query(`INSERT INTO ${s}.blob_seen (sha256, last_referenced_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [ref.sha256, now]);
+      }
+    }
   };
 
   // Records stored before the hub kept their facts' history get it once (factsHistory.ts): not
@@ -414,6 +444,25 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
           latest.map((r) => r.attachedTo),
         ],
       );
+
+      // Each record's blob references are replaced by its new projection's (blobReferences.ts).
+      const dropped = await client.query<{ sha256: string }>(`DELETE FROM ${s}.blob_refs WHERE record_id = ANY($1::text[]) RETURNING sha256`, [latest.map((r) => r.header.id)]);
+      const refs = latest.flatMap((r) => blobReferencesOf(r.write.projection).map((ref) => ({ recordId: r.header.id, ...ref })));
+      if (refs.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.blob_refs (record_id, sha256, size_bytes, media_type, is_consent_pending)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[])`,
+          [refs.map((ref) => ref.recordId), refs.map((ref) => ref.sha256), refs.map((ref) => ref.sizeBytes), refs.map((ref) => ref.mediaType), refs.map((ref) => ref.isConsentPending)],
+        );
+      }
+      const touchedBlobs = [...new Set([...dropped.rows.map((row) => row.sha256), ...refs.map((ref) => ref.sha256)])];
+      if (touchedBlobs.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.blob_seen (sha256, last_referenced_at) SELECT unnest($1::text[]), $2
+           ON CONFLICT (sha256) DO UPDATE SET last_referenced_at = GREATEST(${s}.blob_seen.last_referenced_at, excluded.last_referenced_at)`,
+          [touchedBlobs, now],
+        );
+      }
 
       // Records attached to one written here take its new read scope, each under the next seq.
       const attached = await client.query<{ id: string; facts: string; attached_to: string }>(
@@ -800,6 +849,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         if (moved.rowCount !== 1) throw new MoveRefused();
         await client.query(`UPDATE ${s}.updates SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
         await client.query(`UPDATE ${s}.cast_arrivals SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
+        await client.query(`UPDATE ${s}.blob_refs SET record_id = $1 WHERE record_id = $2`, [toId, fromId]);
         // Under its new id nobody could read the record before now: its history starts here.
         await client.query(`DELETE FROM ${s}.facts_history WHERE record_id = ANY($1::text[])`, [[fromId, toId]]);
         await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT id, facts_seq, facts FROM ${s}.records WHERE id = $1`, [toId]);
@@ -874,7 +924,50 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     },
   };
 
-  return { pool, ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage };
+  const blobIndex: BlobIndex = {
+    async blobReferences(sha256s) {
+      const result = await pool.query<{ sha256: string; size_bytes: string; media_type: string; is_consent_pending: boolean; id: string; type: string; owner_org: string; created_at: string; facts: string }>(
+        `SELECT b.sha256, b.size_bytes, b.media_type, b.is_consent_pending, r.id, r.type, r.owner_org, r.created_at, r.facts
+         FROM ${s}.blob_refs b JOIN ${s}.records r ON r.id = b.record_id WHERE b.sha256 = ANY($1::text[]) ORDER BY r.id COLLATE "C", b.sha256`,
+        [[...new Set(sha256s)]],
+      );
+      return result.rows.map(
+        (row): BlobReference => ({
+          sha256: row.sha256,
+          sizeBytes: toNumber(row.size_bytes),
+          mediaType: row.media_type,
+          isConsentPending: row.is_consent_pending,
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) },
+          facts: JSON.parse(row.facts) as RuleFacts,
+        }),
+      );
+    },
+    async unreferencedBlobs(sha256s) {
+      const asked = [...new Set(sha256s)];
+      const referenced = await pool.query<{ sha256: string }>(`SELECT DISTINCT sha256 FROM ${s}.blob_refs WHERE sha256 = ANY($1::text[])`, [asked]);
+      const seen = await pool.query<{ sha256: string; last_referenced_at: string }>(`SELECT sha256, last_referenced_at FROM ${s}.blob_seen WHERE sha256 = ANY($1::text[])`, [asked]);
+      const isReferenced = new Set(referenced.rows.map((row) => row.sha256));
+      const seenAt = new Map(seen.rows.map((row) => [row.sha256, toNumber(row.last_referenced_at)]));
+      return new Map(asked.filter((sha256) => !isReferenced.has(sha256)).map((sha256) => [sha256, seenAt.get(sha256) ?? null]));
+    },
+    async addBlobHolder(sha256, orgId, at) {
+      await pool.query(`INSERT INTO ${s}.blob_holders (sha256, org_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [sha256, orgId, at]);
+    },
+    async blobHolders(sha256s) {
+      const holders = new Map<string, Set<string>>([...new Set(sha256s)].map((sha256) => [sha256, new Set<string>()]));
+      const result = await pool.query<{ sha256: string; org_id: string }>(`SELECT sha256, org_id FROM ${s}.blob_holders WHERE sha256 = ANY($1::text[])`, [[...holders.keys()]]);
+      for (const row of result.rows) holders.get(row.sha256)?.add(row.org_id);
+      return holders;
+    },
+    async forgetBlob(sha256) {
+      await inTransaction(pool, 'BEGIN', async (client) => {
+        await client.query(`DELETE FROM ${s}.blob_holders WHERE sha256 = $1`, [sha256]);
+        await client.query(`DELETE FROM ${s}.blob_seen WHERE sha256 = $1`, [sha256]);
+      });
+    },
+  };
+
+  return { pool, ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage, ...blobIndex };
 }
 
 const BACKUP_PAGE_ROWS = 500;

@@ -8,6 +8,8 @@ import {
   StaleWriteError,
   type Administration,
   type AuditEntry,
+  type BlobIndex,
+  type BlobReference,
   type CredentialRow,
   type DeviceRow,
   type InvitationListRow,
@@ -29,6 +31,7 @@ import { readThroughTarget } from '../../shared/rules/rules';
 import { attachedToOf, storedFacts, type TargetRow } from './attachedFacts';
 import { factsVersionsFrom } from './factsHistory';
 import { ensureSecretDir, ensureSecretFile, SECRET_FILE_MODE } from './secretFileModes';
+import { blobReferencesOf, mayReferenceBlobs } from './blobReferences';
 
 /*
  * The embedded default: one SQLite file in the hub's data folder (better-sqlite3, WAL mode).
@@ -73,6 +76,12 @@ CREATE TABLE IF NOT EXISTS invitation_uses (code_hash TEXT PRIMARY KEY REFERENCE
 CREATE TABLE IF NOT EXISTS device_details (credential_id TEXT PRIMARY KEY REFERENCES credentials(id), last_seen_at INTEGER, app_version TEXT);
 CREATE TABLE IF NOT EXISTS credential_revocations (credential_id TEXT PRIMARY KEY REFERENCES credentials(id), reason TEXT, wipe INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS org_revocations (org_id TEXT PRIMARY KEY REFERENCES orgs(id), revoked_at INTEGER NOT NULL, reason TEXT);
+CREATE TABLE IF NOT EXISTS blob_refs (
+  record_id TEXT NOT NULL, sha256 TEXT NOT NULL, size_bytes INTEGER NOT NULL, media_type TEXT NOT NULL,
+  is_consent_pending INTEGER NOT NULL, PRIMARY KEY (record_id, sha256));
+CREATE INDEX IF NOT EXISTS blob_refs_sha256 ON blob_refs(sha256);
+CREATE TABLE IF NOT EXISTS blob_seen (sha256 TEXT PRIMARY KEY, last_referenced_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS blob_holders (sha256 TEXT NOT NULL, org_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (sha256, org_id));
 CREATE TABLE IF NOT EXISTS admin_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, action TEXT NOT NULL,
   actor_org TEXT, actor_credential TEXT, actor_device_name TEXT NOT NULL,
@@ -210,6 +219,25 @@ function backfillFactsHistory(db: Database.Database): void {
   })();
 }
 
+/**
+ * Records stored before the hub indexed blob references get their rows at start: rows missing for
+ * a projection that names a hash are added (present ones are left alone, so it is idempotent).
+ */
+function backfillBlobRefs(db: Database.Database): void {
+  db.transaction(() => {
+    const insert = db.prepare('INSERT OR IGNORE INTO blob_refs (record_id, sha256, size_bytes, media_type, is_consent_pending) VALUES (?, ?, ?, ?, ?)');
+    const seen = db.prepare('INSERT INTO blob_seen (sha256, last_referenced_at) VALUES (?, ?) ON CONFLICT(sha256) DO NOTHING');
+    const now = Date.now();
+    for (const row of db.prepare<[], { id: string; projection: string }>(`SELECT id, projection FROM records WHERE projection LIKE '%"sha256"%'`).all()) {
+      if (!mayReferenceBlobs(row.projection)) continue;
+      for (const ref of blobReferencesOf(JSON.parse(row.projection))) {
+        insert.run(row.id, ref.sha256, ref.sizeBytes, ref.mediaType, ref.isConsentPending ? 1 : 0);
+        seen.run(ref.sha256, now);
+      }
+    }
+  })();
+}
+
 export function openSqliteStorage(file: string): HubStorage {
   if (file !== ':memory:') {
     ensureSecretDir(dirname(file));
@@ -224,6 +252,7 @@ export function openSqliteStorage(file: string): HubStorage {
   db.exec(SCHEMA);
   addAttachedToColumn(db);
   backfillFactsHistory(db);
+  backfillBlobRefs(db);
 
   const statements = {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -340,6 +369,23 @@ export function openSqliteStorage(file: string): HubStorage {
     loggedBytesOf: db.prepare<[string], { bytes: number | null }>(
       'SELECT SUM(length(u.update_bytes)) AS bytes FROM records r JOIN updates u ON u.record_id = r.id WHERE r.owner_org = ?',
     ),
+    blobRefsOf: db.prepare<[string], { sha256: string }>('SELECT sha256 FROM blob_refs WHERE record_id = ?'),
+    dropBlobRefs: db.prepare('DELETE FROM blob_refs WHERE record_id = ?'),
+    insertBlobRef: db.prepare('INSERT INTO blob_refs (record_id, sha256, size_bytes, media_type, is_consent_pending) VALUES (?, ?, ?, ?, ?)'),
+    touchBlobSeen: db.prepare(
+      'INSERT INTO blob_seen (sha256, last_referenced_at) VALUES (?, ?) ON CONFLICT(sha256) DO UPDATE SET last_referenced_at = MAX(last_referenced_at, excluded.last_referenced_at)',
+    ),
+    moveBlobRefs: db.prepare('UPDATE blob_refs SET record_id = ? WHERE record_id = ?'),
+    blobReferences: db.prepare<[string], { sha256: string; size_bytes: number; media_type: string; is_consent_pending: number; id: string; type: string; owner_org: string; created_at: number; facts: string }>(
+      `SELECT b.sha256, b.size_bytes, b.media_type, b.is_consent_pending, r.id, r.type, r.owner_org, r.created_at, r.facts
+       FROM blob_refs b JOIN records r ON r.id = b.record_id WHERE b.sha256 IN (SELECT value FROM json_each(?)) ORDER BY r.id, b.sha256`,
+    ),
+    referencedAmong: db.prepare<[string], { sha256: string }>('SELECT DISTINCT sha256 FROM blob_refs WHERE sha256 IN (SELECT value FROM json_each(?))'),
+    blobSeenAmong: db.prepare<[string], { sha256: string; last_referenced_at: number }>('SELECT sha256, last_referenced_at FROM blob_seen WHERE sha256 IN (SELECT value FROM json_each(?))'),
+    addBlobHolder: db.prepare('INSERT INTO blob_holders (sha256, org_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+    blobHoldersAmong: db.prepare<[string], { sha256: string; org_id: string }>('SELECT sha256, org_id FROM blob_holders WHERE sha256 IN (SELECT value FROM json_each(?))'),
+    forgetBlobHolders: db.prepare('DELETE FROM blob_holders WHERE sha256 = ?'),
+    forgetBlobSeen: db.prepare('DELETE FROM blob_seen WHERE sha256 = ?'),
     seqCounter: db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'seq'"),
     setSeqCounter: db.prepare("INSERT INTO meta (key, value) VALUES ('seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
   };
@@ -354,6 +400,16 @@ export function openSqliteStorage(file: string): HubStorage {
   const storedTarget = (id: string): TargetRow | null => {
     const row = statements.targetRow.get(id);
     return row ? { header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at }, facts: JSON.parse(row.facts) as RuleFacts } : null;
+  };
+
+  // The record's blob references are replaced by its new projection's (blobReferences.ts).
+  const indexBlobRefs = (write: RecordWrite, now: number): void => {
+    const before = statements.blobRefsOf.all(write.header.id).map((row) => row.sha256);
+    const refs = blobReferencesOf(write.projection);
+    if (before.length === 0 && refs.length === 0) return;
+    statements.dropBlobRefs.run(write.header.id);
+    for (const ref of refs) statements.insertBlobRef.run(write.header.id, ref.sha256, ref.sizeBytes, ref.mediaType, ref.isConsentPending ? 1 : 0);
+    for (const sha256 of new Set([...before, ...refs.map((ref) => ref.sha256)])) statements.touchBlobSeen.run(sha256, now);
   };
 
   const commitTx = db.transaction((writes: readonly RecordWrite[], now: number): number[] => {
@@ -385,6 +441,7 @@ export function openSqliteStorage(file: string): HubStorage {
         attached_to: attachedTo,
       })!;
       if (factsSeq === seq) factsVersions.set(write.header.id, { seq, facts: storedFactsJson });
+      indexBlobRefs(write, now);
       for (const arrival of write.castArrivals ?? []) statements.insertArrival.run(write.header.id, arrival.castAt, arrival.receivedAt);
       if (write.sealDueAt === null) statements.clearSealDue.run(write.header.id);
       else if (write.sealDueAt !== undefined) statements.setSealDue.run(write.header.id, write.sealDueAt);
@@ -431,6 +488,7 @@ export function openSqliteStorage(file: string): HubStorage {
     if (statements.moveRecordRow.run(toId, seq, seq, fromId, expectedSeq).changes === 0) return null;
     statements.moveUpdates.run(toId, fromId);
     statements.moveArrivals.run(toId, fromId);
+    statements.moveBlobRefs.run(toId, fromId);
     // Under its new id nobody could read the record before now: its history starts here.
     statements.dropFactsHistory.run(fromId);
     statements.dropFactsHistory.run(toId);
@@ -509,6 +567,7 @@ export function openSqliteStorage(file: string): HubStorage {
       db.exec(SCHEMA);
       backfillFactsHistory(db);
       backfillAttachedTx();
+      backfillBlobRefs(db);
     },
     async close() {
       db.close();
@@ -716,5 +775,40 @@ export function openSqliteStorage(file: string): HubStorage {
     },
   };
 
-  return { ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage };
+  const blobIndex: BlobIndex = {
+    async blobReferences(sha256s) {
+      return statements.blobReferences.all(JSON.stringify([...new Set(sha256s)])).map(
+        (row): BlobReference => ({
+          sha256: row.sha256,
+          sizeBytes: row.size_bytes,
+          mediaType: row.media_type,
+          isConsentPending: row.is_consent_pending === 1,
+          header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at },
+          facts: JSON.parse(row.facts) as RuleFacts,
+        }),
+      );
+    },
+    async unreferencedBlobs(sha256s) {
+      const asked = JSON.stringify([...new Set(sha256s)]);
+      const referenced = new Set(statements.referencedAmong.all(asked).map((row) => row.sha256));
+      const seen = new Map(statements.blobSeenAmong.all(asked).map((row) => [row.sha256, row.last_referenced_at]));
+      return new Map([...new Set(sha256s)].filter((sha256) => !referenced.has(sha256)).map((sha256) => [sha256, seen.get(sha256) ?? null]));
+    },
+    async addBlobHolder(sha256, orgId, at) {
+      statements.addBlobHolder.run(sha256, orgId, at);
+    },
+    async blobHolders(sha256s) {
+      const holders = new Map<string, Set<string>>([...new Set(sha256s)].map((sha256) => [sha256, new Set<string>()]));
+      for (const row of statements.blobHoldersAmong.all(JSON.stringify([...holders.keys()]))) holders.get(row.sha256)?.add(row.org_id);
+      return holders;
+    },
+    async forgetBlob(sha256) {
+      db.transaction(() => {
+        statements.forgetBlobHolders.run(sha256);
+        statements.forgetBlobSeen.run(sha256);
+      })();
+    },
+  };
+
+  return { ...lifecycle, ...meta, ...directory, ...administration, ...recordLog, ...governanceSchedule, ...pullCheckpoints, ...orgUsage, ...blobIndex };
 }

@@ -58,6 +58,14 @@ export const networkTopicsSchema = z
   .max(50)
   .refine((topics) => new Set(topics).size === topics.length, 'topics must be distinct');
 
+/**
+ * The largest attachment (one rendition's bytes) the hub takes, a network setting: the hub refuses
+ * a larger upload (413 `blob-too-large`), and a device reads it from this record to say so before
+ * it stores the attachment at all. 50 MiB by default; at most 2 GiB.
+ */
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+export const maxAttachmentBytesSchema = z.number().int().min(1024).max(2 * 1024 * 1024 * 1024);
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -80,6 +88,8 @@ export const networkProjectionSchema = z.object({
    */
   hubKey: z.string(),
   assessment: assessmentSchema.nullable(),
+  /** See DEFAULT_MAX_ATTACHMENT_BYTES; a projection stored before the setting existed reads the default. */
+  maxAttachmentBytes: maxAttachmentBytesSchema.default(DEFAULT_MAX_ATTACHMENT_BYTES),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -146,6 +156,7 @@ export const network = defineRecord({
       stewardGrants: parsedValues(stewardGrantsMap(doc), stewardGrantSchema),
       hubKey: readField(doc, 'hubKey', hubKeyFieldSchema, ''),
       assessment: readField(doc, 'assessment', assessmentSchema.nullable(), null),
+      maxAttachmentBytes: readField(doc, 'maxAttachmentBytes', maxAttachmentBytesSchema, DEFAULT_MAX_ATTACHMENT_BYTES),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
@@ -166,6 +177,7 @@ export const networkMutators = {
         regions: z.array(regionPathSchema).max(500),
         topics: networkTopicsSchema,
         regionTree: regionTreeSchema,
+        maxAttachmentBytes: maxAttachmentBytesSchema,
       })
       .partial(),
     (doc, values) => writeFields(doc, values),

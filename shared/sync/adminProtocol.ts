@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assessmentSchema, stageSchema } from '../records/network';
+import { assessmentSchema, maxAttachmentBytesSchema, stageSchema } from '../records/network';
 import { regionNodeSchema, MAX_REGION_NODES, type RegionNode } from '../records/regionTree';
 import { roleSchema, type Role } from '../records/recordType';
 
@@ -88,6 +88,8 @@ export const settingsUpdateSchema = z.strictObject({
     .refine((stages) => new Set(stages.map((stage) => stage.id)).size === stages.length, 'stage ids must be unique')
     .optional(),
   assessment: assessmentSchema.nullable().optional(),
+  /** The largest attachment rendition the hub takes, in bytes (network record `maxAttachmentBytes`). */
+  maxAttachmentBytes: maxAttachmentBytesSchema.optional(),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -155,6 +157,7 @@ export interface NetworkSettings {
   readonly regions: readonly RegionNode[];
   readonly stages: readonly { readonly id: string; readonly label: string }[];
   readonly assessment: z.infer<typeof assessmentSchema> | null;
+  readonly maxAttachmentBytes: number;
 }
 
 export const APP_VERSION_HEADER = 'fieldwise-app-version';

@@ -89,6 +89,14 @@ export const errorCodes = [
   'upload-stalled',
   // A state that breaks a record invariant (docs/PROTOCOL.md, Record invariants): 422 with `field`.
   'invariant-violated',
+  // Blob uploads and downloads (docs/PROTOCOL.md, Blobs).
+  'blob-too-large',
+  'size-mismatch',
+  'offset-mismatch',
+  'hash-mismatch',
+  'unknown-upload',
+  'out-of-range',
+  'tus-unsupported',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -103,6 +111,8 @@ export const errorBodySchema = z.object({
     revokedAt: z.number().optional(),
     /** `invariant-violated`: the projected field at fault. */
     field: z.string().optional(),
+    /** `offset-mismatch`: the byte the upload stands at, where the next chunk must start. */
+    offset: z.number().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;

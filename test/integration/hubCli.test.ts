@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { joinResponseSchema } from '../../shared/sync/protocol';
 import { runHubCommand, runHubCommandAsync, startHubProcess, type HubProcess } from '../support/hubProcess';
+import { randomBytes } from 'node:crypto';
+import { describeBlob } from '../../shared/blobs/describeBlob';
+import { entryMutators } from '../../shared/records/entry';
+import { getBlob, uploadBlob } from '../support/blobRequests';
+import { createUpdate, editContext, push } from '../support/hubRequests';
 
 /* The command line as the secretariat uses it, with the hub serving in a process of its own. */
 
@@ -122,6 +127,23 @@ describe('hub command line', () => {
     expect(actions).toEqual(expect.arrayContaining(['init', 'invite', 'join', 'withdraw-invitation', 'set-steward-scopes', 'revoke-device']));
     // Ten commands, each a process start of a few seconds on a busy machine.
   }, 180_000);
+
+  it('serves blobs from files in the data folder, and gc-blobs keeps what a record references', async () => {
+    const invite = await runHubCommandAsync(['invite', '--data', data, '--org-name', 'Photo Org', '--role', 'member']);
+    const member = joinResponseSchema.parse((await join_(invite.lastLine)).body);
+    const photo = new Uint8Array(randomBytes(5000));
+    const content = describeBlob(photo, 'image/jpeg');
+    const ctx = editContext(member.org.id, 'member');
+    const update = createUpdate('entry', { kind: 'practice', title: 'Drip line', language: 'en' }, ctx, (doc) =>
+      entryMutators.addAttachment.apply(doc, { id: 'drip', attachment: { kind: 'photo', ref: { ...content, variants: {} }, name: 'drip.jpg', caption: '', consent: 'not-needed', keepsLocation: false } }, ctx),
+    );
+    expect((await push(serving.url, member.token, [{ id: 'entry-cli-photo', type: 'entry', update }])).status).toBe(200);
+    expect((await uploadBlob(serving.url, member.token, content, photo, 2000)).status).toBe(204);
+    expect(statSync(join(data, 'blobs', content.sha256.slice(0, 2), content.sha256)).size).toBe(5000);
+    const gc = await runHubCommandAsync(['gc-blobs', '--data', data]);
+    expect([gc.status, gc.lastLine]).toEqual([0, '0 blob(s) deleted, 0 abandoned upload(s) discarded']);
+    expect(Buffer.from((await getBlob(serving.url, member.token, content.sha256)).bytes).equals(Buffer.from(photo))).toBe(true);
+  });
 
   it('backs up a consistent copy while serving', () => {
     const out = join(data, 'backups', 'hub-copy.sqlite');

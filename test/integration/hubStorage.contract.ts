@@ -885,6 +885,68 @@ export function hubStorageContract(name: string, open: () => Promise<HubStorage>
       });
     });
 
+    describe('blob index', () => {
+      const hashA = 'a'.repeat(64);
+      const hashB = 'b'.repeat(64);
+      const attachment = (id: string, sha256: string, consent: 'given' | 'pending', preview?: string) => ({
+        id,
+        kind: 'photo',
+        name: `${id}.jpg`,
+        caption: '',
+        consent,
+        keepsLocation: false,
+        addedAt: 1_700_000_000_000,
+        addedBy: 'org-a',
+        ref: { sha256, sizeBytes: 100, mediaType: 'image/jpeg', variants: preview ? { preview: { sha256: preview, sizeBytes: 10, mediaType: 'image/webp' } } : {} },
+      });
+      const withAttachments = async (id: string, doc: Doc, attachments: unknown[], facts: RuleFacts = {}) => {
+        const expectedSeq = (await storage.getRecord(id))?.seq ?? null;
+        const update = doc.set('title', `${id} ${attachments.length}`);
+        await storage.commit([write(id, update, doc.state(), { expectedSeq, projection: { title: id, attachments }, facts })]);
+      };
+
+      it('indexes every rendition a record references at commit, with the record, and replaces them at the next', async () => {
+        const doc = new Doc();
+        const before = Date.now();
+        await withAttachments('entry-1', doc, [attachment('drip', hashA, 'given', hashB)], { isOwnerOnly: true });
+        const refs = await storage.blobReferences([hashA, hashB, 'c'.repeat(64)]);
+        expect(refs.map((ref) => [ref.sha256, ref.sizeBytes, ref.mediaType, ref.isConsentPending, ref.header.id, ref.header.ownerOrg])).toEqual([
+          [hashA, 100, 'image/jpeg', false, 'entry-1', 'org-a'],
+          [hashB, 10, 'image/webp', false, 'entry-1', 'org-a'],
+        ]);
+        expect(refs[0]!.facts).toEqual({ isOwnerOnly: true });
+        expect(await storage.unreferencedBlobs([hashA, 'c'.repeat(64)])).toEqual(new Map([['c'.repeat(64), null]]));
+
+        // The preview dropped (the attachment replaced by one without it): hashB stops being referenced.
+        await withAttachments('entry-1', doc, [attachment('drip', hashA, 'pending')]);
+        expect((await storage.blobReferences([hashA, hashB])).map((ref) => [ref.sha256, ref.isConsentPending])).toEqual([[hashA, true]]);
+        const unreferenced = await storage.unreferencedBlobs([hashA, hashB]);
+        expect([...unreferenced.keys()]).toEqual([hashB]);
+        expect(unreferenced.get(hashB)).toBeGreaterThanOrEqual(before);
+
+        // A second record sharing the photo; removing it from the first leaves the second's.
+        await withAttachments('entry-2', new Doc(), [attachment('same', hashA, 'given')]);
+        await withAttachments('entry-1', doc, []);
+        expect((await storage.blobReferences([hashA])).map((ref) => ref.header.id)).toEqual(['entry-2']);
+      });
+
+      it('shares the bytes when any attachment naming a hash in a record has consent', async () => {
+        await withAttachments('entry-1', new Doc(), [attachment('one', hashA, 'pending'), attachment('two', hashA, 'given')]);
+        expect((await storage.blobReferences([hashA])).map((ref) => ref.isConsentPending)).toEqual([false]);
+      });
+
+      it('keeps the organizations that hold a blob, and forgets them with it', async () => {
+        await storage.addBlobHolder(hashA, 'org-a', 1);
+        await storage.addBlobHolder(hashA, 'org-a', 2);
+        await storage.addBlobHolder(hashA, 'org-b', 3);
+        const holders = await storage.blobHolders([hashA, hashB]);
+        expect([...holders.get(hashA)!].sort()).toEqual(['org-a', 'org-b']);
+        expect([...holders.get(hashB)!]).toEqual([]);
+        await storage.forgetBlob(hashA);
+        expect([...(await storage.blobHolders([hashA])).get(hashA)!]).toEqual([]);
+      });
+    });
+
     describe('lifecycle', () => {
       describe('backup', () => {
         it('writes a consistent copy that holds the records and their updates', async () => {

@@ -12,6 +12,8 @@ import { createYjsRoute } from '../../server/http/yjsEndpoint';
 import type { ValidationRunnerOptions } from '../../server/hub/validationRunner';
 import type { HubStorage } from '../../server/storage/hubStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
+import { FileHubBlobStorage } from '../../server/storage/fileHubBlobStorage';
+import type { HubBlobStorage } from '../../server/storage/hubBlobStorage';
 
 /*
  * A real hub for tests: SQLite in a temporary folder, HTTP on 127.0.0.1 with port 0. Logs are
@@ -85,12 +87,23 @@ export async function advanceHubClock(testHub: Pick<TestHub, 'hub'>, clock: Manu
   return testHub.hub.sealDue(clock.now());
 }
 
-export async function startTestHub(options: Partial<Omit<HubServerOptions, 'hub'>> & { storage?: HubStorage; tokenTtlMs?: number; now?: () => number; quotas?: Partial<OrgQuotas>; validation?: ValidationRunnerOptions } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: Partial<Omit<HubServerOptions, 'hub'>> & {
+    storage?: HubStorage;
+    tokenTtlMs?: number;
+    now?: () => number;
+    quotas?: Partial<OrgQuotas>;
+    validation?: ValidationRunnerOptions;
+    /** Where blobs go (made with the hub's clock); files in the test hub's data folder by default. */
+    blobs?: (now: () => number) => Promise<HubBlobStorage>;
+  } = {},
+): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fieldwise-hub-'));
   const storage = options.storage ?? openSqliteStorage(join(dataDir, 'hub.sqlite'));
   await storage.migrate();
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
-  const hub = await Hub.open({ storage, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}), ...(options.validation ? { validation: options.validation } : {}) });
+  const blobs = options.blobs ? await options.blobs(options.now ?? Date.now) : new FileHubBlobStorage(dataDir, options.now ?? Date.now);
+  const hub = await Hub.open({ storage, blobs, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}), ...(options.validation ? { validation: options.validation } : {}) });
   hub.startValidation();
   const logs: LogEntry[] = [];
   const logger = (entry: LogEntry) => logs.push(entry);

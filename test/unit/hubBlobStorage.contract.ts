@@ -5,8 +5,9 @@ import type { HubBlobStorage } from '../../server/storage/hubBlobStorage';
 
 /*
  * The behaviour every HubBlobStorage must have (STYLE.md: every storage backend passes one
- * contract suite). The in-memory storage runs it now; the filesystem storage of the media issue
- * runs it too. `open` gives a fresh, empty storage; `close` releases it after the test.
+ * contract suite): memory (test/unit/hubBlobStorage.test.ts), files and PostgreSQL
+ * (test/integration/hubBlobStorage.test.ts). `open` gives a fresh, empty storage on the clock it
+ * is given; `close` releases it after the test.
  */
 
 const bytesOf = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -21,10 +22,11 @@ async function expectBlobError(promise: Promise<unknown>, code: BlobError['code'
   return error;
 }
 
-export function hubBlobStorageContract(name: string, open: () => Promise<HubBlobStorage>, close: (storage: HubBlobStorage) => Promise<void> = async () => {}): void {
+export function hubBlobStorageContract(name: string, open: (now: () => number) => Promise<HubBlobStorage>, close: (storage: HubBlobStorage) => Promise<void> = async () => {}): void {
   describe(`HubBlobStorage contract: ${name}`, () => {
+    let clockMs = 1_700_000_000_000;
     async function withStorage(run: (storage: HubBlobStorage) => Promise<void>): Promise<void> {
-      const storage = await open();
+      const storage = await open(() => clockMs);
       try {
         await run(storage);
       } finally {
@@ -191,6 +193,71 @@ export function hubBlobStorageContract(name: string, open: () => Promise<HubBlob
           const empty = describeBlob(new Uint8Array(0), 'text/plain');
           expect(await storage.createUpload(empty)).toMatchObject({ offset: 0, isComplete: true });
           expect(await storage.get(empty.sha256)).toEqual(new Uint8Array(0));
+        }));
+
+      test('two owners uploading one content each have their own upload', () =>
+        withStorage(async (storage) => {
+          const mine = await storage.createUpload(photoContent, { owner: 'org-a' });
+          await storage.appendUpload(mine.uploadId, 0, photo.subarray(0, 10));
+          const theirs = await storage.createUpload(photoContent, { owner: 'org-b' });
+          expect(theirs).toMatchObject({ owner: 'org-b', offset: 0, isComplete: false });
+          expect(theirs.uploadId).not.toBe(mine.uploadId);
+          expect(await storage.createUpload(photoContent, { owner: 'org-a' })).toMatchObject({ uploadId: mine.uploadId, owner: 'org-a', offset: 10 });
+          expect(await storage.upload(mine.uploadId)).toMatchObject({ owner: 'org-a' });
+        }));
+
+      test('a proof upload receives and checks the bytes of a blob already stored, and changes nothing stored', () =>
+        withStorage(async (storage) => {
+          const stored = await storage.put(photoContent, photo);
+          const proof = await storage.createUpload(photoContent, { owner: 'org-b', isProof: true });
+          expect(proof).toMatchObject({ offset: 0, isComplete: false });
+          const tampered = photo.slice();
+          tampered[3] = tampered[3]! ^ 1;
+          await expectBlobError(storage.appendUpload(proof.uploadId, 0, tampered), 'hash-mismatch');
+          expect(await storage.get(photoContent.sha256)).toEqual(photo);
+          const retry = await storage.createUpload(photoContent, { owner: 'org-b', isProof: true });
+          expect(await storage.appendUpload(retry.uploadId, 0, photo)).toMatchObject({ isComplete: true });
+          expect(await storage.stat(photoContent.sha256)).toEqual(stored);
+        }));
+    });
+
+    describe('collection', () => {
+      test('deletes a stored blob, and deleting an absent one is a no-op', () =>
+        withStorage(async (storage) => {
+          await storage.put(photoContent, photo);
+          await storage.delete(photoContent.sha256);
+          await storage.delete(photoContent.sha256);
+          expect(await storage.has(photoContent.sha256)).toBe(false);
+          expect(await storage.get(photoContent.sha256)).toBeNull();
+          // Stored again later, it is whole again.
+          await storage.put(photoContent, photo);
+          expect(await storage.get(photoContent.sha256)).toEqual(photo);
+        }));
+
+      test('lists the blobs stored before a time, oldest first', () =>
+        withStorage(async (storage) => {
+          const start = clockMs;
+          const other = describeBlob(bytesOf('a voice note'), 'audio/webm');
+          await storage.put(photoContent, photo);
+          clockMs += 1000;
+          await storage.put(other, bytesOf('a voice note'));
+          clockMs += 1000;
+          expect((await storage.storedBefore(start + 1, 10)).map((blob) => blob.sha256)).toEqual([photoContent.sha256]);
+          expect((await storage.storedBefore(clockMs, 10)).map((blob) => blob.sha256)).toEqual([photoContent.sha256, other.sha256]);
+          expect(await storage.storedBefore(clockMs, 1)).toHaveLength(1);
+        }));
+
+      test('discards uploads that received nothing since a time, and keeps the others', () =>
+        withStorage(async (storage) => {
+          const other = describeBlob(bytesOf('a voice note'), 'audio/webm');
+          const idle = await storage.createUpload(photoContent);
+          await storage.appendUpload(idle.uploadId, 0, photo.subarray(0, 5));
+          clockMs += 10_000;
+          const busy = await storage.createUpload(other);
+          expect(await storage.discardUploadsIdleSince(clockMs - 1)).toBe(1);
+          expect(await storage.upload(idle.uploadId)).toBeNull();
+          expect(await storage.upload(busy.uploadId)).toMatchObject({ offset: 0 });
+          expect(await storage.has(photoContent.sha256)).toBe(false);
         }));
     });
   });

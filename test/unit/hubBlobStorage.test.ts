@@ -1,4 +1,4 @@
 import { MemoryHubBlobStorage } from '../../server/storage/memoryHubBlobStorage';
 import { hubBlobStorageContract } from './hubBlobStorage.contract';
 
-hubBlobStorageContract('memory', async () => new MemoryHubBlobStorage());
+hubBlobStorageContract('memory', async (now) => new MemoryHubBlobStorage(now));
