@@ -17,6 +17,7 @@ import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
 import { openStore, removeStore, type OutboxChange, type OutboxEntry, type RecordQuery, type Store, type StoreStorage } from '../store/store';
 import { PermissionError } from './permissionError';
+import { timeSlicer } from './yieldToMain';
 
 /*
  * The headless client: one object that the renderer, the tests and the sync engine use to work
@@ -82,8 +83,22 @@ function newRecordId(type: RecordType): string {
   return `${type}-${bytesToHex(randomBytes(12))}`;
 }
 
+/** Records per page of applyRemote: one read and one storage write each. */
+const APPLY_PAGE_RECORDS = 500;
+
 /** Docs kept open beyond those an editor holds; the least recently used are closed past this. */
 const MAX_OPEN_DOCS = 500;
+
+/**
+ * Typing on an open doc writes its outbox entry at once and its record row once the typing pauses
+ * for ROW_WRITE_IDLE_MS, or ROW_WRITE_MAX_MS after the first unwritten keystroke at the latest. A
+ * row write re-reads the projection, re-encodes and hashes the whole state, and wakes every query
+ * and the search index that follow the records: per keystroke that cost far more than the write
+ * that makes the change durable (the outbox entry, which the store folds back into the record on
+ * open after a crash).
+ */
+export const ROW_WRITE_IDLE_MS = 400;
+export const ROW_WRITE_MAX_MS = 2_000;
 
 interface OpenRecord {
   readonly doc: Y.Doc;
@@ -102,9 +117,14 @@ export class FieldwiseClient {
   /** While set, a mutator's updates are held here until its permission check passes. */
   private captured: { id: string; updates: Uint8Array[] } | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Records whose outbox holds updates their stored row does not yet (edits on an open doc). */
+  private readonly rowsDue = new Set<string>();
+  private rowWrite: { timer: ReturnType<typeof setTimeout>; readonly firstAt: number } | null = null;
   private outboxOrder: number;
   private readonly outboxTag = bytesToHex(randomBytes(6));
   private search: PersistedEntrySearch | null = null;
+  /** The remote pages being applied (updates by record), each until its rows are written. */
+  private readonly arriving = new Set<ReadonlyMap<string, readonly RemoteUpdate[]>>();
   private isClosed = false;
   /**
    * Typed access to the store's meta, for its owners alone (sync state in shared/sync/syncState.ts,
@@ -196,6 +216,8 @@ export class FieldwiseClient {
 
   /** Applies a typed mutator after checking the rules; resolves once the change is durable. */
   async mutate<A>(id: string, mutator: Mutator<A>, arg: A): Promise<void> {
+    // A refused change drops the doc (below); its typed updates must be in the row before that.
+    if (this.rowsDue.has(id)) await this.flush();
     const { doc, header } = await this.openTracked(id);
     if (header.type !== mutator.type) throw new TypeError(`${mutator.name} edits ${mutator.type} records, not ${header.type}`);
     const module = moduleFor(header.type);
@@ -266,7 +288,11 @@ export class FieldwiseClient {
     // Another call may have opened it while we were reading.
     const raced = this.docs.get(id);
     if (raced) return raced;
-    this.track(foldIntoDoc(row.state, []), headerOf(row), row.seq);
+    // Updates of a page being applied now may not be in the row read above; they are idempotent.
+    const arriving = [...this.arriving].flatMap((page) =>
+      (page.get(id) ?? []).filter((u) => u.header.type === row.type && u.header.ownerOrg === row.ownerOrg).map((u) => u.update),
+    );
+    this.track(foldIntoDoc(row.state, arriving), headerOf(row), row.seq);
     return this.docs.get(id)!;
   }
 
@@ -279,7 +305,7 @@ export class FieldwiseClient {
     let excess = this.docs.size - MAX_OPEN_DOCS;
     for (const [id, open] of this.docs) {
       if (excess <= 0) break;
-      if (open.isPinned || this.pending.has(id)) continue;
+      if (open.isPinned || this.pending.has(id) || this.rowsDue.has(id)) continue;
       open.doc.destroy();
       this.docs.delete(id);
       excess -= 1;
@@ -292,7 +318,7 @@ export class FieldwiseClient {
       if (this.captured?.id === header.id) this.captured.updates.push(update);
       else {
         this.queueLocal(header.id, update);
-        this.flush().catch(this.onDidFailWrite);
+        this.flushOutbox().catch(this.onDidFailWrite);
       }
     });
     this.docs.set(header.id, { doc, header, seq, isPinned: false });
@@ -303,6 +329,7 @@ export class FieldwiseClient {
     this.docs.get(id)?.doc.destroy();
     this.docs.delete(id);
     this.pending.delete(id);
+    this.rowsDue.delete(id);
   }
 
   private queueLocal(id: string, update: Uint8Array): void {
@@ -312,18 +339,32 @@ export class FieldwiseClient {
   }
 
   /**
-   * Writes everything queued: outbox first, rows second, in one serialized step so writes never
-   * interleave. Resolves when what was queued before the call is durable.
+   * Writes everything queued: outbox first, rows second (every row due, typed ones included), in
+   * one serialized step so writes never interleave. Resolves when what was queued before the call
+   * is in the outbox and its records are up to date.
    */
   flush(): Promise<void> {
-    const run = this.writing.then(() => this.writeQueued());
+    return this.write(true);
+  }
+
+  /**
+   * Writes what is queued to the outbox; resolves when it is durable there, which is what an
+   * editor's "saved" waits for. The rows of docs edited directly follow within ROW_WRITE_MAX_MS;
+   * if the app dies first, the store folds the outbox into them when it opens again.
+   */
+  flushOutbox(): Promise<void> {
+    return this.write(false);
+  }
+
+  private write(isRowWrite: boolean): Promise<void> {
+    const run = this.writing.then(() => this.writeQueued(isRowWrite));
     // A failed write must not wedge every later one; the caller of this flush still sees the error.
     this.writing = run.catch(() => undefined);
     return run;
   }
 
-  private async writeQueued(): Promise<void> {
-    if (this.pending.size === 0) return;
+  private async writeQueued(isRowWrite: boolean): Promise<void> {
+    if (this.pending.size === 0 && !(isRowWrite && this.rowsDue.size > 0)) return;
     const entries: OutboxEntry[] = [];
     for (const [id, updates] of this.pending) {
       const { header } = this.docs.get(id)!;
@@ -333,15 +374,43 @@ export class FieldwiseClient {
       // session tag keeps two windows on one store from minting the same key.
       entries.push({ id: `${++this.outboxOrder}~${this.outboxTag}`, header, update, order: this.outboxOrder });
     }
-    const ids = [...this.pending.keys()];
+    for (const id of this.pending.keys()) this.rowsDue.add(id);
     this.pending.clear();
+    // Rows are read from the docs now, in the same step that emptied `pending`: a row never holds
+    // an update that is not in the outbox (written first), or a crash could keep it from the hub.
+    const ids = isRowWrite ? [...this.rowsDue] : [];
     const rows = ids.flatMap((id) => {
       const open = this.docs.get(id);
       return open ? [toRecordRow(open.header, open.doc, open.seq)] : [];
     });
+    if (isRowWrite) {
+      this.rowsDue.clear();
+      this.cancelRowWrite();
+    }
     await this.store.appendOutbox(entries);
-    await this.store.putRows(rows);
+    try {
+      await this.store.putRows(rows);
+    } catch (error) {
+      for (const id of ids) this.rowsDue.add(id);
+      throw error;
+    }
+    if (this.rowsDue.size > 0) this.scheduleRowWrite();
     this.evictIdleDocs();
+  }
+
+  /** Debounced row write for typed edits: after a pause, or at the latest ROW_WRITE_MAX_MS after the first. */
+  private scheduleRowWrite(): void {
+    if (this.isClosed) return;
+    const now = Date.now();
+    const firstAt = this.rowWrite?.firstAt ?? now;
+    if (this.rowWrite) clearTimeout(this.rowWrite.timer);
+    const delayMs = Math.max(0, Math.min(ROW_WRITE_IDLE_MS, firstAt + ROW_WRITE_MAX_MS - now));
+    this.rowWrite = { timer: setTimeout(() => this.flush().catch(this.onDidFailWrite), delayMs), firstAt };
+  }
+
+  private cancelRowWrite(): void {
+    if (this.rowWrite) clearTimeout(this.rowWrite.timer);
+    this.rowWrite = null;
   }
 
   // ---- updates from elsewhere ------------------------------------------------------------
@@ -350,52 +419,78 @@ export class FieldwiseClient {
    * Folds in updates from other replicas: into the open doc where the record is open (an editor
    * sees them at once), otherwise straight into the stored state. Never queued to the outbox.
    * An update whose header disagrees with the stored header is refused: headers are immutable.
+   *
+   * The bulk path of pulled pages and bundle imports (issue 17): records go in pages of
+   * APPLY_PAGE_RECORDS, each page one read and one storage write (so observed queries hear one
+   * change per page), and the folding in between gives the thread back every few milliseconds.
    */
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
     const byRecord = groupByRecord(updates);
-    const rows = await this.store.getRows([...byRecord.keys()]);
-    // A copy pulled before ids were reserved (a comment at `result~P`) gives way to the record the
-    // hub now has at that id, which would otherwise be dropped as inconsistent with it forever.
-    const squatted = [...byRecord].filter(([id, mine]) => {
-      const row = rows.get(id);
-      return row !== undefined && reservedIdRefusal(headerOf(row)) !== null && mine.some((u) => u.seq !== undefined && reservedIdRefusal(u.header) === null);
-    });
-    for (const [id] of squatted) {
-      this.forget(id);
-      rows.delete(id);
+    const ids = [...byRecord.keys()];
+    for (let i = 0; i < ids.length; i += APPLY_PAGE_RECORDS) {
+      await this.applyRemotePage(new Map(ids.slice(i, i + APPLY_PAGE_RECORDS).map((id) => [id, byRecord.get(id)!])));
     }
-    const folded: RecordRow[] = [];
-    for (const [id, mine] of byRecord) {
-      const open = this.docs.get(id);
-      const row = rows.get(id);
-      const stored = row ? headerOf(row) : mine[0]!.header;
-      const consistent = mine.filter((u) => u.header.type === stored.type && u.header.ownerOrg === stored.ownerOrg);
-      if (consistent.length === 0) continue;
-      // The hub's header is authoritative: it set it on first push. Between replicas without a
-      // hub (two laptops that each created the same derived-id ballot), the earliest creation time
-      // wins everywhere, whatever order the copies arrive in.
-      const fromHub = consistent.find((u) => u.seq !== undefined);
-      const createdAt = fromHub ? fromHub.header.createdAt : Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
-      const header: RecordHeader = { ...stored, createdAt };
-      const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
-      if (open) {
-        open.header = header;
-        open.seq = seq;
-        open.doc.transact(() => {
-          for (const u of consistent) Y.applyUpdate(open.doc, u.update);
-        }, REMOTE_ORIGIN);
-        folded.push(toRecordRow(header, open.doc, seq));
-      } else {
+  }
+
+  private async applyRemotePage(byRecord: Map<string, RemoteUpdate[]>): Promise<void> {
+    // A record opened while this page is folded (between slices) folds these updates in as it
+    // opens, so its doc never misses what this page writes to its row.
+    this.arriving.add(byRecord);
+    try {
+      const rows = await this.store.getRows([...byRecord.keys()]);
+      // A copy pulled before ids were reserved (a comment at `result~P`) gives way to the record the
+      // hub now has at that id, which would otherwise be dropped as inconsistent with it forever.
+      const squatted = [...byRecord].filter(([id, mine]) => {
+        const row = rows.get(id);
+        return row !== undefined && reservedIdRefusal(headerOf(row)) !== null && mine.some((u) => u.seq !== undefined && reservedIdRefusal(u.header) === null);
+      });
+      for (const [id] of squatted) {
+        this.forget(id);
+        rows.delete(id);
+      }
+      const folded = new Map<string, RecordRow>();
+      const accepted: { id: string; header: RecordHeader; seq: number; updates: RemoteUpdate[] }[] = [];
+      const slice = timeSlicer();
+      for (const [id, mine] of byRecord) {
+        await slice();
+        const row = rows.get(id);
+        const stored = row ? headerOf(row) : mine[0]!.header;
+        const consistent = mine.filter((u) => u.header.type === stored.type && u.header.ownerOrg === stored.ownerOrg);
+        if (consistent.length === 0) continue;
+        // The hub's header is authoritative: it set it on first push. Between replicas without a
+        // hub (two laptops that each created the same derived-id ballot), the earliest creation time
+        // wins everywhere, whatever order the copies arrive in.
+        const fromHub = consistent.find((u) => u.seq !== undefined);
+        const createdAt = fromHub ? fromHub.header.createdAt : Math.min(stored.createdAt, ...consistent.map((u) => u.header.createdAt));
+        const header: RecordHeader = { ...stored, createdAt };
+        const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
+        accepted.push({ id, header, seq, updates: consistent });
+        // Open records are folded at write time below, from their doc as it is then.
+        if (this.docs.has(id)) continue;
         const doc = foldIntoDoc(row?.state ?? null, consistent.map((u) => u.update));
         const next = toRecordRow(header, doc, seq);
         doc.destroy();
-        if (!row || row.hash !== next.hash || row.seq !== seq || row.createdAt !== createdAt) folded.push(next);
+        if (!row || row.hash !== next.hash || row.seq !== seq || row.createdAt !== createdAt) folded.set(id, next);
       }
+      // Serialized behind local writes so a row written from an older doc state never lands last.
+      const run = this.writing.then(() => {
+        for (const { id, header, seq, updates: mine } of accepted) {
+          const open = this.docs.get(id);
+          if (!open) continue;
+          open.header = header;
+          open.seq = seq;
+          open.doc.transact(() => {
+            for (const u of mine) Y.applyUpdate(open.doc, u.update);
+          }, REMOTE_ORIGIN);
+          folded.set(id, toRecordRow(header, open.doc, seq));
+        }
+        return this.store.putRows([...folded.values()]);
+      });
+      this.writing = run.catch(() => undefined);
+      await run;
+    } finally {
+      this.arriving.delete(byRecord);
     }
-    // Serialized behind local writes so a row written from an older doc state never lands last.
-    const run = this.writing.then(() => this.store.putRows(folded));
-    this.writing = run.catch(() => undefined);
-    await run;
   }
 
   /**
@@ -409,6 +504,7 @@ export class FieldwiseClient {
     const gone = ids.filter((id) => !own.has(id));
     for (const id of gone) {
       this.pending.delete(id);
+      this.rowsDue.delete(id);
       this.docs.get(id)?.doc.destroy();
       this.docs.delete(id);
     }
@@ -436,8 +532,10 @@ export class FieldwiseClient {
     return this.store.observeOutboxChanges();
   }
 
-  acknowledge(ids: readonly string[]): Promise<void> {
-    return this.store.acknowledge(ids);
+  /** Drops acknowledged outbox entries, once the rows hold every update in them (the outbox is their only other copy here). */
+  async acknowledge(ids: readonly string[]): Promise<void> {
+    if (this.rowsDue.size > 0) await this.flush();
+    await this.store.acknowledge(ids);
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -524,6 +622,7 @@ export class FieldwiseClient {
     if (this.isClosed) return;
     this.isClosed = true;
     await this.flush().catch(() => undefined);
+    this.cancelRowWrite();
     await this.search?.close();
     for (const { doc } of this.docs.values()) doc.destroy();
     this.docs.clear();

@@ -19,9 +19,13 @@ export function stateHash(state: Uint8Array): string {
   return bytesToHex(sha256(state));
 }
 
+const FOLD_GUID = 'fieldwise-fold';
+
 /** A doc holding a stored state plus any updates; it never edits, so its clientID never enters a record. */
 export function foldIntoDoc(state: string | null, updates: readonly Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc();
+  // A fixed guid: the default draws a random UUID one crypto call per character, which was the
+  // largest single cost of folding a pulled page (issue 17). The guid names subdocuments only.
+  const doc = new Y.Doc({ guid: FOLD_GUID });
   doc.transact(() => {
     if (state) Y.applyUpdate(doc, decodeBytes(state));
     for (const update of updates) Y.applyUpdate(doc, update);
@@ -32,7 +36,10 @@ export function foldIntoDoc(state: string | null, updates: readonly Uint8Array[]
 /** The row for a record: its header, the projection and index fields its module reads, its state. */
 export function toRecordRow(header: RecordHeader, doc: Y.Doc, seq: number): RecordRow {
   const module = moduleFor(header.type);
-  const projection = module.read(doc);
+  // Read inside one transaction: reading defines the record's top-level types (the layout), and
+  // each one defined outside a transaction ran a transaction of its own, the larger part of
+  // reading a freshly folded entry with empty template sections (issue 17). No update comes of it.
+  const projection = doc.transact(() => module.read(doc));
   const index = module.index(projection);
   const state = Y.encodeStateAsUpdate(doc);
   // The content's own time; the header's only where the content has none yet (a partial state).

@@ -1,4 +1,4 @@
-import { addRxPlugin, createRxDatabase, getChangedDocumentsSince, removeRxDatabase, type MangoQuerySelector, type RxCollection } from 'rxdb';
+import { addRxPlugin, createRevision, createRxDatabase, getChangedDocumentsSince, now as rxNow, removeRxDatabase, type MangoQuerySelector, type RxCollection, type RxDocumentData } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
@@ -184,6 +184,40 @@ function fromOutboxRow(row: OutboxRow): OutboxEntry {
   };
 }
 
+/** Conflicting writes retried before giving up: each retry follows another writer's write. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * Writes rows, replacing any stored under their ids (removed rows' tombstones included), as one
+ * storage write: one transaction for the whole page. It goes to the collection's storage instance
+ * directly, as RxDB's own replication does: `bulkUpsert` inserts first and then rewrites every row
+ * that already existed one incremental write at a time, which made a pulled page of updates cost
+ * a failed transaction plus a write per row (issue 17). The collection, its document cache and
+ * every observed query still hear the write, from the storage's change stream, as one event bulk.
+ * A row another writer changed between the read and the write (another window on the store) is
+ * written again over that writer's version: last write wins, as with `bulkUpsert`.
+ */
+async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[]): Promise<void> {
+  const storage = records.storageInstance;
+  let pending = [...new Map(rows.map((row) => [row.id, row])).values()];
+  const found = await storage.findDocumentsById(pending.map((row) => row.id), true);
+  let previous = new Map(found.map((doc) => [doc.id, doc]));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const writes = pending.map((row) => {
+      const before = previous.get(row.id);
+      const document: RxDocumentData<RecordRow> = { ...row, _deleted: false, _attachments: {}, _meta: { lwt: rxNow() }, _rev: createRevision(token, before) };
+      return before ? { document, previous: before } : { document };
+    });
+    const { error } = await storage.bulkWrite(writes, 'fieldwise-put-rows');
+    if (error.length === 0) return;
+    const conflicts = error.flatMap((e) => (e.status === 409 ? [e] : []));
+    if (conflicts.length < error.length || attempt === MAX_WRITE_ATTEMPTS) throw new Error(`record write failed: ${error[0]?.status}`);
+    const retried = new Set(conflicts.map((e) => e.documentId));
+    pending = pending.filter((row) => retried.has(row.id));
+    previous = new Map(conflicts.map((e) => [e.documentId, e.documentInDb]));
+  }
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   const database = await createRxDatabase({
     name: options.name,
@@ -250,9 +284,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       if (result.error.length > 0) throw new Error(`outbox write failed: ${result.error[0]?.status}`);
     },
     async putRows(rows) {
-      if (rows.length === 0) return;
-      const result = await records.bulkUpsert([...rows]);
-      if (result.error.length > 0) throw new Error(`record write failed: ${result.error[0]?.status}`);
+      if (rows.length > 0) await upsertRows(records, database.token, rows);
     },
     async outbox(limit) {
       const docs = await outbox.find({ selector: {}, sort: [{ order: 'asc' }], ...(limit ? { limit } : {}) }).exec();

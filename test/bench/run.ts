@@ -12,6 +12,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'local store and search with 10,000 entries on fake-indexeddb (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./store.bench'),
   },
+  import: {
+    about: 'bulk apply of 10,000 and 50,000 pulled entries through the client vs raw Dexie bulkPuts, before and after issue 17 (FIELDWISE_BENCH_BEFORE_SRC, FIELDWISE_BENCH_ENTRIES)',
+    load: () => import('./import.bench'),
+  },
   sync: {
     about: 'sync bytes, round trips, EDGE link and hub load: 10,000 and 100,000 records on a loopback hub (FIELDWISE_BENCH_SCALE to scale down)',
     load: () => import('./sync.bench'),

@@ -5,6 +5,7 @@ import { PermissionError } from '../../shared/client/permissionError';
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
 import { ballotMutators } from '../../shared/records/ballot';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { orgMutators } from '../../shared/records/org';
 import { RecordInputError } from '../../shared/records/recordError';
 import type { Store } from '../../shared/store/store';
@@ -190,9 +191,10 @@ describe('local store through the client', () => {
   it('refuses what the rules forbid and writes nothing', async () => {
     const member = await track(memoryClient());
     const id = await member.create('entry', practice);
+    await member.mutate(id, entryReviewMutators.submitForReview, '');
     const pending = await member.pendingCount();
     await expect(member.mutate(id, entryMutators.addReviewNote, 'Looks good')).rejects.toBeInstanceOf(PermissionError);
-    await expect(member.mutate(id, entryMutators.setEndorsed, true)).rejects.toThrow('a member may not review');
+    await expect(member.mutate(id, entryReviewMutators.endorseSubmission, '')).rejects.toThrow('a member may not review');
     expect(await member.pendingCount()).toBe(pending);
     expect((await member.get<'entry'>(id))?.projection.reviewNotes).toEqual([]);
 
@@ -205,11 +207,12 @@ describe('local store through the client', () => {
     const owner = await track(memoryClient());
     const secretariat = await track(memoryClient({ identity: { orgId: 'sec', role: 'secretariat' } }));
     const id = await owner.create('entry', practice);
+    await owner.mutate(id, entryReviewMutators.submitForReview, '');
     await secretariat.applyRemote((await owner.pendingUpdates()).map(({ header, update }) => ({ header, update })));
-    await secretariat.mutate(id, entryMutators.setEndorsed, true);
+    await secretariat.mutate(id, entryReviewMutators.endorseSubmission, '');
     await owner.applyRemote((await secretariat.pendingUpdates()).map(({ header, update }) => ({ header, update })));
     expect((await owner.get<'entry'>(id))?.projection.status).toBe('endorsed');
-    await expect(owner.mutate(id, entryMutators.setEndorsed, false)).rejects.toBeInstanceOf(PermissionError);
+    await expect(owner.mutate(id, entryMutators.withdrawEndorsement, undefined)).rejects.toBeInstanceOf(PermissionError);
     await owner.mutate(id, entryMutators.setSharing, 'private');
     expect((await owner.get<'entry'>(id))?.projection).toMatchObject({ sharing: 'private', status: 'draft' });
   });
@@ -222,7 +225,7 @@ describe('local store through the client', () => {
     const error = await client.mutate(id, entryMutators.setFields, { language: 'English!!' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecordInputError);
     expect((error as RecordInputError).field).toBe('setFields.language');
-    await expect(client.mutate(id, entryMutators.setAttribution, { holderKind: 'person', holderName: 'Grandma Li', consent: 'pending' })).rejects.toMatchObject({ field: 'sharing' });
+    await expect(client.mutate(id, entryMutators.setSharing, 'nobody' as never)).rejects.toMatchObject({ field: 'setSharing' });
     expect(await client.pendingCount()).toBe(pending);
     expect((await client.get<'entry'>(id))?.projection.attribution.consent).toBe('community-approved');
   });
