@@ -6,8 +6,20 @@ import { entryHistory, type HistoryEvent } from '../../shared/records/entryRevie
 import type { EntryVersion } from '../../shared/records/entryReviewSchema';
 import { sectionsOf } from '../../shared/records/entryTemplates';
 import { screenDateFormat } from '../i18n/dateTime';
+import { RichTextView } from '../forms/RichTextView';
+import type { RichNode } from '../../shared/records/richTextJson';
 
-/** A stored version's text, as submitted or endorsed: read from the entry's own doc, so offline too. */
+/** A field of a stored version: with its formatting where the version kept it, else its plain text (an older version). */
+function VersionField({ rich, text, lang }: { rich: readonly RichNode[] | undefined; text: string; lang: string | undefined }) {
+  if (rich && rich.length > 0) return <RichTextView blocks={rich} lang={lang} />;
+  return (
+    <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lang={lang}>
+      {text}
+    </Text>
+  );
+}
+
+/** A stored version's text, as submitted or endorsed, formatted as written: read from the entry's own doc, so offline too. */
 export function VersionText({ version, lang, testId }: { version: EntryVersion; lang: string | undefined; testId?: string }) {
   const { t } = useTranslation();
   return (
@@ -22,9 +34,7 @@ export function VersionText({ version, lang, testId }: { version: EntryVersion; 
             <Text size="xs" fw={600} lang={undefined}>
               {t(`entry.section.${name}`)}
             </Text>
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-              {version.sections[name]}
-            </Text>
+            <VersionField rich={version.rich?.sections?.[name]} text={version.sections[name]} lang={lang} />
           </div>
         ) : null,
       )}
@@ -33,9 +43,7 @@ export function VersionText({ version, lang, testId }: { version: EntryVersion; 
           <Text size="xs" fw={600}>
             {t('review.version.body')}
           </Text>
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-            {version.body}
-          </Text>
+          <VersionField rich={version.rich?.body} text={version.body} lang={lang} />
         </div>
       )}
     </Stack>

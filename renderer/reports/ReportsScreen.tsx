@@ -7,7 +7,7 @@ import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '.
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
-import { languages, type Language } from '../i18n/catalogs';
+import { languages, type Language } from '../i18n/languages';
 import { refusalText } from '../i18n/refusalText';
 import { useSession, useSessionSync } from '../session/SessionContext';
 import { initialFilters, type Filters, type SetFilter } from './reportFilters';
@@ -133,7 +133,8 @@ export function ReportsScreen() {
                 label={t('reports.screen.language')}
                 data={languages.map((value) => ({ value, label: value === 'en' ? 'English' : '简体中文' }))}
                 value={language}
-                onChange={(value) => value && setLanguage(value as Language)}
+                // The other language's catalog loads on demand (i18n.ts): the report switches once it is in.
+                onChange={(value) => value && void i18n.loadLanguages(value).then(() => setLanguage(value as Language))}
                 allowDeselect={false}
                 data-testid="report-language"
               />

@@ -6,13 +6,15 @@ import { byText, fileStemOf, formatDate, formatTime, isoTime, monthOf, type Repo
 import { ReportInputError } from './reportInputError';
 import { entryLabelLines } from './labelExclusion';
 import { shownTimes } from './recordTimes';
-import { printedVersionOf, reviewLabel } from './entryContent';
+import { printedVersion, printedVersionOf, reviewLabel } from './entryContent';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
  * status, each with its summary, its kind's template sections and full write-up (the endorsed
  * version where the author has drafted on since: entryContent.ts), attribution, review state and
  * consent and sharing labels, grouped and ordered as the person chose. Under anonymous consent the holder's name is never printed.
+ * A translation says what it translates and who translated it, and follows its original where
+ * both are in the same group; an original names its translations.
  */
 
 export const digestGroupings = ['none', 'kind', 'topic', 'region', 'organization', 'month'] as const;
@@ -108,20 +110,77 @@ const createdOf = (view: ViewOf<'entry'>): number => shownTimes(view.header, vie
 /** The holder's name as a report may print it: empty under anonymous consent. */
 export const printableHolder = (p: EntryProjection): string => (p.attribution.consent === 'anonymous' ? '' : p.attribution.holderName);
 
-export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale): ReportEntryItem {
+/** The entries a report holds, by id, and each original's translations: what the translation lines are read from. */
+export interface TranslationIndex {
+  readonly byId: ReadonlyMap<string, ViewOf<'entry'>>;
+  readonly translationsOf: ReadonlyMap<string, readonly ViewOf<'entry'>[]>;
+}
+
+export function translationIndexOf(entries: readonly ViewOf<'entry'>[]): TranslationIndex {
+  const byId = new Map(entries.map((view) => [view.header.id, view]));
+  const translationsOf = new Map<string, ViewOf<'entry'>[]>();
+  for (const view of entries) {
+    const of = view.projection.translation?.of;
+    if (of !== undefined && of !== view.header.id) translationsOf.set(of, [...(translationsOf.get(of) ?? []), view]);
+  }
+  return { byId, translationsOf };
+}
+
+/**
+ * A translation's line (what it translates, by whom) and an original's (its translations). An
+ * original the report does not hold (not readable here, or left out by its labels) is not named,
+ * not even by id.
+ */
+export function translationLines(view: ViewOf<'entry'>, index: TranslationIndex, locale: ReportLocale): string[] {
   const { t } = locale;
   const p = view.projection;
+  const lines: string[] = [];
+  if (p.translation) {
+    const original = index.byId.get(p.translation.of);
+    lines.push(
+      original
+        ? t('reports.doc.digest.translationOf', { title: printedVersion(original.projection).title, id: original.header.id, translator: p.translation.translator })
+        : t('reports.doc.digest.translationOfUnheld', { translator: p.translation.translator }),
+    );
+  }
+  for (const translated of index.translationsOf.get(view.header.id) ?? []) {
+    lines.push(t('reports.doc.digest.translatedInto', { language: translated.projection.language, title: printedVersion(translated.projection).title, translator: translated.projection.translation?.translator ?? '' }));
+  }
+  return lines;
+}
+
+/** Each translation right after its original where both are in `views`; everything else keeps its place. */
+export function pairTranslations(views: readonly ViewOf<'entry'>[]): ViewOf<'entry'>[] {
+  const ids = new Set(views.map((view) => view.header.id));
+  const follows = (view: ViewOf<'entry'>) => {
+    const of = view.projection.translation?.of;
+    return of !== undefined && of !== view.header.id && ids.has(of) ? of : null;
+  };
+  const after = new Map<string, ViewOf<'entry'>[]>();
+  for (const view of views) {
+    const of = follows(view);
+    if (of) after.set(of, [...(after.get(of) ?? []), view]);
+  }
+  return views.flatMap((view) => (follows(view) ? [] : [view, ...(after.get(view.header.id) ?? [])]));
+}
+
+export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale, translations: TranslationIndex = translationIndexOf([view])): ReportEntryItem {
+  const { t } = locale;
+  const p = view.projection;
+  // An endorsed entry prints its pinned version, title and summary included (entryContent.ts).
+  const printed = printedVersion(p);
   const meta = [t(`entry.kind.${p.kind}`), nameOf(names, view.header.ownerOrg), formatRegion(p.region), p.topic, formatDate(locale, createdOf(view))]
     .filter(Boolean)
     .join(' · ');
   return {
     id: view.header.id,
-    title: p.title,
+    title: printed.title,
     meta,
-    summary: p.summary,
+    summary: printed.summary,
     attribution: attributionText(p, locale),
     content: printedVersionOf(p, locale),
     labels: [
+      ...translationLines(view, translations, locale),
       reviewLabel(p, locale),
       t(`entry.sharing.${p.sharing}`),
       licenceText(p, locale),
@@ -156,6 +215,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
   const names = orgNamesOf(data);
   const entries = selectDigestEntries(data.entries, options);
   const grouping = options.groupBy ?? 'none';
+  const translations = translationIndexOf(data.entries);
 
   const groups = new Map<string, ViewOf<'entry'>[]>();
   for (const view of entries) {
@@ -172,7 +232,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
       : keys.map((key, index) => ({
           id: `group-${index}`,
           heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
-          blocks: [{ kind: 'entries', items: groups.get(key)!.map((view) => entryItem(view, names, locale)) }],
+          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, translations)) }],
         }));
 
   const criteria = [
@@ -202,10 +262,10 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
     freshnessSection: section,
     sections,
     table: {
-      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'created', 'updated', 'summary', 'content'].map(col),
-      rows: entries.map(({ header, projection: p }) => [
+      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'translationOf', 'translator', 'created', 'updated', 'summary', 'content'].map(col),
+      rows: pairTranslations(entries).map(({ header, projection: p }) => [
         header.id,
-        p.title,
+        printedVersion(p).title,
         t(`entry.kind.${p.kind}`),
         p.topic,
         p.tags.join('; '),
@@ -219,9 +279,12 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         t(`entry.sharing.${p.sharing}`),
         t(`entry.status.${p.status}`),
         p.language,
+        // The original's id only where the report holds it (translationLines says why).
+        p.translation && translations.byId.has(p.translation.of) ? p.translation.of : '',
+        p.translation?.translator ?? '',
         isoTime(shownTimes(header, p).createdAt),
         isoTime(shownTimes(header, p).updatedAt),
-        p.summary,
+        printedVersion(p).summary,
         printedVersionOf(p, locale)
           .map((part) => `${part.heading}: ${part.text}`)
           .join('\n\n'),

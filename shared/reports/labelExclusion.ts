@@ -1,4 +1,4 @@
-import { isOwnerOnly, labelText, noticeLabelIds, ownerOnlyLabelIds, type EntryLabel, type EntryLabelId } from '../records/entryLabels';
+import { isLeftOutOfReports, labelText, noticeKeyOf, noticeLabelIds, reportExcludedLabelIds, type EntryLabel, type EntryLabelId } from '../records/entryLabels';
 import type { ReportData } from './reportData';
 import type { ReportLocale, ReportModel, ReportSection } from './reportModel';
 
@@ -7,7 +7,9 @@ import type { ReportLocale, ReportModel, ReportSection } from './reportModel';
  * province): an entry whose labels keep it inside its organization (TK Secret/Sacred, TK Community
  * Use Only: shared/records/entryLabels.ts) is never in one. A device holds such entries only of
  * its own organization (the hub sends them to nobody else), so leaving them out here is what keeps
- * them from leaving on paper. The report says how many were left out and why — a section in the
+ * them from leaving on paper. An entry labelled TK Women Restricted or TK Men Restricted is left
+ * out as well: the network does not know who its readers are, so a report cannot be made for the
+ * audience the label allows. The report says how many were left out and why — a section in the
  * document (HTML, PDF, Markdown), a line of its criteria, and a last row of its CSV — so a reader
  * knows the counts are not the whole of the organization's knowledge.
  */
@@ -18,13 +20,13 @@ export interface LeftOut {
   readonly byLabel: ReadonlyMap<EntryLabelId, number>;
 }
 
-/** The report data without owner-only entries (nor comments on them), and what was left out. */
+/** The report data without owner-only or audience-restricted entries (nor comments on them), and what was left out. */
 export function withoutOwnerOnlyEntries(data: ReportData): { data: ReportData; leftOut: LeftOut } {
   const byLabel = new Map<EntryLabelId, number>();
   const leftOutIds = new Set<string>();
   const entries = data.entries.filter((view) => {
-    if (!isOwnerOnly(view.projection.labels)) return true;
-    const reason = ownerOnlyLabelIds.find((id) => view.projection.labels.some((label) => label.id === id))!;
+    if (!isLeftOutOfReports(view.projection.labels)) return true;
+    const reason = reportExcludedLabelIds.find((id) => view.projection.labels.some((label) => label.id === id))!;
     byLabel.set(reason, (byLabel.get(reason) ?? 0) + 1);
     leftOutIds.add(view.header.id);
     return false;
@@ -35,7 +37,7 @@ export function withoutOwnerOnlyEntries(data: ReportData): { data: ReportData; l
 }
 
 function reasonsText(leftOut: LeftOut, locale: ReportLocale): string {
-  return ownerOnlyLabelIds.flatMap((id) => {
+  return reportExcludedLabelIds.flatMap((id) => {
     const n = leftOut.byLabel.get(id);
     return n ? [[id, n] as const] : [];
   }).map(([id, n]) => locale.t('labels.report.reason', { label: locale.t(`labels.name.${id}`), n })).join(locale.language.startsWith('zh') ? '；' : '; ');
@@ -66,6 +68,6 @@ export function entryLabelLines(labels: readonly EntryLabel[], locale: ReportLoc
   const { t } = locale;
   return labels.map((label) => {
     const words = labelText(label, locale.language) || t(`labels.meaning.${label.id}`);
-    return noticeLabelIds.includes(label.id) ? t('labels.notice.seasonal', { text: words }) : `${t(`labels.name.${label.id}`)}: ${words}`;
+    return noticeLabelIds.includes(label.id) ? t(`labels.notice.${noticeKeyOf(label.id)}`, { text: words }) : `${t(`labels.name.${label.id}`)}: ${words}`;
   });
 }

@@ -188,11 +188,11 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.toString('utf8'), { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['ID', 'Title', 'Kind', 'Topic', 'Tags', 'Region', 'Organization', 'Author', 'Knowledge holder', 'Holder name', 'Consent', 'Licence or conditions of use', 'Sharing', 'Status', 'Language', 'Created', 'Updated', 'Summary', 'Content']);
+    expect(rows[0]).toEqual(['ID', 'Title', 'Kind', 'Topic', 'Tags', 'Region', 'Organization', 'Author', 'Knowledge holder', 'Holder name', 'Consent', 'Licence or conditions of use', 'Sharing', 'Status', 'Language', 'Translation of', 'Translator', 'Created', 'Updated', 'Summary', 'Content']);
     expect(rows.slice(1).map((row) => row[1]).sort()).toEqual([CHALLENGE, ENTRY, 'Rainwater harvesting for school gardens'].sort());
     const frost = rows.find((row) => row[1] === ENTRY)!;
     expect(frost.slice(2, 7)).toEqual(['Local wisdom', 'water', '', '云南省 / 怒江州', '怒江山区饮水安全小组']);
-    expect(frost[17]).toBe('把水管埋深到六十厘米以下，冬季断水天数从二十天降到两天。');
+    expect(frost[19]).toBe('把水管埋深到六十厘米以下，冬季断水天数从二十天降到两天。');
     await app.byTestId('report-status').waitFor();
   });
 

@@ -38,9 +38,9 @@ describe('a report leaving out one entry says so in the singular', () => {
     const now = Date.now() + 1;
     const locale = await reportLocale('en');
     const model = buildReport({ data, locale, now, lastSyncAt: lastHeardFrom(data, now), lastSyncSource: 'derived' }, { kind: 'digest', options: {} });
-    expect(model.criteria.at(-1)).toBe('1 entry was left out because its labels keep it inside its organization: TK Secret/Sacred: 1.');
+    expect(model.criteria.at(-1)).toBe('1 entry was left out because its labels keep it inside its organization or limit who may hear it: TK Secret/Sacred: 1.');
     const csv = await exportReportText(model, 'csv', { pause: () => Promise.resolve(), valueLabel: 'n' });
-    expect(csv).toContain('Left out: 1 entry (TK Secret/Sacred: 1), its labels keep it inside its organization');
+    expect(csv).toContain('Left out: 1 entry (TK Secret/Sacred: 1), its labels keep it inside its organization or limit who may hear it');
     expect(csv).not.toContain('1 entries');
   });
 });
