@@ -138,6 +138,8 @@ function InvitationCard({ created, onDone }: { readonly created: InvitationCreat
 
   const printLetter = async () => {
     setPrintError(null);
+    // The letter's language may not be the one on screen; its catalog loads on demand (i18n.ts).
+    await i18next.loadLanguages(letterLanguage);
     const letterT = i18next.getFixedT(letterLanguage);
     const html = invitationLetterHtml(letterT, {
       networkName: network?.name ?? '',

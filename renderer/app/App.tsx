@@ -1,8 +1,7 @@
 import { Center, Loader, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Onboarding } from '../onboarding/Onboarding';
 import type { Platform } from '../platform/platform';
 import { TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
 import { DEVICE_KEY_SECRET, forgetDeviceKeyRegistration } from '../session/deviceKey';
@@ -11,6 +10,9 @@ import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
 import { OfflineNotices } from './OfflineNotices';
 import { Shell } from './Shell';
+
+// Onboarding (joining, the demo's seeding) is seen once per device: not in the startup bundle.
+const Onboarding = lazy(() => import('../onboarding/Onboarding').then((module) => ({ default: module.Onboarding })));
 
 /** Set across the one reload that applies this device's hub to the desktop app's policy. */
 const HUB_RELOAD_FLAG = 'fieldwise.hubReloaded';
@@ -95,13 +97,14 @@ export function App({ platform }: { platform: Platform }) {
 
 function PhaseView({ phase, platform, context, openSession }: { phase: Phase; platform: Platform; context: SessionContextValue | null; openSession: (profile: DeviceProfile, passphrase?: string) => Promise<Session> }) {
   const { t } = useTranslation();
+  const loading = (
+    <Center h="100vh">
+      <Loader aria-label={t('app.loading')} />
+    </Center>
+  );
   switch (phase.kind) {
     case 'loading':
-      return (
-        <Center h="100vh">
-          <Loader aria-label={t('app.loading')} />
-        </Center>
-      );
+      return loading;
     case 'failed':
       return (
         <Center h="100vh" p="xl">
@@ -111,7 +114,11 @@ function PhaseView({ phase, platform, context, openSession }: { phase: Phase; pl
         </Center>
       );
     case 'onboarding':
-      return <Onboarding platform={platform} onDidChooseProfile={openSession} />;
+      return (
+        <Suspense fallback={loading}>
+          <Onboarding platform={platform} onDidChooseProfile={openSession} />
+        </Suspense>
+      );
     case 'ready':
       return (
         <SessionContext.Provider value={context}>

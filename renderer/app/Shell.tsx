@@ -4,24 +4,25 @@ import { useTranslation } from 'react-i18next';
 import { DeviceStandingGate } from '../admin/DeviceStandingGate';
 import { useInbox } from '../inbox/inboxContext';
 import { InboxProvider } from '../inbox/InboxProvider';
-import { InboxScreen } from '../inbox/InboxScreen';
 import { LibraryScreen } from '../library/LibraryScreen';
-import { OrgDirectory } from '../orgs/OrgDirectory';
-import { OrgProfile } from '../orgs/OrgProfile';
 import { useSession } from '../session/SessionContext';
-import { SettingsScreen } from '../settings/SettingsScreen';
 import { SyncBar } from '../sync/SyncBar';
-import { SyncScreen } from '../sync/SyncScreen';
 import { areaOf, hrefOf, type Area, type Route } from './route';
 import { useRoute } from './useRoute';
 
-// The editor (Tiptap, ProseMirror, y-prosemirror) loads when an entry is first opened, so the
-// library's first screen does not wait for it.
+// Only the library (the first screen) is in the startup bundle. Every other screen loads when it
+// is first opened: the editor (Tiptap, ProseMirror, y-prosemirror), reports, governance and the
+// rest. Their chunks are in the offline precache (renderer/vite.config.ts), so they open offline.
 const EntryEditor = lazy(() => import('../editor/EntryEditor').then((module) => ({ default: module.EntryEditor })));
 const GovernanceScreen = lazy(() => import('../governance/GovernanceScreen').then((module) => ({ default: module.GovernanceScreen })));
 const WorkbenchScreen = lazy(() => import('../workbench/WorkbenchScreen').then((module) => ({ default: module.WorkbenchScreen })));
 const AdminScreen = lazy(() => import('../admin/AdminScreen').then((module) => ({ default: module.AdminScreen })));
 const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module) => ({ default: module.ReportsScreen })));
+const InboxScreen = lazy(() => import('../inbox/InboxScreen').then((module) => ({ default: module.InboxScreen })));
+const OrgDirectory = lazy(() => import('../orgs/OrgDirectory').then((module) => ({ default: module.OrgDirectory })));
+const OrgProfile = lazy(() => import('../orgs/OrgProfile').then((module) => ({ default: module.OrgProfile })));
+const SettingsScreen = lazy(() => import('../settings/SettingsScreen').then((module) => ({ default: module.SettingsScreen })));
+const SyncScreen = lazy(() => import('../sync/SyncScreen').then((module) => ({ default: module.SyncScreen })));
 
 /** The navigation, in order: each item opens its area's first screen and stays active within the area. */
 const navItems: readonly { readonly key: Area; readonly route: Route }[] = [

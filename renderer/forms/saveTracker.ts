@@ -1,6 +1,7 @@
 /*
- * What the editor's "saved" indicator says. "saved" means durable: every change made so far has
- * been written to the outbox and the record (the client's flush resolved), and no typed text is
+ * What the editor's "saved" indicator says. "saved" means durable: every change made so far is on
+ * disk (a field's save in the outbox and the record; rich text in the outbox, which the store folds
+ * into the record on open should the row write not have happened yet), and no typed text is
  * waiting for its autosave. A failed write says so until the next one succeeds.
  */
 
@@ -12,7 +13,14 @@ export class SaveTracker {
   private failure: string | null = null;
   private readonly listeners = new Set<(state: SaveState) => void>();
 
+  private current: SaveState = { state: 'saved' };
+
+  /** The same object until the state changes (React's useSyncExternalStore compares snapshots by identity). */
   get state(): SaveState {
+    return this.current;
+  }
+
+  private computeState(): SaveState {
     if (this.inFlight > 0 || this.dirty.size > 0) return { state: 'saving' };
     if (this.failure !== null) return { state: 'failed', message: this.failure };
     return { state: 'saved' };
@@ -54,7 +62,10 @@ export class SaveTracker {
   }
 
   private emit(): void {
-    const state = this.state;
-    for (const listener of this.listeners) listener(state);
+    const next = this.computeState();
+    const isSame = next.state === this.current.state && (next.state !== 'failed' || (this.current.state === 'failed' && next.message === this.current.message));
+    if (isSame) return;
+    this.current = next;
+    for (const listener of this.listeners) listener(next);
   }
 }

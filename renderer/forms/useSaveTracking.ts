@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { refusalText } from '../i18n/refusalText';
 import { SaveTracker, type SaveState } from './saveTracker';
 
-/** What an autosaving form needs: the "saved" state, each field's refusal, and how to write. */
+/** What an autosaving form needs: the tracker behind "saved", each field's refusal, and how to write. */
 export interface SaveTracking {
-  readonly state: SaveState;
+  /** Read through SaveIndicator (or useSaveState), so a change of state redraws the indicator alone. */
+  readonly tracker: SaveTracker;
   /** Field -> why its last write was refused, in the user's language. */
   readonly fieldErrors: Readonly<Record<string, string>>;
   /** Writes one field's change, following it until durable; a refusal shows under that field. */
@@ -19,29 +20,42 @@ export interface SaveTracking {
 }
 
 /**
- * One SaveTracker per mounted form: "saved" means every write so far is in the outbox and the
- * record and no typed text waits (see saveTracker.ts), and a refused write says why beside its field.
+ * One SaveTracker per mounted form: "saved" means every write so far is durable and no typed text
+ * waits (see saveTracker.ts), and a refused write says why beside its field. The form itself is
+ * not redrawn when "saving" turns to "saved" (twice per keystroke in rich text): only the
+ * indicator that reads the state is.
  */
 export function useSaveTracking(): SaveTracking {
   const { t } = useTranslation();
   const tracker = useMemo(() => new SaveTracker(), []);
-  const [state, setState] = useState(tracker.state);
-  useEffect(() => tracker.onDidChange(setState), [tracker]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  return {
-    state,
-    fieldErrors,
-    save: (field, write) => {
-      tracker.markClean(field);
-      const run = write();
-      void tracker.track(run);
-      run.then(
-        () => setFieldErrors(({ [field]: _dropped, ...rest }) => rest),
-        (error: unknown) => setFieldErrors((current) => ({ ...current, [field]: refusalText(t, error) })),
-      );
-    },
-    track: (write) => void tracker.track(write),
-    dirty: (field) => () => tracker.markDirty(field),
-    refuse: (field, message) => setFieldErrors((current) => ({ ...current, [field]: message })),
-  };
+  const translate = useRef(t);
+  translate.current = t;
+  const actions = useMemo(
+    () => ({
+      tracker,
+      save: (field: string, write: () => Promise<void>) => {
+        tracker.markClean(field);
+        const run = write();
+        void tracker.track(run);
+        run.then(
+          () => setFieldErrors((current) => (field in current ? (({ [field]: _dropped, ...rest }) => rest)(current) : current)),
+          (error: unknown) => setFieldErrors((current) => ({ ...current, [field]: refusalText(translate.current, error) })),
+        );
+      },
+      track: (write: Promise<unknown>) => void tracker.track(write),
+      dirty: (field: string) => () => tracker.markDirty(field),
+      refuse: (field: string, message: string) => setFieldErrors((current) => ({ ...current, [field]: message })),
+    }),
+    [tracker],
+  );
+  return useMemo(() => ({ ...actions, fieldErrors }), [actions, fieldErrors]);
+}
+
+/** The tracker's state, redrawing the caller whenever it changes. */
+export function useSaveState(tracker: SaveTracker): SaveState {
+  return useSyncExternalStore(
+    (onChange) => tracker.onDidChange(onChange),
+    () => tracker.state,
+  );
 }

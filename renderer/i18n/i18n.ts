@@ -1,6 +1,7 @@
-import i18next from 'i18next';
+import i18next, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { catalogs, languages, type Language } from './catalogs';
+import { languages, type Language } from './languages';
+import type { Catalog } from './mergeCatalogs';
 
 /*
  * English and Simplified Chinese. Every string the UI shows goes through these catalogs;
@@ -25,11 +26,37 @@ export function pickLanguage(saved: string | null, preferred: readonly string[])
   return 'en';
 }
 
+/**
+ * Each language's catalog is its own chunk, loaded when that language is first needed: the one the
+ * UI shows at start, another on a change in Settings, or a report or letter written in it
+ * (`i18n.loadLanguages` before `getFixedT`). Both chunks are in the offline precache.
+ */
+const catalogLoaders: Readonly<Record<Language, () => Promise<Catalog>>> = {
+  en: () => import('./englishCatalog').then((module) => module.englishCatalog),
+  'zh-CN': () => import('./chineseCatalog').then((module) => module.chineseCatalog),
+};
+
+const catalogBackend: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language, _namespace, callback) {
+    if (!isLanguage(language)) {
+      callback(new Error(`i18n: no catalog for "${language}"`), false);
+      return;
+    }
+    catalogLoaders[language]().then(
+      (catalog) => callback(null, catalog),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
 export async function initI18n(language: Language): Promise<typeof i18next> {
-  await i18next.use(initReactI18next).init({
-    resources: { en: { translation: catalogs.en }, 'zh-CN': { translation: catalogs['zh-CN'] } },
+  await i18next.use(catalogBackend).use(initReactI18next).init({
     lng: language,
-    fallbackLng: 'en',
+    // No fallback language: both catalogs hold every key (test/unit/i18nCatalogs.test.ts), and a
+    // fallback would load the other language's whole catalog at every start.
+    fallbackLng: false,
     supportedLngs: [...languages],
     // React escapes what it renders.
     interpolation: { escapeValue: false },

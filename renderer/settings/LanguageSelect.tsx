@@ -17,6 +17,7 @@ export function LanguageSelect({ compact = false }: { compact?: boolean }) {
       onChange={(value) => {
         if (!isLanguage(value)) return;
         window.localStorage.setItem(LANGUAGE_KEY, value);
+        // Loads the language's catalog first (i18n.ts); the UI switches once it is in.
         void i18n.changeLanguage(value);
       }}
       allowDeselect={false}
