@@ -6,6 +6,7 @@
 import { memoryStorage } from '../shared/store/memoryStorage';
 import { openClient, type FieldwiseClient, type Identity } from '../shared/client/client';
 import { entryMutators, type EntryInput } from '../shared/records/entry';
+import { entryReviewMutators } from '../shared/records/entryReview';
 
 const people: Identity[] = [
   { orgId: 'xishan-coop', deviceId: 'laptop-1', role: 'member' },
@@ -38,9 +39,10 @@ async function main(): Promise<void> {
   for (const [author, input] of library) ids.push(await clients[author]!.create('entry', input));
   console.log(`Written offline: ${library.length} entries; changes waiting to sync: ${(await Promise.all(clients.map((c) => c.pendingCount()))).join(', ')}`);
 
+  await xishan.mutate(ids[0]!, entryReviewMutators.submitForReview, '');
   await exchange(clients);
   await secretariat.mutate(ids[0]!, entryMutators.addReviewNote, 'A clear write-up; please add the season it works in.');
-  await secretariat.mutate(ids[0]!, entryMutators.setEndorsed, true);
+  await secretariat.mutate(ids[0]!, entryReviewMutators.endorseSubmission, '');
   await exchange(clients);
 
   const endorsed = await xishan.get<'entry'>(ids[0]!);

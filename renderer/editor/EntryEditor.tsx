@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { entry, entryMutators, type Attribution } from '../../shared/records/entry';
@@ -26,7 +26,7 @@ import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
 import { EntryReviewPanel } from './EntryReviewPanel';
 import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
-import { hasChangesSinceEndorsed, pinnedVersionOf } from '../../shared/records/entryReview';
+import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
 import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
 import { LabelsPanel } from '../library/LabelsPanel';
 
@@ -81,7 +81,9 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
       touchedAt.current = now;
       doc.transact(() => writeFields(doc, { updatedAt: now }));
     }
-    saving.track(client.flush());
+    // "Saved" once the change is in the outbox; the record's row follows when typing pauses
+    // (client.ts, ROW_WRITE_IDLE_MS), and is rebuilt from the outbox if the app dies first.
+    saving.track(client.flushOutbox());
   };
   const form: EntryFormProps = {
     p,
@@ -92,11 +94,11 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
     setAttribution: (patch: Partial<Attribution>) => saving.save('attribution', () => client.mutate(header.id, entryMutators.setAttribution, { ...p.attribution, ...patch })),
   };
   const refusal = quarantined[0];
-  // Another organization reads the endorsed version while the author drafts changes.
-  const pinned = pinnedVersionOf(p);
+  // Another organization reads the endorsed version while the author drafts changes: the draft
+  // is the author's until it is submitted (reviewers read a submission as submitted). The doc
+  // still holds the draft (docs/SECURITY.md says so); the app does not show it to others.
+  const pinned = pinnedForReader(p, identity.orgId, header.ownerOrg);
   const isChangedSinceEndorsed = hasChangesSinceEndorsed(p);
-  const [isShowingDraft, setShowingDraft] = useState(false);
-  const isReadingPinned = pinned !== null && isChangedSinceEndorsed && identity.orgId !== header.ownerOrg && !isShowingDraft;
   const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   return (
@@ -108,14 +110,14 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
               {t('editor.back')}
             </Anchor>
             <Title order={1} size="h4" id="editor-heading" lang={form.lang} lineClamp={1}>
-              {p.title || t('editor.untitled')}
+              {(pinned ? pinned.version.title : p.title) || t('editor.untitled')}
             </Title>
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Badge variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="editor-status">
               {p.status === 'endorsed' && isChangedSinceEndorsed ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
             </Badge>
-            {canEdit && <SaveIndicator state={saving.state} />}
+            {canEdit && <SaveIndicator tracker={saving.tracker} />}
           </Group>
         </Group>
 
@@ -140,25 +142,14 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
         )}
 
         <div className="fw-editor-grid">
-          {pinned && isChangedSinceEndorsed && identity.orgId !== header.ownerOrg ? (
+          {pinned ? (
             <Stack gap="md" className="fw-editor-main">
               <Alert color="teal" data-testid="pinned-notice">
-                <Stack gap="xs">
-                  <Text size="sm">{t('review.pinned.notice', { time: dateFormat.format(pinned.at) })}</Text>
-                  <Group>
-                    <Button size="xs" variant="light" onClick={() => setShowingDraft(!isShowingDraft)} data-testid="pinned-toggle">
-                      {isShowingDraft ? t('review.pinned.showEndorsed') : t('review.pinned.showDraft')}
-                    </Button>
-                  </Group>
-                </Stack>
+                <Text size="sm">{t('review.pinned.notice', { time: dateFormat.format(pinned.at) })}</Text>
               </Alert>
-              {isReadingPinned ? (
-                <Paper withBorder p="md" radius="md">
-                  <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
-                </Paper>
-              ) : (
-                <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
-              )}
+              <Paper withBorder p="md" radius="md">
+                <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
+              </Paper>
             </Stack>
           ) : (
             <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
@@ -183,7 +174,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
       {/* Translations, comments and suggestions sit apart from the editor: a reader who may not edit
           the entry may still translate it (a new entry of its own) or comment on it. */}
       <div className="fw-screen fw-entry-comments">
-        <TranslationsPanel header={header} p={p} client={client} canCreate={isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' })} />
+        <TranslationsPanel header={header} p={p} client={client} readerOrg={identity.orgId} canCreate={isAllowed({ role: identity.role, type: 'entry', ownership: 'own', action: 'create' })} />
         <CommentThread targetId={header.id} isPrivateTarget={p.sharing === 'private'} />
       </div>
     </>

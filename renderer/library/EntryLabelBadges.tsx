@@ -1,11 +1,11 @@
 import { Alert, Badge, Group, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { labelText, noticeLabels, ownerOnlyLabelIds, type EntryLabel } from '../../shared/records/entryLabels';
+import { labelText, noticeKeyOf, noticeLabels, ownerOnlyLabelIds, type EntryLabel } from '../../shared/records/entryLabels';
 
 /*
  * An entry's sharing and cultural labels wherever the entry is shown (library list, entry view):
  * a badge per label with the community's words in the reader's language, and the notice of a
- * seasonal label spelled out, never only a badge.
+ * seasonal, women-restricted or men-restricted label spelled out, never only a badge.
  */
 
 export function EntryLabelBadges({ labels }: { labels: readonly EntryLabel[] | undefined }) {
@@ -24,7 +24,7 @@ export function EntryLabelBadges({ labels }: { labels: readonly EntryLabel[] | u
   );
 }
 
-/** The seasonal notice (and any other notice label) in words, for the list row and the entry view. */
+/** The notice labels' notices in words (seasonal, women or men restricted), for the list row and the entry view. */
 export function EntryLabelNotices({ labels, isCompact = false }: { labels: readonly EntryLabel[] | undefined; isCompact?: boolean }) {
   const { t, i18n } = useTranslation();
   const notices = noticeLabels(labels ?? []);
@@ -32,13 +32,14 @@ export function EntryLabelNotices({ labels, isCompact = false }: { labels: reado
   return (
     <>
       {notices.map((label) => {
-        const text = t('labels.notice.seasonal', { text: labelText(label, i18n.language) || t(`labels.meaning.${label.id}`) });
+        const text = t(`labels.notice.${noticeKeyOf(label.id)}`, { text: labelText(label, i18n.language) || t(`labels.meaning.${label.id}`) });
+        const testId = label.id === 'tk-seasonal' ? 'entry-seasonal-notice' : 'entry-audience-notice';
         return isCompact ? (
-          <Badge key={label.id} size="sm" variant="light" color="orange" className="fw-label-notice" data-testid="entry-seasonal-notice" style={{ textTransform: 'none', maxWidth: '100%' }}>
+          <Badge key={label.id} size="sm" variant="light" color="orange" className="fw-label-notice" data-testid={testId} data-label-id={label.id} style={{ textTransform: 'none', maxWidth: '100%' }}>
             {text}
           </Badge>
         ) : (
-          <Alert key={label.id} color="orange" variant="light" data-testid="entry-seasonal-notice">
+          <Alert key={label.id} color="orange" variant="light" data-testid={testId} data-label-id={label.id}>
             {text}
           </Alert>
         );

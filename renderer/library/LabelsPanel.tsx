@@ -1,6 +1,6 @@
 import { Checkbox, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { bcLabelIds, ownerOnlyLabelIds, tkLabelIds, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
+import { audienceLabelIds, bcLabelIds, ownerOnlyLabelIds, tkLabelIds, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import type { SaveTracking } from '../forms/useSaveTracking';
 
@@ -44,6 +44,11 @@ export function LabelsPanel({ labels, canEdit, saving, applyLabel, setTexts }: L
                   {ownerOnlyLabelIds.includes(id) && (
                     <Text span size="xs" c="red" fw={600} data-testid="label-enforced">
                       {t('labels.editor.enforced')}
+                    </Text>
+                  )}
+                  {audienceLabelIds.includes(id) && (
+                    <Text span size="xs" c="orange" fw={600} data-testid="label-enforced-audience">
+                      {t('labels.editor.enforcedAudience')}
                     </Text>
                   )}
                 </>

@@ -17,7 +17,7 @@ import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEnt
 import { useOrgNames } from '../data/useOrgNames';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
-import { hasChangesSinceEndorsed } from '../../shared/records/entryReview';
+import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
 import { ReviewQueue } from './ReviewQueue';
 import { versionsFor } from '../../shared/records/entryTranslation';
 
@@ -129,7 +129,7 @@ export function LibraryScreen() {
             const view = rows[item.index];
             return (
               <div key={item.key} className="fw-list-item" role="listitem" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-                {view ? <EntryRow view={view} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
+                {view ? <EntryRow view={view} readerOrg={identity.orgId} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
               </div>
             );
           })}
@@ -139,21 +139,25 @@ export function LibraryScreen() {
   );
 }
 
-function EntryRow({ view, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; otherLanguages: readonly string[]; orgName: string; date: string }) {
+function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; readerOrg: string; otherLanguages: readonly string[]; orgName: string; date: string }) {
   const { t } = useTranslation();
   const { projection: p } = view;
+  // Another organization reads the endorsed version while the author drafts: its title and summary too.
+  const pinned = pinnedForReader(p, readerOrg, view.header.ownerOrg);
+  const title = pinned ? pinned.version.title : p.title;
+  const summary = pinned ? pinned.version.summary : p.summary;
   return (
-    <a className="fw-entry-row" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="entry-row" data-entry-id={view.header.id}>
+    <a className="fw-entry-row" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="entry-row" data-entry-id={view.header.id} data-pinned={pinned ? 'true' : undefined}>
       <div className="fw-entry-row-main">
         <Text fw={600} size="sm" truncate="end" lang={p.language === 'und' ? undefined : p.language} data-testid="entry-row-title">
-          {p.title || t('editor.untitled')}
+          {title || t('editor.untitled')}
         </Text>
         {/* A seasonal notice takes the summary's line: it must show, and a row has a fixed height. */}
         {noticeLabels(p.labels ?? []).length > 0 ? (
           <EntryLabelNotices labels={p.labels} isCompact />
         ) : (
           <Text size="xs" c="dimmed" truncate="end" lang={p.language === 'und' ? undefined : p.language}>
-            {p.summary}
+            {summary}
           </Text>
         )}
         <Text size="xs" c="dimmed" truncate="end">

@@ -21,7 +21,7 @@ export function OrgProfile({ id }: { id: string }) {
   const { identity } = session.profile;
   const regions = useRegionOptions(client);
   const view = useObservable(() => client.observeRecord<'org'>(id), [client, id], undefined);
-  const { state: saveState, fieldErrors: errors, save, dirty } = useSaveTracking();
+  const { tracker, fieldErrors: errors, save, dirty } = useSaveTracking();
 
   if (view === undefined) {
     return (
@@ -54,7 +54,7 @@ export function OrgProfile({ id }: { id: string }) {
             {p.name || id}
           </Title>
         </Group>
-        {canEdit && <SaveIndicator state={saveState} />}
+        {canEdit && <SaveIndicator tracker={tracker} />}
       </Group>
       {!canEdit && <Alert color="gray">{t('orgs.readOnly')}</Alert>}
       <Paper withBorder p="md" radius="md" maw={720}>

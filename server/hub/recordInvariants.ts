@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { storedLabelsViolation } from '../../shared/records/entryLabels';
 import { storedAttachmentsViolation } from '../../shared/records/attachments';
+import { storedSharingOf, storedSharingViolation, type SharingFields } from '../../shared/records/entrySharing';
 import { unreadableField, type InvariantViolation } from '../../shared/records/invariants';
 import type { RecordModule } from '../../shared/records/recordModule';
 import type { RecordHeader } from '../../shared/records/recordType';
@@ -13,9 +14,23 @@ import { HubError } from './hubError';
  * sender's right to make the change is settled, as `invariant-violated` naming the field.
  */
 
-/** The first invariant the state in `doc` (projected as `after`) breaks: a field stored unreadable, then the type's own. */
-export function recordInvariantViolation(module: RecordModule, doc: Y.Doc, after: Record<string, unknown>): InvariantViolation | null {
-  return unreadableField(doc, after) ?? (module.type === 'entry' ? storedLabelsViolation(doc) : null) ?? storedAttachmentsViolation(doc) ?? module.invariants(after as never);
+/**
+ * The first invariant the state in `doc` (projected as `after`) breaks: a field stored unreadable,
+ * then the type's own. `fieldsBefore` is the stored `fields` map before the change, null for a
+ * record the hub does not hold yet.
+ */
+export function recordInvariantViolation(module: RecordModule, doc: Y.Doc, after: Record<string, unknown>, fieldsBefore: Readonly<Record<string, unknown>> | null): InvariantViolation | null {
+  return unreadableField(doc, module.type === 'entry' ? { ...after, ...storedSharingOf(doc) } : after) ?? (module.type === 'entry' ? entryStoredViolation(doc, after, fieldsBefore) : null) ?? storedAttachmentsViolation(doc) ?? module.invariants(after as never);
+}
+
+/**
+ * An entry's sharing and status are read through its consent and review (entrySharing.ts), so the
+ * strict write check above compares their stored values, and entrySharing.ts judges them.
+ */
+function entryStoredViolation(doc: Y.Doc, after: Record<string, unknown>, fieldsBefore: Readonly<Record<string, unknown>> | null): InvariantViolation | null {
+  const read = { sharing: after['sharing'], status: after['status'] } as SharingFields;
+  const consent = (after['attribution'] as { consent: string }).consent;
+  return storedLabelsViolation(doc) ?? storedSharingViolation(storedSharingOf(doc), read, consent, fieldsBefore === null ? null : fieldsBefore['status']);
 }
 
 /** A refusal of a state that breaks an invariant: `error.field` names the projected field. */

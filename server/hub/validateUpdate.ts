@@ -4,6 +4,7 @@ import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { RecordStructureError, structureActions, summarizeStructure } from '../../shared/records/structureActions';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
+import { fields } from '../../shared/records/layout';
 import { limits } from '../../shared/sync/protocol';
 import { NestingTooDeepError } from '../../shared/records/recordError';
 import { recordInvariantViolation } from './recordInvariants';
@@ -81,6 +82,8 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
     if (storedState) Y.applyUpdate(doc, storedState);
     const loadMs = performance.now() - loadStartedAt;
     const before = storedState ? module.read(doc) : null;
+    // The stored plain fields as they were: some invariants judge what a change itself wrote.
+    const fieldsBefore = storedState ? fields(doc).toJSON() : null;
     const shapeBefore = storedState ? summarizeStructure(doc, header.type) : null;
     // The stored state is the hub's own, accepted within budget and re-applied in linear time:
     // the time budget is for what the sender's update costs from here.
@@ -121,7 +124,7 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
       if (!(error instanceof RecordStructureError)) throw error;
       structureError = error.message;
     }
-    const invariantViolation = recordInvariantViolation(module, doc, { ...after });
+    const invariantViolation = recordInvariantViolation(module, doc, { ...after }, fieldsBefore);
     return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError, invariantViolation };
   } catch (error) {
     // Too deep to read is damaged input, not a hub failure: a coded 400 naming the record, which

@@ -9,7 +9,7 @@ import { entryInvariants } from './entryInvariants';
 import { consentRecordSchema } from './entryConsent';
 import { readTranslation, translationSchema } from './entryTranslation';
 import { licenceSchema, readLicence, setEntryLicence, unspecifiedLicence } from './entryLicence';
-import { consentViolation } from './invariants';
+import { consentViolation, entryStatuses, sharingAsRead, sharingLabels, storedSharingOf } from './entrySharing';
 import { applyEntryLabel, entryLabelSchema, entryLabelsInputSchema, isOwnerOnly, readLabels, setEntryLabels, setEntryLabelTexts, writeLabels } from './entryLabels';
 import { roleSchema } from './recordType';
 import { allSections } from './entryTemplates';
@@ -24,8 +24,7 @@ import { attachmentEntrySchema, attachmentMutators, readAttachments } from './at
  */
 
 export const entryKinds = ['practice', 'local-wisdom', 'challenge', 'lesson'] as const;
-export const sharingLabels = ['private', 'network', 'public'] as const;
-export const entryStatuses = ['draft', 'shared', 'endorsed'] as const;
+export { entryStatuses, sharingLabels } from './entrySharing';
 /** Every kind's template sections (entryTemplates.ts says which kind shows which). */
 export const entrySections = allSections;
 export type EntrySection = (typeof entrySections)[number];
@@ -117,6 +116,16 @@ function assertConsentAllows(sharing: string, attribution: Attribution): void {
   if (violation) throw new RecordInputError(violation.field, violation.reason);
 }
 
+// Built once: a zod schema costs far more to build than to check, and every pulled or imported
+// entry is read through these (issue 17: building them per read was a third of an import's CPU).
+const readSchemas = {
+  kind: z.enum(entryKinds),
+  title: shortText(300),
+  summary: shortText(2000),
+  topic: shortText(120),
+  author: shortText(200),
+} as const;
+
 export const entry = defineRecord({
   type: 'entry',
   projectionSchema: entryProjectionSchema,
@@ -134,26 +143,30 @@ export const entry = defineRecord({
     }
   },
   read(doc) {
-    const text = (max: number) => shortText(max);
+    const text = readSchemas;
+    const attribution = readField(doc, 'attribution', attributionSchema, defaultAttribution);
+    const reviewSteps = readLog(doc, 'reviewSteps', reviewStepSchema);
+    // Derived, not read as stored: a merge of honest edits resolves toward private (entrySharing.ts).
+    const { sharing, status } = sharingAsRead(storedSharingOf(doc), attribution.consent, reviewSteps.some((step) => step.kind === 'endorsed'));
     return {
-      kind: readField(doc, 'kind', z.enum(entryKinds), 'practice'),
-      title: readField(doc, 'title', text(300), ''),
-      summary: readField(doc, 'summary', text(2000), ''),
+      kind: readField(doc, 'kind', text.kind, 'practice'),
+      title: readField(doc, 'title', text.title, ''),
+      summary: readField(doc, 'summary', text.summary, ''),
       body: fragmentText(richText(doc, 'body')),
       sections: Object.fromEntries(
         entrySections.map((name) => [name, fragmentText(sectionFragment(doc, name))]),
       ) as Record<EntrySection, string>,
       tags: readSet(doc, 'tags', tagSchema),
-      topic: readField(doc, 'topic', text(120), ''),
+      topic: readField(doc, 'topic', text.topic, ''),
       region: readField(doc, 'region', regionPathSchema, []),
       language: readField(doc, 'language', languageSchema, 'und'),
-      author: readField(doc, 'author', text(200), ''),
-      attribution: readField(doc, 'attribution', attributionSchema, defaultAttribution),
-      sharing: readField(doc, 'sharing', z.enum(sharingLabels), 'private'),
-      status: readField(doc, 'status', z.enum(entryStatuses), 'draft'),
+      author: readField(doc, 'author', text.author, ''),
+      attribution,
+      sharing,
+      status,
       reviewNotes: readLog(doc, 'reviewNotes', reviewNoteSchema),
       authorSteps: readLog(doc, 'authorSteps', authorStepSchema),
-      reviewSteps: readLog(doc, 'reviewSteps', reviewStepSchema),
+      reviewSteps,
       labels: readLabels(doc),
       licence: readLicence(doc),
       translation: readTranslation(doc),
@@ -172,7 +185,8 @@ export const entry = defineRecord({
     title: p.title,
     status: p.status,
     kind: p.kind,
-    refId: '',
+    // A translation is found from its original (the original's screen lists its translations).
+    refId: p.translation?.of ?? '',
     tags: p.tags,
     region: regionKey(p.region),
   }),
@@ -207,25 +221,31 @@ export const entryMutators = {
     z.object({ section: z.enum(entrySections), text: longText }),
     (doc, { section, text }) => setFragmentText(sectionFragment(doc, section), text),
   ),
+  /**
+   * Withdrawing consent (`pending`) is never refused: it makes the entry a private draft, in its
+   * stored fields too. Whatever a merge left stored, sharing and status are written as the entry
+   * reads, so giving consent again never re-shares what a withdrawal took back (entrySharing.ts).
+   */
   setAttribution: defineMutator('entry', 'setAttribution', 'edit', attributionSchema, (doc, attribution) => {
-    const sharing = readField(doc, 'sharing', z.enum(sharingLabels), 'private');
-    assertConsentAllows(sharing, attribution);
-    writeFields(doc, { attribution });
+    const { sharing, status } = entry.read(doc);
+    writeFields(doc, { attribution, ...(attribution.consent === 'pending' ? { sharing: 'private', status: 'draft' } : { sharing, status }) });
   }),
   /** Choosing who may see it also moves a draft to shared and back. */
   setSharing: defineMutator('entry', 'setSharing', 'edit', z.enum(sharingLabels), (doc, sharing) => {
-    assertConsentAllows(sharing, readField(doc, 'attribution', attributionSchema, defaultAttribution));
-    const status = readField(doc, 'status', z.enum(entryStatuses), 'draft');
-    const nextStatus = sharing === 'private' ? 'draft' : status === 'draft' ? 'shared' : status;
-    writeFields(doc, { sharing, status: nextStatus });
+    const p = entry.read(doc);
+    assertConsentAllows(sharing, p.attribution);
+    writeFields(doc, { sharing, status: sharing === 'private' ? 'draft' : p.status === 'draft' ? 'shared' : p.status });
   }),
   addReviewNote: defineMutator('entry', 'addReviewNote', 'review', nonEmptyText(4000), (doc, text, ctx) =>
     appendLog(doc, 'reviewNotes', { byOrg: ctx.orgId, role: ctx.role, at: ctx.now, text }),
   ),
-  setEndorsed: defineMutator('entry', 'setEndorsed', 'review', z.boolean(), (doc, isEndorsed) => {
-    const sharing = readField(doc, 'sharing', z.enum(sharingLabels), 'private');
-    if (isEndorsed && sharing === 'private') throw new RecordInputError('status', 'a private draft cannot be endorsed');
-    writeFields(doc, { status: isEndorsed ? 'endorsed' : sharing === 'private' ? 'draft' : 'shared' });
+  /**
+   * Takes an endorsement back: the entry reads `shared`, its endorsement steps stay in the log.
+   * Endorsing is `entryReviewMutators.endorseSubmission`, which pins the version it endorses.
+   */
+  withdrawEndorsement: defineMutator('entry', 'withdrawEndorsement', 'review', z.undefined(), (doc) => {
+    if (entry.read(doc).status !== 'endorsed') throw new RecordInputError('status', 'the entry is not endorsed');
+    writeFields(doc, { status: 'shared' });
   }),
   setLabels: setEntryLabels,
   applyLabel: applyEntryLabel,

@@ -2,20 +2,24 @@ import { creditNeedsName } from './entryConsent';
 import { licenceViolation, type Licence } from './entryLicence';
 import { translationViolation, type Translation } from './entryTranslation';
 import { labelsViolation, type EntryLabel } from './entryLabels';
-import { consentViolation, entryStatusViolation, firstViolation, nonEmpty, type InvariantViolation } from './invariants';
+import { firstViolation, nonEmpty, type InvariantViolation } from './invariants';
 
 /** The part of an entry's projection its invariants read (structural: no import of entry.ts). */
 export interface EntryInvariantFields {
   readonly title: string;
-  readonly sharing: string;
-  readonly status: string;
   readonly attribution: { readonly consent: string; readonly holderName: string };
   readonly labels: readonly EntryLabel[];
   readonly licence: Licence;
   readonly translation: Translation | null;
 }
 
-/** What every state of an entry satisfies (invariants.ts), in the order a form would point at them. */
+/**
+ * What every state of an entry satisfies (invariants.ts), in the order a form would point at them.
+ * Consent and status need no rule here: an entry reads as a private draft whenever its consent is
+ * pending or any stored trace says private, and `endorsed` only with a pinned version
+ * (entrySharing.ts), so every merged state is valid and the withdrawal wins. A new entry's stored
+ * fields are held to what it reads as (newEntrySharingViolation, on the hub).
+ */
 export function entryInvariants(p: EntryInvariantFields): InvariantViolation | null {
-  return firstViolation(nonEmpty('title', p.title), consentViolation(p.sharing, p.attribution.consent), creditNeedsName(p.attribution), entryStatusViolation(p.sharing, p.status), labelsViolation(p.labels), licenceViolation(p.licence), translationViolation(p.translation));
+  return firstViolation(nonEmpty('title', p.title), creditNeedsName(p.attribution), labelsViolation(p.labels), licenceViolation(p.licence), translationViolation(p.translation));
 }

@@ -23,7 +23,13 @@ import { defineMutator } from './recordModule';
  *   (shared/rules/rules.ts) give no other organization, the secretariat included, any right to
  *   it: pulls, bundles and `/yjs` send it to nobody else and withdraw it from those who had it;
  *   reports and exports leave it out, saying how many and why (shared/reports/labelExclusion.ts).
- * - `notice` (TK Seasonal): its notice is shown wherever the entry is shown.
+ * - `notice` (TK Seasonal, TK Women Restricted, TK Men Restricted): its notice is shown wherever
+ *   the entry is shown.
+ * - `audience` (TK Women Restricted, TK Men Restricted): who may hear the knowledge turns on a
+ *   trait the network does not record (nobody's gender is known to it), so the hub cannot keep the
+ *   entry from the wrong readers and shares it as its sharing says; what can be enforced is: its
+ *   notice wherever it is shown, and it is left out of every report and export (made for people
+ *   outside the organization, an audience nobody vouches for), which says how many and why.
  * The others are shown with the entry.
  */
 
@@ -48,8 +54,15 @@ export type EntryLabelId = (typeof entryLabelIds)[number];
 
 /** Labels that keep the entry inside its owning organization (read rules, pulls, bundles, /yjs, reports). */
 export const ownerOnlyLabelIds: readonly EntryLabelId[] = ['tk-secret-sacred', 'tk-community-use-only'];
+/** Labels that limit who may hear the knowledge by a trait the network does not know: left out of reports and exports, with a notice. */
+export const audienceLabelIds: readonly EntryLabelId[] = ['tk-women-restricted', 'tk-men-restricted'];
 /** Labels whose notice is shown wherever the entry is shown. */
-export const noticeLabelIds: readonly EntryLabelId[] = ['tk-seasonal'];
+export const noticeLabelIds: readonly EntryLabelId[] = ['tk-seasonal', ...audienceLabelIds];
+/** Labels that keep the entry out of reports and exports, in the order a report gives the reason. */
+export const reportExcludedLabelIds: readonly EntryLabelId[] = [...ownerOnlyLabelIds, ...audienceLabelIds];
+
+/** The catalog key of a notice label's notice (`labels.notice.<key>`). */
+export const noticeKeyOf = (id: EntryLabelId): string => (id === 'tk-women-restricted' ? 'womenRestricted' : id === 'tk-men-restricted' ? 'menRestricted' : 'seasonal');
 
 /** Pairs that cannot both apply: a label and its opposite. */
 const exclusivePairs: readonly (readonly [EntryLabelId, EntryLabelId])[] = [
@@ -118,7 +131,12 @@ export function isOwnerOnly(labels: readonly Pick<EntryLabel, 'id'>[]): boolean 
   return labels.some((label) => ownerOnlyLabelIds.includes(label.id));
 }
 
-/** The labels whose notice must be shown with the entry (seasonal). */
+/** Whether reports and exports leave the entry out (owner-only or audience labels). */
+export function isLeftOutOfReports(labels: readonly Pick<EntryLabel, 'id'>[]): boolean {
+  return labels.some((label) => reportExcludedLabelIds.includes(label.id));
+}
+
+/** The labels whose notice must be shown with the entry (seasonal, women or men restricted). */
 export function noticeLabels(labels: readonly EntryLabel[]): EntryLabel[] {
   return labels.filter((label) => noticeLabelIds.includes(label.id));
 }

@@ -40,27 +40,6 @@ export function closesAfterOpens(p: { readonly opensAt: number; readonly closesA
 }
 
 /**
- * Consent `pending` keeps an entry its owner's private draft: local wisdom belongs to the people
- * who hold it, and nobody has said yet that it may go further.
- */
-export function consentViolation(sharing: string, consent: string): InvariantViolation | null {
-  return sharing !== 'private' && consent === 'pending'
-    ? violation('sharing', 'the knowledge holder has not given consent yet; keep it a private draft')
-    : null;
-}
-
-/**
- * An entry's status follows its sharing: a private entry is a draft, a shared one `shared` or
- * (set by a reviewer) `endorsed`. Endorsement is a review (the rules table), and it cannot be
- * taken back by an edit that leaves the entry shared but calls it a draft.
- */
-export function entryStatusViolation(sharing: string, status: string): InvariantViolation | null {
-  if (sharing === 'private' && status !== 'draft') return violation('status', 'a private entry is a draft; it cannot be shared or endorsed');
-  if (sharing !== 'private' && status === 'draft') return violation('status', 'a shared entry is not a draft; make it private to withdraw it');
-  return null;
-}
-
-/**
  * Strict write over tolerant read: a plain field whose stored value its type refuses reads as its
  * default (layout.ts), so the projection alone cannot tell it happened. The write path compares
  * each `fields` key the layout projects with what was projected from it; a value the projection
@@ -77,11 +56,11 @@ export function unreadableField(doc: Y.Doc, projection: Readonly<Record<string, 
 
 function isSameValue(raw: unknown, projected: unknown): boolean {
   if (raw instanceof Y.AbstractType || raw instanceof Uint8Array) return false;
-  return canonical(raw) === canonical(projected);
+  return sortedKeysJson(raw) === sortedKeysJson(projected);
 }
 
 /** JSON with object keys sorted: a value written with its keys in another order is the same value. */
-function canonical(value: unknown): string {
+export function sortedKeysJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

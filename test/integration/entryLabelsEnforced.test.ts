@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { exportOrgBundle, nodeBundleCompression } from '../../server/hub/bundles';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import type { EntryLabelId } from '../../shared/records/entryLabels';
 import type { Role } from '../../shared/records/recordType';
 import { readBundle, readBundleRecords } from '../../shared/sync/bundle';
@@ -134,13 +135,14 @@ describe.each(['tk-secret-sacred', 'tk-community-use-only'] as const)('an entry 
 
   it('may not be reviewed, commented on or written by any other organization', async () => {
     const id = `entry-${label}-review`;
-    expect((await push(hub.url, owner.token, [{ id, type: 'entry', update: createUpdate('entry', { ...practice, labels: [{ id: label, texts: { en: '', zh: '只限本村' } }] }, ownerCtx()) }])).status).toBe(200);
+    const submitted = createUpdate('entry', { ...practice, labels: [{ id: label, texts: { en: '', zh: '只限本村' } }] }, ownerCtx(), (doc) => entryReviewMutators.submitForReview.apply(doc, '', ownerCtx()));
+    expect((await push(hub.url, owner.token, [{ id, type: 'entry', update: submitted }])).status).toBe(200);
     const { state, seq } = (await hub.storage.getRecord(id))!;
     for (const { role, join } of readers) {
       const ctx = editContext(join.org.id, role);
       const note = changeUpdate(state, (doc) => entryMutators.addReviewNote.apply(doc, 'Looks good', ctx));
       expect(await push(hub.url, join.token, [{ id, type: 'entry', update: note }]), role).toMatchObject({ status: 403, body: { error: { code: 'forbidden', recordId: id } } });
-      const endorse = changeUpdate(state, (doc) => entryMutators.setEndorsed.apply(doc, true, ctx));
+      const endorse = changeUpdate(state, (doc) => entryReviewMutators.endorseSubmission.apply(doc, '', ctx));
       expect((await push(hub.url, join.token, [{ id, type: 'entry', update: endorse }])).status, role).toBe(403);
       if (role === 'observer') continue;
       const commentId = `comment-${label}-${role}`;

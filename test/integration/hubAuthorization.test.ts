@@ -5,6 +5,7 @@ import type { StoredRecord } from '../../server/storage/hubStorage';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { interestId, interestMutators } from '../../shared/records/interest';
 import { networkMutators, NETWORK_RECORD_ID } from '../../shared/records/network';
 import { offerMutators } from '../../shared/records/offer';
@@ -100,7 +101,7 @@ const changeCases: readonly ChangeCase[] = [
   { type: 'org', action: 'edit', label: 'edit', change: (doc, ctx) => orgMutators.setProfile.apply(doc, { staffSize: ++counter }, ctx) },
   { type: 'entry', action: 'edit', label: 'edit', change: (doc, ctx) => entryMutators.setFields.apply(doc, { title: 'Rainwater cellars, revised' }, ctx) },
   { type: 'entry', action: 'review', label: 'add a review note to', change: (doc, ctx) => entryMutators.addReviewNote.apply(doc, 'Well documented.', ctx) },
-  { type: 'entry', action: 'review', label: 'endorse', change: (doc, ctx) => entryMutators.setEndorsed.apply(doc, true, ctx) },
+  { type: 'entry', action: 'review', label: 'comment in the review of', change: (doc, ctx) => entryReviewMutators.commentOnReview.apply(doc, 'Which village tried it?', ctx) },
   { type: 'proposal', action: 'edit', label: 'edit', change: (doc, ctx) => proposalMutators.setDescription.apply(doc, 'Half of it for seeds.', ctx) },
   { type: 'proposal', action: 'manage', label: 'open the poll of', change: (doc, ctx) => proposalMutators.setState.apply(doc, 'open', ctx) },
   { type: 'ballot', action: 'edit', label: 'cast', change: (doc, ctx) => ballotMutators.cast.apply(doc, { method: 'single', optionId: 'yes' }, ctx) },
@@ -296,14 +297,14 @@ describe('writes through POST /v1/push follow the rules table', () => {
   });
 
   it("lets a steward or the secretariat review another organization's shared entry, and not a member", async () => {
-    const entryRecord = await seed('entry', 'member');
+    const entryRecord = await seed('entry', 'member', (doc, ctx) => entryReviewMutators.submitForReview.apply(doc, '', ctx));
     for (const who of ['steward', 'secretariat'] as const) {
       const ctx = editContext(orgIdOf[who], roleOf[who]);
       const current = (await hub.storage.getRecord(entryRecord.header.id))!;
       await expectAccepted(() => pushChange(who, current, (doc) => entryMutators.addReviewNote.apply(doc, `Reviewed by the ${who}.`, ctx)), entryRecord.header.id);
     }
     const endorsed = (await hub.storage.getRecord(entryRecord.header.id))!;
-    await expectAccepted(() => pushChange('steward', endorsed, (doc) => entryMutators.setEndorsed.apply(doc, true, editContext(orgIdOf.steward, 'steward'))), entryRecord.header.id);
+    await expectAccepted(() => pushChange('steward', endorsed, (doc) => entryReviewMutators.endorseSubmission.apply(doc, '', editContext(orgIdOf.steward, 'steward'))), entryRecord.header.id);
     const stored = (await hub.storage.getRecord(entryRecord.header.id))!;
     expect(stored.projection).toMatchObject({
       status: 'endorsed',
@@ -367,7 +368,10 @@ describe('the header of a new record comes from the credential', () => {
   it('refuses a new entry born endorsed by a member', async () => {
     const { id } = freshRecord('entry', orgIdOf.member);
     const ctx = editContext(orgIdOf.member, 'member');
-    const update = createUpdate('entry', sharedEntry, ctx, (doc) => entryMutators.setEndorsed.apply(doc, true, ctx));
+    const update = createUpdate('entry', sharedEntry, ctx, (doc) => {
+      entryReviewMutators.submitForReview.apply(doc, '', ctx);
+      entryReviewMutators.endorseSubmission.apply(doc, '', ctx);
+    });
     const answer = await expectRefused(() => push(hub.url, tokenOf.member, [{ id, type: 'entry', update }]), [id], 403, 'forbidden');
     expect(answer.body).toMatchObject({ error: { message: 'a member may not review its own entry', recordId: id } });
   });

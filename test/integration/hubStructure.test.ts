@@ -7,6 +7,7 @@ import { commitSystemChange } from '../../server/hub/systemWrites';
 import type { StoredRecord } from '../../server/storage/hubStorage';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { networkMutators } from '../../shared/records/network';
 import { moduleFor, type InputTypes } from '../../shared/records/registry';
 import type { RecordType, Role } from '../../shared/records/recordType';
@@ -150,8 +151,11 @@ describe('a reviewer touches only the review log and status of another organizat
   });
 
   it('accepts the review itself and an endorsement', async () => {
-    const record = await seedEntry();
-    await expectAccepted(() => pushChange('steward', record, reviewWith('steward', (doc) => entryMutators.setEndorsed.apply(doc, true, ctxOf('steward')))));
+    const record = await seed('entry', 'member', { ...sharedEntry, body: '' }, (doc) => {
+      writeRichBody(doc);
+      entryReviewMutators.submitForReview.apply(doc, '', ctxOf('member'));
+    });
+    await expectAccepted(() => pushChange('steward', record, reviewWith('steward', (doc) => entryReviewMutators.endorseSubmission.apply(doc, 'Clear and complete.', ctxOf('steward')))));
   });
 
   it('lets the owner retarget its own link and format its own body', async () => {

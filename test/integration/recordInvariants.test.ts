@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import type { RecordType } from '../../shared/records/recordType';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
@@ -151,9 +152,7 @@ describe('a new record that breaks an invariant is refused, by push and by bundl
 describe('a change that breaks an invariant is refused, by push, /yjs and bundle', () => {
   const member = () => editContext(alpha.org.id, 'member');
   const cases: { what: string; field: string; change: (doc: Y.Doc) => void }[] = [
-    { what: 'consent taken back to pending while the entry stays shared', field: 'sharing', change: setField('attribution', { ...shared.attribution, consent: 'pending' }) },
-    { what: 'a shared entry relabelled a draft (an endorsement dropped without review)', field: 'status', change: setField('status', 'draft') },
-    { what: 'an entry made private but left shared in its status', field: 'status', change: setField('sharing', 'private') },
+    { what: 'a shared entry calling itself endorsed with no endorsement step (the old setEndorsed)', field: 'status', change: setField('status', 'endorsed') },
     { what: 'the title emptied', field: 'title', change: setField('title', '') },
     { what: 'a licence that is not one of the choices', field: 'licence', change: setField('licence', { id: 'cc0', conditions: '' }) },
     { what: 'the community’s conditions emptied', field: 'licence.conditions', change: setField('licence', { id: 'community-conditions', conditions: '' }) },
@@ -213,16 +212,43 @@ describe('a change that breaks an invariant is refused, by push, /yjs and bundle
     expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ licence: own });
   });
 
-  it('leaves endorsing to reviewers: a member endorsing its own entry is refused 403, the secretariat endorsing it is taken', async () => {
-    const { id, state, seq } = await storedEntry();
+  it('leaves endorsing to reviewers: a member endorsing its own entry is refused 403, the secretariat endorsing its submission is taken', async () => {
+    const { id } = await storedEntry();
+    expect((await push(hub.url, alpha.token, [{ id, type: 'entry', update: changeUpdate((await hub.storage.getRecord(id))!.state, (doc) => entryReviewMutators.submitForReview.apply(doc, '', editContext(alpha.org.id, 'member'))) }])).status).toBe(200);
+    const { state, seq } = (await hub.storage.getRecord(id))!;
+    const selfEndorse = (doc: Y.Doc) => entryReviewMutators.endorseSubmission.apply(doc, '', editContext(alpha.org.id, 'member'));
     for (const via of ['push', 'bundle'] as const) {
-      const answer = await send(via, alpha, { id, type: 'entry', update: changeUpdate(state, setField('status', 'endorsed')) });
+      const answer = await send(via, alpha, { id, type: 'entry', update: changeUpdate(state, selfEndorse) });
       expect(answer).toMatchObject({ status: 403, body: { error: { code: 'forbidden', recordId: id } } });
     }
-    expect(await yjsEdit(hub, alpha.token, id, setField('status', 'endorsed'))).toBe('forbidden');
+    expect(await yjsEdit(hub, alpha.token, id, selfEndorse)).toBe('forbidden');
     await expectUnchanged(id, seq, state);
-    const endorse = changeUpdate(state, (doc) => entryMutators.setEndorsed.apply(doc, true, editContext(sec.org.id, 'secretariat')));
+    const endorse = changeUpdate(state, (doc) => entryReviewMutators.endorseSubmission.apply(doc, '', editContext(sec.org.id, 'secretariat')));
     expect((await push(hub.url, sec.token, [{ id, type: 'entry', update: endorse }])).status).toBe(200);
     expect((await hub.storage.getRecord(id))!.projection).toMatchObject({ status: 'endorsed' });
   });
+});
+
+describe('a withdrawal is never refused: states that read private are taken, by push, /yjs and bundle', () => {
+  // Each stored shape a merge of honest edits can leave (entrySharing.ts), written straight.
+  const cases: { what: string; change: (doc: Y.Doc) => void }[] = [
+    { what: 'consent taken back to pending while the entry stays shared', change: setField('attribution', { ...shared.attribution, consent: 'pending' }) },
+    { what: 'a shared entry whose status says draft (made private on another device)', change: setField('status', 'draft') },
+    { what: 'an entry made private but left shared in its status', change: setField('sharing', 'private') },
+  ];
+  for (const c of cases) {
+    for (const via of ['push', 'bundle'] as const) {
+      it(`takes ${c.what} (${via}) and reads it a private draft`, async () => {
+        const { id, state } = await storedEntry();
+        const answer = await send(via, alpha, { id, type: 'entry', update: changeUpdate(state, c.change) });
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        expect((await hub.storage.getRecord(id))!).toMatchObject({ projection: { sharing: 'private', status: 'draft' }, facts: { isPrivate: true } });
+      });
+    }
+    it(`takes ${c.what} (/yjs) and reads it a private draft`, async () => {
+      const { id } = await storedEntry();
+      expect(await yjsEdit(hub, alpha.token, id, c.change)).toBeNull();
+      expect((await hub.storage.getRecord(id))!).toMatchObject({ projection: { sharing: 'private', status: 'draft' }, facts: { isPrivate: true } });
+    });
+  }
 });

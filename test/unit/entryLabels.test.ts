@@ -88,12 +88,16 @@ describe('entry labels', () => {
     expect(refusal(() => created({ labels: both }))).toEqual({ field: 'labels' });
   });
 
-  it('keeps consent and status rules in the mutators (the same functions the hub runs)', () => {
-    expect(refusal(() => entryMutators.setAttribution.apply(created(), { ...input.attribution!, consent: 'pending' }, ctx))).toEqual({ field: 'sharing' });
+  it('keeps the shared rules in the mutators (the same functions the hub runs), and withdrawing consent is never refused', () => {
+    const withdrawn = created();
+    entryMutators.setAttribution.apply(withdrawn, { ...input.attribution!, consent: 'pending' }, ctx);
+    expect(entry.read(withdrawn)).toMatchObject({ sharing: 'private', status: 'draft' });
+    expect(refusal(() => entryMutators.setSharing.apply(withdrawn, 'network', ctx))).toEqual({ field: 'sharing' });
     // Every mutator checks the whole state it leaves: a state already broken (written by hand) takes no other edit.
     const broken = created();
-    broken.getMap('fields').set('status', 'draft');
-    expect(refusal(() => entryMutators.setTags.apply(broken, ['water'], ctx))).toEqual({ field: 'status' });
+    broken.getMap('map.labels').set('tk-verified', { en: '', zh: '' });
+    broken.getMap('map.labels').set('tk-non-verified', { en: '', zh: '' });
+    expect(refusal(() => entryMutators.setTags.apply(broken, ['water'], ctx))).toEqual({ field: 'labels' });
   });
 
   it.each(['tk-secret-sacred', 'tk-community-use-only'] as const)('%s makes the entry readable by its own organization only', (id) => {

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { ballot, ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { comment, commentMutators } from '../../shared/records/comment';
 import { entry, entryFragmentNames, entryMutators, type EntryInput } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { templateSections } from '../../shared/records/entryTemplates';
 import { interest, interestId, interestMutators } from '../../shared/records/interest';
 import { fields } from '../../shared/records/layout';
@@ -407,14 +408,15 @@ describe('entry mutators', () => {
     expect(needed).toEqual(['edit']);
   });
 
-  it('setAttribution changes the attribution, but not to pending consent on a shared entry', () => {
+  it('setAttribution changes the attribution, and pending consent makes a shared entry a private draft (a withdrawal is never refused)', () => {
     const doc = createdCase('entry');
     const anonymous = { holderKind: 'community', holderName: '', consent: 'anonymous' } as const;
     expect(mutate(entry, doc, entryMutators.setAttribution, anonymous, member).after.attribution).toEqual(anonymous);
 
-    const error = inputErrorOf(() => doc.transact(() => entryMutators.setAttribution.apply(doc, { ...anonymous, consent: 'pending' }, member)));
-    expect(error.field).toBe('sharing');
-    expect(entry.read(doc).attribution).toEqual(anonymous);
+    const withdrawn = mutate(entry, doc, entryMutators.setAttribution, { ...anonymous, consent: 'pending' }, member);
+    expect(withdrawn.after).toMatchObject({ attribution: { consent: 'pending' }, sharing: 'private', status: 'draft' });
+    expect(withdrawn.needed).toEqual(['edit']);
+    expect(fields(doc).get('sharing')).toBe('private');
   });
 
   it('setSharing moves a draft to shared and back', () => {
@@ -434,20 +436,22 @@ describe('entry mutators', () => {
     expect(needed).toEqual(['review']);
   });
 
-  it('setEndorsed endorses a shared entry and needs review', () => {
+  it('withdrawEndorsement takes an endorsement back and needs review; only an endorsed entry has one', () => {
     const doc = createdCase('entry');
-    const endorsed = mutate(entry, doc, entryMutators.setEndorsed, true, secretariat);
+    expect(inputErrorOf(() => doc.transact(() => entryMutators.withdrawEndorsement.apply(doc, undefined, secretariat))).field).toBe('status');
+    mutate(entry, doc, entryReviewMutators.submitForReview, '', member);
+    const endorsed = mutate(entry, doc, entryReviewMutators.endorseSubmission, '', secretariat);
     expect(endorsed.after.status).toBe('endorsed');
     expect(endorsed.needed).toEqual(['review']);
-    const withdrawn = mutate(entry, doc, entryMutators.setEndorsed, false, secretariat);
+    const withdrawn = mutate(entry, doc, entryMutators.withdrawEndorsement, undefined, secretariat);
     expect(withdrawn.after.status).toBe('shared');
     expect(withdrawn.needed).toEqual(['review']);
   });
 
-  it('setEndorsed refuses a private draft', () => {
-    const doc = createdDoc(entry, { ...entryInput, sharing: 'private' }, member);
-    expect(inputErrorOf(() => doc.transact(() => entryMutators.setEndorsed.apply(doc, true, secretariat))).field).toBe('status');
-    expect(entry.read(doc).status).toBe('draft');
+  it('reads a status stored endorsed with no endorsement step as shared: "Endorsed" always has a pinned version', () => {
+    const doc = createdCase('entry');
+    doc.transact(() => fields(doc).set('status', 'endorsed'));
+    expect(entry.read(doc).status).toBe('shared');
   });
 
   it('rejects a bad mutator argument naming the mutator and the field', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ballot } from '../../shared/records/ballot';
 import { comment, commentMutators } from '../../shared/records/comment';
-import { entry, entryMutators } from '../../shared/records/entry';
+import { entry } from '../../shared/records/entry';
+import { entryReviewMutators } from '../../shared/records/entryReview';
 import { actions, type Action, type EditContext, type RuleFacts } from '../../shared/records/recordModule';
 import { recordTypes, roles, type RecordType, type Role } from '../../shared/records/recordType';
 import { canChange, canRead, grantFor, HUB_CREATED_TYPES, HUB_WRITTEN_TYPES, isAllowed, rulesTable, type Actor, type Condition, type Ownership } from '../../shared/rules/rules';
@@ -305,8 +306,9 @@ describe('rules on real records', () => {
 
   it('lets a steward of another organization endorse a shared entry, but not the member who owns it', () => {
     const doc = newEntry('network');
+    doc.transact(() => entryReviewMutators.submitForReview.apply(doc, '', owner));
     const before = entry.read(doc);
-    doc.transact(() => entryMutators.setEndorsed.apply(doc, true, { ...owner, orgId: steward.orgId, role: 'steward' }));
+    doc.transact(() => entryReviewMutators.endorseSubmission.apply(doc, '', { ...owner, orgId: steward.orgId, role: 'steward' }));
     const needed = entry.changeActions(before, entry.read(doc));
     expect(canChange(steward, entryHeader, needed, entry.facts(before))).toEqual({ isAllowed: true });
     expect(canChange(owner, entryHeader, needed, entry.facts(before))).toEqual({ isAllowed: false, action: 'review' });
