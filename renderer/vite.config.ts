@@ -22,6 +22,8 @@ export const contentSecurityPolicy = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
+  // Voice notes play from object URLs of the device blob store (renderer/media).
+  "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self' http: https: ws: wss:",
   "frame-src 'self' blob:",

@@ -19,6 +19,8 @@ export function contentSecurityPolicy({ hubOrigin }: ContentSecurityPolicyOption
     // through the CSSOM, which the policy does not govern.
     ['style-src', "'self'"],
     ['img-src', "'self'", 'data:', 'blob:'],
+    // Voice notes play from object URLs of the device blob store (renderer/media); nothing remote.
+    ['media-src', "'self'", 'blob:'],
     ['connect-src', "'self'", ...hubSources(hubOrigin)],
     ['object-src', "'none'"],
     ['base-uri', "'none'"],

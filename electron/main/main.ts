@@ -64,7 +64,8 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(() => {
-      hardenSession(session.defaultSession);
+      // The main window may record voice notes; the print window (electronPorts.ts) may not.
+      hardenSession(session.defaultSession, { isMicrophoneAllowed: true });
       session.defaultSession.protocol.handle(
         APP_SCHEME,
         createAppProtocolHandler({

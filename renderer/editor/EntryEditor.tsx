@@ -29,6 +29,7 @@ import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
 import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
 import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
 import { LabelsPanel } from '../library/LabelsPanel';
+import { AttachmentsPanel } from '../media/AttachmentsPanel';
 
 export function EntryEditor({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -142,18 +143,22 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
         )}
 
         <div className="fw-editor-grid">
-          {pinned ? (
-            <Stack gap="md" className="fw-editor-main">
-              <Alert color="teal" data-testid="pinned-notice">
-                <Text size="sm">{t('review.pinned.notice', { time: dateFormat.format(pinned.at) })}</Text>
-              </Alert>
-              <Paper withBorder p="md" radius="md">
-                <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
-              </Paper>
-            </Stack>
-          ) : (
-            <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
-          )}
+          {/* The text, then what is attached to it: photos and voices belong with the words. */}
+          <Stack gap="md" className="fw-editor-main">
+            {pinned ? (
+              <>
+                <Alert color="teal" data-testid="pinned-notice">
+                  <Text size="sm">{t('review.pinned.notice', { time: dateFormat.format(pinned.at) })}</Text>
+                </Alert>
+                <Paper withBorder p="md" radius="md">
+                  <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
+                </Paper>
+              </>
+            ) : (
+              <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
+            )}
+            <AttachmentsPanel entryId={header.id} p={p} canEdit={canEdit} saving={saving} />
+          </Stack>
           <Stack gap="md" className="fw-editor-side">
             <EntryDetailsPanel {...form} id={header.id} />
             <AttributionPanel {...form} />

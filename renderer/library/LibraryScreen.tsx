@@ -20,6 +20,7 @@ import { screenDateFormat } from '../i18n/dateTime';
 import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
 import { ReviewQueue } from './ReviewQueue';
 import { versionsFor } from '../../shared/records/entryTranslation';
+import { EntryThumbnail } from '../media/EntryThumbnail';
 
 const ROW_HEIGHT = 78;
 
@@ -148,6 +149,7 @@ function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: Re
   const summary = pinned ? pinned.version.summary : p.summary;
   return (
     <a className="fw-entry-row" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="entry-row" data-entry-id={view.header.id} data-pinned={pinned ? 'true' : undefined}>
+      <EntryThumbnail attachments={p.attachments ?? []} />
       <div className="fw-entry-row-main">
         <Text fw={600} size="sm" truncate="end" lang={p.language === 'und' ? undefined : p.language} data-testid="entry-row-title">
           {title || t('editor.untitled')}

@@ -6,6 +6,7 @@ import type { ShellState, StoragePersistence } from '../platform/offlineApp';
 import { normalizeHubUrl } from '../session/deviceProfile';
 import { saveProfile } from '../session/profileStore';
 import { useSession } from '../session/SessionContext';
+import { StoragePanel } from '../media/StoragePanel';
 import { LanguageSelect } from './LanguageSelect';
 
 export function SettingsScreen() {
@@ -150,6 +151,7 @@ export function SettingsScreen() {
           )}
         </Stack>
       </Paper>
+      <StoragePanel />
       <Paper withBorder p="md" radius="md" maw={640}>
         <Stack gap="xs">
           <Title order={2} size="h5">

@@ -11,12 +11,17 @@ import type { BlobContent } from './blobRef';
  * - A stored blob never changes; a second put of the same bytes is a no-op.
  * - What `get` returns is the caller's copy, and the bytes `put` took are copied in: neither side
  *   can change a stored blob by writing into an array afterwards.
- * The IndexedDB implementation (renderer) and a filesystem one (electron/) come with the media issue.
+ * - A blob is unconfirmed until the blob sync learns that the hub holds it (`markConfirmed`), and
+ *   an unconfirmed blob is never evicted: it may be the only copy anywhere. `evict` frees only
+ *   confirmed blobs; `delete` removes any (a capture the author discarded before it was attached).
+ * The IndexedDB implementation is renderer/data/indexedDbBlobStore.ts.
  */
 
 export interface StoredBlob extends BlobContent {
   /** When this device stored it (ms since the epoch), for eviction of previews it can fetch again. */
   readonly storedAt: number;
+  /** The hub is known to hold these bytes (the blob sync said so): the device may free them. */
+  readonly isConfirmed: boolean;
 }
 
 export interface BlobStoreUsage {
@@ -38,6 +43,19 @@ export interface DeviceBlobStore {
   missing(sha256s: readonly string[]): Promise<string[]>;
   /** Removes a blob; removing one that is absent is a no-op. */
   delete(sha256: string): Promise<void>;
+  /**
+   * Records that the hub holds this blob (after an upload the hub acknowledged, a download from
+   * the hub, or the hub's answer that it has it). A no-op for a blob this device does not hold;
+   * a confirmed blob stays confirmed.
+   */
+  markConfirmed(sha256: string): Promise<void>;
+  /**
+   * Frees a blob the hub holds, to make room; returns whether it was freed. An unconfirmed blob is
+   * kept and `false` returned: nothing not yet sent is ever evicted. Absent: `false`.
+   */
+  evict(sha256: string): Promise<boolean>;
+  /** Every blob this device holds, for the storage screen (without the bytes). */
+  list(): Promise<StoredBlob[]>;
   /** How many blobs and bytes the device holds, for the storage screen and an eviction budget. */
   usage(): Promise<BlobStoreUsage>;
 }

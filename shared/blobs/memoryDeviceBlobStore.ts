@@ -4,7 +4,7 @@ import type { BlobStoreUsage, DeviceBlobStore, StoredBlob } from './deviceBlobSt
 
 /** A DeviceBlobStore in memory: for tests and the demo, and the reference the contract suite checks. */
 export class MemoryDeviceBlobStore implements DeviceBlobStore {
-  readonly #blobs = new Map<string, { readonly stored: StoredBlob; readonly bytes: Uint8Array }>();
+  readonly #blobs = new Map<string, { stored: StoredBlob; readonly bytes: Uint8Array }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -13,7 +13,7 @@ export class MemoryDeviceBlobStore implements DeviceBlobStore {
     checkBlobBytes(checked, bytes);
     const existing = this.#blobs.get(checked.sha256);
     if (existing) return existing.stored;
-    const stored: StoredBlob = { ...checked, storedAt: this.now() };
+    const stored: StoredBlob = { ...checked, storedAt: this.now(), isConfirmed: false };
     this.#blobs.set(checked.sha256, { stored, bytes: bytes.slice() });
     return stored;
   }
@@ -36,6 +36,20 @@ export class MemoryDeviceBlobStore implements DeviceBlobStore {
 
   async delete(sha256: string): Promise<void> {
     this.#blobs.delete(sha256);
+  }
+
+  async markConfirmed(sha256: string): Promise<void> {
+    const held = this.#blobs.get(sha256);
+    if (held) held.stored = { ...held.stored, isConfirmed: true };
+  }
+
+  async evict(sha256: string): Promise<boolean> {
+    if (!this.#blobs.get(sha256)?.stored.isConfirmed) return false;
+    return this.#blobs.delete(sha256);
+  }
+
+  async list(): Promise<StoredBlob[]> {
+    return [...this.#blobs.values()].map(({ stored }) => stored);
   }
 
   async usage(): Promise<BlobStoreUsage> {

@@ -113,6 +113,55 @@ export function deviceBlobStoreContract(name: string, open: () => Promise<Device
         expect(await store.usage()).toEqual({ blobCount: 2, totalBytes: photo.length + voice.length });
       }));
 
+    test('a new blob is unconfirmed, and markConfirmed records that the hub holds it', () =>
+      withStore(async (store) => {
+        const stored = await store.put(photoContent, photo);
+        expect(stored.isConfirmed).toBe(false);
+        await store.markConfirmed(photoContent.sha256);
+        await store.markConfirmed(photoContent.sha256);
+        expect(await store.stat(photoContent.sha256)).toEqual({ ...stored, isConfirmed: true });
+        // A second put of a confirmed blob does not make it unsent again.
+        expect((await store.put(photoContent, photo)).isConfirmed).toBe(true);
+      }));
+
+    test('confirming a blob it does not hold stores nothing', () =>
+      withStore(async (store) => {
+        await store.markConfirmed(photoContent.sha256);
+        expect(await store.has(photoContent.sha256)).toBe(false);
+        expect(await store.list()).toEqual([]);
+      }));
+
+    test('never evicts a blob the hub has not confirmed, and frees one it has', () =>
+      withStore(async (store) => {
+        const voice = bytesOf('a voice note not yet sent');
+        const voiceContent = describeBlob(voice, 'audio/webm');
+        await store.put(photoContent, photo);
+        await store.put(voiceContent, voice);
+        await store.markConfirmed(photoContent.sha256);
+        expect(await store.evict(voiceContent.sha256)).toBe(false);
+        expect(await store.get(voiceContent.sha256)).toEqual(voice);
+        expect(await store.evict(photoContent.sha256)).toBe(true);
+        expect(await store.has(photoContent.sha256)).toBe(false);
+        expect(await store.evict(photoContent.sha256)).toBe(false);
+        expect(await store.usage()).toEqual({ blobCount: 1, totalBytes: voice.length });
+      }));
+
+    test('lists every blob it holds, without the bytes', () =>
+      withStore(async (store) => {
+        const voice = bytesOf('a voice note');
+        const voiceContent = describeBlob(voice, 'audio/webm');
+        await store.put(photoContent, photo);
+        await store.put(voiceContent, voice);
+        await store.markConfirmed(voiceContent.sha256);
+        const listed = await store.list();
+        expect(listed.map((blob) => [blob.sha256, blob.sizeBytes, blob.mediaType, blob.isConfirmed]).sort()).toEqual(
+          [
+            [photoContent.sha256, photo.length, 'image/jpeg', false],
+            [voiceContent.sha256, voice.length, 'audio/webm', true],
+          ].sort(),
+        );
+      }));
+
     test('keeps an empty blob like any other', () =>
       withStore(async (store) => {
         const empty = new Uint8Array(0);

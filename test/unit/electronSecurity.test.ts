@@ -114,6 +114,8 @@ describe('Content-Security-Policy', () => {
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
     expect(csp.get('form-action')).toEqual(["'none'"]);
     expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
+    // Voice notes play from the device's own blobs (object URLs), never from another origin.
+    expect(csp.get('media-src')).toEqual(["'self'", 'blob:']);
   });
 
   it('never allows inline scripts or styles, or eval', () => {
@@ -482,9 +484,12 @@ describe('navigation and new windows', () => {
 });
 
 describe('session permissions', () => {
-  it('denies every permission request and check, every device and every download', () => {
-    let requestHandler: Parameters<GuardedSession['setPermissionRequestHandler']>[0] | undefined;
-    let checkHandler: Parameters<GuardedSession['setPermissionCheckHandler']>[0] | undefined;
+  type RequestHandler = Parameters<GuardedSession['setPermissionRequestHandler']>[0];
+  type CheckHandler = Parameters<GuardedSession['setPermissionCheckHandler']>[0];
+
+  function hardened(policy?: Parameters<typeof hardenSession>[1]) {
+    let requestHandler: RequestHandler | undefined;
+    let checkHandler: CheckHandler | undefined;
     let deviceHandler: Parameters<GuardedSession['setDevicePermissionHandler']>[0] | undefined;
     let downloadListener: ((event: { preventDefault(): void }) => void) | undefined;
     const session: GuardedSession = {
@@ -493,18 +498,60 @@ describe('session permissions', () => {
       setDevicePermissionHandler: (handler) => (deviceHandler = handler),
       on: (_event, listener) => (downloadListener = listener),
     };
-    hardenSession(session);
-
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb']) {
+    hardenSession(session, policy);
+    const request = (permission: string, details: unknown): boolean => {
       const callback = vi.fn();
-      requestHandler?.({}, permission, callback);
-      expect(callback, permission).toHaveBeenCalledExactlyOnceWith(false);
-      expect(checkHandler?.({}, permission), permission).toBe(false);
+      requestHandler?.({}, permission, callback, details);
+      expect(callback, permission).toHaveBeenCalledOnce();
+      return callback.mock.calls[0]![0] as boolean;
+    };
+    const check = (permission: string, origin: string, details: unknown): boolean | undefined => checkHandler?.({}, permission, origin, details);
+    return { request, check, device: (details: unknown) => deviceHandler?.(details), download: (event: { preventDefault(): void }) => downloadListener?.(event) };
+  }
+
+  const appPage = 'app://fieldwise/index.html#/entry/e1';
+  const microphone = { requestingUrl: appPage, isMainFrame: true, mediaTypes: ['audio'] };
+
+  it('denies every permission request and check, every device and every download', () => {
+    const { request, check, device, download } = hardened();
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'openExternal', 'hid', 'serial', 'usb']) {
+      expect(request(permission, { requestingUrl: appPage, isMainFrame: true }), permission).toBe(false);
+      expect(check(permission, 'app://fieldwise', {}), permission).toBe(false);
     }
-    expect(deviceHandler?.({ deviceType: 'usb' })).toBe(false);
-    const download = { preventDefault: vi.fn() };
-    downloadListener?.(download);
-    expect(download.preventDefault).toHaveBeenCalledOnce();
+    // The print window's session: not even the app's own microphone request.
+    expect(request('media', microphone)).toBe(false);
+    expect(device({ deviceType: 'usb' })).toBe(false);
+    const event = { preventDefault: vi.fn() };
+    download(event);
+    expect(event.preventDefault).toHaveBeenCalledOnce();
+  });
+
+  it("grants the main window's app page the microphone, audio only", () => {
+    const { request, check } = hardened({ isMicrophoneAllowed: true });
+    expect(request('media', microphone)).toBe(true);
+    expect(check('media', 'app://fieldwise', { mediaType: 'audio', securityOrigin: 'app://fieldwise/' })).toBe(true);
+    expect(check('media', 'app://fieldwise', { mediaType: 'audio' })).toBe(true);
+  });
+
+  it('refuses the camera, audio with video, another origin, a subframe and every other permission, with the microphone allowed', () => {
+    const { request, check, device } = hardened({ isMicrophoneAllowed: true });
+    expect(request('media', { ...microphone, mediaTypes: ['video'] })).toBe(false);
+    expect(request('media', { ...microphone, mediaTypes: ['audio', 'video'] })).toBe(false);
+    expect(request('media', { ...microphone, mediaTypes: [] })).toBe(false);
+    expect(request('media', { ...microphone, mediaTypes: undefined })).toBe(false);
+    expect(request('media', { ...microphone, isMainFrame: false })).toBe(false);
+    expect(request('media', undefined)).toBe(false);
+    for (const requestingUrl of ['https://evil.example/', 'app://fieldwise.evil/index.html', 'app://print/index.html', 'app://fieldwise:8080/', 'app://user:pw@fieldwise/', 'file:///home/a/index.html', 'http://127.0.0.1:5173/', 'not a url', 42]) {
+      expect(request('media', { ...microphone, requestingUrl }), String(requestingUrl)).toBe(false);
+    }
+    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'display-capture', 'mediaKeySystem', 'hid', 'usb']) {
+      expect(request(permission, microphone), permission).toBe(false);
+      expect(check(permission, 'app://fieldwise', { mediaType: 'audio' }), permission).toBe(false);
+    }
+    expect(check('media', 'app://fieldwise', { mediaType: 'video' })).toBe(false);
+    expect(check('media', 'https://evil.example', { mediaType: 'audio' })).toBe(false);
+    expect(check('media', 'app://fieldwise', { mediaType: 'audio', securityOrigin: 'https://evil.example' })).toBe(false);
+    expect(device({ deviceType: 'hid' })).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { FieldwiseClient } from '../../../shared/client/client';
 import type { EntryInput } from '../../../shared/records/entry';
 import type { TestHub } from '../../support/hub';
 import { syncedClient } from '../../support/syncedClient';
@@ -27,13 +28,20 @@ export async function hubEntry(hub: TestHub, id: string): Promise<HubEntry | nul
   }
 }
 
-/** Joins `orgName` as a new member organization and pushes its entries; resolves once the hub has them. */
-export async function pushEntriesAs(hub: TestHub, orgName: string, entries: readonly EntryInput[]): Promise<string[]> {
+/**
+ * Joins `orgName` as a new member organization and pushes its entries; resolves once the hub has
+ * them. `then` runs on each new entry before the push (to attach media, say).
+ */
+export async function pushEntriesAs(hub: TestHub, orgName: string, entries: readonly EntryInput[], then?: (client: FieldwiseClient, id: string) => Promise<void>): Promise<string[]> {
   const join = await hub.join(await hub.invite(orgName, 'member'), 'headless');
   const synced = await syncedClient(hub, join, { engine: { isLive: false } });
   try {
     const ids: string[] = [];
-    for (const input of entries) ids.push(await synced.client.create('entry', input));
+    for (const input of entries) {
+      const id = await synced.client.create('entry', input);
+      await then?.(synced.client, id);
+      ids.push(id);
+    }
     await synced.engine.syncNow();
     if (synced.engine.status.pendingCount !== 0) throw new Error(`${orgName}: entries not pushed (${synced.engine.status.state})`);
     return ids;

@@ -1,0 +1,23 @@
+/** Why a file could not become an attachment. The file is left as it was; nothing is stored. */
+export type MediaErrorCode =
+  /** Not a JPEG where one was expected, or its segments run past the end of the file. */
+  | 'malformed-image'
+  /** More pixels than a device may decode (a decompression bomb, or a panorama too large to show). */
+  | 'too-many-pixels'
+  /** Larger than the network's attachment limit (network setting `maxAttachmentBytes`). */
+  | 'over-network-limit'
+  /** More than this device has room for (the browser's storage quota). */
+  | 'over-device-quota';
+
+export class MediaError extends Error {
+  override readonly name = 'MediaError';
+
+  constructor(
+    readonly code: MediaErrorCode,
+    message: string,
+    /** The figures the message speaks of, for a translated message. */
+    readonly details: Readonly<Record<string, number>> = {},
+  ) {
+    super(message);
+  }
+}
