@@ -3,6 +3,8 @@ import bundlesZhCN from './bundles.zh-CN.json';
 import governanceZhCN from './governance.zh-CN.json';
 import inboxZhCN from './inbox.zh-CN.json';
 import labelsZhCN from './labels.zh-CN.json';
+import mediaZhCN from './media.zh-CN.json';
+import mediaSyncZhCN from './mediaSync.zh-CN.json';
 import offlineZhCN from './offline.zh-CN.json';
 import refusalsZhCN from './refusals.zh-CN.json';
 import reportsZhCN from './reports.zh-CN.json';
@@ -25,6 +27,8 @@ export const chineseCatalogFiles: Readonly<Record<string, Catalog>> = {
   'inbox.zh-CN.json': inboxZhCN,
   'review.zh-CN.json': reviewZhCN,
   'labels.zh-CN.json': labelsZhCN,
+  'media.zh-CN.json': mediaZhCN,
+  'mediaSync.zh-CN.json': mediaSyncZhCN,
 };
 
 export const chineseCatalog: Catalog = mergeCatalogs(chineseCatalogFiles);

@@ -1,12 +1,17 @@
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
+import { BlobSync, type BlobSyncStatus } from '../../shared/sync/blobSync';
+import { createHttpBlobTransport } from '../../shared/sync/blobTransport';
 import { createHttpTransport, type FetchResponse } from '../../shared/sync/httpTransport';
 import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
+import { deviceBlobStore } from '../data/deviceBlobs';
+import { announceBlobStored, requestedBlobs, serveBlobRequests } from '../sync/blobRequests';
 import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
 import { ensureDeviceKey, isDeviceKeyRegistered, registerDeviceKey, type KeyRegistration } from './deviceKey';
 import { saveProfile } from './profileStore';
 import { startSearchWorker } from '../library/searchWorkerPort';
+import { eraseDeviceBlobs } from '../data/deviceBlobs';
 
 /*
  * One signed-in device: its local client (always there, online or not) and, once the device token
@@ -26,6 +31,10 @@ export type SessionSync =
 export class Session {
   private engine: SyncEngine | null = null;
   private engineUnsubscribe: (() => void) | null = null;
+  /** Media beside the records, started and stopped with the engine (shared/sync/blobSync.ts). */
+  private blobs: BlobSync | null = null;
+  private blobsUnsubscribe: (() => void) | null = null;
+  private readonly blobListeners = new Set<(status: BlobSyncStatus | null) => void>();
   private sync: SessionSync;
   private readonly listeners = new Set<(sync: SessionSync) => void>();
   private readonly pendingSubscription: { unsubscribe(): void };
@@ -101,6 +110,20 @@ export class Session {
 
   get syncState(): SessionSync {
     return this.sync;
+  }
+
+  /** The media sync, null while the record sync is not running (locked, demo, no token). */
+  get blobSync(): BlobSync | null {
+    return this.blobs;
+  }
+
+  onDidChangeBlobSync(listener: (status: BlobSyncStatus | null) => void): () => void {
+    this.blobListeners.add(listener);
+    return () => this.blobListeners.delete(listener);
+  }
+
+  private setBlobStatus(status: BlobSyncStatus | null): void {
+    for (const listener of this.blobListeners) listener(status);
   }
 
   onDidChangeSync(listener: (sync: SessionSync) => void): () => void {
@@ -199,10 +222,33 @@ export class Session {
     this.engine = engine;
     this.engineUnsubscribe = engine.onDidChangeStatus((status) => this.setSync({ kind: 'engine', status }));
     this.setSync({ kind: 'engine', status: engine.status });
+    // Media after text: the blob sync follows the engine's status and moves only once it is settled.
+    const blobs = new BlobSync({
+      client: this.client,
+      recordSync: engine,
+      store: deviceBlobStore(),
+      transport: createHttpBlobTransport({ baseUrl: this.currentProfile.hubUrl, token, fetch: platform.fetch }),
+      clock: platform.clock,
+      wantedOriginals: requestedBlobs,
+      onDidStoreBlob: announceBlobStored,
+    });
+    this.blobs = blobs;
+    this.blobsUnsubscribe = blobs.onDidChangeStatus((status) => this.setBlobStatus(status));
+    serveBlobRequests((sha256) => blobs.request(sha256));
     void engine.start();
+    void blobs.start().then(() => this.setBlobStatus(blobs.status));
   }
 
   private async stopEngine(): Promise<void> {
+    const blobs = this.blobs;
+    this.blobs = null;
+    this.blobsUnsubscribe?.();
+    this.blobsUnsubscribe = null;
+    if (blobs) {
+      serveBlobRequests(() => undefined);
+      await blobs.stop();
+      this.setBlobStatus(null);
+    }
     const engine = this.engine;
     if (!engine) return;
     this.engine = null;
@@ -235,5 +281,6 @@ export class Session {
   async closeAndErase(): Promise<void> {
     await this.close();
     await this.client.erase();
+    await eraseDeviceBlobs();
   }
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { hrefOf } from '../app/route';
 import { useInbox } from '../inbox/inboxContext';
 import { useSession, useSessionSync } from '../session/SessionContext';
+import { MediaSyncControl } from './MediaSyncControl';
 import { syncLabel, syncLabelText } from './syncStateLabel';
 import { usePlatformOnline } from './usePlatformOnline';
 
@@ -59,6 +60,8 @@ export function SyncBar() {
         <Badge variant="light" color={label.pendingCount > 0 ? COLORS[label.state] : 'gray'} className="fw-badge-whole" data-testid="pending-count" data-count={label.pendingCount}>
           {t('sync.pending', { count: label.pendingCount })}
         </Badge>
+        {/* Media apart from text: its own progress, and the policy for this connection. */}
+        <MediaSyncControl session={session} />
         {reminders > 0 && (
           <Badge component="a" href={hrefOf({ screen: 'inbox' })} variant="filled" color="red" data-testid="vote-reminder" data-count={reminders}>
             {t('inbox.reminder', { count: reminders })}

@@ -8,8 +8,8 @@ import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFai
  */
 
 export interface FetchInit {
-  /** PUT: the administration endpoints (docs/PROTOCOL.md, Administration). */
-  readonly method: 'GET' | 'POST' | 'PUT';
+  /** PUT: the administration endpoints (docs/PROTOCOL.md, Administration); HEAD and PATCH: blob uploads (tus). */
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
   readonly headers: Record<string, string>;
   readonly body?: string | Uint8Array<ArrayBuffer>;
 }
@@ -57,9 +57,9 @@ export interface HttpTransportOptions {
   readonly gzipMinBytes?: number;
 }
 
-const networkFailure = (message: string): TransportResult<never> => ({ ok: false, failure: { kind: 'network', message } });
+export const networkFailure = (message: string): TransportResult<never> => ({ ok: false, failure: { kind: 'network', message } });
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -72,7 +72,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 }
 
 /** A non-200 answer, with the code and record named in the hub's JSON error body where it sent one. */
-async function httpFailure(response: FetchResponse): Promise<TransportResult<never>> {
+export async function httpFailure(response: FetchResponse): Promise<TransportResult<never>> {
   let code: string | null = null;
   let message = `HTTP ${response.status}`;
   let recordId: string | undefined;

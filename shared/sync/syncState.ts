@@ -22,6 +22,8 @@ const NETWORK_STATUS_KEY = 'sync.networkStatus';
 /** When this device last fetched the network status, by its own clock. */
 const NETWORK_STATUS_FETCHED_KEY = 'sync.networkStatusFetchedAt';
 const SYNC_LOG_KEY = 'sync.log';
+/** Which media the blob sync moves on this device (blobSync.ts). */
+const BLOB_POLICY_KEY = 'sync.blobPolicy';
 
 const checkpointSchema = z.object({ seq: z.number().int().nonnegative() });
 
@@ -37,6 +39,9 @@ export type QuarantinedEntry = Readonly<z.infer<typeof quarantinedEntrySchema>>;
 
 const quarantineSchema = z.object({ entries: z.array(quarantinedEntrySchema) });
 const fetchedAtSchema = z.object({ at: z.number() });
+// The policies as blobSync.ts names them; kept here as a literal so this file imports no engine.
+const blobPolicySchema = z.object({ policy: z.enum(['full', 'previews', 'none']) });
+export type StoredBlobPolicy = z.infer<typeof blobPolicySchema>['policy'];
 // Events are checked one by one below: one event of a kind this version does not know costs that
 // line, not the whole log.
 const syncLogSchema = z.object({ events: z.array(z.unknown()) });
@@ -92,6 +97,19 @@ export class StoredSyncState {
   async setNetworkStatus(status: NetworkStatusResponse, fetchedAt: number): Promise<void> {
     await this.meta.set(NETWORK_STATUS_KEY, status);
     await this.meta.set(NETWORK_STATUS_FETCHED_KEY, { at: fetchedAt });
+  }
+
+  /** The media policy this device keeps (`full` until someone chooses another). */
+  async blobPolicy(): Promise<StoredBlobPolicy> {
+    return (await this.meta.get(BLOB_POLICY_KEY, blobPolicySchema))?.policy ?? 'full';
+  }
+
+  async setBlobPolicy(policy: StoredBlobPolicy): Promise<void> {
+    await this.meta.set(BLOB_POLICY_KEY, blobPolicySchema.parse({ policy }));
+  }
+
+  observeBlobPolicy(): Observable<StoredBlobPolicy> {
+    return this.meta.observe(BLOB_POLICY_KEY, blobPolicySchema).pipe(map((value) => value?.policy ?? 'full'));
   }
 
   /** The kept sync log, oldest first, without events that do not read back as one. */

@@ -28,6 +28,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'the built renderer in Chromium with 10,000 entries in IndexedDB: load to first rows, typing until saved, JS gzip, beside an empty Vite + React page (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./renderer.bench'),
   },
+  media: {
+    about: 'blob sync: wire bytes for 100 photos at each policy against their renditions, bytes re-sent per cut, text sync with 100 MB of media pending (FIELDWISE_BENCH_PHOTOS to scale down)',
+    load: () => import('./media.bench'),
+  },
   reports: {
     about: 'a 200-entry digest to PDF (Chromium) and a 10,000-row CSV: time and size, beside bare peers (FIELDWISE_BENCH_ENTRIES to scale the CSV down)',
     load: () => import('./reports.bench'),

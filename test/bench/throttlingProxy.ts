@@ -14,6 +14,16 @@ export interface LinkOptions {
   readonly segmentBytes?: number;
   /** Whether a new connection waits one round trip before its first byte (default true). */
   readonly isHandshakeEmulated?: boolean;
+  /**
+   * Whether all connections share one pipe per direction, as they do on one radio link (default
+   * false: each connection gets the whole rate). A ballot's push and a photo's chunk then compete.
+   */
+  readonly isShared?: boolean;
+}
+
+/** When a pipe is next free to transmit: per connection, or one for the whole link. */
+interface Pipe {
+  freeAt: number;
 }
 
 export interface ThrottlingProxy {
@@ -25,56 +35,77 @@ export interface ThrottlingProxy {
   close(): Promise<void>;
 }
 
-/** One direction of the link: paced transmission, then a fixed delay, delivery in order. */
+/**
+ * One direction of the link: paced transmission, then a fixed delay, delivery in order. Segments
+ * wait in one queue behind one timer: a timer per segment reordered bytes, since Node runs timers
+ * by whole milliseconds from the loop's cached clock, and a later segment with a shorter
+ * fractional delay fired first (a 1 MiB upload arrived with its segments shuffled).
+ */
 class LinkDirection {
-  private freeAt = 0;
   private lastDeliveryAt = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The end of this connection's last transmission on the pipe. */
+  private reservedUntil = 0;
+  private readonly queue: { readonly at: number; readonly part: Buffer | null; readonly then?: () => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: Required<LinkOptions>,
     private readonly deliver: (chunk: Buffer) => void,
-    startAt: number,
-  ) {
-    this.freeAt = startAt;
-  }
+    private readonly pipe: Pipe,
+    /** No byte of this connection leaves before this (its handshake). */
+    private readonly startAt: number,
+  ) {}
 
   send(chunk: Buffer): void {
     const segment = this.options.segmentBytes;
     for (let offset = 0; offset < chunk.length; offset += segment) {
       const part = chunk.subarray(offset, offset + segment);
       const now = performance.now();
-      const start = Math.max(now, this.freeAt);
+      const start = Math.max(now, this.pipe.freeAt, this.startAt);
       const end = start + (part.length / this.options.bytesPerSecond) * 1000;
-      this.freeAt = end;
+      this.pipe.freeAt = end;
+      this.reservedUntil = end;
       const at = Math.max(end + this.options.oneWayDelayMs, this.lastDeliveryAt);
       this.lastDeliveryAt = at;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.deliver(part);
-      }, Math.max(0, at - now));
-      this.timers.add(timer);
+      this.queue.push({ at, part });
     }
+    this.arm();
   }
 
   /** Calls `then` once everything sent so far has been delivered. */
   afterDelivered(then: () => void): void {
-    const wait = Math.max(0, this.lastDeliveryAt - performance.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      then();
-    }, wait + 1);
-    this.timers.add(timer);
+    this.queue.push({ at: Math.max(this.lastDeliveryAt, performance.now()) + 1, part: null, then });
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer !== null || this.queue.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const now = performance.now();
+      while (this.queue.length > 0 && this.queue[0]!.at <= now + 0.5) {
+        const item = this.queue.shift()!;
+        if (item.part) this.deliver(item.part);
+        item.then?.();
+      }
+      this.arm();
+    }, Math.max(0, this.queue[0]!.at - performance.now()));
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.length = 0;
+    // Bytes of a dropped connection not yet on the air never will be: a shared pipe whose last
+    // reservation was this connection's is free again (a reservation after it stays).
+    if (this.pipe.freeAt === this.reservedUntil) this.pipe.freeAt = Math.min(this.pipe.freeAt, performance.now());
   }
 }
 
 export async function startThrottlingProxy(target: string, link: LinkOptions): Promise<ThrottlingProxy> {
-  const options: Required<LinkOptions> = { segmentBytes: 1460, isHandshakeEmulated: true, ...link };
+  const options: Required<LinkOptions> = { segmentBytes: 1460, isHandshakeEmulated: true, isShared: false, ...link };
+  const sharedUp: Pipe = { freeAt: 0 };
+  const sharedDown: Pipe = { freeAt: 0 };
   const { hostname, port: targetPort } = new URL(target);
   let up = 0;
   let down = 0;
@@ -90,8 +121,8 @@ export async function startThrottlingProxy(target: string, link: LinkOptions): P
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     const acceptedAt = performance.now();
-    const toHub = new LinkDirection(options, (chunk) => upstream.writable && upstream.write(chunk), acceptedAt + (options.isHandshakeEmulated ? 2 * options.oneWayDelayMs : 0));
-    const toClient = new LinkDirection(options, (chunk) => client.writable && client.write(chunk), acceptedAt);
+    const toHub = new LinkDirection(options, (chunk) => upstream.writable && upstream.write(chunk), options.isShared ? sharedUp : { freeAt: 0 }, acceptedAt + (options.isHandshakeEmulated ? 2 * options.oneWayDelayMs : 0));
+    const toClient = new LinkDirection(options, (chunk) => client.writable && client.write(chunk), options.isShared ? sharedDown : { freeAt: 0 }, acceptedAt);
     directions.add(toHub);
     directions.add(toClient);
     client.on('data', (chunk: Buffer) => {
