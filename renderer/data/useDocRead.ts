@@ -1,39 +1,59 @@
 import { useEffect, useState } from 'react';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 
-/**
- * Changes in a burst (typing: one update per keystroke) are read once the burst pauses for
- * REREAD_IDLE_MS, and at least every REREAD_MAX_MS while it lasts. Each read redraws the whole form
- * that shows the projection (every panel beside the rich text), which cost more per keystroke than
- * the keystroke's own work; the rich text itself is drawn from the doc by the editor, at once.
+/*
+ * A record's projection read again from its open doc after its changes, local or remote.
+ *
+ * A change to the record's fields (a choice in a select, a remote update, a mutator) is read at the
+ * next frame: the form decides with the projection (whether consent allows sharing, what an
+ * attribution change merges with), so it must not lag a click behind. Typing in rich text (one
+ * transaction per keystroke, touching only the text's Xml types) is read once the burst pauses for
+ * REREAD_IDLE_MS, and at least every REREAD_MAX_MS while it lasts: each read redraws every panel
+ * beside the text, which cost more per keystroke than the keystroke's own work, and the editor
+ * draws the text itself from the doc at once.
  */
 const REREAD_IDLE_MS = 250;
 const REREAD_MAX_MS = 2_000;
 
-/** A record's projection read again from its open doc after its changes, local or remote. */
+function isRichTextOnly(transaction: Y.Transaction): boolean {
+  for (const type of transaction.changed.keys()) {
+    if (!(type instanceof Y.XmlFragment || type instanceof Y.XmlElement || type instanceof Y.XmlText)) return false;
+  }
+  return true;
+}
+
 export function useDocRead<P>(doc: Y.Doc, read: (doc: Y.Doc) => P): P {
   const [projection, setProjection] = useState(() => read(doc));
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let frame: number | null = null;
     let burstStartedAt: number | null = null;
-    const refresh = () => {
+    const readNow = () => {
+      if (timer !== null) clearTimeout(timer);
+      if (frame !== null) window.cancelAnimationFrame(frame);
+      timer = null;
+      frame = null;
+      burstStartedAt = null;
+      setProjection(read(doc));
+    };
+    const onTransaction = (transaction: Y.Transaction) => {
+      if (transaction.changed.size === 0) return;
+      if (!isRichTextOnly(transaction)) {
+        frame ??= window.requestAnimationFrame(readNow);
+        return;
+      }
+      if (frame !== null) return;
       const now = performance.now();
       burstStartedAt ??= now;
       if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(
-        () => {
-          timer = null;
-          burstStartedAt = null;
-          setProjection(read(doc));
-        },
-        Math.max(0, Math.min(REREAD_IDLE_MS, burstStartedAt + REREAD_MAX_MS - now)),
-      );
+      timer = setTimeout(readNow, Math.max(0, Math.min(REREAD_IDLE_MS, burstStartedAt + REREAD_MAX_MS - now)));
     };
     setProjection(read(doc));
-    doc.on('update', refresh);
+    doc.on('afterTransaction', onTransaction);
     return () => {
-      doc.off('update', refresh);
+      doc.off('afterTransaction', onTransaction);
       if (timer !== null) clearTimeout(timer);
+      if (frame !== null) window.cancelAnimationFrame(frame);
     };
   }, [doc, read]);
   return projection;

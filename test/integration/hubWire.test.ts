@@ -118,8 +118,9 @@ describe('the hub on the wire', () => {
     const response = await fetch(`${hub.url}/v1/pull`, { method: 'OPTIONS' });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT');
-    expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, content-encoding, fieldwise-app-version');
+    expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT, PATCH, HEAD, DELETE');
+    // The tus upload headers and Range too: a browser build uploads and resumes media (docs/PROTOCOL.md, Blobs).
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization, content-type, content-encoding, fieldwise-app-version, tus-resumable, upload-length, upload-metadata, upload-offset, range');
     expect(response.headers.get('access-control-max-age')).toBe('86400');
   });
 });
