@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { blobContentSchema, blobHashSchema, type BlobContent } from '../../shared/blobs/blobRef';
 import { blobMissingRequestSchema, blobProtocolLimits, decodeUploadMetadata, parseByteRange, TUS_CHUNK_CONTENT_TYPE, TUS_VERSION } from '../../shared/sync/blobProtocol';
@@ -31,6 +31,8 @@ export interface BlobRouteOptions {
   readonly hub: Hub;
   readonly authenticate: (request: FastifyRequest) => Promise<void>;
   readonly deviceOf: (request: FastifyRequest) => AuthenticatedDevice;
+  /** How long a chunk's body may send nothing before it is refused 408 `upload-stalled`. */
+  readonly idleMs: number;
 }
 
 /** Counts a credential's transfers in flight (chunk bodies and downloads). */
@@ -75,7 +77,7 @@ function contentOf(request: FastifyRequest): BlobContent {
 const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string>)[name] ?? '';
 
 export function registerBlobRoutes(app: FastifyInstance<Server>, options: BlobRouteOptions): void {
-  const { hub, authenticate, deviceOf } = options;
+  const { hub, authenticate, deviceOf, idleMs } = options;
   const access = hub.blobAccess;
   const transfers = new TransferSlots();
 
@@ -112,18 +114,46 @@ export function registerBlobRoutes(app: FastifyInstance<Server>, options: BlobRo
     handler: async (request, reply) => uploadHeaders(reply, await access.uploadOf(deviceOf(request), param(request, 'id'))).code(200).send(),
   });
 
-  app.patch('/v1/uploads/:id', { onRequest: tusRequest, bodyLimit: blobProtocolLimits.maxChunkBytes }, async (request, reply) => {
-    const offset = byteCount(request, 'upload-offset');
-    const type = (headerOf(request, 'content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
-    if (type !== TUS_CHUNK_CONTENT_TYPE) throw new HubError('bad-request', `content-type: a chunk is sent as ${TUS_CHUNK_CONTENT_TYPE}`);
-    const release = transfers.take(deviceOf(request).credentialId);
-    try {
-      const chunk = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
-      const upload = await access.append(deviceOf(request), param(request, 'id'), offset, chunk);
-      return reply.header('upload-offset', String(upload.offset)).code(204).send();
-    } finally {
-      release();
-    }
+  // A chunk's body is read into memory whole, so its transfer slot, its upload's owner and an idle
+  // timer guard it before its first byte is read: a credential holds at most four chunks at once,
+  // and a made-up or another's upload id costs no body (blobChunkBodiesUncounted.test.ts).
+  const chunkReleases = new WeakMap<FastifyRequest, () => void>();
+  app.patch('/v1/uploads/:id', {
+    onRequest: tusRequest,
+    bodyLimit: blobProtocolLimits.maxChunkBytes,
+    preParsing: async (request, reply, payload) => {
+      byteCount(request, 'upload-offset');
+      const type = (headerOf(request, 'content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+      if (type !== TUS_CHUNK_CONTENT_TYPE) throw new HubError('bad-request', `content-type: a chunk is sent as ${TUS_CHUNK_CONTENT_TYPE}`);
+      await access.uploadOf(deviceOf(request), param(request, 'id'));
+      const giveBack = transfers.take(deviceOf(request).credentialId);
+      const body = payload.pipe(new PassThrough());
+      const stall = () => {
+        release();
+        payload.unpipe();
+        payload.resume();
+        body.destroy(new HubError('upload-stalled', `the chunk sent nothing for ${idleMs} ms`));
+      };
+      const idle = setTimeout(stall, idleMs);
+      const release = () => {
+        clearTimeout(idle);
+        giveBack();
+      };
+      payload.on('data', () => idle.refresh());
+      payload.once('end', () => clearTimeout(idle));
+      reply.raw.once('close', release);
+      chunkReleases.set(request, release);
+      return body;
+    },
+    handler: async (request, reply) => {
+      try {
+        const chunk = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
+        const upload = await access.append(deviceOf(request), param(request, 'id'), byteCount(request, 'upload-offset'), chunk);
+        return reply.header('upload-offset', String(upload.offset)).code(204).send();
+      } finally {
+        chunkReleases.get(request)?.();
+      }
+    },
   });
 
   app.delete('/v1/uploads/:id', { onRequest: tusRequest }, async (request, reply) => {

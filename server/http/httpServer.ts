@@ -397,7 +397,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   }
 
   registerAdminRoutes(app, { hub, authenticate, deviceOf });
-  registerBlobRoutes(app, { hub, authenticate, deviceOf });
+  registerBlobRoutes(app, { hub, authenticate, deviceOf, idleMs: options.uploadIdleMs ?? uploadLimits.idleMs });
 
   if (options.webAppDir) registerWebApp(app, { dir: options.webAppDir, networkId: hub.networkId });
 

@@ -118,13 +118,14 @@ export class BlobAccess {
   /** `POST /v1/uploads`: begins (or resumes, or finds complete) the upload of `content` for `actor`'s organization. */
   async createUpload(actor: Actor, content: BlobContent): Promise<BlobUpload> {
     await this.#assertWritable(actor, content);
-    const isStored = await this.blobs.has(content.sha256);
-    if (isStored && (await this.readable(actor, [content.sha256])).has(content.sha256)) {
+    if ((await this.readable(actor, [content.sha256])).has(content.sha256) && (await this.blobs.has(content.sha256))) {
       await this.storage.addBlobHolder(content.sha256, actor.orgId, this.now());
       return this.blobs.createUpload(content, { owner: actor.orgId });
     }
-    // Stored but not readable by the caller: it must send the bytes to show it holds them.
-    const upload = await this.blobs.createUpload(content, { owner: actor.orgId, isProof: isStored }).catch((error: unknown) => Promise.reject(refusalOf(error)));
+    // Not readable by the caller: it sends the bytes, whether or not the blob is stored by now. A
+    // `has()` asked first goes stale when another's upload lands before the store answers, and a
+    // "complete" answer would make the caller a holder without a byte sent (blobHolderRace.test.ts).
+    const upload = await this.blobs.createUpload(content, { owner: actor.orgId, isProof: true }).catch((error: unknown) => Promise.reject(refusalOf(error)));
     if (upload.isComplete) await this.storage.addBlobHolder(content.sha256, actor.orgId, this.now());
     return upload;
   }

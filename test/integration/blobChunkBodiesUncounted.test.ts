@@ -87,3 +87,51 @@ describe('chunks in flight count toward the credential\'s 4 transfers while thei
     expect(download.status).toBe(429);
   });
 });
+
+describe('a chunk whose body stops arriving, or that names an upload it may not send to', () => {
+  let slowHub: TestHub;
+  let writer: JoinResponse;
+  const photo = photos;
+  beforeAll(async () => {
+    slowHub = await startTestHub({ uploadIdleMs: 300 });
+    writer = await slowHub.join(await slowHub.invite('Erhai Watershed Alliance'));
+    const ctx = editContext(writer.org.id, 'member');
+    const update = createUpdate('entry', practice, ctx, (doc: Y.Doc) =>
+      entryMutators.addAttachment.apply(doc, { id: 'photo-0', attachment: { kind: 'photo', ref: { ...photo[0]!.content, variants: {} }, name: 'p0.jpg', caption: '', consent: 'given', keepsLocation: false } }, ctx),
+    );
+    expect((await push(slowHub.url, writer.token, [{ id: 'entry-stalled-chunk', type: 'entry', update }])).status).toBe(200);
+  });
+  afterAll(async () => slowHub?.close());
+
+  /** Sends half of `chunk` as a PATCH announced whole, and resolves with the hub's answer. */
+  function answerToHalf(location: string, chunk: Uint8Array): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(new URL(location, slowHub.url), {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${writer.token}`, 'tus-resumable': TUS_VERSION, 'upload-offset': '0', 'content-type': TUS_CHUNK_CONTENT_TYPE, 'content-length': String(chunk.length) },
+      });
+      req.on('error', reject);
+      req.on('response', (response) => {
+        let body = '';
+        response.on('data', (piece: Buffer) => (body += piece.toString('utf8')));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      held.push(req);
+      req.write(chunk.subarray(0, chunk.length / 2));
+    });
+  }
+
+  it('refuses a chunk that sent nothing for the idle time with 408 upload-stalled, keeps nothing of it, and gives its slot back', async () => {
+    const created = await createUpload(slowHub.url, writer.token, photo[0]!.content);
+    const location = created.headers.get('location')!;
+    const stalled = await answerToHalf(location, photo[0]!.bytes.subarray(0, CHUNK));
+    expect({ status: stalled.status, code: (JSON.parse(stalled.body) as { error: { code: string } }).error.code }).toEqual({ status: 408, code: 'upload-stalled' });
+    // Nothing of the stalled chunk counts: the upload still stands at 0, and the chunk is taken whole when re-sent.
+    expect((await sendChunk(slowHub.url, writer.token, location, 0, photo[0]!.bytes.subarray(0, CHUNK))).status).toBe(204);
+  });
+
+  it('answers a chunk for an upload id this organization did not create with 404 unknown-upload before its body is read', async () => {
+    const answer = await answerToHalf('/v1/uploads/made-up-upload-id', photo[0]!.bytes.subarray(0, CHUNK));
+    expect({ status: answer.status, code: (JSON.parse(answer.body) as { error: { code: string } }).error.code }).toEqual({ status: 404, code: 'unknown-upload' });
+  });
+});
