@@ -1,3 +1,4 @@
+import { stripGifMetadata } from './gifMetadata';
 import type { ImageFormat } from './imageHeader';
 import { stripJpegMetadata } from './jpegMetadata';
 import { stripPngMetadata } from './pngMetadata';
@@ -11,8 +12,7 @@ const strippers: Readonly<Record<ImageFormat, (bytes: Uint8Array) => Uint8Array>
   jpeg: stripJpegMetadata,
   png: stripPngMetadata,
   webp: stripWebpMetadata,
-  // GIF has no EXIF; cameras and phones write none.
-  gif: (bytes) => bytes,
+  gif: stripGifMetadata,
 };
 
 /** The image without its location and camera data. Throws 'malformed-image' for bytes that do not read as `format`. */

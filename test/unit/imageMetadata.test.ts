@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readImageHeader, readUndecodableImageFormat } from '../../shared/blobs/imageHeader';
 import { stripImageMetadata } from '../../shared/blobs/imageMetadata';
 import { MediaError } from '../../shared/blobs/mediaError';
+import { stripGifMetadata } from '../../shared/blobs/gifMetadata';
 import { MemoryDeviceBlobStore } from '../../shared/blobs/memoryDeviceBlobStore';
 import { pngChunks, stripPngMetadata } from '../../shared/blobs/pngMetadata';
 import { stripWebpMetadata, webpChunks } from '../../shared/blobs/webpMetadata';
@@ -133,6 +134,31 @@ describe('removing location and camera data from a WebP', () => {
     expect(refusal(() => stripWebpMetadata(overlong))).toMatchObject({ code: 'malformed-image', message: expect.stringContaining('VP8 ') });
     expect(refusal(() => stripWebpMetadata(webp(riffChunk('EXIF', tiff), vp8x(0))))).toMatchObject({ code: 'malformed-image' });
     expect(refusal(() => stripWebpMetadata(webp()))).toMatchObject({ code: 'malformed-image' });
+  });
+});
+
+describe('removing metadata from a GIF', () => {
+  const subBlocks = (data: Uint8Array): Uint8Array => concat(Uint8Array.from([data.length]), data, Uint8Array.from([0]));
+  // 64 x 48, a 2-colour global table.
+  const screen = concat(ascii('GIF89a'), Uint8Array.from([64, 0, 48, 0, 0x80, 0, 0]), new Uint8Array(6));
+  const looping = concat(Uint8Array.from([0x21, 0xff]), subBlocks(ascii('NETSCAPE2.0')).subarray(0, 12), Uint8Array.from([3, 1, 0, 0, 0]));
+  const control = Uint8Array.from([0x21, 0xf9, 4, 0, 10, 0, 0, 0]);
+  const image = concat(Uint8Array.from([0x2c, 0, 0, 0, 0, 64, 0, 48, 0, 0, 2]), subBlocks(Uint8Array.from([0x4c, 0x01])));
+  const comment = concat(Uint8Array.from([0x21, 0xfe]), subBlocks(ascii('Taken at grandmother Li house')));
+  const xmpExtension = concat(Uint8Array.from([0x21, 0xff]), subBlocks(ascii('XMP DataXMP')).subarray(0, 12), subBlocks(xmp));
+
+  it('keeps images, timing and looping, and drops comments, XMP and what follows the trailer', () => {
+    const tagged = concat(screen, looping, comment, xmpExtension, control, image, Uint8Array.from([0x3b]), ascii('GPS trailer'));
+    const stripped = stripGifMetadata(tagged);
+    expect(stripped).toEqual(concat(screen, looping, control, image, Uint8Array.from([0x3b])));
+    expect(stripImageMetadata(stripped, 'gif')).toEqual(stripped);
+    expect(readImageHeader(stripped)).toEqual({ format: 'gif', widthPx: 64, heightPx: 48 });
+  });
+
+  it('ends a GIF with no trailer after its last block, and refuses one cut inside a block', () => {
+    expect(stripGifMetadata(concat(screen, comment, image))).toEqual(concat(screen, image, Uint8Array.from([0x3b])));
+    expect(refusal(() => stripGifMetadata(concat(screen, image).subarray(0, screen.length + 12)))).toMatchObject({ code: 'malformed-image' });
+    expect(refusal(() => stripGifMetadata(concat(screen, ascii('junk'))))).toMatchObject({ code: 'malformed-image' });
   });
 });
 
