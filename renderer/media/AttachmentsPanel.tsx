@@ -65,6 +65,8 @@ export function AttachmentsPanel({ entryId, p, canEdit, saving }: AttachmentsPan
         return t('media.refusal.tooManyPixels', { width: details['widthPx'], height: details['heightPx'], megapixels: details['megapixels'], max: details['maxMegapixels'] });
       case 'malformed-image':
         return t('media.refusal.malformedImage');
+      case 'unsupported-image':
+        return t('media.refusal.unsupportedImage');
     }
   };
 

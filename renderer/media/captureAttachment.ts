@@ -2,8 +2,8 @@ import { checkAttachmentSize, checkDeviceRoom, checkImagePixels, PREVIEW_LONG_SI
 import { mediaTypeSchema, type BlobContent, type BlobRef } from '../../shared/blobs/blobRef';
 import { describeBlob } from '../../shared/blobs/describeBlob';
 import type { DeviceBlobStore } from '../../shared/blobs/deviceBlobStore';
-import { readImageHeader } from '../../shared/blobs/imageHeader';
-import { stripJpegMetadata } from '../../shared/blobs/jpegMetadata';
+import { hasImageSignature, readImageHeader, readUndecodableImageFormat, type ImageFormat } from '../../shared/blobs/imageHeader';
+import { stripImageMetadata } from '../../shared/blobs/imageMetadata';
 import { MediaError } from '../../shared/blobs/mediaError';
 import type { Attachment, AttachmentConsent, AttachmentKind } from '../../shared/records/attachments';
 import { announceBlobStored } from '../sync/blobRequests';
@@ -11,7 +11,8 @@ import { announceBlobStored } from '../sync/blobRequests';
 /*
  * A picked, dropped or recorded file made into an attachment on this device (issue 18): checked
  * against the network's limit before it is read, its size read from the header before anything
- * decodes it, EXIF removed from a JPEG original unless the author keeps it, a preview and a
+ * decodes it, location and camera data removed from the original unless the author keeps them
+ * (an image that cannot be decoded here is refused, since they could not be removed), a preview and a
  * thumbnail made here (the device that captured a photo is the only one that has its original
  * at first), the device's room checked for all renditions, and only then stored. Every
  * rendition is in the device blob store before the attachment names it in the record.
@@ -20,7 +21,7 @@ import { announceBlobStored } from '../sync/blobRequests';
 export interface CaptureOptions {
   readonly store: DeviceBlobStore;
   readonly maxAttachmentBytes: number;
-  /** Photos: keep location and camera data (EXIF) in the original. */
+  /** Photos: keep location and camera data (EXIF, XMP, text chunks) in the original. */
   readonly keepsLocation: boolean;
   /** navigator.storage.estimate(), or null where the browser has none. */
   readonly estimate: () => Promise<StorageEstimate | null>;
@@ -32,8 +33,8 @@ export type CapturedAttachment = Omit<Attachment, 'addedAt' | 'addedBy'>;
 const VARIANT_TYPE = 'image/jpeg';
 const VARIANT_QUALITY = { preview: 0.8, thumbnail: 0.72 } as const;
 
-/** Formats every browser the app runs in decodes; another image becomes a document. */
-const decodableImages = new Set(['jpeg', 'png', 'gif', 'webp']);
+/** The types of the formats readImageHeader reads (every browser the app runs in decodes them). */
+const decodableTypes = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/png', 'image/apng', 'image/gif', 'image/webp']);
 
 /**
  * Photos and voices are of people: their bytes stay with the owning organization until the
@@ -82,9 +83,9 @@ async function storeAll(options: CaptureOptions, renditions: readonly Rendition[
   for (const { content } of renditions) announceBlobStored(content.sha256);
 }
 
-async function capturePhoto(bytes: Uint8Array, name: string, widthPx: number, heightPx: number, format: string, options: CaptureOptions): Promise<CapturedAttachment> {
+async function capturePhoto(bytes: Uint8Array, name: string, widthPx: number, heightPx: number, format: ImageFormat, options: CaptureOptions): Promise<CapturedAttachment> {
   checkImagePixels(widthPx, heightPx);
-  const original = format === 'jpeg' && !options.keepsLocation ? stripJpegMetadata(bytes) : bytes;
+  const original = options.keepsLocation ? bytes : stripImageMetadata(bytes, format);
   const mediaType = `image/${format}`;
   let bitmap: ImageBitmap;
   try {
@@ -100,21 +101,35 @@ async function capturePhoto(bytes: Uint8Array, name: string, widthPx: number, he
     // Smallest first: a crash part way leaves blobs no record names, never a record naming a missing thumbnail.
     await storeAll(options, [thumbnail, preview, main]);
     const ref: BlobRef = { ...main.content, variants: { preview: preview.content, thumbnail: thumbnail.content } };
-    return { kind: 'photo', ref, name, caption: '', consent: defaultConsentFor('photo'), keepsLocation: options.keepsLocation && format === 'jpeg', widthPx: bitmap.width, heightPx: bitmap.height };
+    return { kind: 'photo', ref, name, caption: '', consent: defaultConsentFor('photo'), keepsLocation: options.keepsLocation, widthPx: bitmap.width, heightPx: bitmap.height };
   } finally {
     bitmap.close();
   }
 }
 
-/** A picked or dropped file: a photo where it is an image this device can decode, else a document. */
+/**
+ * Throws for an image that is not to become a document: one this device cannot decode (its
+ * location data could not be removed, and a document needs no consent, so it would reach every
+ * reader at once), or one whose type says it is a photo the header does not read as.
+ */
+function refuseUndecodableImage(bytes: Uint8Array, mediaType: string, name: string): void {
+  const format = readUndecodableImageFormat(bytes);
+  if (format !== null) throw new MediaError('unsupported-image', `${name} is a ${format} image, which this app cannot show or remove location data from; export it as JPEG or PNG first`);
+  if (hasImageSignature(bytes) || decodableTypes.has(mediaType)) throw new MediaError('malformed-image', `${name} says it is ${mediaType} but does not read as an image`);
+  if (mediaType.startsWith('image/')) throw new MediaError('unsupported-image', `${name} is a ${mediaType} image, which this app cannot show or remove location data from; export it as JPEG or PNG first`);
+}
+
+/** A picked or dropped file: a photo where it is an image this device can decode, refused where it is another image, else a document or a recording. */
 export async function captureFile(file: File, options: CaptureOptions): Promise<CapturedAttachment> {
   checkAttachmentSize(file.size, options.maxAttachmentBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const name = nameOf(file.name, 'file');
   const header = readImageHeader(bytes);
-  if (header && decodableImages.has(header.format)) return capturePhoto(bytes, name, header.widthPx, header.heightPx, header.format, options);
-  const kind: AttachmentKind = mediaTypeOf(file.type).startsWith('audio/') ? 'audio' : 'document';
-  const main = rendition(bytes, mediaTypeOf(file.type));
+  if (header) return capturePhoto(bytes, name, header.widthPx, header.heightPx, header.format, options);
+  const mediaType = mediaTypeOf(file.type);
+  refuseUndecodableImage(bytes, mediaType, name);
+  const kind: AttachmentKind = mediaType.startsWith('audio/') ? 'audio' : 'document';
+  const main = rendition(bytes, mediaType);
   await storeAll(options, [main]);
   return { kind, ref: { ...main.content, variants: {} }, name, caption: '', consent: defaultConsentFor(kind), keepsLocation: false };
 }

@@ -43,6 +43,47 @@ function webpHeader(bytes: Uint8Array, view: DataView): ImageHeader | null {
   return null;
 }
 
+/** The file starts as a JPEG, PNG, GIF or WebP does, whether or not its header then reads. */
+export function hasImageSignature(bytes: Uint8Array): boolean {
+  const start = ascii(bytes, 0, 4);
+  return isJpeg(bytes) || (bytes[0] === 0x89 && ascii(bytes, 1, 3) === 'PNG') || start === 'GIF8' || (start === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP');
+}
+
+/** Images phones and cameras write that no browser the app runs in decodes reliably. */
+export type UndecodableImageFormat = 'HEIC' | 'AVIF' | 'TIFF' | 'camera RAW' | 'JPEG XL';
+
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs', 'mif1', 'mif2', 'msf1']);
+const AVIF_BRANDS = new Set(['avif', 'avis']);
+const JXL_CONTAINER = [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
+
+/** An ISO BMFF file's brands (the ftyp box's major and compatible brands), or none. */
+function isoBrands(bytes: Uint8Array): string[] {
+  if (bytes.length < 16 || ascii(bytes, 4, 4) !== 'ftyp') return [];
+  const boxEnd = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0));
+  const brands = [ascii(bytes, 8, 4)];
+  for (let at = 16; at + 4 <= boxEnd; at += 4) brands.push(ascii(bytes, at, 4));
+  return brands;
+}
+
+/**
+ * The kind of an image the app cannot decode, read from its first bytes (the file's type is not
+ * to be trusted: a dropped HEIC often comes with none); null for any other file. Such an image
+ * cannot be previewed, nor its location data removed, so capture refuses it.
+ */
+export function readUndecodableImageFormat(bytes: Uint8Array): UndecodableImageFormat | null {
+  const brands = isoBrands(bytes);
+  if (brands.some((brand) => AVIF_BRANDS.has(brand))) return 'AVIF';
+  if (brands.some((brand) => HEIF_BRANDS.has(brand))) return 'HEIC';
+  if (brands.includes('crx ')) return 'camera RAW';
+  const start = ascii(bytes, 0, 4);
+  // Classic and BigTIFF in either byte order; DNG, NEF, CR2 and ARW are TIFF inside.
+  if (start === 'II*\0' || start === 'MM\0*' || start === 'II+\0' || start === 'MM\0+') return 'TIFF';
+  // Olympus ORF, Panasonic RW2, Fujifilm RAF.
+  if (start === 'IIRO' || start === 'IIRS' || start === 'MMOR' || start === 'IIU\0' || ascii(bytes, 0, 15) === 'FUJIFILMCCD-RAW') return 'camera RAW';
+  if ((bytes[0] === 0xff && bytes[1] === 0x0a) || JXL_CONTAINER.every((value, index) => bytes[index] === value)) return 'JPEG XL';
+  return null;
+}
+
 /** The format and pixel size of a JPEG, PNG, GIF or WebP; null for any other file or a header that does not read. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

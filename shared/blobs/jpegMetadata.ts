@@ -1,3 +1,4 @@
+import { concatBytes } from './concatBytes';
 import { MediaError } from './mediaError';
 
 /*
@@ -9,8 +10,11 @@ import { MediaError } from './mediaError';
  * payload) up to the first scan (SOS), then entropy-coded data. Stripping keeps what decoding and
  * colour need (the tables, the frame header, JFIF APP0, ICC profiles in APP2, Adobe APP14) and
  * drops every other application segment and comment: EXIF and XMP (APP1) and Photoshop/IPTC
- * (APP13) all can carry GPS, and maker segments carry the camera's serial number. The scan and
- * everything after it are copied as they are.
+ * (APP13) all can carry GPS, and maker segments carry the camera's serial number. From the first
+ * scan on, only what decodes the picture is copied: entropy-coded data and the tables between a
+ * progressive JPEG's scans, up to the first EOI. Application segments and comments there are
+ * dropped too, and so is everything after EOI: phones append whole second pictures (a multi-picture
+ * depth or gain map, a motion photo's video), each with EXIF and GPS of its own.
  *
  * One thing of EXIF is kept: the orientation, as a new 1-entry EXIF segment, because without it a
  * portrait photo from a phone shows on its side.
@@ -23,6 +27,11 @@ const APP0 = 0xe0;
 const APP1 = 0xe1;
 const APP2 = 0xe2;
 const APP14 = 0xee;
+const COM = 0xfe;
+/** Segments that may stand between a progressive JPEG's scans (and DNL after one). */
+const BETWEEN_SCANS = new Set([0xc4, 0xcc, 0xdb, 0xdc, 0xdd, SOS]);
+
+const isApplicationOrComment = (marker: number): boolean => (marker >= APP0 && marker <= 0xef) || marker === COM;
 
 /** Markers that stand alone, without a length: TEM and the restart markers. */
 const isStandalone = (marker: number): boolean => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
@@ -201,12 +210,54 @@ const isKeptSegment = (bytes: Uint8Array, segment: Segment): boolean => {
   // ICC colour profiles only; APP2 also carries FlashPix and multi-picture data.
   if (marker === APP2) return startsWith(bytes, segment.payloadStart, [0x49, 0x43, 0x43, 0x5f, 0x50, 0x52, 0x4f, 0x46, 0x49, 0x4c, 0x45, 0x00]);
   // Every other APPn (E0-EF) and comments (FE) go; tables and frame headers stay.
-  return !(marker >= 0xe0 && marker <= 0xef) && marker !== 0xfe;
+  return !isApplicationOrComment(marker);
 };
 
 /**
+ * The parts of the JPEG from its first scan to its first EOI (included) that decode the picture.
+ * A marker no scan may be followed by (a second SOI, a frame header) ends the picture there, and
+ * an EOI is written for it: what follows is another image, not this one.
+ */
+function scanParts(bytes: Uint8Array, scanStart: number): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let keptFrom = scanStart;
+  let at = scanStart;
+  while (at < bytes.length) {
+    const ff = bytes.indexOf(0xff, at);
+    if (ff === -1) break;
+    let markerAt = ff + 1;
+    while (bytes[markerAt] === 0xff) markerAt += 1;
+    const marker = bytes[markerAt];
+    if (marker === undefined) break;
+    // A stuffed FF 00 and the restart markers belong to the entropy-coded data.
+    if (marker === 0x00 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at = markerAt + 1;
+      continue;
+    }
+    if (marker === EOI) {
+      parts.push(bytes.subarray(keptFrom, markerAt + 1));
+      return parts;
+    }
+    if (!BETWEEN_SCANS.has(marker) && !isApplicationOrComment(marker)) break;
+    if (markerAt + 2 >= bytes.length) throw new MediaError('malformed-image', 'the JPEG ends inside a segment header');
+    const end = markerAt + 1 + ((bytes[markerAt + 1]! << 8) | bytes[markerAt + 2]!);
+    if (end < markerAt + 3 || end > bytes.length) throw new MediaError('malformed-image', `the JPEG's segment FF${marker.toString(16).toUpperCase()} at offset ${ff} runs past the end of the file`);
+    if (isApplicationOrComment(marker)) {
+      parts.push(bytes.subarray(keptFrom, ff));
+      keptFrom = end;
+    }
+    at = end;
+  }
+  // No EOI: the picture ends where its data stops reading as this picture's.
+  const stop = at < bytes.length ? bytes.indexOf(0xff, at) : bytes.length;
+  parts.push(bytes.subarray(keptFrom, stop === -1 ? bytes.length : stop), Uint8Array.from([0xff, EOI]));
+  return parts;
+}
+
+/**
  * The JPEG without its location and camera data: every EXIF, XMP, IPTC and maker segment and
- * every comment removed, the orientation kept. The picture's bytes are untouched. Throws
+ * every comment removed, the orientation kept, nothing after the first picture's EOI. The
+ * picture's bytes are untouched. Throws
  * 'malformed-image' for a file that is no JPEG or is cut short.
  */
 export function stripJpegMetadata(bytes: Uint8Array): Uint8Array {
@@ -225,12 +276,6 @@ export function stripJpegMetadata(bytes: Uint8Array): Uint8Array {
     parts.push(bytes.subarray(segment.start, segment.end));
   }
   if (!isOrientationWritten) parts.push(orientationSegment(orientation!));
-  parts.push(bytes.subarray(scanStart));
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  parts.push(...scanParts(bytes, scanStart));
+  return concatBytes(parts);
 }

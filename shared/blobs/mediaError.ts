@@ -1,7 +1,12 @@
 /** Why a file could not become an attachment. The file is left as it was; nothing is stored. */
 export type MediaErrorCode =
-  /** Not a JPEG where one was expected, or its segments run past the end of the file. */
+  /** Not the image its header or type says (JPEG, PNG, WebP), or cut short. */
   | 'malformed-image'
+  /**
+   * An image the app cannot decode (HEIC, AVIF, TIFF, camera RAW, ...): it could neither be shown
+   * nor have its location data removed, so it is refused rather than kept as a document.
+   */
+  | 'unsupported-image'
   /** More pixels than a device may decode (a decompression bomb, or a panorama too large to show). */
   | 'too-many-pixels'
   /** Larger than the network's attachment limit (network setting `maxAttachmentBytes`). */

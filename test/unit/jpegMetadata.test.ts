@@ -60,6 +60,23 @@ describe('removing location and camera data from a JPEG', () => {
     expect(new TextDecoder().decode(stripped)).not.toContain('grandmother');
   });
 
+  it('drops a second picture after the first EOI (multi-picture, motion photo), with its GPS', () => {
+    const twoPictures = new Uint8Array([...withExif(fixture, phone), ...withExif(fixture, phone), ...new TextEncoder().encode('MotionPhoto_Data')]);
+    const stripped = stripJpegMetadata(twoPictures);
+    expect(stripped).toEqual(fixture);
+    expect(Buffer.from(stripped).indexOf(Buffer.from('Mate 20 X'))).toBe(-1);
+  });
+
+  it('drops application segments and comments after the first scan, and ends a picture cut short with EOI', () => {
+    const eoiAt = fixture.length - 2;
+    const comment = Uint8Array.from([0xff, 0xfe, 0x00, 0x0b, ...new TextEncoder().encode('GPS 27.7N')]);
+    const commented = new Uint8Array([...fixture.subarray(0, eoiAt), ...comment, ...fixture.subarray(eoiAt)]);
+    expect(stripJpegMetadata(commented)).toEqual(fixture);
+    expect(stripJpegMetadata(fixture.subarray(0, eoiAt))).toEqual(fixture);
+    // A second SOI with no EOI before it: the first picture ends there.
+    expect(stripJpegMetadata(new Uint8Array([...fixture.subarray(0, eoiAt), ...withExif(fixture, phone)]))).toEqual(fixture);
+  });
+
   it('refuses a file that is no JPEG, and one cut short inside a segment', () => {
     expectMediaError(() => stripJpegMetadata(new TextEncoder().encode('GIF89a not a jpeg')), 'malformed-image');
     const tagged = withExif(fixture, phone);

@@ -1,25 +1,23 @@
-// Adversarial pass (attacks-media): a photo's GPS position survives capture. SECURITY and the
-// media commit say location and camera data are removed from photos unless the author keeps the
-// place ("keepsLocation: false" on the attachment), because a photo's EXIF can say to a few metres
-// where a knowledge holder lives. captureFile (renderer/media/captureAttachment.ts), the one entry
-// point a picked or dropped file goes through, strips only what stripJpegMetadata finds before a
-// JPEG's first scan:
+// Adversarial pass (attacks-media), fixed: a photo's GPS position survived capture. SECURITY and
+// the media commit say location and camera data are removed from photos unless the author keeps
+// the place ("keepsLocation: false" on the attachment), because a photo's EXIF can say to a few
+// metres where a knowledge holder lives. captureFile (renderer/media/captureAttachment.ts), the one
+// entry point a picked or dropped file goes through, stripped only what stripJpegMetadata found
+// before a JPEG's first scan:
 // - a JPEG carrying a second image after its first (a multi-picture/MPF JPEG, as phones write for
-//   a depth map or an HDR gain map, or a motion photo's trailer) keeps that image's EXIF, GPS and
-//   all: everything after SOS is copied as it is;
-// - a WebP (EXIF chunk) or PNG (eXIf chunk) photo is stored byte for byte, GPS and camera included,
-//   while its attachment says keepsLocation: false;
-// - an iPhone photo (HEIC, the iPhone's default) is not decodable here, so it becomes a *document*
+//   a depth map or an HDR gain map, or a motion photo's trailer) kept that image's EXIF, GPS and
+//   all: everything after SOS was copied as it was;
+// - a WebP (EXIF chunk) or PNG (eXIf chunk) photo was stored byte for byte, GPS and camera
+//   included, while its attachment said keepsLocation: false;
+// - an iPhone photo (HEIC, the iPhone's default) is not decodable here, so it became a *document*
 //   with consent `not-needed` and its EXIF intact: shared with every reader of the entry at once,
 //   with no consent asked, where a photo's default is `pending`.
 // The browser's image decoding is stubbed (node has no createImageBitmap/OffscreenCanvas); the
-// capture code, the header reader, the stripper and the device blob store are the real ones.
-// FAILS on main.
+// capture code, the header reader, the strippers and the device blob store are the real ones.
 //
-// A fix strips metadata in every image format the app takes (PNG eXIf/tEXt/iTXt/zTXt, WebP
-// EXIF/XMP chunks, anything after a JPEG's EOI), or re-encodes originals when the place is not
-// kept; and treats an image it cannot decode (HEIC/HEIF, AVIF, TIFF, RAW) as a photo: consent
-// `pending` and its EXIF removed, or refused with a MediaError saying why.
+// Now a JPEG ends at its first picture's EOI, PNG and WebP keep only the chunks that make the
+// picture (shared/blobs/pngMetadata.ts, webpMetadata.ts), and an image the app cannot decode is
+// refused ('unsupported-image'), never stored as a document.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -98,10 +96,14 @@ function heicWithExif(): Uint8Array {
   return concat(ftyp, u32be(8 + exif.length), ascii('mdat'), exif);
 }
 
+/** captureFile's attachment and the original it stored, or its refusal (with nothing stored). */
 async function capture(bytes: Uint8Array, name: string, type: string) {
   const store = new MemoryDeviceBlobStore();
   const result = await captureFile(new File([bytes.slice()], name, { type }), options(store)).catch((error: unknown) => error);
-  if (result instanceof MediaError) return null;
+  if (result instanceof MediaError) {
+    expect(await store.list()).toEqual([]);
+    return { refusal: result };
+  }
   if (result instanceof Error) throw result;
   const attachment = result as Awaited<ReturnType<typeof captureFile>>;
   const original = (await store.get(attachment.ref.sha256))!;
@@ -112,26 +114,34 @@ describe('a photo captured without keeping its place holds no GPS position', () 
   it('a JPEG with a second picture after its first (multi-picture, motion photo trailer)', async () => {
     const mpf = concat(withExif(fixture, phone), withExif(fixture, phone));
     const captured = await capture(mpf, 'IMG_20250514.jpg', 'image/jpeg');
-    expect(captured!.attachment.keepsLocation).toBe(false);
-    expect(captured!.original.indexOf(gpsTiff)).toBe(-1);
+    expect(captured.attachment!.keepsLocation).toBe(false);
+    expect(captured.original!.indexOf(gpsTiff)).toBe(-1);
   });
 
   it('a WebP photo with an EXIF chunk', async () => {
     const captured = await capture(webpWithExif(), 'IMG_20250514.webp', 'image/webp');
-    expect(captured!.attachment).toMatchObject({ kind: 'photo', keepsLocation: false });
-    expect(captured!.original.indexOf(gpsTiff)).toBe(-1);
+    expect(captured.attachment).toMatchObject({ kind: 'photo', keepsLocation: false });
+    expect(captured.original!.indexOf(gpsTiff)).toBe(-1);
   });
 
   it('a PNG photo with an eXIf chunk', async () => {
     const captured = await capture(pngWithExif(), 'IMG_20250514.png', 'image/png');
-    expect(captured!.attachment).toMatchObject({ kind: 'photo', keepsLocation: false });
-    expect(captured!.original.indexOf(gpsTiff)).toBe(-1);
+    expect(captured.attachment).toMatchObject({ kind: 'photo', keepsLocation: false });
+    expect(captured.original!.indexOf(gpsTiff)).toBe(-1);
   });
 
-  it('an iPhone photo (HEIC) is refused, or kept pending consent without its GPS; never a consent-free document with it', async () => {
+  it('an iPhone photo (HEIC) is refused, saying to export it as JPEG or PNG; never a consent-free document with its GPS', async () => {
     const captured = await capture(heicWithExif(), 'IMG_0042.HEIC', 'image/heic');
-    if (captured === null) return;
-    expect(captured.attachment.consent).toBe('pending');
-    expect(captured.original.indexOf(gpsTiff)).toBe(-1);
+    expect(captured.refusal).toMatchObject({ code: 'unsupported-image' });
+    expect(captured.refusal!.message).toContain('export it as JPEG or PNG');
+    // A dropped HEIC often comes with no type: its bytes say what it is.
+    expect((await capture(heicWithExif(), 'IMG_0042.HEIC', '')).refusal).toMatchObject({ code: 'unsupported-image' });
+  });
+
+  it('keeps every byte where the author keeps the place, and says so', async () => {
+    const store = new MemoryDeviceBlobStore();
+    const attachment = await captureFile(new File([pngWithExif().slice()], 'IMG_20250514.png', { type: 'image/png' }), { ...options(store), keepsLocation: true });
+    expect(attachment).toMatchObject({ kind: 'photo', keepsLocation: true });
+    expect(Buffer.from((await store.get(attachment.ref.sha256))!)).toEqual(Buffer.from(pngWithExif()));
   });
 });
