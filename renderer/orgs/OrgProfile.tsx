@@ -12,6 +12,7 @@ import { useSaveTracking } from '../forms/useSaveTracking';
 import { RegionPicker, useRegionOptions } from '../admin/RegionPicker';
 import { useSession } from '../session/SessionContext';
 import { screenDateFormat } from '../i18n/dateTime';
+import { PositionInput } from './PositionInput';
 
 /** One organization's profile: its own members edit it; the secretariat edits any. */
 export function OrgProfile({ id }: { id: string }) {
@@ -65,6 +66,7 @@ export function OrgProfile({ id }: { id: string }) {
           ) : (
             <AutosaveTextInput label={t('orgs.region')} description={t('editor.regionHelp')} value={formatRegion(p.region)} onDirty={dirty('region')} onCommit={(text) => setProfile('region', { region: parseRegion(text) })} isReadOnly={!canEdit} error={errors['region']} />
           )}
+          <PositionInput value={p.coordinates} onSave={(coordinates) => setProfile('coordinates', { coordinates })} isReadOnly={!canEdit} error={errors['coordinates']} />
           <Group grow align="flex-start">
             <Select
               label={t('orgs.stage')}

@@ -234,6 +234,32 @@ describe('the secretariat workbench on a real hub', { timeout: 180_000 }, () => 
     expect(profile.stageHistory.at(-2)).toMatchObject({ stage: 'growing', byOrg: (await hub.storage.listOrgs()).find((o) => o.role === 'secretariat')!.id });
   });
 
+  it('the member records where it is: a position it cannot read stays in the field with the reason, a good one is saved; the secretariat finds partners near it', async () => {
+    await m.goTo(`#/orgs/${encodeURIComponent(memberOrgId)}`);
+    const position = m.byTestId('org-position');
+    await position.fill('25.6 N 100.2 N');
+    await position.press('Tab');
+    await m.page.getByText('Not a position: give a latitude and a longitude').waitFor();
+    expect(await position.inputValue()).toBe('25.6 N 100.2 N');
+    await position.fill('北纬25.6069 东经100.2679');
+    await position.press('Enter');
+    await m.page.waitForFunction(() => (document.querySelector('[data-testid="org-position"]') as HTMLInputElement | null)?.value === '25.6069, 100.2679');
+    await m.waitSaved();
+    await m.waitUntilAllSent();
+    expect(((await hub.storage.getRecord(memberOrgId))!.projection as { coordinates: unknown }).coordinates).toEqual({ lat: 25.6069, lon: 100.2679 });
+
+    // The secretariat hears of it live and ranks partners by distance from the member's position.
+    await s.goTo('#/workbench/finder');
+    await s.byTestId('finder-near').click();
+    await s.page.getByRole('option', { name: MEMBER, exact: true }).click();
+    await s.byTestId('finder-max-km').fill('50');
+    const row = s.page.locator(`${testId('finder-row')}[data-org-id="${memberOrgId}"]`);
+    await row.locator(`${testId('finder-reason')}[data-reason="distance"]`).waitFor();
+    // The other organization has no position: within 50 km it is left out, neither near nor far.
+    expect(await s.page.locator(`${testId('finder-row')}[data-org-id="${otherOrgId}"]`).count()).toBe(0);
+    await s.goTo('#/library');
+  });
+
   it('photographs every workbench screen in English and in Chinese; no English UI string on the Chinese ones', async () => {
     const probes = englishProbes();
     const untranslated: string[] = [];
