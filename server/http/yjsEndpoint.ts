@@ -6,6 +6,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { z } from 'zod';
+import type { RuleFacts } from '../../shared/records/recordModule';
 import { recordIdSchema, type RecordHeader } from '../../shared/records/recordType';
 import { areBytesEqual, mergeUpdates } from '../../shared/records/yjsUpdates';
 import { canRead } from '../../shared/rules/rules';
@@ -87,6 +88,13 @@ class Connection {
   }
 }
 
+/** The ids along a record's chain of read-through targets (RuleFacts.target, nested). */
+function targetIdsOf(facts: RuleFacts): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (let target = facts.target; target !== undefined && !ids.has(target.id); target = target.facts.target) ids.add(target.id);
+  return ids;
+}
+
 class Room {
   /** Never holds content (see the top of the file): awareness needs a doc. */
   readonly doc = new Y.Doc();
@@ -100,8 +108,11 @@ class Room {
   /** The record's stored state as of `seq`, as storage holds it (never integrated here). */
   state: Uint8Array;
   stateVector: Uint8Array;
-  /** The record this one is read through (a comment's entry): a commit of it may change who reads this one. */
-  targetId: string | null;
+  /**
+   * The records this one is read through (a comment's entry, a translation's original, a comment
+   * on a translation's both): a commit of any of them may change who reads this one.
+   */
+  targetIds: ReadonlySet<string>;
   /** The highest sequence number a commit event announced for this record. */
   wantedSeq = 0;
   isCatchUpQueued = false;
@@ -118,7 +129,7 @@ class Room {
     this.seq = record.seq;
     this.state = record.state;
     this.stateVector = stateVector;
-    this.targetId = record.facts.target?.id ?? null;
+    this.targetIds = targetIdsOf(record.facts);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The hub is no peer: it shows no presence of its own.
     this.awareness.setLocalState(null);
@@ -325,7 +336,7 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
     room.seq = Math.max(room.seq, record.seq);
     // The stored facts, not the doc's: a comment's read scope is its target's (rules.ts,
     // readThroughTarget), which changes with no change to the comment's own doc.
-    room.targetId = record.facts.target?.id ?? null;
+    room.targetIds = targetIdsOf(record.facts);
     for (const connection of [...room.connections.values()]) {
       if (!canRead(connection.device, room.header, record.facts)) drop(room, connection, closeCodes.forbidden, 'forbidden');
     }
@@ -510,9 +521,9 @@ export function createYjsRoute(hub: Hub, options: YjsRouteOptions = {}): Upgrade
       const room = rooms.get(id);
       if (room) requestCatchUp(room, event.seq);
     }
-    // A commit of a target re-derives its comments' read scope under later seqs (attachedFacts.ts).
+    // A commit of a target re-derives its attached records' read scope under later seqs, down the chain (attachedFacts.ts).
     const changed = new Set(event.recordIds);
-    for (const room of rooms.values()) if (room.targetId !== null && changed.has(room.targetId)) requestCatchUp(room, event.seq);
+    for (const room of rooms.values()) if ([...room.targetIds].some((id) => changed.has(id))) requestCatchUp(room, event.seq);
   });
 
   /** Sockets per credential (counted from authentication to close), and each credential's shared budget. */

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../../shared/governance/canonicalJson';
-import { isSameVersion } from '../../shared/records/entryReview';
+import * as Y from 'yjs';
+import { isSameVersion, versionOfDoc } from '../../shared/records/entryReview';
 import { authorStepSchema, reviewStepSchema, type AuthorStep, type ReviewStep } from '../../shared/records/entryReviewSchema';
 import type { Actor } from '../../shared/rules/rules';
 import type { RecordWrite } from '../storage/hubStorage';
@@ -10,9 +11,11 @@ import { HubError } from './hubError';
  * table (which already gives the author's log to the entry's organization and the reviewers' log
  * to reviewers): both logs only grow — no step is ever removed or rewritten, whoever writes; each
  * new step names its writer's organization and role and an id no step of the entry has; nobody reviews an entry of their own
- * organization; an answer names a submission the entry has; and an endorsement's version is a
- * faithful copy of the submission it endorses, so the pinned version is what the author submitted
- * and the reviewer read; an entry that comes to read endorsed gets an endorsement in the same
+ * organization; an answer names a submission the entry has; a new submission's version is the
+ * entry as it reads after the change, rich text included (else an author could submit benign text
+ * with another `version`, and the reviewer, reading the live text, would endorse what nobody read);
+ * and an endorsement's version is a faithful copy of the submission it endorses, so the pinned
+ * version is what the author submitted and the reviewer read; an entry that comes to read endorsed gets an endorsement in the same
  * change. A refusal is `forbidden` (403) and nothing of the batch is written.
  */
 
@@ -64,6 +67,19 @@ export function checkEntryReview(actor: Actor, write: RecordWrite, before: Recor
     ids.add(step.id);
   }
   if (authorChange.added.length > 0 && actor.orgId !== write.header.ownerOrg) refuse("only the entry's organization submits it or replies as its author");
+  // The cost, taken knowingly (docs/SECURITY.md): a submission merged here with another device's
+  // concurrent edit of the text is refused too, and stays in that device's outbox until undone.
+  const submitted = authorChange.added.filter((step) => step.kind === 'submitted');
+  if (submitted.length > 0) {
+    const doc = new Y.Doc();
+    try {
+      Y.applyUpdate(doc, write.state);
+      const live = versionOfDoc(doc);
+      if (submitted.some((step) => !isSameVersion(step.version, live))) refuse("a submission's version must be the entry as it reads after the change");
+    } finally {
+      doc.destroy();
+    }
+  }
   // An entry reads endorsed only with a pinned version (entrySharing.ts); becoming endorsed again
   // takes a new endorsement too, never the status alone over an older one.
   const isEndorsedNow = after['status'] === 'endorsed' && before?.['status'] !== 'endorsed';

@@ -7,8 +7,11 @@ import { HubError } from './hubError';
  * When a write sets or changes that link, the original must be an entry the writer may read, held
  * by the hub or in the same batch: linking to an id that is no entry, or to another organization's
  * private draft, is refused. Both get the same answer, so the refusal says nothing of what the id
- * holds. A link already stored is not checked again (the original going private later does not
- * lock its translation).
+ * holds. The original must be no translation itself: a translation is read through its original
+ * (shared/rules/rules.ts, readThroughTarget), and a chain of them could loop. A link already stored
+ * is not checked again; the translation's readers are its original's from then on, so the
+ * original going private (its consent withdrawn, a TK Secret/Sacred label) withdraws the
+ * translation from everyone but the original's owner, its translator included.
  */
 const linkOf = (projection: Readonly<Record<string, unknown>> | null | undefined): string | null => {
   const translation = projection?.['translation'] as { of?: unknown } | null | undefined;
@@ -26,7 +29,7 @@ export async function assertTranslationOriginReadable(
   const of = linkOf(write.projection);
   if (of === null || of === linkOf(before)) return;
   const original = batch.find((held) => held.write?.header.id === of)?.write ?? (await storage.getRecord(of));
-  if (of === write.header.id || !original || original.header.type !== 'entry' || !canRead(actor, original.header, original.facts)) {
+  if (of === write.header.id || !original || original.header.type !== 'entry' || !canRead(actor, original.header, original.facts) || linkOf(original.projection) !== null) {
     throw new HubError('forbidden', 'a translation links to an entry its writer may read', write.header.id);
   }
 }

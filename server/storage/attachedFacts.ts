@@ -8,8 +8,9 @@ import type { RecordWrite } from './hubStorage';
  * with: its own, plus its target's read scope as stored at commit time. Both adapters compute them
  * here inside their commit transaction, so a concurrent change of the target cannot slip between
  * reading the target and storing the comment; and when a commit changes a record's facts, each
- * record attached to it is stored again with the new scope under a new seq, so a pull withdraws it
- * from readers who lost the target (or sends it whole to those who gained it).
+ * record attached to it is stored again with the new scope under a new seq, and so on down the
+ * chain (a comment on a translation when the original changes), so a pull withdraws it from
+ * readers who lost the target (or sends it whole to those who gained it).
  */
 
 /** What an adapter knows about a target row: its header and its stored facts. */
@@ -24,10 +25,10 @@ export function attachedToOf(write: Pick<RecordWrite, 'header' | 'projection'>):
 }
 
 function scopeOf(targetId: string, target: TargetRow | null): TargetScope {
-  // A target that is itself attached is not a valid target (rules say so); its own scope is left out.
+  // The target's stored facts whole, its own target's scope included: a comment on a translation
+  // is read through the translation and, through it, its original (rules.ts, readThroughTarget).
   if (!target) return { id: targetId, type: null, ownerOrg: null, facts: {} };
-  const { target: _nested, ...facts } = target.facts;
-  return { id: targetId, type: target.header.type, ownerOrg: target.header.ownerOrg, facts };
+  return { id: targetId, type: target.header.type, ownerOrg: target.header.ownerOrg, facts: target.facts };
 }
 
 /** The facts to store for a record: its own, with its target's scope where it is attached. */

@@ -329,12 +329,57 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT id, 0, NULL ${missing} UNION ALL SELECT id, facts_seq, facts ${missing}`);
   };
 
+  /**
+   * Stores each record attached to one of `targets` again with the target's new read scope, each
+   * under the next seq, and so on down the chain (a comment on a translation whose original
+   * changed); the new facts go into `factsVersions`. Each target once: a chain is a tree (a
+   * translation of a translation is refused), the guard is for older data.
+   */
+  const refreshAttached = async (client: pg.PoolClient, first: ReadonlyMap<string, TargetRow>, factsVersions: Map<string, { seq: number; facts: string }>): Promise<void> => {
+    let targets = first;
+    const visited = new Set<string>();
+    while (targets.size > 0) {
+      for (const id of targets.keys()) visited.add(id);
+      const attached = await client.query<Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'> & { attached_to: string }>(
+        `SELECT id, type, owner_org, created_at, facts, attached_to FROM ${s}.records WHERE attached_to = ANY($1::text[]) ORDER BY seq`,
+        [[...targets.keys()]],
+      );
+      const level = targets;
+      const refreshed = attached.rows
+        .map((row) => {
+          const facts = storedFacts(JSON.parse(row.facts) as RuleFacts, row.attached_to, level.get(row.attached_to)!);
+          return { row, facts, json: JSON.stringify(facts) };
+        })
+        .filter(({ row, json }) => json !== row.facts);
+      if (refreshed.length === 0) return;
+      const moved = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [refreshed.length]);
+      const top = toNumber(moved.rows[0]!.value);
+      const refreshedSeqs = refreshed.map((_, index) => top - refreshed.length + 1 + index);
+      await client.query(
+        `UPDATE ${s}.records r SET seq = u.seq, facts_seq = u.seq, facts = u.facts
+         FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, seq, facts) WHERE r.id = u.id`,
+        [refreshed.map(({ row }) => row.id), refreshedSeqs, refreshed.map(({ json }) => json)],
+      );
+      const next = new Map<string, TargetRow>();
+      refreshed.forEach(({ row, facts, json }, index) => {
+        factsVersions.set(row.id, { seq: refreshedSeqs[index]!, facts: json });
+        if (!visited.has(row.id)) next.set(row.id, { header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: toNumber(row.created_at) }, facts });
+      });
+      targets = next;
+    }
+  };
+
   // Records stored before attached records were read through their target get their scope once,
   // under the counter lock (the same order as commits).
   const backfillAttached = async (client: pg.PoolClient): Promise<void> => {
-    const types = Object.keys(readThroughTarget);
-    const found = await client.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE attached_to IS NULL AND type = ANY($1::text[]) ORDER BY seq`, [types]);
+    // A type read on its own unless the field is set (a translation) is looked at only where it is.
+    const found = { rows: [] as RecordSqlRow[] };
+    for (const [type, rule] of Object.entries(readThroughTarget)) {
+      const isSet = rule.isOptional ? ` AND (projection::jsonb #>> '{${rule.path.join(',')}}') IS NOT NULL` : '';
+      found.rows.push(...(await client.query<RecordSqlRow>(`SELECT * FROM ${s}.records WHERE attached_to IS NULL AND type = $1${isSet} ORDER BY seq`, [type])).rows);
+    }
     if (found.rows.length === 0) return;
+    const filled = new Map<string, TargetRow>();
     const counter = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [found.rows.length]);
     const first = toNumber(counter.rows[0]!.value) - found.rows.length + 1;
     for (const [index, row] of found.rows.entries()) {
@@ -346,10 +391,16 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
       );
       const t = target.rows[0];
       const targetRow: TargetRow | null = t ? { header: { id: t.id, type: t.type as RecordType, ownerOrg: t.owner_org, createdAt: toNumber(t.created_at) }, facts: JSON.parse(t.facts) as RuleFacts } : null;
-      const facts = JSON.stringify(storedFacts(stored.facts, attachedTo, targetRow));
+      const scoped = storedFacts(stored.facts, attachedTo, targetRow);
+      const facts = JSON.stringify(scoped);
       await client.query(`UPDATE ${s}.records SET seq = $1, facts_seq = $1, facts = $2, attached_to = $3 WHERE id = $4`, [first + index, facts, attachedTo, row.id]);
       await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) VALUES ($1, $2, $3)`, [row.id, first + index, facts]);
+      filled.set(row.id, { header: stored.header, facts: scoped });
     }
+    // Records already attached to one filled here (a comment on a translation) nest its new scope.
+    const factsVersions = new Map<string, { seq: number; facts: string }>();
+    await refreshAttached(client, filled, factsVersions);
+    for (const [id, version] of factsVersions) await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) VALUES ($1, $2, $3)`, [id, version.seq, version.facts]);
   };
 
   try {
@@ -464,29 +515,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         );
       }
 
-      // Records attached to one written here take its new read scope, each under the next seq.
-      const attached = await client.query<{ id: string; facts: string; attached_to: string }>(
-        `SELECT id, facts, attached_to FROM ${s}.records WHERE attached_to = ANY($1::text[]) ORDER BY seq`,
-        [[...batchTargets.keys()]],
-      );
-      const refreshed = attached.rows
-        .map((row) => ({ id: row.id, before: row.facts, facts: JSON.stringify(storedFacts(JSON.parse(row.facts) as RuleFacts, row.attached_to, batchTargets.get(row.attached_to)!)) }))
-        .filter((row) => row.facts !== row.before);
       // The facts each record ends this commit with, where they changed: one version per record
       // and commit (a batch is seen whole or not at all), kept for pulls' withdrawals.
       const factsVersions = new Map<string, { seq: number; facts: string }>();
       for (const row of latest) if (row.factsSeq !== current.get(row.header.id)?.factsSeq) factsVersions.set(row.header.id, { seq: row.factsSeq, facts: row.facts });
-      if (refreshed.length > 0) {
-        const moved = await client.query<{ value: string }>(`UPDATE ${s}.seq_counter SET value = value + $1 RETURNING value`, [refreshed.length]);
-        const top = toNumber(moved.rows[0]!.value);
-        const refreshedSeqs = refreshed.map((_, index) => top - refreshed.length + 1 + index);
-        await client.query(
-          `UPDATE ${s}.records r SET seq = u.seq, facts_seq = u.seq, facts = u.facts
-           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(id, seq, facts) WHERE r.id = u.id`,
-          [refreshed.map((row) => row.id), refreshedSeqs, refreshed.map((row) => row.facts)],
-        );
-        refreshed.forEach((row, index) => factsVersions.set(row.id, { seq: refreshedSeqs[index]!, facts: row.facts }));
-      }
+      // Records attached to one written here take its new read scope (its stored facts, its own
+      // target's scope included).
+      await refreshAttached(client, new Map(latest.map((r) => [r.header.id, { header: r.header, facts: JSON.parse(r.facts) as RuleFacts }])), factsVersions);
       if (factsVersions.size > 0) {
         const versions = [...factsVersions];
         await client.query(`INSERT INTO ${s}.facts_history (record_id, seq, facts) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])`, [

@@ -332,7 +332,9 @@ export function openSqliteStorage(file: string): HubStorage {
     targetRow: db.prepare<[string], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
       'SELECT id, type, owner_org, created_at, facts FROM records WHERE id = ?',
     ),
-    attachedRows: db.prepare<[string], { id: string; facts: string }>('SELECT id, facts FROM records WHERE attached_to = ? ORDER BY seq'),
+    attachedRows: db.prepare<[string], Pick<RecordSqlRow, 'id' | 'type' | 'owner_org' | 'created_at' | 'facts'>>(
+      'SELECT id, type, owner_org, created_at, facts FROM records WHERE attached_to = ? ORDER BY seq',
+    ),
     refreshFacts: db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ? WHERE id = ?'),
     recordSeq: db.prepare<[string], { seq: number; type: string }>('SELECT seq, type FROM records WHERE id = ?'),
     changedSince: db.prepare<[number, number], RecordSqlRow>('SELECT * FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
@@ -412,6 +414,33 @@ export function openSqliteStorage(file: string): HubStorage {
     for (const sha256 of new Set([...before, ...refs.map((ref) => ref.sha256)])) statements.touchBlobSeen.run(sha256, now);
   };
 
+  /**
+   * Stores each record attached to one of `targets` again with the target's new read scope, each
+   * under the next seq, and so on down the chain (a comment on a translation whose original
+   * changed). Each target once: a chain is a tree (a translation of a translation is refused), the
+   * guard is for older data. Returns the last seq used.
+   */
+  const refreshAttached = (targets: ReadonlyMap<string, TargetRow>, firstSeq: number, factsVersions: Map<string, { seq: number; facts: string }>): number => {
+    let seq = firstSeq;
+    const queue = [...targets];
+    const visited = new Set<string>();
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const [targetId, target] = next;
+      if (visited.has(targetId)) continue;
+      visited.add(targetId);
+      for (const row of statements.attachedRows.all(targetId)) {
+        const refreshed = storedFacts(JSON.parse(row.facts) as RuleFacts, targetId, target);
+        const facts = JSON.stringify(refreshed);
+        if (facts === row.facts) continue;
+        seq += 1;
+        statements.refreshFacts.run(seq, seq, facts, row.id);
+        factsVersions.set(row.id, { seq, facts });
+        queue.push([row.id, { header: { id: row.id, type: row.type as RecordType, ownerOrg: row.owner_org, createdAt: row.created_at }, facts: refreshed }]);
+      }
+    }
+    return seq;
+  };
+
   const commitTx = db.transaction((writes: readonly RecordWrite[], now: number): number[] => {
     let seq = nextSeqBase();
     const seqs: number[] = [];
@@ -441,22 +470,16 @@ export function openSqliteStorage(file: string): HubStorage {
         attached_to: attachedTo,
       })!;
       if (factsSeq === seq) factsVersions.set(write.header.id, { seq, facts: storedFactsJson });
+      // Its stored facts, its own target's scope included, are what records attached to it nest.
+      batchTargets.set(write.header.id, { header: write.header, facts });
       indexBlobRefs(write, now);
       for (const arrival of write.castArrivals ?? []) statements.insertArrival.run(write.header.id, arrival.castAt, arrival.receivedAt);
       if (write.sealDueAt === null) statements.clearSealDue.run(write.header.id);
       else if (write.sealDueAt !== undefined) statements.setSealDue.run(write.header.id, write.sealDueAt);
       seqs.push(seq);
     }
-    // Records attached to one written here take its new read scope, each under the next seq.
-    for (const [targetId, target] of batchTargets) {
-      for (const row of statements.attachedRows.all(targetId)) {
-        const facts = JSON.stringify(storedFacts(JSON.parse(row.facts) as RuleFacts, targetId, target));
-        if (facts === row.facts) continue;
-        seq += 1;
-        statements.refreshFacts.run(seq, seq, facts, row.id);
-        factsVersions.set(row.id, { seq, facts });
-      }
-    }
+    // Records attached to one written here take its new read scope.
+    seq = refreshAttached(batchTargets, seq, factsVersions);
     for (const [id, version] of factsVersions) statements.insertFactsVersion.run(id, version.seq, version.facts);
     statements.setSeqCounter.run(String(seq));
     return seqs;
@@ -464,21 +487,29 @@ export function openSqliteStorage(file: string): HubStorage {
 
   // Records stored before attached records were read through their target get their scope once.
   const backfillAttachedTx = db.transaction((): void => {
-    const types = Object.keys(readThroughTarget);
-    const rows = db
-      .prepare<string[], RecordSqlRow>(`SELECT * FROM records WHERE attached_to IS NULL AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`)
-      .all(...types);
+    // A type read on its own unless the field is set (a translation) is looked at only where it is.
+    const rows = Object.entries(readThroughTarget).flatMap(([type, rule]) =>
+      db
+        .prepare<[string], RecordSqlRow>(`SELECT * FROM records WHERE attached_to IS NULL AND type = ?${rule.isOptional ? ` AND json_extract(projection, '$.${rule.path.join('.')}') IS NOT NULL` : ''} ORDER BY seq`)
+        .all(type),
+    );
     if (rows.length === 0) return;
     let seq = nextSeqBase();
     const fill = db.prepare('UPDATE records SET seq = ?, facts_seq = ?, facts = ?, attached_to = ? WHERE id = ?');
+    const filled = new Map<string, TargetRow>();
     for (const row of rows) {
       const stored = toStored(row);
       const attachedTo = attachedToOf(stored) ?? '';
       seq += 1;
-      const facts = JSON.stringify(storedFacts(stored.facts, attachedTo, storedTarget(attachedTo)));
-      fill.run(seq, seq, facts, attachedTo, row.id);
-      statements.insertFactsVersion.run(row.id, seq, facts);
+      const facts = storedFacts(stored.facts, attachedTo, storedTarget(attachedTo));
+      fill.run(seq, seq, JSON.stringify(facts), attachedTo, row.id);
+      statements.insertFactsVersion.run(row.id, seq, JSON.stringify(facts));
+      filled.set(row.id, { header: stored.header, facts });
     }
+    // Records already attached to one filled here (a comment on a translation) nest its new scope.
+    const factsVersions = new Map<string, { seq: number; facts: string }>();
+    seq = refreshAttached(filled, seq, factsVersions);
+    for (const [id, version] of factsVersions) statements.insertFactsVersion.run(id, version.seq, version.facts);
     statements.setSeqCounter.run(String(seq));
   });
 

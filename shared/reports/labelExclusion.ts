@@ -20,13 +20,21 @@ export interface LeftOut {
   readonly byLabel: ReadonlyMap<EntryLabelId, number>;
 }
 
-/** The report data without owner-only or audience-restricted entries (nor comments on them), and what was left out. */
+/**
+ * The report data without owner-only or audience-restricted entries, nor translations of them (the
+ * same knowledge in another language, counted under the original's label), nor comments on any of
+ * these; and what was left out.
+ */
 export function withoutOwnerOnlyEntries(data: ReportData): { data: ReportData; leftOut: LeftOut } {
   const byLabel = new Map<EntryLabelId, number>();
   const leftOutIds = new Set<string>();
+  const reasonOf = (labels: readonly Pick<EntryLabel, 'id'>[]): EntryLabelId | null =>
+    isLeftOutOfReports(labels) ? reportExcludedLabelIds.find((id) => labels.some((label) => label.id === id))! : null;
+  const byId = new Map(data.entries.map((view) => [view.header.id, view]));
   const entries = data.entries.filter((view) => {
-    if (!isLeftOutOfReports(view.projection.labels)) return true;
-    const reason = reportExcludedLabelIds.find((id) => view.projection.labels.some((label) => label.id === id))!;
+    const of = view.projection.translation?.of;
+    const reason = reasonOf(view.projection.labels) ?? (of === undefined ? null : reasonOf(byId.get(of)?.projection.labels ?? []));
+    if (reason === null) return true;
     byLabel.set(reason, (byLabel.get(reason) ?? 0) + 1);
     leftOutIds.add(view.header.id);
     return false;

@@ -96,22 +96,33 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
 
 /**
  * Records read through the record they are attached to: besides its own cell above, reading one
- * needs the right to read its target (the record named by `field` in its projection), which must
- * be one of `targetTypes`. A comment under a private draft is as private as the draft. The hub
- * stores the target's read scope with the record (RuleFacts.target) and re-derives it, with a new
- * seq, whenever the target's facts change. Ballots and interests are attached to proposals and
- * offers too, but everyone may read those, so their own cell says it all.
+ * needs the right to read its target (the record named at `path` in its projection), which must
+ * be one of `targetTypes`. A comment under a private draft is as private as the draft; a
+ * translation (entryTranslation.ts) is as readable as its original, so a consent withdrawal or a
+ * TK Secret/Sacred label on the original takes the translation, the same knowledge in another
+ * language, with it. Where `isOptional`, a record with nothing at `path` (an entry that is no
+ * translation) is read on its own. The hub stores the target's read scope with the record
+ * (RuleFacts.target, the target's own scope nested: a comment on a translation is read through
+ * both) and re-derives it, with a new seq, whenever a target's facts change. Ballots and interests
+ * are attached to proposals and offers too, but everyone may read those, so their own cell says
+ * it all.
  */
-export const readThroughTarget: Readonly<Partial<Record<RecordType, { readonly field: string; readonly targetTypes: readonly RecordType[] }>>> = {
-  comment: { field: 'targetId', targetTypes: ['entry', 'proposal'] },
+export const readThroughTarget: Readonly<Partial<Record<RecordType, { readonly path: readonly string[]; readonly targetTypes: readonly RecordType[]; readonly isOptional?: true }>>> = {
+  comment: { path: ['targetId'], targetTypes: ['entry', 'proposal'] },
+  entry: { path: ['translation', 'of'], targetTypes: ['entry'], isOptional: true },
 };
 
-/** The id of the record `projection` is read through; null for a type read on its own. */
+/**
+ * The id of the record `projection` is read through; null for a record read on its own, '' for one
+ * that must be attached but names no target (read by its own organization only).
+ */
 export function attachedTargetOf(type: RecordType, projection: Readonly<Record<string, unknown>>): string | null {
   const rule = readThroughTarget[type];
   if (!rule) return null;
-  const id = projection[rule.field];
-  return typeof id === 'string' ? id : '';
+  let value: unknown = projection;
+  for (const key of rule.path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  if (typeof value === 'string') return value;
+  return rule.isOptional ? null : '';
 }
 
 /** Types only the hub writes (server/hub/systemWrites.ts); every client write to them is refused. */
@@ -171,7 +182,7 @@ export function canRead(actor: Actor, record: { type: RecordType; ownerOrg: stri
  */
 function canReadTarget(actor: Actor, record: { type: RecordType; ownerOrg: string }, target: TargetScope | undefined): boolean {
   const rule = readThroughTarget[record.type];
-  if (!rule) return true;
+  if (!rule || (rule.isOptional && !target)) return true;
   if (!target || target.type === null || target.ownerOrg === null || !rule.targetTypes.includes(target.type)) return actor.orgId === record.ownerOrg;
   return canRead(actor, { type: target.type, ownerOrg: target.ownerOrg }, target.facts);
 }

@@ -1,18 +1,13 @@
 // Adversarial pass (attacks): an endorsement of text the reviewer never read. PROTOCOL says a
 // `submitted` step "submits the entry as it reads" and that the pinned version is "what the author
-// submitted and the reviewer read". The hub checks that an endorsement copies its submission, but
+// submitted and the reviewer read". The hub checked that an endorsement copies its submission, but
 // never that a submission's `version` is the entry: an author (a member, through POST /v1/push, as
-// a client written from PROTOCOL.md may) submits a benign entry with a different `version`. The
-// reviewer reads the live entry in the app (the editor shows the live text, the review panel only
-// the thread) and presses Endorse, which pins the submission's copy: other organizations are then
-// shown the forged text as "Endorsed" (EntryEditor reads the pinned version to others once the live
-// text differs). Real hub, real SQLite. FAILS on main.
-//
-// The fix is a design choice for the lead and the review UI's owner: the hub could refuse a
-// submission whose version is not the entry as it reads after the change (403), at the cost of
-// refusing an honest submission that merges with a concurrent edit from another device of the
-// same organization (its push would stay quarantined); or the review panel could show the
-// reviewer the submitted version itself, and Endorse say it endorses that text.
+// a client written from PROTOCOL.md may) submitted a benign entry with a different `version`; the
+// reviewer, reading the live entry in the app, pressed Endorse, which pins the submission's copy,
+// and other organizations were shown the forged text as "Endorsed". Failed before the fix: the hub
+// now refuses a submission whose version is not the entry as it reads after the change
+// (server/hub/entryReviewPolicy.ts; docs/SECURITY.md on the concurrent-edit cost). Real hub, real
+// SQLite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
@@ -63,7 +58,7 @@ describe('a submission whose version is not the entry (attack)', () => {
       doc.getArray('log.authorSteps').push([step]);
     });
     const answer = await push(hub.url, author.token, [{ id, type: 'entry', update: forged }]);
-    // On main: 200. The reviewer then endorses from the live text, and the network reads diesel as endorsed.
+    // Before the fix: 200. The reviewer then endorsed from the live text, and the network read diesel as endorsed.
     if (answer.status === 200) {
       const endorse = changeUpdate((await hub.storage.getRecord(id))!.state, (doc) => entryReviewMutators.endorseSubmission.apply(doc, 'Matches what we saw.', editContext(steward.org.id, 'steward')));
       expect((await push(hub.url, steward.token, [{ id, type: 'entry', update: endorse }])).status).toBe(200);
