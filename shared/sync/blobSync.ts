@@ -28,6 +28,8 @@ import type { Clock, TransportFailure, TransportResult } from './transport';
  *   most the chunk that was on the wire;
  * - every downloaded blob is hash-checked by DeviceBlobStore.put before it is kept: bytes that do
  *   not match are dropped and the rendition is tried again on a later pass;
+ * - a blob the hub is known to hold (uploaded, downloaded, or answered as held) is marked
+ *   confirmed in the device store, and only then may the device free it for room;
  * - a reference whose blob the hub does not have (yet) counts as unavailable and is asked for
  *   again on every later pass; it never holds up text or other blobs.
  */
@@ -370,7 +372,12 @@ export class BlobSync {
       if (!answer.ok) return this.onFailed(answer.failure);
       for (const sha256 of answer.value) missingOnHub.add(sha256);
     }
-    for (const sha256 of question) if (!missingOnHub.has(sha256) && !missingOnDevice.has(sha256)) this.confirmedOnHub.add(sha256);
+    for (const sha256 of question) {
+      if (missingOnHub.has(sha256) || missingOnDevice.has(sha256)) continue;
+      this.confirmedOnHub.add(sha256);
+      // The hub holds it: this device's copy is no longer the only one and may be freed for room.
+      await this.options.store.markConfirmed(sha256);
+    }
     // Not asked about, so not to move: confirmed ones, refused ones, and those nobody wants here.
     const notAsked = new Set(question);
     for (const sha256 of hashes) if (!notAsked.has(sha256) && missingOnDevice.has(sha256)) missingOnHub.add(sha256);
@@ -494,6 +501,7 @@ export class BlobSync {
     }
     this.uploadIds.delete(content.sha256);
     this.confirmedOnHub.add(content.sha256);
+    await store.markConfirmed(content.sha256);
     return { kind: 'done' };
   }
 
@@ -579,6 +587,8 @@ export class BlobSync {
       throw error;
     }
     this.confirmedOnHub.add(content.sha256);
+    // Fetched from the hub, so it can be fetched again: freeing it for room loses nothing.
+    await store.markConfirmed(content.sha256);
     this.options.onDidStoreBlob?.(content.sha256);
     return { kind: 'done' };
   }

@@ -233,12 +233,15 @@ describe('attaching a photo and a voice note on the device', { timeout: 180_000 
     await app.waitForSyncState(['synced']);
     await shoot('en-library');
 
+    // The blob sync took everything up (pending-consent media too: the hub keeps it for this
+    // organization alone); the device knows the hub holds it, so nothing is unsent and room can be freed.
+    await page.locator(`${testId('media-sync')}[data-state="idle"]`).waitFor();
     await app.goTo('#/settings');
     const total = app.byTestId('storage-total');
     await total.waitFor();
-    // Nothing is confirmed by the hub yet (the blob sync is not here): all of it unsent, none to free.
-    expect(Number(await app.byTestId('storage-unsent').getAttribute('data-bytes'))).toBe(Number(await total.getAttribute('data-bytes')));
-    expect(await app.byTestId('storage-free').isDisabled()).toBe(true);
+    expect(Number(await total.getAttribute('data-bytes'))).toBeGreaterThan(0);
+    expect(await app.byTestId('storage-unsent').getAttribute('data-bytes')).toBe('0');
+    expect(await app.byTestId('storage-free').isDisabled()).toBe(false);
     await shoot('en-settings-storage', 'storage-panel');
   });
 

@@ -98,12 +98,15 @@ describe('blob sync', () => {
     const total = [small, large].reduce((sum, p) => sum + p.bytes.original.length + p.bytes.preview.length + p.bytes.thumbnail.length, 0);
     expect(chunkBytesSent(wire)).toBe(total);
     expect(a.blobSync.status.progress).toMatchObject({ total: 6, done: 6, uploads: 6 });
+    // The device learnt that the hub holds them: no longer its only copy, so they may be freed.
+    for (const sha256 of order) expect((await a.store.stat(sha256))?.isConfirmed).toBe(true);
 
     // Another pass (a new sync) asks nothing and sends nothing: the hub confirmed all six.
     const before = blobRouteLog(wire).length;
     await a.synced.engine.syncNow();
     await a.blobSync.syncNow();
     expect(blobRouteLog(wire).slice(before)).toEqual([]);
+    expect(await a.store.evict(small.ref.variants.preview!.sha256)).toBe(true);
   });
 
   it('downloads thumbnails and previews of records on the device, the original only once asked for, each hash-checked', async () => {
@@ -117,6 +120,8 @@ describe('blob sync', () => {
     await start(b);
     await waitFor(async () => settled(b)() && (await b.store.has(photo.ref.variants.preview!.sha256)), 20_000, 'B has the preview');
     expect(b.stored).toEqual([photo.ref.variants.thumbnail!.sha256, photo.ref.variants.preview!.sha256]);
+    // Fetched from the hub, so B may free them and fetch them again.
+    expect((await b.store.stat(photo.ref.variants.preview!.sha256))?.isConfirmed).toBe(true);
     expect(await b.store.has(photo.ref.sha256)).toBe(false);
     expect(logged('GET /v1/blobs/')).not.toContain(photo.ref.sha256);
 
