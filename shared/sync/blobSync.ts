@@ -31,7 +31,10 @@ import type { Clock, TransportFailure, TransportResult } from './transport';
  * - a blob the hub is known to hold (uploaded, downloaded, or answered as held) is marked
  *   confirmed in the device store, and only then may the device free it for room;
  * - a reference whose blob the hub does not have (yet) counts as unavailable and is asked for
- *   again on every later pass; it never holds up text or other blobs.
+ *   again on every later pass, and while any is, a pass comes by itself (after
+ *   `unavailableRetryMs`, doubling to UNAVAILABLE_RETRY_MAX_MS): the hub announces records, not
+ *   blobs, so a photo its author uploads after the record arrived is fetched without anyone
+ *   syncing; it never holds up text or other blobs.
  */
 
 export const blobPolicies = ['full', 'previews', 'none'] as const satisfies readonly StoredBlobPolicy[];
@@ -39,6 +42,9 @@ export type BlobPolicy = StoredBlobPolicy;
 
 /** Bytes per PATCH and per ranged GET: the most a cut can cost (the hub takes at most 4 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;
+
+/** The longest wait between passes that ask again for unavailable renditions. */
+export const UNAVAILABLE_RETRY_MAX_MS = 5 * 60_000;
 
 /** Record types whose projection may list attachments (`attachments`, attachments.ts). */
 export const ATTACHING_TYPES: readonly RecordType[] = ['entry', 'proposal', 'offer', 'org'];
@@ -100,6 +106,8 @@ export interface BlobSyncOptions {
   /** A request that shows no answer for this long (plus 1 ms per byte sent) is given up. */
   readonly stallTimeoutMs?: number;
   readonly random?: () => number;
+  /** The first wait before asking again for renditions the hub did not have (default 10 s). */
+  readonly unavailableRetryMs?: number;
 }
 
 const EMPTY_PROGRESS: BlobTransferProgress = { total: 0, done: 0, totalBytes: 0, doneBytes: 0, uploads: 0 };
@@ -158,6 +166,9 @@ export class BlobSync {
   private loop: Promise<void> | null = null;
   private isPassWanted = false;
   private retryTimer: unknown = null;
+  /** The next pass that asks again for unavailable renditions, and the wait after it. */
+  private unavailableTimer: unknown = null;
+  private unavailableDelayMs: number;
   private failedAttempts = 0;
   private unsubscribers: (() => void)[] = [];
   /** Woken when the record sync's status changes or the outbox grows (see `waitForText`). */
@@ -185,6 +196,7 @@ export class BlobSync {
     this.chunkBytes = options.chunkBytes ?? BLOB_CHUNK_BYTES;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
     this.random = options.random ?? Math.random;
+    this.unavailableDelayMs = options.unavailableRetryMs ?? 10_000;
     this.armStopSignal();
   }
 
@@ -238,6 +250,7 @@ export class BlobSync {
     this.signalStop();
     this.wakeTextWaiters();
     this.clearRetry();
+    this.clearUnavailableRetry();
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.unsubscribers = [];
     try {
@@ -292,6 +305,26 @@ export class BlobSync {
       }
       this.loop = null;
     })();
+  }
+
+  private clearUnavailableRetry(): void {
+    if (this.unavailableTimer !== null) this.options.clock.clearTimeout(this.unavailableTimer);
+    this.unavailableTimer = null;
+  }
+
+  /** While renditions are unavailable, asks again by itself, each wait twice the last (to a cap). */
+  private followUnavailable(count: number): void {
+    this.clearUnavailableRetry();
+    if (count === 0 || !this.isStarted) {
+      this.unavailableDelayMs = this.options.unavailableRetryMs ?? 10_000;
+      return;
+    }
+    const delayMs = this.unavailableDelayMs;
+    this.unavailableDelayMs = Math.min(UNAVAILABLE_RETRY_MAX_MS, delayMs * 2);
+    this.unavailableTimer = this.options.clock.setTimeout(() => {
+      this.unavailableTimer = null;
+      this.requestPass();
+    }, delayMs);
   }
 
   private clearRetry(): void {
@@ -423,6 +456,7 @@ export class BlobSync {
     }
     this.failedAttempts = 0;
     this.setStatus({ state: 'idle', nextRetryAt: null, reason: null });
+    this.followUnavailable(unavailable);
   }
 
   /** Every attachment of every record on this device, with whether its original is wanted here. */

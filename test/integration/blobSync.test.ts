@@ -43,7 +43,7 @@ interface Device {
   readonly stored: string[];
 }
 
-async function device(orgName: string, options: { url?: string; wrap?: (transport: BlobTransport) => BlobTransport; wanted?: Set<string>; connectivity?: import('../../shared/sync/transport').ConnectivityPort } = {}): Promise<Device> {
+async function device(orgName: string, options: { url?: string; wrap?: (transport: BlobTransport) => BlobTransport; wanted?: Set<string>; connectivity?: import('../../shared/sync/transport').ConnectivityPort; unavailableRetryMs?: number } = {}): Promise<Device> {
   const url = options.url ?? wire.url;
   const join = await hub.join(await hub.invite(orgName));
   const synced = await syncedClient({ url }, join, { engine: { ...(options.connectivity ? { connectivity: options.connectivity } : {}), stallTimeoutMs: 5_000 } });
@@ -55,6 +55,7 @@ async function device(orgName: string, options: { url?: string; wrap?: (transpor
     stallTimeoutMs: 5_000,
     onDidStoreBlob: (sha256) => stored.push(sha256),
     ...(options.wanted ? { wantedOriginals: () => options.wanted! } : {}),
+    ...(options.unavailableRetryMs !== undefined ? { unavailableRetryMs: options.unavailableRetryMs } : {}),
   });
   closing.push(async () => {
     await blobSync.stop();
@@ -300,6 +301,24 @@ describe('blob sync', () => {
     expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(true);
     expect(await b.store.has(photo.ref.variants.preview!.sha256)).toBe(true);
     expect(b.blobSync.status.unavailableCount).toBe(0);
+  });
+
+  it('fetches a photo its author uploads after the record arrived by itself, with nobody syncing on either side', async () => {
+    const a = await device('Xishan Water Users');
+    const photo = await makePhoto(a.store, { originalBytes: 1_000, previewBytes: 500, thumbnailBytes: 100 });
+    await entryWithPhotos(a.synced.client, [photo.ref]);
+    await a.blobSync.setPolicy('none');
+    await start(a);
+    await waitFor(() => a.synced.engine.status.state === 'synced', 20_000, 'A synced its records');
+
+    const b = await device('Dali Seed Bank', { unavailableRetryMs: 300 });
+    await start(b);
+    await waitFor(() => settled(b)() && b.blobSync.status.unavailableCount === 2, 20_000, 'B saw two renditions unavailable');
+    // A's link turns full: its media go up. The hub announces records, not blobs: B must ask again by itself.
+    await a.blobSync.setPolicy('full');
+    await waitFor(() => isOnHub(hub, photo.ref.variants.preview!.sha256), 20_000, 'A uploaded');
+    await waitFor(async () => (await b.store.has(photo.ref.variants.preview!.sha256)) && b.blobSync.status.unavailableCount === 0, 20_000, 'B fetched them by itself');
+    expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(true);
   });
 
   it('takes a refusal for one blob (too large, not ours) without stopping the others', async () => {
