@@ -130,13 +130,18 @@ type Step =
 
 const rank = (variant: BlobVariant): number => blobVariants.indexOf(variant);
 
-/** The attachments' blob references a projection lists, read tolerantly (a bad item is left out). */
-export function blobRefsOf(projection: unknown): BlobRef[] {
+/**
+ * The attachments' blob references a projection lists, read tolerantly (a bad item is left out).
+ * In another organization's record an attachment whose consent is `pending` is left out too: its
+ * bytes stay with its owner (the hub never lets anyone else read them), so they are not this
+ * device's to want, and would count as unavailable for ever.
+ */
+export function blobRefsOf(projection: unknown, isOwnRecord = true): BlobRef[] {
   const attachments = (projection as { attachments?: unknown } | null)?.attachments;
   if (!Array.isArray(attachments)) return [];
   return attachments.flatMap((item) => {
     const parsed = attachmentEntrySchema.safeParse(item);
-    return parsed.success ? [parsed.data.ref] : [];
+    return parsed.success && (isOwnRecord || parsed.data.consent !== 'pending') ? [parsed.data.ref] : [];
   });
 }
 
@@ -467,7 +472,7 @@ export class BlobSync {
       this.changedRecords.clear();
       for (const type of ATTACHING_TYPES) {
         for (const view of await client.list({ type })) {
-          const refs = blobRefsOf(view.projection);
+          const refs = blobRefsOf(view.projection, view.header.ownerOrg === client.identity.orgId);
           if (refs.length > 0) byRecord.set(view.header.id, refs);
         }
       }
@@ -478,7 +483,7 @@ export class BlobSync {
       const views = new Map((await client.getMany(ids)).map((view) => [view.header.id, view]));
       for (const id of ids) {
         const view = views.get(id);
-        const refs = view && ATTACHING_TYPES.includes(view.header.type) ? blobRefsOf(view.projection) : [];
+        const refs = view && ATTACHING_TYPES.includes(view.header.type) ? blobRefsOf(view.projection, view.header.ownerOrg === client.identity.orgId) : [];
         if (refs.length > 0) this.refsByRecord.set(id, refs);
         else this.refsByRecord.delete(id);
       }

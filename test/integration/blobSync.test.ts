@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryDeviceBlobStore } from '../../shared/blobs/memoryDeviceBlobStore';
 import { blobHash } from '../../shared/blobs/blobHash';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
+import { entryMutators } from '../../shared/records/entry';
 import type { BlobSync } from '../../shared/sync/blobSync';
 import type { BlobTransport } from '../../shared/sync/blobTransport';
 import { startCountingProxy, type CountingProxy } from '../bench/byteCountingProxy';
@@ -319,6 +320,27 @@ describe('blob sync', () => {
     await waitFor(() => isOnHub(hub, photo.ref.variants.preview!.sha256), 20_000, 'A uploaded');
     await waitFor(async () => (await b.store.has(photo.ref.variants.preview!.sha256)) && b.blobSync.status.unavailableCount === 0, 20_000, 'B fetched them by itself');
     expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(true);
+  });
+
+  it("does not want another organization's photo whose consent is pending: its bytes stay with the owner, and it is fetched once consent is given", async () => {
+    const a = await device('Xishan Water Users');
+    const photo = await makePhoto(a.store, { originalBytes: 1_000, previewBytes: 500, thumbnailBytes: 100 });
+    const entryId = await entryWithPhotos(a.synced.client, [photo.ref], 'Seed saving with the elders', 'pending');
+    await start(a);
+    await waitFor(async () => settled(a)() && (await isOnHub(hub, photo.ref.sha256)), 20_000, 'A uploaded its own photo');
+
+    const b = await device('Dali Seed Bank');
+    await start(b);
+    await waitFor(async () => settled(b)() && (await b.synced.client.get(entryId)) !== null, 20_000, 'B has the entry');
+    await b.blobSync.syncNow();
+    expect(b.blobSync.status.unavailableCount).toBe(0);
+    expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(false);
+    // Not even asked about: B's device does not count on bytes the hub will never give it.
+    const asked = wire.requestLog.filter((r) => r.path === '/v1/blobs/missing').length;
+    expect(asked).toBe(1);
+
+    await a.synced.client.mutate(entryId, entryMutators.setAttachmentConsent, { id: 'photo-1', consent: 'given' });
+    await waitFor(() => b.store.has(photo.ref.variants.preview!.sha256), 20_000, 'B fetched it once consent was given');
   });
 
   it('takes a refusal for one blob (too large, not ours) without stopping the others', async () => {

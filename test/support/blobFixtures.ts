@@ -3,6 +3,7 @@ import { describeBlob } from '../../shared/blobs/describeBlob';
 import type { BlobRef } from '../../shared/blobs/blobRef';
 import type { DeviceBlobStore } from '../../shared/blobs/deviceBlobStore';
 import type { FieldwiseClient } from '../../shared/client/client';
+import type { AttachmentConsent } from '../../shared/records/attachments';
 import { entryMutators, type EntryInput } from '../../shared/records/entry';
 import { BlobSync, type BlobSyncOptions } from '../../shared/sync/blobSync';
 import { createHttpBlobTransport, type BlobTransport } from '../../shared/sync/blobTransport';
@@ -46,12 +47,12 @@ export async function makePhoto(store: DeviceBlobStore | null, sizes: PhotoSizes
 }
 
 /** An entry shared with the network holding these photos. */
-export async function entryWithPhotos(client: FieldwiseClient, refs: readonly BlobRef[], title = sharedPractice.title): Promise<string> {
+export async function entryWithPhotos(client: FieldwiseClient, refs: readonly BlobRef[], title = sharedPractice.title, consent: AttachmentConsent = 'not-needed'): Promise<string> {
   const id = await client.create('entry', { ...sharedPractice, title });
   for (const [index, ref] of refs.entries()) {
     await client.mutate(id, entryMutators.addAttachment, {
       id: `photo-${index + 1}`,
-      attachment: { kind: 'photo', ref, name: `photo-${index + 1}.jpg`, caption: '', consent: 'not-needed', keepsLocation: false },
+      attachment: { kind: 'photo', ref, name: `photo-${index + 1}.jpg`, caption: '', consent, keepsLocation: false },
     });
   }
   return id;
