@@ -140,11 +140,15 @@ async function textRun(isMediaPending: boolean): Promise<number[]> {
 
 export async function run(): Promise<void> {
   const rows: string[][] = [];
+  const overGoal: string[] = [];
   for (const policy of ['full', 'previews', 'none'] as const) {
     console.log(`policy ${policy}: ${PHOTOS} photos up and down`);
     const result = await policyRun(policy);
-    rows.push([policy, 'upload', String(result.upBlobs), String(result.upWire), result.upBlobs > 0 ? ratio(result.upWire, result.upBlobs) : result.upWire === 0 ? '0 bytes' : `${result.upWire} bytes`]);
-    rows.push([policy, 'download', String(result.downBlobs), String(result.downWire), result.downBlobs > 0 ? ratio(result.downWire, result.downBlobs) : result.downWire === 0 ? '0 bytes' : `${result.downWire} bytes`]);
+    const renditions = PHOTOS * (policy === 'full' ? 3 : policy === 'previews' ? 2 : 0);
+    for (const [direction, moved, wire] of [['upload', result.upBlobs, result.upWire], ['download', result.downBlobs, result.downWire]] as const) {
+      rows.push([policy, direction, String(moved), String(wire), moved > 0 ? ratio(wire, moved) : wire === 0 ? '0 bytes' : `${wire} bytes`, renditions > 0 ? String(Math.round((wire - moved) / renditions)) : '–']);
+      if (moved > 0 && wire / moved > 1.02) overGoal.push(`${policy} ${direction} (${ratio(wire, moved)})`);
+    }
   }
   console.log('an 8 MB original over a 1 MB/s link cut three times');
   const cut = await cutRun();
@@ -156,7 +160,11 @@ export async function run(): Promise<void> {
     '',
     `${PHOTOS} photos (original 250–500 kB, preview 60–100 kB, thumbnail 8–14 kB, incompressible), uploaded by one device, then fetched by another that wants every original. Goal: wire bytes at most 1.02x the renditions the policy moves.`,
     '',
-    markdownTable(['policy', 'direction', 'renditions moved (bytes)', 'on the wire (bytes)', 'ratio'], rows),
+    markdownTable(['policy', 'direction', 'renditions moved (bytes)', 'on the wire (bytes)', 'ratio', 'overhead per rendition (bytes)'], rows),
+    '',
+    overGoal.length === 0
+      ? 'Every policy is within the 1.02x goal.'
+      : `Over the 1.02x goal: ${overGoal.join(', ')}. Each rendition costs its HTTP heads (an upload is a tus create and a PATCH, a download one ranged GET; each request carries the ~330-byte bearer token, each answer its tus, cache and CORS headers), about the same bytes whatever its size, so a policy that moves only thumbnails (8–14 kB) and previews pays it on small blobs. Meeting 1.02x there needs fewer requests per blob (tus creation-with-upload for blobs of one chunk, or several small blobs per request), not leaner bytes.`,
     '',
     `An 8 MB original over a 1 MB/s link cut ${cut.cuts} times mid-chunk: ${cut.resent} bytes re-sent in all, ${Math.round(cut.resent / cut.cuts)} per cut (a chunk is ${BLOB_CHUNK_BYTES} bytes).`,
     '',
@@ -168,7 +176,7 @@ export async function run(): Promise<void> {
       ],
     ),
     '',
-    'Goal for text with media pending: at most 1.1x. Loopback, so this is the cost of sharing the hub and the device, not the link; on one slow shared link a text push waits at most for the chunk on the wire (the EDGE test in test/integration/blobSyncEdge.test.ts).',
+    'Goal for text with media pending: at most 1.1x. Loopback, so this is the cost of sharing the hub and the device, not the link; on one slow shared link a text push waits at most for the chunk on the wire (the EDGE test in test/integration/blobSyncEdge.test.ts). The run without media goes first in the process (its hub and the JIT still cold), so a ratio under 1.00x says text was not slowed by the media, not that media makes it faster.',
   ].join('\n');
   console.log(body);
   await writeSection('## Media (blob sync)', body);
