@@ -28,8 +28,13 @@ import type { Clock, TransportFailure, TransportResult } from './transport';
  *   most the chunk that was on the wire;
  * - every downloaded blob is hash-checked by DeviceBlobStore.put before it is kept: bytes that do
  *   not match are dropped and the rendition is tried again on a later pass;
+ * - a blob the hub is known to hold (uploaded, downloaded, or answered as held) is marked
+ *   confirmed in the device store, and only then may the device free it for room;
  * - a reference whose blob the hub does not have (yet) counts as unavailable and is asked for
- *   again on every later pass; it never holds up text or other blobs.
+ *   again on every later pass, and while any is, a pass comes by itself (after
+ *   `unavailableRetryMs`, doubling to UNAVAILABLE_RETRY_MAX_MS): the hub announces records, not
+ *   blobs, so a photo its author uploads after the record arrived is fetched without anyone
+ *   syncing; it never holds up text or other blobs.
  */
 
 export const blobPolicies = ['full', 'previews', 'none'] as const satisfies readonly StoredBlobPolicy[];
@@ -37,6 +42,9 @@ export type BlobPolicy = StoredBlobPolicy;
 
 /** Bytes per PATCH and per ranged GET: the most a cut can cost (the hub takes at most 4 MiB). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;
+
+/** The longest wait between passes that ask again for unavailable renditions. */
+export const UNAVAILABLE_RETRY_MAX_MS = 5 * 60_000;
 
 /** Record types whose projection may list attachments (`attachments`, attachments.ts). */
 export const ATTACHING_TYPES: readonly RecordType[] = ['entry', 'proposal', 'offer', 'org'];
@@ -98,6 +106,8 @@ export interface BlobSyncOptions {
   /** A request that shows no answer for this long (plus 1 ms per byte sent) is given up. */
   readonly stallTimeoutMs?: number;
   readonly random?: () => number;
+  /** The first wait before asking again for renditions the hub did not have (default 10 s). */
+  readonly unavailableRetryMs?: number;
 }
 
 const EMPTY_PROGRESS: BlobTransferProgress = { total: 0, done: 0, totalBytes: 0, doneBytes: 0, uploads: 0 };
@@ -120,13 +130,18 @@ type Step =
 
 const rank = (variant: BlobVariant): number => blobVariants.indexOf(variant);
 
-/** The attachments' blob references a projection lists, read tolerantly (a bad item is left out). */
-export function blobRefsOf(projection: unknown): BlobRef[] {
+/**
+ * The attachments' blob references a projection lists, read tolerantly (a bad item is left out).
+ * In another organization's record an attachment whose consent is `pending` is left out too: its
+ * bytes stay with its owner (the hub never lets anyone else read them), so they are not this
+ * device's to want, and would count as unavailable for ever.
+ */
+export function blobRefsOf(projection: unknown, isOwnRecord = true): BlobRef[] {
   const attachments = (projection as { attachments?: unknown } | null)?.attachments;
   if (!Array.isArray(attachments)) return [];
   return attachments.flatMap((item) => {
     const parsed = attachmentEntrySchema.safeParse(item);
-    return parsed.success ? [parsed.data.ref] : [];
+    return parsed.success && (isOwnRecord || parsed.data.consent !== 'pending') ? [parsed.data.ref] : [];
   });
 }
 
@@ -156,6 +171,9 @@ export class BlobSync {
   private loop: Promise<void> | null = null;
   private isPassWanted = false;
   private retryTimer: unknown = null;
+  /** The next pass that asks again for unavailable renditions, and the wait after it. */
+  private unavailableTimer: unknown = null;
+  private unavailableDelayMs: number;
   private failedAttempts = 0;
   private unsubscribers: (() => void)[] = [];
   /** Woken when the record sync's status changes or the outbox grows (see `waitForText`). */
@@ -183,6 +201,7 @@ export class BlobSync {
     this.chunkBytes = options.chunkBytes ?? BLOB_CHUNK_BYTES;
     this.stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
     this.random = options.random ?? Math.random;
+    this.unavailableDelayMs = options.unavailableRetryMs ?? 10_000;
     this.armStopSignal();
   }
 
@@ -236,6 +255,7 @@ export class BlobSync {
     this.signalStop();
     this.wakeTextWaiters();
     this.clearRetry();
+    this.clearUnavailableRetry();
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     this.unsubscribers = [];
     try {
@@ -290,6 +310,26 @@ export class BlobSync {
       }
       this.loop = null;
     })();
+  }
+
+  private clearUnavailableRetry(): void {
+    if (this.unavailableTimer !== null) this.options.clock.clearTimeout(this.unavailableTimer);
+    this.unavailableTimer = null;
+  }
+
+  /** While renditions are unavailable, asks again by itself, each wait twice the last (to a cap). */
+  private followUnavailable(count: number): void {
+    this.clearUnavailableRetry();
+    if (count === 0 || !this.isStarted) {
+      this.unavailableDelayMs = this.options.unavailableRetryMs ?? 10_000;
+      return;
+    }
+    const delayMs = this.unavailableDelayMs;
+    this.unavailableDelayMs = Math.min(UNAVAILABLE_RETRY_MAX_MS, delayMs * 2);
+    this.unavailableTimer = this.options.clock.setTimeout(() => {
+      this.unavailableTimer = null;
+      this.requestPass();
+    }, delayMs);
   }
 
   private clearRetry(): void {
@@ -370,7 +410,12 @@ export class BlobSync {
       if (!answer.ok) return this.onFailed(answer.failure);
       for (const sha256 of answer.value) missingOnHub.add(sha256);
     }
-    for (const sha256 of question) if (!missingOnHub.has(sha256) && !missingOnDevice.has(sha256)) this.confirmedOnHub.add(sha256);
+    for (const sha256 of question) {
+      if (missingOnHub.has(sha256) || missingOnDevice.has(sha256)) continue;
+      this.confirmedOnHub.add(sha256);
+      // The hub holds it: this device's copy is no longer the only one and may be freed for room.
+      await this.options.store.markConfirmed(sha256);
+    }
     // Not asked about, so not to move: confirmed ones, refused ones, and those nobody wants here.
     const notAsked = new Set(question);
     for (const sha256 of hashes) if (!notAsked.has(sha256) && missingOnDevice.has(sha256)) missingOnHub.add(sha256);
@@ -416,6 +461,7 @@ export class BlobSync {
     }
     this.failedAttempts = 0;
     this.setStatus({ state: 'idle', nextRetryAt: null, reason: null });
+    this.followUnavailable(unavailable);
   }
 
   /** Every attachment of every record on this device, with whether its original is wanted here. */
@@ -426,7 +472,7 @@ export class BlobSync {
       this.changedRecords.clear();
       for (const type of ATTACHING_TYPES) {
         for (const view of await client.list({ type })) {
-          const refs = blobRefsOf(view.projection);
+          const refs = blobRefsOf(view.projection, view.header.ownerOrg === client.identity.orgId);
           if (refs.length > 0) byRecord.set(view.header.id, refs);
         }
       }
@@ -437,7 +483,7 @@ export class BlobSync {
       const views = new Map((await client.getMany(ids)).map((view) => [view.header.id, view]));
       for (const id of ids) {
         const view = views.get(id);
-        const refs = view && ATTACHING_TYPES.includes(view.header.type) ? blobRefsOf(view.projection) : [];
+        const refs = view && ATTACHING_TYPES.includes(view.header.type) ? blobRefsOf(view.projection, view.header.ownerOrg === client.identity.orgId) : [];
         if (refs.length > 0) this.refsByRecord.set(id, refs);
         else this.refsByRecord.delete(id);
       }
@@ -494,6 +540,7 @@ export class BlobSync {
     }
     this.uploadIds.delete(content.sha256);
     this.confirmedOnHub.add(content.sha256);
+    await store.markConfirmed(content.sha256);
     return { kind: 'done' };
   }
 
@@ -579,6 +626,8 @@ export class BlobSync {
       throw error;
     }
     this.confirmedOnHub.add(content.sha256);
+    // Fetched from the hub, so it can be fetched again: freeing it for room loses nothing.
+    await store.markConfirmed(content.sha256);
     this.options.onDidStoreBlob?.(content.sha256);
     return { kind: 'done' };
   }

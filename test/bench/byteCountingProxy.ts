@@ -15,9 +15,13 @@ export interface CountedRequest {
   readonly path: string;
   readonly kind: RequestKind;
   readonly isUpgrade: boolean;
+  /** The request's headers, names lower-cased, values as sent (a blob test reads Upload-Metadata, Range). */
+  readonly headers: Readonly<Record<string, string>>;
   /** Bytes client -> hub and hub -> client while this was the connection's latest request. */
   up: number;
   down: number;
+  /** Of `up`, body bytes (a PATCH's chunk, whole or broken off by a cut). */
+  bodyUp: number;
 }
 
 export interface ProxyCounts {
@@ -69,7 +73,10 @@ class RequestReader {
   private isChunked = false;
   private isUpgraded = false;
 
-  constructor(private readonly onRequest: (method: string, path: string, isUpgrade: boolean) => void) {}
+  constructor(
+    private readonly onRequest: (method: string, path: string, isUpgrade: boolean, headers: Record<string, string>) => void,
+    private readonly onBody: (bytes: number) => void = () => undefined,
+  ) {}
 
   feed(chunk: Buffer): void {
     if (this.isUpgraded) return;
@@ -78,6 +85,7 @@ class RequestReader {
       if (this.bodyLeft > 0) {
         const take = Math.min(this.bodyLeft, this.buffer.length);
         this.bodyLeft -= take;
+        this.onBody(take);
         this.buffer = this.buffer.subarray(take);
         if (this.bodyLeft > 0) return;
         if (this.isChunked) this.bodyLeft = -2; // the CRLF after a chunk
@@ -111,12 +119,13 @@ class RequestReader {
       this.buffer = this.buffer.subarray(end + 4);
       const [requestLine = '', ...headerLines] = head.split('\r\n');
       const [method = '?', target = '/'] = requestLine.split(' ');
-      const headers = new Map(headerLines.map((line) => {
+      const sent = Object.fromEntries(headerLines.map((line) => {
         const colon = line.indexOf(':');
-        return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim().toLowerCase()] as const;
+        return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as const;
       }));
+      const headers = new Map(Object.entries(sent).map(([name, value]) => [name, value.toLowerCase()] as const));
       const isUpgrade = (headers.get('upgrade') ?? '') === 'websocket';
-      this.onRequest(method, target.split('?')[0]!, isUpgrade);
+      this.onRequest(method, target.split('?')[0]!, isUpgrade, sent);
       if (isUpgrade) {
         this.isUpgraded = true;
         this.buffer = Buffer.alloc(0);
@@ -178,12 +187,14 @@ export async function startCountingProxy(target: string, options: { keepRequestL
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     let current: CountedRequest | null = null;
-    const reader = new RequestReader((method, path, isUpgrade) => {
+    const reader = new RequestReader((method, path, isUpgrade, headers) => {
       requests += 1;
       if (isUpgrade) handshakes += 1;
-      current = { method, path, kind: kindOf(path), isUpgrade, up: 0, down: 0 };
+      current = { method, path, kind: kindOf(path), isUpgrade, headers: options.keepRequestLog ? headers : {}, up: 0, down: 0, bodyUp: 0 };
       byKind[current.kind].requests += 1;
       if (options.keepRequestLog) requestLog.push(current);
+    }, (bytes) => {
+      if (current) current.bodyUp += bytes;
     });
     client.on('data', (chunk: Buffer) => {
       up += chunk.length;

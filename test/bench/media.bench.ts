@@ -1,8 +1,7 @@
 import { MemoryDeviceBlobStore } from '../../shared/blobs/memoryDeviceBlobStore';
 import type { BlobRef } from '../../shared/blobs/blobRef';
 import { BLOB_CHUNK_BYTES, type BlobPolicy } from '../../shared/sync/blobSync';
-import { startBlobContractHub } from '../support/blobContractHub';
-import { blobSyncFor, blobTransportFor, entryWithPhotos, makePhoto, sharedPractice } from '../support/blobFixtures';
+import { blobSyncFor, blobTransportFor, chunkBytesSent, entryWithPhotos, isBlobRoute, isOnHub, makePhoto, sharedPractice } from '../support/blobFixtures';
 import { startCuttableProxy } from '../support/cuttableProxy';
 import { startTestHub } from '../support/hub';
 import { syncedClient, waitFor } from '../support/syncedClient';
@@ -18,8 +17,8 @@ import { startThrottlingProxy } from './throttlingProxy';
  * 2. An 8 MB original over a 1 MB/s link cut three times mid-chunk: bytes re-sent per cut.
  * 3. Text sync (20 entries pushed and acknowledged) while 100 MB of media is being uploaded, and
  *    with no media: median of 5 rounds each. Goal: at most 1.1x.
- * The blob routes are the contract's loopback implementation in front of a real hub
- * (test/support/blobContractHub.ts) until the hub's own routes land.
+ * Against a real hub (its blob routes, blobs as files in its data folder), bytes counted by a
+ * proxy at the socket in front of it.
  */
 
 const PHOTOS = Number(process.env['FIELDWISE_BENCH_PHOTOS'] ?? 100);
@@ -34,8 +33,7 @@ function movedBytes(refs: readonly BlobRef[], policy: BlobPolicy, isOriginalWant
 
 async function policyRun(policy: BlobPolicy): Promise<{ upWire: number; upBlobs: number; downWire: number; downBlobs: number }> {
   const hub = await startTestHub();
-  const blobs = await startBlobContractHub(hub.url);
-  const proxy = await startCountingProxy(blobs.url, { keepRequestLog: true });
+  const proxy = await startCountingProxy(hub.url, { keepRequestLog: true });
   try {
     const aJoin = await hub.join(await hub.invite('Xishan Water Users'));
     const a = await syncedClient({ url: proxy.url }, aJoin);
@@ -49,7 +47,7 @@ async function policyRun(policy: BlobPolicy): Promise<{ upWire: number; upBlobs:
     await aSync.start();
     await waitFor(() => a.engine.status.state === 'synced' && (aSync.status.state === 'idle' || aSync.status.state === 'off'), 300_000, 'A uploaded');
     await aSync.syncNow();
-    const upWire = proxy.requestLog.filter((r) => r.path.startsWith('/v1/blobs') || r.path.startsWith('/v1/uploads')).reduce((sum, r) => sum + r.up + r.down, 0);
+    const upWire = proxy.requestLog.filter((r) => isBlobRoute(r.path)).reduce((sum, r) => sum + r.up + r.down, 0);
     // The whole library: B wants every original too (under `previews` they still stay behind).
     const bJoin = await hub.join(await hub.invite('Dali Seed Bank'));
     const b = await syncedClient({ url: proxy.url }, bJoin);
@@ -62,7 +60,7 @@ async function policyRun(policy: BlobPolicy): Promise<{ upWire: number; upBlobs:
     await bSync.start();
     await waitFor(() => b.engine.status.state === 'synced' && (bSync.status.state === 'idle' || bSync.status.state === 'off'), 300_000, 'B downloaded');
     await bSync.syncNow();
-    const downWire = proxy.requestLog.slice(before).filter((r) => r.path.startsWith('/v1/blobs') || r.path.startsWith('/v1/uploads')).reduce((sum, r) => sum + r.up + r.down, 0);
+    const downWire = proxy.requestLog.slice(before).filter((r) => isBlobRoute(r.path)).reduce((sum, r) => sum + r.up + r.down, 0);
     await bSync.stop();
     await b.close();
     await aSync.stop();
@@ -71,15 +69,14 @@ async function policyRun(policy: BlobPolicy): Promise<{ upWire: number; upBlobs:
     return { upWire, upBlobs: moved, downWire, downBlobs: moved };
   } finally {
     await proxy.close();
-    await blobs.close();
     await hub.close();
   }
 }
 
 async function cutRun(): Promise<{ resent: number; cuts: number }> {
   const hub = await startTestHub();
-  const blobs = await startBlobContractHub(hub.url);
-  const link = await startCuttableProxy(blobs.url);
+  const wire = await startCountingProxy(hub.url, { keepRequestLog: true });
+  const link = await startCuttableProxy(wire.url);
   const slow = await startThrottlingProxy(link.url, { bytesPerSecond: 1_000_000, oneWayDelayMs: 50, isShared: true });
   try {
     const join = await hub.join(await hub.invite('Xishan Water Users'));
@@ -91,32 +88,31 @@ async function cutRun(): Promise<{ resent: number; cuts: number }> {
     await a.engine.start();
     await sync.start();
     for (const mark of [2, 4, 6]) {
-      await waitFor(() => blobs.receivedChunkBytes >= mark * 1_000_000, 120_000, `${mark} MB`);
+      await waitFor(() => chunkBytesSent(wire) >= mark * 1_000_000, 120_000, `${mark} MB`);
       await new Promise((resolve) => setTimeout(resolve, (BLOB_CHUNK_BYTES / 1_000_000 / 2) * 1000));
       link.cut('refuse');
       await new Promise((resolve) => setTimeout(resolve, 200));
       link.restore();
     }
-    await waitFor(() => blobs.storage.has(photo.ref.sha256), 120_000, 'the original at the hub');
+    await waitFor(() => isOnHub(hub, photo.ref.sha256), 120_000, 'the original at the hub');
     await sync.stop();
     await a.close();
-    return { resent: blobs.receivedChunkBytes - 8_110_000, cuts: 3 };
+    return { resent: chunkBytesSent(wire) - 8_110_000, cuts: 3 };
   } finally {
     await slow.close();
     await link.close();
-    await blobs.close();
+    await wire.close();
     await hub.close();
   }
 }
 
 async function textRun(isMediaPending: boolean): Promise<number[]> {
   const hub = await startTestHub();
-  const blobs = await startBlobContractHub(hub.url);
   try {
     const join = await hub.join(await hub.invite('Xishan Water Users'));
-    const a = await syncedClient({ url: blobs.url }, join, { engine: { localDebounceMs: 0, localMaxWaitMs: 0 } });
+    const a = await syncedClient({ url: hub.url }, join, { engine: { localDebounceMs: 0, localMaxWaitMs: 0 } });
     const store = new MemoryDeviceBlobStore();
-    const sync = blobSyncFor(a, store, blobTransportFor(blobs.url, join.token));
+    const sync = blobSyncFor(a, store, blobTransportFor(hub.url, join.token));
     if (isMediaPending) {
       const refs: BlobRef[] = [];
       for (let i = 0; i < 10; i++) refs.push((await makePhoto(store, { originalBytes: 10_000_000, previewBytes: 100_000, thumbnailBytes: 10_000 })).ref);
@@ -138,18 +134,21 @@ async function textRun(isMediaPending: boolean): Promise<number[]> {
     await a.close();
     return samples;
   } finally {
-    await blobs.close();
     await hub.close();
   }
 }
 
 export async function run(): Promise<void> {
   const rows: string[][] = [];
+  const overGoal: string[] = [];
   for (const policy of ['full', 'previews', 'none'] as const) {
     console.log(`policy ${policy}: ${PHOTOS} photos up and down`);
     const result = await policyRun(policy);
-    rows.push([policy, 'upload', String(result.upBlobs), String(result.upWire), result.upBlobs > 0 ? ratio(result.upWire, result.upBlobs) : result.upWire === 0 ? '0 bytes' : `${result.upWire} bytes`]);
-    rows.push([policy, 'download', String(result.downBlobs), String(result.downWire), result.downBlobs > 0 ? ratio(result.downWire, result.downBlobs) : result.downWire === 0 ? '0 bytes' : `${result.downWire} bytes`]);
+    const renditions = PHOTOS * (policy === 'full' ? 3 : policy === 'previews' ? 2 : 0);
+    for (const [direction, moved, wire] of [['upload', result.upBlobs, result.upWire], ['download', result.downBlobs, result.downWire]] as const) {
+      rows.push([policy, direction, String(moved), String(wire), moved > 0 ? ratio(wire, moved) : wire === 0 ? '0 bytes' : `${wire} bytes`, renditions > 0 ? String(Math.round((wire - moved) / renditions)) : '–']);
+      if (moved > 0 && wire / moved > 1.02) overGoal.push(`${policy} ${direction} (${ratio(wire, moved)})`);
+    }
   }
   console.log('an 8 MB original over a 1 MB/s link cut three times');
   const cut = await cutRun();
@@ -157,11 +156,15 @@ export async function run(): Promise<void> {
   const without = await textRun(false);
   const withMedia = await textRun(true);
   const body = [
-    `\`npm run bench -- media\` on ${machineLine()}, ${new Date().toISOString().slice(0, 10)}. Blob routes: the contract's loopback implementation (test/support/blobContractHub.ts) in front of a real hub; bytes counted at the socket (headers, both directions).`,
+    `\`npm run bench -- media\` on ${machineLine()}, ${new Date().toISOString().slice(0, 10)}. A real hub (SQLite, blobs as files in its data folder); bytes counted at the socket by a proxy in front of it (headers, both directions).`,
     '',
     `${PHOTOS} photos (original 250–500 kB, preview 60–100 kB, thumbnail 8–14 kB, incompressible), uploaded by one device, then fetched by another that wants every original. Goal: wire bytes at most 1.02x the renditions the policy moves.`,
     '',
-    markdownTable(['policy', 'direction', 'renditions moved (bytes)', 'on the wire (bytes)', 'ratio'], rows),
+    markdownTable(['policy', 'direction', 'renditions moved (bytes)', 'on the wire (bytes)', 'ratio', 'overhead per rendition (bytes)'], rows),
+    '',
+    overGoal.length === 0
+      ? 'Every policy is within the 1.02x goal.'
+      : `Over the 1.02x goal: ${overGoal.join(', ')}. Each rendition costs its HTTP heads (an upload is a tus create and a PATCH, a download one ranged GET; each request carries the ~330-byte bearer token, each answer its tus, cache and CORS headers), about the same bytes whatever its size, so a policy that moves only thumbnails (8–14 kB) and previews pays it on small blobs. Meeting 1.02x there needs fewer requests per blob (tus creation-with-upload for blobs of one chunk, or several small blobs per request), not leaner bytes.`,
     '',
     `An 8 MB original over a 1 MB/s link cut ${cut.cuts} times mid-chunk: ${cut.resent} bytes re-sent in all, ${Math.round(cut.resent / cut.cuts)} per cut (a chunk is ${BLOB_CHUNK_BYTES} bytes).`,
     '',
@@ -173,7 +176,7 @@ export async function run(): Promise<void> {
       ],
     ),
     '',
-    'Goal for text with media pending: at most 1.1x. Loopback, so this is the cost of sharing the hub and the device, not the link; on one slow shared link a text push waits at most for the chunk on the wire (the EDGE test in test/integration/blobSyncEdge.test.ts).',
+    'Goal for text with media pending: at most 1.1x. Loopback, so this is the cost of sharing the hub and the device, not the link; on one slow shared link a text push waits at most for the chunk on the wire (the EDGE test in test/integration/blobSyncEdge.test.ts). The run without media goes first in the process (its hub and the JIT still cold), so a ratio under 1.00x says text was not slowed by the media, not that media makes it faster.',
   ].join('\n');
   console.log(body);
   await writeSection('## Media (blob sync)', body);

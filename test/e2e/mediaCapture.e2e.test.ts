@@ -12,6 +12,7 @@ import { BrowserProfile, FAKE_MICROPHONE_ARGS } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
 import { serveStatic, type StaticServer } from './support/staticServer';
 import { englishProbes, untranslatedOn } from './support/untranslated';
+import { photoFromPage, storedBlob, waitForHubBlobs } from './support/devicePhotos';
 
 /*
  * A field worker attaches a photo and records a voice note on an entry, in Chromium against a real
@@ -25,51 +26,6 @@ import { englishProbes, untranslatedOn } from './support/untranslated';
 const screenshotDir = join(import.meta.dirname, 'artifacts', 'media');
 const CAPTION = 'The bottle drip line in May';
 const PLACE = { make: 'HUAWEI', model: 'Mate 20 X', orientation: 1, latitude: 26.5833, longitude: 107.9833 };
-
-/** A 1600 x 1200 JPEG from the page's own encoder: a real camera-sized photo to attach. */
-async function photoFromPage(page: Page): Promise<Uint8Array> {
-  const bytes = await page.evaluate(async () => {
-    const canvas = new OffscreenCanvas(1600, 1200);
-    const context = canvas.getContext('2d')!;
-    const sky = context.createLinearGradient(0, 0, 0, 1200);
-    sky.addColorStop(0, '#8ecae6');
-    sky.addColorStop(1, '#3a7d44');
-    context.fillStyle = sky;
-    context.fillRect(0, 0, 1600, 1200);
-    context.fillStyle = '#f4a261';
-    for (let index = 0; index < 8; index += 1) context.fillRect(150 + index * 170, 500, 60, 380);
-    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    return [...new Uint8Array(await blob.arrayBuffer())];
-  });
-  return Uint8Array.from(bytes);
-}
-
-/** The bytes of one blob, read from the device blob store's IndexedDB database as the app left it. */
-async function storedBlob(page: Page, sha256: string): Promise<Uint8Array | null> {
-  const bytes = await page.evaluate(
-    (key) =>
-      new Promise<number[] | null>((resolve, reject) => {
-        const opening = indexedDB.open('fieldwise-blobs');
-        opening.onerror = () => reject(opening.error);
-        opening.onsuccess = () => {
-          const db = opening.result;
-          try {
-            const request = db.transaction('bytes', 'readonly').objectStore('bytes').get(key);
-            request.onsuccess = () => {
-              db.close();
-              resolve(request.result instanceof ArrayBuffer ? [...new Uint8Array(request.result)] : null);
-            };
-            request.onerror = () => reject(request.error);
-          } catch (error) {
-            db.close();
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        };
-      }),
-    sha256,
-  );
-  return bytes ? Uint8Array.from(bytes) : null;
-}
 
 describe('attaching a photo and a voice note on the device', { timeout: 180_000 }, () => {
   let hub: TestHub;
@@ -233,12 +189,21 @@ describe('attaching a photo and a voice note on the device', { timeout: 180_000 
     await app.waitForSyncState(['synced']);
     await shoot('en-library');
 
-    await app.goTo('#/settings');
+    // The blob sync took everything up (pending-consent media too: the hub keeps it for this
+    // organization alone); the device knows the hub holds it, so nothing is unsent and room can be freed.
+    await waitForHubBlobs(hub, entryId);
+    // The panel reads the store when it opens: opened again until the last confirmation is in.
     const total = app.byTestId('storage-total');
-    await total.waitFor();
-    // Nothing is confirmed by the hub yet (the blob sync is not here): all of it unsent, none to free.
-    expect(Number(await app.byTestId('storage-unsent').getAttribute('data-bytes'))).toBe(Number(await total.getAttribute('data-bytes')));
-    expect(await app.byTestId('storage-free').isDisabled()).toBe(true);
+    for (let attempt = 0; ; attempt += 1) {
+      await app.goTo('#/library');
+      await app.goTo('#/settings');
+      await total.waitFor();
+      if ((await app.byTestId('storage-unsent').getAttribute('data-bytes')) === '0' || attempt === 20) break;
+      await page.waitForTimeout(250);
+    }
+    expect(Number(await total.getAttribute('data-bytes'))).toBeGreaterThan(0);
+    expect(await app.byTestId('storage-unsent').getAttribute('data-bytes')).toBe('0');
+    expect(await app.byTestId('storage-free').isDisabled()).toBe(false);
     await shoot('en-settings-storage', 'storage-panel');
   });
 

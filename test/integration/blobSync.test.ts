@@ -2,35 +2,38 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryDeviceBlobStore } from '../../shared/blobs/memoryDeviceBlobStore';
 import { blobHash } from '../../shared/blobs/blobHash';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
+import { entryMutators } from '../../shared/records/entry';
 import type { BlobSync } from '../../shared/sync/blobSync';
 import type { BlobTransport } from '../../shared/sync/blobTransport';
-import { startBlobContractHub, type BlobContractHub } from '../support/blobContractHub';
-import { blobSyncFor, blobTransportFor, entryWithPhotos, makePhoto } from '../support/blobFixtures';
+import { startCountingProxy, type CountingProxy } from '../bench/byteCountingProxy';
+import { blobRouteLog, blobSyncFor, blobTransportFor, chunkBytesSent, entryWithPhotos, isBlobRoute, isOnHub, makePhoto } from '../support/blobFixtures';
 import { startCuttableProxy } from '../support/cuttableProxy';
 import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
+import { request } from '../support/hubRequests';
 import { syncedClient, waitFor, type SyncedClient } from '../support/syncedClient';
 
 /*
- * The client's blob sync (issue 18, "Sync, text first") against the blob routes of
- * docs/PROTOCOL.md: a real hub for the records, with the blob routes answered in front of it on
- * the hub's blob storage (test/support/blobContractHub.ts) until the hub's own routes land.
- * Chunks are 64 KiB here so a few hundred KiB cross many chunk boundaries quickly.
+ * The client's blob sync (issue 18, "Sync, text first") against a real hub's blob routes
+ * (docs/PROTOCOL.md "Blobs"; blobs stored as files in its data folder), through a counting proxy
+ * that logs each request with its headers and body bytes. Devices push their records before
+ * their blobs, as the hub requires. Chunks are 64 KiB here so a few hundred KiB cross many chunk
+ * boundaries quickly.
  */
 
 const CHUNK = 64 * 1024;
 let hub: TestHub;
-let blobs: BlobContractHub;
+let wire: CountingProxy;
 const closing: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
   hub = await startTestHub();
-  blobs = await startBlobContractHub(hub.url);
+  wire = await startCountingProxy(hub.url, { keepRequestLog: true });
 });
 
 afterEach(async () => {
   for (const close of closing.splice(0).reverse()) await close();
-  await blobs.close();
+  await wire.close();
   await hub.close();
 });
 
@@ -41,8 +44,8 @@ interface Device {
   readonly stored: string[];
 }
 
-async function device(orgName: string, options: { url?: string; wrap?: (transport: BlobTransport) => BlobTransport; wanted?: Set<string>; connectivity?: import('../../shared/sync/transport').ConnectivityPort } = {}): Promise<Device> {
-  const url = options.url ?? blobs.url;
+async function device(orgName: string, options: { url?: string; wrap?: (transport: BlobTransport) => BlobTransport; wanted?: Set<string>; connectivity?: import('../../shared/sync/transport').ConnectivityPort; unavailableRetryMs?: number } = {}): Promise<Device> {
+  const url = options.url ?? wire.url;
   const join = await hub.join(await hub.invite(orgName));
   const synced = await syncedClient({ url }, join, { engine: { ...(options.connectivity ? { connectivity: options.connectivity } : {}), stallTimeoutMs: 5_000 } });
   const store = new MemoryDeviceBlobStore();
@@ -53,6 +56,7 @@ async function device(orgName: string, options: { url?: string; wrap?: (transpor
     stallTimeoutMs: 5_000,
     onDidStoreBlob: (sha256) => stored.push(sha256),
     ...(options.wanted ? { wantedOriginals: () => options.wanted! } : {}),
+    ...(options.unavailableRetryMs !== undefined ? { unavailableRetryMs: options.unavailableRetryMs } : {}),
   });
   closing.push(async () => {
     await blobSync.stop();
@@ -70,7 +74,7 @@ const settled = (d: Device) => () => d.blobSync.status.state === 'idle' && d.syn
 
 /** Hashes named by the blob route log lines of one kind, in order. */
 function logged(prefix: string): string[] {
-  return blobs.log.filter((line) => line.startsWith(prefix)).map((line) => /([0-9a-f]{64})/.exec(line)?.[1] ?? line);
+  return blobRouteLog(wire).filter((line) => line.startsWith(prefix)).map((line) => /([0-9a-f]{64})/.exec(line)?.[1] ?? line);
 }
 
 describe('blob sync', () => {
@@ -86,22 +90,25 @@ describe('blob sync', () => {
     const order = logged('POST /v1/uploads');
     expect(order).toEqual([small.ref.variants.thumbnail!.sha256, large.ref.variants.thumbnail!.sha256, small.ref.variants.preview!.sha256, large.ref.variants.preview!.sha256, small.ref.sha256, large.ref.sha256]);
     // The records went first: the push came before the first blob request.
-    const firstPush = blobs.requests.findIndex((r) => r.path === '/v1/push');
-    const firstBlob = blobs.requests.findIndex((r) => r.path.startsWith('/v1/blobs') || r.path.startsWith('/v1/uploads'));
+    const firstPush = wire.requestLog.findIndex((r) => r.path === '/v1/push');
+    const firstBlob = wire.requestLog.findIndex((r) => isBlobRoute(r.path));
     expect(firstPush).toBeGreaterThanOrEqual(0);
     expect(firstPush).toBeLessThan(firstBlob);
-    expect(blobs.log[0]).toBe('POST /v1/blobs/missing');
-    for (const sha256 of order) expect(await blobs.storage.has(sha256)).toBe(true);
+    expect(blobRouteLog(wire)[0]).toBe('POST /v1/blobs/missing');
+    for (const sha256 of order) expect(await isOnHub(hub, sha256)).toBe(true);
     // Each byte went once.
     const total = [small, large].reduce((sum, p) => sum + p.bytes.original.length + p.bytes.preview.length + p.bytes.thumbnail.length, 0);
-    expect(blobs.receivedChunkBytes).toBe(total);
+    expect(chunkBytesSent(wire)).toBe(total);
     expect(a.blobSync.status.progress).toMatchObject({ total: 6, done: 6, uploads: 6 });
+    // The device learnt that the hub holds them: no longer its only copy, so they may be freed.
+    for (const sha256 of order) expect((await a.store.stat(sha256))?.isConfirmed).toBe(true);
 
     // Another pass (a new sync) asks nothing and sends nothing: the hub confirmed all six.
-    const before = blobs.log.length;
+    const before = blobRouteLog(wire).length;
     await a.synced.engine.syncNow();
     await a.blobSync.syncNow();
-    expect(blobs.log.slice(before)).toEqual([]);
+    expect(blobRouteLog(wire).slice(before)).toEqual([]);
+    expect(await a.store.evict(small.ref.variants.preview!.sha256)).toBe(true);
   });
 
   it('downloads thumbnails and previews of records on the device, the original only once asked for, each hash-checked', async () => {
@@ -115,6 +122,8 @@ describe('blob sync', () => {
     await start(b);
     await waitFor(async () => settled(b)() && (await b.store.has(photo.ref.variants.preview!.sha256)), 20_000, 'B has the preview');
     expect(b.stored).toEqual([photo.ref.variants.thumbnail!.sha256, photo.ref.variants.preview!.sha256]);
+    // Fetched from the hub, so B may free them and fetch them again.
+    expect((await b.store.stat(photo.ref.variants.preview!.sha256))?.isConfirmed).toBe(true);
     expect(await b.store.has(photo.ref.sha256)).toBe(false);
     expect(logged('GET /v1/blobs/')).not.toContain(photo.ref.sha256);
 
@@ -123,7 +132,7 @@ describe('blob sync', () => {
     const bytes = (await b.store.get(photo.ref.sha256))!;
     expect(blobHash(bytes)).toBe(photo.ref.sha256);
     // 150,000 bytes in 64 KiB ranges: three requests.
-    expect(blobs.log.filter((line) => line.startsWith(`GET /v1/blobs/${photo.ref.sha256}`))).toEqual([
+    expect(blobRouteLog(wire).filter((line) => line.startsWith(`GET /v1/blobs/${photo.ref.sha256}`))).toEqual([
       `GET /v1/blobs/${photo.ref.sha256} bytes=0-65535`,
       `GET /v1/blobs/${photo.ref.sha256} bytes=65536-131071`,
       `GET /v1/blobs/${photo.ref.sha256} bytes=131072-149999`,
@@ -138,15 +147,15 @@ describe('blob sync', () => {
     await start(a);
     await waitFor(() => a.synced.engine.status.state === 'synced' && a.blobSync.status.state === 'off', 20_000, 'records synced, media off');
     await a.blobSync.syncNow();
-    expect(blobs.log).toEqual([]);
+    expect(blobRouteLog(wire)).toEqual([]);
 
     await a.blobSync.setPolicy('previews');
     await waitFor(settled(a), 20_000, 'previews uploaded');
     expect(logged('POST /v1/uploads')).toEqual([photo.ref.variants.thumbnail!.sha256, photo.ref.variants.preview!.sha256]);
-    expect(await blobs.storage.has(photo.ref.sha256)).toBe(false);
+    expect(await isOnHub(hub, photo.ref.sha256)).toBe(false);
 
     await a.blobSync.setPolicy('full');
-    await waitFor(() => blobs.storage.has(photo.ref.sha256), 20_000, 'the original uploaded on a full link');
+    await waitFor(() => isOnHub(hub, photo.ref.sha256), 20_000, 'the original uploaded on a full link');
     await waitFor(settled(a), 20_000, 'idle');
     // Kept in the device's store, not only in this engine.
     const { syncStateOf } = await import('../../shared/sync/syncState');
@@ -160,9 +169,9 @@ describe('blob sync', () => {
     let chunks = 0;
     let castAfterChunk = -1;
     let castPromise: Promise<void> | null = null;
-    const synced = await syncedClient({ url: blobs.url }, join);
+    const synced = await syncedClient({ url: wire.url }, join);
     const store = new MemoryDeviceBlobStore();
-    const base = blobTransportFor(blobs.url, join.token);
+    const base = blobTransportFor(wire.url, join.token);
     const wrapped: BlobTransport = {
       ...base,
       async appendChunk(uploadId, offset, chunk) {
@@ -170,7 +179,7 @@ describe('blob sync', () => {
         chunks += 1;
         // The ballot is cast while the upload is under way, after its third chunk.
         if (chunks === 3) {
-          castAfterChunk = blobs.requests.length;
+          castAfterChunk = wire.requestLog.length;
           castPromise = (async () => {
             const ballot = await synced.client.create('ballot', { proposalId });
             await synced.client.mutate(ballot, ballotMutators.cast, { method: 'single', optionId: 'yes' });
@@ -192,17 +201,17 @@ describe('blob sync', () => {
     await waitFor(() => blobSync.status.state === 'idle' && synced.engine.status.state === 'synced' && castPromise !== null, 30_000, 'upload done');
     const ballot = ballotId(proposalId, join.org.id);
     expect(await hub.storage.getRecord(ballot)).not.toBeNull();
-    const after = blobs.requests.slice(castAfterChunk);
+    const after = wire.requestLog.slice(castAfterChunk);
     const ballotPush = after.findIndex((r) => r.path === '/v1/push');
     const nextPatch = after.findIndex((r) => r.method === 'PATCH');
     expect(ballotPush).toBeGreaterThanOrEqual(0);
     // No chunk went between the cast and the push that carried the ballot.
     expect(nextPatch).toBeGreaterThan(ballotPush);
-    expect(await blobs.storage.has(photo.ref.sha256)).toBe(true);
+    expect(await isOnHub(hub, photo.ref.sha256)).toBe(true);
   });
 
   it('resumes an upload after each cut from the offset the hub holds, re-sending at most the chunk that was on the wire', async () => {
-    const link = await startCuttableProxy(blobs.url);
+    const link = await startCuttableProxy(wire.url);
     closing.push(() => link.close());
     let patches = 0;
     const cuts = 3;
@@ -229,12 +238,12 @@ describe('blob sync', () => {
     const photo = await makePhoto(a.store, { originalBytes: 40 * CHUNK + 123, previewBytes: 1_000, thumbnailBytes: 100 });
     await entryWithPhotos(a.synced.client, [photo.ref]);
     await start(a);
-    await waitFor(() => blobs.storage.has(photo.ref.sha256), 60_000, 'the original at the hub');
+    await waitFor(() => isOnHub(hub, photo.ref.sha256), 60_000, 'the original at the hub');
     expect(cutsDone).toBe(cuts);
     const size = photo.bytes.original.length + photo.bytes.preview.length + photo.bytes.thumbnail.length;
     // Bytes that reached the hub beyond the blobs' own: at most one chunk per cut.
-    expect(blobs.receivedChunkBytes - size).toBeLessThanOrEqual(cuts * CHUNK);
-    expect(blobs.log.filter((line) => line.startsWith('HEAD '))).not.toHaveLength(0);
+    expect(chunkBytesSent(wire) - size).toBeLessThanOrEqual(cuts * CHUNK);
+    expect(blobRouteLog(wire).filter((line) => line.startsWith('HEAD '))).not.toHaveLength(0);
     // One upload per blob: a cut resumed it, never began it again.
     expect(logged('POST /v1/uploads').filter((sha256) => sha256 === photo.ref.sha256)).toHaveLength(1);
     // Each cut also takes the record sync offline, and media waits for its text to settle again.
@@ -295,20 +304,61 @@ describe('blob sync', () => {
     expect(b.blobSync.status.unavailableCount).toBe(0);
   });
 
+  it('fetches a photo its author uploads after the record arrived by itself, with nobody syncing on either side', async () => {
+    const a = await device('Xishan Water Users');
+    const photo = await makePhoto(a.store, { originalBytes: 1_000, previewBytes: 500, thumbnailBytes: 100 });
+    await entryWithPhotos(a.synced.client, [photo.ref]);
+    await a.blobSync.setPolicy('none');
+    await start(a);
+    await waitFor(() => a.synced.engine.status.state === 'synced', 20_000, 'A synced its records');
+
+    const b = await device('Dali Seed Bank', { unavailableRetryMs: 300 });
+    await start(b);
+    await waitFor(() => settled(b)() && b.blobSync.status.unavailableCount === 2, 20_000, 'B saw two renditions unavailable');
+    // A's link turns full: its media go up. The hub announces records, not blobs: B must ask again by itself.
+    await a.blobSync.setPolicy('full');
+    await waitFor(() => isOnHub(hub, photo.ref.variants.preview!.sha256), 20_000, 'A uploaded');
+    await waitFor(async () => (await b.store.has(photo.ref.variants.preview!.sha256)) && b.blobSync.status.unavailableCount === 0, 20_000, 'B fetched them by itself');
+    expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(true);
+  });
+
+  it("does not want another organization's photo whose consent is pending: its bytes stay with the owner, and it is fetched once consent is given", async () => {
+    const a = await device('Xishan Water Users');
+    const photo = await makePhoto(a.store, { originalBytes: 1_000, previewBytes: 500, thumbnailBytes: 100 });
+    const entryId = await entryWithPhotos(a.synced.client, [photo.ref], 'Seed saving with the elders', 'pending');
+    await start(a);
+    await waitFor(async () => settled(a)() && (await isOnHub(hub, photo.ref.sha256)), 20_000, 'A uploaded its own photo');
+
+    const b = await device('Dali Seed Bank');
+    await start(b);
+    await waitFor(async () => settled(b)() && (await b.synced.client.get(entryId)) !== null, 20_000, 'B has the entry');
+    await b.blobSync.syncNow();
+    expect(b.blobSync.status.unavailableCount).toBe(0);
+    expect(await b.store.has(photo.ref.variants.thumbnail!.sha256)).toBe(false);
+    // Not even asked about: B's device does not count on bytes the hub will never give it.
+    const asked = wire.requestLog.filter((r) => r.path === '/v1/blobs/missing').length;
+    expect(asked).toBe(1);
+
+    await a.synced.client.mutate(entryId, entryMutators.setAttachmentConsent, { id: 'photo-1', consent: 'given' });
+    await waitFor(() => b.store.has(photo.ref.variants.preview!.sha256), 20_000, 'B fetched it once consent was given');
+  });
+
   it('takes a refusal for one blob (too large, not ours) without stopping the others', async () => {
-    await blobs.close();
-    blobs = await startBlobContractHub(hub.url, { maxBlobBytes: 50_000 });
     const a = await device('Xishan Water Users');
     const photo = await makePhoto(a.store, { originalBytes: 60_000, previewBytes: 5_000, thumbnailBytes: 500 });
     await entryWithPhotos(a.synced.client, [photo.ref]);
+    // The secretariat lowers the network's limit after the photo was attached on the device.
+    const secretariat = await hub.join(hub.secretariatCode);
+    const set = await request(hub.url, '/v1/admin/settings', { method: 'PUT', token: secretariat.token, body: JSON.stringify({ maxAttachmentBytes: 50_000 }), headers: { 'content-type': 'application/json' } });
+    expect(set.status).toBe(200);
     await start(a);
     await waitFor(settled(a), 20_000, 'A passed');
-    expect(await blobs.storage.has(photo.ref.variants.preview!.sha256)).toBe(true);
-    expect(await blobs.storage.has(photo.ref.sha256)).toBe(false);
+    expect(await isOnHub(hub, photo.ref.variants.preview!.sha256)).toBe(true);
+    expect(await isOnHub(hub, photo.ref.sha256)).toBe(false);
     expect(a.blobSync.status.refusedCount).toBe(1);
     // Not offered again to a hub that refused it as too large.
-    const before = blobs.log.length;
+    const before = blobRouteLog(wire).length;
     await a.blobSync.syncNow();
-    expect(blobs.log.slice(before).filter((line) => line.startsWith('POST /v1/uploads'))).toEqual([]);
+    expect(blobRouteLog(wire).slice(before).filter((line) => line.startsWith('POST /v1/uploads'))).toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { MemoryDeviceBlobStore } from '../../shared/blobs/memoryDeviceBlobStore'
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { BLOB_CHUNK_BYTES } from '../../shared/sync/blobSync';
 import { startThrottlingProxy } from '../bench/throttlingProxy';
-import { startBlobContractHub, type BlobContractHub } from '../support/blobContractHub';
-import { blobSyncFor, blobTransportFor, entryWithPhotos, makePhoto } from '../support/blobFixtures';
+import { startCountingProxy, type CountingProxy } from '../bench/byteCountingProxy';
+import { blobRouteLog, blobSyncFor, blobTransportFor, chunkBytesSent, entryWithPhotos, isBlobRoute, isOnHub, makePhoto } from '../support/blobFixtures';
 import { startCuttableProxy, testConnectivity } from '../support/cuttableProxy';
 import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -20,6 +20,9 @@ import { syncedClient, waitFor } from '../support/syncedClient';
  * times faster (default 20) with EDGE's delay, since what it asserts is bytes and order, not
  * time. FIELDWISE_EDGE_SPEEDUP=1 runs it at EDGE's own rate. The time from the link's return to
  * the ballot at the hub is printed, not asserted (`npm run bench -- media` reports it).
+ *
+ * The hub is a real one (its blob routes, blobs in its data folder); a counting proxy right in
+ * front of it sees what reached the hub's side of the cut.
  */
 
 const SPEEDUP = Number(process.env['FIELDWISE_EDGE_SPEEDUP'] ?? 20);
@@ -28,17 +31,17 @@ const ORIGINAL_BYTES = Number(process.env['FIELDWISE_EDGE_MB'] ?? 20) * 1000 * 1
 const TIMEOUT_MS = Math.ceil((ORIGINAL_BYTES / EDGE.bytesPerSecond) * 1000 * 2 + 120_000);
 
 let hub: TestHub;
-let blobs: BlobContractHub;
+let wire: CountingProxy;
 const closing: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
   hub = await startTestHub();
-  blobs = await startBlobContractHub(hub.url);
+  wire = await startCountingProxy(hub.url, { keepRequestLog: true });
 });
 
 afterEach(async () => {
   for (const close of closing.splice(0).reverse()) await close();
-  await blobs.close();
+  await wire.close();
   await hub.close();
 });
 
@@ -47,7 +50,7 @@ describe('a 20 MB original over a cut EDGE link', () => {
     'completes, re-sending at most one chunk per cut, and a ballot cast during the upload goes before any more media when the link returns',
     async () => {
       // The cut is on the hub's side of the slow link: what is still on the air is lost with it.
-      const link = await startCuttableProxy(blobs.url);
+      const link = await startCuttableProxy(wire.url);
       const edge = await startThrottlingProxy(link.url, EDGE);
       closing.push(() => link.close(), () => edge.close());
       const connectivity = testConnectivity();
@@ -72,7 +75,7 @@ describe('a 20 MB original over a cut EDGE link', () => {
       const halfChunkMs = (BLOB_CHUNK_BYTES / EDGE.bytesPerSecond / 2) * 1000;
       for (const [index, atBytes] of [1, 2, 3].map((quarter) => (quarter * ORIGINAL_BYTES) / 4).entries()) {
         // Mid-chunk: half a chunk's time after the hub took the 5, 10 and 15 MB marks.
-        await waitFor(() => blobs.receivedChunkBytes >= atBytes, TIMEOUT_MS, `${atBytes} bytes at the hub`);
+        await waitFor(() => chunkBytesSent(wire) >= atBytes, TIMEOUT_MS, `${atBytes} bytes at the hub`);
         await new Promise((resolve) => setTimeout(resolve, halfChunkMs));
         connectivity.set(false);
         link.cut();
@@ -81,16 +84,16 @@ describe('a 20 MB original over a cut EDGE link', () => {
           await synced.client.mutate(id, ballotMutators.cast, { method: 'single', optionId: 'yes' });
         }
         await new Promise((resolve) => setTimeout(resolve, 300));
-        afterRestore = blobs.requests.length;
+        afterRestore = wire.requestLog.length;
         restoredAt = Date.now();
         link.restore();
         connectivity.set(true);
         if (index === 1) {
           await waitFor(async () => (await hub.storage.getRecord(ballot)) !== null, 30_000, 'the ballot at the hub');
           console.log(`ballot at the hub ${Date.now() - restoredAt} ms after the link returned (EDGE delay, ${SPEEDUP}x its rate)`);
-          const since = blobs.requests.slice(afterRestore);
+          const since = wire.requestLog.slice(afterRestore);
           const push = since.findIndex((r) => r.path === '/v1/push');
-          const media = since.findIndex((r) => r.path.startsWith('/v1/uploads') || r.path.startsWith('/v1/blobs'));
+          const media = since.findIndex((r) => isBlobRoute(r.path));
           expect(push).toBeGreaterThanOrEqual(0);
           // Before the push that carried the ballot: only the probe and the live socket, no media.
           expect(media === -1 || media > push).toBe(true);
@@ -98,18 +101,18 @@ describe('a 20 MB original over a cut EDGE link', () => {
         }
       }
 
-      await waitFor(() => blobs.storage.has(photo.ref.sha256), TIMEOUT_MS, 'the original at the hub').catch((error: unknown) => {
-        console.log(JSON.stringify(blobSync.status), JSON.stringify(synced.engine.status), blobs.log, blobs.receivedChunkBytes);
+      await waitFor(() => isOnHub(hub, photo.ref.sha256), TIMEOUT_MS, 'the original at the hub').catch((error: unknown) => {
+        console.log(JSON.stringify(blobSync.status), JSON.stringify(synced.engine.status), blobRouteLog(wire), chunkBytesSent(wire));
         throw error;
       });
       const total = ORIGINAL_BYTES + 150_000 + 12_000;
-      const resent = blobs.receivedChunkBytes - total;
+      const resent = chunkBytesSent(wire) - total;
       console.log(`re-sent ${resent} bytes over 3 cuts (${(resent / 3 / 1024).toFixed(0)} KiB per cut; a chunk is ${BLOB_CHUNK_BYTES / 1024} KiB)`);
       expect(resent).toBeGreaterThanOrEqual(0);
       expect(resent).toBeLessThanOrEqual(3 * BLOB_CHUNK_BYTES);
       // Each cut resumed the one upload (HEAD), never began it again.
-      expect(blobs.log.filter((line) => line.startsWith('HEAD ')).length).toBeGreaterThanOrEqual(3);
-      expect(blobs.log.filter((line) => line === `POST /v1/uploads ${photo.ref.sha256}`)).toHaveLength(1);
+      expect(blobRouteLog(wire).filter((line) => line.startsWith('HEAD ')).length).toBeGreaterThanOrEqual(3);
+      expect(blobRouteLog(wire).filter((line) => line === `POST /v1/uploads ${photo.ref.sha256}`)).toHaveLength(1);
       expect(await hub.storage.getRecord(ballot)).not.toBeNull();
     },
     TIMEOUT_MS * 2,
