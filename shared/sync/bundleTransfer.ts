@@ -276,7 +276,7 @@ async function maxAttachmentBytesOf(client: FieldwiseClient): Promise<number> {
  * A hub bundle's blobs, after its records: each kept only if a record this device holds names it
  * with exactly that size and type (a hub bundle carries nothing else, so anything else is not
  * ours to keep) and the store finds its bytes hash to its address. Kept blobs are confirmed: the
- * hub sent them, so it holds them. A blob already held is left as it is (a second import is a no-op).
+ * hub sent them, so it holds them. A blob already held is only confirmed (a second import changes nothing).
  */
 async function storeBundleBlobs(
   client: FieldwiseClient,
@@ -301,6 +301,8 @@ async function storeBundleBlobs(
     } else if (sizeBytes > limit) {
       blobsRefused.push({ sha256, code: 'blob-too-large' });
     } else if (await store.has(sha256)) {
+      // The hub sent it, so it holds it: a blob this device carried there on a stick is now sent.
+      await store.markConfirmed(sha256);
       blobsHeld += 1;
     } else {
       try {
