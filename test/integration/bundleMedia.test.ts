@@ -66,7 +66,7 @@ function viaFile(bytes: Uint8Array): Uint8Array {
 }
 
 async function upload(from: Device, bytes: Uint8Array): Promise<{ status: number; body: { committed: number; seq: number; blobs: { stored: string[]; refused: { sha256: string; code: string }[] } } }> {
-  const response = await fetch(`${hub.url}/v1/bundles`, { method: 'POST', headers: { authorization: `Bearer ${from.join.token}`, 'content-type': 'application/octet-stream' }, body: bytes });
+  const response = await fetch(`${hub.url}/v1/bundles`, { method: 'POST', headers: { authorization: `Bearer ${from.join.token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(bytes) });
   return { status: response.status, body: (await response.json()) as never };
 }
 
