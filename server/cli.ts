@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { roleSchema, type Role } from '../shared/records/recordType';
-import { bundleLimits } from '../shared/sync/bundle';
+import { bundleLimits, bundleMediaLevels, bundleMediaLevelSchema } from '../shared/sync/bundle';
 import { exportOrgBundle } from './hub/bundles';
 import { Hub } from './hub/hub';
 import { loadHubKey } from './hub/hubKey';
@@ -60,7 +60,8 @@ const usage = `usage: npm run hub -- <command> [options]
           [--quota-records-per-minute 2000] [--quota-storage-mib 512]   per-organization quotas (serve, import-bundle)
                                                               also serves the web app at its address (renderer/dist when built)
   import-bundle --data DIR FILE                               commit a device's sync bundle (from a USB stick)
-  export-bundle --data DIR --org ORG_ID --since CHECKPOINT FILE   write what ORG may read since CHECKPOINT, signed
+  export-bundle --data DIR --org ORG_ID --since CHECKPOINT [--media none|thumbnails|previews|originals] FILE
+                                                               write what ORG may read since CHECKPOINT, signed, with media up to that level
 every command also takes --database-url postgres://… instead of --data (PostgreSQL instead of SQLite)`;
 
 const options = {
@@ -78,6 +79,7 @@ const options = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   since: { type: 'string' },
+  media: { type: 'string' },
   'web-app': { type: 'string' },
   'secretariat-name': { type: 'string' },
   days: { type: 'string' },
@@ -373,15 +375,20 @@ async function main(argv: string[]): Promise<void> {
         const { header } = result;
         console.log(`bundle from device ${header.deviceId} of ${header.orgId} (written ${new Date(header.createdAt).toISOString()}): ${header.recordCount} record(s)`);
         console.log(`${result.committedCount} record(s) committed, ${header.recordCount - result.committedCount} already up to date; hub seq ${await storage.lastSeq()}`);
+        if (header.blobCount > 0) console.log(`${result.storedBlobs.length} of ${header.blobCount} blob(s) taken (media: ${header.media})`);
+        for (const refused of result.refusedBlobs) console.log(`blob ${refused.sha256} refused: ${refused.code}: ${refused.message}`);
         break;
       }
       case 'export-bundle': {
         if (!values.org) throw new UsageError('--org ORG_ID is required');
         const since = Number(values.since ?? '');
         if (values.since === undefined || !Number.isSafeInteger(since) || since < 0) throw new UsageError('--since CHECKPOINT (a sequence number, 0 for everything) is required');
-        const { bytes, header } = await withHub({ storage }, (hub) => exportOrgBundle(hub, { orgId: values.org!, since, signer: hub.hubKey }));
+        const media = bundleMediaLevelSchema.safeParse(values.media ?? 'none');
+        if (!media.success) throw new UsageError(`--media must be one of ${bundleMediaLevels.join(', ')}`);
+        const { bytes, header, leftOutCount } = await withHub({ storage }, (hub) => exportOrgBundle(hub, { orgId: values.org!, since, signer: hub.hubKey, media: media.data }));
         writeFileAtomically(positionals[0]!, bytes);
         console.log(`${header.recordCount} record(s) for ${header.orgId}, changes ${header.fromSeq + 1}..${header.toSeq} (${bytes.length} bytes)`);
+        console.log(`media ${header.media}: ${header.blobCount} blob(s), ${header.blobBytes} bytes${leftOutCount > 0 ? `; ${leftOutCount} left out (the bundle is capped at ${bundleLimits.maxBundleBytes} bytes)` : ''}`);
         console.log(`bundle written to ${positionals[0]!}`);
         break;
       }

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNetwork } from '../data/useNetwork';
 import { useSession, useSessionSync } from '../session/SessionContext';
-import { exportBundleFile, type TransferOutcome } from '../sync/offlineTransfer';
+import { exportBundleFileNow, type TransferOutcome } from '../sync/offlineTransfer';
 import { formatDateTime } from '../workbench/reasonText';
 import { saveWipeNotice, type DeviceStanding } from './deviceStanding';
 import { useDeviceStanding } from './useDeviceStanding';
@@ -46,7 +46,7 @@ function Disconnected({ standing, onRead }: { readonly standing: Extract<DeviceS
   const exportWork = async () => {
     setBusy(true);
     try {
-      setOutcome(await exportBundleFile(session, false));
+      setOutcome(await exportBundleFileNow(session, false, 'none'));
     } finally {
       setBusy(false);
     }

@@ -356,7 +356,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   app.post('/v1/bundles', { onRequest: authenticate, bodyLimit: bodyLimits.bundle, config: { rateLimit: { max: uploadLimits.bundlesPerMinute, timeWindow: 60_000 } } }, async (request) => {
     const bytes = Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : new Uint8Array(0);
     const result = await hub.importBundle(bytes);
-    return { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header };
+    return { acks: result.acks, seq: result.seq, committed: result.committedCount, header: result.header, blobs: { stored: result.storedBlobs, refused: result.refusedBlobs } };
   });
 
   app.get('/v1/pull', { onRequest: authenticate }, async (request, reply: FastifyReply) => {

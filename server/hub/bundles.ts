@@ -1,18 +1,25 @@
 import { promisify } from 'node:util';
 import { deflateRawSync, inflateRaw } from 'node:zlib';
+import { blobContentSchema } from '../../shared/blobs/blobRef';
 import {
   BundleError,
+  bundleMediaLevels,
+  encodeBundlePayload,
   isValidPublicKey,
   readBundle,
   readBundleRecords,
   verifyBundleSignature,
   writeBundle,
   type BundleCompression,
+  type BundleBlob,
   type BundleHeader,
+  type BundleMediaLevel,
   type BundleRecord,
   type BundleSigner,
   type ReadBundle,
 } from '../../shared/sync/bundle';
+import { chooseBundleMedia, mediaCandidates, type BundleMediaChoice } from '../../shared/sync/bundleMedia';
+import { blobRefsOf } from '../../shared/sync/blobSync';
 import type { Action } from '../../shared/records/recordModule';
 import { recordTypes, type Role } from '../../shared/records/recordType';
 import { grantFor } from '../../shared/rules/rules';
@@ -28,8 +35,13 @@ import type { RecordChangeRequest } from './writePath';
  *   records go through the one write path with the signing device's authority, as one batch: a
  *   refusal writes nothing. Each update is applied once, there; records that add nothing the hub
  *   lacks are acknowledged without a commit, so importing a bundle twice changes nothing.
+ *   Its blobs come after the records are committed, each exactly as an upload (BlobAccess's
+ *   importBlob: a stored record the signer may edit names it with this size and type, within the
+ *   network's maxAttachmentBytes, bytes hashing to the address); a blob refused is reported by
+ *   code and costs only itself. A blob already stored is a no-op, so a second import stores nothing.
  * - export: what an organization may read and has not got since a checkpoint, as a pull from that
- *   checkpoint would give it, signed with the hub's key.
+ *   checkpoint would give it, signed with the hub's key; with media at a chosen level, the blobs
+ *   of those records the organization may read (the rule GET /v1/blobs answers by) that fit.
  */
 
 const inflateRawAsync = promisify(inflateRaw);
@@ -84,10 +96,20 @@ function mayWriteAnything(role: Role): boolean {
   return recordTypes.some((type) => WRITE_ACTIONS.some((action) => (['own', 'other'] as const).some((ownership) => grantFor({ role, type, ownership, action }) !== false)));
 }
 
+/** A blob entry the hub did not take, with the refusal an upload of it would have had. */
+export interface RefusedBundleBlob {
+  readonly sha256: string;
+  readonly code: HubError['code'];
+  readonly message: string;
+}
+
 export interface BundleImportResult extends PushResponse {
   readonly header: BundleHeader;
   /** Records committed (the rest added nothing the hub did not have). */
   readonly committedCount: number;
+  /** Blob entries taken (stored now or already held), and those refused. */
+  readonly storedBlobs: readonly string[];
+  readonly refusedBlobs: readonly RefusedBundleBlob[];
 }
 
 /**
@@ -125,7 +147,30 @@ export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<Bu
   // The organization was heard from when the bundle was written (reports say how current data is).
   await hub.storage.touchOrg(credential.orgId, Math.min(header.createdAt, Date.now()));
   const { acks, seq } = committed.response;
-  return { header, acks, seq, committedCount: committed.committedIds.length };
+  const { storedBlobs, refusedBlobs } = await importBundleBlobs(hub, actor, bundle.blobs);
+  return { header, acks, seq, committedCount: committed.committedIds.length, storedBlobs, refusedBlobs };
+}
+
+/**
+ * Each blob as an upload by the signer, after the records (so a record in the bundle counts as a
+ * stored reference). One at a time: a blob costs its own hashing and write, never a copy of the
+ * bundle. A refusal (HubError) is the blob's own; any other error (the disk) is the hub's, and
+ * the records committed stay committed: their blobs are asked for again by the blob sync.
+ */
+async function importBundleBlobs(hub: Hub, actor: { orgId: string; role: Role; credentialId: string }, blobs: readonly BundleBlob[]): Promise<Pick<BundleImportResult, 'storedBlobs' | 'refusedBlobs'>> {
+  const storedBlobs: string[] = [];
+  const refusedBlobs: RefusedBundleBlob[] = [];
+  for (const blob of blobs) {
+    const content = blobContentSchema.parse({ sha256: blob.sha256, sizeBytes: blob.sizeBytes, mediaType: blob.mediaType });
+    try {
+      await hub.blobAccess.importBlob(actor, content, blob.bytes);
+      storedBlobs.push(blob.sha256);
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      refusedBlobs.push({ sha256: blob.sha256, code: error.code, message: error.message });
+    }
+  }
+  return { storedBlobs, refusedBlobs };
 }
 
 export interface OrgBundleOptions {
@@ -133,24 +178,38 @@ export interface OrgBundleOptions {
   readonly since: number;
   /** The hub's key (server/hub/hubKey.ts). */
   readonly signer: BundleSigner;
+  /** Media to carry (default `none`). */
+  readonly media?: BundleMediaLevel;
   readonly now?: number;
 }
 
+export interface OrgBundle {
+  readonly bytes: Uint8Array;
+  readonly header: BundleHeader;
+  /** Renditions of the level that did not fit under the bundle's cap. */
+  readonly leftOutCount: number;
+  /** What each level would have carried, and its size (`hub export-bundle --media` prints them). */
+  readonly levels: Readonly<Record<BundleMediaLevel, BundleMediaChoice>>;
+}
+
 /** What `orgId` may read and has not got since `since`, as a signed hub bundle. */
-export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Promise<{ bytes: Uint8Array; header: BundleHeader }> {
+export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Promise<OrgBundle> {
   const org = await hub.storage.getOrg(options.orgId);
   if (!org) throw new HubError('not-found', `no organization ${options.orgId} in this network`);
+  const actor = { orgId: org.id, role: org.role };
   const latest = await hub.lastSeq();
   // As pull does: a checkpoint from the future (the hub was restored from a backup) starts over.
   const fromSeq = options.since > latest ? 0 : options.since;
-  const frames = await hub.pull({ orgId: org.id, role: org.role }, fromSeq);
+  const frames = await hub.pull(actor, fromSeq, { withProjections: true });
   const records: BundleRecord[] = [];
+  const refs = [];
   let toSeq = fromSeq;
   for await (const frame of frames) {
     if (frame.kind === 'error') throw new HubError(frame.error.code, frame.error.message);
     for (const record of frame.records) {
       const { meta } = record;
       records.push({ id: meta.id, type: meta.type, ownerOrg: meta.ownerOrg, createdAt: meta.createdAt, seq: meta.seq, isFullState: record.isFullState, update: record.update });
+      refs.push(...blobRefsOf(meta.projection));
     }
     toSeq = Math.max(toSeq, frame.checkpoint);
   }
@@ -164,6 +223,20 @@ export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Prom
     fromSeq,
     toSeq,
   };
-  const bytes = await writeBundle(header, records, options.signer, nodeBundleCompression);
-  return { bytes, header: { ...header, recordCount: records.length } };
+  // Only what a device of the organization could GET /v1/blobs: stored, and readable by it.
+  const candidates = mediaCandidates(refs);
+  const readable = await hub.blobAccess.readable(actor, candidates.map((candidate) => candidate.sha256));
+  const absent = new Set(await hub.blobAccess.blobs.missing([...readable]));
+  const available = candidates.filter((candidate) => readable.has(candidate.sha256) && !absent.has(candidate.sha256));
+  const payload = await encodeBundlePayload(records, nodeBundleCompression);
+  const levels = Object.fromEntries(bundleMediaLevels.map((level) => [level, chooseBundleMedia(level, available, payload, header)])) as Record<BundleMediaLevel, BundleMediaChoice>;
+  const choice = levels[options.media ?? 'none'];
+  const blobs: BundleBlob[] = [];
+  for (const content of choice.blobs) {
+    const bytes = await hub.blobAccess.blobs.get(content.sha256);
+    // Collected since it was listed: left out, as one that did not fit.
+    if (bytes?.length === content.sizeBytes) blobs.push({ sha256: content.sha256, sizeBytes: content.sizeBytes, mediaType: content.mediaType, bytes });
+  }
+  const bytes = await writeBundle(header, payload, options.signer, nodeBundleCompression, { media: choice.level, blobs });
+  return { bytes, header: readBundle(bytes).header, leftOutCount: choice.leftOut.length + choice.blobs.length - blobs.length, levels };
 }

@@ -1,20 +1,25 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { encodeUtf8 } from 'lib0/string';
 import { z } from 'zod';
+import { blobContentSchema, type BlobContent, type BlobVariant } from '../blobs/blobRef';
 import { recordIdSchema, recordTypeSchema, type RecordType } from '../records/recordType';
 import { areBytesEqual } from '../records/yjsUpdates';
 
 /*
  * Sync bundles: a file that carries sync on a USB stick when there is no connection at all
- * (docs/PROTOCOL.md, Bundles). Version 1, all integers lib0 varUints:
+ * (docs/PROTOCOL.md, Bundles). Version 2 (version 1 is the same without `blobs`), all integers
+ * lib0 varUints:
  *
  *   magic      8 bytes "FWBUNDLE"
- *   version    varUint (1)
+ *   version    varUint (2; 1 is still read)
  *   header     varString: JSON (bundleHeaderSchema), readable without inflating anything
  *   payload    varUint8Array: the records, deflate-raw compressed
+ *   blobs      version 2: count, then per blob its SHA-256 (32 bytes), media type (varString) and
+ *              bytes (varUint8Array), in ascending hash order, not compressed (media already is)
  *   digest     32 bytes: SHA-256 of every byte before it
  *   signature  64 bytes: Ed25519 over SIGNING_CONTEXT || digest, by the device key (field ->
  *              hub) or the hub key (hub -> org)
@@ -23,11 +28,16 @@ import { areBytesEqual } from '../records/yjsUpdates';
  * Reading is in three steps so untrusted bytes are looked at as little as possible before the
  * signature has been checked: `readBundle` (structure and digest), `verifyBundleSignature`
  * (needs the signer's public key, which the reader looks up from the header), `readBundleRecords`
- * (inflates within a byte budget).
+ * (inflates within a byte budget). Blob entries are views into the file, never copies, so a bundle
+ * costs its file plus its inflated records, as in version 1; whether a blob's bytes hash to its
+ * address is for the store that takes it to check (checkBlobBytes), one blob at a time, so one bad
+ * blob costs only itself.
  */
 
 export const BUNDLE_MAGIC = new Uint8Array([0x46, 0x57, 0x42, 0x55, 0x4e, 0x44, 0x4c, 0x45]); // "FWBUNDLE"
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
+/** Versions this software reads: 1 (records only, apps and hubs before media in bundles) and 2. */
+export const READABLE_BUNDLE_VERSIONS: readonly number[] = [1, 2];
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.fieldwise.bundle.v1';
 export const BUNDLE_FILE_EXTENSION = 'fwbundle';
 const DIGEST_BYTES = 32;
@@ -42,7 +52,29 @@ export const bundleLimits = {
   maxPayloadBytes: 256 * 1024 * 1024,
   maxRecords: 100_000,
   maxHeaderBytes: 4 * 1024,
+  /** Blob entries in one bundle (each also within the network's maxAttachmentBytes, checked by whoever takes it). */
+  maxBlobs: 10_000,
 } as const;
+
+/**
+ * How much media a bundle carries: each level adds the next rendition (blobRef.ts) to the one
+ * before, so a stick that has room for little still shows every attachment as a thumbnail.
+ */
+export const bundleMediaLevels = ['none', 'thumbnails', 'previews', 'originals'] as const;
+export type BundleMediaLevel = (typeof bundleMediaLevels)[number];
+export const bundleMediaLevelSchema = z.enum(bundleMediaLevels);
+
+const VARIANTS_AT: Record<BundleMediaLevel, readonly BlobVariant[]> = {
+  none: [],
+  thumbnails: ['thumbnail'],
+  previews: ['thumbnail', 'preview'],
+  originals: ['thumbnail', 'preview', 'original'],
+};
+
+/** Whether a bundle at `level` carries renditions of kind `variant`. */
+export function isCarriedAt(level: BundleMediaLevel, variant: BlobVariant): boolean {
+  return VARIANTS_AT[level].includes(variant);
+}
 
 export const bundleKindSchema = z.enum(['field-to-hub', 'hub-to-org']);
 export type BundleKind = z.infer<typeof bundleKindSchema>;
@@ -50,7 +82,8 @@ export type BundleKind = z.infer<typeof bundleKindSchema>;
 const id = z.string().min(1).max(200);
 const seq = z.number().int().nonnegative();
 
-export const bundleHeaderSchema = z.strictObject({
+/** The header as version 1 writes it (no other field). */
+export const bundleHeaderV1Schema = z.strictObject({
   networkId: id,
   /** field -> hub: the signing device's organization; hub -> org: the organization it is for. */
   orgId: id,
@@ -68,7 +101,24 @@ export const bundleHeaderSchema = z.strictObject({
   toSeq: seq,
   recordCount: z.number().int().nonnegative().max(bundleLimits.maxRecords),
 });
+
+/** The header as version 2 writes it: version 1's, and what media the bundle carries. */
+export const bundleHeaderSchema = bundleHeaderV1Schema.extend({
+  /** The level the writer chose; the blobs are those renditions the reader may have, that fitted. */
+  media: bundleMediaLevelSchema,
+  blobCount: z.number().int().nonnegative().max(bundleLimits.maxBlobs),
+  /** The sum of the blobs' sizes, so a reader can say what a stick holds before reading it. */
+  blobBytes: seq,
+});
+/** A header as read: a version-1 bundle's reads as media `none` with no blobs. */
 export type BundleHeader = z.infer<typeof bundleHeaderSchema>;
+/** What a writer says; the counts are set from what it writes. */
+export type BundleHeaderInput = Omit<BundleHeader, 'recordCount' | 'media' | 'blobCount' | 'blobBytes'>;
+
+/** A blob carried in a bundle: its content (size = `bytes.length`) and bytes, not yet checked against the hash. */
+export interface BundleBlob extends BlobContent {
+  readonly bytes: Uint8Array;
+}
 
 export interface BundleRecord {
   readonly id: string;
@@ -115,11 +165,14 @@ export function signerFor(secretKey: Uint8Array): BundleSigner {
 
 /** A bundle whose structure and digest have been checked; its signature and records not yet. */
 export interface ReadBundle {
+  readonly version: number;
   readonly header: BundleHeader;
   readonly digest: Uint8Array;
   readonly signature: Uint8Array;
   /** Compressed records. */
   readonly payload: Uint8Array;
+  /** Views into the file; read them only after the signature (verifyBundleSignature). */
+  readonly blobs: readonly BundleBlob[];
   readonly sizeBytes: number;
 }
 
@@ -174,20 +227,91 @@ function signingMessage(digest: Uint8Array): Uint8Array {
   return message;
 }
 
-/** Writes a signed bundle. The header's `recordCount` is set from `records`. */
+/** The records of a bundle, encoded and compressed once: sized before the bundle is written. */
+export interface BundlePayload {
+  readonly recordCount: number;
+  readonly compressed: Uint8Array;
+}
+
+export async function encodeBundlePayload(records: readonly BundleRecord[], compression: BundleCompression): Promise<BundlePayload> {
+  return { recordCount: records.length, compressed: await compression.deflate(encodeRecords(records)) };
+}
+
+const varUintLength = (value: number): number => {
+  let length = 1;
+  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) length += 1;
+  return length;
+};
+
+/** Bytes one blob entry takes in a version-2 bundle. */
+export function blobEntryBytes(content: BlobContent): number {
+  const typeLength = encodeUtf8(content.mediaType).length;
+  return DIGEST_BYTES + varUintLength(typeLength) + typeLength + varUintLength(content.sizeBytes) + content.sizeBytes;
+}
+
+/**
+ * The exact size of a version-2 bundle of `payload` and blobs of `blobs`, with a header of
+ * `headerBytes` (JSON, UTF-8; ~300 for a field bundle). Lets a writer show the size, and fit blobs
+ * under the cap, before reading a byte of media.
+ */
+export function bundleSizeBytes(headerBytes: number, payload: BundlePayload, blobs: readonly BlobContent[]): number {
+  const blobSection = varUintLength(blobs.length) + blobs.reduce((sum, blob) => sum + blobEntryBytes(blob), 0);
+  return (
+    BUNDLE_MAGIC.length + varUintLength(BUNDLE_VERSION) + varUintLength(headerBytes) + headerBytes +
+    varUintLength(payload.compressed.length) + payload.compressed.length + blobSection + DIGEST_BYTES + SIGNATURE_BYTES
+  );
+}
+
+/** The version-2 header a bundle of `payload` and `blobs` at `media` carries: the one definition for writing and sizing. */
+export function completeHeader(header: BundleHeaderInput, payload: BundlePayload, media: BundleMediaLevel, blobs: readonly BlobContent[]): BundleHeader {
+  return bundleHeaderSchema.parse({ ...header, recordCount: payload.recordCount, media, blobCount: blobs.length, blobBytes: blobs.reduce((sum, blob) => sum + blob.sizeBytes, 0) });
+}
+
+/** Bytes the header takes as JSON (UTF-8). */
+export const headerBytesOf = (header: BundleHeader): number => encodeUtf8(JSON.stringify(header)).length;
+
+export interface WriteBundleOptions {
+  readonly media?: BundleMediaLevel;
+  /** Each once (by hash); written in ascending hash order. Version 2 only. */
+  readonly blobs?: readonly BundleBlob[];
+  /** 1: what apps and hubs before media in bundles read (no blobs); for them and for tests. */
+  readonly version?: 1 | 2;
+}
+
+const byHash = (a: BlobContent, b: BlobContent): number => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0);
+
+/** Writes a signed bundle. The header's counts are set from `records` and `blobs`. */
 export async function writeBundle(
-  header: Omit<BundleHeader, 'recordCount'>,
-  records: readonly BundleRecord[],
+  header: BundleHeaderInput,
+  records: readonly BundleRecord[] | BundlePayload,
   signer: BundleSigner,
   compression: BundleCompression,
+  options: WriteBundleOptions = {},
 ): Promise<Uint8Array> {
-  const fullHeader = bundleHeaderSchema.parse({ ...header, recordCount: records.length });
-  const payload = await compression.deflate(encodeRecords(records));
+  const payload = 'compressed' in records ? records : await encodeBundlePayload(records, compression);
+  const version = options.version ?? BUNDLE_VERSION;
+  const blobs = [...(options.blobs ?? [])].sort(byHash);
+  if (version === 1 && blobs.length > 0) throw new TypeError('a version-1 bundle carries no blobs');
+  for (let i = 0; i < blobs.length; i++) {
+    const blob = blobs[i]!;
+    blobContentSchema.parse({ sha256: blob.sha256, sizeBytes: blob.sizeBytes, mediaType: blob.mediaType });
+    if (blob.bytes.length !== blob.sizeBytes) throw new TypeError(`blob ${blob.sha256}: ${blob.bytes.length} bytes given for ${blob.sizeBytes}`);
+    if (i > 0 && blobs[i - 1]!.sha256 === blob.sha256) throw new TypeError(`blob ${blob.sha256} given twice`);
+  }
+  const fullHeader = version === 1 ? bundleHeaderV1Schema.parse({ ...header, recordCount: payload.recordCount }) : completeHeader(header, payload, options.media ?? 'none', blobs);
   const encoder = encoding.createEncoder();
   encoding.writeUint8Array(encoder, BUNDLE_MAGIC);
-  encoding.writeVarUint(encoder, BUNDLE_VERSION);
+  encoding.writeVarUint(encoder, version);
   encoding.writeVarString(encoder, JSON.stringify(fullHeader));
-  encoding.writeVarUint8Array(encoder, payload);
+  encoding.writeVarUint8Array(encoder, payload.compressed);
+  if (version === 2) {
+    encoding.writeVarUint(encoder, blobs.length);
+    for (const blob of blobs) {
+      encoding.writeUint8Array(encoder, hexToBytes(blob.sha256));
+      encoding.writeVarString(encoder, blob.mediaType);
+      encoding.writeVarUint8Array(encoder, blob.bytes);
+    }
+  }
   const body = encoding.toUint8Array(encoder);
   const digest = sha256(body);
   const signature = signer.sign(signingMessage(digest));
@@ -224,13 +348,14 @@ export function readBundle(bytes: Uint8Array): ReadBundle {
   if (!areBytesEqual(bytes.subarray(0, BUNDLE_MAGIC.length), BUNDLE_MAGIC)) throw new BundleError('not-a-bundle', 'this file is not a Fieldwise sync bundle');
   const decoder = decoding.createDecoder(bytes.subarray(BUNDLE_MAGIC.length));
   const version = readOrTruncated(() => decoding.readVarUint(decoder), 'version');
-  if (version !== BUNDLE_VERSION) {
-    throw new BundleError('unsupported-version', `bundle format version ${version} is not supported (this software reads version ${BUNDLE_VERSION}); update the app or the hub`);
+  if (!READABLE_BUNDLE_VERSIONS.includes(version)) {
+    throw new BundleError('unsupported-version', `bundle format version ${version} is not supported (this software reads versions ${READABLE_BUNDLE_VERSIONS.join(' and ')}); update the app or the hub`);
   }
   const headerLength = readOrTruncated(() => decoding.peekVarUint(decoder), 'header');
   if (headerLength > bundleLimits.maxHeaderBytes) throw new BundleError('malformed', 'the bundle header is too long');
   const headerText = readOrTruncated(() => decoding.readVarString(decoder), 'header');
   const payload = readOrTruncated(() => decoding.readVarUint8Array(decoder), 'records');
+  const blobs = version === 1 ? [] : readBlobEntries(decoder);
   const bodyLength = BUNDLE_MAGIC.length + decoder.pos;
   const remaining = bytes.length - bodyLength;
   if (remaining < DIGEST_BYTES + SIGNATURE_BYTES) throw new BundleError('truncated', 'the file ends before the bundle\'s digest and signature: it was cut short');
@@ -241,11 +366,37 @@ export function readBundle(bytes: Uint8Array): ReadBundle {
   }
   let header: BundleHeader;
   try {
-    header = bundleHeaderSchema.parse(JSON.parse(headerText));
+    const json: unknown = JSON.parse(headerText);
+    header = version === 1 ? { ...bundleHeaderV1Schema.parse(json), media: 'none', blobCount: 0, blobBytes: 0 } : bundleHeaderSchema.parse(json);
   } catch {
     throw new BundleError('malformed', 'the bundle header is not valid');
   }
-  return { header, digest, signature: bytes.slice(bodyLength + DIGEST_BYTES), payload, sizeBytes: bytes.length };
+  if (header.blobCount !== blobs.length || header.blobBytes !== blobs.reduce((sum, blob) => sum + blob.sizeBytes, 0)) {
+    throw new BundleError('malformed', `the bundle header says it holds ${header.blobCount} blobs of ${header.blobBytes} bytes, which is not what it holds`);
+  }
+  return { version, header, digest, signature: bytes.slice(bodyLength + DIGEST_BYTES), payload, blobs, sizeBytes: bytes.length };
+}
+
+/**
+ * The blob section's framing: views into the file, in strictly ascending hash order (so a hash is
+ * never carried twice). The media type is checked here; the bytes against the hash by the store.
+ */
+function readBlobEntries(decoder: decoding.Decoder): BundleBlob[] {
+  const count = readOrTruncated(() => decoding.readVarUint(decoder), 'blobs');
+  if (count > bundleLimits.maxBlobs) throw new BundleError('malformed', `a bundle may hold at most ${bundleLimits.maxBlobs} blobs`);
+  const blobs: BundleBlob[] = [];
+  for (let i = 0; i < count; i++) {
+    const sha256 = bytesToHex(readOrTruncated(() => decoding.readUint8Array(decoder, DIGEST_BYTES), 'blobs'));
+    const mediaType = readOrTruncated(() => decoding.readVarString(decoder), 'blobs');
+    const bytes = readOrTruncated(() => decoding.readVarUint8Array(decoder), 'blobs');
+    // lib0 hands out views without a bounds check: a length past the end is a file cut short.
+    if (decoder.pos > decoder.arr.length) throw new BundleError('truncated', "the file ends inside the bundle's blobs: it was cut short");
+    const content = blobContentSchema.safeParse({ sha256, sizeBytes: bytes.length, mediaType });
+    if (!content.success) throw new BundleError('malformed', `blob ${sha256} has no valid media type`);
+    if (i > 0 && blobs[i - 1]!.sha256 >= sha256) throw new BundleError('malformed', "the bundle's blobs are not in ascending hash order, or one is carried twice");
+    blobs.push({ ...content.data, bytes });
+  }
+  return blobs;
 }
 
 /** Throws BundleError `bad-signature` unless `publicKey` signed this bundle. */

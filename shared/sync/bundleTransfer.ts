@@ -1,21 +1,32 @@
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { fromBase64 } from 'lib0/buffer';
+import { BlobError } from '../blobs/blobError';
+import type { BlobContent } from '../blobs/blobRef';
+import type { DeviceBlobStore } from '../blobs/deviceBlobStore';
 import type { FieldwiseClient } from '../client/client';
-import { NETWORK_RECORD_ID } from '../records/network';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, NETWORK_RECORD_ID } from '../records/network';
+import { moduleFor } from '../records/registry';
 import { recordTypeSchema } from '../records/recordType';
 import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
+import { canChange } from '../rules/rules';
 import type { OutboxEntry } from '../store/store';
 import {
   BundleError,
+  bundleMediaLevels,
+  encodeBundlePayload,
   readBundle,
   readBundleRecords,
   signerFor,
   verifyBundleSignature,
   writeBundle,
+  type BundleBlob,
   type BundleCompression,
   type BundleHeader,
+  type BundleMediaLevel,
   type BundleRecord,
 } from './bundle';
+import { chooseBundleMedia, mediaCandidates, type BundleMediaCandidate, type BundleMediaChoice } from './bundleMedia';
+import { ATTACHING_TYPES, blobRefsOf } from './blobSync';
 import { confirmOutboxAgainst } from './outboxConfirmation';
 import { syncStateOf } from './syncState';
 
@@ -23,12 +34,17 @@ import { syncStateOf } from './syncState';
  * The device's side of sync bundles (docs/PROTOCOL.md, Bundles), with no network at all:
  * - export: this device's unsent changes (the outbox merged per record, as a push would send
  *   them), or with `isEverything` the whole state of every record the device holds, signed with
- *   the device key. The outbox is left alone: entries go when the hub acknowledges a push, or
+ *   the device key; with media at the level the person chose: the blobs the hub has not
+ *   confirmed of attachments on records this device may edit (the hub takes no others), those
+ *   that fit (bundleMedia.ts). `prepareFieldBundle` sizes every level before a byte of media is
+ *   read, so the dialog shows what the file will weigh. The outbox is left alone: entries go when the hub acknowledges a push, or
  *   when what the hub sends back (a pull, a hub bundle) already contains them
  *   (outboxConfirmation.ts); pushing changes the hub already got is harmless (idempotent).
  * - import: a hub bundle for this organization, signed by the hub, applied like pull pages; the
  *   checkpoint moves to the bundle's end only when the bundle starts at or before it (otherwise
- *   changes between the checkpoint and the bundle's start would be skipped for good).
+ *   changes between the checkpoint and the bundle's start would be skipped for good). Its blobs
+ *   go into the device blob store after the records, each on its own: kept only when a record
+ *   the device now holds names it with that size and type and its bytes hash to its address.
  */
 
 export interface FieldBundleOptions {
@@ -39,6 +55,8 @@ export interface FieldBundleOptions {
   readonly compression: BundleCompression;
   /** Every record the device holds (whole states), not only its unsent changes. */
   readonly isEverything?: boolean;
+  /** The device's blob store; without it the bundle carries no media. */
+  readonly blobs?: DeviceBlobStore;
   readonly now?: () => number;
 }
 
@@ -49,6 +67,19 @@ export interface FieldBundleResult {
   readonly recordCount: number;
   /** Outbox entries whose changes it carries. */
   readonly entryCount: number;
+  /** Blobs in the bundle, and renditions of the level that did not fit (or went missing since sizing). */
+  readonly blobCount: number;
+  readonly leftOutCount: number;
+}
+
+/** A field bundle measured at every media level, ready to be written at one. */
+export interface FieldBundlePlan {
+  readonly recordCount: number;
+  readonly entryCount: number;
+  /** What each level would carry and the file's size (bytes, exact but for the header's clock digits). */
+  readonly levels: Readonly<Record<BundleMediaLevel, BundleMediaChoice>>;
+  /** Reads the chosen blobs, writes and signs the bundle. */
+  write(level: BundleMediaLevel): Promise<FieldBundleResult>;
 }
 
 /** The outbox without entries the hub refused (a bundle holding one would be refused whole). */
@@ -57,7 +88,30 @@ async function sendableEntries(client: FieldwiseClient): Promise<OutboxEntry[]> 
   return (await client.pendingUpdates()).filter((entry) => !quarantined.has(entry.id));
 }
 
-export async function exportFieldBundle(client: FieldwiseClient, options: FieldBundleOptions): Promise<FieldBundleResult> {
+/**
+ * Renditions this device holds and the hub has not confirmed, of attachments on records the device
+ * may edit: what the hub would take as an upload (the same rule as blobAccess.ts's), so a bundle
+ * carries no bytes the hub would refuse for want of a writable reference.
+ */
+async function unsentMedia(client: FieldwiseClient, store: DeviceBlobStore): Promise<BundleMediaCandidate[]> {
+  const refs = [];
+  for (const type of ATTACHING_TYPES) {
+    for (const row of await client.listRows({ type })) {
+      // The stored projection, checked once here (a row that does not parse grants nothing).
+      const module = moduleFor(row.type);
+      const projection = module.projectionSchema.safeParse(row.projection);
+      if (projection.success && canChange(client.identity, row, ['edit'], module.facts(projection.data)).isAllowed) refs.push(...blobRefsOf(row.projection));
+    }
+  }
+  const candidates: BundleMediaCandidate[] = [];
+  for (const candidate of mediaCandidates(refs)) {
+    const stored = await store.stat(candidate.sha256);
+    if (stored && !stored.isConfirmed && stored.sizeBytes === candidate.sizeBytes) candidates.push(candidate);
+  }
+  return candidates;
+}
+
+export async function prepareFieldBundle(client: FieldwiseClient, options: FieldBundleOptions): Promise<FieldBundlePlan> {
   await client.flush();
   const entries = await sendableEntries(client);
   const byRecord = groupByRecord(entries);
@@ -84,18 +138,44 @@ export async function exportFieldBundle(client: FieldwiseClient, options: FieldB
   }
   const checkpoint = await syncStateOf(client).checkpoint();
   const { orgId, deviceId } = client.identity;
+  const now = options.now ?? Date.now;
   const header = {
     networkId: options.networkId,
     orgId,
     kind: 'field-to-hub' as const,
     deviceId,
     credentialId: options.credentialId,
-    createdAt: (options.now ?? Date.now)(),
+    createdAt: now(),
     fromSeq: checkpoint,
     toSeq: checkpoint,
   };
-  const bytes = await writeBundle(header, records, signerFor(options.secretKey), options.compression);
-  return { bytes, header: { ...header, recordCount: records.length }, recordCount: records.length, entryCount: entries.length };
+  const payload = await encodeBundlePayload(records, options.compression);
+  const store = options.blobs;
+  const candidates = store ? await unsentMedia(client, store) : [];
+  const levels = Object.fromEntries(bundleMediaLevels.map((level) => [level, chooseBundleMedia(level, candidates, payload, header)])) as Record<BundleMediaLevel, BundleMediaChoice>;
+  return {
+    recordCount: records.length,
+    entryCount: entries.length,
+    levels,
+    async write(level) {
+      const choice = levels[level];
+      const blobs: BundleBlob[] = [];
+      for (const content of choice.blobs) {
+        // Freed or deleted since it was sized: left out, and counted as such.
+        const bytes = store ? await store.get(content.sha256) : null;
+        if (bytes?.length === content.sizeBytes) blobs.push({ sha256: content.sha256, sizeBytes: content.sizeBytes, mediaType: content.mediaType, bytes });
+      }
+      const written = { ...header, createdAt: now() };
+      const bytes = await writeBundle(written, payload, signerFor(options.secretKey), options.compression, { media: level, blobs });
+      const fullHeader = readBundle(bytes).header;
+      return { bytes, header: fullHeader, recordCount: records.length, entryCount: entries.length, blobCount: blobs.length, leftOutCount: choice.leftOut.length + choice.blobs.length - blobs.length };
+    },
+  };
+}
+
+/** Writes a field bundle at `media` (default `none`) in one step. */
+export async function exportFieldBundle(client: FieldwiseClient, options: FieldBundleOptions & { readonly media?: BundleMediaLevel }): Promise<FieldBundleResult> {
+  return (await prepareFieldBundle(client, options)).write(options.media ?? 'none');
 }
 
 /**
@@ -117,7 +197,12 @@ export interface HubBundleImportOptions {
   /** The hub's Ed25519 public key, as this device learned it while online; null when unknown. */
   readonly hubPublicKey: Uint8Array | null;
   readonly compression: BundleCompression;
+  /** Where the bundle's blobs go; without it they are not kept (the records still are). */
+  readonly blobs?: DeviceBlobStore;
 }
+
+/** Why a blob of a hub bundle was not kept (the records were applied all the same). */
+export type BundleBlobRefusal = 'unreferenced' | 'blob-too-large' | 'hash-mismatch' | 'size-mismatch';
 
 export type BundleImportRefusal = 'wrong-kind' | 'foreign' | 'hub-key-unknown';
 
@@ -138,6 +223,10 @@ export interface HubBundleImportResult {
   /** The checkpoint before and after; equal when the bundle did not reach back to it. */
   readonly checkpointBefore: number;
   readonly checkpointAfter: number;
+  /** Blobs stored now, blobs the device already held, and blobs refused with why. */
+  readonly blobsStored: number;
+  readonly blobsHeld: number;
+  readonly blobsRefused: readonly { readonly sha256: string; readonly code: BundleBlobRefusal }[];
 }
 
 /**
@@ -174,7 +263,59 @@ export async function importHubBundle(client: FieldwiseClient, bytes: Uint8Array
     checkpointAfter = header.toSeq;
     await syncState.setCheckpoint(checkpointAfter);
   }
-  return { header, recordCount: records.length, checkpointBefore, checkpointAfter };
+  const blobs = options.blobs ? await storeBundleBlobs(client, options.blobs, bundle.blobs) : { blobsStored: 0, blobsHeld: 0, blobsRefused: [] };
+  return { header, recordCount: records.length, checkpointBefore, checkpointAfter, ...blobs };
+}
+
+async function maxAttachmentBytesOf(client: FieldwiseClient): Promise<number> {
+  const record = await client.get<'network'>(NETWORK_RECORD_ID);
+  return record?.header.type === 'network' ? record.projection.maxAttachmentBytes : DEFAULT_MAX_ATTACHMENT_BYTES;
+}
+
+/**
+ * A hub bundle's blobs, after its records: each kept only if a record this device holds names it
+ * with exactly that size and type (a hub bundle carries nothing else, so anything else is not
+ * ours to keep) and the store finds its bytes hash to its address. Kept blobs are confirmed: the
+ * hub sent them, so it holds them. A blob already held is only confirmed (a second import changes nothing).
+ */
+async function storeBundleBlobs(
+  client: FieldwiseClient,
+  store: DeviceBlobStore,
+  blobs: readonly BundleBlob[],
+): Promise<Pick<HubBundleImportResult, 'blobsStored' | 'blobsHeld' | 'blobsRefused'>> {
+  if (blobs.length === 0) return { blobsStored: 0, blobsHeld: 0, blobsRefused: [] };
+  const referenced = new Map<string, BlobContent[]>();
+  for (const type of ATTACHING_TYPES) {
+    for (const row of await client.listRows({ type })) {
+      for (const content of mediaCandidates(blobRefsOf(row.projection))) referenced.set(content.sha256, [...(referenced.get(content.sha256) ?? []), content]);
+    }
+  }
+  const limit = await maxAttachmentBytesOf(client);
+  let blobsStored = 0;
+  let blobsHeld = 0;
+  const blobsRefused: { sha256: string; code: BundleBlobRefusal }[] = [];
+  for (const blob of blobs) {
+    const { sha256, sizeBytes, mediaType } = blob;
+    if (!referenced.get(sha256)?.some((content) => content.sizeBytes === sizeBytes && content.mediaType === mediaType)) {
+      blobsRefused.push({ sha256, code: 'unreferenced' });
+    } else if (sizeBytes > limit) {
+      blobsRefused.push({ sha256, code: 'blob-too-large' });
+    } else if (await store.has(sha256)) {
+      // The hub sent it, so it holds it: a blob this device carried there on a stick is now sent.
+      await store.markConfirmed(sha256);
+      blobsHeld += 1;
+    } else {
+      try {
+        await store.put({ sha256, sizeBytes, mediaType }, blob.bytes);
+        await store.markConfirmed(sha256);
+        blobsStored += 1;
+      } catch (error) {
+        if (!(error instanceof BlobError) || (error.code !== 'hash-mismatch' && error.code !== 'size-mismatch')) throw error;
+        blobsRefused.push({ sha256, code: error.code });
+      }
+    }
+  }
+  return { blobsStored, blobsHeld, blobsRefused };
 }
 
 export { BundleError };

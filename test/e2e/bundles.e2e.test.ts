@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../shared/sync/bundle';
@@ -16,6 +16,7 @@ import { serveStatic, type StaticServer } from './support/staticServer';
  * file the person picks, and a tampered file is refused on screen with nothing applied.
  */
 
+const screenshotDir = join(import.meta.dirname, 'artifacts', 'screens');
 const ORG = '西山用水户协会';
 const TITLE = '水窖清洗：每年春天一次';
 const THEIR_TITLE = 'Stone mulch keeps melon fields moist';
@@ -59,6 +60,12 @@ describe('sync bundles from the browser build', { timeout: 120_000 }, () => {
 
     await app.goTo('#/sync');
     await app.byTestId('offline-transfer').waitFor();
+    // The size is shown before the export, for the level picked.
+    await app.byTestId('bundle-media-thumbnails').check();
+    const shown = Number(await app.page.locator(testId('bundle-size')).getAttribute('data-bytes'));
+    expect(shown).toBeGreaterThan(0);
+    mkdirSync(screenshotDir, { recursive: true });
+    await app.byTestId('offline-transfer').screenshot({ path: join(screenshotDir, 'bundle-export-media.png') });
     const downloading = app.page.waitForEvent('download');
     await app.byTestId('bundle-export').click();
     const download = await downloading;
@@ -66,6 +73,9 @@ describe('sync bundles from the browser build', { timeout: 120_000 }, () => {
     const fieldFile = join(laptop.userDataDir, 'from-field.fwbundle');
     await download.saveAs(fieldFile);
     await app.page.waitForSelector(`${testId('bundle-result')}[data-kind="exported"][data-count="1"]`);
+    // What was shown is what was written, but for the header clock's digits.
+    expect(Math.abs(readFileSync(fieldFile).length - shown)).toBeLessThanOrEqual(2);
+    expect(readBundle(new Uint8Array(readFileSync(fieldFile))).header.media).toBe('thumbnails');
 
     // At the secretariat: the stick's file goes through the write path as this device.
     const fieldBytes = new Uint8Array(readFileSync(fieldFile));

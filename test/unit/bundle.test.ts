@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { blobHash } from '../../shared/blobs/blobHash';
 import {
   BUNDLE_MAGIC,
   BundleError,
   bundleLimits,
+  bundleSizeBytes,
+  completeHeader,
+  encodeBundlePayload,
+  headerBytesOf,
   isValidPublicKey,
   newSigningKey,
   readBundle,
@@ -13,9 +19,11 @@ import {
   streamCompression,
   verifyBundleSignature,
   writeBundle,
+  type BundleBlob,
   type BundleCompression,
   type BundleRecord,
 } from '../../shared/sync/bundle';
+import { chooseBundleMedia, type BundleMediaCandidate } from '../../shared/sync/bundleMedia';
 
 /* The bundle codec: what it writes reads back, and every damaged or foreign file is refused by code. */
 
@@ -62,7 +70,8 @@ describe('sync bundle codec', () => {
     const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression);
     expect([...bytes.subarray(0, 8)]).toEqual([...BUNDLE_MAGIC]);
     const bundle = readBundle(bytes);
-    expect(bundle.header).toEqual({ ...header, recordCount: 2 });
+    expect(bundle.version).toBe(2);
+    expect(bundle.header).toEqual({ ...header, recordCount: 2, media: 'none', blobCount: 0, blobBytes: 0 });
     verifyBundleSignature(bundle, key.publicKey);
     const read = await readBundleRecords(bundle, compression);
     expect(read).toEqual(records);
@@ -138,7 +147,7 @@ describe('sync bundle codec', () => {
     expect(await code(() => readBundle(new TextEncoder().encode('{"records": []} and more text')))).toBe('not-a-bundle');
     const future = encoding.createEncoder();
     encoding.writeUint8Array(future, BUNDLE_MAGIC);
-    encoding.writeVarUint(future, 2);
+    encoding.writeVarUint(future, 3);
     encoding.writeVarString(future, '{}');
     expect(await code(() => readBundle(encoding.toUint8Array(future)))).toBe('unsupported-version');
   });
@@ -158,5 +167,107 @@ describe('sync bundle codec', () => {
   it('refuses a header that does not match the schema, even when correctly signed', async () => {
     await expect(writeBundle({ ...header, kind: 'sideways' as never }, records, signerFor(key.secretKey), compression)).rejects.toThrow();
     await expect(writeBundle({ ...header, networkId: '' }, records, signerFor(key.secretKey), compression)).rejects.toThrow();
+  });
+});
+
+function blobOf(text: string, mediaType = 'image/jpeg'): BundleBlob {
+  const bytes = new TextEncoder().encode(text);
+  return { sha256: blobHash(bytes), sizeBytes: bytes.length, mediaType, bytes };
+}
+
+describe('sync bundle codec, version 2: blobs after the records', () => {
+  const key = newSigningKey();
+  const blobs = [blobOf('thumbnail of the drip line'), blobOf('a voice note'.repeat(300), 'audio/webm'), blobOf('preview '.repeat(50))];
+
+  it('reads back its blobs in ascending hash order, counted in the header', async () => {
+    const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression, { media: 'previews', blobs });
+    const bundle = readBundle(bytes);
+    verifyBundleSignature(bundle, key.publicKey);
+    expect(bundle.header).toMatchObject({ media: 'previews', blobCount: 3, blobBytes: blobs.reduce((sum, blob) => sum + blob.sizeBytes, 0) });
+    const sorted = [...blobs].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+    expect(bundle.blobs.map(({ sha256, sizeBytes, mediaType }) => ({ sha256, sizeBytes, mediaType }))).toEqual(sorted.map(({ sha256, sizeBytes, mediaType }) => ({ sha256, sizeBytes, mediaType })));
+    expect(bundle.blobs.map((blob) => blobHash(blob.bytes))).toEqual(sorted.map((blob) => blob.sha256));
+    expect(await readBundleRecords(bundle, compression)).toEqual(records);
+  });
+
+  it('covers the blobs with the digest: a flipped byte in a blob is tampering', async () => {
+    const bytes = await writeBundle(header, [], signerFor(key.secretKey), compression, { media: 'originals', blobs });
+    const damaged = bytes.slice();
+    damaged[bytes.length - 96 - 10] = damaged[bytes.length - 96 - 10]! ^ 0x01;
+    expect(await code(() => readBundle(damaged))).toBe('tampered');
+  });
+
+  it('says a file cut short inside its blobs is truncated', async () => {
+    const bytes = await writeBundle(header, [], signerFor(key.secretKey), compression, { media: 'originals', blobs });
+    for (const length of [bytes.length - 96 - 1, bytes.length - 96 - 3000, bytes.length - 97 - blobs[0]!.sizeBytes]) {
+      expect(await code(() => readBundle(bytes.subarray(0, length))), `cut at ${length}`).toBe('truncated');
+    }
+  });
+
+  /** A version-2 file written by hand (to say what writeBundle never would), with a right digest. */
+  async function handWritten(headerJson: string, entries: readonly BundleBlob[]): Promise<Uint8Array> {
+    const payload = await encodeBundlePayload([], compression);
+    const encoder = encoding.createEncoder();
+    encoding.writeUint8Array(encoder, BUNDLE_MAGIC);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarString(encoder, headerJson);
+    encoding.writeVarUint8Array(encoder, payload.compressed);
+    encoding.writeVarUint(encoder, entries.length);
+    for (const blob of entries) {
+      encoding.writeUint8Array(encoder, Buffer.from(blob.sha256, 'hex'));
+      encoding.writeVarString(encoder, blob.mediaType);
+      encoding.writeVarUint8Array(encoder, blob.bytes);
+    }
+    const body = encoding.toUint8Array(encoder);
+    return new Uint8Array([...body, ...sha256(body), ...new Uint8Array(64)]);
+  }
+
+  it('refuses a blob carried twice', async () => {
+    const payload = await encodeBundlePayload([], compression);
+    const twice = [blobs[0]!, blobs[0]!];
+    const file = await handWritten(JSON.stringify(completeHeader(header, payload, 'thumbnails', twice)), twice);
+    expect(await code(() => readBundle(file))).toBe('malformed');
+  });
+
+  it('refuses a header whose blob counts are not what the bundle holds', async () => {
+    const payload = await encodeBundlePayload([], compression);
+    const one = [blobs[0]!];
+    const honest = await handWritten(JSON.stringify(completeHeader(header, payload, 'thumbnails', one)), one);
+    expect(readBundle(honest).header.blobCount).toBe(1);
+    const fewer = await handWritten(JSON.stringify({ ...completeHeader(header, payload, 'thumbnails', one), blobCount: 0 }), one);
+    expect(await code(() => readBundle(fewer))).toBe('malformed');
+    const lighter = await handWritten(JSON.stringify({ ...completeHeader(header, payload, 'thumbnails', one), blobBytes: 1 }), one);
+    expect(await code(() => readBundle(lighter))).toBe('malformed');
+  });
+
+  it('still reads a version-1 bundle, as one with no media', async () => {
+    const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression, { version: 1 });
+    const bundle = readBundle(bytes);
+    expect(bundle.version).toBe(1);
+    expect(bundle.header).toEqual({ ...header, recordCount: 2, media: 'none', blobCount: 0, blobBytes: 0 });
+    verifyBundleSignature(bundle, key.publicKey);
+    expect(await readBundleRecords(bundle, compression)).toEqual(records);
+  });
+
+  it('knows the exact size of a bundle before writing it', async () => {
+    const payload = await encodeBundlePayload(records, compression);
+    const candidates: BundleMediaCandidate[] = blobs.map(({ sha256, sizeBytes, mediaType }, i) => ({ sha256, sizeBytes, mediaType, variant: i === 0 ? 'thumbnail' : 'original' }));
+    for (const level of ['none', 'thumbnails', 'originals'] as const) {
+      const choice = chooseBundleMedia(level, candidates, payload, header);
+      const chosen = blobs.filter((blob) => choice.blobs.some((c) => c.sha256 === blob.sha256));
+      const bytes = await writeBundle(header, payload, signerFor(key.secretKey), compression, { media: level, blobs: chosen });
+      expect(bytes.length, level).toBe(choice.sizeBytes);
+      expect(bundleSizeBytes(headerBytesOf(choice.header), payload, chosen)).toBe(bytes.length);
+    }
+    expect(chooseBundleMedia('thumbnails', candidates, payload, header).blobs).toHaveLength(1);
+  });
+
+  it('fills a bundle smallest rendition first and counts what did not fit under the cap', async () => {
+    const payload = await encodeBundlePayload([], compression);
+    const big = (n: number, variant: BundleMediaCandidate['variant'], mib: number): BundleMediaCandidate => ({ sha256: n.toString(16).padStart(64, '0'), sizeBytes: mib * 1024 * 1024, mediaType: 'image/jpeg', variant });
+    const choice = chooseBundleMedia('originals', [big(1, 'original', 40), big(2, 'original', 30), big(3, 'preview', 1), big(4, 'thumbnail', 1)], payload, header);
+    expect(choice.blobs.map((blob) => blob.variant)).toEqual(['thumbnail', 'preview', 'original']);
+    expect(choice.leftOut.map((blob) => blob.sizeBytes)).toEqual([40 * 1024 * 1024]);
+    expect(choice.sizeBytes).toBeLessThanOrEqual(bundleLimits.maxBundleBytes);
   });
 });
