@@ -37,7 +37,7 @@ function model(overrides: Partial<ReportModel> = {}): ReportModel {
         id: 'entries',
         heading: '# not a heading | pipe',
         blocks: [
-          { kind: 'entries', items: [{ id: 'entry-1', title: '<img src=x onerror=alert(1)>', meta: 'a · b', summary: '把水管埋深', attribution: 'Holder: 老姆登', labels: ['Shared', '#水'], content: [{ heading: 'Context <b>', text: '山上 | 缺水' }] }] },
+          { kind: 'entries', items: [{ id: 'entry-1', title: '<img src=x onerror=alert(1)>', meta: 'a · b', summary: '把水管埋深', attribution: 'Holder: 老姆登', labels: ['Shared', '#水'], content: [{ heading: 'Context <b>', text: '山上 | 缺水' }], attachments: null }] },
           { kind: 'table', caption: 'T', columns: ['Name', 'Count'], rows: [['a|b', '2']], numericColumns: [1] },
           { kind: 'bars', caption: 'Bars', bars: [{ label: '"quoted" & <b>', value: 3 }] },
           { kind: 'facts', items: [{ label: 'K', value: 'V' }] },
