@@ -37,16 +37,30 @@ async function dataUrlOf(blobs: ReportBlobReader, sha256: string): Promise<strin
   return `data:${mediaTypeOf[header.format]};base64,${toBase64(bytes)}`;
 }
 
+export interface LoadPhotosOptions {
+  readonly pause?: () => Promise<void>;
+  /**
+   * What an earlier load read (the preview's, as filters change): a blob never changes, so a
+   * rendition found then is taken again without reading. Only renditions this model names are.
+   */
+  readonly known?: ReportPhotos;
+}
+
 /**
  * Each photo's best rendition on this device. `pause()` runs between photos, so a screen stays
  * responsive while a report of many photos is read.
  */
-export async function loadReportPhotos(model: Pick<ReportModel, 'sections'>, blobs: ReportBlobReader, options: { readonly pause?: () => Promise<void> } = {}): Promise<ReportPhotos> {
+export async function loadReportPhotos(model: Pick<ReportModel, 'sections'>, blobs: ReportBlobReader, options: LoadPhotosOptions = {}): Promise<ReportPhotos> {
   const photos = new Map<string, string>();
   const tried = new Set<string>();
   for (const photo of photosOf(model)) {
     for (const source of photo.sources) {
       if (photos.has(source.sha256)) break;
+      const known = options.known?.get(source.sha256);
+      if (known !== undefined) {
+        photos.set(source.sha256, known);
+        break;
+      }
       if (tried.has(source.sha256)) continue;
       tried.add(source.sha256);
       const url = await dataUrlOf(blobs, source.sha256);

@@ -125,7 +125,8 @@ describe('reports show the chosen photos from this device, and no other', { time
   const damaged = (): ReportBlobReader => ({
     get: async (sha256) => {
       const bytes = await store.get(sha256);
-      if (bytes && sha256 === hashOf('corrupt-preview')) bytes[bytes.length >> 1] ^= 0xff;
+      const middle = bytes ? bytes.length >> 1 : 0;
+      if (bytes && sha256 === hashOf('corrupt-preview')) bytes[middle] = bytes[middle]! ^ 0xff;
       return bytes;
     },
   });
