@@ -7,7 +7,7 @@ import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '.
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
-import { loadReportPhotos, type ReportPhotos } from '../../shared/reports/reportPhotos';
+import { knownReportPhotos, loadReportPhotos } from '../../shared/reports/reportPhotos';
 import { deviceBlobStore } from '../data/deviceBlobs';
 import { languages, type Language } from '../i18n/languages';
 import { refusalText } from '../i18n/refusalText';
@@ -80,20 +80,22 @@ export function ReportsScreen() {
   }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
-  // The preview's photos, read once per rendition (a blob never changes) as the model changes.
-  const [previewPhotos, setPreviewPhotos] = useState<{ readonly model: ReportModel; readonly photos: ReportPhotos } | null>(null);
-  const knownPhotos = useRef<ReportPhotos>(new Map());
+  // The preview's photos, each rendition read once (a blob never changes; one found missing stays
+  // so on this screen until it is opened again, while an export always reads afresh).
+  const photoReads = useRef(new Map<string, string | null>());
+  const [photoReadCount, setPhotoReadCount] = useState(0);
+  const previewPhotos = useMemo(() => (previewModel ? knownReportPhotos(previewModel, photoReads.current) : null), [previewModel, photoReadCount]);
   useEffect(() => {
-    if (!previewModel) return;
+    if (!previewModel || previewPhotos) return;
     let isCurrent = true;
-    void loadReportPhotos(previewModel, deviceBlobStore(), { pause: pauseForPaint, known: knownPhotos.current }).then((photos) => {
-      knownPhotos.current = new Map([...knownPhotos.current, ...photos]);
-      if (isCurrent) setPreviewPhotos({ model: previewModel, photos });
+    const reads = photoReads.current;
+    void loadReportPhotos(previewModel, deviceBlobStore(), { pause: pauseForPaint, known: reads, onRead: (sha256, url) => reads.set(sha256, url) }).then(() => {
+      if (isCurrent) setPhotoReadCount((count) => count + 1);
     });
     return () => {
       isCurrent = false;
     };
-  }, [previewModel]);
+  }, [previewModel, previewPhotos]);
 
   const exportAs = async (format: ReportFormat) => {
     const model = built.model;
@@ -212,7 +214,7 @@ export function ReportsScreen() {
               </Text>
             )}
             {!built.model && !built.error && <Text size="sm">{t('reports.screen.choose')}</Text>}
-            {previewModel && <ReportPreview model={previewModel} photos={previewPhotos?.model === previewModel ? previewPhotos.photos : null} label={t('reports.screen.previewFrame')} />}
+            {previewModel && <ReportPreview model={previewModel} photos={previewPhotos} label={t('reports.screen.previewFrame')} />}
           </Stack>
         </div>
       )}

@@ -40,10 +40,13 @@ async function dataUrlOf(blobs: ReportBlobReader, sha256: string): Promise<strin
 export interface LoadPhotosOptions {
   readonly pause?: () => Promise<void>;
   /**
-   * What an earlier load read (the preview's, as filters change): a blob never changes, so a
-   * rendition found then is taken again without reading. Only renditions this model names are.
+   * What earlier loads read (the preview's, as filters change): rendition -> its data: URL, or
+   * null where it was absent or did not check. A blob never changes, so a rendition found then is
+   * taken again without reading. Only renditions this model names are looked up.
    */
-  readonly known?: ReportPhotos;
+  readonly known?: ReadonlyMap<string, string | null>;
+  /** Told of every rendition read, with what it gave. */
+  readonly onRead?: (sha256: string, url: string | null) => void;
 }
 
 /**
@@ -57,19 +60,40 @@ export async function loadReportPhotos(model: Pick<ReportModel, 'sections'>, blo
     for (const source of photo.sources) {
       if (photos.has(source.sha256)) break;
       const known = options.known?.get(source.sha256);
-      if (known !== undefined) {
+      if (typeof known === 'string') {
         photos.set(source.sha256, known);
         break;
       }
-      if (tried.has(source.sha256)) continue;
+      if (known === null || tried.has(source.sha256)) continue;
       tried.add(source.sha256);
       const url = await dataUrlOf(blobs, source.sha256);
+      options.onRead?.(source.sha256, url);
       if (url) {
         photos.set(source.sha256, url);
         break;
       }
     }
     await options.pause?.();
+  }
+  return photos;
+}
+
+/**
+ * The model's photos from what earlier loads read (`known`, as loadReportPhotos takes it), with
+ * no read at all; null while any photo has a rendition not read yet. What lets a preview that is
+ * rebuilt on every change keep its photos in place instead of flickering to names and back.
+ */
+export function knownReportPhotos(model: Pick<ReportModel, 'sections'>, known: ReadonlyMap<string, string | null>): ReportPhotos | null {
+  const photos = new Map<string, string>();
+  for (const photo of photosOf(model)) {
+    for (const source of photo.sources) {
+      const url = known.get(source.sha256);
+      if (url === undefined) return null;
+      if (url !== null) {
+        photos.set(source.sha256, url);
+        break;
+      }
+    }
   }
   return photos;
 }

@@ -18,7 +18,7 @@ import { exportReportText } from '../../shared/reports/exportReport';
 import { lastHeardFrom } from '../../shared/reports/lastHeardFrom';
 import { loadReportData, type ReportData } from '../../shared/reports/reportData';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
-import { loadReportPhotos, type ReportBlobReader } from '../../shared/reports/reportPhotos';
+import { knownReportPhotos, loadReportPhotos, type ReportBlobReader } from '../../shared/reports/reportPhotos';
 import { memoryStorage } from '../../shared/store/memoryStorage';
 import { uniqueName } from '../support/clients';
 import { jpegOf, launchReportBrowser, pdfImages, printHtmlToPdf, readPdf } from '../e2e/support/reportPdf';
@@ -173,6 +173,20 @@ describe('reports show the chosen photos from this device, and no other', { time
     const model = buildReport(context(en), { kind: 'digest', options: everyStatus });
     await loadReportPhotos(model, { get: async (sha256) => (asked.push(sha256), store.get(sha256)) });
     expect(new Set(asked)).toEqual(new Set(['well-preview', 'terrace-preview', 'terrace-thumbnail', 'missing-preview', 'corrupt-preview'].map(hashOf)));
+  });
+
+  it('takes again what an earlier read found, without reading, as the preview does on every change', async () => {
+    const model = buildReport(context(en), { kind: 'digest', options: everyStatus });
+    const reads = new Map<string, string | null>();
+    expect(knownReportPhotos(model, reads)).toBeNull();
+    const first = await loadReportPhotos(model, damaged(), { known: reads, onRead: (sha256, url) => reads.set(sha256, url) });
+    expect(reads.get(hashOf('missing-preview'))).toBeNull();
+    expect(reads.get(hashOf('corrupt-preview'))).toBeNull();
+    const again = await loadReportPhotos(model, { get: () => Promise.reject(new Error('read again')) }, { known: reads });
+    expect(again).toEqual(first);
+    expect(knownReportPhotos(model, reads)).toEqual(first);
+    // Photos off: nothing to read, nothing shown.
+    expect(knownReportPhotos(buildReport(context(en, false), { kind: 'digest', options: everyStatus }), new Map())).toEqual(new Map());
   });
 
   it('says "photo not downloaded" for a photo that is not on the device or whose bytes are damaged, and makes the rest', async () => {
