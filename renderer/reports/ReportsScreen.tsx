@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '.
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
+import { choosablePhotos } from '../../shared/reports/reportAttachments';
 import { knownReportPhotos, loadReportPhotos } from '../../shared/reports/reportPhotos';
 import { deviceBlobStore } from '../data/deviceBlobs';
 import { languages, type Language } from '../i18n/languages';
@@ -54,6 +55,9 @@ export function ReportsScreen() {
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   const [staleAfterDays, setStaleAfterDays] = useState(DEFAULT_STALE_AFTER_DAYS);
   const [includePhotos, setIncludePhotos] = useState(true);
+  const [leftOutPhotos, setLeftOutPhotos] = useState<readonly string[]>([]);
+  const leftOutPhotoSet = useMemo(() => new Set(leftOutPhotos), [leftOutPhotos]);
+  const photoOptions = useMemo(() => (data ? choosablePhotos(data.entries).map((photo) => ({ value: photo.key, label: t('reports.screen.photoOption', { title: photo.title, name: photo.name }) })) : []), [data, t]);
   const [filters, setFilters] = useState<Filters>(initialFilters);
   // A report of thousands of entries takes a moment to build: not once per keystroke in a filter.
   const [settledFilters] = useDebouncedValue(filters, 250);
@@ -73,11 +77,11 @@ export function ReportsScreen() {
     const now = Date.now();
     const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now, hubStatuses);
     try {
-      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays, includePhotos }, request), error: null };
+      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays, includePhotos, leftOutPhotos: leftOutPhotoSet }, request), error: null };
     } catch (error) {
       return { model: null, error: refusalText(t, error) };
     }
-  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, identity.orgId, identity.role, t]);
+  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, leftOutPhotoSet, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
   // The preview's photos, each rendition read once (a blob never changes; one found missing stays
@@ -177,6 +181,18 @@ export function ReportsScreen() {
                 onChange={(event) => setIncludePhotos(event.currentTarget.checked)}
                 data-testid="report-include-photos"
               />
+              {includePhotos && photoOptions.length > 0 && (
+                <MultiSelect
+                  label={t('reports.screen.leaveOutPhotos')}
+                  placeholder={leftOutPhotos.length === 0 ? t('reports.screen.leaveOutPhotosPlaceholder') : undefined}
+                  data={photoOptions}
+                  value={[...leftOutPhotos]}
+                  onChange={setLeftOutPhotos}
+                  searchable
+                  clearable
+                  data-testid="report-leave-out-photos"
+                />
+              )}
             </Stack>
           </Paper>
           <Stack gap="sm" className="fw-reports-output">

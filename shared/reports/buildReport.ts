@@ -12,6 +12,6 @@ export function buildReport(given: ReportContext, request: ReportRequest): Repor
   // Reports are for people outside the organization: owner-only entries stay out (labelExclusion.ts).
   const { data, leftOut } = withoutOwnerOnlyEntries(given.data);
   const context: ReportContext = { ...given, data, locale: withRememberedLabels(given.locale) };
-  const model = sayWhetherPhotos(reportKinds[request.kind].buildChecked(context, request.options), context.locale, given.includePhotos ?? true);
+  const model = sayWhetherPhotos(reportKinds[request.kind].buildChecked(context, request.options), context.locale, given.includePhotos ?? true, given.leftOutPhotos);
   return sayWhatWasLeftOut(model, leftOut, context.locale);
 }

@@ -13,7 +13,9 @@ import { attachmentsCell, entryAttachments } from './reportAttachments';
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
  * status, each with its summary, its kind's template sections and full write-up (the endorsed
  * version where the author has drafted on since: entryContent.ts), attribution, review state and
- * consent and sharing labels, grouped and ordered as the person chose. Under anonymous consent the holder's name is never printed.
+ * consent and sharing labels, and its attachments as reportAttachments.ts allows them (photos in
+ * the document, names in the CSV), grouped and ordered as the person chose. Under anonymous
+ * consent the holder's name is never printed.
  * A translation says what it translates and who translated it, and follows its original where
  * both are in the same group; an original names its translations.
  */
@@ -169,6 +171,8 @@ export interface EntryItemOptions {
   readonly translations?: TranslationIndex;
   /** Whether its photos are shown (ReportContext.includePhotos); default true. */
   readonly includePhotos?: boolean;
+  /** Photos chosen to be left out (ReportContext.leftOutPhotos). */
+  readonly leftOutPhotos?: ReadonlySet<string>;
 }
 
 export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale, options: EntryItemOptions = {}): ReportEntryItem {
@@ -187,7 +191,7 @@ export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, stri
     summary: printed.summary,
     attribution: attributionText(p, locale),
     content: printedVersionOf(p, locale),
-    attachments: entryAttachments(view, locale, options.includePhotos ?? true),
+    attachments: entryAttachments(view, locale, options.includePhotos ?? true, options.leftOutPhotos),
     labels: [
       ...translationLines(view, translations, locale),
       reviewLabel(p, locale),
@@ -241,7 +245,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
       : keys.map((key, index) => ({
           id: `group-${index}`,
           heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
-          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, { translations, includePhotos: context.includePhotos })) }],
+          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, { translations, includePhotos: context.includePhotos, leftOutPhotos: context.leftOutPhotos })) }],
         }));
 
   const criteria = [

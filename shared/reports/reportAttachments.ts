@@ -1,5 +1,6 @@
 import type { BlobContent } from '../blobs/blobRef';
 import type { AttachmentEntry } from '../records/attachments';
+import { isLeftOutOfReports } from '../records/entryLabels';
 import type { ViewOf } from './reportData';
 import type { ReportAttachment, ReportEntryAttachments, ReportLocale, ReportModel, ReportPhoto } from './reportModel';
 
@@ -28,6 +29,18 @@ export const embeddableImageTypes: readonly string[] = ['image/jpeg', 'image/png
 /** May this attachment appear in a report at all (its name, its caption, its bytes)? */
 export const isReportableAttachment = (attachment: AttachmentEntry): boolean => attachment.consent !== 'pending';
 
+/** A photo's key among the report's choices: its entry and its attachment. */
+export const photoKey = (entryId: string, attachmentId: string): string => `${entryId}/${attachmentId}`;
+
+/** The photos a report may show, as the screen offers them to leave out: photos of shared entries no label keeps out, whose consent allows it. */
+export function choosablePhotos(entries: readonly ViewOf<'entry'>[]): { readonly key: string; readonly title: string; readonly name: string }[] {
+  return entries.flatMap((view) =>
+    view.projection.sharing === 'private' || isLeftOutOfReports(view.projection.labels)
+      ? []
+      : view.projection.attachments.filter((attachment) => attachment.kind === 'photo' && isReportableAttachment(attachment)).map((attachment) => ({ key: photoKey(view.header.id, attachment.id), title: view.projection.title, name: attachment.name })),
+  );
+}
+
 /** The renditions of a photo a report may embed, best first. */
 export function photoSources(attachment: AttachmentEntry): BlobContent[] {
   const { preview, thumbnail } = attachment.ref.variants;
@@ -42,7 +55,7 @@ export function attachmentLine(attachment: Pick<AttachmentEntry, 'kind' | 'name'
 }
 
 /** An entry's attachments as its report item holds them; null when nothing is attached. */
-export function entryAttachments(view: ViewOf<'entry'>, locale: ReportLocale, includePhotos: boolean): ReportEntryAttachments | null {
+export function entryAttachments(view: ViewOf<'entry'>, locale: ReportLocale, includePhotos: boolean, leftOutPhotos: ReadonlySet<string> = new Set()): ReportEntryAttachments | null {
   const all = view.projection.attachments;
   if (all.length === 0) return null;
   const { t } = locale;
@@ -52,7 +65,7 @@ export function entryAttachments(view: ViewOf<'entry'>, locale: ReportLocale, in
   const mayShowPhotos = includePhotos && !isPrivate;
   const items = shown.map((attachment): ReportAttachment => {
     const item = { id: attachment.id, kind: attachment.kind, name: attachment.name, caption: attachment.caption, line: attachmentLine(attachment, locale) };
-    if (!mayShowPhotos || attachment.kind !== 'photo') return item;
+    if (!mayShowPhotos || attachment.kind !== 'photo' || leftOutPhotos.has(photoKey(view.header.id, attachment.id))) return item;
     const photo: ReportPhoto = {
       sources: photoSources(attachment),
       alt: attachment.caption || attachment.name,
@@ -80,10 +93,16 @@ export function photosOf(model: Pick<ReportModel, 'sections'>): ReportPhoto[] {
 }
 
 /** The model with a line of its criteria saying whether photos are in it (unchanged when nothing in it has a photo). */
-export function sayWhetherPhotos(model: ReportModel, locale: ReportLocale, includePhotos: boolean): ReportModel {
-  const hasPhotos = model.sections.some((section) =>
-    section.blocks.some((block) => block.kind === 'entries' && block.items.some((item) => item.attachments?.items.some((attachment) => attachment.kind === 'photo'))),
+export function sayWhetherPhotos(model: ReportModel, locale: ReportLocale, includePhotos: boolean, leftOutPhotos: ReadonlySet<string> = new Set()): ReportModel {
+  const photoKeys = model.sections.flatMap((section) =>
+    section.blocks.flatMap((block) => (block.kind === 'entries' ? block.items.flatMap((item) => (item.attachments?.items ?? []).filter((attachment) => attachment.kind === 'photo').map((attachment) => photoKey(item.id, attachment.id))) : [])),
   );
-  if (!hasPhotos) return model;
-  return { ...model, criteria: [...model.criteria, locale.t(includePhotos ? 'reports.doc.criteria.photos' : 'reports.doc.criteria.noPhotos')] };
+  if (photoKeys.length === 0) return model;
+  const chosenOut = photoKeys.filter((key) => leftOutPhotos.has(key)).length;
+  const line = !includePhotos
+    ? locale.t('reports.doc.criteria.noPhotos')
+    : chosenOut > 0
+      ? locale.t('reports.doc.criteria.photosSome', { n: chosenOut })
+      : locale.t('reports.doc.criteria.photos');
+  return { ...model, criteria: [...model.criteria, line] };
 }

@@ -16,6 +16,7 @@ import { entryMutators, type EntryInput } from '../../shared/records/entry';
 import { buildReport } from '../../shared/reports/buildReport';
 import { exportReportText } from '../../shared/reports/exportReport';
 import { lastHeardFrom } from '../../shared/reports/lastHeardFrom';
+import { choosablePhotos, photoKey } from '../../shared/reports/reportAttachments';
 import { loadReportData, type ReportData } from '../../shared/reports/reportData';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
 import { knownReportPhotos, loadReportPhotos, type ReportBlobReader } from '../../shared/reports/reportPhotos';
@@ -48,9 +49,10 @@ describe('reports show the chosen photos from this device, and no other', { time
   let zh: ReportLocale;
   let browser: Browser;
   let now = 0;
+  let roofId = '';
   /** Every rendition by name, with its bytes. */
   const blobs = new Map<string, { content: BlobContent; bytes: Uint8Array }>();
-  const context = (locale: ReportLocale, includePhotos?: boolean) => ({ data, locale, now, lastSyncAt: lastHeardFrom(data, now), lastSyncSource: 'derived' as const, includePhotos });
+  const context = (locale: ReportLocale, includePhotos?: boolean, leftOutPhotos?: ReadonlySet<string>) => ({ data, locale, now, lastSyncAt: lastHeardFrom(data, now), lastSyncSource: 'derived' as const, includePhotos, leftOutPhotos });
   const everyStatus = { statuses: ['draft', 'shared', 'endorsed'] } as const;
 
   async function rendition(name: string, widthPx: number, heightPx: number, from: string, to: string, isStored = true): Promise<BlobContent> {
@@ -80,7 +82,7 @@ describe('reports show the chosen photos from this device, and no other', { time
     const wellThumbnail = await rendition('well-thumbnail', 120, 90, '#2f6f9f', '#e0c068');
     const pendingPreview = await rendition('pending-preview', 440, 330, '#5a3a7d', '#e0d0f0');
     const voice = describeBlob(new TextEncoder().encode('an elder speaking'), 'audio/webm');
-    await entry(
+    roofId = await entry(
       { title: 'Roof tanks for the dry season' },
       {
         well: photo('well.jpg', { ...original('well'), variants: { preview: wellPreview, thumbnail: wellThumbnail } }, 'The new tank behind the school'),
@@ -229,6 +231,17 @@ describe('reports show the chosen photos from this device, and no other', { time
     const pdf = await printHtmlToPdf(browser, await exportReportText(model, 'pdf', { pause, valueLabel: 'n', photos: await loadReportPhotos(model, store) }));
     expect(pdfImages(pdf)).toEqual([]);
     expect((await documentOf(zh, true)).model.criteria).toContain('照片：已包含（预览尺寸）');
+  });
+
+  it('leaves out a photo the person chose to, naming it, and offers only photos the report may show', async () => {
+    expect(choosablePhotos(data.entries).map((photo) => photo.name).sort()).toEqual(['corrupt.jpg', 'missing.jpg', 'terrace.jpg', 'well.jpg']);
+    const model = buildReport(context(en, true, new Set([photoKey(roofId, 'well')])), { kind: 'digest', options: everyStatus });
+    expect(model.criteria).toContain('Photos: included (preview size), 1 left out by choice');
+    const html = await exportReportText(model, 'html', { pause, valueLabel: 'n', photos: await loadReportPhotos(model, store) });
+    expect(html).not.toContain(tailOf(blobs.get('well-preview')!.bytes));
+    expect(html).not.toContain(tailOf(blobs.get('well-thumbnail')!.bytes));
+    expect(html).toContain('<li>Photo: well.jpg; The new tank behind the school</li>');
+    expect(html).toContain(dataUrlOf('terrace-thumbnail'));
   });
 
   it('lists attachments by name in the CSV column "Attachments" (parsed back), a formula-like name kept as text', async () => {
