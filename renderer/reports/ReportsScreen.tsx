@@ -1,12 +1,15 @@
-import { Alert, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildReport } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
 import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
+import { choosablePhotos } from '../../shared/reports/reportAttachments';
+import { knownReportPhotos, loadReportPhotos } from '../../shared/reports/reportPhotos';
+import { deviceBlobStore } from '../data/deviceBlobs';
 import { languages, type Language } from '../i18n/languages';
 import { refusalText } from '../i18n/refusalText';
 import { useSession, useSessionSync } from '../session/SessionContext';
@@ -21,7 +24,8 @@ import { formatLocaleOf } from '../i18n/dateTime';
  * Reports, offline: choose a kind and its filters, watch the preview follow, export to PDF (the
  * bridge's printer), HTML, CSV or Markdown (the bridge's save dialog). Exports are written a piece
  * at a time with a repaint between pieces, with a progress bar, so a large one never freezes the
- * window.
+ * window. Photos (on by default) come from this device's blob store, read afresh for an export,
+ * so the file holds what the device holds when it is written.
  */
 
 const exportLabels = {
@@ -50,6 +54,10 @@ export function ReportsScreen() {
   const [kind, setKind] = useState<ReportKind>('digest');
   const [language, setLanguage] = useState<Language>(i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   const [staleAfterDays, setStaleAfterDays] = useState(DEFAULT_STALE_AFTER_DAYS);
+  const [includePhotos, setIncludePhotos] = useState(true);
+  const [leftOutPhotos, setLeftOutPhotos] = useState<readonly string[]>([]);
+  const leftOutPhotoSet = useMemo(() => new Set(leftOutPhotos), [leftOutPhotos]);
+  const photoOptions = useMemo(() => (data ? choosablePhotos(data.entries).map((photo) => ({ value: photo.key, label: t('reports.screen.photoOption', { title: photo.title, name: photo.name }) })) : []), [data, t]);
   const [filters, setFilters] = useState<Filters>(initialFilters);
   // A report of thousands of entries takes a moment to build: not once per keystroke in a filter.
   const [settledFilters] = useDebouncedValue(filters, 250);
@@ -69,13 +77,29 @@ export function ReportsScreen() {
     const now = Date.now();
     const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now, hubStatuses);
     try {
-      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays }, request), error: null };
+      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays, includePhotos, leftOutPhotos: leftOutPhotoSet }, request), error: null };
     } catch (error) {
       return { model: null, error: refusalText(t, error) };
     }
-  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, identity.orgId, identity.role, t]);
+  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, leftOutPhotoSet, identity.orgId, identity.role, t]);
   // Typing in a filter stays responsive: the preview catches up when React has time.
   const previewModel = useDeferredValue(built.model);
+  // The preview's photos, each rendition read once (a blob never changes; one found missing stays
+  // so on this screen until it is opened again, while an export always reads afresh).
+  const photoReads = useRef(new Map<string, string | null>());
+  const [photoReadCount, setPhotoReadCount] = useState(0);
+  const previewPhotos = useMemo(() => (previewModel ? knownReportPhotos(previewModel, photoReads.current) : null), [previewModel, photoReadCount]);
+  useEffect(() => {
+    if (!previewModel || previewPhotos) return;
+    let isCurrent = true;
+    const reads = photoReads.current;
+    void loadReportPhotos(previewModel, deviceBlobStore(), { pause: pauseForPaint, known: reads, onRead: (sha256, url) => reads.set(sha256, url) }).then(() => {
+      if (isCurrent) setPhotoReadCount((count) => count + 1);
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [previewModel, previewPhotos]);
 
   const exportAs = async (format: ReportFormat) => {
     const model = built.model;
@@ -83,10 +107,12 @@ export function ReportsScreen() {
     setStatus(null);
     setProgress({ format, done: 0 });
     try {
+      const photos = format === 'pdf' || format === 'html' ? await loadReportPhotos(model, deviceBlobStore(), { pause: pauseForPaint }) : null;
       const text = await exportReportText(model, format, {
         pause: pauseForPaint,
         onProgress: (done) => setProgress({ format, done }),
         valueLabel: locale.t('reports.doc.value'),
+        photos,
       });
       const type = fileTypes[format];
       const suggestedName = `${model.fileStem}.${type.extension}`;
@@ -148,6 +174,25 @@ export function ReportsScreen() {
                 onChange={(value) => typeof value === 'number' && setStaleAfterDays(value)}
                 data-testid="report-stale-days"
               />
+              <Switch
+                label={t('reports.screen.includePhotos')}
+                description={t('reports.screen.includePhotosHelp')}
+                checked={includePhotos}
+                onChange={(event) => setIncludePhotos(event.currentTarget.checked)}
+                data-testid="report-include-photos"
+              />
+              {includePhotos && photoOptions.length > 0 && (
+                <MultiSelect
+                  label={t('reports.screen.leaveOutPhotos')}
+                  placeholder={leftOutPhotos.length === 0 ? t('reports.screen.leaveOutPhotosPlaceholder') : undefined}
+                  data={photoOptions}
+                  value={[...leftOutPhotos]}
+                  onChange={setLeftOutPhotos}
+                  searchable
+                  clearable
+                  data-testid="report-leave-out-photos"
+                />
+              )}
             </Stack>
           </Paper>
           <Stack gap="sm" className="fw-reports-output">
@@ -185,7 +230,7 @@ export function ReportsScreen() {
               </Text>
             )}
             {!built.model && !built.error && <Text size="sm">{t('reports.screen.choose')}</Text>}
-            {previewModel && <ReportPreview model={previewModel} label={t('reports.screen.previewFrame')} />}
+            {previewModel && <ReportPreview model={previewModel} photos={previewPhotos} label={t('reports.screen.previewFrame')} />}
           </Stack>
         </div>
       )}

@@ -1,5 +1,6 @@
 import { sayWhatWasLeftOut, withoutOwnerOnlyEntries } from './labelExclusion';
 import type { ReportContext } from './reportInputs';
+import { sayWhetherPhotos } from './reportAttachments';
 import { reportKinds, type ReportRequest } from './reportKinds';
 import { withRememberedLabels, type ReportModel } from './reportModel';
 
@@ -11,5 +12,6 @@ export function buildReport(given: ReportContext, request: ReportRequest): Repor
   // Reports are for people outside the organization: owner-only entries stay out (labelExclusion.ts).
   const { data, leftOut } = withoutOwnerOnlyEntries(given.data);
   const context: ReportContext = { ...given, data, locale: withRememberedLabels(given.locale) };
-  return sayWhatWasLeftOut(reportKinds[request.kind].buildChecked(context, request.options), leftOut, context.locale);
+  const model = sayWhetherPhotos(reportKinds[request.kind].buildChecked(context, request.options), context.locale, given.includePhotos ?? true, given.leftOutPhotos);
+  return sayWhatWasLeftOut(model, leftOut, context.locale);
 }

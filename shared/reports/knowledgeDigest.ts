@@ -7,12 +7,15 @@ import { ReportInputError } from './reportInputError';
 import { entryLabelLines } from './labelExclusion';
 import { shownTimes } from './recordTimes';
 import { printedVersion, printedVersionOf, reviewLabel } from './entryContent';
+import { attachmentsCell, entryAttachments } from './reportAttachments';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
  * status, each with its summary, its kind's template sections and full write-up (the endorsed
  * version where the author has drafted on since: entryContent.ts), attribution, review state and
- * consent and sharing labels, grouped and ordered as the person chose. Under anonymous consent the holder's name is never printed.
+ * consent and sharing labels, and its attachments as reportAttachments.ts allows them (photos in
+ * the document, names in the CSV), grouped and ordered as the person chose. Under anonymous
+ * consent the holder's name is never printed.
  * A translation says what it translates and who translated it, and follows its original where
  * both are in the same group; an original names its translations.
  */
@@ -164,8 +167,17 @@ export function pairTranslations(views: readonly ViewOf<'entry'>[]): ViewOf<'ent
   return views.flatMap((view) => (follows(view) ? [] : [view, ...(after.get(view.header.id) ?? [])]));
 }
 
-export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale, translations: TranslationIndex = translationIndexOf([view])): ReportEntryItem {
+export interface EntryItemOptions {
+  readonly translations?: TranslationIndex;
+  /** Whether its photos are shown (ReportContext.includePhotos); default true. */
+  readonly includePhotos?: boolean;
+  /** Photos chosen to be left out (ReportContext.leftOutPhotos). */
+  readonly leftOutPhotos?: ReadonlySet<string>;
+}
+
+export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, string>, locale: ReportLocale, options: EntryItemOptions = {}): ReportEntryItem {
   const { t } = locale;
+  const translations = options.translations ?? translationIndexOf([view]);
   const p = view.projection;
   // An endorsed entry prints its pinned version, title and summary included (entryContent.ts).
   const printed = printedVersion(p);
@@ -179,6 +191,7 @@ export function entryItem(view: ViewOf<'entry'>, names: ReadonlyMap<string, stri
     summary: printed.summary,
     attribution: attributionText(p, locale),
     content: printedVersionOf(p, locale),
+    attachments: entryAttachments(view, locale, options.includePhotos ?? true, options.leftOutPhotos),
     labels: [
       ...translationLines(view, translations, locale),
       reviewLabel(p, locale),
@@ -232,7 +245,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
       : keys.map((key, index) => ({
           id: `group-${index}`,
           heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
-          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, translations)) }],
+          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, { translations, includePhotos: context.includePhotos, leftOutPhotos: context.leftOutPhotos })) }],
         }));
 
   const criteria = [
@@ -262,8 +275,10 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
     freshnessSection: section,
     sections,
     table: {
-      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'translationOf', 'translator', 'created', 'updated', 'summary', 'content'].map(col),
-      rows: pairTranslations(entries).map(({ header, projection: p }) => [
+      columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'translationOf', 'translator', 'created', 'updated', 'summary', 'content', 'attachments'].map(col),
+      rows: pairTranslations(entries).map((view) => {
+        const { header, projection: p } = view;
+        return [
         header.id,
         printedVersion(p).title,
         t(`entry.kind.${p.kind}`),
@@ -288,7 +303,10 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
         printedVersionOf(p, locale)
           .map((part) => `${part.heading}: ${part.text}`)
           .join('\n\n'),
-      ]),
+        // Names only, under the same rule as the document (reportAttachments.ts).
+        attachmentsCell(entryAttachments(view, locale, false)),
+        ];
+      }),
     },
     fileStem: fileStemOf(t('reports.doc.file.digest'), new Date(context.now).toISOString().slice(0, 10)),
   };

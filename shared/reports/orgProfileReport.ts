@@ -80,7 +80,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
     {
       id: 'contributions',
       heading: t('reports.doc.profile.contributions', { n: entries.length }),
-      blocks: entries.length > 0 ? [{ kind: 'entries', items: entries.map((view) => entryItem(view, names, locale)) }] : [{ kind: 'paragraph', text: t('reports.doc.digest.empty') }],
+      blocks: entries.length > 0 ? [{ kind: 'entries', items: entries.map((view) => entryItem(view, names, locale, { includePhotos: context.includePhotos, leftOutPhotos: context.leftOutPhotos })) }] : [{ kind: 'paragraph', text: t('reports.doc.digest.empty') }],
     },
     {
       id: 'decisions',

@@ -1,11 +1,14 @@
 import { barChartSvg } from './barChartSvg';
 import { escapeHtml } from './escapeHtml';
-import type { ReportBlock, ReportModel, ReportSection } from './reportModel';
+import type { ReportPhotos } from './reportPhotos';
+import type { ReportAttachment, ReportBlock, ReportEntryAttachments, ReportModel, ReportPhoto, ReportSection } from './reportModel';
 
 /*
  * A report as one standalone HTML document: styles inline, charts as inline SVG, no script, and
  * nothing fetched from anywhere (no font, image, stylesheet or link to a network address), which
- * the document's own Content-Security-Policy also enforces when it is opened from a disk. Chinese
+ * the document's own Content-Security-Policy also enforces when it is opened from a disk. Photos
+ * are data: URLs of the renditions reportPhotos.ts read from the device, so the file stays whole
+ * offline; a photo is looked up only by the renditions its model item names. Chinese
  * text needs a CJK font on the machine that prints or opens it: the font stack names Noto Sans
  * CJK SC (Debian's fonts-noto-cjk) first, then the usual system CJK fonts.
  */
@@ -41,6 +44,12 @@ export const REPORT_CSS = `
 .fw-report .labels { display: flex; flex-wrap: wrap; gap: 1mm; margin: 1mm 0 0; padding: 0; list-style: none; }
 .fw-report .labels li { border: 1px solid #c9d2dc; border-radius: 2mm; padding: 0 1.5mm; font-size: 8.5pt; color: #52606d; }
 .fw-report .attribution { font-size: 9pt; }
+.fw-report .attachments { margin: 2mm 0 0; }
+.fw-report .photo { margin: 2mm 0; break-inside: avoid; }
+.fw-report .photo img { display: block; max-width: 100%; max-height: 110mm; height: auto; border: 1px solid #c9d2dc; }
+.fw-report .photo figcaption, .fw-report .photo-missing, .fw-report .attachment-list, .fw-report .attachment-note { font-size: 9pt; color: #52606d; }
+.fw-report .photo-missing { border: 1px dashed #c9d2dc; padding: 2mm; }
+.fw-report .attachment-list { margin: 1mm 0; padding-left: 5mm; }
 .fw-report .chart { display: block; max-width: 100%; height: auto; margin: 2mm 0 4mm; break-inside: avoid; }
 .fw-report .stale { color: #a61b1b; font-weight: bold; }
 @media print { .fw-report { max-width: none; padding: 0; } }
@@ -51,7 +60,30 @@ export const REPORT_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'un
 
 const cellClass = (isNumeric: boolean) => (isNumeric ? ' class="num"' : '');
 
-export function renderBlockHtml(block: ReportBlock): string {
+/** A photo with its caption, or the words that stand in for it when no rendition is on this device. */
+function photoHtml(item: ReportAttachment & { readonly photo: ReportPhoto }, photos: ReportPhotos): string {
+  const src = item.photo.sources.map((source) => photos.get(source.sha256)).find((url) => url !== undefined);
+  if (src === undefined) return `<p class="photo-missing">${escapeHtml(item.photo.missingText)}${item.caption ? `<br>${escapeHtml(item.caption)}` : ''}</p>`;
+  const caption = item.caption ? `${escapeHtml(item.caption)} <span class="name">(${escapeHtml(item.name)})</span>` : escapeHtml(item.name);
+  // A data: URL in base64 holds no character that ends an attribute; escaped all the same.
+  return `<figure class="photo"><img src="${escapeHtml(src)}" alt="${escapeHtml(item.photo.alt)}"><figcaption>${caption}</figcaption></figure>`;
+}
+
+/**
+ * The photos it may show, then the other attachments by name, then why some are not shown.
+ * `photos` null: not looked up (a caller that embeds nothing), so photos are named like the rest.
+ */
+function attachmentsHtml(attachments: ReportEntryAttachments | null, photos: ReportPhotos | null): string {
+  if (!attachments) return '';
+  const isShown = (item: ReportAttachment): item is ReportAttachment & { readonly photo: ReportPhoto } => item.photo !== undefined && photos !== null;
+  const figures = photos === null ? [] : attachments.items.filter(isShown).map((item) => photoHtml(item, photos));
+  const named = attachments.items.filter((item) => !isShown(item));
+  const list = named.length > 0 ? `<ul class="attachment-list">${named.map((item) => `<li>${escapeHtml(item.line)}</li>`).join('')}</ul>` : '';
+  const notes = attachments.notes.map((note) => `<p class="attachment-note">${escapeHtml(note)}</p>`).join('');
+  return `<div class="attachments"><h4>${escapeHtml(attachments.heading)}</h4>${figures.join('')}${list}${notes}</div>`;
+}
+
+export function renderBlockHtml(block: ReportBlock, photos: ReportPhotos | null = null): string {
   switch (block.kind) {
     case 'paragraph':
       return `<p>${escapeHtml(block.text)}</p>`;
@@ -74,6 +106,7 @@ export function renderBlockHtml(block: ReportBlock): string {
             `<p class="meta">${escapeHtml(item.meta)}</p>` +
             (item.summary ? `<p class="summary">${escapeHtml(item.summary)}</p>` : '') +
             item.content.map((part) => `<h4>${escapeHtml(part.heading)}</h4><p class="entry-text">${escapeHtml(part.text)}</p>`).join('') +
+            attachmentsHtml(item.attachments, photos) +
             `<p class="attribution">${escapeHtml(item.attribution)}</p>` +
             `<ul class="labels">${item.labels.map((label) => `<li>${escapeHtml(label)}</li>`).join('')}</ul></article>`,
         )
@@ -81,12 +114,12 @@ export function renderBlockHtml(block: ReportBlock): string {
   }
 }
 
-export function renderSectionHtml(section: ReportSection): string {
-  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>\n${section.blocks.map(renderBlockHtml).join('\n')}\n</section>`;
+export function renderSectionHtml(section: ReportSection, photos: ReportPhotos | null = null): string {
+  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>\n${section.blocks.map((block) => renderBlockHtml(block, photos)).join('\n')}\n</section>`;
 }
 
 /** The report's body: header, freshness, sections. The preview shows exactly this. */
-export function renderReportBody(model: ReportModel, renderSection: (section: ReportSection) => string = renderSectionHtml): string {
+export function renderReportBody(model: ReportModel, renderSection: (section: ReportSection) => string = (section) => renderSectionHtml(section)): string {
   const header =
     `<header><h1>${escapeHtml(model.title)}</h1>` +
     (model.subtitle ? `<p class="subtitle">${escapeHtml(model.subtitle)}</p>` : '') +
@@ -104,6 +137,7 @@ export function wrapHtmlDocument(model: Pick<ReportModel, 'language' | 'title'>,
   );
 }
 
-export function renderReportHtml(model: ReportModel): string {
-  return wrapHtmlDocument(model, renderReportBody(model));
+/** `photos`: what loadReportPhotos read for this model; null embeds none and names each photo. */
+export function renderReportHtml(model: ReportModel, photos: ReportPhotos | null = null): string {
+  return wrapHtmlDocument(model, renderReportBody(model, (section) => renderSectionHtml(section, photos)));
 }

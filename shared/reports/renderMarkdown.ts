@@ -1,8 +1,9 @@
-import type { ReportBlock, ReportModel, ReportSection } from './reportModel';
+import type { ReportBlock, ReportEntryAttachments, ReportModel, ReportSection } from './reportModel';
 
 /*
  * A report in CommonMark with GitHub tables: headings, tables, and a chart as the table of its
  * values. Text from records is escaped so a title cannot open a heading, a table cell or a link.
+ * Attachments are listed by name under their entry; Markdown embeds no photo.
  */
 
 export function escapeMarkdown(text: string): string {
@@ -17,6 +18,12 @@ function table(columns: readonly string[], rows: readonly (readonly string[])[],
   const line = (cells: readonly string[]) => `| ${cells.map((cell) => escapeMarkdown(cell) || ' ').join(' | ')} |`;
   const rule = `| ${columns.map((_column, index) => (numeric.has(index) ? '---:' : '---')).join(' | ')} |`;
   return [line(columns), rule, ...rows.map(line)].join('\n');
+}
+
+function attachmentsMarkdown(attachments: ReportEntryAttachments | null): string[] {
+  if (!attachments) return [];
+  const lines = [...attachments.items.map((item) => `- ${escapeMarkdown(item.line)}`), ...attachments.notes.map((note) => `- *${escapeMarkdown(note)}*`)];
+  return [`**${escapeMarkdown(attachments.heading)}**\n\n${lines.join('\n')}`];
 }
 
 export function renderBlockMarkdown(block: ReportBlock, labels: { readonly value: string }): string {
@@ -39,6 +46,7 @@ export function renderBlockMarkdown(block: ReportBlock, labels: { readonly value
             `*${escapeMarkdown(item.meta)}*`,
             ...(item.summary ? [escapeMarkdown(item.summary)] : []),
             ...item.content.map((part) => `**${escapeMarkdown(part.heading)}**\n\n${escapeMarkdown(part.text)}`),
+            ...attachmentsMarkdown(item.attachments),
             escapeMarkdown(item.attribution),
             item.labels.map((label) => `\`${label.replace(/`/g, "'")}\``).join(' '),
           ].join('\n\n'),

@@ -14,6 +14,10 @@ export interface ReportContext {
   readonly lastSyncAsOf?: number | null;
   /** Flag organizations not heard from for longer than this; default 30. */
   readonly staleAfterDays?: number;
+  /** Whether the document (HTML, PDF) shows photos; default true. CSV and Markdown list attachments by name either way. */
+  readonly includePhotos?: boolean;
+  /** Photos the person chose to leave out of the document (photoKey: entry id and attachment id); they are named, not shown. */
+  readonly leftOutPhotos?: ReadonlySet<string>;
 }
 
 export function freshnessFor(context: ReportContext, orgIds: Iterable<string>, names: ReadonlyMap<string, string>): { freshness: Freshness; section: ReportSection } {

@@ -1,3 +1,5 @@
+import type { BlobContent } from '../blobs/blobRef';
+import type { AttachmentKind } from '../records/attachments';
 import { formatDateTime } from './dateTime';
 import type { ReportKind } from './reportKinds';
 
@@ -47,6 +49,35 @@ export interface ReportEntryItem {
   readonly labels: readonly string[];
   /** The entry's text: its kind's template sections with text, then the full write-up, each under its heading. */
   readonly content: readonly { readonly heading: string; readonly text: string }[];
+  /** What is attached that the report may show (reportAttachments.ts); null when nothing is attached. */
+  readonly attachments: ReportEntryAttachments | null;
+}
+
+/** An entry's attachments as a report shows them, under their heading. */
+export interface ReportEntryAttachments {
+  readonly heading: string;
+  readonly items: readonly ReportAttachment[];
+  /** Why some are not shown (consent pending, a private entry's photos), one sentence each. */
+  readonly notes: readonly string[];
+}
+
+export interface ReportAttachment {
+  readonly id: string;
+  readonly kind: AttachmentKind;
+  readonly name: string;
+  readonly caption: string;
+  /** "Photo: well.jpg; the new tank", as CSV and Markdown list it. */
+  readonly line: string;
+  /** Set on a photo the document may show; absent when photos are not included or may not be shown. */
+  readonly photo?: ReportPhoto;
+}
+
+/** A photo to embed: the renditions to try, best first (preview, then thumbnail; never the original). */
+export interface ReportPhoto {
+  readonly sources: readonly BlobContent[];
+  readonly alt: string;
+  /** What the document says in its place when none of the sources is on this device, in the report's language. */
+  readonly missingText: string;
 }
 
 export type ReportBlock =

@@ -7,7 +7,8 @@ import { startTestHub, type TestHub } from '../support/hub';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
 import { pushEntriesAs } from './support/hubRecords';
-import { launchReportBrowser, pointsOf, printHtmlToPdf, readPdf } from './support/reportPdf';
+import { readImageHeader } from '../../shared/blobs/imageHeader';
+import { launchReportBrowser, pdfImages, pointsOf, printHtmlToPdf, readPdf } from './support/reportPdf';
 import { openProposal, voteAs } from './support/reportNetwork';
 import { serveStatic, type StaticServer } from './support/staticServer';
 import { englishProbes, untranslatedOn } from './support/untranslated';
@@ -18,7 +19,8 @@ import { englishProbes, untranslatedOn } from './support/untranslated';
  * hidden frame and the browser's print dialog, which a headless browser cannot operate: the test
  * keeps the HTML the app handed to that frame and prints it with Chromium's own PDF printing
  * (what "Save as PDF" does), then reads it back with pdftotext. The CSV is the file the browser
- * downloaded.
+ * downloaded. The device's own entry carries a photo attached on the device (consent given) and
+ * one whose consent is pending: the downloaded HTML embeds the first at preview size, and only it.
  */
 
 const ORG = '西山生态农业合作社';
@@ -54,6 +56,22 @@ function capturePrintFrames(): void {
     if (heading) capture.headingSizes.push(getComputedStyle(heading).fontSize);
     remove.call(this);
   };
+}
+
+/** A 1600 x 1200 JPEG as a camera would give it, drawn by the page's canvas. */
+async function cameraPhoto(page: Page, colour: string): Promise<Buffer> {
+  const bytes = await page.evaluate(async (fill) => {
+    const canvas = new OffscreenCanvas(1600, 1200);
+    const context = canvas.getContext('2d')!;
+    const gradient = context.createLinearGradient(0, 0, 1600, 1200);
+    gradient.addColorStop(0, fill);
+    gradient.addColorStop(1, '#f4f1de');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 1600, 1200);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }, colour);
+  return Buffer.from(bytes);
 }
 
 async function choose(page: Page, selectTestId: string, option: string): Promise<void> {
@@ -188,12 +206,73 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.toString('utf8'), { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['ID', 'Title', 'Kind', 'Topic', 'Tags', 'Region', 'Organization', 'Author', 'Knowledge holder', 'Holder name', 'Consent', 'Licence or conditions of use', 'Sharing', 'Status', 'Language', 'Translation of', 'Translator', 'Created', 'Updated', 'Summary', 'Content']);
+    expect(rows[0]).toEqual(['ID', 'Title', 'Kind', 'Topic', 'Tags', 'Region', 'Organization', 'Author', 'Knowledge holder', 'Holder name', 'Consent', 'Licence or conditions of use', 'Sharing', 'Status', 'Language', 'Translation of', 'Translator', 'Created', 'Updated', 'Summary', 'Content', 'Attachments']);
     expect(rows.slice(1).map((row) => row[1]).sort()).toEqual([CHALLENGE, ENTRY, 'Rainwater harvesting for school gardens'].sort());
     const frost = rows.find((row) => row[1] === ENTRY)!;
     expect(frost.slice(2, 7)).toEqual(['Local wisdom', 'water', '', '云南省 / 怒江州', '怒江山区饮水安全小组']);
     expect(frost[19]).toBe('把水管埋深到六十厘米以下，冬季断水天数从二十天降到两天。');
     await app.byTestId('report-status').waitFor();
+  });
+
+  it('embeds the photo its holder consented to, at preview size, in the exported HTML and PDF, and not the one whose consent is pending', async () => {
+    const PHOTO_ENTRY = 'Spring box above the village';
+    await app.goTo('#/library');
+    await app.newEntry();
+    await app.byTestId('editor-title').fill(PHOTO_ENTRY);
+    await app.byTestId('editor-consent').click();
+    await page.getByRole('option', { name: 'Approved by the community' }).click();
+    await app.byTestId('editor-sharing').click();
+    await page.getByRole('option', { name: 'Network', exact: true }).click();
+    await page.waitForSelector(`${testId('editor-status')}:has-text("Shared")`);
+    for (const [name, colour] of [['spring-box.jpg', '#2f6f9f'], ['elder-at-spring.jpg', '#7d3a3a']] as const) {
+      await app.byTestId('attach-input').setInputFiles({ name, mimeType: 'image/jpeg', buffer: await cameraPhoto(page, colour) });
+      await page.locator(`${testId('attachment')}[data-kind="photo"]:has-text("${name}") ${testId('attachment-image')}[data-variant="preview"]`).waitFor();
+    }
+    const consented = page.locator(`${testId('attachment')}:has-text("spring-box.jpg")`);
+    await consented.locator(testId('attachment-caption')).fill('The spring box after the rains');
+    await consented.locator(testId('attachment-caption')).press('Tab');
+    await consented.locator(testId('attachment-consent')).click();
+    await page.getByRole('option', { name: 'Given', exact: true }).click();
+    await app.waitSaved();
+    // Sent first: the preview is redrawn whenever the store changes, as a sync acknowledges the entry.
+    await app.waitUntilAllSent();
+
+    await app.goTo('#/reports');
+    await app.byTestId('reports-screen').waitFor();
+    await page.waitForSelector(`${testId('report-preview')}[data-kind="digest"]`);
+    const preview = app.byTestId('report-preview');
+    await preview.locator('img[alt="The spring box after the rains"]').waitFor();
+    expect(await preview.locator('img').count()).toBe(1);
+    await app.waitForText(preview.locator('main'), '1 attachment is not shown');
+    mkdirSync(screenshotDir, { recursive: true });
+    await expect.poll(() => preview.locator('figure.photo').scrollIntoViewIfNeeded().then(() => true, () => false)).toBe(true);
+    await page.screenshot({ path: join(screenshotDir, 'en-report-photo.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), app.byTestId('report-export-html').click()]);
+    const html = readFileSync((await download.path())!, 'utf8');
+    const urls = [...html.matchAll(/<img src="data:image\/jpeg;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">/g)];
+    expect(urls.map((match) => match[2])).toEqual(['The spring box after the rains']);
+    expect(readImageHeader(new Uint8Array(Buffer.from(urls[0]![1]!, 'base64')))).toEqual({ format: 'jpeg', widthPx: 1024, heightPx: 768 });
+    expect(html).not.toContain('elder-at-spring.jpg');
+    expect(html).toContain('The spring box after the rains <span class="name">(spring-box.jpg)</span>');
+
+    const browser = await launchReportBrowser();
+    try {
+      const pdf = await printHtmlToPdf(browser, html);
+      expect(pdfImages(pdf).map((image) => `${image.widthPx}x${image.heightPx}`)).toEqual(['1024x768']);
+      expect(readPdf(pdf).text.replace(/\s+/g, ' ')).toContain('The spring box after the rains (spring-box.jpg)');
+    } finally {
+      await browser.close();
+    }
+
+    // Photos off: the document names the photo and embeds nothing.
+    await page.getByText('Include photos', { exact: true }).click();
+    expect(await app.byTestId('report-include-photos').isChecked()).toBe(false);
+    await app.waitForText(preview.locator('main'), 'Photos: not included');
+    const [plain] = await Promise.all([page.waitForEvent('download'), app.byTestId('report-export-html').click()]);
+    const plainHtml = readFileSync((await plain.path())!, 'utf8');
+    expect(plainHtml).not.toContain('<img');
+    expect(plainHtml).toContain('<li>Photo: spring-box.jpg; The spring box after the rains</li>');
   });
 
   it('shows the Reports screen all in Chinese when the app is in Chinese, the report in Chinese too', async () => {

@@ -37,7 +37,7 @@ function model(overrides: Partial<ReportModel> = {}): ReportModel {
         id: 'entries',
         heading: '# not a heading | pipe',
         blocks: [
-          { kind: 'entries', items: [{ id: 'entry-1', title: '<img src=x onerror=alert(1)>', meta: 'a · b', summary: '把水管埋深', attribution: 'Holder: 老姆登', labels: ['Shared', '#水'], content: [{ heading: 'Context <b>', text: '山上 | 缺水' }] }] },
+          { kind: 'entries', items: [{ id: 'entry-1', title: '<img src=x onerror=alert(1)>', meta: 'a · b', summary: '把水管埋深', attribution: 'Holder: 老姆登', labels: ['Shared', '#水'], content: [{ heading: 'Context <b>', text: '山上 | 缺水' }], attachments: null }] },
           { kind: 'table', caption: 'T', columns: ['Name', 'Count'], rows: [['a|b', '2']], numericColumns: [1] },
           { kind: 'bars', caption: 'Bars', bars: [{ label: '"quoted" & <b>', value: 3 }] },
           { kind: 'facts', items: [{ label: 'K', value: 'V' }] },
@@ -49,6 +49,66 @@ function model(overrides: Partial<ReportModel> = {}): ReportModel {
     ...overrides,
   };
 }
+
+const photoContent = { sha256: 'a'.repeat(64), sizeBytes: 10, mediaType: 'image/jpeg' };
+const otherContent = { sha256: 'b'.repeat(64), sizeBytes: 10, mediaType: 'image/jpeg' };
+
+function modelWithPhoto(): ReportModel {
+  return model({
+    sections: [
+      {
+        id: 'entries',
+        heading: 'Entries',
+        blocks: [
+          {
+            kind: 'entries',
+            items: [
+              {
+                id: 'entry-1',
+                title: 'Spring',
+                meta: '',
+                summary: '',
+                attribution: '',
+                labels: [],
+                content: [],
+                attachments: {
+                  heading: 'Attachments',
+                  notes: [],
+                  items: [
+                    { id: 'p1', kind: 'photo', name: 'x.jpg', caption: '"><script>alert(1)</script>', line: 'Photo: x.jpg', photo: { sources: [photoContent], alt: '" onerror="alert(1)', missingText: 'Photo not downloaded: x.jpg' } },
+                    // Named without a photo: its bytes are never looked up, whatever the map holds.
+                    { id: 'p2', kind: 'photo', name: 'y.jpg', caption: '', line: 'Photo: y.jpg' },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+describe('report photos in HTML', () => {
+  it('escapes a caption and alt text, and embeds only a rendition the item names', () => {
+    const photos = new Map([
+      [photoContent.sha256, 'data:image/jpeg;base64,QUFB'],
+      [otherContent.sha256, 'data:image/jpeg;base64,U0VDUkVU'],
+    ]);
+    const html = renderReportHtml(modelWithPhoto(), photos);
+    expect(html).toContain('<img src="data:image/jpeg;base64,QUFB" alt="&#34; onerror=&#34;alert(1)">');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('U0VDUkVU');
+    expect(html).toContain('<li>Photo: y.jpg</li>');
+  });
+
+  it('says a photo is not downloaded when the map lacks it, and only names photos when nothing was looked up', () => {
+    expect(renderReportHtml(modelWithPhoto(), new Map())).toContain('<p class="photo-missing">Photo not downloaded: x.jpg<br>&#34;&#62;&#60;script&#62;');
+    const unread = renderReportHtml(modelWithPhoto(), null);
+    expect(unread).not.toContain('class="photo-missing"');
+    expect(unread).toContain('<li>Photo: x.jpg</li>');
+  });
+});
 
 describe('report HTML', () => {
   it('escapes everything people typed: no tag, attribute or script of theirs survives', () => {

@@ -87,6 +87,57 @@ export function readPdf(pdf: Uint8Array): PdfReadBack {
   }
 }
 
+export interface PdfImage {
+  readonly page: number;
+  readonly widthPx: number;
+  readonly heightPx: number;
+  /** How the image is stored: 'jpeg' (DCT, passed through), 'image' (Flate), … as pdfimages names it. */
+  readonly encoding: string;
+}
+
+/** The images embedded in the PDF, as `pdfimages -list` lists them (soft masks left out). */
+export function pdfImages(pdf: Uint8Array): PdfImage[] {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldwise-report-pdf-'));
+  try {
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    const listing = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' });
+    return listing
+      .split('\n')
+      .slice(2)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cells) => cells.length >= 9 && cells[2] === 'image')
+      .map((cells) => ({ page: Number(cells[0]), widthPx: Number(cells[3]), heightPx: Number(cells[4]), encoding: cells[8]! }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A JPEG of exactly `widthPx` x `heightPx`, a gradient between two colours, drawn by Chromium's canvas. */
+export async function jpegOf(browser: Browser, widthPx: number, heightPx: number, from: string, to: string): Promise<Uint8Array> {
+  const page = await browser.newPage();
+  try {
+    const base64 = await page.evaluate(
+      ({ widthPx, heightPx, from, to }) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = widthPx;
+        canvas.height = heightPx;
+        const context = canvas.getContext('2d')!;
+        const gradient = context.createLinearGradient(0, 0, widthPx, heightPx);
+        gradient.addColorStop(0, from);
+        gradient.addColorStop(1, to);
+        context.fillStyle = gradient;
+        context.fillRect(0, 0, widthPx, heightPx);
+        return canvas.toDataURL('image/jpeg', 0.8).split(',')[1]!;
+      },
+      { widthPx, heightPx, from, to },
+    );
+    return new Uint8Array(Buffer.from(base64, 'base64'));
+  } finally {
+    await page.close();
+  }
+}
+
 /** A page size as pdfinfo gives it ('594.96 x 841.92 pts (A4)'), rounded to whole points. */
 export function pointsOf(pageSize: string): { readonly width: number; readonly height: number; readonly name: string } {
   const match = /^([\d.]+) x ([\d.]+) pts(?: \((.+)\))?$/.exec(pageSize);
