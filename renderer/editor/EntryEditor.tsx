@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Center, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
@@ -26,10 +26,11 @@ import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
 import { EntryReviewPanel } from './EntryReviewPanel';
 import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
-import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
+import { pinnedForReader } from '../../shared/records/entryReview';
 import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
 import { LabelsPanel } from '../library/LabelsPanel';
 import { AttachmentsPanel } from '../media/AttachmentsPanel';
+import { EntryStatusBadge } from '../library/EntryStatusBadge';
 
 export function EntryEditor({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -99,7 +100,6 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   // is the author's until it is submitted (reviewers read a submission as submitted). The doc
   // still holds the draft (docs/SECURITY.md says so); the app does not show it to others.
   const pinned = pinnedForReader(p, identity.orgId, header.ownerOrg);
-  const isChangedSinceEndorsed = hasChangesSinceEndorsed(p);
   const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   return (
@@ -115,9 +115,7 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
             </Title>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Badge variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="editor-status">
-              {p.status === 'endorsed' && isChangedSinceEndorsed ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
-            </Badge>
+            <EntryStatusBadge p={p} testId="editor-status" />
             {canEdit && <SaveIndicator tracker={saving.tracker} />}
           </Group>
         </Group>

@@ -17,10 +17,11 @@ import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEnt
 import { useOrgNames } from '../data/useOrgNames';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
-import { hasChangesSinceEndorsed, pinnedForReader } from '../../shared/records/entryReview';
+import { pinnedForReader } from '../../shared/records/entryReview';
 import { ReviewQueue } from './ReviewQueue';
 import { versionsFor } from '../../shared/records/entryTranslation';
 import { EntryThumbnail } from '../media/EntryThumbnail';
+import { EntryStatusBadge } from './EntryStatusBadge';
 
 const ROW_HEIGHT = 78;
 
@@ -170,9 +171,7 @@ function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: Re
         <Badge size="sm" variant="light">
           {t(`entry.kind.${p.kind}`)}
         </Badge>
-        <Badge size="sm" variant="dot" color={p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray'} data-testid="entry-row-status">
-          {p.status === 'endorsed' && hasChangesSinceEndorsed(p) ? t('review.changesInDraft') : t(`entry.status.${p.status}`)}
-        </Badge>
+        <EntryStatusBadge p={p} size="sm" testId="entry-row-status" />
         {otherLanguages.length > 0 && (
           <Badge size="sm" variant="outline" data-testid="entry-row-other-languages">
             {t('library.alsoIn', { languages: otherLanguages.join(', ') })}

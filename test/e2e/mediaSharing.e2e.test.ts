@@ -102,6 +102,8 @@ describe('a photo shared across the network', { timeout: 240_000 }, () => {
     await a.page.getByRole('option', { name: 'Network', exact: true }).click();
     await a.byTestId('label-apply-tk-secret-sacred').check();
     await a.waitSaved();
+    // Shared by its sharing, kept home by its label: it says where it really is.
+    await a.page.waitForSelector(`${testId('editor-status')}[data-status="owner-only"]:has-text("Only your organization")`);
     // Another picture: the same bytes in a shared entry would be readable through that one.
     await attachPhoto(a, 'grove-spring.jpg', 5);
     await a.waitForSyncState(['offline', 'error']);
