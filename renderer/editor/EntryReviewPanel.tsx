@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldwiseClient } from '../../shared/client/client';
 import { entry, type EntryProjection } from '../../shared/records/entry';
-import { entryReviewMutators, hasChangesSinceEndorsed, reviewStateOf, type ReviewState } from '../../shared/records/entryReview';
+import { entryReviewMutators, hasChangesSinceEndorsed, isSameText, latestSubmission, reviewStateOf, versionOf, type ReviewState } from '../../shared/records/entryReview';
 import type { AuthorStep, ReviewStep } from '../../shared/records/entryReviewSchema';
 import { isStewardAuthorized } from '../../shared/records/network';
 import type { Mutator } from '../../shared/records/recordModule';
@@ -14,6 +14,7 @@ import { useNetwork } from '../data/useNetwork';
 import { screenDateFormat } from '../i18n/dateTime';
 import { refusalText } from '../i18n/refusalText';
 import { useSession } from '../session/SessionContext';
+import { VersionText } from './EntryVersionsPanel';
 
 /*
  * The review of an entry, on the entry: where it stands, the thread of steps (who, when, the note),
@@ -67,6 +68,10 @@ export function EntryReviewPanel({ header, p, canEdit, orgNames, client }: { hea
 
   const canSubmit = canEdit && p.sharing !== 'private' && (state === 'none' || state === 'changes-requested' || (state === 'endorsed' && isChanged));
   const isReviewer = standing === 'reviewer';
+  // Endorse pins the submission's copy: where the author has typed on since, the reviewer reads
+  // what it would endorse, not only the live text beside the panel.
+  const submission = state === 'submitted' ? latestSubmission(p) : null;
+  const isChangedSinceSubmitted = submission !== null && !isSameText(versionOf(p), submission.version);
   return (
     <Paper withBorder p="md" radius="md" data-testid="entry-review" data-review-state={state} data-changes-in-draft={isChanged ? 'true' : 'false'}>
       <Group justify="space-between" mb="xs">
@@ -123,6 +128,14 @@ export function EntryReviewPanel({ header, p, canEdit, orgNames, client }: { hea
           <Text size="xs" c="dimmed">
             {t('review.reviewerHelp')}
           </Text>
+        )}
+        {isReviewer && submission && isChangedSinceSubmitted && (
+          <Alert color="orange" p="xs" data-testid="review-submitted-changed">
+            <Stack gap="xs">
+              <Text size="xs">{t('review.submittedChanged')}</Text>
+              <VersionText version={submission.version} lang={p.language === 'und' ? undefined : p.language} testId="review-submitted-version" />
+            </Stack>
+          </Alert>
         )}
         {(canEdit || isReviewer) && p.sharing !== 'private' && (
           <>

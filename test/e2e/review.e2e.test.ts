@@ -28,6 +28,7 @@ const TITLE = '看燕子识天气';
 const KNOWLEDGE = '燕子低飞贴着田面，一天之内会下雨。';
 const SEASON = '春末，梅雨之前最准。';
 const DRAFT = '新草稿：青蛙叫得响也是下雨的信号。';
+const AFTER_SUBMITTING = '提交后补充：要连续三天。';
 
 describe('reviewing an entry across organizations', { timeout: 240_000 }, () => {
   let hub: TestHub;
@@ -146,8 +147,16 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
   it('the secretariat endorses; the member laptop shows it endorsed and the Endorsed filter finds it', async () => {
     sec = await launch(secretariatLaptop, hub.url, hub.secretariatCode, '秘书处电脑');
     await sec.page.waitForSelector(`${testId('review-queue-item')}[data-entry-id="${entryId}"]`, { timeout: 30_000 });
+    // The author types on after submitting: the secretariat is shown what Endorse pins.
+    await member.byTestId('editor-summary').fill(`${await member.byTestId('editor-summary').inputValue()} ${AFTER_SUBMITTING}`);
+    await member.waitSaved();
+    await member.waitUntilAllSent();
     await sec.openEntry(entryId);
     await reviewState(sec, 'submitted');
+    await sec.page.waitForSelector(`${testId('review-submitted-changed')}`);
+    expect(await sec.byTestId('review-submitted-version').textContent()).not.toContain(AFTER_SUBMITTING);
+    expect(await sec.byTestId('review-submitted-version').textContent()).toContain(SEASON);
+    await shoot(sec, 'en-5a-secretariat-submitted-changed');
     await sec.byTestId('review-endorse').click();
     await reviewState(sec, 'endorsed');
     await sec.waitUntilAllSent();
