@@ -18,7 +18,7 @@ import {
   type BundleSigner,
   type ReadBundle,
 } from '../../shared/sync/bundle';
-import { chooseBundleMedia, mediaCandidates, type BundleMediaChoice } from '../../shared/sync/bundleMedia';
+import { chooseBundleMedia, mediaCandidates, type BundleMediaCandidate, type BundleMediaChoice } from '../../shared/sync/bundleMedia';
 import { blobRefsOf } from '../../shared/sync/blobSync';
 import type { Action } from '../../shared/records/recordModule';
 import { recordTypes, type Role } from '../../shared/records/recordType';
@@ -227,7 +227,15 @@ export async function exportOrgBundle(hub: Hub, options: OrgBundleOptions): Prom
   const candidates = mediaCandidates(refs);
   const readable = await hub.blobAccess.readable(actor, candidates.map((candidate) => candidate.sha256));
   const absent = new Set(await hub.blobAccess.blobs.missing([...readable]));
-  const available = candidates.filter((candidate) => readable.has(candidate.sha256) && !absent.has(candidate.sha256));
+  // Sizes and types are the stored blobs', not whichever record named a hash first: a record that
+  // lies about another's rendition must not make it look collected and leave it out
+  // (bundleSizeLieStripsMedia.test.ts).
+  const available: BundleMediaCandidate[] = [];
+  for (const candidate of candidates) {
+    if (!readable.has(candidate.sha256) || absent.has(candidate.sha256)) continue;
+    const stored = await hub.blobAccess.blobs.stat(candidate.sha256);
+    if (stored) available.push({ ...candidate, sizeBytes: stored.sizeBytes, mediaType: stored.mediaType });
+  }
   const payload = await encodeBundlePayload(records, nodeBundleCompression);
   const levels = Object.fromEntries(bundleMediaLevels.map((level) => [level, chooseBundleMedia(level, available, payload, header)])) as Record<BundleMediaLevel, BundleMediaChoice>;
   const choice = levels[options.media ?? 'none'];

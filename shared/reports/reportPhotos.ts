@@ -1,8 +1,9 @@
 import { toBase64 } from 'lib0/buffer';
 import { blobHash } from '../blobs/blobHash';
 import type { DeviceBlobStore } from '../blobs/deviceBlobStore';
+import type { BlobContent } from '../blobs/blobRef';
 import { readImageHeader, type ImageFormat } from '../blobs/imageHeader';
-import { photosOf } from './reportAttachments';
+import { MAX_EMBEDDED_PHOTO_BYTES, photosOf } from './reportAttachments';
 import type { ReportModel } from './reportModel';
 
 /*
@@ -27,10 +28,13 @@ const MAX_EMBEDDED_SIDE_PX = 4096;
 
 const mediaTypeOf: Readonly<Record<ImageFormat, string>> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
 
-async function dataUrlOf(blobs: ReportBlobReader, sha256: string): Promise<string | null> {
+async function dataUrlOf(blobs: ReportBlobReader, source: BlobContent): Promise<string | null> {
   // A store that cannot be read (a closed or damaged database) is a photo not downloaded, not a failed report.
-  const bytes = await blobs.get(sha256).catch(() => null);
-  if (!bytes || blobHash(bytes) !== sha256) return null;
+  const bytes = await blobs.get(source.sha256).catch(() => null);
+  if (!bytes || blobHash(bytes) !== source.sha256) return null;
+  // The size the record claims is only a claim: a record that names another photo's original as its
+  // preview must not have that original embedded whole (reportPreviewIsAnOriginal.test.ts).
+  if (bytes.length !== source.sizeBytes || bytes.length > MAX_EMBEDDED_PHOTO_BYTES) return null;
   const header = readImageHeader(bytes);
   if (!header || header.widthPx < 1 || header.heightPx < 1 || header.widthPx > MAX_EMBEDDED_SIDE_PX || header.heightPx > MAX_EMBEDDED_SIDE_PX) return null;
   // The type is the one the bytes are, not the one the record claims.
@@ -66,7 +70,7 @@ export async function loadReportPhotos(model: Pick<ReportModel, 'sections'>, blo
       }
       if (known === null || tried.has(source.sha256)) continue;
       tried.add(source.sha256);
-      const url = await dataUrlOf(blobs, source.sha256);
+      const url = await dataUrlOf(blobs, source);
       options.onRead?.(source.sha256, url);
       if (url) {
         photos.set(source.sha256, url);

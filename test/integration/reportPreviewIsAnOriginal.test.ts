@@ -13,7 +13,7 @@ import { loadReportData } from '../../shared/reports/reportData';
 import { loadReportPhotos } from '../../shared/reports/reportPhotos';
 import { memoryStorage } from '../../shared/store/memoryStorage';
 import { uniqueName } from '../support/clients';
-import { reportLocale } from '../integration/reportsFixture';
+import { reportLocale } from './reportsFixture';
 
 /*
  * Attack (bundles pass, reports): a report embeds "a preview, else a thumbnail; never the original
