@@ -1,4 +1,5 @@
 import { Checkbox, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { audienceLabelIds, bcLabelIds, ownerOnlyLabelIds, tkLabelIds, type EntryLabel, type EntryLabelId, type LabelTexts } from '../../shared/records/entryLabels';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
@@ -22,6 +23,19 @@ interface LabelsPanelProps {
 
 export function LabelsPanel({ labels, canEdit, saving, applyLabel, setTexts }: LabelsPanelProps) {
   const { t } = useTranslation();
+  // A click shows at once: the label itself is read back from the doc a frame or more after its
+  // write, and a checkbox that lags its click reads as one that did not take. Each clicked state
+  // stands until the labels say the same, or the write is refused.
+  const [clicked, setClicked] = useState<ReadonlyMap<EntryLabelId, boolean>>(new Map());
+  const isRefused = saving.fieldErrors['labels'] !== undefined;
+  useEffect(() => {
+    setClicked((current) => {
+      if (current.size === 0) return current;
+      const ids = new Set(labels.map((label) => label.id));
+      const next = new Map([...current].filter(([id, isOn]) => !isRefused && ids.has(id) !== isOn));
+      return next.size === current.size ? current : next;
+    });
+  }, [labels, isRefused]);
   // A reader sees the applied labels as badges and notices beside the title: seventeen disabled
   // checkboxes would say nothing more and read as a form it may not use.
   if (!canEdit) return null;
@@ -53,9 +67,13 @@ export function LabelsPanel({ labels, canEdit, saving, applyLabel, setTexts }: L
                   )}
                 </>
               }
-              checked={label !== undefined}
+              checked={clicked.get(id) ?? label !== undefined}
               disabled={!canEdit}
-              onChange={(event) => applyLabel(id, event.currentTarget.checked)}
+              onChange={(event) => {
+                const isOn = event.currentTarget.checked;
+                setClicked((current) => new Map(current).set(id, isOn));
+                applyLabel(id, isOn);
+              }}
               data-testid={`label-apply-${id}`}
             />
             {label && (
