@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Button, Group, Paper, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Group, NumberInput, Paper, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNetwork } from '../data/useNetwork';
@@ -12,9 +12,22 @@ import { regionProblemText } from './regionProblemText';
 import { childLevel, regionOptions, regionTreeProblems } from './regionTree';
 import { useAdminResource } from './useAdminResource';
 
-type Draft = Pick<AdminSettings, 'networkName' | 'secretariatName' | 'topic' | 'topics' | 'regions'>;
+/** The largest attachment in whole MiB, as the secretariat types it ('' while the field is empty). */
+type Draft = Pick<AdminSettings, 'networkName' | 'secretariatName' | 'topic' | 'topics' | 'regions'> & { readonly maxAttachmentMiB: number | '' | null };
 
-const draftOf = (settings: AdminSettings): Draft => ({ networkName: settings.networkName, secretariatName: settings.secretariatName, topic: settings.topic, topics: settings.topics, regions: settings.regions });
+const MIB = 1024 * 1024;
+/** Within the hub's bounds (network.ts maxAttachmentBytesSchema: 1 KiB to 2 GiB), in whole MiB. */
+const MAX_ATTACHMENT_MIB = 2048;
+
+const draftOf = (settings: AdminSettings): Draft => ({
+  networkName: settings.networkName,
+  secretariatName: settings.secretariatName,
+  topic: settings.topic,
+  topics: settings.topics,
+  regions: settings.regions,
+  // null: a hub that does not say, whose limit this form leaves alone.
+  maxAttachmentMiB: settings.maxAttachmentBytes === undefined ? null : Math.round(settings.maxAttachmentBytes / MIB),
+});
 
 function newRegionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4));
@@ -43,9 +56,19 @@ export function NetworkSettingsPanel() {
     const problems = regionTreeProblems(draft.regions);
     if (problems[0]) return setMessage({ ok: false, text: regionProblemText(t, problems[0], draft.regions, i18n.language) });
     if (draft.networkName.trim() === '' || draft.secretariatName.trim() === '') return setMessage({ ok: false, text: t('admin.settings.namesNeeded') });
+    const { maxAttachmentMiB, ...fields } = draft;
+    if (maxAttachmentMiB !== null && !(Number.isInteger(maxAttachmentMiB) && Number(maxAttachmentMiB) >= 1 && Number(maxAttachmentMiB) <= MAX_ATTACHMENT_MIB)) {
+      return setMessage({ ok: false, text: t('admin.settings.maxAttachmentBad', { max: MAX_ATTACHMENT_MIB }) });
+    }
     setSaving(true);
     setMessage(null);
-    const result = await client.putSettings({ ...draft, networkName: draft.networkName.trim(), secretariatName: draft.secretariatName.trim(), topic: draft.topic.trim() });
+    const result = await client.putSettings({
+      ...fields,
+      networkName: draft.networkName.trim(),
+      secretariatName: draft.secretariatName.trim(),
+      topic: draft.topic.trim(),
+      ...(maxAttachmentMiB === null ? {} : { maxAttachmentBytes: Number(maxAttachmentMiB) * MIB }),
+    });
     setSaving(false);
     if (!result.ok) return setMessage({ ok: false, text: failureText(result.failure) });
     settings.replace(result.value.settings);
@@ -72,6 +95,21 @@ export function NetworkSettingsPanel() {
             <TextInput label={t('admin.settings.secretariatName')} description={t('admin.settings.secretariatNameHelp')} value={draft.secretariatName} onChange={(e) => set('secretariatName', e.currentTarget.value)} maxLength={200} data-testid="settings-secretariat-name" />
             <TextInput label={t('admin.settings.topic')} value={draft.topic} onChange={(e) => set('topic', e.currentTarget.value)} maxLength={200} data-testid="settings-topic" />
             <TagsInput label={t('admin.settings.topics')} description={t('admin.settings.topicsHelp')} value={draft.topics} onChange={(value) => set('topics', [...new Set(value.map((v) => v.trim()).filter(Boolean))].slice(0, 50))} data-testid="settings-topics" />
+            {draft.maxAttachmentMiB !== null && (
+              <NumberInput
+                label={t('admin.settings.maxAttachment')}
+                description={t('admin.settings.maxAttachmentHelp')}
+                value={draft.maxAttachmentMiB}
+                min={1}
+                max={MAX_ATTACHMENT_MIB}
+                allowDecimal={false}
+                allowNegative={false}
+                clampBehavior="none"
+                suffix=" MB"
+                onChange={(value) => set('maxAttachmentMiB', value === '' ? '' : Number(value))}
+                data-testid="settings-max-attachment"
+              />
+            )}
             <RegionTreeEditor tree={draft.regions} onChange={(regions) => set('regions', regions)} />
             {message && (
               <Alert color={message.ok ? 'green' : 'red'} role={message.ok ? 'status' : 'alert'} data-testid="settings-message">

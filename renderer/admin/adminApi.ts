@@ -80,6 +80,8 @@ export const settingsSchema = z.object({
   regions: z.array(regionNodeSchema),
   stages: z.array(stageSchema),
   assessment: assessmentSchema.nullable(),
+  /** Absent from a hub older than attachments. */
+  maxAttachmentBytes: z.number().optional(),
 });
 export type AdminSettings = z.infer<typeof settingsSchema>;
 

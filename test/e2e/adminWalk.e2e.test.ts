@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, NETWORK_RECORD_ID } from '../../shared/records/network';
 import { startTestHub, type TestHub } from '../support/hub';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
@@ -213,6 +214,27 @@ describe('the secretariat console, as walked', { timeout: 180_000 }, () => {
     await zhDesk.page.waitForFunction((selector) => (document.querySelector(selector) as HTMLInputElement | null)?.value === '云南省 / 大理州', `${testId('org-region')}`, { timeout: TIMEOUT_MS });
     await desk.page.screenshot({ path: join(artifacts, 'region-picker-en.png'), fullPage: true });
     await zhDesk.page.screenshot({ path: join(artifacts, 'region-picker-zh.png'), fullPage: true });
+  });
+
+  it('sets the largest attachment the network takes; a size it cannot take gets the reason and changes nothing', async () => {
+    const limit = async () => ((await hub.storage.getRecord(NETWORK_RECORD_ID))!.projection as { maxAttachmentBytes?: number }).maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+    expect(await limit()).toBe(DEFAULT_MAX_ATTACHMENT_BYTES);
+    await desk.goTo('#/admin/invite');
+    await desk.goTo('#/admin/settings');
+    const field = desk.byTestId('settings-max-attachment');
+    expect(await field.inputValue()).toBe('50 MB');
+    await field.fill('0');
+    await desk.byTestId('settings-save').click();
+    await desk.page.waitForSelector(`${testId('settings-message')}[role="alert"]:has-text("a whole number of MB from 1 to 2048")`, { timeout: TIMEOUT_MS });
+    expect(await limit()).toBe(DEFAULT_MAX_ATTACHMENT_BYTES);
+    await field.fill('20');
+    await desk.byTestId('settings-save').click();
+    await desk.page.waitForSelector(`${testId('settings-message')}[role="status"]`, { timeout: TIMEOUT_MS });
+    expect(await limit()).toBe(20 * 1024 * 1024);
+    await zhDesk.goTo('#/admin/invite');
+    await zhDesk.goTo('#/admin/settings');
+    await zhDesk.page.waitForFunction((selector) => (document.querySelector(selector) as HTMLInputElement | null)?.value === '20 MB', testId('settings-max-attachment'), { timeout: TIMEOUT_MS });
+    await zhDesk.page.screenshot({ path: join(artifacts, 'max-attachment-zh.png'), fullPage: true });
   });
 
   it('opens with the hub cut off, says so, keeps every list, and refreshes the audit by itself when the link returns', async () => {
