@@ -12,6 +12,7 @@ import { rendererDist, serveStatic, type StaticServer } from '../e2e/support/sta
 import { startWebServer } from '../../build/webServer';
 import { contentSecurityPolicy } from '../../renderer/vite.config';
 import { machineLine, markdownTable, ms, percentile, ratio, writeSection } from './benchReport';
+import { countStoredRecords } from './storedRecords';
 
 /*
  * `npm run bench -- renderer`: the built renderer in Debian's Chromium (the end-to-end harness in
@@ -162,27 +163,6 @@ async function withProbe(profile: BrowserProfile, appUrl: string): Promise<{ pag
 }
 
 // ---- measures ---------------------------------------------------------------------------------
-
-async function countStoredRecords(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--records'));
-    if (!name) return 0;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      return await new Promise<number>((resolve, reject) => {
-        const request = db.transaction('docs').objectStore('docs').count();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
-}
 
 interface LoadTimes {
   readonly cold: number[];

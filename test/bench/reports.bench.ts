@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import i18next from 'i18next';
 import { parse } from 'csv-parse/sync';
-import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { entry as entryModule } from '../../shared/records/entry';
 import { buildReport } from '../../shared/reports/buildReport';
@@ -18,6 +17,7 @@ import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
 import { serveStatic } from '../e2e/support/staticServer';
 import { corpusOrgs, generateEntries } from './entryCorpus';
 import { machineLine, markdownTable, ms, percentile, ratio, timeMs, writeSection } from './benchReport';
+import { countStoredRecords } from './storedRecords';
 
 /*
  * `npm run bench -- reports`: issue 6's two exports, each beside a bare peer measured in the same
@@ -105,27 +105,6 @@ interface AppReportRun {
   readonly longestCsvMs: number;
 }
 
-async function storedRecordCount(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--records'));
-    if (!name) return 0;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      return await new Promise<number>((resolve, reject) => {
-        const request = db.transaction('docs').objectStore('docs').count();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
-}
-
 /**
  * The app's own Reports screen on its IndexedDB store with APP_ENTRIES demo entries: from opening
  * the screen (the digest, every shared entry) to its preview, then the CSV export from the click to
@@ -141,7 +120,7 @@ async function appReportRuns(runs: number): Promise<AppReportRun[]> {
     await seeding.byTestId('demo-button').click();
     await seeding.byTestId('entry-row').first().waitFor();
     const seedStarted = performance.now();
-    while ((await storedRecordCount(seeding.page)) < APP_ENTRIES + DEMO_RECORDS) {
+    while ((await countStoredRecords(seeding.page)) < APP_ENTRIES + DEMO_RECORDS) {
       if (performance.now() - seedStarted > 900_000) throw new Error('seeding stalled');
       await seeding.page.waitForTimeout(500);
     }

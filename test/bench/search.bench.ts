@@ -8,6 +8,7 @@ import { FieldwisePage } from '../e2e/support/fieldwisePage';
 import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
 import { rendererDist } from '../e2e/support/staticServer';
 import { machineLine, markdownTable, ms, writeSection } from './benchReport';
+import { countStoredRecords } from './storedRecords';
 
 /*
  * `npm run bench -- search`: the first search after a cold start, in Chromium on the app's real
@@ -111,27 +112,6 @@ async function coldRun(profile: BrowserProfile, server: WebServer): Promise<Cold
     longestAfterMs: longest(first.resultsMs!, first.resultsMs! + AFTER_MS),
     secondToResultsMs: second.resultsMs! - second.typedAt!,
   };
-}
-
-async function countStoredRecords(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--records'));
-    if (!name) return 0;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    try {
-      return await new Promise<number>((resolve, reject) => {
-        const request = db.transaction('docs').objectStore('docs').count();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    } finally {
-      db.close();
-    }
-  });
 }
 
 export async function run(): Promise<void> {
