@@ -204,7 +204,7 @@ export function ReportsScreen() {
               ))}
               {built.model && (
                 <Text size="xs" c="dimmed" data-testid="report-row-count" data-count={built.model.table.rows.length}>
-                  {t('reports.screen.rows', { n: built.model.table.rows.length })}
+                  {t('reports.screen.rows', { count: built.model.table.rows.length })}
                 </Text>
               )}
             </Group>
@@ -226,7 +226,7 @@ export function ReportsScreen() {
             )}
             {built.model && (
               <Text size="xs" c={built.model.freshness.staleCount > 0 ? 'red.8' : 'dimmed'} data-testid="report-stale-summary" data-stale={built.model.freshness.staleCount}>
-                {t('reports.screen.staleSummary', { stale: built.model.freshness.staleCount, total: built.model.freshness.rows.length, days: built.model.freshness.thresholdDays })}
+                {t('reports.screen.staleSummary', { stale: built.model.freshness.staleCount, total: built.model.freshness.rows.length, count: built.model.freshness.thresholdDays })}
               </Text>
             )}
             {!built.model && !built.error && <Text size="sm">{t('reports.screen.choose')}</Text>}

@@ -56,11 +56,11 @@ export function freshnessSection(freshness: Freshness, locale: ReportLocale): Re
       ...(freshness.asOf !== null ? [{ kind: 'paragraph' as const, text: t('reports.doc.freshness.asOf', { at: formatTime(locale, freshness.asOf) }) }] : []),
       {
         kind: 'paragraph',
-        text: t('reports.doc.freshness.summary', { stale: freshness.staleCount, total: freshness.rows.length, days: freshness.thresholdDays }),
+        text: t('reports.doc.freshness.summary', { stale: freshness.staleCount, total: freshness.rows.length, count: freshness.thresholdDays }),
       },
       {
         kind: 'table',
-        caption: t('reports.doc.freshness.caption', { days: freshness.thresholdDays }),
+        caption: t('reports.doc.freshness.caption', { count: freshness.thresholdDays }),
         columns: [t('reports.doc.col.organization'), t('reports.doc.col.lastSync'), t('reports.doc.col.daysAgo'), t('reports.doc.col.freshness')],
         rows: freshness.rows.map((row) => [
           row.orgName,

@@ -161,4 +161,11 @@ describe('i18n wording', () => {
       for (const [key, text] of log) expect(interpolations(text).filter((name) => ['seq', 'code', 'message'].includes(name)), `${language}: ${key}`).toEqual([]);
     }
   });
+
+  // A key with a sibling `…One` chooses its singular itself (labelExclusion.ts says why).
+  it('never print a number before an English plural noun without a singular form ("1 hours")', () => {
+    const countedNoun = /\{\{\s*\w+\s*\}\}\s+(hours|days|minutes|organizations|rows|records|entries|ballots|files|changes|devices|comments|items|votes)\b/;
+    const unpluralized = [...catalogs.en].filter(([key, text]) => !PLURAL_SUFFIX.test(key) && !catalogs.en.has(`${key}One`) && countedNoun.test(text)).map(([key, text]) => `${key}: ${text}`);
+    expect(unpluralized).toEqual([]);
+  });
 });
