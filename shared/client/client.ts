@@ -605,6 +605,7 @@ export class FieldwiseClient {
     if (this.isClosed) throw new Error('the client is closed');
     this.search ??= new PersistedEntrySearch(
       {
+        readerOrg: this.identity.orgId,
         rowChangesSince: (since, limit) => this.store.rowChangesSince('entry', since, limit),
         subscribe: (listener) =>
           this.store.observeRowChanges().subscribe((change) => {

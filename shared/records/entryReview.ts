@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { entry, type EntryProjection } from './entry';
+import { entry, entrySections, type EntryProjection } from './entry';
 import type { AuthorStep, EntryVersion, ReviewStep, VersionRich, VersionSections } from './entryReviewSchema';
 import { sortedKeysJson } from './invariants';
 import { richText } from './layout';
@@ -113,6 +113,19 @@ export function hasChangesSinceEndorsed(p: EntryProjection): boolean {
 export function pinnedForReader(p: EntryProjection, readerOrg: string, ownerOrg: string): Endorsement | null {
   if (readerOrg === ownerOrg || !hasChangesSinceEndorsed(p)) return null;
   return pinnedVersionOf(p);
+}
+
+/**
+ * The entry as a reader of `readerOrg` is shown it: with the pinned version's kind and text in place
+ * of the author's draft where pinnedForReader says so, everything else as it is. What the device
+ * indexes for search, so a reader never finds an entry by words only its draft holds.
+ */
+export function asShownTo(p: EntryProjection, readerOrg: string, ownerOrg: string): EntryProjection {
+  const pinned = pinnedForReader(p, readerOrg, ownerOrg);
+  if (!pinned) return p;
+  const { kind, title, summary, sections, body } = pinned.version;
+  const allSections = Object.fromEntries(entrySections.map((name) => [name, sections[name] ?? ''])) as EntryProjection['sections'];
+  return { ...p, kind, title, summary, sections: allSections, body };
 }
 
 /** Whether `p` waits in a review queue for a reviewer of another organization. */

@@ -75,7 +75,7 @@ export function selectDigestEntries(entries: readonly ViewOf<'entry'>[], options
     case 'oldest':
       return chosen.sort((a, b) => createdOf(a) - createdOf(b) || tieBreak(a, b));
     case 'title':
-      return chosen.sort((a, b) => byText(a.projection.title, b.projection.title) || tieBreak(a, b));
+      return chosen.sort((a, b) => byText(printedVersion(a.projection).title, printedVersion(b.projection).title) || tieBreak(a, b));
   }
 }
 

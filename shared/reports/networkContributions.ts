@@ -1,4 +1,5 @@
 import { formatRegion, MAX_REGION_LEVELS } from '../records/region';
+import { printedVersion } from './entryContent';
 import { nameOf, orgNamesOf, type ReportData, type ViewOf } from './reportData';
 import { freshnessFor, type ReportContext } from './reportInputs';
 import { byText, DAY_MS, fileStemOf, formatDate, formatTime, monthOf, type ReportBar, type ReportLocale, type ReportModel, type ReportSection } from './reportModel';
@@ -183,7 +184,7 @@ export function networkContributions(context: ReportContext, options: Contributi
               const examples = challenges
                 .filter((view) => challengeTopic(view) === topic && regionOf(view.projection.region) === region)
                 .slice(0, 3)
-                .map((view) => view.projection.title)
+                .map((view) => printedVersion(view.projection).title)
                 .join('; ');
               return [topic, region, String(count), examples];
             }),

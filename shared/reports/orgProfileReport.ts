@@ -1,6 +1,7 @@
 import { offersFor } from '../matching/offersFor';
 import { eligibleOrgIds } from '../governance/eligibleOrgIds';
 import { formatRegion } from '../records/region';
+import { printedVersion } from './entryContent';
 import { entryItem } from './knowledgeDigest';
 import { isContribution, stageLabel } from './networkContributions';
 import { nameOf, orgNamesOf } from './reportData';
@@ -128,7 +129,7 @@ export function orgProfileReport(context: ReportContext, options: OrgProfileOpti
   ];
 
   const rows: (string | number)[][] = [
-    ...entries.map((view) => [t('reports.doc.profile.rowEntry'), view.projection.title, t(`entry.kind.${view.projection.kind}`), t(`entry.status.${view.projection.status}`), isoTime(shownTimes(view.header, view.projection).createdAt)]),
+    ...entries.map((view) => [t('reports.doc.profile.rowEntry'), printedVersion(view.projection).title, t(`entry.kind.${view.projection.kind}`), t(`entry.status.${view.projection.status}`), isoTime(shownTimes(view.header, view.projection).createdAt)]),
     ...proposals.map((view) => {
       const castAt = ballotsByProposal.get(view.header.id)?.projection.castAt ?? null;
       return [t('reports.doc.profile.rowDecision'), view.projection.title, t(`reports.doc.method.${view.projection.method}`), castAt === null ? t('reports.doc.profile.notVoted') : t('reports.doc.profile.voted'), isoTime(castAt)];

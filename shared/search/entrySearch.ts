@@ -15,7 +15,7 @@ import { indexTerms, queryWords, type QueryWord } from './searchTerms';
  * version is rebuilt instead of loaded: bump it whenever the fields, the stored fields, the
  * tokenizer (searchTerms.ts) or MiniSearch's serialization change.
  */
-export const ENTRY_INDEX_FORMAT = 1;
+export const ENTRY_INDEX_FORMAT = 2;
 
 export interface SearchableEntry {
   readonly id: string;

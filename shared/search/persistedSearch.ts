@@ -1,4 +1,5 @@
 import type { EntryProjection } from '../records/entry';
+import { asShownTo } from '../records/entryReview';
 import { ENTRY_INDEX_FORMAT, type SearchableEntry, type SearchFilters, type SearchHit } from './entrySearch';
 import type { SearchBackend } from './searchBackend';
 
@@ -48,6 +49,8 @@ function compareStamps(a: RowStamp, b: RowStamp): number {
 
 /** What the index needs from the store, through the client (the one door to it). */
 export interface SearchSource {
+  /** The organization of this device: other organizations' entries are indexed as it is shown them. */
+  readonly readerOrg: string;
   rowChangesSince(since: RowStamp | null, limit: number): Promise<RowChangePage>;
   /** Every entry row change from now on. */
   subscribe(listener: (change: RowChange) => void): { unsubscribe(): void };
@@ -77,10 +80,10 @@ function storedIndexOf(raw: unknown): StoredSearchIndex | null {
   return { format: value.format, stamp: stamp ?? null, index: value.index };
 }
 
-const searchableOf = (change: RowChange): SearchableEntry => ({
+const searchableOf = (change: RowChange, readerOrg: string): SearchableEntry => ({
   id: change.row.id,
   ownerOrg: change.row.ownerOrg,
-  projection: change.row.projection as unknown as EntryProjection,
+  projection: asShownTo(change.row.projection as unknown as EntryProjection, readerOrg, change.row.ownerOrg),
 });
 
 export class PersistedEntrySearch {
@@ -163,7 +166,7 @@ export class PersistedEntrySearch {
     const removed: string[] = [];
     for (const change of last.values()) {
       if (change.kind === 'removed') removed.push(change.row.id);
-      else puts.push(searchableOf(change));
+      else puts.push(searchableOf(change, this.source.readerOrg));
     }
     return this.backend.apply(puts, removed);
   }
