@@ -321,6 +321,13 @@ describe('comment: on the entry, hidden by the secretariat', () => {
       'forbidden',
     );
   });
+
+  it('stores a `fields` key no table lists, and nobody reads it', async () => {
+    const id = 'comment-layout-3';
+    const values = { targetId: ENTRY, parentId: null, kind: 'comment', text: 'Thank you', authorName: '', hidden: null, createdAt: t0, updatedAt: t0 };
+    expectAccepted(await send(beta.token, id, 'comment', build((doc) => setFields(doc, { ...values, mood: 'grateful' }))));
+    await expectReadBack(beta.token, id, 'comment', values);
+  });
 });
 
 // ---- offer and interest -----------------------------------------------------------------------
@@ -429,6 +436,12 @@ describe('proposal: drafted, opened and revised by the secretariat', () => {
       })),
     );
     await expectReadBack(alpha.token, PROPOSAL, 'proposal', { ...proposalValues, description: description.join('\n'), version: 1, history: [], stateChanges: [] });
+  });
+
+  it('refuses a `fields` key named after a projected field that lives elsewhere, unless it reads the same (422 version, 422 description)', async () => {
+    const other = 'proposal-layout-2';
+    await expectRefused(() => send(sec.token, other, 'proposal', build((doc) => setFields(doc, { ...proposalValues, version: 7 }))), other, 422, 'invariant-violated', 'version');
+    await expectRefused(() => send(sec.token, other, 'proposal', build((doc) => setFields(doc, { ...proposalValues, description: 'As plain text' }))), other, 422, 'invariant-violated', 'description');
   });
 
   it('refuses opening with voters other than the hub’s (409 eligibility-mismatch), then takes the opening with the voters and its reason', async () => {
