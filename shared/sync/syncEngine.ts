@@ -539,6 +539,7 @@ export class SyncEngine {
       this.lastLoggedError = null;
       const at = this.clock.now();
       this.setState({ state: 'synced', at }, { lastSyncedAt: at, unreachableSince: null });
+      this.reconnectLiveNow();
       return;
     }
     this.onSessionFailed(outcome.phase, outcome.failure);
@@ -955,6 +956,19 @@ export class SyncEngine {
       this.liveTimerReconnect = null;
       this.connectLive();
     }, delayMs);
+  }
+
+  /**
+   * A session just got through, so the hub answers: a live socket waiting out its reconnect
+   * backoff (grown while the link was down, up to minutes) is opened now. Otherwise, on a link
+   * the platform never reported down, every change announced until that timer fired would wait
+   * for the next local edit or retry to arrive.
+   */
+  private reconnectLiveNow(): void {
+    if (!this.options.isLive || this.live || this.liveTimerReconnect === null) return;
+    this.clearTimer('liveTimerReconnect');
+    this.liveAttempts = 0;
+    this.connectLive();
   }
 
   private closeLive(): void {

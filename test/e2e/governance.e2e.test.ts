@@ -11,6 +11,7 @@ import { FieldwisePage, testId } from './support/fieldwisePage';
 import { GovernancePage, localInputWithSeconds } from './support/governancePage';
 import { openHubLink, type HubLink } from './support/hubLink';
 import { serveStatic, type StaticServer } from './support/staticServer';
+import { launchReportBrowser, printedFrames, printHtmlToPdf, readPdf, watchPrintFrames } from './support/reportPdf';
 import { englishProbes, untranslatedOn } from './support/untranslated';
 
 /*
@@ -18,7 +19,11 @@ import { englishProbes, untranslatedOn } from './support/untranslated';
  * writes a ranked-choice proposal in the editor and opens it; organization A ranks by keyboard and
  * votes online; organization B ranks by drag and votes offline, its screen saying the ballot is
  * saved and will be sent; voting closes; within the grace period B reconnects and its ballot
- * reaches the hub; the hub seals; both see the same sealed result, verified, with their receipts.
+ * reaches the hub; the hub seals; both see the same sealed result, verified, with their receipts;
+ * the outcome statement is printed with the decision record from the Reports screen. A ballot the
+ * secretariat records for C at a meeting counts until C, on its own laptop, replaces it. No
+ * device presses "Sync now": what the hub stores reaches every connected laptop by itself, and a
+ * laptop whose link returns catches up by itself.
  * Then the governance screens in both languages, written to test/e2e/artifacts/screens/.
  */
 
@@ -179,8 +184,6 @@ describe('a ranked-choice vote with one organization offline until after closing
     hubClockOffsetMs = closesAt + HOUR_MS - Date.now();
     await laptopB.context.setOffline(false);
     linkB.restore();
-    // As a person back in range does: "Sync now" rather than waiting for the next retry.
-    await b.byTestId('sync-now').click();
     await b.waitForDelivery('received', 30_000);
     await b.app.waitUntilAllSent(30_000);
     const stored = await hub.storage.getRecord(ballotId(proposalId, orgBId));
@@ -192,7 +195,6 @@ describe('a ranked-choice vote with one organization offline until after closing
     hubClockOffsetMs = graceEndsAt + 1000 - Date.now();
     await laptopC.context.setOffline(false);
     linkC.restore();
-    await c.byTestId('sync-now').click();
     await c.waitForDelivery('refused-late', 30_000);
     expect(await c.byTestId('ballot-delivery').textContent()).toBe('Your ballot reached the hub after the grace period: it is kept on this device but is not counted.');
     expect(await hub.storage.getRecord(ballotId(proposalId, orgCId))).toBeNull();
@@ -213,11 +215,7 @@ describe('a ranked-choice vote with one organization offline until after closing
     const seen: unknown[] = [];
     for (const [page, orgId, receipt] of [[a, orgAId, receipts.a], [b, orgBId, receipts.b]] as const) {
       await page.openProposal(proposalId);
-      // "Sync now" as well as the live announcement: after the laptops' offline spells a device's
-      // live socket may still be waiting out its reconnect backoff ("the hub cannot be reached
-      // right now"), and the seal would then wait for the next retry. (The hello/announce race
-      // once suspected here is fixed in server/http/liveConnections.ts.)
-      await page.byTestId('sync-now').click();
+      // The seal is the hub's own write: it reaches the laptops through the live announcement.
       const record = page.byTestId('decision-record');
       await record.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
         throw new Error(`no decision record on screen (sync: ${await page.app.byTestId('sync-state').textContent()}); the screen shows: ${await page.byTestId('proposal-view').innerText()}`, { cause: error });
@@ -268,14 +266,55 @@ describe('a ranked-choice vote with one organization offline until after closing
     expect(await a.byTestId('outcome-write').count()).toBe(0);
   });
 
+  it('the decision record exported as PDF from the Reports screen carries the outcome statement, in English and in Chinese', async () => {
+    await watchPrintFrames(sec.page);
+    const exportDecisionRecord = async (kind: string): Promise<void> => {
+      await sec.app.goTo('#/reports');
+      await sec.byTestId('reports-screen').waitFor();
+      await sec.choose('report-kind', kind);
+      await sec.choose('report-proposal', TITLE);
+      await sec.page.waitForSelector(`${testId('report-preview')}[data-kind="decision-record"]`);
+      await sec.app.waitForText(sec.byTestId('report-preview').locator('main'), '社区防灾列为2027年第一优先。');
+      await sec.byTestId('report-export-pdf').click();
+      await sec.byTestId('report-status').waitFor();
+      expect(await sec.byTestId('report-status').getAttribute('data-tone')).toBe('ok');
+    };
+    await exportDecisionRecord('Decision record');
+    await sec.app.goTo('#/settings');
+    await sec.app.chooseLanguage('简体中文');
+    try {
+      await exportDecisionRecord('决策记录');
+    } finally {
+      await sec.app.goTo('#/settings');
+      await sec.app.chooseLanguage('English');
+    }
+    const [english, chinese] = await printedFrames(sec.page, 2);
+    const browser = await launchReportBrowser();
+    try {
+      // pdftotext -layout keeps a fact's label and value on one line.
+      const en = readPdf(await printHtmlToPdf(browser, english!)).text;
+      expect(en).toContain(`Decision record: ${TITLE}`);
+      expect(en).toContain('Outcome statement');
+      expect(en).toMatch(/What was decided\s+社区防灾列为2027年第一优先。/);
+      expect(en).toMatch(/Who does what\s+秘书处五月前起草资助指南；各机构六月前提交项目。/);
+      expect(en).toMatch(/Review date\s+2027-03-01/);
+      const zh = readPdf(await printHtmlToPdf(browser, chinese!)).text;
+      expect(zh).toContain(`决策记录：${TITLE}`);
+      expect(zh).toContain('结果说明');
+      expect(zh).toMatch(/决定了什么\s+社区防灾列为2027年第一优先。/);
+      expect(zh).toMatch(/谁做什么\s+秘书处五月前起草资助指南；各机构六月前提交项目。/);
+      expect(zh).toMatch(/复查日期\s+2027-03-01/);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('threaded comments: A comments, B replies, the secretariat hides the reply with a reason that B still sees', async () => {
     await a.byTestId('comment-input').fill('建议把饮水安全放在首位。');
     await a.byTestId('comment-submit').click();
     await a.page.locator(testId('comment')).first().waitFor();
     await a.app.waitUntilAllSent();
 
-    // See the note on "Sync now" in the sealing step.
-    await b.byTestId('sync-now').click();
     const parent = b.page.locator(testId('comment'), { hasText: '建议把饮水安全放在首位。' });
     await parent.waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
       throw new Error(`B did not get A's comment (sync: ${await b.byTestId('sync-state').textContent()})`, { cause: error });
@@ -288,7 +327,6 @@ describe('a ranked-choice vote with one organization offline until after closing
     await b.app.waitUntilAllSent();
 
     await sec.openProposal(proposalId);
-    await sec.byTestId('sync-now').click();
     const secReply = sec.page.locator(`${testId('comment')} ${testId('comment')}`, { hasText: '我们同意' });
     await secReply.waitFor({ timeout: 20_000 });
     await secReply.locator(testId('comment-hide')).click();
@@ -298,7 +336,6 @@ describe('a ranked-choice vote with one organization offline until after closing
     await sec.app.waitUntilAllSent();
 
     // B, its author, still sees it, marked hidden with the reason; the text is kept, not edited.
-    await b.byTestId('sync-now').click();
     await reply.locator(testId('comment-hidden-notice')).waitFor({ timeout: 20_000 });
     expect(await reply.locator(testId('comment-hidden-notice')).textContent()).toBe('Hidden by the secretariat: 与提案无关的内容');
     expect(await reply.locator(testId('comment-text')).first().textContent()).toBe('我们同意，但也需要防灾培训。');
@@ -356,7 +393,6 @@ describe('a ranked-choice vote with one organization offline until after closing
 
     // A scores both options; the live results chart the averages on the 0-5 scale.
     await a.openProposal(draftId);
-    await a.byTestId('sync-now').click();
     const scoreRow = (label: string) => a.page.locator(testId('ballot-option'), { hasText: label });
     await scoreRow('雨水收集').getByText('4', { exact: true }).click();
     await scoreRow('堆肥').getByText('2', { exact: true }).click();
@@ -413,7 +449,6 @@ describe('a ranked-choice vote with one organization offline until after closing
 
     const consentId = await createAndOpen('Join the regional water alliance', 'Consent', []);
     await a.openProposal(consentId);
-    await a.byTestId('sync-now').click();
     await a.byTestId('ballot-consent-block').click();
     // A block stops the proposal for everyone: it cannot be sent without its reason.
     expect(await a.byTestId('ballot-cast').isDisabled()).toBe(true);
@@ -451,10 +486,30 @@ describe('a ranked-choice vote with one organization offline until after closing
     // It counts like C's own ballot, on every device that holds it.
     await a.openProposal(consentId);
     await a.page.waitForSelector(`${testId('chart-consent')} ${testId('chart-row')}[data-option-id="agree"][data-value="1"]`, { timeout: 20_000 });
+    // C, back at its own laptop, replaces it: its own cast is the one that counts from now on.
+    await c.byTestId('ballot-consent-abstain').click();
+    await c.byTestId('ballot-reason').fill('We need to ask the village assembly first.');
+    await c.byTestId('ballot-cast').click();
+    await c.waitForDelivery('received');
+    await c.byTestId('ballot-facilitated').waitFor({ state: 'detached' });
+    expect((await hub.storage.getRecord(ballotId(consentId, orgCId)))?.projection).toMatchObject({
+      revisions: [expect.objectContaining({ choice: { method: 'consent', position: 'abstain' } })],
+      facilitated: [expect.objectContaining({ witness: 'Ma Lan, village head' })],
+    });
+    const consentRows = `${testId('chart-consent')} ${testId('chart-row')}`;
+    await a.page.waitForSelector(`${consentRows}[data-option-id="abstain"][data-value="1"]`, { timeout: 20_000 });
+    expect(await a.page.locator(consentRows).evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-option-id')}=${row.getAttribute('data-value')}`))).toEqual(['agree=0', 'abstain=1', 'disagree=0', 'block=1']);
+    // The hub seals it (past its closing and grace): the sealed record counts C's own cast too.
+    const consentTerms = (await hub.storage.getRecord(consentId))!.projection as { closesAt: number; graceHours: number };
+    const sealed = await hub.hub.sealDue(consentTerms.closesAt + consentTerms.graceHours * HOUR_MS + SEAL_SETTLE_MS + 1000);
+    expect(sealed.get(consentId)?.kind).toBe('sealed');
+    const sealedRows = `${testId('decision-record')} ${consentRows}`;
+    await a.page.waitForSelector(sealedRows, { timeout: 20_000 });
+    expect(await a.page.locator(sealedRows).evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-option-id')}=${row.getAttribute('data-value')}`))).toEqual(['agree=0', 'abstain=1', 'disagree=0', 'block=1']);
+    expect(await a.page.locator(`${testId('decision-voter')}[data-org-id="${orgCId}"]`).getAttribute('data-voted')).toBe('true');
 
     const multipleId = await createAndOpen('Workshop topics for 2027', 'Multiple choice', ['Seeds', 'Water', 'Soil'], 2);
     await a.openProposal(multipleId);
-    await a.byTestId('sync-now').click();
     // (Mantine puts the test id on the checkbox's <input>.)
     const option = (optionId: string) => a.page.locator(`${testId('ballot-option')}[data-option-id="${optionId}"]`);
     await option('o1').check();

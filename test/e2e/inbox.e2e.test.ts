@@ -2,24 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCuttableProxy, type CuttableProxy } from '../support/cuttableProxy';
-import { openTestProposal } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
 import { syncedClient, waitFor } from '../support/syncedClient';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
+import { GovernancePage, localInputWithSeconds } from './support/governancePage';
 import { serveStatic, type StaticServer } from './support/staticServer';
 import { englishProbes, untranslatedOn } from './support/untranslated';
 
 /*
  * Issue 19, the inbox, in Chromium against a real hub: a field worker's laptop is offline while
- * another organization comments on its entry and the secretariat opens a vote closing within 48
- * hours; when the link returns, with nothing pressed, the inbox count in the navigation rises and
+ * another organization comments on its entry and the secretariat, from its own screen, opens a vote
+ * closing within 48 hours (confirming with its reason); when the link returns, with nothing pressed, the inbox count in the navigation rises and
  * the sync bar reminds of the vote; the worker opens the inbox (the comment's text is there),
  * marks all read, the count goes, and stays gone after a reload while the reminder stays. Then
  * the inbox as the secretariat and as an observer, in English and Chinese, with screenshots.
  */
 
-const PROPOSAL_ID = 'proposal-inbox';
+const HOUR_MS = 3_600_000;
 const TIMEOUT_MS = 20_000;
 const TITLE = 'Bamboo drip lines for terraces';
 const COMMENT = 'We split the bamboo lengthwise: it clogs less in the dry season.';
@@ -33,6 +33,7 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
   const secretariatLaptop = new BrowserProfile('inbox-secretariat');
   const observerLaptop = new BrowserProfile('inbox-observer');
   const probes = englishProbes();
+  let secretariat: FieldwisePage;
 
   beforeAll(async () => {
     mkdirSync(screenshotDir, { recursive: true });
@@ -67,6 +68,10 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
   };
 
   it('raises the count when the link returns, lists the comment and the vote, and stays read after a reload', async () => {
+    secretariat = new FieldwisePage(await secretariatLaptop.launch({ appUrl: server.url }));
+    await secretariat.open(server.url);
+    await secretariat.join({ hubUrl: hub.url, code: hub.secretariatCode, deviceName: 'Secretariat desk' });
+    await secretariat.waitForSyncState(['synced']);
     const page = await laptop.launch({ appUrl: server.url });
     // The browser's Notification API as granted, recording what the page shows (kept in the
     // origin's storage, so a reload keeps the record): the web side of the bridge's `notify`.
@@ -112,7 +117,36 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
     } finally {
       await other.close();
     }
-    await openTestProposal(hub, PROPOSAL_ID);
+    // The secretariat writes the vote and opens it from its screen: opening cannot be undone, so
+    // the app asks for the reason first.
+    const sec = new GovernancePage(secretariat);
+    await sec.openList();
+    await sec.byTestId('new-proposal').click();
+    await sec.byTestId('proposal-title').fill('Pool the seed fund');
+    await sec.choose('proposal-method', 'Single choice');
+    const now = Date.now();
+    await sec.byTestId('proposal-opens').fill(localInputWithSeconds(now - 60_000));
+    await sec.byTestId('proposal-closes').fill(localInputWithSeconds(now + 24 * HOUR_MS));
+    await sec.byTestId('proposal-create-submit').click();
+    await sec.byTestId('proposal-editor').waitFor({ timeout: TIMEOUT_MS });
+    const proposalId = (await sec.byTestId('proposal-editor').getAttribute('data-proposal-id'))!;
+    for (const label of ['Yes', 'No', 'Later']) {
+      await sec.byTestId('proposal-add-option').click();
+      await sec.page.locator(testId('proposal-option')).last().fill(label);
+    }
+    await sec.byTestId('proposal-save').click();
+    await sec.byTestId('proposal-saved').waitFor({ timeout: TIMEOUT_MS });
+    await sec.byTestId('proposal-open').click();
+    expect(await sec.byTestId('proposal-confirm-confirm').isDisabled()).toBe(true);
+    await sec.byTestId('proposal-confirm-reason').fill('Agreed at the spring meeting');
+    await sec.byTestId('proposal-confirm-confirm').click();
+    await sec.page.waitForSelector(`${testId('proposal-view')}[data-proposal-id="${proposalId}"][data-phase="open"]`, { timeout: TIMEOUT_MS });
+    await secretariat.waitUntilAllSent();
+    expect((await hub.storage.getRecord(proposalId))?.projection).toMatchObject({
+      title: 'Pool the seed fund',
+      state: 'open',
+      stateChanges: [expect.objectContaining({ state: 'open', reason: 'Agreed at the spring meeting' })],
+    });
     expect(await inboxCount(app)).toBe(0);
 
     // The link returns: nothing is pressed.
@@ -125,7 +159,7 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
     expect(await notifications()).toEqual([{ title: 'A vote closes soon', body: expect.stringMatching(/^“Pool the seed fund”: 2[0-9] hours left\. Your organization has not voted yet\.$/) }]);
 
     await app.byTestId('nav-inbox').click();
-    await app.page.waitForSelector(`${testId('inbox-vote')}[data-proposal-id="${PROPOSAL_ID}"][data-closing-soon="true"]`, { timeout: TIMEOUT_MS });
+    await app.page.waitForSelector(`${testId('inbox-vote')}[data-proposal-id="${proposalId}"][data-closing-soon="true"]`, { timeout: TIMEOUT_MS });
     const group = app.page.locator(`${testId('inbox-group')}[data-subject-id="${entryId}"]`);
     await app.waitForText(group.locator(testId('inbox-item-text')), COMMENT);
     expect(await group.getByText(TITLE).count()).toBe(1);
@@ -148,12 +182,7 @@ describe('the inbox in the browser', { timeout: 240_000 }, () => {
   });
 
   it('shows the secretariat and an observer their inbox, in English and Chinese', async () => {
-    const secretariat = new FieldwisePage(await secretariatLaptop.launch({ appUrl: server.url }));
-    await secretariat.open(server.url);
-    await secretariat.join({ hubUrl: hub.url, code: hub.secretariatCode, deviceName: 'Secretariat desk' });
-    await secretariat.waitForSyncState(['synced']);
     await walk(secretariat, 'secretariat');
-    // The secretariat is not among the vote's voters here (eligible by role includes it): it is asked to vote too.
     const observer = new FieldwisePage(await observerLaptop.launch({ appUrl: server.url }));
     await observer.open(server.url);
     await observer.join({ hubUrl: hub.url, code: await hub.invite('Provincial Water Bureau', 'observer'), deviceName: 'Observer laptop' });

@@ -134,6 +134,33 @@ describe('sync uses every window', () => {
     await waitFor(async () => (await hub.storage.getRecord(id)) !== null, Math.max(0, nextProbeAt - Date.now()) + 6_000, 'the change at the hub after the next probe');
   });
 
+  it('reopens the live socket as soon as a session gets through, instead of waiting out its reconnect backoff', async () => {
+    // No platform signal (a satellite modem or a workshop LAN: the machine stays "online"), and a
+    // live reconnect backoff that the cut makes long: the first retry of the socket comes ~30 s on.
+    const link = await cuttable(hub.url);
+    const device = await syncedClient({ url: link.url }, await hub.join(await hub.invite('Xishan Water Users')), { engine: { backoff: { baseMs: 30_000, capMs: 300_000 }, random: () => 0.99 } });
+    open.push(device);
+    await device.engine.start();
+    await waitFor(() => device.engine.status.state === 'synced' && device.engine.status.isLive, 10_000, 'first sync');
+
+    link.cut('refuse');
+    await waitFor(() => !device.engine.status.isLive, 5_000, 'the live socket down');
+    // A local edit finds the link down; the short probes find it back and the session gets through.
+    const id = await device.client.create('entry', practice);
+    await waitFor(() => device.engine.status.state === 'offline', 10_000, 'the push failing on the cut link');
+    link.restore();
+    await waitFor(async () => (await hub.storage.getRecord(id)) !== null, 10_000, 'the change at the hub after the next probe');
+
+    // The hub answers again, so the live socket is reopened now, not ~30 s on: what another
+    // organization shares arrives with nothing asked for.
+    await waitFor(() => device.engine.status.isLive, 3_000, 'the live socket back once a session got through');
+    const other = await syncedClient(hub, await hub.join(await hub.invite('Cangshan Seed Bank')), { engine: { isLive: false } });
+    open.push(other);
+    const otherId = await other.client.create('entry', { ...practice, title: 'Seed saving in clay jars' });
+    await other.engine.syncNow();
+    await waitFor(async () => (await device.client.get(otherId)) !== null, 3_000, "the other organization's entry on the device");
+  });
+
   it('sends the ballot before 50 entry bodies on a slow link, and after a drop mid-way resumes without sending anything acknowledged again', async () => {
     const proposalId = 'proposal-window';
     await openTestProposal(hub, proposalId);

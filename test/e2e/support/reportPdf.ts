@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browserProfile';
 
 /*
@@ -143,4 +143,25 @@ export function pointsOf(pageSize: string): { readonly width: number; readonly h
   const match = /^([\d.]+) x ([\d.]+) pts(?: \((.+)\))?$/.exec(pageSize);
   if (!match) throw new Error(`not a pdfinfo page size: "${pageSize}"`);
   return { width: Math.round(Number(match[1])), height: Math.round(Number(match[2])), name: match[3] ?? '' };
+}
+
+/**
+ * Keeps the srcdoc of every print frame the web bridge adds to `page` from now on (the page is
+ * already open, so no init script: the observer goes into the running document). The bridge hands
+ * that HTML to the browser's print dialog, which a headless browser cannot operate.
+ */
+export async function watchPrintFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const printed: string[] = [];
+    (window as unknown as { __fieldwisePrintFrames: string[] }).__fieldwisePrintFrames = printed;
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) for (const node of mutation.addedNodes) if (node instanceof HTMLIFrameElement && node.classList.contains('fw-print-frame')) printed.push(node.srcdoc);
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/** The HTML of the print frames added since `watchPrintFrames`, waiting for at least `count`. */
+export async function printedFrames(page: Page, count: number): Promise<string[]> {
+  await page.waitForFunction((n) => ((window as unknown as { __fieldwisePrintFrames?: string[] }).__fieldwisePrintFrames?.length ?? 0) >= n, count, { timeout: 20_000 });
+  return page.evaluate(() => [...(window as unknown as { __fieldwisePrintFrames: string[] }).__fieldwisePrintFrames]);
 }
