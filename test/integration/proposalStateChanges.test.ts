@@ -4,7 +4,7 @@
 // has (POST /v1/push, a y-websocket edit on /yjs, a signed field bundle on /v1/bundles) against a
 // real hub on loopback (SQLite, manual clock), and must leave the proposal exactly as it was.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { proposal, proposalMutators, type ProposalInput } from '../../shared/records/proposal';
 import { errorBodySchema } from '../../shared/sync/protocol';
@@ -221,5 +221,26 @@ describe('a proposal opened before its first push', () => {
     });
     expect((await pushed(id, update)).status).toBe(200);
     expect((await projection(id)).stateChanges.map((change) => change.state)).toEqual(['open', 'cancelled']);
+  });
+
+  it('keeps both entries when two laptops opened the same draft offline, whichever order they merge in', async () => {
+    const id = await draft();
+    const members = await hubMembers(hub.storage);
+    const draftState = (await stored(id))!.state;
+    // Each laptop appends after the draft; Yjs orders the two concurrent entries by client id, so
+    // the one that reaches the hub second merges in front of the first.
+    const openedOn = (clientId: number, reason: string): Uint8Array => {
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      Y.applyUpdate(doc, draftState);
+      const before = Y.encodeStateVector(doc);
+      openVoteIn(doc, members, ctx(), reason);
+      const update = Y.encodeStateAsUpdate(doc, before);
+      doc.destroy();
+      return update;
+    };
+    expect((await pushed(id, openedOn(2_000_000_000, 'Agreed at the March meeting'))).status).toBe(200);
+    expect((await pushed(id, openedOn(1, 'Agreed on the phone'))).status).toBe(200);
+    expect((await projection(id)).stateChanges.map((change) => change.reason)).toEqual(['Agreed on the phone', 'Agreed at the March meeting']);
   });
 });
