@@ -243,10 +243,8 @@ async function runScenario(deviceCount: number, ops: readonly Op[], networkSeed:
   const hub = await startTestHub();
   const devices: Device[] = [];
   try {
-    const joins = await joinDevices(hub, deviceCount);
-    // Opened once every voter is a member: opening fixes who may vote.
     await openTestProposal(hub, 'proposal-1');
-    for (const [index, { join }] of joins.entries()) {
+    for (const [index, { join }] of (await joinDevices(hub, deviceCount)).entries()) {
       const network = new ChaosNetwork(seededRandom(networkSeed + index));
       const synced = await syncedClient(hub, join, {
         wrapTransport: (inner) => network.wrap(inner),

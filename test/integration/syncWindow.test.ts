@@ -136,14 +136,13 @@ describe('sync uses every window', () => {
 
   it('sends the ballot before 50 entry bodies on a slow link, and after a drop mid-way resumes without sending anything acknowledged again', async () => {
     const proposalId = 'proposal-window';
+    await openTestProposal(hub, proposalId);
     const slow: ThrottlingProxy = await startThrottlingProxy(hub.url, { bytesPerSecond: 40_000, oneWayDelayMs: 50 });
     links.push(slow);
     const link = await cuttable(slow.url);
     const connectivity = testConnectivity();
     const pushes: PushLogLine[] = [];
     const join = await hub.join(await hub.invite('Xishan Water Users'));
-    // Opened once the voter is a member: opening fixes who may vote.
-    await openTestProposal(hub, proposalId);
     const device = await syncedClient({ url: link.url }, join, {
       engine: { connectivity: connectivity.port, isLive: false },
       wrapTransport: recordingPushes(pushes, { count: 0 }),

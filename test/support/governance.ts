@@ -95,8 +95,11 @@ export async function openVoteFrom(client: FieldwiseClient, proposalId: string, 
 /**
  * Seeds an open yes/no/later poll that every organization but observers may vote on, open from a
  * day ago to a day from now on the real clock: for tests whose subject is sync, not governance,
- * whose ballots must reach the hub. Written straight into storage, but as a valid opening: the
- * voters are fixed now, so organizations that are to vote join before it is seeded.
+ * whose ballots must reach the hub, from organizations that may join after it is seeded. Written
+ * straight into storage as a hub stored an opening before openings had to fix their voters: with
+ * its reason, without `eligibleOrgIds`, so the hub counts the network's members as they are
+ * (governance/voters.ts). The hub's write path refuses such an opening now (`eligibility-missing`);
+ * a test of governance opens through it (openVoteIn, openVoteFrom).
  */
 export async function openTestProposal(testHub: Pick<TestHub, 'storage'>, proposalId: string, now: number = Date.now()): Promise<void> {
   const secretariatId = (await testHub.storage.getMeta('secretariatOrg'))!;
@@ -113,9 +116,9 @@ export async function openTestProposal(testHub: Pick<TestHub, 'storage'>, propos
     closesAt: now + 24 * HOUR_MS,
     eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
   });
-  const members = await hubMembers(testHub.storage);
   await commitSystemChange(testHub.storage, { id: proposalId, type: 'proposal', ownerOrg: secretariatId, createdAt: now }, (doc) => {
     proposal.create(doc, input, ctx);
-    openVoteIn(doc, members, ctx);
+    proposalMutators.openVote.apply(doc, { reason: TEST_REASON, eligibleOrgIds: [] }, ctx);
+    doc.getMap('fields').delete('eligibleOrgIds');
   });
 }
