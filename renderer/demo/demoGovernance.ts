@@ -73,7 +73,9 @@ export function demoGovernance({ now, members, ownOrgId }: DemoGovernanceOptions
     updates.push(
       build({ id, type: 'proposal', ownerOrg: SECRETARIAT, createdAt }, (doc) => {
         proposal.create(doc, parsed, ctxOf(SECRETARIAT, createdAt));
-        proposalMutators.setState.apply(doc, 'open', ctxOf(SECRETARIAT, createdAt));
+        // Opened as the app opens a vote: with its reason and the voters fixed at that moment.
+        const reason = '秘书处会议同意付诸表决 The secretariat meeting agreed to put it to a vote';
+        proposalMutators.openVote.apply(doc, { reason, eligibleOrgIds: eligibleOrgIds(members, parsed.eligible) }, ctxOf(SECRETARIAT, createdAt));
         projection = proposal.read(doc);
       }),
     );

@@ -7,7 +7,7 @@ import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
-import { versionedFields, type ProposalProjection } from '../../shared/records/proposal';
+import { versionedFields, type ProposalProjection, type ProposalStateChange } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { moduleFor, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
@@ -36,7 +36,8 @@ import type { WriteActor } from './writePath';
  * Decisions people can trust (docs/PROTOCOL.md, Governance): a block needs its reason; a cast names
  * the proposal version it was made on, no later than the current one; an open proposal's versioned
  * terms change only with a history entry by the editor for each new version; the voters written
- * when the vote opens are the hub's own computation at that moment; a facilitator (the secretariat,
+ * when the vote opens are required and are the hub's own computation at that moment; opening and
+ * cancelling each add a state-change entry with its reason; a facilitator (the secretariat,
  * or a steward with the proposals scope) writes only the `facilitated` log of another
  * organization's open ballot, in its own name, and only while that organization has cast none.
  */
@@ -189,6 +190,30 @@ function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProject
   if (history.added.some((entry) => entry.orgId !== ctx.actor.orgId)) refuse('version-unrecorded', 'a version entry names its editor: the writer’s own organization', id);
 }
 
+/**
+ * Opening and cancelling are irreversible, so each is recorded with its reason: a write that moves
+ * the proposal into `open` or `cancelled` adds a `log.stateChanges` entry for that state (the
+ * reason is non-empty, or the entry does not read). Every added entry names the writer's
+ * organization and the state the write leaves (or `open` before a `cancelled` in the same write: a
+ * device that opened and cancelled offline pushes both at once), so the record never shows an act
+ * that did not happen. Entries are compared as a multiset, not a prefix: two devices appending
+ * concurrently merge in clientID order, not in the order the hub saw them.
+ */
+function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProjection | null, after: ProposalProjection): void {
+  const changes = revisionChanges(before?.stateChanges ?? [], after.stateChanges);
+  if (changes.isRemoving) refuse('forbidden', "a proposal's reasons for opening and cancelling are kept: none may be removed", id);
+  if (changes.added.some((entry) => entry.orgId !== ctx.actor.orgId)) {
+    refuse('state-change-unrecorded', 'a state change names who made it: the writer’s own organization', id);
+  }
+  const fits = (entry: ProposalStateChange) => entry.state === after.state || (entry.state === 'open' && after.state === 'cancelled');
+  const misfit = changes.added.find((entry) => !fits(entry));
+  if (misfit) refuse('state-change-unrecorded', `a state change says ${misfit.state}, but the proposal is ${after.state}`, id);
+  const isActing = after.state !== (before?.state ?? 'draft') && after.state !== 'draft';
+  if (isActing && !changes.added.some((entry) => entry.state === after.state)) {
+    refuse('state-change-unrecorded', `${after.state === 'open' ? 'opening' : 'cancelling'} a vote is recorded with its reason: append it to log.stateChanges`, id);
+  }
+}
+
 /** Fields a proposal may still change once it is no longer a draft. */
 const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt', 'version', 'history', 'stateChanges', 'outcome', ...versionedFields]);
 
@@ -199,12 +224,11 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   const isSealedNow = before !== null && (await isSealed(ctx, id));
   const isOutcomeChanged = canonicalJson(after.outcome) !== canonicalJson(before?.outcome ?? null);
   if (isOutcomeChanged && !isSealedNow) refuse('outcome-not-sealed', 'the outcome statement is written once the result is sealed', id);
-  if (before && canonicalJson(after.stateChanges.slice(0, before.stateChanges.length)) !== canonicalJson(before.stateChanges)) {
-    refuse('forbidden', "a proposal's reasons for opening and cancelling are kept: none may be removed", id);
-  }
-  if (after.state === 'open' && before?.state !== 'open' && after.eligibleOrgIds !== null) {
+  checkStateChanges(ctx, id, before, after);
+  if (after.state === 'open' && before?.state !== 'open') {
+    const written = after.eligibleOrgIds ?? refuse('eligibility-missing', 'opening a vote fixes its voters: write fields.eligibleOrgIds with the opening', id);
     const voters = eligibleOrgIds((await loadNetwork(ctx)).members, after.eligible);
-    if (!isSameVoterList(after.eligibleOrgIds, voters)) {
+    if (!isSameVoterList(written, voters)) {
       refuse('eligibility-mismatch', "the voters written at opening are not the network's eligible organizations now; recompute them and open again", id);
     }
   }

@@ -22,6 +22,8 @@ export const governanceErrorCodes = [
   'version-unrecorded',
   'outcome-not-sealed',
   'eligibility-mismatch',
+  'eligibility-missing',
+  'state-change-unrecorded',
   'own-ballot-cast',
 ] as const;
 export type GovernanceErrorCode = (typeof governanceErrorCodes)[number];

@@ -6,8 +6,9 @@ import { eligibleOrgIds } from './eligibleOrgIds';
  * Who may vote on a proposal, as fixed when its vote opened: the list the opener wrote with the
  * state change (proposalMutators.openVote), which the hub checked against the network's members at
  * that moment. A member who joins later does not become a voter; one who leaves stays listed (the
- * tally still counts only the listed). A proposal opened without the list (by a client from before
- * it existed) falls back to the network's members now, as eligibility was computed before.
+ * tally still counts only the listed). The hub refuses an opening without the list
+ * (`eligibility-missing`); a proposal a hub stored open without it, before that rule, falls back to
+ * the network's members now, as eligibility was computed before.
  */
 export function votersOf(proposal: Pick<ProposalProjection, 'eligible' | 'eligibleOrgIds'>, members: readonly Pick<Member, 'orgId' | 'role'>[]): string[] {
   if (proposal.eligibleOrgIds !== null) return [...new Set(proposal.eligibleOrgIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

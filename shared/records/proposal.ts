@@ -108,8 +108,8 @@ export const proposalProjectionSchema = z.object({
   stateChanges: z.array(stateChangeSchema),
   /**
    * The organizations that may vote, fixed when the vote opens (governance/voters.ts); null on a
-   * draft, and on a proposal opened by a client that did not write it (then eligibility is
-   * computed from the network's members as before).
+   * draft. The hub refuses an opening without it; a proposal a hub stored open without it, before
+   * that rule, is counted with the network's members as before.
    */
   eligibleOrgIds: z.array(recordIdSchema).nullable(),
   outcome: outcomeStatementSchema.nullable(),
@@ -192,8 +192,12 @@ export const proposalMutators = {
   setDescription: defineMutator('proposal', 'setDescription', 'edit', longText, (doc, text) =>
     setFragmentText(richText(doc, 'description'), text),
   ),
-  setState: defineMutator('proposal', 'setState', 'manage', z.enum(proposalStates), (doc, state) => writeFields(doc, { state })),
-  /** Opens the vote with its reason and the voters fixed now (governance/voters.ts computes them). */
+  /**
+   * Opens the vote with its reason and the voters fixed now (governance/eligibleOrgIds.ts computes
+   * them). There is no bare state setter: the hub refuses an opening or a cancellation without its
+   * state-change entry (`state-change-unrecorded`) and an opening without its voters
+   * (`eligibility-missing`), so these two are the only ways a state changes.
+   */
   openVote: defineMutator(
     'proposal',
     'openVote',

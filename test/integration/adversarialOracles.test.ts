@@ -5,11 +5,12 @@ import type * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
 import { ballot, ballotId } from '../../shared/records/ballot';
 import { entry, entryMutators, type EntryInput } from '../../shared/records/entry';
-import { proposal, proposalMutators } from '../../shared/records/proposal';
+import { proposal } from '../../shared/records/proposal';
 import type { InputTypes } from '../../shared/records/registry';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { editContext } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 /*
  * Adversarial review (issue 12, "no oracle"): docs/SECURITY.md promises that a refusal no longer
@@ -45,9 +46,10 @@ async function openSecretProposal(): Promise<string> {
     closesAt: Date.now() + DAY_MS,
     eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
   } satisfies InputTypes['proposal'];
+  const members = await hubMembers(hub.storage);
   await commitSystemChange(hub.storage, { id: proposalId, type: 'proposal', ownerOrg: secretariatOrg, createdAt: Date.now() }, (doc) => {
     proposal.create(doc, proposal.parseInput(input), ctx);
-    proposalMutators.setState.apply(doc, 'open', ctx);
+    openVoteIn(doc, members, ctx);
   });
   return proposalId;
 }

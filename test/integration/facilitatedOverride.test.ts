@@ -21,6 +21,7 @@ import { networkMutators } from '../../shared/records/network';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { joinWithBundleKey, uploadBundle, yjsEdit, type BundleDevice } from '../support/writeEntryPoints';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
 const GRACE_HOURS = 72;
@@ -97,7 +98,8 @@ function pollTerms(overrides: Partial<ProposalInput> = {}): ProposalInput {
 async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'secretariat'): Promise<string> {
   const id = `proposal-${++counter}`;
   const ctx = ctxOf(by);
-  await expectAccepted(() => pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => proposalMutators.setState.apply(doc, 'open', ctx))));
+  const members = await hubMembers(hub.storage);
+  await expectAccepted(() => pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => openVoteIn(doc, members, ctx))));
   return id;
 }
 

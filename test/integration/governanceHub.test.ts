@@ -18,6 +18,7 @@ import { result, resultId, type ResultProjection } from '../../shared/records/re
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
 import { advanceHubClock, manualClock, startTestHub, tickingClock, type ManualClock, type TestHub } from '../support/hub';
+import { hubMembers, openVoteIn, TEST_REASON } from '../support/governance';
 import { changeUpdate, createUpdate, editContext, pull, push, type HubAnswer } from '../support/hubRequests';
 
 const HOUR_MS = 3_600_000;
@@ -101,7 +102,8 @@ function pollTerms(overrides: Partial<ProposalInput> = {}): ProposalInput {
 async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'secretariat'): Promise<string> {
   const id = `proposal-${++counter}`;
   const ctx = ctxOf(by);
-  await expectAccepted(() => pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => proposalMutators.setState.apply(doc, 'open', ctx))));
+  const members = await hubMembers(hub.storage);
+  await expectAccepted(() => pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => openVoteIn(doc, members, ctx))));
   return id;
 }
 
@@ -187,7 +189,7 @@ describe('who may vote', () => {
 
     const cancelled = await openPoll();
     const current = (await stored(cancelled))!;
-    await expectAccepted(() => pushRecord('secretariat', 'proposal', cancelled, changeUpdate(current.state, (doc) => proposalMutators.setState.apply(doc, 'cancelled', ctxOf('secretariat')))));
+    await expectAccepted(() => pushRecord('secretariat', 'proposal', cancelled, changeUpdate(current.state, (doc) => proposalMutators.cancelVote.apply(doc, TEST_REASON, ctxOf('secretariat')))));
     const onCancelled = await castUpdate('alpha', cancelled, YES);
     await expectRefused(() => pushRecord('alpha', 'ballot', onCancelled.id, onCancelled.update), [onCancelled.id], 409, 'poll-not-open');
   });
@@ -278,11 +280,12 @@ describe('who runs proposals and offers', () => {
     await expectRefused(() => pushRecord('steward', 'proposal', id, update), [id], 403, 'steward-not-authorized');
     await setStewardScopes(['proposals']);
     await expectAccepted(() => pushRecord('steward', 'proposal', id, update));
-    const opened = changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setState.apply(doc, 'open', ctx));
+    const members = await hubMembers(hub.storage);
+    const opened = changeUpdate((await stored(id))!.state, (doc) => openVoteIn(doc, members, ctx));
     await expectAccepted(() => pushRecord('steward', 'proposal', id, opened));
     // Withdrawn: the steward can no longer manage even its own proposal.
     await setStewardScopes([]);
-    const cancel = changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setState.apply(doc, 'cancelled', ctx));
+    const cancel = changeUpdate((await stored(id))!.state, (doc) => proposalMutators.cancelVote.apply(doc, TEST_REASON, ctx));
     await expectRefused(() => pushRecord('steward', 'proposal', id, cancel), [id], 403, 'steward-not-authorized');
   });
 
@@ -307,12 +310,14 @@ describe('who runs proposals and offers', () => {
     await expectAccepted(() => pushRecord('secretariat', 'proposal', id, createUpdate('proposal', pollTerms(), ctx)));
     // A draft may still change.
     await expectAccepted(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setTerms.apply(doc, { quorum: 0.5 }, ctx))));
-    await expectAccepted(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => proposalMutators.setState.apply(doc, 'open', ctx))));
+    const members = await hubMembers(hub.storage);
+    await expectAccepted(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => openVoteIn(doc, members, ctx))));
     const locked = [
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { closesAt: clock.now() + 1000 * HOUR_MS }, ctx),
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { secrecy: 'secret' }, ctx),
       (doc: Y.Doc) => proposalMutators.setTerms.apply(doc, { eligible: { kind: 'orgs', orgIds: [orgIdOf.alpha] } }, ctx),
-      (doc: Y.Doc) => proposalMutators.setState.apply(doc, 'draft', ctx),
+      // No mutator goes back to draft; a client could still write the field.
+      (doc: Y.Doc) => doc.getMap('fields').set('state', 'draft'),
     ];
     for (const change of locked) {
       await expectRefused(async () => pushRecord('secretariat', 'proposal', id, changeUpdate((await stored(id))!.state, change)), [id], 409, 'terms-locked');
@@ -437,7 +442,7 @@ describe('sealing', () => {
     clock.set(opensAt + 30 * 60_000);
     await expectRefused(() => pushRecord('beta', 'ballot', late.id, late.update), [late.id], 409, 'poll-sealed');
     clock.set(now);
-    const cancel = changeUpdate((await stored(poll))!.state, (doc) => proposalMutators.setState.apply(doc, 'cancelled', ctxOf('secretariat')));
+    const cancel = changeUpdate((await stored(poll))!.state, (doc) => proposalMutators.cancelVote.apply(doc, TEST_REASON, ctxOf('secretariat')));
     await expectRefused(() => pushRecord('secretariat', 'proposal', poll, cancel), [poll], 409, 'poll-sealed');
     expect((await stored(id))!.projection).toEqual(sealed);
 
@@ -470,7 +475,8 @@ describe('a hub whose clock follows real time, as an end-to-end test runs it', (
       const poll = 'proposal-e2e';
       const secCtx = editContext(sec.org.id, 'secretariat');
       const terms = { ...pollTerms({ opensAt, closesAt: opensAt + 10 * 60_000, graceHours: 1 }) };
-      expect((await push(e2eHub.url, sec.token, [{ id: poll, type: 'proposal', update: createUpdate('proposal', terms, secCtx, (doc) => proposalMutators.setState.apply(doc, 'open', secCtx)) }])).status).toBe(200);
+      const members = await hubMembers(e2eHub.storage);
+      expect((await push(e2eHub.url, sec.token, [{ id: poll, type: 'proposal', update: createUpdate('proposal', terms, secCtx, (doc) => openVoteIn(doc, members, secCtx)) }])).status).toBe(200);
       // Both vote on their real clocks; B's ballot stays on its laptop.
       const ballotUpdate = (orgId: string) => {
         const ctx = editContext(orgId, 'member');

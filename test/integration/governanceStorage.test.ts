@@ -24,8 +24,9 @@ import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { verifySeal } from '../../shared/governance/verifySeal';
 import { runHubCommand } from '../support/hubProcess';
 import { network } from '../../shared/records/network';
-import { proposal, proposalMutators } from '../../shared/records/proposal';
+import { proposal } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
 const HOUR_MS = 3_600_000;
@@ -137,9 +138,10 @@ describe.runIf(databaseUrl !== undefined)('governance on PostgreSQL', () => {
       const secretariatId = (await storages[0]!.getMeta('secretariatOrg'))!;
       const ctx = { orgId: secretariatId, deviceId: 'dev-test', role: 'secretariat', now: opensAt } as const;
       const input = proposal.parseInput({ title: 'Shared seed bank', options: [{ id: 'yes', label: 'Yes' }], method: 'single', opensAt, closesAt: opensAt + HOUR_MS, graceHours: 1 });
+      const members = await hubMembers(storages[0]!);
       await commitSystemChange(storages[0]!, { id: 'proposal-pg', type: 'proposal', ownerOrg: secretariatId, createdAt: opensAt }, (doc) => {
         proposal.create(doc, input, ctx);
-        proposalMutators.setState.apply(doc, 'open', ctx);
+        openVoteIn(doc, members, ctx);
       });
       const sealAt = opensAt + 2 * HOUR_MS + SEAL_SETTLE_MS + 1;
       const outcomes = await Promise.all(hubs.map((hub, index) => sealProposal(hub.storage, hub.hubKey, 'proposal-pg', sealAt + index)));

@@ -17,7 +17,7 @@ import { recordTypes, type RecordType, type Role } from '../../shared/records/re
 import { resultId } from '../../shared/records/result';
 import { canRead, isAllowed, type Ownership } from '../../shared/rules/rules';
 import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
-import { signedTestResult } from '../support/governance';
+import { hubMembers, openVoteIn, signedTestResult } from '../support/governance';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, pull, push, pushBody, toBase64, type HubAnswer } from '../support/hubRequests';
 
@@ -103,7 +103,7 @@ const changeCases: readonly ChangeCase[] = [
   { type: 'entry', action: 'review', label: 'add a review note to', change: (doc, ctx) => entryMutators.addReviewNote.apply(doc, 'Well documented.', ctx) },
   { type: 'entry', action: 'review', label: 'comment in the review of', change: (doc, ctx) => entryReviewMutators.commentOnReview.apply(doc, 'Which village tried it?', ctx) },
   { type: 'proposal', action: 'edit', label: 'edit', change: (doc, ctx) => proposalMutators.setDescription.apply(doc, 'Half of it for seeds.', ctx) },
-  { type: 'proposal', action: 'manage', label: 'open the poll of', change: (doc, ctx) => proposalMutators.setState.apply(doc, 'open', ctx) },
+  { type: 'proposal', action: 'manage', label: 'cancel the poll of', change: (doc, ctx) => proposalMutators.cancelVote.apply(doc, 'No longer needed', ctx) },
   { type: 'ballot', action: 'edit', label: 'cast', change: (doc, ctx) => ballotMutators.cast.apply(doc, { method: 'single', optionId: 'yes' }, ctx) },
   { type: 'comment', action: 'edit', label: 'edit', change: (doc, ctx) => commentMutators.setText.apply(doc, 'We agree, with one change.', ctx) },
   { type: 'comment', action: 'moderate', label: 'hide', change: (doc, ctx) => commentMutators.hide.apply(doc, 'off topic', ctx) },
@@ -158,9 +158,10 @@ async function openProposal(proposalId: string): Promise<void> {
     closesAt: Date.now() + DAY_MS,
     eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
   } satisfies InputTypes['proposal'];
+  const members = await hubMembers(hub.storage);
   await commitSystemChange(hub.storage, { id: proposalId, type: 'proposal', ownerOrg: orgIdOf.secretariat, createdAt: Date.now() }, (doc) => {
     proposal.create(doc, proposal.parseInput(input), ctx);
-    proposalMutators.setState.apply(doc, 'open', ctx);
+    openVoteIn(doc, members, ctx);
   });
 }
 

@@ -16,6 +16,7 @@ import type { StoreStorage } from '../../shared/store/storeStorage';
 import { indexedDbStorage, uniqueName } from '../support/clients';
 import { startTestHub, type TestHub } from '../support/hub';
 import { syncedClient, waitFor, type SyncedClient } from '../support/syncedClient';
+import { openVoteFrom } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
 let hub: TestHub;
@@ -63,7 +64,8 @@ describe('the inbox after a sync', () => {
       opensAt: now - 60_000,
       closesAt: now + 24 * HOUR_MS,
     });
-    await secretariat.client.mutate(proposalId, proposalMutators.setState, 'open');
+    await secretariat.engine.syncNow();
+    await openVoteFrom(secretariat.client, proposalId);
     await secretariat.engine.syncNow();
     expect(await secretariat.engine.quarantined()).toEqual([]);
 

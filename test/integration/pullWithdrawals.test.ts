@@ -16,11 +16,12 @@ import { openPostgresStorage } from '../../server/storage/postgresStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { entryMutators } from '../../shared/records/entry';
-import { proposal, proposalMutators } from '../../shared/records/proposal';
+import { proposal } from '../../shared/records/proposal';
 import type { InputTypes } from '../../shared/records/registry';
 import { PullFrameReader } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -69,9 +70,10 @@ async function openSecretPoll(hub: TestHub, secretariatOrg: string, proposalId: 
     closesAt: Date.now() + DAY_MS,
     eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
   } satisfies InputTypes['proposal'];
+  const members = await hubMembers(hub.storage);
   await commitSystemChange(hub.storage, { id: proposalId, type: 'proposal', ownerOrg: secretariatOrg, createdAt: Date.now() }, (doc) => {
     proposal.create(doc, proposal.parseInput(input), ctx);
-    proposalMutators.setState.apply(doc, 'open', ctx);
+    openVoteIn(doc, members, ctx);
   });
 }
 

@@ -5,7 +5,6 @@ import type { EntryInput } from '../../shared/records/entry';
 import { interestId, interestMutators } from '../../shared/records/interest';
 import { offerMutators } from '../../shared/records/offer';
 import { orgMutators } from '../../shared/records/org';
-import { proposalMutators } from '../../shared/records/proposal';
 import { roleSchema } from '../../shared/records/recordType';
 import type { ReportLocale } from '../../shared/reports/reportModel';
 import type { JoinResponse } from '../../shared/sync/protocol';
@@ -16,6 +15,7 @@ import { memoryStorage } from '../../shared/store/memoryStorage';
 import { uniqueName } from '../support/clients';
 import { startTestHub, type TestHub } from '../support/hub';
 import { httpTransportFor } from '../support/syncedClient';
+import { openVoteFrom } from '../support/governance';
 
 /*
  * A small network with Chinese and English content, built through a real hub and real clients on
@@ -194,7 +194,9 @@ export async function buildReportsFixture(): Promise<ReportsFixture> {
       // The secretariat votes too ('all-members' is the member organizations only).
       eligible: { kind: 'roles', roles: ['secretariat', 'steward', 'member'] },
     });
-    await secretariat.client.mutate(proposalId, proposalMutators.setState, 'open');
+    // Opening fixes the voters from the members this device knows: bring them up to date first.
+    await secretariat.sync();
+    await openVoteFrom(secretariat.client, proposalId);
     const offerId = await secretariat.client.create('offer', {
       title: titles.offer,
       kind: 'training',

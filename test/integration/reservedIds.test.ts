@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { interestId } from '../../shared/records/interest';
-import { proposalMutators } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { offerMutators } from '../../shared/records/offer';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
 const YES: Choice = { method: 'single', optionId: 'yes' };
@@ -58,7 +58,8 @@ async function openPoll(): Promise<string> {
     closesAt: clock.now() + 4 * HOUR_MS,
     graceHours: 1,
   };
-  const answer = await pushRecord('secretariat', 'proposal', id, createUpdate('proposal', terms, ctx, (doc) => proposalMutators.setState.apply(doc, 'open', ctx)));
+  const members = await hubMembers(hub.storage);
+  const answer = await pushRecord('secretariat', 'proposal', id, createUpdate('proposal', terms, ctx, (doc) => openVoteIn(doc, members, ctx)));
   expect(answer.status).toBe(200);
   return id;
 }

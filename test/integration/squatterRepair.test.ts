@@ -16,10 +16,10 @@ import { openPostgresStorage } from '../../server/storage/postgresStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { comment } from '../../shared/records/comment';
-import { proposalMutators } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { manualClock, startTestHub } from '../support/hub';
 import { createUpdate, editContext, push } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
 const databaseUrl = process.env.FIELDWISE_TEST_DATABASE_URL;
@@ -52,7 +52,8 @@ function repairSuite(label: string, openStorage: () => Promise<HubStorage>): voi
       const open = async (id: string) => {
         const ctx = editContext(sec.org.id, 'secretariat', clock.now());
         const terms = { title: id, options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }], method: 'single' as const, opensAt: clock.now(), closesAt: clock.now() + 4 * HOUR_MS, graceHours: 1 };
-        expect((await push(testHub.url, sec.token, [{ id, type: 'proposal', update: createUpdate('proposal', terms, ctx, (doc) => proposalMutators.setState.apply(doc, 'open', ctx)) }])).status).toBe(200);
+        const members = await hubMembers(testHub.storage);
+        expect((await push(testHub.url, sec.token, [{ id, type: 'proposal', update: createUpdate('proposal', terms, ctx, (doc) => openVoteIn(doc, members, ctx)) }])).status).toBe(200);
       };
       const betaVotes = () => {
         const ctx = editContext(beta.org.id, 'member', clock.now());

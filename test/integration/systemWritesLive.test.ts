@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NETWORK_RECORD_ID, type NetworkProjection } from '../../shared/records/network';
-import { proposalMutators } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import type { OrgView } from '../../shared/sync/adminProtocol';
 import { advanceHubClock, startTestHub, tickingClock, type ManualClock, type TestHub } from '../support/hub';
 import { runHubCommandAsync } from '../support/hubProcess';
 import { createUpdate, editContext, push, request } from '../support/hubRequests';
 import { syncedClient, waitFor, type SyncedClient } from '../support/syncedClient';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 /*
  * What the hub itself writes (the network record's roles, steward grants and settings, a new
@@ -125,7 +125,8 @@ describe('a sealed result', () => {
       closesAt: clock.now() + 2 * HOUR_MS,
       graceHours: 1,
     };
-    const answer = await push(hub.url, secretariatToken, [{ id: proposalId, type: 'proposal', update: createUpdate('proposal', terms, ctx, (doc) => proposalMutators.setState.apply(doc, 'open', ctx)) }]);
+    const members = await hubMembers(hub.storage);
+    const answer = await push(hub.url, secretariatToken, [{ id: proposalId, type: 'proposal', update: createUpdate('proposal', terms, ctx, (doc) => openVoteIn(doc, members, ctx)) }]);
     expect(answer.status).toBe(200);
     await waitFor(async () => (await laptop.client.get(proposalId)) !== null, ARRIVAL_MS, 'the proposal on the laptop');
 

@@ -19,6 +19,7 @@ import type { EditContext, Mutator } from '../../shared/records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { resultId } from '../../shared/records/result';
+import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { signedTestResult } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
@@ -73,8 +74,9 @@ function inputOf(overrides: Partial<InboxInput> = {}): InboxInput {
 
 const entryInput = (title: string, topic = '') => ({ kind: 'practice' as const, title, language: 'en', topic, sharing: 'network' as const, attribution: { holderKind: 'person' as const, holderName: 'Li', consent: 'credit-by-name' as const } });
 const proposalInput = (title: string, opensAt: number, closesAt: number) => ({ title, options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }], method: 'single' as const, opensAt, closesAt });
-/** A proposal the secretariat opened for voting. */
-const opened = (id: string, input: InputTypes['proposal'], owner = SEC) => made('proposal', id, owner, T0, input, [proposalMutators.setState as Mutator<never>, 'open', owner, T0]);
+/** A proposal the secretariat opened for voting, with its reason and the network's voters fixed. */
+const opened = (id: string, input: InputTypes['proposal'], owner = SEC) =>
+  made('proposal', id, owner, T0, input, [proposalMutators.openVote as Mutator<never>, { reason: 'Ready to decide', eligibleOrgIds: eligibleOrgIds(members, input.eligible ?? { kind: 'all-members' }) }, owner, T0]);
 const keys = (items: readonly InboxItem[]) => items.map((item) => item.key);
 const allItems = (input: InboxInput) => {
   const inbox = computeInbox(input);

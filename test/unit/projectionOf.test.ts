@@ -91,7 +91,7 @@ describe('projectionOf', () => {
       await commitSystemChange(storage, { ...header, ownerOrg: secretariatId }, (doc) => {
         proposal.create(doc, input, ctx);
         setFragmentText(richText(doc, 'description'), 'a long field report. '.repeat(1_500));
-        proposalMutators.setState.apply(doc, 'open', ctx);
+        proposalMutators.openVote.apply(doc, { reason: 'Agreed at the network meeting', eligibleOrgIds: [] }, ctx);
       });
       const outcome = await sealProposal(storage, await loadHubKey(storage), 'proposal-1', opensAt + 2 * HOUR_MS + SEAL_SETTLE_MS + 1);
       expect(outcome.kind).toBe('sealed');

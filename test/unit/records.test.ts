@@ -532,8 +532,8 @@ describe('other mutators', () => {
     expect(description.after.description).toBe('培训地点轮流安排在各州。');
     expect(description.needed).toEqual(['edit']);
 
-    const opened = mutate(proposal, doc, proposalMutators.setState, 'open', steward);
-    expect(opened.after.state).toBe('open');
+    const opened = mutate(proposal, doc, proposalMutators.openVote, { reason: 'Agreed in March', eligibleOrgIds: ['org-a'] }, steward);
+    expect(opened.after).toMatchObject({ state: 'open', eligibleOrgIds: ['org-a'], stateChanges: [{ state: 'open', reason: 'Agreed in March', orgId: steward.orgId }] });
     expect(opened.needed).toEqual(['manage']);
   });
 

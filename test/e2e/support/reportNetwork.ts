@@ -1,6 +1,8 @@
 import { memoryStorage } from '../../../shared/store/memoryStorage';
 import { ballotId, ballotMutators, type Choice } from '../../../shared/records/ballot';
 import { proposalMutators, type ProposalInput } from '../../../shared/records/proposal';
+import { commitSystemChange } from '../../../server/hub/systemWrites';
+import { TEST_REASON } from '../../support/governance';
 import type { TestHub } from '../../support/hub';
 import { syncedClient } from '../../support/syncedClient';
 
@@ -24,13 +26,23 @@ async function asOrg<T>(hub: TestHub, code: string, act: (synced: Awaited<Return
   }
 }
 
-/** Opens `proposal` as the secretariat; resolves with its id once the hub has it. */
-export function openProposal(hub: TestHub, proposal: ProposalInput): Promise<string> {
-  return asOrg(hub, hub.secretariatCode, async ({ client }) => {
-    const id = await client.create('proposal', proposal);
-    await client.mutate(id, proposalMutators.setState, 'open');
-    return id;
+/**
+ * Opens `proposal` as the secretariat; resolves with its id once the hub has it. The draft goes
+ * through the hub; the opening is written straight into the hub's storage as a hub stored one
+ * before voters were fixed at opening (a reason, no `eligibleOrgIds`), because the reports test
+ * counts organizations that join after it opened (its voters, and the app's own organization) as
+ * eligible. The hub's write path now refuses such an opening (`eligibility-missing`); it still
+ * counts a stored one with the network's members, which is what this fixture relies on.
+ */
+export async function openProposal(hub: TestHub, proposal: ProposalInput): Promise<string> {
+  const id = await asOrg(hub, hub.secretariatCode, ({ client }) => client.create('proposal', proposal));
+  const held = (await hub.storage.getRecord(id))!;
+  await commitSystemChange(hub.storage, held.header, (doc) => {
+    const ctx = { orgId: held.header.ownerOrg, deviceId: 'dev-test', role: 'secretariat', now: Date.now() } as const;
+    proposalMutators.openVote.apply(doc, { reason: TEST_REASON, eligibleOrgIds: [] }, ctx);
+    doc.getMap('fields').delete('eligibleOrgIds');
   });
+  return id;
 }
 
 /** Joins `orgName` as a member and casts its ballot. */
