@@ -8,6 +8,8 @@ import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
 import type { InboxInput, InboxRecord } from '../../shared/inbox/inboxInput';
 import type { InboxItem } from '../../shared/inbox/inboxItem';
 import { REMINDER_WINDOW_MS } from '../../shared/inbox/inboxSources';
+import { entryArrivals } from '../../shared/inbox/entryArrivals';
+import { hasCast } from '../../shared/governance/countedCast';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
@@ -64,7 +66,9 @@ function inputOf(overrides: Partial<InboxInput> = {}): InboxInput {
     interests: [],
     lastSeenAt: new Map(),
     revokedDevices: [],
+    revokedOrgs: [],
     followedTopics: [],
+    entryArrivals: {},
     markers: { since: T0, read: {} },
     silentAfterMs: 30 * DAY_MS,
     ...overrides,
@@ -251,7 +255,10 @@ describe('inbox items from decisions and reviews', () => {
     const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
     const proposal = made('proposal', 'proposal-9', SEC, T0, poll, [proposalMutators.writeOutcome as Mutator<never>, { decided: 'Pool half the fund', actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' }, SEC, T0 + 2 * DAY_MS]);
     const before = allItems(inputOf({ now: Date.UTC(2026, 11, 14, 23, 59), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
-    expect(before.map((i) => [i.kind, i.kind === 'result-sealed' ? i.statement : null])).toEqual([['result-sealed', 'Pool half the fund']]);
+    expect(before.map((i) => [i.kind, i.kind === 'result-sealed' ? i.statement : i.kind === 'outcome-written' ? i.decided : null])).toEqual([
+      ['outcome-written', 'Pool half the fund'],
+      ['result-sealed', 'Pool half the fund'],
+    ]);
     const due = allItems(inputOf({ now: Date.UTC(2026, 11, 15), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
     expect(due.find((i) => i.kind === 'review-date-due')).toEqual({ kind: 'review-date-due', key: 'review-due:proposal-9:2026-12-15', at: Date.UTC(2026, 11, 15), subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' }, reviewOn: '2026-12-15', decided: 'Pool half the fund' });
   });
@@ -330,6 +337,110 @@ describe('read markers, order and the empty inbox', () => {
     expect(Object.keys(markers.read).sort()).toEqual(['vote:proposal-early', 'vote:proposal-late']);
     const afterClose = computeInbox({ ...base, now: now + 4 * DAY_MS, markers });
     expect(Object.keys(markedRead(markers, [], afterClose.liveKeys).read)).toEqual(['vote:proposal-late']);
+  });
+});
+
+describe('inbox items the audit found missing', () => {
+  const now = T0 + 10 * DAY_MS;
+  const STEWARD = 'org-st';
+
+  it('brings an outcome statement written after the sealed result was read, once, with its text, and again when rewritten', () => {
+    const seal = signedTestResult('proposal-9');
+    const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
+    const bare = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS));
+    // The device kept its inbox before the seal (the test result's seal time is fixed).
+    const sealedOnly = computeInbox(inputOf({ now, proposals: [bare], results: [result], markers: { since: 0, read: {} } }));
+    expect(keys(sealedOnly.groups.flatMap((g) => g.items))).toEqual(['result:proposal-9']);
+    const markers = markedRead({ since: 0, read: {} }, sealedOnly.groups.flatMap((g) => g.items), sealedOnly.liveKeys);
+    const write = (decided: string, at: number) => [proposalMutators.writeOutcome as Mutator<never>, { decided, actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' }, SEC, at] as [Mutator<never>, unknown, string, number];
+    const written = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS), write('Pool half the fund', T0 + 3 * DAY_MS));
+    const after = computeInbox(inputOf({ now, proposals: [written], results: [result], markers }));
+    expect(after.groups.flatMap((g) => g.items)).toEqual([
+      { kind: 'outcome-written', key: `outcome:proposal-9:${T0 + 3 * DAY_MS}`, at: T0 + 3 * DAY_MS, subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' }, byOrgId: SEC, decided: 'Pool half the fund', actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' },
+    ]);
+    const readOutcome = markedRead(markers, after.groups.flatMap((g) => g.items), after.liveKeys);
+    expect(computeInbox(inputOf({ now, proposals: [written], results: [result], markers: readOutcome })).unreadCount).toBe(0);
+    const rewritten = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS), write('Pool half the fund', T0 + 3 * DAY_MS), write('Pool a third of the fund', T0 + 5 * DAY_MS));
+    const again = computeInbox(inputOf({ now, proposals: [rewritten], results: [result], markers: readOutcome }));
+    expect(again.groups.flatMap((g) => g.items).map((i) => (i.kind === 'outcome-written' ? i.decided : i.kind))).toEqual(['Pool a third of the fund']);
+    // The review date still comes, and the writer's own statement is not news to it.
+    const due = computeInbox(inputOf({ now: Date.UTC(2026, 11, 15), proposals: [rewritten], results: [result], markers: markedRead(readOutcome, again.groups.flatMap((g) => g.items), again.liveKeys) }));
+    expect(keys(due.groups.flatMap((g) => g.items))).toEqual(['review-due:proposal-9:2026-12-15']);
+    expect(allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, now, proposals: [rewritten], markers: readOutcome })).filter((i) => i.kind === 'outcome-written')).toEqual([]);
+  });
+
+  const facilitated = (proposalId: string, at: number) =>
+    made('ballot', ballotId(proposalId, ME), ME, at, { proposalId }, [ballotMutators.facilitate as Mutator<never>, { choice: { method: 'single', optionId: 'no' }, reason: '', proposalVersion: 1, channel: 'in-person', witness: 'Village head Zhang' }, STEWARD, at]);
+
+  it('tells an organization a facilitator recorded its ballot, with who, how, before whom and what, and stops asking it to vote', () => {
+    const proposal = opened('proposal-1', proposalInput('Pool the seed fund', T0, now + REMINDER_WINDOW_MS - HOUR_MS));
+    const ballot = facilitated('proposal-1', now - HOUR_MS);
+    expect(hasCast(ballot.projection)).toBe(true);
+    const inbox = computeInbox(inputOf({ now, proposals: [proposal], ballots: [ballot] }));
+    // Cast through the facilitator: no vote to cast, no 48-hour reminder (sync bar, notification).
+    expect(inbox.votes).toEqual([]);
+    expect(inbox.closingSoon).toEqual([]);
+    expect(inbox.groups.flatMap((g) => g.items)).toEqual([
+      {
+        kind: 'ballot-facilitated',
+        key: `facilitated:proposal-1:${now - HOUR_MS}:dev-${STEWARD}`,
+        at: now - HOUR_MS,
+        subject: { type: 'proposal', id: 'proposal-1', title: 'Pool the seed fund' },
+        byOrgId: STEWARD,
+        channel: 'in-person',
+        witness: 'Village head Zhang',
+        choice: { method: 'single', optionId: 'no' },
+        options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }],
+        closesAt: proposal.projection.closesAt,
+        isOpen: true,
+      },
+    ]);
+    // Once the organization casts its own ballot, its own word stands and the item goes.
+    const replaced = made('ballot', ballotId('proposal-1', ME), ME, now - HOUR_MS, { proposalId: 'proposal-1' }, [ballotMutators.facilitate as Mutator<never>, { choice: { method: 'single', optionId: 'no' }, reason: '', proposalVersion: 1, channel: 'in-person', witness: 'Village head Zhang' }, STEWARD, now - HOUR_MS], [ballotMutators.castOn as Mutator<never>, { choice: { method: 'single', optionId: 'yes' }, reason: '', proposalVersion: 1 }, ME, now]);
+    expect(allItems(inputOf({ now, proposals: [proposal], ballots: [replaced] }))).toEqual([]);
+    // After closing it is still told, without the offer to replace it.
+    const closed = allItems(inputOf({ now: proposal.projection.closesAt + DAY_MS, proposals: [proposal], ballots: [ballot] }));
+    expect(closed.map((i) => (i.kind === 'ballot-facilitated' ? i.isOpen : i.kind))).toEqual([false]);
+  });
+
+  it('lists revoked organizations for the secretariat, and only the devices not revoked with their organization', () => {
+    const at = now - DAY_MS;
+    const revokedOrgs = [{ orgId: 'org-c', name: 'Dali', revokedAt: at, reason: 'left the network' }];
+    const revokedDevices = [
+      { credentialId: 'cred-c1', orgId: 'org-c', deviceName: 'Dali laptop', revokedAt: at, reason: 'left the network' },
+      { credentialId: 'cred-c0', orgId: 'org-c', deviceName: 'Dali old laptop', revokedAt: at - DAY_MS, reason: 'stolen' },
+      { credentialId: 'cred-b1', orgId: OTHER, deviceName: 'Old laptop', revokedAt: at, reason: null },
+    ];
+    const items = allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, now, revokedOrgs, revokedDevices }));
+    expect(items.map((i) => [i.key, i.subject.title])).toEqual([
+      ['org-revoked:org-c', 'Dali'],
+      ['revoked:cred-c0', 'Dali'],
+      ['revoked:cred-b1', 'Lijiang'],
+    ]);
+    expect(items[0]).toMatchObject({ kind: 'org-revoked', orgId: 'org-c', reason: 'left the network', at });
+    expect(allItems(inputOf({ now, revokedOrgs, revokedDevices }))).toEqual([]);
+  });
+
+  it('times a new entry in a followed topic by its arrival on this device, not its creation', () => {
+    const old = made('entry', 'entry-old', OTHER, T0 - 30 * DAY_MS, entryInput('Rain tanks', 'water'));
+    // Written a month before this device kept its inbox, shared (or carried in) after.
+    expect(allItems(inputOf({ now, entries: [old], followedTopics: ['water'] }))).toEqual([]);
+    const items = allItems(inputOf({ now, entries: [old], followedTopics: ['water'], entryArrivals: { 'entry-old': T0 + 2 * DAY_MS } }));
+    expect(items.map((i) => [i.key, i.at])).toEqual([['followed:entry-old', T0 + 2 * DAY_MS]]);
+    // Arrived while its topic was not followed: not new.
+    expect(allItems(inputOf({ now, entries: [old], followedTopics: ['water'], entryArrivals: { 'entry-old': 0 } }))).toEqual([]);
+  });
+
+  it('stamps arrivals: entries held at the first look by creation, later ones by now if followed, others 0; drops what is gone', () => {
+    const water = made('entry', 'entry-w', OTHER, T0 - DAY_MS, entryInput('Rain tanks', 'water'));
+    const seeds = made('entry', 'entry-s', OTHER, T0 - DAY_MS, entryInput('Seed bank', 'seeds'));
+    const mine = made('entry', 'entry-m', ME, T0 - DAY_MS, entryInput('Mine', 'water'));
+    const first = entryArrivals(null, [water, seeds, mine], ME, ['water'], T0);
+    expect(first).toEqual({ 'entry-w': T0 - DAY_MS, 'entry-s': 0 });
+    expect(entryArrivals(first, [water, seeds, mine], ME, ['water', 'seeds'], T0 + DAY_MS)).toBe(first);
+    const later = made('entry', 'entry-w2', OTHER, T0 - 9 * DAY_MS, entryInput('Old tanks', 'water'));
+    const quiet = made('entry', 'entry-s2', OTHER, T0 - 9 * DAY_MS, entryInput('Old seeds', 'seeds'));
+    expect(entryArrivals(first, [water, later, quiet], ME, ['water'], T0 + 2 * DAY_MS)).toEqual({ 'entry-w': T0 - DAY_MS, 'entry-w2': T0 + 2 * DAY_MS, 'entry-s2': 0 });
   });
 });
 
