@@ -90,7 +90,10 @@ export const ballotsToConfirm: InboxSource = ({ me, now, proposals, ballots }) =
   });
 };
 
-/** Decisions the hub sealed, with their outcome. */
+/**
+ * Decisions the hub sealed, with their outcome, and the outcome statement where one was written
+ * before the result reached this device; one written later is its own item (outcomeStatements).
+ */
 export const sealedResults: InboxSource = (input) =>
   input.results.flatMap(({ projection: r }): InboxItem[] => {
     if (r.proposalId === '' || r.terms === null) return [];
