@@ -1,7 +1,9 @@
 import { Alert, Button, Group, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminSections, hrefOf, type AdminSection } from '../app/route';
+import { inboxStateOf } from '../../shared/inbox/inboxState';
+import { revocationsOf } from '../inbox/revocationWatch';
 import { useSession } from '../session/SessionContext';
 import { formatDateTime } from '../workbench/reasonText';
 import { adminClient } from './adminApi';
@@ -48,6 +50,10 @@ function Console({ section }: { readonly section: AdminSection }) {
     const result = await client.listOrgs();
     return result.ok ? { ok: true, value: result.value.orgs } : result;
   });
+  // What the console learns of revocations (a fetch, or its own revoke's answer) reaches the inbox at once, not after the next sync.
+  useEffect(() => {
+    if (orgs.value && !orgs.isStale) void inboxStateOf(session.client).setRevocations(revocationsOf(orgs.value, orgs.fetchedAt ?? 0)).catch(() => undefined);
+  }, [session, orgs.value, orgs.isStale, orgs.fetchedAt]);
   const invitations = useAdminResource(platform.settings, session, 'invitations', async () => {
     const result = await client.listInvitations();
     return result.ok ? { ok: true, value: result.value.invitations } : result;

@@ -2,7 +2,7 @@ import { Alert, Button, Code, Group, Paper, Stack, Text, Textarea, Title } from 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ballotReceipt } from '../../shared/governance/ballotReceipt';
-import { countedCast, needsConfirmation } from '../../shared/governance/countedCast';
+import { countedCast, hasCast, needsConfirmation } from '../../shared/governance/countedCast';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
 import { useOrgNames } from '../data/useOrgNames';
 import type { ProposalPhase } from '../../shared/governance/proposalPhase';
@@ -52,7 +52,8 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
   useEffect(() => setReasonDraft(null), [ballot?.revisions.length]);
 
   const delivery = ballotDelivery({
-    isCast: ballot?.choice !== null && ballot !== null,
+    // A facilitator's cast is this organization's ballot too (it never writes `choice`).
+    isCast: ballot !== null && hasCast(ballot),
     pendingCount: unsent,
     refusal: quarantined[0] ? { code: quarantined[0].code, message: quarantined[0].message } : null,
     isConnected,

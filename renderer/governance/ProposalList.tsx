@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Table, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hasCast } from '../../shared/governance/countedCast';
 import { graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { votersOf } from '../../shared/governance/voters';
 import { useObservable } from '../app/useObservable';
@@ -23,7 +24,7 @@ export function ProposalList() {
   const isRunner = canRunProposals(identity, network);
   const proposals = useObservable(() => client.observe({ type: 'proposal' }), [client], []);
   const ownBallots = useObservable(() => client.observe({ type: 'ballot', ownerOrg: identity.orgId }), [client, identity.orgId], []);
-  const voted = useMemo(() => new Set(ownBallots.filter((b) => b.projection.choice !== null).map((b) => b.projection.proposalId)), [ownBallots]);
+  const voted = useMemo(() => new Set(ownBallots.filter((b) => hasCast(b.projection)).map((b) => b.projection.proposalId)), [ownBallots]);
   const now = useNowAt(proposals.flatMap(({ projection: p }) => [p.opensAt, p.closesAt, graceEndsAt(p)]));
   const [tab, setTab] = useState<Tab>('open');
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);

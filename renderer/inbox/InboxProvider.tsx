@@ -11,7 +11,7 @@ import { syncStateOf } from '../../shared/sync/syncState';
 import { useObservable } from '../app/useObservable';
 import { useSession } from '../session/SessionContext';
 import { InboxContext, type InboxContextValue } from './inboxContext';
-import { revokedDevicesOf } from './revokedDevicesOf';
+import { watchRevocations } from './revocationWatch';
 import { timeLeftText } from './timeLeftText';
 
 /**
@@ -24,15 +24,14 @@ const SETTLE_MS = 200;
 
 /**
  * Computes the device's inbox from its own store whenever a record changes (a sync, a bundle
- * import, a local edit), the read markers or followed topics change, or the hub's last network
- * status is stored; and raises one system notification per vote that comes within 48 hours of
+ * import, a local edit), the read markers, followed topics or the secretariat's revocations change,
+ * or the hub's last network status is stored; and raises one system notification per vote that comes within 48 hours of
  * closing uncast.
  */
 export function InboxProvider({ children }: { children: ReactNode }) {
   const { session, platform } = useSession();
   const { t } = useTranslation();
   const { client } = session;
-  const { networkId } = session.profile;
   const state = useMemo(() => inboxStateOf(client), [client]);
   const [inbox, setInbox] = useState<Inbox | null>(null);
   const followedTopics = useObservable(() => state.observeFollowedTopics(), [state], [] as string[]);
@@ -58,7 +57,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       try {
         do {
           isWanted = false;
-          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS, revokedDevices: revokedDevicesOf(platform.settings, networkId) });
+          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS });
           if (!isLive) return;
           lastInput = input;
           show(input);
@@ -69,7 +68,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
         isRunning = false;
       }
     };
-    const changes = merge(client.observeRecordChanges(), state.observeMarkers(), state.observeFollowedTopics(), syncStateOf(client).observeNetworkStatus())
+    const changes = merge(client.observeRecordChanges(), state.observeMarkers(), state.observeFollowedTopics(), state.observeRevocations(), syncStateOf(client).observeNetworkStatus())
       .pipe(auditTime(SETTLE_MS))
       .subscribe({ next: () => void recompute(), error: () => undefined });
     const timer = window.setInterval(() => {
@@ -81,7 +80,11 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       changes.unsubscribe();
       window.clearInterval(timer);
     };
-  }, [client, state, platform, networkId]);
+  }, [client, state, platform]);
+
+  // Revocations are no records: the secretariat's device asks the hub for them after every sync.
+  const isSecretariat = session.profile.identity.role === 'secretariat';
+  useEffect(() => (isSecretariat ? watchRevocations(session, state, () => platform.clock.now()) : undefined), [session, state, platform, isSecretariat]);
 
   // One notification per vote reminder, ever, on this device (kept in the store's meta).
   const closingSoonKeys = inbox?.closingSoon.map((vote) => vote.key).join('\n') ?? '';

@@ -8,6 +8,7 @@ import { useOrgNames } from '../data/useOrgNames';
 import { useDateTime, type DateTimeFormatting } from '../i18n/dateTime';
 import { useSession } from '../session/SessionContext';
 import { useInbox } from './inboxContext';
+import { choiceSummary } from '../governance/ballotForms';
 import { timeLeftText } from './timeLeftText';
 
 /** Where an item's subject opens. */
@@ -131,20 +132,20 @@ function GroupCard({ group }: { group: InboxGroup }) {
       </Group>
       <Stack gap="xs">
         {group.items.map((item) => (
-          <ItemRow key={item.key} item={item} />
+          <ItemRow key={item.key} item={item} hasOutcomeItem={group.items.some((other) => other.kind === 'outcome-written')} />
         ))}
       </Stack>
     </Card>
   );
 }
 
-function ItemRow({ item }: { item: InboxItem }) {
+function ItemRow({ item, hasOutcomeItem = false }: { item: InboxItem; hasOutcomeItem?: boolean }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const { markRead } = useInbox();
   const names = useOrgNames(session.client);
   const dateTime = useDateTime();
-  const { headline, text } = describe(item, t, (id) => names.get(id) ?? t('inbox.someone'), dateTime);
+  const { headline, text } = describe(item, t, (id) => names.get(id) ?? t('inbox.someone'), dateTime, hasOutcomeItem);
   return (
     <Group justify="space-between" align="flex-start" wrap="nowrap" data-testid="inbox-item" data-kind={item.kind}>
       <div>
@@ -167,8 +168,12 @@ function ItemRow({ item }: { item: InboxItem }) {
   );
 }
 
-/** An item's headline and its quoted text (a comment's, a review note's), in the reader's language. */
-function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string, dateTime: DateTimeFormatting): { headline: string; text: string | null } {
+/**
+ * An item's headline and its quoted text (a comment's, a review note's), in the reader's language.
+ * `hasOutcomeItem`: the same group shows the outcome statement as its own item, so the sealed
+ * result does not quote it a second time.
+ */
+function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string, dateTime: DateTimeFormatting, hasOutcomeItem: boolean): { headline: string; text: string | null } {
   switch (item.kind) {
     case 'comment':
       return { headline: t(item.isReply ? 'inbox.item.reply' : item.isSuggestion ? 'inbox.item.suggestion' : 'inbox.item.comment', { org: orgName(item.byOrgId) }), text: item.text };
@@ -190,10 +195,22 @@ function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string
           })
           .join('\n'),
       };
+    case 'ballot-facilitated': {
+      const labels = new Map(item.options.map((o) => [o.id, o.label]));
+      return {
+        headline: t('inbox.item.facilitated', { org: orgName(item.byOrgId), channel: t(`governance.trust.channel.${item.channel}`), witness: item.witness, choice: choiceSummary(item.choice, (id) => labels.get(id) ?? id, t) }),
+        text: item.isOpen ? t('inbox.item.facilitatedOpen', { date: dateTime.format(item.closesAt, 'dateTime') }) : t('inbox.item.facilitatedClosed'),
+      };
+    }
+    case 'outcome-written':
+      return {
+        headline: t('inbox.item.outcomeWritten', { org: orgName(item.byOrgId) }),
+        text: [t('inbox.item.outcomeDecided', { text: item.decided }), item.actions ? t('inbox.item.outcomeActions', { text: item.actions }) : null, t('inbox.item.outcomeReviewOn', { date: item.reviewOn })].filter(Boolean).join('\n'),
+      };
     case 'review-date-due':
       return { headline: t('inbox.item.reviewDateDue', { date: item.reviewOn }), text: t('inbox.item.reviewDateDecided', { text: item.decided }) };
     case 'result-sealed':
-      return { headline: item.outcome ? t('inbox.item.sealed', { outcome: t(`inbox.outcome.${item.outcome}`) }) : t('inbox.item.sealedUnknown'), text: item.statement ? t('inbox.item.statement', { text: item.statement }) : null };
+      return { headline: item.outcome ? t('inbox.item.sealed', { outcome: t(`inbox.outcome.${item.outcome}`) }) : t('inbox.item.sealedUnknown'), text: item.statement && !hasOutcomeItem ? t('inbox.item.statement', { text: item.statement }) : null };
     case 'offer-matching':
       return { headline: t('inbox.item.offerMatching', { date: dateTime.format(item.closesAt, 'date') }), text: null };
     case 'interest-moved':
@@ -204,6 +221,8 @@ function describe(item: InboxItem, t: TFunction, orgName: (id: string) => string
       return { headline: item.lastSeenAt === null ? t('inbox.item.silentNever') : t('inbox.item.silent', { date: dateTime.format(item.lastSeenAt, 'date') }), text: null };
     case 'device-revoked':
       return { headline: t('inbox.item.revoked', { device: item.deviceName }), text: item.reason ? t('inbox.item.revokedReason', { reason: item.reason }) : null };
+    case 'org-revoked':
+      return { headline: t('inbox.item.orgRevoked'), text: item.reason ? t('inbox.item.revokedReason', { reason: item.reason }) : null };
     case 'vote-open':
       return { headline: timeLeftText(t, item.timeLeftMs), text: null };
   }

@@ -88,3 +88,13 @@ export function needsConfirmation(ballot: CastSource, version: number): boolean 
   const cast = countedCast(ballot, version);
   return cast !== null && cast.proposalVersion !== version;
 }
+
+/**
+ * Whether the organization has cast on this ballot at all, itself or through a facilitator: what
+ * "has voted" means wherever a screen or a reminder asks (a cast on an earlier version included;
+ * `needsConfirmation` says whether it still counts). Not the ballot's `choice` field, which a
+ * facilitated cast never writes.
+ */
+export function hasCast(ballot: CastSource): boolean {
+  return countedCast(ballot) !== null;
+}

@@ -12,7 +12,7 @@ import type { ResultProjection } from '../records/result';
 /*
  * Everything the inbox is computed from: the device's own records (projections with their
  * headers), what the hub last said about each organization's sync, the secretariat's last list of
- * revoked devices, this device's topics and read markers, and the time. Plain data, so the
+ * revoked devices and organizations, this device's topics, entry arrivals and read markers, and the time. Plain data, so the
  * computation is pure and the same input always gives the same inbox.
  */
 
@@ -27,6 +27,20 @@ export interface RevokedDevice {
   readonly deviceName: string;
   readonly revokedAt: number;
   readonly reason: string | null;
+}
+
+export interface RevokedOrg {
+  readonly orgId: string;
+  readonly name: string;
+  readonly revokedAt: number;
+  readonly reason: string | null;
+}
+
+/** What the hub's administration last said was revoked, and when it said so (0: never asked). */
+export interface Revocations {
+  readonly fetchedAt: number;
+  readonly devices: readonly RevokedDevice[];
+  readonly orgs: readonly RevokedOrg[];
 }
 
 export interface InboxMarkers {
@@ -55,7 +69,10 @@ export interface InboxInput {
   /** When the hub last heard from each organization (its last network status); empty when unknown. */
   readonly lastSeenAt: ReadonlyMap<string, number | null>;
   readonly revokedDevices: readonly RevokedDevice[];
+  readonly revokedOrgs: readonly RevokedOrg[];
   readonly followedTopics: readonly string[];
+  /** When entries of other organizations reached this device (entryArrivals.ts); an entry not listed is timed by its creation. */
+  readonly entryArrivals: Readonly<Record<string, number>>;
   readonly markers: InboxMarkers;
   /** How long without a sync or a contribution makes an organization silent. */
   readonly silentAfterMs: number;

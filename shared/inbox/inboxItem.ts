@@ -1,3 +1,4 @@
+import type { Choice, FacilitationChannel } from '../records/ballot';
 import type { PipelineStage } from '../records/interest';
 import type { VersionedField } from '../records/proposal';
 import type { RecordType } from '../records/recordType';
@@ -52,6 +53,14 @@ export type InboxItem =
    * count until confirmed or replaced. `changes` are the versions since, who made them, what they changed.
    */
   | (ItemBase & { readonly kind: 'ballot-confirm'; readonly castOnVersion: number; readonly version: number; readonly changes: readonly BallotConfirmChange[] })
+  /**
+   * A facilitator (a steward with the proposals scope, or the secretariat) recorded a ballot for
+   * this organization, on a field visit or a call; it counts until the organization casts its own.
+   * `isOpen`: the vote is still open, so the organization can confirm or replace it until `closesAt`.
+   */
+  | (ItemBase & { readonly kind: 'ballot-facilitated'; readonly byOrgId: string; readonly channel: FacilitationChannel; readonly witness: string; readonly choice: Choice; readonly options: readonly { readonly id: string; readonly label: string }[]; readonly closesAt: number; readonly isOpen: boolean })
+  /** An outcome statement written (or rewritten) for a sealed decision: what was decided, who does what, the review date. */
+  | (ItemBase & { readonly kind: 'outcome-written'; readonly byOrgId: string; readonly decided: string; readonly actions: string; readonly reviewOn: string })
   /** The review date of a decision's outcome statement has come. */
   | (ItemBase & { readonly kind: 'review-date-due'; readonly reviewOn: string; readonly decided: string })
   /** An open offer this organization is eligible for and has not answered. */
@@ -63,7 +72,9 @@ export type InboxItem =
   /** For the secretariat: a member organization not heard from, and nothing contributed, for a while. */
   | (ItemBase & { readonly kind: 'org-silent'; readonly orgId: string; readonly lastSeenAt: number | null })
   /** For the secretariat: a device credential revoked. */
-  | (ItemBase & { readonly kind: 'device-revoked'; readonly orgId: string; readonly deviceName: string; readonly reason: string | null });
+  | (ItemBase & { readonly kind: 'device-revoked'; readonly orgId: string; readonly deviceName: string; readonly reason: string | null })
+  /** For the secretariat: an organization revoked, with every device it had. */
+  | (ItemBase & { readonly kind: 'org-revoked'; readonly orgId: string; readonly reason: string | null });
 
 export type InboxItemKind = InboxItem['kind'];
 export type VoteItem = Extract<InboxItem, { kind: 'vote-open' }>;

@@ -1,4 +1,4 @@
-import { countedCast, needsConfirmation } from '../governance/countedCast';
+import { countedCast, hasCast, needsConfirmation } from '../governance/countedCast';
 import { proposalPhase } from '../governance/proposalPhase';
 import { votersOf } from '../governance/voters';
 import { orgActivity } from '../matching/networkHealth';
@@ -25,10 +25,13 @@ export type InboxSource = (input: InboxInput) => readonly InboxItem[];
 
 const subjectOf = (type: InboxSubject['type'], id: string, title: string): InboxSubject => ({ type, id, title });
 
-/** Open votes this organization may cast and has not, with the time left; the voters are those fixed when the vote opened. */
+/**
+ * Open votes this organization may cast and has not (itself or through a facilitator: hasCast), with
+ * the time left; the voters are those fixed when the vote opened.
+ */
 export const openVotes: InboxSource = ({ me, now, network, proposals, ballots }) => {
   if (!network) return [];
-  const cast = new Set(ballots.filter((b) => b.header.ownerOrg === me.orgId && b.projection.choice !== null).map((b) => b.header.id));
+  const cast = new Set(ballots.filter((b) => b.header.ownerOrg === me.orgId && hasCast(b.projection)).map((b) => b.header.id));
   return proposals.flatMap(({ header, projection: p }): VoteItem[] => {
     if (proposalPhase(p, now) !== 'open') return [];
     if (!votersOf(p, network.members).includes(me.orgId)) return [];
@@ -87,7 +90,10 @@ export const ballotsToConfirm: InboxSource = ({ me, now, proposals, ballots }) =
   });
 };
 
-/** Decisions the hub sealed, with their outcome. */
+/**
+ * Decisions the hub sealed, with their outcome, and the outcome statement where one was written
+ * before the result reached this device; one written later is its own item (outcomeStatements).
+ */
 export const sealedResults: InboxSource = (input) =>
   input.results.flatMap(({ projection: r }): InboxItem[] => {
     if (r.proposalId === '' || r.terms === null) return [];
@@ -102,6 +108,50 @@ export const sealedResults: InboxSource = (input) =>
       },
     ];
   });
+
+/**
+ * Outcome statements, whenever written: the statement comes after the seal (the hub refuses one
+ * before), often after the sealed result was read, so it is its own event. Keyed by the statement's
+ * time, so a statement rewritten later is news again; the organization's own writing is not news.
+ */
+export const outcomeStatements: InboxSource = ({ me, proposals }) =>
+  proposals.flatMap(({ header, projection: p }): InboxItem[] => {
+    const outcome = p.outcome;
+    if (!outcome || outcome.orgId === me.orgId) return [];
+    return [{ kind: 'outcome-written', key: `outcome:${header.id}:${outcome.at}`, at: outcome.at, subject: subjectOf('proposal', header.id, p.title), byOrgId: outcome.orgId, decided: outcome.decided, actions: outcome.actions, reviewOn: outcome.reviewOn }];
+  });
+
+/**
+ * Ballots a facilitator recorded for this organization that count as its ballot now (it has cast
+ * none of its own on the current version): it should know who spoke for it, how, before whom and
+ * what, and that it can confirm or replace the ballot until closing. Keyed by the facilitated cast,
+ * so a second facilitation is news again; the organization's own cast ends the item.
+ */
+export const facilitatedBallots: InboxSource = ({ me, now, proposals, ballots }) => {
+  const byProposal = new Map(proposals.map((p) => [p.header.id, p]));
+  return ballots.flatMap(({ header, projection: b }): InboxItem[] => {
+    const proposal = byProposal.get(b.proposalId);
+    if (header.ownerOrg !== me.orgId || !proposal) return [];
+    const p = proposal.projection;
+    const cast = countedCast(b, p.version);
+    if (!cast?.facilitation || cast.facilitation.byOrgId === me.orgId) return [];
+    return [
+      {
+        kind: 'ballot-facilitated',
+        key: `facilitated:${proposal.header.id}:${cast.castAt}:${cast.deviceId}`,
+        at: cast.castAt,
+        subject: subjectOf('proposal', proposal.header.id, p.title),
+        byOrgId: cast.facilitation.byOrgId,
+        channel: cast.facilitation.channel,
+        witness: cast.facilitation.witness,
+        choice: cast.choice,
+        options: p.options.map((o) => ({ id: o.id, label: o.label })),
+        closesAt: p.closesAt,
+        isOpen: proposalPhase(p, now) === 'open',
+      },
+    ];
+  });
+};
 
 /** Comments by others on this organization's entries and proposals, and replies to its comments. */
 export const commentsOnMine: InboxSource = ({ me, entries, proposals, comments }) => {
@@ -197,14 +247,18 @@ export const interestMoves: InboxSource = ({ me, offers, interests }) => {
   });
 };
 
-/** New entries by other organizations in the topics this device follows. */
-export const followedEntries: InboxSource = ({ me, entries, followedTopics }) => {
+/**
+ * New entries by other organizations in the topics this device follows, timed by when they reached
+ * this device (entryArrivals.ts): an entry written long ago and shared, or carried in, today is new
+ * today. Entries that came while their topic was not followed (stamped 0) are not new.
+ */
+export const followedEntries: InboxSource = ({ me, entries, followedTopics, entryArrivals }) => {
   if (followedTopics.length === 0) return [];
   const topics = new Set(followedTopics);
   return entries.flatMap(({ header, projection: e }): InboxItem[] =>
     header.ownerOrg === me.orgId || !topics.has(e.topic) || e.status === 'draft'
       ? []
-      : [{ kind: 'followed-entry', key: `followed:${header.id}`, at: header.createdAt, subject: subjectOf('entry', header.id, e.title), byOrgId: header.ownerOrg, topic: e.topic }],
+      : [{ kind: 'followed-entry', key: `followed:${header.id}`, at: entryArrivals[header.id] ?? header.createdAt, subject: subjectOf('entry', header.id, e.title), byOrgId: header.ownerOrg, topic: e.topic }],
   );
 };
 
@@ -224,18 +278,29 @@ export const silentOrgs: InboxSource = ({ me, now, network, orgs, entries, comme
   });
 };
 
-/** For the secretariat: device credentials revoked (from the console's last list of organizations). */
-export const revokedDevices: InboxSource = ({ me, orgs, revokedDevices: revoked }) => {
+/**
+ * For the secretariat: organizations and device credentials revoked (the hub's administration,
+ * fetched after each sync). Revoking an organization revokes its devices with the same words: the
+ * organization's item stands for them, and only a device revoked on its own is listed apart.
+ */
+export const revocations: InboxSource = ({ me, orgs, revokedDevices: devices, revokedOrgs }) => {
   if (me.role !== 'secretariat') return [];
-  const names = new Map(orgs.map((o) => [o.header.id, o.projection.name]));
-  return revoked.map((d): InboxItem => ({ kind: 'device-revoked', key: `revoked:${d.credentialId}`, at: d.revokedAt, subject: subjectOf('org-status', d.orgId, names.get(d.orgId) ?? ''), orgId: d.orgId, deviceName: d.deviceName, reason: d.reason }));
+  const names = new Map([...revokedOrgs.map((o) => [o.orgId, o.name] as const), ...orgs.map((o) => [o.header.id, o.projection.name] as const)]);
+  const orgAt = new Map(revokedOrgs.map((o) => [o.orgId, o.revokedAt]));
+  const orgItems = revokedOrgs.map((o): InboxItem => ({ kind: 'org-revoked', key: `org-revoked:${o.orgId}`, at: o.revokedAt, subject: subjectOf('org-status', o.orgId, names.get(o.orgId) ?? ''), orgId: o.orgId, reason: o.reason }));
+  const deviceItems = devices
+    .filter((d) => orgAt.get(d.orgId) === undefined || d.revokedAt < orgAt.get(d.orgId)!)
+    .map((d): InboxItem => ({ kind: 'device-revoked', key: `revoked:${d.credentialId}`, at: d.revokedAt, subject: subjectOf('org-status', d.orgId, names.get(d.orgId) ?? ''), orgId: d.orgId, deviceName: d.deviceName, reason: d.reason }));
+  return [...orgItems, ...deviceItems];
 };
 
 /** Every source, in no particular order (the computation orders the items). */
 export const inboxSources: readonly InboxSource[] = [
   openVotes,
   ballotsToConfirm,
+  facilitatedBallots,
   sealedResults,
+  outcomeStatements,
   reviewDatesDue,
   commentsOnMine,
   reviewOutcomes,
@@ -244,5 +309,5 @@ export const inboxSources: readonly InboxSource[] = [
   interestMoves,
   followedEntries,
   silentOrgs,
-  revokedDevices,
+  revocations,
 ];

@@ -1,23 +1,24 @@
 import type { FieldwiseClient } from '../client/client';
 import { NETWORK_RECORD_ID } from '../records/network';
 import { syncStateOf } from '../sync/syncState';
-import type { InboxInput, RevokedDevice } from './inboxInput';
+import { entryArrivals } from './entryArrivals';
+import type { InboxInput } from './inboxInput';
 import { inboxStateOf } from './inboxState';
 
 export interface InboxLoadOptions {
   readonly now: number;
   readonly silentAfterMs: number;
-  /** The secretariat's last fetched list of revoked devices; empty elsewhere. */
-  readonly revokedDevices?: readonly RevokedDevice[];
 }
 
 /**
  * Reads what the inbox is computed from out of the device's own store, through the client's
  * views and the owners of its meta (sync state, inbox state): nothing here needs the network.
+ * Stamps entries that arrived since the last look (entryArrivals.ts), so call it after every
+ * change to the store: a sync, a bundle import.
  */
 export async function loadInboxInput(client: FieldwiseClient, options: InboxLoadOptions): Promise<InboxInput> {
   const inbox = inboxStateOf(client);
-  const [network, orgs, entries, proposals, ballots, results, comments, offers, interests, orgStatus, followedTopics, markers] = await Promise.all([
+  const [network, orgs, entries, proposals, ballots, results, comments, offers, interests, orgStatus, followedTopics, markers, arrived, revocations] = await Promise.all([
     client.get<'network'>(NETWORK_RECORD_ID),
     client.list({ type: 'org' }),
     client.list({ type: 'entry' }),
@@ -30,7 +31,11 @@ export async function loadInboxInput(client: FieldwiseClient, options: InboxLoad
     syncStateOf(client).orgSyncStatus(),
     inbox.followedTopics(),
     inbox.markers(options.now),
+    inbox.entryArrivals(),
+    inbox.revocations(),
   ]);
+  const arrivals = entryArrivals(arrived, entries, client.identity.orgId, followedTopics, options.now);
+  if (arrivals !== arrived) await inbox.setEntryArrivals(arrivals);
   return {
     me: { orgId: client.identity.orgId, role: client.identity.role },
     now: options.now,
@@ -44,8 +49,10 @@ export async function loadInboxInput(client: FieldwiseClient, options: InboxLoad
     offers,
     interests,
     lastSeenAt: new Map(orgStatus.map((status) => [status.orgId, status.lastSeenAt])),
-    revokedDevices: options.revokedDevices ?? [],
+    revokedDevices: revocations.devices,
+    revokedOrgs: revocations.orgs,
     followedTopics,
+    entryArrivals: arrivals,
     markers,
     silentAfterMs: options.silentAfterMs,
   };

@@ -8,6 +8,8 @@ import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
 import type { InboxInput, InboxRecord } from '../../shared/inbox/inboxInput';
 import type { InboxItem } from '../../shared/inbox/inboxItem';
 import { REMINDER_WINDOW_MS } from '../../shared/inbox/inboxSources';
+import { entryArrivals } from '../../shared/inbox/entryArrivals';
+import { hasCast } from '../../shared/governance/countedCast';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
 import { entryMutators } from '../../shared/records/entry';
@@ -18,6 +20,8 @@ import { proposalMutators } from '../../shared/records/proposal';
 import type { EditContext, Mutator } from '../../shared/records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType, Role } from '../../shared/records/recordType';
+import { proposalPhase } from '../../shared/governance/proposalPhase';
+import { isOfferOpen } from '../../shared/matching/offersFor';
 import { resultId } from '../../shared/records/result';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { signedTestResult } from '../support/governance';
@@ -65,7 +69,9 @@ function inputOf(overrides: Partial<InboxInput> = {}): InboxInput {
     interests: [],
     lastSeenAt: new Map(),
     revokedDevices: [],
+    revokedOrgs: [],
     followedTopics: [],
+    entryArrivals: {},
     markers: { since: T0, read: {} },
     silentAfterMs: 30 * DAY_MS,
     ...overrides,
@@ -253,7 +259,10 @@ describe('inbox items from decisions and reviews', () => {
     const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
     const proposal = made('proposal', 'proposal-9', SEC, T0, poll, [proposalMutators.writeOutcome as Mutator<never>, { decided: 'Pool half the fund', actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' }, SEC, T0 + 2 * DAY_MS]);
     const before = allItems(inputOf({ now: Date.UTC(2026, 11, 14, 23, 59), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
-    expect(before.map((i) => [i.kind, i.kind === 'result-sealed' ? i.statement : null])).toEqual([['result-sealed', 'Pool half the fund']]);
+    expect(before.map((i) => [i.kind, i.kind === 'result-sealed' ? i.statement : i.kind === 'outcome-written' ? i.decided : null])).toEqual([
+      ['outcome-written', 'Pool half the fund'],
+      ['result-sealed', 'Pool half the fund'],
+    ]);
     const due = allItems(inputOf({ now: Date.UTC(2026, 11, 15), proposals: [proposal], results: [result], markers: { since: 0, read: {} } }));
     expect(due.find((i) => i.kind === 'review-date-due')).toEqual({ kind: 'review-date-due', key: 'review-due:proposal-9:2026-12-15', at: Date.UTC(2026, 11, 15), subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' }, reviewOn: '2026-12-15', decided: 'Pool half the fund' });
   });
@@ -335,29 +344,251 @@ describe('read markers, order and the empty inbox', () => {
   });
 });
 
-describe('inbox over seeded random histories', () => {
-  // Comments by random organizations on random entries at random times, read in random batches:
-  // every unread comment on one of my entries by someone else is listed exactly once, and none read.
-  it('misses nothing and shows nothing twice', () => {
-    const entries = [made('entry', 'entry-a1', ME, T0, entryInput('A1')), made('entry', 'entry-a2', ME, T0, entryInput('A2')), made('entry', 'entry-b1', OTHER, T0, entryInput('B1'))];
-    const history = fc.array(fc.record({ by: fc.constantFrom(ME, OTHER, 'org-c'), target: fc.constantFrom('entry-a1', 'entry-a2', 'entry-b1'), hoursAfter: fc.integer({ min: -48, max: 240 }), readInRound: fc.integer({ min: 0, max: 3 }) }), { maxLength: 30 });
-    fc.assert(
-      fc.property(history, (events) => {
-        const comments = events.map((e, index) => made('comment', `comment-${index}`, e.by, T0 + e.hoursAfter * HOUR_MS, { targetId: e.target, text: `text ${index}` }));
-        let markers = { since: T0, read: {} as Record<string, number> };
-        for (let round = 0; round <= 4; round++) {
-          const input = inputOf({ entries, comments, markers });
-          const inbox = computeInbox(input);
-          const shown = inbox.groups.flatMap((g) => g.items).map((i) => i.key);
-          const expected = events.flatMap((e, index) => (e.by !== ME && e.target !== 'entry-b1' && e.hoursAfter >= 0 && !(`comment:comment-${index}` in markers.read) ? [`comment:comment-${index}`] : []));
-          expect(new Set(shown).size).toBe(shown.length);
-          expect([...shown].sort()).toEqual([...expected].sort());
-          expect(inbox.unreadCount).toBe(shown.length);
-          const readNow = inbox.groups.flatMap((g) => g.items).filter((i) => events[Number(i.key.split('-').pop())]!.readInRound === round);
-          markers = markedRead(markers, readNow, inbox.liveKeys);
-        }
-      }),
-      { seed: 1919, numRuns: 25 },
-    );
+describe('inbox items the audit found missing', () => {
+  const now = T0 + 10 * DAY_MS;
+  const STEWARD = 'org-st';
+
+  it('brings an outcome statement written after the sealed result was read, once, with its text, and again when rewritten', () => {
+    const seal = signedTestResult('proposal-9');
+    const result = made('result', resultId('proposal-9'), SEC, T0 + DAY_MS, seal.input);
+    const bare = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS));
+    // The device kept its inbox before the seal (the test result's seal time is fixed).
+    const sealedOnly = computeInbox(inputOf({ now, proposals: [bare], results: [result], markers: { since: 0, read: {} } }));
+    expect(keys(sealedOnly.groups.flatMap((g) => g.items))).toEqual(['result:proposal-9']);
+    const markers = markedRead({ since: 0, read: {} }, sealedOnly.groups.flatMap((g) => g.items), sealedOnly.liveKeys);
+    const write = (decided: string, at: number) => [proposalMutators.writeOutcome as Mutator<never>, { decided, actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' }, SEC, at] as [Mutator<never>, unknown, string, number];
+    const written = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS), write('Pool half the fund', T0 + 3 * DAY_MS));
+    const after = computeInbox(inputOf({ now, proposals: [written], results: [result], markers }));
+    expect(after.groups.flatMap((g) => g.items)).toEqual([
+      { kind: 'outcome-written', key: `outcome:proposal-9:${T0 + 3 * DAY_MS}`, at: T0 + 3 * DAY_MS, subject: { type: 'proposal', id: 'proposal-9', title: 'Pool the seed fund' }, byOrgId: SEC, decided: 'Pool half the fund', actions: 'Lijiang keeps the books', reviewOn: '2026-12-15' },
+    ]);
+    const readOutcome = markedRead(markers, after.groups.flatMap((g) => g.items), after.liveKeys);
+    expect(computeInbox(inputOf({ now, proposals: [written], results: [result], markers: readOutcome })).unreadCount).toBe(0);
+    const rewritten = made('proposal', 'proposal-9', SEC, T0, proposalInput('Pool the seed fund', T0, T0 + DAY_MS), write('Pool half the fund', T0 + 3 * DAY_MS), write('Pool a third of the fund', T0 + 5 * DAY_MS));
+    const again = computeInbox(inputOf({ now, proposals: [rewritten], results: [result], markers: readOutcome }));
+    expect(again.groups.flatMap((g) => g.items).map((i) => (i.kind === 'outcome-written' ? i.decided : i.kind))).toEqual(['Pool a third of the fund']);
+    // The review date still comes, and the writer's own statement is not news to it.
+    const due = computeInbox(inputOf({ now: Date.UTC(2026, 11, 15), proposals: [rewritten], results: [result], markers: markedRead(readOutcome, again.groups.flatMap((g) => g.items), again.liveKeys) }));
+    expect(keys(due.groups.flatMap((g) => g.items))).toEqual(['review-due:proposal-9:2026-12-15']);
+    expect(allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, now, proposals: [rewritten], markers: readOutcome })).filter((i) => i.kind === 'outcome-written')).toEqual([]);
   });
+
+  const facilitated = (proposalId: string, at: number) =>
+    made('ballot', ballotId(proposalId, ME), ME, at, { proposalId }, [ballotMutators.facilitate as Mutator<never>, { choice: { method: 'single', optionId: 'no' }, reason: '', proposalVersion: 1, channel: 'in-person', witness: 'Village head Zhang' }, STEWARD, at]);
+
+  it('tells an organization a facilitator recorded its ballot, with who, how, before whom and what, and stops asking it to vote', () => {
+    const proposal = opened('proposal-1', proposalInput('Pool the seed fund', T0, now + REMINDER_WINDOW_MS - HOUR_MS));
+    const ballot = facilitated('proposal-1', now - HOUR_MS);
+    expect(hasCast(ballot.projection)).toBe(true);
+    const inbox = computeInbox(inputOf({ now, proposals: [proposal], ballots: [ballot] }));
+    // Cast through the facilitator: no vote to cast, no 48-hour reminder (sync bar, notification).
+    expect(inbox.votes).toEqual([]);
+    expect(inbox.closingSoon).toEqual([]);
+    expect(inbox.groups.flatMap((g) => g.items)).toEqual([
+      {
+        kind: 'ballot-facilitated',
+        key: `facilitated:proposal-1:${now - HOUR_MS}:dev-${STEWARD}`,
+        at: now - HOUR_MS,
+        subject: { type: 'proposal', id: 'proposal-1', title: 'Pool the seed fund' },
+        byOrgId: STEWARD,
+        channel: 'in-person',
+        witness: 'Village head Zhang',
+        choice: { method: 'single', optionId: 'no' },
+        options: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }],
+        closesAt: proposal.projection.closesAt,
+        isOpen: true,
+      },
+    ]);
+    // Once the organization casts its own ballot, its own word stands and the item goes.
+    const replaced = made('ballot', ballotId('proposal-1', ME), ME, now - HOUR_MS, { proposalId: 'proposal-1' }, [ballotMutators.facilitate as Mutator<never>, { choice: { method: 'single', optionId: 'no' }, reason: '', proposalVersion: 1, channel: 'in-person', witness: 'Village head Zhang' }, STEWARD, now - HOUR_MS], [ballotMutators.castOn as Mutator<never>, { choice: { method: 'single', optionId: 'yes' }, reason: '', proposalVersion: 1 }, ME, now]);
+    expect(allItems(inputOf({ now, proposals: [proposal], ballots: [replaced] }))).toEqual([]);
+    // After closing it is still told, without the offer to replace it.
+    const closed = allItems(inputOf({ now: proposal.projection.closesAt + DAY_MS, proposals: [proposal], ballots: [ballot] }));
+    expect(closed.map((i) => (i.kind === 'ballot-facilitated' ? i.isOpen : i.kind))).toEqual([false]);
+  });
+
+  it('lists revoked organizations for the secretariat, and only the devices not revoked with their organization', () => {
+    const at = now - DAY_MS;
+    const revokedOrgs = [{ orgId: 'org-c', name: 'Dali', revokedAt: at, reason: 'left the network' }];
+    const revokedDevices = [
+      { credentialId: 'cred-c1', orgId: 'org-c', deviceName: 'Dali laptop', revokedAt: at, reason: 'left the network' },
+      { credentialId: 'cred-c0', orgId: 'org-c', deviceName: 'Dali old laptop', revokedAt: at - DAY_MS, reason: 'stolen' },
+      { credentialId: 'cred-b1', orgId: OTHER, deviceName: 'Old laptop', revokedAt: at, reason: null },
+    ];
+    const items = allItems(inputOf({ me: { orgId: SEC, role: 'secretariat' }, now, revokedOrgs, revokedDevices }));
+    expect(items.map((i) => [i.key, i.subject.title])).toEqual([
+      ['org-revoked:org-c', 'Dali'],
+      ['revoked:cred-c0', 'Dali'],
+      ['revoked:cred-b1', 'Lijiang'],
+    ]);
+    expect(items[0]).toMatchObject({ kind: 'org-revoked', orgId: 'org-c', reason: 'left the network', at });
+    expect(allItems(inputOf({ now, revokedOrgs, revokedDevices }))).toEqual([]);
+  });
+
+  it('times a new entry in a followed topic by its arrival on this device, not its creation', () => {
+    const old = made('entry', 'entry-old', OTHER, T0 - 30 * DAY_MS, entryInput('Rain tanks', 'water'));
+    // Written a month before this device kept its inbox, shared (or carried in) after.
+    expect(allItems(inputOf({ now, entries: [old], followedTopics: ['water'] }))).toEqual([]);
+    const items = allItems(inputOf({ now, entries: [old], followedTopics: ['water'], entryArrivals: { 'entry-old': T0 + 2 * DAY_MS } }));
+    expect(items.map((i) => [i.key, i.at])).toEqual([['followed:entry-old', T0 + 2 * DAY_MS]]);
+    // Arrived while its topic was not followed: not new.
+    expect(allItems(inputOf({ now, entries: [old], followedTopics: ['water'], entryArrivals: { 'entry-old': 0 } }))).toEqual([]);
+  });
+
+  it('stamps arrivals: entries held at the first look by creation, later ones by now if followed, others 0; drops what is gone', () => {
+    const water = made('entry', 'entry-w', OTHER, T0 - DAY_MS, entryInput('Rain tanks', 'water'));
+    const seeds = made('entry', 'entry-s', OTHER, T0 - DAY_MS, entryInput('Seed bank', 'seeds'));
+    const mine = made('entry', 'entry-m', ME, T0 - DAY_MS, entryInput('Mine', 'water'));
+    const first = entryArrivals(null, [water, seeds, mine], ME, ['water'], T0);
+    expect(first).toEqual({ 'entry-w': T0 - DAY_MS, 'entry-s': 0 });
+    expect(entryArrivals(first, [water, seeds, mine], ME, ['water', 'seeds'], T0 + DAY_MS)).toBe(first);
+    const later = made('entry', 'entry-w2', OTHER, T0 - 9 * DAY_MS, entryInput('Old tanks', 'water'));
+    const quiet = made('entry', 'entry-s2', OTHER, T0 - 9 * DAY_MS, entryInput('Old seeds', 'seeds'));
+    expect(entryArrivals(first, [water, later, quiet], ME, ['water'], T0 + 2 * DAY_MS)).toEqual({ 'entry-w': T0 - DAY_MS, 'entry-w2': T0 + 2 * DAY_MS, 'entry-s2': 0 });
+  });
+});
+
+describe('inbox over seeded random histories', () => {
+  // Random histories over every source kind, arriving on the device in rounds, the device reading a
+  // random part of its inbox each round. An oracle written from the rules (not from the sources)
+  // says which items exist each round; every one of them not yet read is shown exactly once, and
+  // an item read is never shown again.
+  const ROUNDS = 5;
+  const nowOf = (round: number) => T0 + (round + 1) * 2 * DAY_MS;
+  const STEWARD = 'org-st';
+  const seal = signedTestResult('proposal-seed');
+  const kind = <K extends string, T>(name: K, fields: fc.Arbitrary<T>) => fc.record({ kind: fc.constant(name), round: fc.integer({ min: 0, max: ROUNDS - 1 }), hoursBefore: fc.integer({ min: 0, max: 200 }), fields });
+  const event = fc.oneof(
+    kind('comment', fc.record({ by: fc.constantFrom(ME, OTHER, 'org-c'), target: fc.constantFrom('entry-a1', 'entry-b1') })),
+    kind('vote', fc.record({ closesInHours: fc.integer({ min: 1, max: 200 }) })),
+    kind('cast', fc.record({ vote: fc.nat(), isFacilitated: fc.boolean() })),
+    kind('result', fc.record({ vote: fc.nat() })),
+    kind('outcome', fc.record({ vote: fc.nat(), by: fc.constantFrom(SEC, ME), reviewInDays: fc.integer({ min: 0, max: 6 }) })),
+    kind('review', fc.record({ by: fc.constantFrom(SEC, ME) })),
+    kind('offer', fc.record({ closesInHours: fc.integer({ min: 1, max: 200 }) })),
+    kind('interest', fc.record({ stage: fc.constantFrom('shortlisted' as const, 'accepted' as const, 'declined' as const) })),
+    kind('followed', fc.record({ writtenDaysBefore: fc.integer({ min: 0, max: 60 }) })),
+  );
+  type Event = typeof event extends fc.Arbitrary<infer E> ? E : never;
+  const edit = (mutator: unknown, arg: unknown, by: string, at: number) => [mutator as Mutator<never>, arg, by, at] as [Mutator<never>, unknown, string, number];
+  const hash = (text: string) => [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const dateOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+  /** What the device holds after `round`: each event's record, with the edits that arrived by then. */
+  function holdings(events: readonly Event[], round: number) {
+    const arrived = events.map((e, index) => ({ ...e, index, at: nowOf(e.round) - e.hoursBefore * HOUR_MS })).filter((e) => e.round <= round);
+    const votes = events.flatMap((e, index) => (e.kind === 'vote' ? [index] : []));
+    const voteOf = (n: number) => (votes.length === 0 ? null : `proposal-${votes[n % votes.length]}`);
+    const byKind = <K extends Event['kind']>(k: K) => arrived.filter((e): e is typeof e & Extract<Event, { kind: K }> => e.kind === k);
+    const outcomesOf = (pid: string) => byKind('outcome').filter((e) => voteOf(e.fields.vote) === pid);
+    const proposals = byKind('vote').map((e) => {
+      const pid = `proposal-${e.index}`;
+      const closesAt = nowOf(e.round) + e.fields.closesInHours * HOUR_MS;
+      const writes = outcomesOf(pid).map((o) => edit(proposalMutators.writeOutcome, { decided: `decided ${o.index}`, actions: '', reviewOn: dateOf(o.at + o.fields.reviewInDays * DAY_MS) }, o.fields.by, o.at));
+      return made('proposal', pid, SEC, e.at, proposalInput(`Vote ${e.index}`, e.at, closesAt), edit(proposalMutators.setState, 'open', SEC, e.at), ...writes);
+    });
+    const allCasts = byKind('cast');
+    const castsOn = new Map<string, typeof allCasts>();
+    for (const c of allCasts) {
+      const pid = voteOf(c.fields.vote);
+      if (pid) castsOn.set(pid, [...(castsOn.get(pid) ?? []), c]);
+    }
+    const choice = { method: 'single', optionId: 'yes' };
+    const ballots = [...castsOn].map(([pid, casts]) =>
+      made('ballot', ballotId(pid, ME), ME, casts[0]!.at, { proposalId: pid }, ...casts.map((c) => (c.fields.isFacilitated ? edit(ballotMutators.facilitate, { choice, reason: '', proposalVersion: 1, channel: 'phone', witness: 'Zhang' }, STEWARD, c.at) : edit(ballotMutators.castOn, { choice, reason: '', proposalVersion: 1 }, ME, c.at)))),
+    );
+    const results = byKind('result').flatMap((e) => {
+      const pid = voteOf(e.fields.vote);
+      if (!pid) return [];
+      const base = made('result', resultId(pid), SEC, e.at, seal.input);
+      return [{ ...base, projection: { ...base.projection, proposalId: pid, sealedAt: e.at } }];
+    });
+    const reviews = byKind('review').map((e) => edit(entryMutators.addReviewNote, `note ${e.index}`, e.fields.by, e.at));
+    const entries = [
+      made('entry', 'entry-a1', ME, T0 - 9 * DAY_MS, entryInput('A1'), ...reviews),
+      made('entry', 'entry-b1', OTHER, T0 - 9 * DAY_MS, entryInput('B1')),
+      ...byKind('followed').map((e) => made('entry', `entry-${e.index}`, OTHER, e.at - e.fields.writtenDaysBefore * DAY_MS, entryInput(`Followed ${e.index}`, 'water'))),
+    ];
+    const comments = byKind('comment').map((e) => made('comment', `comment-${e.index}`, e.fields.by, e.at, { targetId: e.fields.target, text: `text ${e.index}` }));
+    const offers = byKind('offer').map((e) => {
+      const offer = made('offer', `offer-${e.index}`, SEC, e.at, { title: `Offer ${e.index}`, kind: 'funding', places: 3, opensAt: e.at, closesAt: nowOf(e.round) + e.fields.closesInHours * HOUR_MS, eligibility: { regions: [['yunnan']], stages: [], capabilities: [], minStaff: null, maxStaff: null } });
+      return { ...offer, projection: { ...offer.projection, state: 'published' as const } };
+    });
+    const moves = byKind('interest').map((e) => edit(interestMutators.move, { stage: e.fields.stage, note: `move ${e.index}` }, SEC, e.at));
+    const interests = [made('interest', interestId('offer-fixed', ME), ME, T0 - 9 * DAY_MS, { offerId: 'offer-fixed' }, ...moves)];
+    return { arrived, byKind, voteOf, outcomesOf, castsOn, proposals, ballots, results, entries, comments, offers, interests };
+  }
+
+  /** The keys of every item that should exist after `round`, each with when it happened (the oracle). */
+  function expectedItems(h: ReturnType<typeof holdings>, round: number, arrivedAt: ReadonlyMap<string, number>): Map<string, number> {
+    const now = nowOf(round);
+    const items = new Map<string, number>();
+    for (const e of h.byKind('comment')) if (e.fields.by !== ME && e.fields.target === 'entry-a1') items.set(`comment:comment-${e.index}`, e.at);
+    for (const p of h.proposals) {
+      const pid = p.header.id;
+      const casts = h.castsOn.get(pid) ?? [];
+      if (proposalPhase(p.projection, now) === 'open' && casts.length === 0) {
+        const isSoon = p.projection.closesAt - now <= REMINDER_WINDOW_MS;
+        items.set(`${isSoon ? 'vote-soon' : 'vote'}:${pid}`, -1);
+      }
+      const own = casts.filter((c) => !c.fields.isFacilitated);
+      const facilitated = casts.filter((c) => c.fields.isFacilitated);
+      if (own.length === 0 && facilitated.length > 0) {
+        const at = Math.max(...facilitated.map((c) => c.at));
+        items.set(`facilitated:${pid}:${at}:dev-${STEWARD}`, at);
+      }
+      const outcomes = h.outcomesOf(pid);
+      const last = outcomes.at(-1);
+      if (last) {
+        if (last.fields.by !== ME) items.set(`outcome:${pid}:${last.at}`, last.at);
+        const reviewOn = dateOf(last.at + last.fields.reviewInDays * DAY_MS);
+        const due = Date.parse(`${reviewOn}T00:00:00Z`);
+        if (due <= now) items.set(`review-due:${pid}:${reviewOn}`, due);
+      }
+    }
+    for (const e of h.byKind('result')) {
+      const pid = h.voteOf(e.fields.vote);
+      // The first seal of a proposal stands (one result record per proposal).
+      if (pid && !items.has(`result:${pid}`)) items.set(`result:${pid}`, h.results.find((r) => r.projection.proposalId === pid)!.projection.sealedAt);
+    }
+    for (const e of h.byKind('review')) if (e.fields.by !== ME) items.set(`review:entry-a1:${e.at}:${e.fields.by}`, e.at);
+    for (const o of h.offers) if (isOfferOpen(o.projection, now)) items.set(`offer:${o.header.id}`, Math.max(o.header.createdAt, o.projection.opensAt));
+    h.byKind('interest').forEach((e, n) => items.set(`interest:${interestId('offer-fixed', ME)}:${n + 1}`, e.at));
+    for (const e of h.byKind('followed')) items.set(`followed:entry-${e.index}`, arrivedAt.get(`entry-${e.index}`)!);
+    return items;
+  }
+
+  it('misses nothing and shows nothing twice, over every kind of item', () => {
+    const seed = Number(process.env.FIELDWISE_SEED ?? Date.now() % 2 ** 31);
+    const numRuns = Number(process.env.FIELDWISE_RUNS ?? 30);
+    const property = fc.property(fc.array(event, { maxLength: 24 }), fc.nat(), (events, readSalt) => {
+      let markers = { since: T0, read: {} as Record<string, number> };
+      let arrivals: Record<string, number> | null = null;
+      const everRead = new Set<string>();
+      for (let round = 0; round < ROUNDS; round++) {
+        const now = nowOf(round);
+        const h = holdings(events, round);
+        arrivals = { ...entryArrivals(arrivals, h.entries, ME, ['water'], now) };
+        const inbox = computeInbox(inputOf({ now, entries: h.entries, proposals: h.proposals, ballots: h.ballots, results: h.results, comments: h.comments, offers: h.offers, interests: h.interests, followedTopics: ['water'], entryArrivals: arrivals, markers }));
+        const shownItems = [...inbox.votes, ...inbox.groups.flatMap((g) => g.items)];
+        const shown = shownItems.map((i) => i.key);
+        const expected = [...expectedItems(h, round, new Map(Object.entries(arrivals)))].filter(([key, at]) => !everRead.has(key) && (at === -1 || at >= T0)).map(([key]) => key);
+        expect(new Set(shown).size, `round ${round}: shown twice`).toBe(shown.length);
+        expect([...shown].sort(), `round ${round}`).toEqual([...expected].sort());
+        expect(inbox.unreadCount).toBe(shown.length);
+        const readNow = shownItems.filter((i) => (hash(i.key) + readSalt + round) % 3 === 0);
+        for (const item of readNow) everRead.add(item.key);
+        markers = markedRead(markers, readNow, inbox.liveKeys);
+      }
+    });
+    const result = fc.check(property, { seed, numRuns, endOnFailure: true });
+    if (result.failed) {
+      throw new Error(
+        `inbox property failed (seed ${seed}): ${String(result.errorInstance)}\n` +
+          `counterexample: ${JSON.stringify(result.counterexample)}\n` +
+          `replay: FIELDWISE_SEED=${seed} npx vitest run test/unit/inbox.test.ts -t "over every kind"`,
+      );
+    }
+    expect(result.numRuns).toBe(numRuns);
+  }, 120_000);
 });
