@@ -4,7 +4,9 @@
 // "explained" block, and the reason shown beside the result is blank.
 // A fix must ensure: a reason counts as given only if it holds a visible character (letters,
 // digits, punctuation, symbols), after removing whitespace, format (Cf) and other invisible
-// characters; the same rule in positionReasonProblem for the form and the hub.
+// characters; the same rule in positionReasonProblem for the form and the hub. The same holds for
+// a facilitator's block and for the facilitator's `witness` (nonEmptyText trims only whitespace):
+// a facilitated cast "witnessed" by U+200B is taken today.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
@@ -134,3 +136,14 @@ it.each([['zero-width space', '\u200b'], ['word joiner', '\u2060'], ['zero-width
     expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'reason-required', recordId: ballotId(poll, orgIdOf.alpha) } } });
   },
 );
+
+it('refuses a facilitated consent block whose reason, or a facilitation whose witness, is only invisible characters', async () => {
+  const poll = await openPoll({ method: 'consent', options: [] });
+  const facilitate = async (reason: string, witness: string) => {
+    const { id, update } = await ballotUpdate('steward', poll, (doc, ctx) => ballotMutators.facilitate.apply(doc, { choice: BLOCK, reason, proposalVersion: 1, channel: 'in-person', witness }, ctx), 'beta');
+    const answer = await pushRecord('steward', 'ballot', id, update);
+    return { status: answer.status, code: (answer.body as { error?: { code?: string } }).error?.code ?? null };
+  };
+  expect(await facilitate('\u200b', 'Li Wei, village head')).toEqual({ status: 422, code: 'reason-required' });
+  expect((await facilitate('Floods the lower fields', '\u200b')).status).toBe(422);
+});
