@@ -6,7 +6,10 @@
 // the changed option is what is counted.
 // A fix must ensure: each new history entry's `before` and `after` are exactly
 // versionedText(field, value) of the proposal before and after the write, for every field it
-// names (version-unrecorded otherwise), and it names only fields that changed.
+// names (version-unrecorded otherwise), and it names only fields that changed. Today an entry that
+// changes nothing is taken too: a runner who dislikes the trend appends one a minute before
+// closing, the version becomes 2, and every ballot cast so far stops counting (earlier-version)
+// with no time left to confirm it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
@@ -141,4 +144,22 @@ it('refuses a version entry whose before/after text is not the change it records
   // Today: accepted; the proposal now offers the land sale and its history says nothing changed.
   expect(after.options).toEqual(answer.status === 200 ? options : pollTerms().options);
   expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'version-unrecorded', recordId: poll } } });
+});
+
+it('refuses a version entry that changes nothing, which would void every ballot cast so far', async () => {
+  const poll = await openPoll();
+  await expectAccepted(() => castOn('alpha', poll, { choice: YES, proposalVersion: 1 }));
+  await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 1 }));
+  const title = (await projectionOfStored(poll)).title;
+  // A minute before closing.
+  await advanceHubClock(hub, clock, 48 * HOUR_MS - 60_000 - (clock.now() - (await projectionOfStored(poll)).opensAt));
+  const answer = await changeProposal('steward', poll, (doc, ctx) =>
+    doc.getArray('log.history').push([{ orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes: [{ field: 'title', before: title, after: title }], note: 'wording' }]),
+  );
+  if (answer.status === 200) {
+    const sealed = await passSealing(poll);
+    // Today: version 2, nothing changed, and both ballots are excluded.
+    expect(sealed.excluded.filter((ballot) => ballot.reason === 'earlier-version')).toEqual([]);
+  }
+  expect(answer.status).toBe(422);
 });
