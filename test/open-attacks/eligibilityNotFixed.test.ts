@@ -13,7 +13,7 @@ import { commitSystemChange } from '../../server/hub/systemWrites';
 import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotId, ballotMutators, type CastInput, type Choice } from '../../shared/records/ballot';
 import { networkMutators } from '../../shared/records/network';
-import { proposalMutators, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
+import { proposalMutators, type ProposalInput } from '../../shared/records/proposal';
 import { resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { pushResponseSchema } from '../../shared/sync/protocol';
@@ -86,17 +86,6 @@ function pollTerms(overrides: Partial<ProposalInput> = {}): ProposalInput {
   };
 }
 
-/** A proposal created by `by` and opened with the voters fixed, over HTTP; returns its id. */
-async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'steward'): Promise<string> {
-  const id = `proposal-${++counter}`;
-  const ctx = ctxOf(by);
-  const voters = [orgIdOf.steward, orgIdOf.alpha, orgIdOf.beta];
-  await expectAccepted(() =>
-    pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => proposalMutators.openVote.apply(doc, { reason: 'Agreed at the May meeting', eligibleOrgIds: voters }, ctx))),
-  );
-  return id;
-}
-
 async function passSealing(proposalId: string): Promise<ResultProjection> {
   const closesAt = ((await stored(proposalId))!.projection as { closesAt: number }).closesAt;
   const target = closesAt + GRACE_HOURS * HOUR_MS + SEAL_SETTLE_MS + 1;
@@ -117,12 +106,6 @@ async function castOn(name: Who, proposalId: string, input: CastInput): Promise<
   const { id, update } = await ballotUpdate(name, proposalId, (doc, ctx) => ballotMutators.castOn.apply(doc, { reason: '', proposalVersion: 1, ...input }, ctx));
   return pushRecord(name, 'ballot', id, update);
 }
-
-async function changeProposal(name: Who, id: string, change: (doc: Y.Doc, ctx: Ctx) => void): Promise<HubAnswer> {
-  return pushRecord(name, 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => change(doc, ctxOf(name))));
-}
-
-const projectionOfStored = async (id: string) => (await stored(id))!.projection as unknown as ProposalProjection;
 
 const YES: Choice = { method: 'single', optionId: 'yes' };
 

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { offerMutators } from '../../shared/records/offer';
-import { interestId, interestMutators } from '../../shared/records/interest';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { startTestHub, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
@@ -48,14 +47,6 @@ async function publishedOffer(): Promise<string> {
 
 async function changeAs(token: string, id: string, type: 'offer' | 'interest', change: (doc: Y.Doc) => void): Promise<HubAnswer> {
   return push(hub.url, token, [{ id, type, update: changeUpdate(await stateOf(id), change) }]);
-}
-
-/** The member's interest in `offerId`; returns its id. */
-async function memberInterest(offerId: string): Promise<string> {
-  const id = interestId(offerId, member.org.id);
-  const ctx = editContext(member.org.id, 'member');
-  await accepted(push(hub.url, member.token, [{ id, type: 'interest', update: createUpdate('interest', { offerId, message: 'We would send two trainers' }, ctx) }]));
-  return id;
 }
 
 it('refuses an offer closure that names another organization as the one that closed it', async () => {

@@ -12,14 +12,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
-import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotId, ballotMutators, type CastInput, type Choice } from '../../shared/records/ballot';
 import { networkMutators } from '../../shared/records/network';
-import { proposalMutators, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
-import { resultId, type ResultProjection } from '../../shared/records/result';
+import { proposalMutators, type ProposalInput } from '../../shared/records/proposal';
 import type { RecordType, Role } from '../../shared/records/recordType';
 import { pushResponseSchema } from '../../shared/sync/protocol';
-import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
+import { manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
 
 const HOUR_MS = 3_600_000;
@@ -100,14 +98,6 @@ async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'stewa
   return id;
 }
 
-async function passSealing(proposalId: string): Promise<ResultProjection> {
-  const closesAt = ((await stored(proposalId))!.projection as { closesAt: number }).closesAt;
-  const target = closesAt + GRACE_HOURS * HOUR_MS + SEAL_SETTLE_MS + 1;
-  const outcomes = await advanceHubClock(hub, clock, Math.max(0, target - clock.now()));
-  expect(outcomes.get(proposalId)).toMatchObject({ kind: 'sealed', resultId: resultId(proposalId) });
-  return (await stored(resultId(proposalId)))!.projection as unknown as ResultProjection;
-}
-
 async function ballotUpdate(name: Who, proposalId: string, change: (doc: Y.Doc, ctx: Ctx) => void, owner: Who = name): Promise<{ id: string; update: Uint8Array }> {
   const id = ballotId(proposalId, orgIdOf[owner]);
   const ctx = ctxOf(name);
@@ -120,12 +110,6 @@ async function castOn(name: Who, proposalId: string, input: CastInput): Promise<
   const { id, update } = await ballotUpdate(name, proposalId, (doc, ctx) => ballotMutators.castOn.apply(doc, { reason: '', proposalVersion: 1, ...input }, ctx));
   return pushRecord(name, 'ballot', id, update);
 }
-
-async function changeProposal(name: Who, id: string, change: (doc: Y.Doc, ctx: Ctx) => void): Promise<HubAnswer> {
-  return pushRecord(name, 'proposal', id, changeUpdate((await stored(id))!.state, (doc) => change(doc, ctxOf(name))));
-}
-
-const projectionOfStored = async (id: string) => (await stored(id))!.projection as unknown as ProposalProjection;
 
 const YES: Choice = { method: 'single', optionId: 'yes' };
 
