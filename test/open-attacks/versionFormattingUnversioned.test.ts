@@ -4,7 +4,8 @@
 // pool the fund", so every reader now sees "We will ~~not~~ pool the fund" (the app's editor shows
 // StarterKit's strike mark) — the opposite meaning — and the hub takes it as no change at all:
 // no history entry, the version stays 1, and the member's ballot counts for a text it never saw
-// (Decidim #3622). A link's href can be swapped the same way.
+// (Decidim #3622). A link's href can be swapped the same way, and the same edit sent over
+// `/yjs/<id>` (a sync update from the runner's co-editing socket) is taken too.
 // A fix must ensure: any change to the description fragment an editor can show (text, marks and
 // their attributes, nodes and their attributes) after the vote opens is a new version with a
 // history entry (version-unrecorded otherwise), e.g. by comparing fragmentJson, not fragmentText.
@@ -20,6 +21,9 @@ import type { RecordType, Role } from '../../shared/records/recordType';
 import { pushResponseSchema } from '../../shared/sync/protocol';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
+import { openYjs, type Cleanups } from '../support/readerViews';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 
 const HOUR_MS = 3_600_000;
 const GRACE_HOURS = 72;
@@ -147,5 +151,33 @@ it('refuses, or makes a new version of, a strike-through of "not" in an open pro
   if (answer.status === 200) {
     const sealed = await passSealing(poll);
     expect(sealed.counted.map((ballot) => ballot.orgId)).not.toContain(orgIdOf.alpha);
+  }
+});
+
+it('does not take the same strike-through over /yjs without a new version', async () => {
+  const poll = await openPoll({ description: 'We will not pool the fund this year' });
+  await expectAccepted(() => castOn('alpha', poll, { choice: YES, proposalVersion: 1 }));
+  const cleanups: Cleanups = [];
+  try {
+    const opened = await openYjs(hub, tokenOf.steward, poll, cleanups);
+    expect(opened.outcome).toBe('open');
+    const update = changeUpdate((await stored(poll))!.state, (doc) => {
+      const text = (doc.getXmlFragment('description').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      text.format('We will '.length, 'not'.length, { strike: {} });
+    });
+    const message = encoding.createEncoder();
+    encoding.writeVarUint(message, 0); // messageSync
+    syncProtocol.writeUpdate(message, update);
+    opened.socket.send(encoding.toUint8Array(message));
+    // The hub answers a refused update by closing the socket; give it time to commit or refuse.
+    await Promise.race([opened.closed, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await stored(poll))!.state);
+    const shown = ((doc.getXmlFragment('description').get(0) as Y.XmlElement).get(0) as Y.XmlText).toDelta() as { insert: string; attributes?: object }[];
+    const isStruck = shown.some((op) => op.insert === 'not' && op.attributes !== undefined);
+    // Today: stored struck through, still version 1.
+    expect({ isStruck, version: (await projectionOfStored(poll)).version }).not.toEqual({ isStruck: true, version: 1 });
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
   }
 });
