@@ -485,7 +485,7 @@ describe('inbox over seeded random histories', () => {
       const pid = `proposal-${e.index}`;
       const closesAt = nowOf(e.round) + e.fields.closesInHours * HOUR_MS;
       const writes = outcomesOf(pid).map((o) => edit(proposalMutators.writeOutcome, { decided: `decided ${o.index}`, actions: '', reviewOn: dateOf(o.at + o.fields.reviewInDays * DAY_MS) }, o.fields.by, o.at));
-      return made('proposal', pid, SEC, e.at, proposalInput(`Vote ${e.index}`, e.at, closesAt), edit(proposalMutators.setState, 'open', SEC, e.at), ...writes);
+      return made('proposal', pid, SEC, e.at, proposalInput(`Vote ${e.index}`, e.at, closesAt), edit(proposalMutators.openVote, { reason: 'Ready to decide', eligibleOrgIds: eligibleOrgIds(members, { kind: 'all-members' }) }, SEC, e.at), ...writes);
     });
     const allCasts = byKind('cast');
     const castsOn = new Map<string, typeof allCasts>();
