@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { entry, entryMutators, type EntryInput } from '../../shared/records/entry';
@@ -107,5 +109,18 @@ describe("the network's optional sections setting", () => {
     network.create(doc, network.parseInput({ name: 'Erhai network' }), sec);
     expect(() => networkMutators.setDetails.apply(doc, { optionalSections: ['context' as 'spread'] }, sec)).toThrow();
     expect(() => networkMutators.setDetails.apply(doc, { optionalSections: ['spread', 'spread'] }, sec)).toThrow();
+  });
+});
+
+describe('docs/PROTOCOL.md', () => {
+  it('names every section and optional section of each kind in its template table, in order', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/PROTOCOL.md'), 'utf8');
+    for (const kind of Object.keys(templateSections) as (keyof typeof templateSections)[]) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${kind}\` |`) && line.split('|').length === 5);
+      expect(row, kind).toBeDefined();
+      const [, , sections, optional] = row!.split('|');
+      expect([...sections!.matchAll(/`(\w+)`/g)].map((m) => m[1]), kind).toEqual([...sectionsOf(kind)]);
+      expect([...optional!.matchAll(/`(\w+)`/g)].map((m) => m[1]), kind).toEqual([...optionalSectionsOf(kind)]);
+    }
   });
 });
