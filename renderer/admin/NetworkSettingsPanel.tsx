@@ -1,6 +1,7 @@
-import { ActionIcon, Alert, Badge, Button, Group, NumberInput, Paper, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { optionalSections, type OptionalSection } from '../../shared/records/entryTemplates';
 import { useNetwork } from '../data/useNetwork';
 import { useSession } from '../session/SessionContext';
 import { AssessmentEditor } from '../workbench/AssessmentEditor';
@@ -12,8 +13,15 @@ import { regionProblemText } from './regionProblemText';
 import { childLevel, regionOptions, regionTreeProblems } from './regionTree';
 import { useAdminResource } from './useAdminResource';
 
-/** The largest attachment in whole MiB, as the secretariat types it ('' while the field is empty). */
-type Draft = Pick<AdminSettings, 'networkName' | 'secretariatName' | 'topic' | 'topics' | 'regions'> & { readonly maxAttachmentMiB: number | '' | null };
+/**
+ * The largest attachment in whole MiB, as the secretariat types it ('' while the field is empty);
+ * the optional entry sections turned on. Either is null for a hub that does not report it, whose
+ * setting this form leaves alone.
+ */
+type Draft = Pick<AdminSettings, 'networkName' | 'secretariatName' | 'topic' | 'topics' | 'regions'> & {
+  readonly maxAttachmentMiB: number | '' | null;
+  readonly optionalSections: readonly OptionalSection[] | null;
+};
 
 const MIB = 1024 * 1024;
 /** Within the hub's bounds (network.ts maxAttachmentBytesSchema: 1 KiB to 2 GiB), in whole MiB. */
@@ -27,6 +35,7 @@ const draftOf = (settings: AdminSettings): Draft => ({
   regions: settings.regions,
   // null: a hub that does not say, whose limit this form leaves alone.
   maxAttachmentMiB: settings.maxAttachmentBytes === undefined ? null : Math.round(settings.maxAttachmentBytes / MIB),
+  optionalSections: settings.optionalSections === undefined ? null : optionalSections.filter((name) => settings.optionalSections!.includes(name)),
 });
 
 function newRegionId(): string {
@@ -56,7 +65,7 @@ export function NetworkSettingsPanel() {
     const problems = regionTreeProblems(draft.regions);
     if (problems[0]) return setMessage({ ok: false, text: regionProblemText(t, problems[0], draft.regions, i18n.language) });
     if (draft.networkName.trim() === '' || draft.secretariatName.trim() === '') return setMessage({ ok: false, text: t('admin.settings.namesNeeded') });
-    const { maxAttachmentMiB, ...fields } = draft;
+    const { maxAttachmentMiB, optionalSections: turnedOn, ...fields } = draft;
     if (maxAttachmentMiB !== null && !(Number.isInteger(maxAttachmentMiB) && Number(maxAttachmentMiB) >= 1 && Number(maxAttachmentMiB) <= MAX_ATTACHMENT_MIB)) {
       return setMessage({ ok: false, text: t('admin.settings.maxAttachmentBad', { max: MAX_ATTACHMENT_MIB }) });
     }
@@ -68,6 +77,7 @@ export function NetworkSettingsPanel() {
       secretariatName: draft.secretariatName.trim(),
       topic: draft.topic.trim(),
       ...(maxAttachmentMiB === null ? {} : { maxAttachmentBytes: Number(maxAttachmentMiB) * MIB }),
+      ...(turnedOn === null ? {} : { optionalSections: [...turnedOn] }),
     });
     setSaving(false);
     if (!result.ok) return setMessage({ ok: false, text: failureText(result.failure) });
@@ -109,6 +119,21 @@ export function NetworkSettingsPanel() {
                 onChange={(value) => set('maxAttachmentMiB', value === '' ? '' : Number(value))}
                 data-testid="settings-max-attachment"
               />
+            )}
+            {draft.optionalSections !== null && (
+              <Checkbox.Group
+                label={t('admin.settings.optionalSections')}
+                description={t('admin.settings.optionalSectionsHelp')}
+                value={[...draft.optionalSections]}
+                onChange={(value) => set('optionalSections', optionalSections.filter((name) => value.includes(name)))}
+                data-testid="settings-optional-sections"
+              >
+                <Stack gap={6} mt={6}>
+                  {optionalSections.map((name) => (
+                    <Checkbox key={name} value={name} label={t(`entry.section.${name}`)} data-testid={`settings-optional-section-${name}`} />
+                  ))}
+                </Stack>
+              </Checkbox.Group>
             )}
             <RegionTreeEditor tree={draft.regions} onChange={(regions) => set('regions', regions)} />
             {message && (

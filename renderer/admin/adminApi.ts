@@ -82,6 +82,8 @@ export const settingsSchema = z.object({
   assessment: assessmentSchema.nullable(),
   /** Absent from a hub older than attachments. */
   maxAttachmentBytes: z.number().optional(),
+  /** The optional entry sections turned on; absent from a hub older than them. */
+  optionalSections: z.array(z.string()).optional(),
 });
 export type AdminSettings = z.infer<typeof settingsSchema>;
 

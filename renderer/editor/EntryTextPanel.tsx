@@ -1,15 +1,28 @@
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { sectionsOf } from '../../shared/records/entryTemplates';
+import { formSectionsOf, isOptionalSection } from '../../shared/records/entryTemplates';
+import { useNetwork } from '../data/useNetwork';
+import { useSession } from '../session/SessionContext';
 import { AutosaveTextInput } from '../forms/AutosaveTextInput';
 import { RichTextField } from '../forms/RichTextField';
 import type { EntryFormProps } from './entryFormProps';
 
-/** The entry's words: title and summary, its kind's template sections, and the full write-up. */
+/**
+ * The entry's words: title and summary, its kind's template sections, the optional sections the
+ * network has turned on (and any that hold text, turned on or not: nothing written is hidden), and
+ * the full write-up.
+ */
 export function EntryTextPanel({ doc, p, canEdit, lang, saving, setFields, onRichTextChange }: EntryFormProps & { readonly doc: Y.Doc; readonly onRichTextChange: () => void }) {
   const { t } = useTranslation();
+  const { session } = useSession();
+  const turnedOn = useNetwork(session.client)?.optionalSections ?? [];
   const { fieldErrors, dirty } = saving;
+  const descriptionOf = (section: string): string | undefined => {
+    if (!isOptionalSection(section)) return undefined;
+    const help = t(`entry.sectionHelp.${section}`);
+    return turnedOn.includes(section) ? help : `${help} ${t('editor.sectionTurnedOff')}`;
+  };
   return (
     <Stack gap="md" className="fw-editor-main">
       <Paper withBorder p="md" radius="md">
@@ -46,12 +59,13 @@ export function EntryTextPanel({ doc, p, canEdit, lang, saving, setFields, onRic
           {t('editor.templateHelp')}
         </Text>
         <Stack gap="md">
-          {sectionsOf(p.kind).map((section) => (
+          {formSectionsOf(p.kind, turnedOn, p.sections).map((section) => (
             <RichTextField
               key={section}
               doc={doc}
               field={`section.${section}`}
               label={t(`entry.section.${section}`)}
+              description={descriptionOf(section)}
               isEditable={canEdit}
               onDidChangeLocally={onRichTextChange}
               testId={`editor-section-${section}`}

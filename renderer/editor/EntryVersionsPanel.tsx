@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { EntryProjection } from '../../shared/records/entry';
 import { entryHistory, type HistoryEvent } from '../../shared/records/entryReview';
 import type { EntryVersion } from '../../shared/records/entryReviewSchema';
-import { sectionsOf } from '../../shared/records/entryTemplates';
+import { versionSectionsOf } from '../../shared/records/entryTemplates';
 import { screenDateFormat } from '../i18n/dateTime';
 import { RichTextView } from '../forms/RichTextView';
 import type { RichNode } from '../../shared/records/richTextJson';
@@ -28,7 +28,7 @@ export function VersionText({ version, lang, testId }: { version: EntryVersion; 
         {version.title}
       </Text>
       {version.summary && <Text size="sm">{version.summary}</Text>}
-      {sectionsOf(version.kind).map((name) =>
+      {versionSectionsOf(version.kind).map((name) =>
         version.sections[name] ? (
           <div key={name}>
             <Text size="xs" fw={600} lang={undefined}>

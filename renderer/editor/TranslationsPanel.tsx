@@ -9,6 +9,7 @@ import type { EntryProjection } from '../../shared/records/entry';
 import { hrefOf } from '../app/route';
 import { navigate } from '../app/useRoute';
 import { refusalText } from '../i18n/refusalText';
+import { EntryLabelNotices } from '../library/EntryLabelBadges';
 
 interface TranslationsPanelProps {
   readonly header: RecordHeader;
@@ -86,6 +87,8 @@ export function TranslationsPanel({ header, p, canCreate, client, readerOrg }: T
             <Badge size="sm" variant="dot" color={tp.status === 'endorsed' ? 'teal' : tp.status === 'shared' ? 'blue' : 'gray'}>
               {tp.status === 'endorsed' && hasChangesSinceEndorsed(tp) ? t('review.changesInDraft') : t(`entry.status.${tp.status}`)}
             </Badge>
+            {/* Its notices in words, as on every screen that shows an entry. */}
+            <EntryLabelNotices labels={tp.labels} isCompact />
           </Group>
         ))}
         {canCreate && (

@@ -12,6 +12,8 @@ interface RichTextFieldProps {
   /** An entry fragment name: 'body' or 'section.<name>'. */
   readonly field: string;
   readonly label: string;
+  /** A line under the label saying what the field asks for. */
+  readonly description?: string;
   readonly isEditable: boolean;
   /** Called after each local change has reached the Y.Doc. */
   readonly onDidChangeLocally: () => void;
@@ -44,7 +46,15 @@ function useHasUnknownRichText(doc: Y.Doc, field: string): boolean {
   return hasUnknown;
 }
 
-function CollaborativeField({ doc, field, label, onDidChangeLocally, testId, lang }: RichTextFieldProps) {
+function Description({ text }: { readonly text: string | undefined }) {
+  return text ? (
+    <Text size="xs" c="dimmed" mb={4}>
+      {text}
+    </Text>
+  ) : null;
+}
+
+function CollaborativeField({ doc, field, label, description, onDidChangeLocally, testId, lang }: RichTextFieldProps) {
   const labelId = useId();
   const editor = useEditor(
     {
@@ -68,12 +78,13 @@ function CollaborativeField({ doc, field, label, onDidChangeLocally, testId, lan
         </Text>
         <Toolbar editor={editor} />
       </Group>
+      <Description text={description} />
       <EditorContent editor={editor} className="fw-richtext-content" />
     </div>
   );
 }
 
-function ReadOnlyField({ doc, field, label, testId, lang, hasUnknown }: RichTextFieldProps & { readonly hasUnknown: boolean }) {
+function ReadOnlyField({ doc, field, label, description, testId, lang, hasUnknown }: RichTextFieldProps & { readonly hasUnknown: boolean }) {
   const labelId = useId();
   const { t } = useTranslation();
   const unknownLabel = (nodeName: string) => t('editor.unknownNode', { name: nodeName });
@@ -99,6 +110,7 @@ function ReadOnlyField({ doc, field, label, testId, lang, hasUnknown }: RichText
       <Text size="sm" fw={500} id={labelId} mb={4}>
         {label}
       </Text>
+      <Description text={description} />
       {hasUnknown ? (
         <Text size="xs" c="dimmed" mb={4} data-testid={testId ? `${testId}-unknown` : undefined}>
           {t('editor.unknownContent')}

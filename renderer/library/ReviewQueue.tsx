@@ -8,6 +8,7 @@ import { isStewardAuthorized } from '../../shared/records/network';
 import { hrefOf } from '../app/route';
 import { useNetwork } from '../data/useNetwork';
 import { useSession } from '../session/SessionContext';
+import { EntryLabelNotices } from './EntryLabelBadges';
 
 /** How many recently changed entries the queue looks through: a submission changes its entry, so it is among them. */
 const QUEUE_SCAN = 1000;
@@ -16,6 +17,8 @@ const QUEUE_SCAN = 1000;
  * The review queue, for reviewers only (the secretariat, a steward granted the review scope):
  * other organizations' shared entries whose latest submission waits for an answer. Read from the
  * local store, so it works offline; what was answered on another device leaves it once synced.
+ * Each item spells out its entry's notices (seasonal, women or men restricted), as everywhere the
+ * entry is shown: a reviewer is a reader too.
  */
 export function ReviewQueue({ orgNames }: { orgNames: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
@@ -44,9 +47,12 @@ export function ReviewQueue({ orgNames }: { orgNames: ReadonlyMap<string, string
       </Text>
       <Stack gap={2}>
         {waiting.map((view) => (
-          <Anchor key={view.header.id} size="sm" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="review-queue-item" data-entry-id={view.header.id} lang={view.projection.language === 'und' ? undefined : view.projection.language}>
-            {view.projection.title || t('editor.untitled')} · {orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg}
-          </Anchor>
+          <Stack key={view.header.id} gap={2} align="flex-start" data-testid="review-queue-row" data-entry-id={view.header.id}>
+            <Anchor size="sm" href={hrefOf({ screen: 'entry', id: view.header.id })} data-testid="review-queue-item" data-entry-id={view.header.id} lang={view.projection.language === 'und' ? undefined : view.projection.language}>
+              {view.projection.title || t('editor.untitled')} · {orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg}
+            </Anchor>
+            <EntryLabelNotices labels={view.projection.labels} isCompact />
+          </Stack>
         ))}
       </Stack>
     </Paper>

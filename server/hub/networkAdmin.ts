@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { network, networkMutators, networkProjectionSchema, NETWORK_RECORD_ID, stewardScopes, type NetworkProjection, type StewardScope } from '../../shared/records/network';
+import { canonicalOptionalSections, network, networkMutators, networkProjectionSchema, NETWORK_RECORD_ID, stewardScopes, type NetworkProjection, type StewardScope } from '../../shared/records/network';
 import { org, orgMutators } from '../../shared/records/org';
 import type { EditContext } from '../../shared/records/recordModule';
 import type { Role } from '../../shared/records/recordType';
@@ -379,6 +379,7 @@ export async function getSettings(storage: HubStorage): Promise<NetworkSettings>
     stages: networkRecord.stages,
     assessment: networkRecord.assessment,
     maxAttachmentBytes: networkRecord.maxAttachmentBytes,
+    optionalSections: networkRecord.optionalSections,
   };
 }
 
@@ -397,8 +398,9 @@ export async function updateSettings(ctx: AdminContext, requested: SettingsUpdat
   }
   // The console sends its whole form: only what differs from the current settings is written and audited.
   const current = await getSettings(storage);
+  const canonical: SettingsUpdate = requested.optionalSections ? { ...requested, optionalSections: canonicalOptionalSections(requested.optionalSections) } : requested;
   const update = Object.fromEntries(
-    Object.entries(requested).filter(([key, value]) => value !== undefined && canonicalJson(value) !== canonicalJson(current[key as keyof NetworkSettings])),
+    Object.entries(canonical).filter(([key, value]) => value !== undefined && canonicalJson(value) !== canonicalJson(current[key as keyof NetworkSettings])),
   ) as SettingsUpdate;
   const changedFields = Object.keys(update).sort();
   if (changedFields.length === 0) return current;
@@ -409,6 +411,7 @@ export async function updateSettings(ctx: AdminContext, requested: SettingsUpdat
     ...(update.topics !== undefined ? { topics: [...update.topics] } : {}),
     ...(update.stages !== undefined ? { stages: [...update.stages] } : {}),
     ...(update.maxAttachmentBytes !== undefined ? { maxAttachmentBytes: update.maxAttachmentBytes } : {}),
+    ...(update.optionalSections !== undefined ? { optionalSections: [...update.optionalSections] } : {}),
     ...(update.regions !== undefined
       ? { regionTree: [...update.regions], regions: update.regions.map((node) => regionNamePath(update.regions!, node.id, 'zh')) }
       : {}),

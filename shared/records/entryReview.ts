@@ -8,7 +8,7 @@ import { appendLog, writeFields } from './layout';
 import { shortText, nonEmptyText } from './fieldSchemas';
 import { defineMutator, type EditContext } from './recordModule';
 import { RecordInputError } from './recordError';
-import { sectionsOf } from './entryTemplates';
+import { versionSectionsOf } from './entryTemplates';
 
 /*
  * Reviewing an entry, on either side and offline: the author submits a version, reviewers comment,
@@ -17,10 +17,13 @@ import { sectionsOf } from './entryTemplates';
  * pinned, and the entry's history are pure functions of the projection, the same on every replica.
  */
 
-/** An entry's content now, as a version: plain text, only the kind's own sections, empty ones left out. */
+/**
+ * An entry's content now, as a version: plain text, only the kind's own sections (optional ones
+ * included, whether the network has them on or not), empty ones left out.
+ */
 export function versionOf(p: Pick<EntryProjection, 'kind' | 'title' | 'summary' | 'sections' | 'body'>): EntryVersion {
   const sections: VersionSections = {};
-  for (const name of sectionsOf(p.kind)) {
+  for (const name of versionSectionsOf(p.kind)) {
     const text = p.sections[name];
     if (text && text.trim() !== '') sections[name] = text;
   }

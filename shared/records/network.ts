@@ -6,6 +6,7 @@ import { regionPathSchema } from './region';
 import { regionTreeSchema } from './regionTree';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
+import { isOptionalSection, optionalSections, type OptionalSection } from './entryTemplates';
 
 /*
  * The network itself: its name and topic, the stages of development it recognizes, its regions,
@@ -66,6 +67,20 @@ export const networkTopicsSchema = z
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 export const maxAttachmentBytesSchema = z.number().int().min(1024).max(2 * 1024 * 1024 * 1024);
 
+/**
+ * The optional entry sections the network has turned on (entryTemplates.ts): the entry form offers
+ * them. Each at most once, in template order. Turning one off never hides text written in it.
+ */
+export const optionalSectionsSchema = z
+  .array(z.enum(optionalSections))
+  .max(optionalSections.length)
+  .refine((names) => new Set(names).size === names.length, 'optional sections must not repeat');
+
+/** `names` in template order, each once: how the setting is stored, so two equal choices are one value. */
+export function canonicalOptionalSections(names: readonly string[]): OptionalSection[] {
+  return optionalSections.filter((name) => names.includes(name));
+}
+
 const stagesSchema = z
   .array(stageSchema)
   .max(20)
@@ -90,6 +105,8 @@ export const networkProjectionSchema = z.object({
   assessment: assessmentSchema.nullable(),
   /** See DEFAULT_MAX_ATTACHMENT_BYTES; a projection stored before the setting existed reads the default. */
   maxAttachmentBytes: maxAttachmentBytesSchema.default(DEFAULT_MAX_ATTACHMENT_BYTES),
+  /** See optionalSectionsSchema; a projection stored before the setting existed reads none. */
+  optionalSections: optionalSectionsSchema.default([]),
   ...timestampsShape,
 });
 export type NetworkProjection = z.infer<typeof networkProjectionSchema>;
@@ -157,6 +174,8 @@ export const network = defineRecord({
       hubKey: readField(doc, 'hubKey', hubKeyFieldSchema, ''),
       assessment: readField(doc, 'assessment', assessmentSchema.nullable(), null),
       maxAttachmentBytes: readField(doc, 'maxAttachmentBytes', maxAttachmentBytesSchema, DEFAULT_MAX_ATTACHMENT_BYTES),
+      // Tolerant: a name a newer app turned on that this one does not know is left out, not the whole list.
+      optionalSections: canonicalOptionalSections(readField(doc, 'optionalSections', z.array(z.string()), []).filter(isOptionalSection)),
     };
   },
   // Changing who belongs and with which role is managing the network, not editing its text.
@@ -178,6 +197,7 @@ export const networkMutators = {
         topics: networkTopicsSchema,
         regionTree: regionTreeSchema,
         maxAttachmentBytes: maxAttachmentBytesSchema,
+        optionalSections: optionalSectionsSchema,
       })
       .partial(),
     (doc, values) => writeFields(doc, values),

@@ -1,13 +1,14 @@
 import type { EntryProjection } from '../records/entry';
 import { hasChangesSinceEndorsed, pinnedVersionOf, reviewStateOf, versionOf } from '../records/entryReview';
 import type { EntryVersion } from '../records/entryReviewSchema';
-import { sectionsOf } from '../records/entryTemplates';
+import { versionSectionsOf } from '../records/entryTemplates';
 import type { ReportLocale } from './reportModel';
 
 /*
  * What a report prints of an entry's text. An endorsed entry prints its endorsed (pinned) version,
  * the one the network vouched for, even while its author drafts changes; any other entry prints
- * its text as it is. Each of its kind's template sections with text, then the full write-up.
+ * its text as it is. Each of its kind's template sections with text (then its optional sections
+ * with text, whether the network has them on now or not), then the full write-up.
  */
 
 export function printedVersion(p: EntryProjection): EntryVersion {
@@ -17,7 +18,7 @@ export function printedVersion(p: EntryProjection): EntryVersion {
 
 export function printedVersionOf(p: EntryProjection, locale: ReportLocale): { heading: string; text: string }[] {
   const version = printedVersion(p);
-  const parts = sectionsOf(version.kind).flatMap((name) => {
+  const parts = versionSectionsOf(version.kind).flatMap((name) => {
     const text = version.sections[name]?.trim();
     return text ? [{ heading: locale.t(`entry.section.${name}`), text }] : [];
   });

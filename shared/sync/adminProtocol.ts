@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { assessmentSchema, maxAttachmentBytesSchema, stageSchema } from '../records/network';
+import { assessmentSchema, maxAttachmentBytesSchema, optionalSectionsSchema, stageSchema } from '../records/network';
+import type { OptionalSection } from '../records/entryTemplates';
 import { regionNodeSchema, MAX_REGION_NODES, type RegionNode } from '../records/regionTree';
 import { roleSchema, type Role } from '../records/recordType';
 
@@ -90,6 +91,8 @@ export const settingsUpdateSchema = z.strictObject({
   assessment: assessmentSchema.nullable().optional(),
   /** The largest attachment rendition the hub takes, in bytes (network record `maxAttachmentBytes`). */
   maxAttachmentBytes: maxAttachmentBytesSchema.optional(),
+  /** The optional entry sections the entry form offers (network record `optionalSections`); a name not in the list is `bad-request`. */
+  optionalSections: optionalSectionsSchema.optional(),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -158,6 +161,7 @@ export interface NetworkSettings {
   readonly stages: readonly { readonly id: string; readonly label: string }[];
   readonly assessment: z.infer<typeof assessmentSchema> | null;
   readonly maxAttachmentBytes: number;
+  readonly optionalSections: readonly OptionalSection[];
 }
 
 export const APP_VERSION_HEADER = 'fieldwise-app-version';

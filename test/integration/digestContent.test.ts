@@ -34,6 +34,8 @@ const shared = { language: 'zh-CN', sharing: 'network', attribution: { holderKin
 
 const entries: ViewOf<'entry'>[] = [
   view('entry-practice', { ...shared, kind: 'practice', title: '雨水窖', sections: { context: '山上缺水，冬天结冰。', approach: '窖挖在冻土层以下。' }, body: '全文：每户一窖，可存三十立方。' }),
+  // The optional WOCAT sections print where they hold text, whatever the network has on now (none here).
+  view('entry-terraces', { ...shared, kind: 'practice', title: '梯田石埂', sections: { approach: '沿等高线垒石埂。', resourcePersons: '杨伟，县农技站', introduction: '2019年通过县里的项目引入。', costsAndLabour: '每亩约12个劳动日。', spread: '三个村，约四十户。' } }),
   view('entry-wisdom', { ...shared, kind: 'local-wisdom', title: '看燕子', sections: { knowledge: '燕子低飞，一天内会下雨。', passedOn: '奶奶在田里教给孙辈。' } }),
   view('entry-challenge', { ...shared, kind: 'challenge', title: '种子受潮', sections: { whatHappens: '雨季种子发霉。', whatWasTried: '用陶罐加草木灰。' } }),
   view('entry-lesson', { ...shared, kind: 'lesson', title: '合作社记账', sections: { whatWeLearned: '每月公开账目，大家更信任。' } }, (doc) => {
@@ -63,6 +65,9 @@ describe('the knowledge digest prints each entry’s text', () => {
     for (const expected of ['背景', '山上缺水，冬天结冰。', '窖挖在冻土层以下。', '全文：每户一窖，可存三十立方。', '知识内容', '燕子低飞，一天内会下雨。', '如何传承', '奶奶在田里教给孙辈。', '发生了什么情况', '雨季种子发霉。', '用陶罐加草木灰。']) {
       expect(text).toContain(squash(expected));
     }
+    for (const expected of ['资源人员', '杨伟，县农技站', '这项做法是如何引入的', '2019年通过县里的项目引入。', '成本与劳动日', '每亩约12个劳动日。', '推广范围', '三个村，约四十户。']) {
+      expect(text).toContain(squash(expected));
+    }
     // The endorsed lesson prints its endorsed text and says the author drafts on.
     expect(text).toContain(squash('每月公开账目，大家更信任。'));
     expect(text).not.toContain(squash('尚未审核的新草稿。'));
@@ -81,5 +86,18 @@ describe('the knowledge digest prints each entry’s text', () => {
     const wisdom = rows.find((row) => row['标题'] === '看燕子')!;
     expect(wisdom['内容']).toContain('知识内容: 燕子低飞，一天内会下雨。');
     expect(rows.find((row) => row['标题'] === '雨水窖')!['内容']).toContain('全文: 全文：每户一窖，可存三十立方。');
+    expect(markdown).toContain('**成本与劳动日**');
+    expect(markdown).toContain('每亩约12个劳动日。');
+    expect(rows.find((row) => row['标题'] === '梯田石埂')!['内容']).toContain('资源人员: 杨伟，县农技站\n\n这项做法是如何引入的: 2019年通过县里的项目引入。\n\n成本与劳动日: 每亩约12个劳动日。\n\n推广范围: 三个村，约四十户。');
+  });
+
+  it('in HTML, the optional sections under their own headings after the template’s', async () => {
+    const model = buildReport(context, { kind: 'digest', options: {} });
+    const html = await exportReportText(model, 'html', { pause: () => Promise.resolve(), valueLabel: '数量' });
+    const terraces = html.split('梯田石埂')[1]!;
+    const at = (text: string) => terraces.indexOf(text);
+    for (const expected of ['做法', '资源人员', '杨伟，县农技站', '推广范围', '三个村，约四十户。']) expect(at(expected), expected).toBeGreaterThan(-1);
+    expect(at('做法')).toBeLessThan(at('资源人员'));
+    expect(at('资源人员')).toBeLessThan(at('推广范围'));
   });
 });

@@ -142,7 +142,7 @@ describe('proposal form helpers', () => {
 });
 
 describe('who sees the buttons that run proposals', () => {
-  const network = { name: '', topic: '', stages: [], regions: [], topics: [], regionTree: [], members: [], hubKey: '', assessment: null, maxAttachmentBytes: 50 * 1024 * 1024, createdAt: 0, updatedAt: 0, stewardGrants: [{ orgId: 'st-yes', scopes: ['proposals' as const] }, { orgId: 'st-offers', scopes: ['offers' as const] }] };
+  const network = { name: '', topic: '', stages: [], regions: [], topics: [], regionTree: [], members: [], hubKey: '', assessment: null, maxAttachmentBytes: 50 * 1024 * 1024, optionalSections: [], createdAt: 0, updatedAt: 0, stewardGrants: [{ orgId: 'st-yes', scopes: ['proposals' as const] }, { orgId: 'st-offers', scopes: ['offers' as const] }] };
   it('the secretariat, and stewards granted proposals; not other stewards, members or observers', () => {
     expect(canRunProposals({ orgId: 'sec', role: 'secretariat' }, null)).toBe(true);
     expect(canRunProposals({ orgId: 'st-yes', role: 'steward' }, network)).toBe(true);

@@ -7,7 +7,7 @@ import { ballot, ballotId, ballotMutators, type Choice } from '../../shared/reco
 import { comment, commentMutators } from '../../shared/records/comment';
 import { entry, entryFragmentNames, entryMutators, type EntryInput } from '../../shared/records/entry';
 import { entryReviewMutators } from '../../shared/records/entryReview';
-import { templateSections } from '../../shared/records/entryTemplates';
+import { optionalSections, templateSections } from '../../shared/records/entryTemplates';
 import { interest, interestId, interestMutators } from '../../shared/records/interest';
 import { fields } from '../../shared/records/layout';
 import { network, networkMutators } from '../../shared/records/network';
@@ -341,7 +341,7 @@ describe('entry rich text', () => {
     const replica = replicaOf(doc);
     const withText = ['body', 'section.context', 'section.approach'];
     expect([...entryFragmentNames].sort()).toEqual(
-      ['body', ...Object.values(templateSections).flat().map((name) => `section.${name}`)].sort(),
+      ['body', ...[...Object.values(templateSections).flat(), ...optionalSections].map((name) => `section.${name}`)].sort(),
     );
 
     for (const name of withText) expect(doc.share.get(name)).toBeInstanceOf(Y.XmlFragment);
