@@ -107,6 +107,8 @@ const allSections = [
   'knowledge', 'holders', 'appliesWhen', 'passedOn', 'cautions',
   'whatHappens', 'whoIsAffected', 'whatWasTried', 'helpNeeded',
   'whatHappened', 'whatWeLearned', 'doDifferently',
+  // The optional sections a network may turn on (PROTOCOL's template table): always read, empty when unwritten.
+  'resourcePersons', 'introduction', 'costsAndLabour', 'spread',
 ];
 
 // ---- org --------------------------------------------------------------------------------------
