@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'test/fixtures/**'],
+    exclude: ['**/node_modules/**', 'test/fixtures/**', 'test/open-attacks/**'],
     // Each test file runs in its own child process, so a file's timers and handles are its own.
     pool: 'forks',
     setupFiles: ['test/setup/leaks.ts'],
