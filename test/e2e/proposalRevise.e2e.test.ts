@@ -118,9 +118,11 @@ describe('revising an open proposal after a ballot', { timeout: 240_000 }, () =>
     await a.openProposal(PROPOSAL_ID);
     await a.byTestId('ballot-confirm').click();
     await a.page.waitForSelector(testId('ballot-needs-confirmation'), { state: 'detached', timeout: TIMEOUT_MS });
+    // A's ballot read "received" before the confirmation too: the hub gets it on its own, a moment later.
+    await expect
+      .poll(async () => ((await hub.storage.getRecord(ballotId(PROPOSAL_ID, orgAId)))?.projection as { revisions: { proposalVersion: number }[] } | undefined)?.revisions.map((revision) => revision.proposalVersion), { timeout: TIMEOUT_MS })
+      .toEqual([1, 2]);
     await a.waitForDelivery('received');
-    const ballot = (await hub.storage.getRecord(ballotId(PROPOSAL_ID, orgAId)))?.projection as { revisions: { proposalVersion: number }[] } | undefined;
-    expect(ballot?.revisions.map((revision) => revision.proposalVersion)).toEqual([1, 2]);
     await a.app.goTo('#/inbox');
     await a.byTestId('inbox-screen').waitFor({ timeout: TIMEOUT_MS });
     expect(await a.page.locator(`${testId('inbox-item')}[data-kind="ballot-confirm"]`).count()).toBe(0);
