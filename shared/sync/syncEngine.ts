@@ -29,7 +29,9 @@ import {
  * - the checkpoint is stored after the page it covers is applied, so a broken pull resumes there;
  * - a refused credential stops all retrying; a hub that answers with an error is retried with
  *   backoff; a link that gives no answer is probed (GET /health) after 1, 2, 4 s, then backing
- *   off, and while the platform says offline nothing is tried: its "online" probes at once;
+ *   off, and while the platform says offline nothing is tried: its "online" probes at once; a
+ *   live socket the link dropped is retried on the same short schedule, one the hub closed on
+ *   the error backoff;
  * - small, time-bound records (proposals, ballots, interests, comments) are pushed first, in a
  *   small first batch, so a short window delivers the votes; acknowledged batches stay so;
  * - an outbox entry the hub sends back in a pull page is dropped as confirmed (a USB bundle).
@@ -148,6 +150,8 @@ type SessionOutcome = { readonly kind: 'ok' } | { readonly kind: 'stopped' } | {
 
 const AUTH_CODES = new Set(['unauthorized', 'token-expired', 'token-revoked']);
 const TIMED_OUT = Symbol('timed out');
+/** WebSocket close code for a connection that ended without a closing handshake (RFC 6455 7.1.5). */
+const ABNORMAL_CLOSURE = 1006;
 /** Bytes of JSON around one pushed record besides its id, type and update. */
 const RECORD_OVERHEAD_BYTES = 48;
 
@@ -933,7 +937,8 @@ export class SyncEngine {
           this.halt(refusedCode, refusal?.message ?? 'the hub closed the live connection: the credential was refused', 'live', null);
           return;
         }
-        this.scheduleLiveReconnect();
+        // 1006: no closing handshake, so the hub said nothing: the link failed, not the hub.
+        this.scheduleLiveReconnect(code === ABNORMAL_CLOSURE && refusal === null ? 'link' : 'hub');
       },
     });
   }
@@ -947,10 +952,16 @@ export class SyncEngine {
     }, this.options.liveDebounceMs);
   }
 
-  private scheduleLiveReconnect(): void {
+  /**
+   * A socket the hub closed (an error, shutting down) waits out the error backoff, up to minutes;
+   * one the link dropped is retried on the short probe schedule (1, 2, 4 s, then up to a minute),
+   * as a session's probes are: on a link that returns without the platform saying so, and with
+   * nothing to push, the live socket is what brings the window's changes in.
+   */
+  private scheduleLiveReconnect(cause: 'link' | 'hub'): void {
     if (!this.isStarted || this.isHalted) return;
     this.liveAttempts += 1;
-    const delayMs = backoffDelayMs(this.liveAttempts, this.options.backoff, this.options.random);
+    const delayMs = cause === 'link' ? probeDelayMs(this.liveAttempts, this.options.random) : backoffDelayMs(this.liveAttempts, this.options.backoff, this.options.random);
     this.clearTimer('liveTimerReconnect');
     this.liveTimerReconnect = this.clock.setTimeout(() => {
       this.liveTimerReconnect = null;

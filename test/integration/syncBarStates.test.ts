@@ -25,9 +25,12 @@ const practice: EntryInput = {
   sharing: 'network',
 };
 
-type LinkMode = 'up' | 'cut' | 'hub-down';
+type LinkMode = 'up' | 'cut' | 'hub-down' | 'no-websockets';
 
-/** A TCP relay to the hub: `cut` resets every connection; `hub-down` answers HTTP 503 itself. */
+/**
+ * A TCP relay to the hub: `cut` resets every connection; `hub-down` answers HTTP 503 itself;
+ * `no-websockets` carries HTTP but resets WebSocket upgrades, as some filtering proxies do.
+ */
 async function openLink(hubUrl: string) {
   const target = new URL(hubUrl);
   // What a reverse proxy says while the hub behind it is down.
@@ -44,15 +47,24 @@ async function openLink(hubUrl: string) {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const server: Server = createServer((client) => {
-    track(client);
-    if (mode === 'cut') return client.resetAndDestroy();
-    const upstream = mode === 'hub-down' ? connect(proxyErrorPort, '127.0.0.1') : connect(Number(target.port), target.hostname);
+  const relay = (client: Socket, port: number, host: string, head?: Buffer) => {
+    const upstream = connect(port, host);
     track(upstream);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
+    if (head) upstream.write(head);
     client.pipe(upstream);
     upstream.pipe(client);
+  };
+  const server: Server = createServer((client) => {
+    track(client);
+    if (mode === 'cut') return client.resetAndDestroy();
+    if (mode === 'hub-down') return relay(client, proxyErrorPort, '127.0.0.1');
+    if (mode === 'up') return relay(client, Number(target.port), target.hostname);
+    client.once('data', (head: Buffer) => {
+      if (/\r\nupgrade:\s*websocket/i.test(head.toString('latin1'))) return client.resetAndDestroy();
+      relay(client, Number(target.port), target.hostname, head);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -141,8 +153,8 @@ describe('the sync bar through a real hub and a link that is cut', () => {
     // The same next try as the bar, and the reason in words, not the transport's "fetch failed".
     expect(line).toEqual({ key: 'sync.log.error', values: { time: offline.values.time }, keys: { phase: 'sync.phase.push', reason: 'sync.reason.network' } });
 
-    // The link returns; the live socket is still waiting out its reconnect delay when the sync succeeds.
-    await link.set('up');
+    // The link returns for HTTP only: the sync succeeds while the live socket cannot connect.
+    await link.set('no-websockets');
     const from = labels.length;
     await device.engine.syncNow();
     expect(device.engine.status.isLive).toBe(false);

@@ -161,6 +161,28 @@ describe('sync uses every window', () => {
     await waitFor(async () => (await device.client.get(otherId)) !== null, 3_000, "the other organization's entry on the device");
   });
 
+  it('reopens a live socket the link dropped on the short probe schedule, with nothing to push, instead of the hub-error backoff', async () => {
+    // A link that drops and returns without the platform noticing, and nothing written on the
+    // device: no session fails, so only the live socket's reconnects can find the window. A long
+    // error backoff (first retry ~30 s on) shows which schedule they follow.
+    const link = await cuttable(hub.url);
+    const device = await syncedClient({ url: link.url }, await hub.join(await hub.invite('Xishan Water Users')), { engine: { backoff: { baseMs: 30_000, capMs: 300_000 }, random: () => 0.99 } });
+    open.push(device);
+    await device.engine.start();
+    await waitFor(() => device.engine.status.state === 'synced' && device.engine.status.isLive, 10_000, 'first sync');
+
+    link.cut('refuse');
+    await waitFor(() => !device.engine.status.isLive, 5_000, 'the live socket down');
+    link.restore();
+    // Probes come 1, 2, 4 s after the drop: the socket is back within seconds, not ~30 s on.
+    await waitFor(() => device.engine.status.isLive, 10_000, 'the live socket back on the short schedule');
+    const other = await syncedClient(hub, await hub.join(await hub.invite('Cangshan Seed Bank')), { engine: { isLive: false } });
+    open.push(other);
+    const otherId = await other.client.create('entry', { ...practice, title: 'Seed saving in clay jars' });
+    await other.engine.syncNow();
+    await waitFor(async () => (await device.client.get(otherId)) !== null, 5_000, "the other organization's entry on the device");
+  });
+
   it('sends the ballot before 50 entry bodies on a slow link, and after a drop mid-way resumes without sending anything acknowledged again', async () => {
     const proposalId = 'proposal-window';
     await openTestProposal(hub, proposalId);
