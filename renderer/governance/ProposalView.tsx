@@ -6,7 +6,7 @@ import { countedCast } from '../../shared/governance/countedCast';
 import { methodFor } from '../../shared/governance/decisionMethods';
 import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
-import { votersOf } from '../../shared/governance/voters';
+import { isSameVoterList, votersOf } from '../../shared/governance/voters';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
@@ -198,11 +198,22 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
                     message: refusalText(t, refused),
                   })}
                 </Text>
-                <Group>
-                  <Button size="xs" variant="light" color="red" onClick={() => void session.syncEngine?.releaseQuarantine([id])}>
-                    {t('governance.ballot.retry')}
-                  </Button>
-                </Group>
+                {refused.code === 'eligibility-mismatch' && isRunner ? (
+                  <RefixVoters
+                    voters={votersNow}
+                    isCurrent={!isSameVoterList(votersNow, p.eligibleOrgIds ?? [])}
+                    onRefix={async () => {
+                      await client.mutate(id, proposalMutators.refixVoters, votersNow);
+                      await session.syncEngine?.releaseQuarantine([id]);
+                    }}
+                  />
+                ) : (
+                  <Group>
+                    <Button size="xs" variant="light" color="red" onClick={() => void session.syncEngine?.releaseQuarantine([id])}>
+                      {t('governance.ballot.retry')}
+                    </Button>
+                  </Group>
+                )}
               </Stack>
             </Alert>
           )}
@@ -255,5 +266,39 @@ function ProposalDescription({ id }: { id: string }) {
     <Paper withBorder p="md" radius="md">
       <RichTextField doc={opened.doc} field="description" label={t('governance.field.description')} isEditable={false} onDidChangeLocally={() => undefined} testId="proposal-description" />
     </Paper>
+  );
+}
+
+/**
+ * An opening the hub refused because this device's member list was out of date: once a sync has
+ * brought the network's members, the voters are written again from them and the opening is sent
+ * again. Until then there is nothing newer to write, and the screen says why.
+ */
+function RefixVoters({ voters, isCurrent, onRefix }: { voters: readonly string[]; isCurrent: boolean; onRefix: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [isBusy, setBusy] = useState(false);
+  if (!isCurrent) {
+    return (
+      <Text size="sm" data-testid="proposal-refix-waiting">
+        {t('governance.view.refixWaiting')}
+      </Text>
+    );
+  }
+  return (
+    <Group>
+      <Button
+        size="xs"
+        color="red"
+        variant="light"
+        loading={isBusy}
+        onClick={() => {
+          setBusy(true);
+          void onRefix().finally(() => setBusy(false));
+        }}
+        data-testid="proposal-refix"
+      >
+        {t('governance.view.refix', { count: voters.length })}
+      </Button>
+    </Group>
   );
 }

@@ -208,6 +208,14 @@ export const proposalMutators = {
       appendLog(doc, 'stateChanges', { state: 'open', reason, orgId: ctx.orgId, at: ctx.now });
     },
   ),
+  /**
+   * Writes the voters again, as the network's members read now, on an opening the hub refused
+   * (`eligibility-mismatch`: the device's member list was out of date). The hub takes it only while
+   * it has not accepted the opening: once open there, the voters are fixed.
+   */
+  refixVoters: defineMutator('proposal', 'refixVoters', 'manage', z.array(recordIdSchema).max(5000), (doc, eligibleOrgIds) => {
+    writeFields(doc, { eligibleOrgIds });
+  }),
   cancelVote: defineMutator('proposal', 'cancelVote', 'manage', nonEmptyText(2000), (doc, reason, ctx) => {
     writeFields(doc, { state: 'cancelled' });
     appendLog(doc, 'stateChanges', { state: 'cancelled', reason, orgId: ctx.orgId, at: ctx.now });
