@@ -59,6 +59,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'invalid-choice': { status: 422 },
   'reason-required': { status: 422 },
   'version-unrecorded': { status: 422 },
+  'version-unchanged': { status: 422 },
   'eligibility-missing': { status: 422 },
   'state-change-unrecorded': { status: 422 },
   'rate-limited': { status: 429, hasRetryAfter: true },

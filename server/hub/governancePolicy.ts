@@ -7,7 +7,7 @@ import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { graceEndsAt } from '../../shared/governance/proposalPhase';
 import { isStewardAuthorized, type NetworkProjection, type StewardScope } from '../../shared/records/network';
-import { versionedFields, type ProposalProjection, type ProposalStateChange } from '../../shared/records/proposal';
+import { versionedFields, type ProposalProjection, type ProposalStateChange, type VersionChange } from '../../shared/records/proposal';
 import { resultId } from '../../shared/records/result';
 import { moduleFor, type ProjectionOf } from '../../shared/records/registry';
 import type { RecordType } from '../../shared/records/recordType';
@@ -176,18 +176,39 @@ async function checkFacilitator(
   if (added.some((cast) => cast.byOrgId !== ctx.actor.orgId)) refuse('forbidden', 'a facilitated cast names its facilitator: the writer’s own organization', id);
 }
 
-/** The versioned terms an edit changed, and whether the history names each in an entry of the editor's. */
-function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection, changed: readonly string[]): void {
+/**
+ * An edit of an open proposal's versioned terms is a new version, and its history tells the truth:
+ * `changes` are the terms the edit alters, read from the docs with the description's whole rich
+ * structure (validateUpdate.ts, shared versionChanges). Each changed term is named by a new entry
+ * of the editor's; each term a new entry names did change, and the entries' before and after text
+ * run from the term as it was to the term as it is (one entry, or several an offline device made
+ * one after another and pushes at once). An entry that changes nothing would only void the ballots
+ * cast so far (`version-unchanged`); one whose text is not the change would show voters asked to
+ * confirm a diff of something else (`version-unrecorded`).
+ */
+function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection, changes: readonly VersionChange[]): void {
   const history = revisionChanges(before.history, after.history);
   if (history.isRemoving) refuse('forbidden', "a proposal's version history is kept: no entry may be removed", id);
+  const changed = changes.map((change) => change.field);
   if (changed.length === 0 && history.added.length === 0) return;
   if (before.state !== 'open' || after.state !== 'open' || ctx.now >= before.closesAt) {
     refuse('terms-locked', `a proposal's terms change only while its vote is open (${changed.join(', ') || 'history'})`, id);
   }
-  const named = new Set(history.added.flatMap((entry) => entry.changes.map((change) => change.field as string)));
+  const named = new Set(history.added.flatMap((entry) => entry.changes.map((change) => change.field)));
   const unnamed = changed.filter((field) => !named.has(field));
   if (unnamed.length > 0) refuse('version-unrecorded', `an open proposal's edit is a new version: name it in the history (${unnamed.join(', ')})`, id);
   if (history.added.some((entry) => entry.orgId !== ctx.actor.orgId)) refuse('version-unrecorded', 'a version entry names its editor: the writer’s own organization', id);
+  for (const field of named) {
+    const actual =
+      changes.find((change) => change.field === field) ??
+      refuse('version-unchanged', `a version entry names ${field}, which this edit leaves as it was: a version that changes nothing would void the ballots cast so far`, id);
+    // In history order: each entry's before is the previous one's after.
+    const steps = history.added.flatMap((entry) => entry.changes.filter((change) => change.field === field));
+    const texts = [actual.before, ...steps.map((step) => step.after)];
+    if (steps.some((step, i) => step.before !== texts[i]) || texts.at(-1) !== actual.after) {
+      refuse('version-unrecorded', `a version entry's before and after must be the ${field} as it was and as this edit leaves it`, id);
+    }
+  }
 }
 
 /**
@@ -217,7 +238,7 @@ function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProje
 /** Fields a proposal may still change once it is no longer a draft. */
 const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt', 'version', 'history', 'stateChanges', 'outcome', ...versionedFields]);
 
-async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null): Promise<PolicyAdditions> {
+async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null, changes: readonly VersionChange[]): Promise<PolicyAdditions> {
   const id = write.header.id;
   const after = projectionOf(write, 'proposal');
   await checkSteward(ctx, 'proposals', write);
@@ -237,17 +258,11 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
       const changed = Object.keys(after).filter(
         (key) => key !== 'outcome' && key !== 'updatedAt' && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
       );
-      if (changed.length > 0) refuse('poll-sealed', 'the result of this proposal is sealed; only its outcome statement may still be written', id);
+      if (changed.length > 0 || changes.length > 0) refuse('poll-sealed', 'the result of this proposal is sealed; only its outcome statement may still be written', id);
       return { sealDueAt: null };
     }
     if (before.state !== 'draft') {
-      checkVersioning(
-        ctx,
-        id,
-        before,
-        after,
-        versionedFields.filter((key) => canonicalJson(after[key]) !== canonicalJson(before[key])),
-      );
+      checkVersioning(ctx, id, before, after, changes);
       const changed = Object.keys(after).filter(
         (key) => !UNLOCKED_FIELDS.has(key) && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
       );
@@ -262,12 +277,13 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   return { sealDueAt: after.state === 'open' ? graceEndsAt(after) : null };
 }
 
-export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, before: Record<string, unknown> | null): Promise<PolicyAdditions> {
+/** `versionChanges`: a stored proposal's versioned terms the write alters (validateUpdate.ts); empty for other records. */
+export async function governancePolicy(ctx: PolicyContext, write: RecordWrite, before: Record<string, unknown> | null, versionChanges: readonly VersionChange[]): Promise<PolicyAdditions> {
   switch (write.header.type) {
     case 'ballot':
       return checkBallot(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'ballot'));
     case 'proposal':
-      return checkProposal(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'proposal'));
+      return checkProposal(ctx, write, before && projectionOf({ header: write.header, projection: before }, 'proposal'), versionChanges);
     case 'offer':
       await checkSteward(ctx, 'offers', write);
       return {};

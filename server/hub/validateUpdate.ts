@@ -5,6 +5,7 @@ import type { RecordHeader } from '../../shared/records/recordType';
 import { RecordStructureError, structureActions, summarizeStructure } from '../../shared/records/structureActions';
 import { areBytesEqual } from '../../shared/records/yjsUpdates';
 import { fields } from '../../shared/records/layout';
+import { versionChanges, versionedStateOf, type VersionChange } from '../../shared/records/proposal';
 import { limits } from '../../shared/sync/protocol';
 import { NestingTooDeepError } from '../../shared/records/recordError';
 import { recordInvariantViolation } from './recordInvariants';
@@ -50,6 +51,12 @@ export interface ValidatedUpdate {
   readonly structureError: string | null;
   /** The first record invariant the new state breaks (shared/records/invariants.ts), or null. */
   readonly invariantViolation: InvariantViolation | null;
+  /**
+   * A stored proposal's versioned terms the change alters, read from the docs with the
+   * description's whole rich structure (shared/records/proposal.ts, versionChanges): what the
+   * governance policy holds a new version's history entry to. Empty for other types and new records.
+   */
+  readonly versionChanges: VersionChange[];
 }
 
 function timeToLoad(state: Uint8Array): number {
@@ -85,6 +92,7 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
     // The stored plain fields as they were: some invariants judge what a change itself wrote.
     const fieldsBefore = storedState ? fields(doc).toJSON() : null;
     const shapeBefore = storedState ? summarizeStructure(doc, header.type) : null;
+    const termsBefore = storedState && header.type === 'proposal' ? versionedStateOf(doc) : null;
     // The stored state is the hub's own, accepted within budget and re-applied in linear time:
     // the time budget is for what the sender's update costs from here.
     onStoredStateApplied?.();
@@ -103,7 +111,7 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
     const applyMs = performance.now() - applyStartedAt;
     const state = Y.encodeStateAsUpdate(doc);
     if (storedState && areBytesEqual(state, storedState)) {
-      return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null, invariantViolation: null };
+      return { isUnchanged: true, before: { ...before }, after: { ...before }, state: new Uint8Array(0), structureActions: [], structureError: null, invariantViolation: null, versionChanges: [] };
     }
     if (state.length > limits.maxRecordBytes) throw new HubError('record-too-large', `a record may be at most ${limits.maxRecordBytes} bytes`, recordId);
     // Loading the stored state and applying the change bound what loading the result costs from
@@ -125,7 +133,8 @@ export function validateUpdate({ header, storedState, update }: ValidationInput,
       structureError = error.message;
     }
     const invariantViolation = recordInvariantViolation(module, doc, { ...after }, fieldsBefore);
-    return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError, invariantViolation };
+    const changes = termsBefore ? versionChanges(termsBefore, versionedStateOf(doc)) : [];
+    return { isUnchanged: false, before: before ? { ...before } : null, after: { ...after }, state, structureActions: actions, structureError, invariantViolation, versionChanges: changes };
   } catch (error) {
     // Too deep to read is damaged input, not a hub failure: a coded 400 naming the record, which
     // the client quarantines.

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { VersionChange } from '../../shared/records/proposal';
 import type { Action } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
@@ -46,6 +47,8 @@ export interface PreparedWrite {
   readonly unchangedSeq: number | null;
   /** The record's projection before this change; null for a new record. */
   readonly before?: Record<string, unknown> | null;
+  /** The versioned proposal terms the change alters (validateUpdate.ts). */
+  readonly versionChanges?: readonly VersionChange[];
 }
 
 /** Validates a batch's updates (in order, the first refusal refusing all); the worker by default. */
@@ -111,6 +114,7 @@ function prepareValidated(actor: WriteActor, sender: SenderAuthorization, reques
     },
     unchangedSeq: null,
     before: validated.before,
+    versionChanges: validated.versionChanges,
   };
 }
 
@@ -162,7 +166,7 @@ export async function commitChanges(
       await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
       await assertTargetReadable(storage, actor, p.write, prepared);
       await assertTranslationOriginReadable(storage, actor, p.write, p.before ?? null, prepared);
-      const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null);
+      const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null, p.versionChanges ?? []);
       writes.push({ ...p.write, ...additions });
     }
     await (options.quotas ?? defaultQuotaGuard).check(storage, actor, writes, new Map(requests.map((request, i) => [request.id, storedRecords[i]!])), now);

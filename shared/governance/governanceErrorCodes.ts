@@ -20,6 +20,7 @@ export const governanceErrorCodes = [
   'reason-required',
   'version-unknown',
   'version-unrecorded',
+  'version-unchanged',
   'outcome-not-sealed',
   'eligibility-mismatch',
   'eligibility-missing',

@@ -1,10 +1,13 @@
+import type * as Y from 'yjs';
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, richText, setFragmentText, writeFields } from './layout';
 import { longText, nonEmptyText, shortText, timeSchema } from './fieldSchemas';
-import { termsInvariants } from './invariants';
+import { sortedKeysJson, termsInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
 import { decisionMethodNames } from '../governance/decisionMethods';
+import { fragmentJson, type RichNode } from './richTextJson';
+import { richTextMarkup } from './richTextMarkup';
 
 /*
  * A proposal the network decides on. Its description is rich text (`description` fragment); every
@@ -53,15 +56,18 @@ export type VersionedField = (typeof versionedFields)[number];
 
 /**
  * One edit of an open proposal: who made it, when, which terms it changed, their text before and
- * after (options as their labels, one a line), and the editor's note. The proposal's version is 1
+ * after (versionedStateText: options as their labels, one a line; the description with its
+ * formatting), and the editor's note. The proposal's version is 1
  * plus the number of these: two offline edits merge into two entries and version 3, never into a
  * number both claim.
  */
+const MAX_VERSION_TEXT = 20_000;
 export const versionChangeSchema = z.object({
   field: z.enum(versionedFields),
-  before: z.string().max(20_000),
-  after: z.string().max(20_000),
+  before: z.string().max(MAX_VERSION_TEXT),
+  after: z.string().max(MAX_VERSION_TEXT),
 });
+export type VersionChange = z.infer<typeof versionChangeSchema>;
 export const proposalVersionEntrySchema = z.object({
   orgId: recordIdSchema,
   deviceId: nonEmptyText(200),
@@ -181,10 +187,45 @@ function readVersioning(doc: Parameters<typeof readLog>[0]) {
 const versionedTermsSchema = z.object({ title: termsShape.title, description: longText, options: termsShape.options, maxChoices: termsShape.maxChoices }).partial();
 export type VersionedTerms = z.infer<typeof versionedTermsSchema>;
 
-/** A versioned field's value as the history shows it: options as their labels, one a line. */
-export function versionedText(field: VersionedField, value: VersionedTerms[VersionedField]): string {
+/** A plain versioned field's value as the history shows it: options as their labels, one a line. */
+export function versionedText(field: Exclude<VersionedField, 'description'>, value: VersionedTerms[typeof field]): string {
   if (field === 'options') return ((value ?? []) as ProposalProjection['options']).map((o) => o.label).join('\n');
   return String(value ?? '');
+}
+
+/**
+ * The versioned terms as the record holds them, the description as its whole rich structure (text,
+ * marks and their attributes, nodes and theirs): what a voter reads, not only its plain text. A
+ * strike-through on "not" changes no plain text and every reader's meaning.
+ */
+export interface VersionedState {
+  readonly title: string;
+  readonly description: readonly RichNode[];
+  readonly options: ProposalProjection['options'];
+  readonly maxChoices: number;
+}
+
+export function versionedStateOf(doc: Y.Doc): VersionedState {
+  const { title, options, maxChoices } = proposal.read(doc);
+  return { title, description: fragmentJson(richText(doc, 'description')), options, maxChoices };
+}
+
+/** A versioned field of `state` as its history entry's before or after (the description with its formatting, cut at the entry's 20,000 characters). */
+export function versionedStateText(field: VersionedField, state: VersionedState): string {
+  if (field === 'description') return richTextMarkup(state.description).slice(0, MAX_VERSION_TEXT);
+  return versionedText(field, state[field]);
+}
+
+/**
+ * What an edit from `before` to `after` changed in the versioned terms, each field with its text as
+ * it was and as it is: the changes a new version's history entry records. The revise mutator
+ * writes its entry from this, and the hub checks every write to an open proposal against it
+ * (server/hub/governancePolicy.ts), so a device and the hub agree on what is a new version.
+ */
+export function versionChanges(before: VersionedState, after: VersionedState): VersionChange[] {
+  return versionedFields.flatMap((field) =>
+    sortedKeysJson(before[field]) === sortedKeysJson(after[field]) ? [] : [{ field, before: versionedStateText(field, before), after: versionedStateText(field, after) }],
+  );
 }
 
 export const proposalMutators = {
@@ -221,8 +262,10 @@ export const proposalMutators = {
     appendLog(doc, 'stateChanges', { state: 'cancelled', reason, orgId: ctx.orgId, at: ctx.now });
   }),
   /**
-   * Edits an open proposal's versioned terms as a new version: writes the changed terms and one
-   * history entry naming them (nothing when nothing changed). A draft is edited with setTerms.
+   * Edits an open proposal's versioned terms as a new version: writes the terms and one history
+   * entry naming what changed, as versionChanges finds it in the doc (nothing when nothing
+   * changed). A description given as plain text replaces its formatting too. A draft is edited
+   * with setTerms.
    */
   revise: defineMutator(
     'proposal',
@@ -230,17 +273,12 @@ export const proposalMutators = {
     'edit',
     z.object({ terms: versionedTermsSchema, note: shortText(2000).default('') }),
     (doc, { terms, note }, ctx) => {
-      const current = proposal.read(doc);
-      const changes = versionedFields.flatMap((field) => {
-        const next = terms[field];
-        if (next === undefined || JSON.stringify(next) === JSON.stringify(current[field])) return [];
-        return [{ field, before: versionedText(field, current[field]), after: versionedText(field, next) }];
-      });
-      if (changes.length === 0) return;
+      const before = versionedStateOf(doc);
       const { description, ...plain } = terms;
-      writeFields(doc, Object.fromEntries(Object.entries(plain).filter(([key]) => changes.some((c) => c.field === key))));
-      if (description !== undefined && changes.some((c) => c.field === 'description')) setFragmentText(richText(doc, 'description'), description);
-      appendLog(doc, 'history', { orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes, note });
+      writeFields(doc, plain);
+      if (description !== undefined) setFragmentText(richText(doc, 'description'), description);
+      const changes = versionChanges(before, versionedStateOf(doc));
+      if (changes.length > 0) appendLog(doc, 'history', { orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes, note });
     },
   ),
   /** The outcome statement; the hub takes it only once the result is sealed. */

@@ -1,27 +1,25 @@
-// Open attack (HIGH): a proposal's description is rich text, and the hub decides "was a versioned
-// term changed?" by comparing the description's plain text (fragmentText). Formatting is not in
-// that text. After a member has voted, the runner strikes through the word "not" in "We will not
-// pool the fund", so every reader now sees "We will ~~not~~ pool the fund" (the app's editor shows
-// StarterKit's strike mark) — the opposite meaning — and the hub takes it as no change at all:
-// no history entry, the version stays 1, and the member's ballot counts for a text it never saw
-// (Decidim #3622). A link's href can be swapped the same way, and the same edit sent over
-// `/yjs/<id>` (a sync update from the runner's co-editing socket) is taken too.
-// A fix must ensure: any change to the description fragment an editor can show (text, marks and
-// their attributes, nodes and their attributes) after the vote opens is a new version with a
-// history entry (version-unrecorded otherwise), e.g. by comparing fragmentJson, not fragmentText.
+// A proposal's description is rich text, and marks change what voters read: a strike-through on
+// "not" in "We will not pool the fund" (the app's editor shows StarterKit's strike mark) reverses
+// it without changing its plain text, and a link's href can be swapped the same way (Decidim
+// #3622). The hub once compared the plain text only, so such an edit after a ballot was cast made
+// no new version and the ballot counted for a text its organization never saw, over push and over
+// `/yjs`. It now compares the description's whole rich structure (shared versionChanges): any
+// change to text, marks, nodes or their attributes is a new version with its history entry (422
+// version-unrecorded otherwise), and ballots cast on the earlier version need confirming.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
 import { SEAL_SETTLE_MS } from '../../server/hub/sealing';
 import { ballotId, ballotMutators, type CastInput, type Choice } from '../../shared/records/ballot';
 import { networkMutators } from '../../shared/records/network';
-import { proposalMutators, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
+import type { ProposalInput, ProposalProjection } from '../../shared/records/proposal';
 import { resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
-import { pushResponseSchema } from '../../shared/sync/protocol';
+import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
 import { openYjs, type Cleanups } from '../support/readerViews';
+import { hubMembers, openVoteIn } from '../support/governance';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 
@@ -91,16 +89,32 @@ function pollTerms(overrides: Partial<ProposalInput> = {}): ProposalInput {
   };
 }
 
-/** A proposal created by `by` and opened with the voters fixed, over HTTP; returns its id. */
-async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'steward'): Promise<string> {
+/** A proposal created by `by` and opened as the app opens it (its reason, the voters fixed), over HTTP; returns its id. */
+async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'steward', draft?: (doc: Y.Doc) => void): Promise<string> {
   const id = `proposal-${++counter}`;
   const ctx = ctxOf(by);
-  const voters = [orgIdOf.steward, orgIdOf.alpha, orgIdOf.beta];
+  const members = await hubMembers(hub.storage);
   await expectAccepted(() =>
-    pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => proposalMutators.openVote.apply(doc, { reason: 'Agreed at the May meeting', eligibleOrgIds: voters }, ctx))),
+    pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => {
+      draft?.(doc);
+      openVoteIn(doc, members, ctx);
+    })),
   );
   return id;
 }
+
+async function expectRefused(send: () => Promise<HubAnswer>, id: string, status: number, code: string): Promise<void> {
+  const before = { lastSeq: await hub.storage.lastSeq(), record: await stored(id) };
+  const answer = await send();
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status, body: { error: { code, recordId: id } } });
+  errorBodySchema.parse(answer.body);
+  expect({ lastSeq: await hub.storage.lastSeq(), record: await stored(id) }).toEqual(before);
+}
+
+/** The first line of the description, the Y.XmlText an editor shows in its first paragraph. */
+const firstLine = (doc: Y.Doc) => (doc.getXmlFragment('description').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+const strikeNot = (doc: Y.Doc) => firstLine(doc).format('We will '.length, 'not'.length, { strike: {} });
 
 async function passSealing(proposalId: string): Promise<ResultProjection> {
   const closesAt = ((await stored(proposalId))!.projection as { closesAt: number }).closesAt;
@@ -135,10 +149,8 @@ it('refuses, or makes a new version of, a strike-through of "not" in an open pro
   const poll = await openPoll({ description: 'We will not pool the fund this year' });
   await expectAccepted(() => castOn('alpha', poll, { choice: YES, proposalVersion: 1 }));
   const answer = await changeProposal('steward', poll, (doc) => {
-    const paragraph = doc.getXmlFragment('description').get(0) as Y.XmlElement;
-    const text = paragraph.get(0) as Y.XmlText;
-    expect(text.toString()).toContain('We will not pool');
-    text.format('We will '.length, 'not'.length, { strike: {} });
+    expect(firstLine(doc).toString()).toContain('We will not pool');
+    strikeNot(doc);
   });
   const after = await projectionOfStored(poll);
   // What the readers' editor now shows: "not" struck through.
@@ -161,10 +173,7 @@ it('does not take the same strike-through over /yjs without a new version', asyn
   try {
     const opened = await openYjs(hub, tokenOf.steward, poll, cleanups);
     expect(opened.outcome).toBe('open');
-    const update = changeUpdate((await stored(poll))!.state, (doc) => {
-      const text = (doc.getXmlFragment('description').get(0) as Y.XmlElement).get(0) as Y.XmlText;
-      text.format('We will '.length, 'not'.length, { strike: {} });
-    });
+    const update = changeUpdate((await stored(poll))!.state, strikeNot);
     const message = encoding.createEncoder();
     encoding.writeVarUint(message, 0); // messageSync
     syncProtocol.writeUpdate(message, update);
@@ -180,4 +189,29 @@ it('does not take the same strike-through over /yjs without a new version', asyn
   } finally {
     for (const cleanup of cleanups) await cleanup();
   }
+});
+
+it('takes the strike-through as version 2 with its history entry, which shows it, and counts a ballot on version 1 only once confirmed', async () => {
+  const poll = await openPoll({ description: 'We will not pool the fund this year' });
+  await expectAccepted(() => castOn('alpha', poll, { choice: YES, proposalVersion: 1 }));
+  await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 1 }));
+  const change = { field: 'description', before: 'We will not pool the fund this year', after: 'We will ~~not~~ pool the fund this year' } as const;
+  await expectAccepted(() =>
+    changeProposal('steward', poll, (doc, ctx) => {
+      strikeNot(doc);
+      doc.getArray('log.history').push([{ orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes: [change], note: 'We pool it after all' }]);
+    }),
+  );
+  expect(await projectionOfStored(poll)).toMatchObject({ version: 2, history: [{ changes: [change] }] });
+  await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 2 }));
+  const sealed = await passSealing(poll);
+  expect(sealed.counted.map((ballot) => ballot.orgId)).toEqual([orgIdOf.beta]);
+  expect(sealed.excluded).toContainEqual(expect.objectContaining({ orgId: orgIdOf.alpha, reason: 'earlier-version' }));
+});
+
+it('refuses a link’s new target in an open proposal’s description without a new version (422 version-unrecorded), writing nothing', async () => {
+  const link = (href: string) => (doc: Y.Doc) => firstLine(doc).format('Read '.length, 'the plan'.length, { link: { href } });
+  const poll = await openPoll({ description: 'Read the plan before voting' }, 'steward', link('https://network.example/plan-v1'));
+  await expectAccepted(() => castOn('alpha', poll, { choice: YES, proposalVersion: 1 }));
+  await expectRefused(async () => changeProposal('steward', poll, link('https://elsewhere.example/plan')), poll, 422, 'version-unrecorded');
 });

@@ -1,15 +1,12 @@
-// Open attack (MEDIUM): "who changed what between versions is visible" rests on the history
-// entry's `before`/`after` text, and the hub checks only that an entry names each changed field,
-// never that its text is the change. The runner relabels option "Yes" to "Yes, and sell the
-// seed bank's land" while its history entry says the option list went from "Yes\nNo" to
-// "Yes\nNo" (a typo fix, note "typo"): voters asked to confirm see a diff of nothing, confirm, and
-// the changed option is what is counted.
-// A fix must ensure: each new history entry's `before` and `after` are exactly
-// versionedText(field, value) of the proposal before and after the write, for every field it
-// names (version-unrecorded otherwise), and it names only fields that changed. Today an entry that
-// changes nothing is taken too: a runner who dislikes the trend appends one a minute before
-// closing, the version becomes 2, and every ballot cast so far stops counting (earlier-version)
-// with no time left to confirm it.
+// "Who changed what between versions is visible" rests on each history entry's before and after
+// text. The hub once checked only that an entry named each changed field: a runner relabelled
+// option "Yes" to "Yes, and sell the seed bank's land" with an entry saying the options went from
+// "Yes\nNo" to "Yes\nNo" (a typo fix), so voters asked to confirm saw a diff of nothing. And an
+// entry that changed nothing was taken too: appended a minute before closing, it made version 2
+// and voided every ballot cast so far with no time left to confirm them. The hub now holds each
+// new entry to the change (shared versionChanges): its before and after run from each field it
+// names as it was to the field as the write leaves it (422 version-unrecorded otherwise), and a
+// field it names must have changed (422 version-unchanged). Each refusal writes nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commitSystemChange } from '../../server/hub/systemWrites';
@@ -19,9 +16,10 @@ import { networkMutators } from '../../shared/records/network';
 import { proposalMutators, type ProposalInput, type ProposalProjection } from '../../shared/records/proposal';
 import { resultId, type ResultProjection } from '../../shared/records/result';
 import type { RecordType, Role } from '../../shared/records/recordType';
-import { pushResponseSchema } from '../../shared/sync/protocol';
+import { errorBodySchema, pushResponseSchema } from '../../shared/sync/protocol';
 import { advanceHubClock, manualClock, startTestHub, type ManualClock, type TestHub } from '../support/hub';
 import { changeUpdate, createUpdate, editContext, push, type HubAnswer } from '../support/hubRequests';
+import { hubMembers, openVoteIn } from '../support/governance';
 
 const HOUR_MS = 3_600_000;
 const GRACE_HOURS = 72;
@@ -89,16 +87,25 @@ function pollTerms(overrides: Partial<ProposalInput> = {}): ProposalInput {
   };
 }
 
-/** A proposal created by `by` and opened with the voters fixed, over HTTP; returns its id. */
+/** A proposal created by `by` and opened as the app opens it (its reason, the voters fixed), over HTTP; returns its id. */
 async function openPoll(overrides: Partial<ProposalInput> = {}, by: Who = 'steward'): Promise<string> {
   const id = `proposal-${++counter}`;
   const ctx = ctxOf(by);
-  const voters = [orgIdOf.steward, orgIdOf.alpha, orgIdOf.beta];
-  await expectAccepted(() =>
-    pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => proposalMutators.openVote.apply(doc, { reason: 'Agreed at the May meeting', eligibleOrgIds: voters }, ctx))),
-  );
+  const members = await hubMembers(hub.storage);
+  await expectAccepted(() => pushRecord(by, 'proposal', id, createUpdate('proposal', pollTerms(overrides), ctx, (doc) => openVoteIn(doc, members, ctx))));
   return id;
 }
+
+async function expectRefused(send: () => Promise<HubAnswer>, id: string, status: number, code: string): Promise<void> {
+  const before = { lastSeq: await hub.storage.lastSeq(), record: await stored(id) };
+  const answer = await send();
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status, body: { error: { code, recordId: id } } });
+  errorBodySchema.parse(answer.body);
+  expect({ lastSeq: await hub.storage.lastSeq(), record: await stored(id) }).toEqual(before);
+}
+
+type Change = { field: 'title' | 'description' | 'options' | 'maxChoices'; before: string; after: string };
+const entry = (ctx: Ctx, changes: Change[], note: string) => ({ orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes, note });
 
 async function passSealing(proposalId: string): Promise<ResultProjection> {
   const closesAt = ((await stored(proposalId))!.projection as { closesAt: number }).closesAt;
@@ -158,8 +165,62 @@ it('refuses a version entry that changes nothing, which would void every ballot 
   );
   if (answer.status === 200) {
     const sealed = await passSealing(poll);
-    // Today: version 2, nothing changed, and both ballots are excluded.
+    // Before the fix: version 2, nothing changed, and both ballots were excluded.
     expect(sealed.excluded.filter((ballot) => ballot.reason === 'earlier-version')).toEqual([]);
   }
-  expect(answer.status).toBe(422);
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'version-unchanged', recordId: poll } } });
+});
+
+it('refuses an entry that names a field the edit leaves as it was beside one it changed (422 version-unchanged), writing nothing', async () => {
+  const poll = await openPoll();
+  const { title } = await projectionOfStored(poll);
+  await expectRefused(
+    () =>
+      changeProposal('steward', poll, (doc, ctx) => {
+        doc.getMap('fields').set('title', `${title} (revised)`);
+        doc.getArray('log.history').push([entry(ctx, [{ field: 'title', before: title, after: `${title} (revised)` }, { field: 'maxChoices', before: '1', after: '1' }], 'wording')]);
+      }),
+    poll,
+    422,
+    'version-unchanged',
+  );
+});
+
+it('refuses an entry whose before is not the field as it was (422 version-unrecorded), writing nothing', async () => {
+  const poll = await openPoll();
+  const { title } = await projectionOfStored(poll);
+  await expectRefused(
+    () =>
+      changeProposal('steward', poll, (doc, ctx) => {
+        doc.getMap('fields').set('title', 'Sell the seed bank');
+        doc.getArray('log.history').push([entry(ctx, [{ field: 'title', before: 'Pool the seed fund', after: 'Sell the seed bank' }], 'wording')]);
+      }),
+    poll,
+    422,
+    'version-unrecorded',
+  );
+  expect((await projectionOfStored(poll)).title).toBe(title);
+});
+
+it('takes two revisions a device made offline one after another and pushes at once as versions 2 and 3', async () => {
+  const poll = await openPoll();
+  const { title } = await projectionOfStored(poll);
+  await expectAccepted(() =>
+    changeProposal('steward', poll, (doc, ctx) => {
+      proposalMutators.revise.apply(doc, { terms: { title: `${title}, in stages` }, note: 'phasing' }, ctx);
+      proposalMutators.revise.apply(doc, { terms: { title: `${title}, in two stages`, description: 'First the seed, then the land' }, note: 'two stages' }, ctx);
+    }),
+  );
+  expect(await projectionOfStored(poll)).toMatchObject({
+    version: 3,
+    history: [
+      { changes: [{ field: 'title', before: title, after: `${title}, in stages` }] },
+      {
+        changes: [
+          { field: 'title', before: `${title}, in stages`, after: `${title}, in two stages` },
+          { field: 'description', before: '', after: 'First the seed, then the land' },
+        ],
+      },
+    ],
+  });
 });
