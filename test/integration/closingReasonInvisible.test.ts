@@ -13,7 +13,8 @@ import { offerMutators } from '../../shared/records/offer';
 import { proposalMutators } from '../../shared/records/proposal';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { hubMembers } from '../support/governance';
-import { createUpdate, push } from '../support/hubRequests';
+import { changeUpdate, createUpdate, push } from '../support/hubRequests';
+import { joinWithBundleKey, uploadBundle, yjsEdit } from '../support/writeEntryPoints';
 import { startOfferHub, type OfferHub } from '../support/offerHub';
 
 const DAY_MS = 86_400_000;
@@ -57,4 +58,16 @@ it('refuses a vote opened or cancelled with an invisible reason', async () => {
   });
   const answer = await push(net.hub.url, net.secretariat.token, [{ id: 'proposal-invisible', type: 'proposal', update: opened }]);
   expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'state-change-unrecorded' } } });
+});
+
+it('refuses the invisible closure reason through /yjs and in a bundle as on push', async () => {
+  const offer = await net.publishedOffer();
+  const { orgId, now: at } = net.secretariatCtx();
+  const close = (doc: Y.Doc) => writeFields(doc, { state: 'closed', closure: { reason: '\u2060', orgId, at } });
+  expect(await yjsEdit(net.hub, net.secretariat.token, offer, close)).toBe('invariant-violated');
+  const device = await joinWithBundleKey(net.hub, await net.hub.inviteDevice(orgId));
+  const update = changeUpdate((await net.hub.storage.getRecord(offer))!.state, close);
+  const answer = await uploadBundle(net.hub, device, [{ id: offer, type: 'offer', update }]);
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 422, body: { error: { code: 'invariant-violated', recordId: offer } } });
+  expect((await net.projectionOf(offer)).state).toBe('published');
 });

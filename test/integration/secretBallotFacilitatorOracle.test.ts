@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ballotId, ballotMutators, type Choice } from '../../shared/records/ballot';
 import { createUpdate } from '../support/hubRequests';
 import { expectTaken, startVotingHub, type VotingHub } from '../support/votingHub';
+import { joinWithBundleKey, uploadBundle } from '../support/writeEntryPoints';
 
 let net: VotingHub<'steward' | 'unscoped' | 'alpha' | 'beta' | 'gamma'>;
 
@@ -46,6 +47,20 @@ it.each([
     const answer = await net.pushRecord(writer, 'ballot', id, update);
     answers.push({ status: answer.status, body: JSON.stringify(answer.body).replaceAll(id, '<ballot>') });
   }
+  // The same facilitation carried in a bundle from another of the writer's devices.
+  const device = await joinWithBundleKey(net.hub, await net.hub.inviteDevice(net.orgIdOf[writer]));
+  const bundled = [];
+  for (const owner of ['beta', 'gamma'] as const) {
+    const id = ballotId(poll, net.orgIdOf[owner]);
+    const ctx = { ...net.ctxOf(writer), deviceId: device.deviceId };
+    const update = createUpdate('ballot', { proposalId: poll, isSecret: true }, ctx, (doc) =>
+      ballotMutators.facilitate.apply(doc, { choice: YES, reason: '', proposalVersion: 1, channel: 'phone', witness: 'Li Wei, village head' }, ctx),
+    );
+    const answer = await uploadBundle(net.hub, device, [{ id, type: 'ballot', update }]);
+    bundled.push({ status: answer.status, body: JSON.stringify(answer.body).replaceAll(id, '<ballot>') });
+  }
+  expect(bundled[0]).toEqual(bundled[1]);
+  expect(bundled[0]!.status).toBe(403);
   expect(answers[0]).toEqual(answers[1]);
   expect(answers[0]!.status).toBe(403);
   expect(await net.hub.storage.getRecord(ballotId(poll, net.orgIdOf.gamma))).toBeNull();
