@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { DecisionReason } from '../../shared/governance/decisionRecord';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
 import { ballotId, ballotMutators, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
+import { hasVisibleText } from '../../shared/records/visibleText';
 import { proposalMutators, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
 import { BallotChoiceForm } from './BallotChoiceForm';
 import { ballotForms } from './ballotForms';
@@ -42,6 +43,8 @@ export function ReasonDialog({
   const [reason, setReason] = useState('');
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The same rule the records and the hub hold a reason to (shared/records/visibleText.ts).
+  const isGiven = hasVisibleText(reason);
   const confirm = async () => {
     setBusy(true);
     setError(null);
@@ -59,7 +62,16 @@ export function ReasonDialog({
     <Modal opened={isOpen} onClose={onClose} title={title} data-testid={testId}>
       <Stack gap="sm">
         <Text size="sm">{body}</Text>
-        <Textarea label={reasonLabel ?? t('governance.trust.actReason')} value={reason} onChange={(event) => setReason(event.currentTarget.value)} autosize minRows={2} required data-testid={`${testId}-reason`} />
+        <Textarea
+          label={reasonLabel ?? t('governance.trust.actReason')}
+          value={reason}
+          onChange={(event) => setReason(event.currentTarget.value)}
+          autosize
+          minRows={2}
+          required
+          error={reason !== '' && !isGiven ? t('governance.trust.invisibleText') : undefined}
+          data-testid={`${testId}-reason`}
+        />
         {error && (
           <Text size="sm" c="red.8" role="alert">
             {error}
@@ -69,7 +81,7 @@ export function ReasonDialog({
           <Button variant="default" onClick={onClose}>
             {t('governance.trust.back')}
           </Button>
-          <Button color="red" onClick={() => void confirm()} loading={isBusy} disabled={reason.trim() === ''} data-testid={`${testId}-confirm`}>
+          <Button color="red" onClick={() => void confirm()} loading={isBusy} disabled={!isGiven} data-testid={`${testId}-confirm`}>
             {confirmLabel}
           </Button>
         </Group>
@@ -311,6 +323,7 @@ export function FacilitatePanel({
   const labels = useMemo(() => new Map(proposal.options.map((o) => [o.id, o.label])), [proposal.options]);
   const others = voters.filter((id) => id !== session.profile.identity.orgId);
   const problem = shown ? positionReasonProblem(shown, reason) : null;
+  const isWitnessNamed = hasVisibleText(witness);
   // The hub refuses it too (own-ballot-cast): an organization's own vote is never replaced on another's word.
   const hasOwnCast = orgId !== null && ownCastOrgIds.has(orgId);
   const record = async () => {
@@ -344,7 +357,14 @@ export function FacilitatePanel({
           allowDeselect={false}
           data-testid="facilitate-channel"
         />
-        <TextInput label={t('governance.trust.facilitate.witness')} value={witness} onChange={(e) => setWitness(e.currentTarget.value)} required data-testid="facilitate-witness" />
+        <TextInput
+          label={t('governance.trust.facilitate.witness')}
+          value={witness}
+          onChange={(e) => setWitness(e.currentTarget.value)}
+          required
+          error={witness !== '' && !isWitnessNamed ? t('governance.trust.invisibleText') : undefined}
+          data-testid="facilitate-witness"
+        />
         <BallotChoiceForm method={proposal.method} proposal={proposal} choice={shown} labels={labels} isDisabled={false} onChange={setChoice} />
         <Textarea label={problem ? t('governance.trust.reasonRequired') : t('governance.trust.reasonLabel')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={1} data-testid="facilitate-reason" />
         {hasOwnCast && (
@@ -358,7 +378,7 @@ export function FacilitatePanel({
           </Text>
         )}
         <Group>
-          <Button size="xs" onClick={() => void record()} disabled={!orgId || hasOwnCast || !shown || witness.trim() === '' || problem !== null} data-testid="facilitate-submit">
+          <Button size="xs" onClick={() => void record()} disabled={!orgId || hasOwnCast || !shown || !isWitnessNamed || problem !== null} data-testid="facilitate-submit">
             {t('governance.trust.facilitate.submit')}
           </Button>
         </Group>

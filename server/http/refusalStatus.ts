@@ -58,6 +58,7 @@ export const refusalStatus: { readonly [code in ErrorCode]: RefusalStatus } = {
   'secrecy-mismatch': { status: 422 },
   'invalid-choice': { status: 422 },
   'reason-required': { status: 422 },
+  'witness-required': { status: 422 },
   'version-unrecorded': { status: 422 },
   'version-unchanged': { status: 422 },
   'eligibility-missing': { status: 422 },

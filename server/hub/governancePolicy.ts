@@ -2,6 +2,7 @@ import type { BallotProjection } from '../../shared/records/ballot';
 import { canonicalJson } from '../../shared/governance/canonicalJson';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
+import { hasVisibleText } from '../../shared/records/visibleText';
 import { isSameVoterList, votersOf } from '../../shared/governance/voters';
 import { invalidChoiceReason } from '../../shared/governance/invalidChoiceReason';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
@@ -130,6 +131,13 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
     // The plain fields of a cast whose revision is logged are checked with that revision.
     if (!isLogged(after.castAt, after.choice)) casts.push({ at: after.castAt, choice: after.choice, reason: '', proposalVersion: proposal.version });
   }
+  // The grace period is for an organization's own ballot that was cast before closing and is late
+  // to arrive; a facilitated cast is recorded before closing, while the organization can still
+  // replace it by casting (after closing it no longer can), whatever time it claims.
+  if (facilitated.added.length > 0 && ctx.now >= proposal.closesAt) {
+    refuse('cast-after-closing', 'a facilitator records a ballot before closing: the grace period is for late ballots of the organizations themselves', id);
+  }
+  if (facilitated.added.some((cast) => !hasVisibleText(cast.witness))) refuse('witness-required', 'a facilitated cast names its witness', id);
   for (const cast of casts) {
     if (cast.at < proposal.opensAt) refuse('cast-before-opening', 'the ballot was cast before the poll opened', id);
     if (cast.at >= proposal.closesAt) refuse('cast-after-closing', 'the ballot was cast after the poll closed', id);
@@ -226,6 +234,7 @@ function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProje
   if (changes.added.some((entry) => entry.orgId !== ctx.actor.orgId)) {
     refuse('state-change-unrecorded', 'a state change names who made it: the writer’s own organization', id);
   }
+  if (changes.added.some((entry) => !hasVisibleText(entry.reason))) refuse('state-change-unrecorded', 'a state change gives its reason: visible text, not only spaces or invisible characters', id);
   const fits = (entry: ProposalStateChange) => entry.state === after.state || (entry.state === 'open' && after.state === 'cancelled');
   const misfit = changes.added.find((entry) => !fits(entry));
   if (misfit) refuse('state-change-unrecorded', `a state change says ${misfit.state}, but the proposal is ${after.state}`, id);

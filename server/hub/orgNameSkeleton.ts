@@ -1,4 +1,5 @@
 import { orgNameKey } from '../../shared/records/org';
+import { visibleText } from '../../shared/records/visibleText';
 
 /*
  * Look-alike letters of other scripts, for the organization-name check (orgNames.ts): a name is
@@ -115,16 +116,6 @@ export function orgNameKeys(name: string): readonly string[] {
   const folded = orgNameKey(seen);
   // Folded again after the skeleton: a Lisu capital has no small letter, and maps to a Latin capital.
   return [...new Set([orgNameKey(skeleton(folded)), orgNameKey(skeleton(seen))])];
-}
-
-/**
- * What a name shows: default-ignorable code points dropped (not only format characters: the
- * combining grapheme joiner, variation selectors, Hangul fillers and Khmer inherent vowels are
- * marks or letters drawn as nothing), and the blanks drawn as a space (Hangul fillers, the blank
- * Braille pattern) read as one.
- */
-function visibleText(name: string): string {
-  return name.normalize('NFKC').replace(/[\u115F\u1160\u3164\uFFA0\u2800]/gu, ' ').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
 }
 
 /** Whether two organization names read the same: case, width, spacing, invisible and look-alike letters aside. */

@@ -36,16 +36,18 @@ export async function assertOrgNameFree(storage: Pick<RecordLog, 'getRecord'> & 
   }
 }
 
-/** Projected lists whose items say which organization wrote them, and single values that do. */
+/** Projected lists whose items say which organization wrote them (`byOrg`). */
 const SIGNED_LISTS = ['reviewNotes', 'stageHistory', 'steps'] as const;
-const SIGNED_VALUES = ['hidden', 'selfAssessment'] as const;
+/** Single values that say which organization wrote them, each by the key that names it (an offer's closure, its closer). */
+const SIGNED_VALUES = { hidden: 'byOrg', selfAssessment: 'byOrg', closure: 'orgId' } as const;
 
-const byOrgOf = (value: unknown): unknown => (typeof value === 'object' && value !== null ? (value as { byOrg?: unknown }).byOrg : undefined);
+const signerOf = (value: unknown, key: string = 'byOrg'): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
 
 /**
- * Content never speaks for another organization: a review note, a logged step, a moderation or an
- * assessment added by this change must name the writer's organization (`byOrg`), and a comment's
- * `authorName` may only be its owner's own name (readers are shown the owner's name anyway).
+ * Content never speaks for another organization: a review note, a logged step, a moderation, an
+ * assessment or an offer's closure added by this change must name the writer's organization
+ * (`byOrg`, a closure's `orgId`), and a comment's `authorName` may only be its owner's own name
+ * (readers are shown the owner's name anyway).
  */
 export async function assertClaimsMatchWriter(
   storage: Pick<RecordLog, 'getRecord'> & Pick<Directory, 'getOrg'>,
@@ -61,12 +63,12 @@ export async function assertClaimsMatchWriter(
     const items = after[key];
     if (!Array.isArray(items)) continue;
     const earlier = new Set((Array.isArray(before?.[key]) ? (before[key] as unknown[]) : []).map((item) => JSON.stringify(item)));
-    for (const item of items) if (!earlier.has(JSON.stringify(item)) && byOrgOf(item) !== writerOrg) refuse(`a new ${key} item`);
+    for (const item of items) if (!earlier.has(JSON.stringify(item)) && signerOf(item) !== writerOrg) refuse(`a new ${key} item`);
   }
-  for (const key of SIGNED_VALUES) {
+  for (const [key, signer] of Object.entries(SIGNED_VALUES)) {
     const value = after[key];
     if (value === null || value === undefined || JSON.stringify(value) === JSON.stringify(before?.[key])) continue;
-    if (byOrgOf(value) !== writerOrg) refuse(key);
+    if (signerOf(value, signer) !== writerOrg) refuse(key);
   }
   const authorName = after['authorName'];
   if (write.header.type === 'comment' && typeof authorName === 'string' && authorName.trim() !== '' && authorName !== before?.['authorName']) {

@@ -1,8 +1,8 @@
-import type { Action } from '../../shared/records/recordModule';
+import type { Action, RuleFacts } from '../../shared/records/recordModule';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { reservedIdRefusal } from '../../shared/records/reservedIds';
 import { canChange, canRead, HUB_WRITTEN_TYPES, type Actor } from '../../shared/rules/rules';
-import type { StoredRecord } from '../storage/hubStorage';
+import type { RecordLog, StoredRecord } from '../storage/hubStorage';
 import { HubError } from './hubError';
 
 /*
@@ -75,17 +75,41 @@ export interface SenderOptions {
   readonly acceptsRepeats?: boolean;
 }
 
+/** The refusal of a write to a record the sender may not read, stored or not: it says nothing of what is there. */
+function unreadableRefusal(actor: Actor, request: WriteRequestHead): HubError {
+  return new HubError('forbidden', `${article(actor.role)} ${actor.role} may not write the ${request.type} ${request.id}`, request.id);
+}
+
+/**
+ * The facts a record the hub does not hold yet will have where another stored record fixes them:
+ * a ballot is as secret as its proposal (the hub refuses one that says otherwise,
+ * `secrecy-mismatch`). With them, a sender who could not read the ballot once it exists (a
+ * steward, on a secret poll) is refused before decoding, exactly as when it exists, so a refusal
+ * never tells whether an organization has cast a secret ballot.
+ */
+export async function factsOfNew(storage: Pick<RecordLog, 'getRecord'>, request: WriteRequestHead): Promise<RuleFacts> {
+  const owner = request.type === 'ballot' ? ownerNamedById(request.id) : null;
+  if (owner === null) return {};
+  const proposal = await storage.getRecord(request.id.slice(request.id.indexOf('~') + 1, request.id.lastIndexOf('~')));
+  return proposal?.header.type === 'proposal' && proposal.projection['secrecy'] === 'secret' ? { isSecret: true } : {};
+}
+
 /**
  * The header the write will have, or a `forbidden` / `header-mismatch` refusal, from the request's
- * id and type and the stored record alone.
+ * id and type and the stored record alone (for a new record, with the facts it will have:
+ * `factsOfNew`).
  */
-export function authorizeSender(actor: Actor, request: WriteRequestHead, stored: StoredRecord | null, now: number, options: SenderOptions = {}): SenderAuthorization {
-  if (!stored) return { header: authorizeAsNew(actor, request, now), refusalUnlessUnchanged: null };
+export function authorizeSender(actor: Actor, request: WriteRequestHead, stored: StoredRecord | null, now: number, options: SenderOptions = {}, newFacts: RuleFacts = {}): SenderAuthorization {
+  if (!stored) {
+    const header = authorizeAsNew(actor, request, now);
+    if (!canRead(actor, header, newFacts)) throw unreadableRefusal(actor, request);
+    return { header, refusalUnlessUnchanged: null };
+  }
   if (!canRead(actor, stored.header, stored.facts)) {
     // Answer as the same request would be answered were nothing stored; where that would be
     // allowed (the id is free to anyone), the id is simply taken: say no more than that.
     authorizeAsNew(actor, request, now);
-    throw new HubError('forbidden', `${article(actor.role)} ${actor.role} may not write the ${request.type} ${request.id}`, request.id);
+    throw unreadableRefusal(actor, request);
   }
   if (HUB_WRITTEN_TYPES.includes(stored.header.type)) throw new HubError('forbidden', `${article(stored.header.type)} ${stored.header.type} is written by the hub only`, request.id);
   const mayWrite = WRITE_ACTIONS.some((action) => canChange(actor, stored.header, [action], stored.facts).isAllowed);

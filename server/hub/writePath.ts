@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { VersionChange } from '../../shared/records/proposal';
-import type { Action } from '../../shared/records/recordModule';
+import type { Action, RuleFacts } from '../../shared/records/recordModule';
 import { moduleFor } from '../../shared/records/registry';
 import type { RecordHeader, RecordType } from '../../shared/records/recordType';
 import { canChange, type Actor } from '../../shared/rules/rules';
@@ -14,7 +14,7 @@ import { assertInvariantsHold } from './recordInvariants';
 import { defaultOrgQuotas, OrgQuotaGuard } from './quotas';
 import type { ValidatedUpdate, ValidationInput } from './validateUpdate';
 import { sharedValidationRunner } from './validationRunner';
-import { authorizeSender, type SenderAuthorization, type SenderOptions } from './writeAuthorization';
+import { authorizeSender, factsOfNew, type SenderAuthorization, type SenderOptions } from './writeAuthorization';
 
 /*
  * The hub's one write path: authorize -> validate -> authorize the change -> commit ->
@@ -125,9 +125,10 @@ export async function prepareWrites(
   storedRecords: readonly (StoredRecord | null)[],
   now: number,
   options: WriteOptions = {},
+  newFacts: readonly RuleFacts[] = [],
 ): Promise<PreparedWrite[]> {
   // Every sender check first: a batch with one record the sender may not write decodes nothing.
-  const senders = requests.map((request, i) => authorizeSender(actor, request, storedRecords[i]!, now, options));
+  const senders = requests.map((request, i) => authorizeSender(actor, request, storedRecords[i]!, now, options, newFacts[i]));
   const validate = options.validate ?? defaultValidator;
   const validated = await validate(requests.map((request, i) => ({ header: senders[i]!.header, storedState: storedRecords[i]?.state ?? null, update: request.update })));
   return requests.map((request, i) => prepareValidated(actor, senders[i]!, request, storedRecords[i]!, validated[i]!));
@@ -155,7 +156,8 @@ export async function commitChanges(
   }
   for (let attempt = 1; ; attempt++) {
     const storedRecords = await Promise.all(requests.map((request) => storage.getRecord(request.id)));
-    const prepared = await prepareWrites(actor, requests, storedRecords, now, options);
+    const newFacts = await Promise.all(requests.map((request, i) => (storedRecords[i] ? {} : factsOfNew(storage, request))));
+    const prepared = await prepareWrites(actor, requests, storedRecords, now, options, newFacts);
     // Governance (voting window, eligibility, steward grants, locked terms) with the stored
     // proposal and network loaded; a refusal refuses the whole batch, like any other.
     const batch: BatchProjections = new Map(prepared.flatMap((p) => (p.write ? [[p.write.header.id, p.write]] : [])));

@@ -26,5 +26,6 @@ export const governanceErrorCodes = [
   'eligibility-missing',
   'state-change-unrecorded',
   'own-ballot-cast',
+  'witness-required',
 ] as const;
 export type GovernanceErrorCode = (typeof governanceErrorCodes)[number];

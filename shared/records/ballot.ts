@@ -1,7 +1,7 @@
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { appendLog, readField, readLog, writeFields } from './layout';
-import { nonEmptyText, timeSchema } from './fieldSchemas';
+import { nonEmptyText, reasonText, timeSchema } from './fieldSchemas';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema } from './recordType';
 import { choiceSchema } from '../governance/decisionMethods';
@@ -55,7 +55,8 @@ export type FacilitatedCast = z.infer<typeof facilitatedSchema>;
 /** What a voter (or facilitator) sends: the choice, its reason, the version it was made on. */
 export const castSchema = z.object({ choice: choiceSchema, reason: positionReasonSchema.default(''), proposalVersion: proposalVersionSchema.default(1) });
 export type CastInput = z.input<typeof castSchema>;
-export const facilitatedCastSchema = castSchema.extend({ channel: z.enum(facilitationChannels), witness: nonEmptyText(200) });
+/** The witness is the facilitated cast's warrant: someone a reader can name (the hub refuses an invisible one, `witness-required`). */
+export const facilitatedCastSchema = castSchema.extend({ channel: z.enum(facilitationChannels), witness: reasonText(200) });
 export type FacilitatedCastInput = z.input<typeof facilitatedCastSchema>;
 
 const receiptSaltSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 16 bytes of lowercase hex');

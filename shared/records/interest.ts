@@ -5,6 +5,7 @@ import type { Invariant } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { RecordInputError } from './recordError';
 import { recordIdSchema } from './recordType';
+import { hasVisibleText } from './visibleText';
 
 /*
  * An organization's interest in an offer. Its id is derived from (offer, organization): one
@@ -35,14 +36,22 @@ export function interestId(offerId: string, orgId: string): string {
   return ['interest', offerId, orgId].join('~');
 }
 
+/** A step of the secretariat's pipeline, not the organization's own first 'new' one. */
+const isMove = (step: PipelineStep): boolean => step.stage !== 'new' || step.from !== undefined;
+
 /**
- * Declining an interest takes a reason, which the organization reads in its step log: an interest
- * that stands declined has it on the step that declined it. The hub runs this on every write.
+ * The pipeline moves by steps: the stage an interest reads is the stage of its last move (a step
+ * other than the organization's own first 'new' one, which two of its laptops may each log), or
+ * 'new' before any move, so a stage written without its step (who, when, why) is refused like a
+ * step in another's name. Declining takes a reason, which the organization reads in its step log:
+ * an interest that stands declined has a visible one on the step that declined it. The hub runs
+ * this on every write.
  */
-const declinedWithReason: Invariant<Pick<InterestProjection, 'stage' | 'steps'>> = (p) => {
-  if (p.stage !== 'declined') return null;
-  const step = [...p.steps].reverse().find((s) => s.stage === 'declined');
-  return step && step.note.trim() !== '' ? null : { field: 'steps', reason: 'declining an interest needs a reason' };
+const stageOnItsStep: Invariant<Pick<InterestProjection, 'stage' | 'steps'>> = (p) => {
+  const last = p.steps.filter(isMove).at(-1);
+  if (p.stage !== (last?.stage ?? 'new')) return { field: 'stage', reason: 'an interest moves by a step: log the step to this stage' };
+  if (p.stage === 'declined' && !hasVisibleText(last?.note ?? '')) return { field: 'steps', reason: 'declining an interest needs a reason' };
+  return null;
 };
 
 export const interest = defineRecord({
@@ -67,11 +76,11 @@ export const interest = defineRecord({
     // may each log one: the id is derived, so they write into one record); any other step is a
     // move, a move back to 'new' included (it names where it came from).
     steps: (before, after) => {
-      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter((step) => step.stage !== 'new' || step.from !== undefined));
+      const moves = (p: InterestProjection) => JSON.stringify(p.steps.filter(isMove));
       return after.steps.length >= before.steps.length && moves(before) === moves(after) ? 'edit' : 'manage';
     },
   },
-  invariants: declinedWithReason,
+  invariants: stageOnItsStep,
   deriveId: (input, ownerOrg) => interestId(input.offerId, ownerOrg),
   index: (p) => ({ title: '', status: p.stage, kind: '', refId: p.offerId, tags: [], region: '' }),
 });
@@ -84,7 +93,7 @@ export const interestMutators = {
     'manage',
     z.object({ stage: z.enum(pipelineStages), note: shortText(2000).default('') }),
     (doc, { stage, note }, ctx) => {
-      if (stage === 'declined' && note.trim() === '') throw new RecordInputError('note', 'declining an interest needs a reason');
+      if (stage === 'declined' && !hasVisibleText(note)) throw new RecordInputError('note', 'declining an interest needs a reason');
       const from = readField(doc, 'stage', z.enum(pipelineStages), 'new');
       writeFields(doc, { stage });
       appendLog(doc, 'steps', { stage, from, byOrg: ctx.orgId, at: ctx.now, note });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readField, writeFields } from './layout';
-import { longText, nonEmptyText, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { longText, nonEmptyText, reasonText, shortText, tagsSchema, timeSchema } from './fieldSchemas';
+import { hasVisibleText } from './visibleText';
 import { regionPathSchema } from './region';
 import { firstViolation, termsInvariants, type Invariant } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
@@ -41,7 +42,8 @@ const termsShape = {
 /**
  * Why the offer was closed, by whom and when: closing is irreversible for the organizations that
  * were still answering, so it takes a reason (offerMutators.close), and a closed offer always has
- * one (the invariant below, which the hub runs on every write). Reopening clears it.
+ * one a reader can see (the invariant below, which the hub runs on every write; `orgId` is the
+ * writer's organization, server/hub/orgNames.ts). Reopening clears it.
  */
 export const offerClosureSchema = z.object({ reason: nonEmptyText(2000), orgId: recordIdSchema, at: timeSchema });
 export type OfferClosure = z.infer<typeof offerClosureSchema>;
@@ -63,7 +65,7 @@ export type OfferInput = z.input<typeof offerInputSchema>;
 
 /** A closed offer says why it was closed; an open or draft one carries no closing reason. */
 const closedWithReason: Invariant<Pick<OfferProjection, 'state' | 'closure'>> = (p) => {
-  if (p.state === 'closed' && p.closure === null) return { field: 'closure', reason: 'closing an offer needs a reason' };
+  if (p.state === 'closed' && (p.closure === null || !hasVisibleText(p.closure.reason))) return { field: 'closure', reason: 'closing an offer needs a reason' };
   if (p.state !== 'closed' && p.closure !== null) return { field: 'closure', reason: 'only a closed offer has a closing reason' };
   return null;
 };
@@ -103,7 +105,7 @@ export const offerMutators = {
     writeFields(doc, { state, closure: null });
   }),
   /** Closes the offer, with the reason the organizations will read. */
-  close: defineMutator('offer', 'close', 'manage', nonEmptyText(2000), (doc, reason, ctx) =>
+  close: defineMutator('offer', 'close', 'manage', reasonText(2000), (doc, reason, ctx) =>
     writeFields(doc, { state: 'closed', closure: { reason, orgId: ctx.orgId, at: ctx.now } }),
   ),
 };

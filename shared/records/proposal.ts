@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, richText, setFragmentText, writeFields } from './layout';
-import { longText, nonEmptyText, shortText, timeSchema } from './fieldSchemas';
+import { longText, nonEmptyText, reasonText, shortText, timeSchema } from './fieldSchemas';
 import { sortedKeysJson, termsInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
@@ -243,7 +243,7 @@ export const proposalMutators = {
     'proposal',
     'openVote',
     'manage',
-    z.object({ reason: nonEmptyText(2000), eligibleOrgIds: z.array(recordIdSchema).max(5000) }),
+    z.object({ reason: reasonText(2000), eligibleOrgIds: z.array(recordIdSchema).max(5000) }),
     (doc, { reason, eligibleOrgIds }, ctx) => {
       writeFields(doc, { state: 'open', eligibleOrgIds });
       appendLog(doc, 'stateChanges', { state: 'open', reason, orgId: ctx.orgId, at: ctx.now });
@@ -257,7 +257,7 @@ export const proposalMutators = {
   refixVoters: defineMutator('proposal', 'refixVoters', 'manage', z.array(recordIdSchema).max(5000), (doc, eligibleOrgIds) => {
     writeFields(doc, { eligibleOrgIds });
   }),
-  cancelVote: defineMutator('proposal', 'cancelVote', 'manage', nonEmptyText(2000), (doc, reason, ctx) => {
+  cancelVote: defineMutator('proposal', 'cancelVote', 'manage', reasonText(2000), (doc, reason, ctx) => {
     writeFields(doc, { state: 'cancelled' });
     appendLog(doc, 'stateChanges', { state: 'cancelled', reason, orgId: ctx.orgId, at: ctx.now });
   }),

@@ -20,6 +20,9 @@ const MEMBER = 'Xishan Eco-farming Cooperative';
 const OFFER_TITLE = 'Compost training';
 const DECLINE = '本轮只面向大理州的县';
 const CLOSE = '八个名额都已报满';
+/** Reads as blank: spaces and a zero-width space (shared/records/visibleText.ts). */
+const INVISIBLE = ' \u200b ';
+const INVISIBLE_SAYS = 'Write words a reader can see';
 const screenshotDir = join(import.meta.dirname, 'artifacts', 'reasons');
 
 describe('reasons for declining an interest and closing an offer', { timeout: 180_000 }, () => {
@@ -97,7 +100,12 @@ describe('reasons for declining an interest and closing an offer', { timeout: 18
     await card.locator(testId('move-declined')).click();
     await s.byTestId('decline-dialog-reason').waitFor();
     expect(await s.byTestId('decline-dialog-confirm').isDisabled()).toBe(true);
+    // A reason of spaces and a zero-width space is none: the dialog says so and sends nothing.
+    await s.byTestId('decline-dialog-reason').fill(INVISIBLE);
+    await s.byTestId('decline-dialog').getByText(INVISIBLE_SAYS).waitFor();
+    expect(await s.byTestId('decline-dialog-confirm').isDisabled()).toBe(true);
     await s.byTestId('decline-dialog-reason').fill(DECLINE);
+    expect(await s.byTestId('decline-dialog').getByText(INVISIBLE_SAYS).count()).toBe(0);
     await dialogShown(s);
     await s.page.screenshot({ path: join(screenshotDir, 'decline-dialog-en.png') });
     await s.byTestId('decline-dialog-confirm').click();
@@ -113,6 +121,9 @@ describe('reasons for declining an interest and closing an offer', { timeout: 18
     await s.goTo(`#/workbench/offers/${encodeURIComponent(offerId)}`);
     await s.byTestId('offer-close').click();
     await s.byTestId('offer-close-dialog-reason').waitFor();
+    expect(await s.byTestId('offer-close-dialog-confirm').isDisabled()).toBe(true);
+    await s.byTestId('offer-close-dialog-reason').fill(INVISIBLE);
+    await s.byTestId('offer-close-dialog').getByText(INVISIBLE_SAYS).waitFor();
     expect(await s.byTestId('offer-close-dialog-confirm').isDisabled()).toBe(true);
     await s.byTestId('offer-close-dialog-reason').fill(CLOSE);
     await dialogShown(s);
