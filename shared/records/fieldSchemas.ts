@@ -19,3 +19,15 @@ export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$
 
 export const orgIdSchema = recordIdSchema;
 export const timeSchema = z.number().int().nonnegative();
+
+// Format characters (zero-width space, joiners, bidi marks), spaces of every kind and the blank
+// letters that render as nothing (Hangul fillers, the blank Braille pattern).
+const INVISIBLE = /[\p{Cf}\p{Z}\s\u115F\u1160\u2800\u3164\uFFA0]/gu;
+
+/** Whether `text` holds something a reader can see: `trim` alone keeps a lone zero-width space. */
+export function hasVisibleText(text: string): boolean {
+  return text.replace(INVISIBLE, '').length > 0;
+}
+
+/** Text that must say something: at least one visible character, at most `max`. */
+export const visibleText = (max = 300) => nonEmptyText(max).refine(hasVisibleText, 'must hold a visible character');
