@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DecisionReason } from '../../shared/governance/decisionRecord';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
-import { ballotId, ballotMutators, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
+import { ballotId, ballotMutators, ballotTermsOf, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
 import { proposalMutators, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
 import { BallotChoiceForm } from './BallotChoiceForm';
 import { ballotForms } from './ballotForms';
@@ -317,7 +317,7 @@ export function FacilitatePanel({
     if (!orgId || !shown) return;
     setMessage(null);
     try {
-      await client.create('ballot', { proposalId, isSecret: false }, { ownerOrg: orgId });
+      await client.create('ballot', { proposalId, ...ballotTermsOf(proposal) }, { ownerOrg: orgId });
       await client.mutate(ballotId(proposalId, orgId), ballotMutators.facilitate, { choice: shown, reason: reason.trim(), proposalVersion: proposal.version, channel, witness: witness.trim() });
       setMessage({ kind: 'done', text: t('governance.trust.facilitate.recorded', { org: names.get(orgId) ?? orgId }) });
       setChoice(null);

@@ -1,4 +1,4 @@
-import type { BallotProjection } from '../records/ballot';
+import { ballotTermsOf, type BallotProjection } from '../records/ballot';
 import type { Member, NetworkProjection } from '../records/network';
 import type { OutcomeStatement, ProposalProjection, ProposalStateChange, ProposalVersionEntry } from '../records/proposal';
 import type { ResultProjection, SealedReason, SealedTally } from '../records/result';
@@ -7,7 +7,7 @@ import { ballotReceipt } from './ballotReceipt';
 import { countedCast, needsConfirmation, type CastSource, type Facilitation } from './countedCast';
 import { votersOf } from './voters';
 import { methodFor } from './decisionMethods';
-import { areResultsVisible, decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
+import { decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
 import { sealedReasons, sealedTally, tallyBallotOf } from './sealedDecision';
 import { tally, type TallyBallot } from './tally';
 import { verifySeal, type SealVerification } from './verifySeal';
@@ -245,7 +245,10 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
   const graceEnd = graceEndsAt(proposal);
   const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now: Math.min(now, graceEnd) });
   const isRunner = input.viewer?.role === 'secretariat';
-  const isTallyHidden = !areResultsVisible(proposal, now) && !isRunner;
+  // An after-close poll's ballots reach no other organization but the secretariat until the seal
+  // publishes them (ballot.ts `isWithheld`), so a member's tally, after closing too, would count
+  // its own ballot alone: hidden until the sealed result (above) says it all.
+  const isTallyHidden = !isRunner && ballotTermsOf(proposal).isWithheld;
   const showsTally = !isTallyHidden && phase !== 'draft' && phase !== 'cancelled' && phase !== 'scheduled';
   const counted = new Map(provisional.counted.map((ballot) => [ballot.orgId, ballot]));
   const ids = new Set([...eligibleIds, ...provisional.counted.map((ballot) => ballot.orgId)]);
