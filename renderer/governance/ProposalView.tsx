@@ -134,7 +134,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
       {/* Once sealed, the decision record is what a visitor comes for: it leads, full width. */}
       {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
       {record.seal && <DecisionReasons reasons={record.reasons} labels={labels} />}
-      {record.seal && <OutcomePanel key={p.outcome?.at ?? 0} proposalId={id} outcome={p.outcome} canWrite={canWriteOutcome} names={names} />}
+      {record.seal && <OutcomePanel key={p.outcome?.at ?? 0} proposalId={id} outcome={p.outcome} revisions={p.outcomeRevisions ?? []} canWrite={canWriteOutcome} names={names} />}
       <div className="fw-gov-layout">
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">

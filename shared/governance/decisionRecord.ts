@@ -1,6 +1,6 @@
 import { ballotTermsOf, type BallotProjection } from '../records/ballot';
 import type { Member, NetworkProjection } from '../records/network';
-import type { OutcomeStatement, ProposalProjection, ProposalStateChange, ProposalVersionEntry } from '../records/proposal';
+import { earlierOutcomes, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../records/proposal';
 import type { ResultProjection, SealedReason, SealedTally } from '../records/result';
 import type { Role } from '../records/recordType';
 import { ballotReceipt } from './ballotReceipt';
@@ -114,6 +114,8 @@ export interface DecisionRecordView {
   readonly stateChanges: readonly ProposalStateChange[];
   /** What was decided, who does what, when to review; written after sealing. */
   readonly outcomeStatement: OutcomeStatement | null;
+  /** The statements it amended, newest first (a written statement is never erased, only amended). */
+  readonly earlierOutcomeStatements: readonly OutcomeStatement[];
   /** Null before sealing. */
   readonly seal: (SealVerification & { readonly sealedAt: number; readonly hubKey: string; readonly signature: string }) | null;
   /**
@@ -186,6 +188,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
     history: proposal.history ?? [],
     stateChanges: proposal.stateChanges ?? [],
     outcomeStatement: proposal.outcome ?? null,
+    earlierOutcomeStatements: earlierOutcomes(proposal.outcomeRevisions ?? []),
   };
   const reasonsOf = (reasons: readonly SealedReason[]): DecisionReason[] =>
     reasons.map((reason) => ({ ...reason, name: reason.orgId === null ? null : nameOf(reason.orgId) }));

@@ -104,7 +104,17 @@ export type OutcomeInput = z.input<typeof outcomeInputSchema>;
  * both revisions; the later one stands, the log order breaking a tie).
  */
 export function currentOutcome(revisions: readonly OutcomeStatement[]): OutcomeStatement | null {
-  return revisions.reduce<OutcomeStatement | null>((latest, revision) => (latest === null || revision.at >= latest.at ? revision : latest), null);
+  return revisions[currentOutcomeIndex(revisions)] ?? null;
+}
+
+function currentOutcomeIndex(revisions: readonly OutcomeStatement[]): number {
+  return revisions.reduce((latest, revision, index) => (latest < 0 || revision.at >= revisions[latest]!.at ? index : latest), -1);
+}
+
+/** The revisions the statement in force amended, newest first. */
+export function earlierOutcomes(revisions: readonly OutcomeStatement[]): OutcomeStatement[] {
+  const current = currentOutcomeIndex(revisions);
+  return revisions.filter((_revision, index) => index !== current).sort((a, b) => b.at - a.at);
 }
 
 export const proposalProjectionSchema = z.object({
