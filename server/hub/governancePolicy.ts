@@ -222,19 +222,20 @@ const OUTCOME_FIELDS = ['outcome', 'outcomeRevisions'];
 /**
  * An outcome statement is the record of what was decided, so it is kept like the votes that
  * decided it: revisions are only ever added (an amendment is a new revision, the earlier ones
- * stay), each in the writer's own name, at a time no earlier than the seal it follows and no later
- * than the hub's clock allows (CAST_SKEW_MS either way, for laptop clocks). A bundle carried for
- * days still passes: its revisions were written after the seal the device had pulled.
+ * stay), each in the writer's own name, at a time no earlier than the vote's closing and no later
+ * than the hub's clock plus CAST_SKEW_MS. Closing, not the seal, bounds it from below, as it bounds
+ * a cast from above: both are the proposal's own times, which a device knows whatever its clock,
+ * and a statement dated before the vote closed cannot be about its result. A bundle carried for
+ * days still passes.
  */
-async function checkOutcomeRevisions(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection): Promise<void> {
+function checkOutcomeRevisions(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection): void {
   const revisions = revisionChanges(before.outcomeRevisions, after.outcomeRevisions);
   if (revisions.isRemoving) refuse('forbidden', 'an outcome statement once written is kept: amend it with a new revision, none is removed', id);
   if (revisions.added.some((revision) => revision.orgId !== ctx.actor.orgId)) {
     refuse('forbidden', "an outcome statement names its author: the writer's own organization", id);
   }
-  const sealedAt = (await loadProjection(ctx, resultId(id), 'result'))?.sealedAt ?? ctx.now;
-  if (revisions.added.some((revision) => revision.at < sealedAt - CAST_SKEW_MS || revision.at > ctx.now + CAST_SKEW_MS)) {
-    refuse('forbidden', "an outcome statement's time is when it was written: after the seal and not ahead of the hub's clock; check the device clock", id);
+  if (revisions.added.some((revision) => revision.at < before.closesAt || revision.at > ctx.now + CAST_SKEW_MS)) {
+    refuse('forbidden', "an outcome statement's time is when it was written: after the vote closed and not ahead of the hub's clock; check the device clock", id);
   }
 }
 
@@ -248,7 +249,7 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   const isSealedNow = before !== null && (await isSealed(ctx, id));
   const isOutcomeChanged = canonicalJson(after.outcomeRevisions) !== canonicalJson(before?.outcomeRevisions ?? []);
   if (isOutcomeChanged && !isSealedNow) refuse('outcome-not-sealed', 'the outcome statement is written once the result is sealed', id);
-  if (isOutcomeChanged && before) await checkOutcomeRevisions(ctx, id, before, after);
+  if (isOutcomeChanged && before) checkOutcomeRevisions(ctx, id, before, after);
   checkStateChanges(ctx, id, before, after);
   if (after.state === 'open' && before?.state !== 'open') {
     const written = after.eligibleOrgIds ?? refuse('eligibility-missing', 'opening a vote fixes its voters: write fields.eligibleOrgIds with the opening', id);

@@ -2,8 +2,9 @@
 // writer sets, and the hub checked neither it nor `at`. A steward that ran a vote wrote "what was
 // decided, who does what" in the secretariat's name (and dated when it liked), and every reader,
 // the decision record and the report showed the secretariat as its author.
-// Now a revision names the writer's organization and a time between the seal and the hub's clock
-// (CAST_SKEW_MS either way), or the hub refuses it (403 `forbidden`), on push, `/yjs` and bundles.
+// Now a revision names the writer's organization and a time between the vote's closing and the
+// hub's clock plus CAST_SKEW_MS, or the hub refuses it (403 `forbidden`), on push, `/yjs` and
+// bundles.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CAST_SKEW_MS } from '../../server/hub/governancePolicy';
 import type { Choice } from '../../shared/records/ballot';
@@ -46,7 +47,9 @@ it('refuses the forged author through /yjs as well', async () => {
 });
 
 it.each([
-  ['dated years before the seal', -365 * 24 * 3_600_000],
+  ['dated years before the vote', -365 * 24 * 3_600_000],
+  // The hub's clock is past closing plus the 72-hour grace: this is a minute before closing.
+  ['dated before the vote closed', -(72 * 3_600_000 + 120_000)],
   ['dated ahead of the hub clock', CAST_SKEW_MS + 60_000],
 ])('refuses an outcome statement %s', async (_name, offsetMs) => {
   const poll = await sealedPoll();
