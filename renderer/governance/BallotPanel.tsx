@@ -6,7 +6,7 @@ import { countedCast, hasCast, needsConfirmation } from '../../shared/governance
 import { positionReasonProblem } from '../../shared/governance/positionReason';
 import { useOrgNames } from '../data/useOrgNames';
 import type { ProposalPhase } from '../../shared/governance/proposalPhase';
-import { ballotId, ballotMutators, type BallotProjection, type Choice } from '../../shared/records/ballot';
+import { ballotId, ballotMutators, ballotTermsOf, type BallotProjection, type Choice } from '../../shared/records/ballot';
 import type { ProposalProjection } from '../../shared/records/proposal';
 import { useObservable } from '../app/useObservable';
 import { useQuarantine } from '../data/useQuarantine';
@@ -71,7 +71,7 @@ export function BallotPanel({ proposalId, proposal, phase, isEligible }: BallotP
     setError(null);
     try {
       if (reasonProblem) return setError(t('governance.trust.blockNeedsReason'));
-      await client.create('ballot', { proposalId, isSecret: proposal.secrecy === 'secret' });
+      await client.create('ballot', { proposalId, ...ballotTermsOf(proposal) });
       // The version the voter saw: a cast on an earlier one is asked to be confirmed.
       await client.mutate(id, ballotMutators.castOn, { choice: shown, reason: reason.trim(), proposalVersion: proposal.version });
       setDraft(null);

@@ -8,6 +8,7 @@ import { decisionRecord } from '../../shared/governance/decisionRecord';
 import { eligibleOrgIds as eligibleOf } from '../../shared/governance/eligibleOrgIds';
 import { isSameVoterList, votersOf } from '../../shared/governance/voters';
 import { areResultsVisible, graceEndsAt, proposalPhase, type ProposalPhase } from '../../shared/governance/proposalPhase';
+import { ballotTermsOf } from '../../shared/records/ballot';
 import { proposalMutators, type ProposalProjection } from '../../shared/records/proposal';
 import { isSealedResult } from '../../shared/governance/isSealedResult';
 import { resultId } from '../../shared/records/result';
@@ -88,8 +89,10 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
   const ownReceipt = ownCast ? ballotReceipt({ proposalId: id, orgId: identity.orgId, choice: ownCast.choice, castAt: ownCast.castAt, salt: ownBallot?.projection.receiptSalt ?? '' }) : null;
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'dateTime'), [i18n.language]);
   const refused = useQuarantine(session, id)[0] ?? null;
-  // Under secret ballots a member holds only its own ballot: its live tally would mislead.
-  const canSeeAllBallots = p.secrecy === 'open' || identity.role === 'secretariat';
+  // Under secret ballots, and an after-close poll's until the seal, a member holds only its own
+  // ballot: its tally would mislead.
+  const withheld = ballotTermsOf(p);
+  const canSeeAllBallots = (!withheld.isSecret && !withheld.isWithheld) || identity.role === 'secretariat';
   const isResultsTime = areResultsVisible(p, now) && phase !== 'draft' && phase !== 'upcoming' && phase !== 'cancelled';
 
   const [confirming, setConfirming] = useState<'open' | 'cancel' | null>(null);
@@ -131,7 +134,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
       {/* Once sealed, the decision record is what a visitor comes for: it leads, full width. */}
       {record.seal && <DecisionRecordPanel record={record} ownOrgId={identity.orgId} ownReceipt={ownReceipt} />}
       {record.seal && <DecisionReasons reasons={record.reasons} labels={labels} />}
-      {record.seal && <OutcomePanel key={p.outcome?.at ?? 0} proposalId={id} outcome={p.outcome} canWrite={canWriteOutcome} names={names} />}
+      {record.seal && <OutcomePanel key={p.outcome?.at ?? 0} proposalId={id} outcome={p.outcome} revisions={p.outcomeRevisions ?? []} canWrite={canWriteOutcome} names={names} />}
       <div className="fw-gov-layout">
         <Stack gap="md">
           <Paper withBorder p="md" radius="md">
@@ -234,7 +237,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
                 </Text>
               ) : !canSeeAllBallots ? (
                 <Text size="sm" c="dimmed" data-testid="results-secret">
-                  {t('governance.results.secretUntilSealed')}
+                  {t(withheld.isSecret ? 'governance.results.secretUntilSealed' : 'governance.results.withheldUntilSealed')}
                 </Text>
               ) : record.tally ? (
                 <>

@@ -3,9 +3,10 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DecisionReason } from '../../shared/governance/decisionRecord';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
-import { ballotId, ballotMutators, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
+import { ballotId, ballotMutators, ballotTermsOf, facilitationChannels, type Choice, type FacilitationChannel } from '../../shared/records/ballot';
+import { isCalendarDate } from '../../shared/records/calendarDate';
 import { hasVisibleText } from '../../shared/records/visibleText';
-import { proposalMutators, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
+import { earlierOutcomes, proposalMutators, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../../shared/records/proposal';
 import { BallotChoiceForm } from './BallotChoiceForm';
 import { ballotForms } from './ballotForms';
 import { screenDateFormat } from '../i18n/dateTime';
@@ -185,16 +186,20 @@ export function DecisionReasons({ reasons, labels }: { reasons: readonly Decisio
 /**
  * The outcome statement: shown to everyone once written; written after sealing by the secretariat
  * or the organization that ran the proposal (the hub refuses anyone else, and anything before the
- * seal).
+ * seal). Amending adds a revision: the earlier ones stay listed below it, with who wrote them and
+ * when (the hub refuses a removal).
  */
 export function OutcomePanel({
   proposalId,
   outcome,
+  revisions,
   canWrite,
   names,
 }: {
   readonly proposalId: string;
   readonly outcome: OutcomeStatement | null;
+  /** Every revision, the one in force included. */
+  readonly revisions: readonly OutcomeStatement[];
   readonly canWrite: boolean;
   readonly names: ReadonlyMap<string, string>;
 }) {
@@ -206,6 +211,9 @@ export function OutcomePanel({
   const [actions, setActions] = useState(outcome?.actions ?? '');
   const [reviewOn, setReviewOn] = useState(outcome?.reviewOn ?? '');
   const [error, setError] = useState<string | null>(null);
+  // The very checks the hub makes (proposal.ts outcomeStatementSchema), before anything is written.
+  const isReviewOnValid = isCalendarDate(reviewOn);
+  const earlier = earlierOutcomes(revisions);
   const save = async () => {
     setError(null);
     try {
@@ -221,6 +229,7 @@ export function OutcomePanel({
     setReviewOn(outcome?.reviewOn ?? '');
     setEditing(true);
   };
+  const byLine = (revision: OutcomeStatement) => ({ who: names.get(revision.orgId) ?? revision.orgId, at: dates.format(revision.at) });
   return (
     <Paper withBorder p="md" radius="md" data-testid="outcome-panel" data-written={outcome ? 'true' : 'false'}>
       <Stack gap="xs">
@@ -249,8 +258,20 @@ export function OutcomePanel({
               {t('governance.trust.outcome.reviewLine', { date: outcome.reviewOn })}
             </Text>
             <Text size="xs" c="dimmed">
-              {t('governance.trust.outcome.by', { who: names.get(outcome.orgId) ?? outcome.orgId, at: dates.format(outcome.at) })}
+              {t(earlier.length > 0 ? 'governance.trust.outcome.amendedBy' : 'governance.trust.outcome.by', byLine(outcome))}
             </Text>
+          </Stack>
+        )}
+        {!isEditing && earlier.length > 0 && (
+          <Stack gap={4} data-testid="outcome-earlier">
+            <Text size="sm" fw={600}>
+              {t('governance.trust.outcome.earlier')}
+            </Text>
+            {earlier.map((revision) => (
+              <Text key={`${revision.orgId}-${revision.at}`} size="xs" c="dimmed" style={{ whiteSpace: 'pre-line' }} data-testid="outcome-earlier-revision">
+                {t('governance.trust.outcome.earlierLine', { ...byLine(revision), decided: revision.decided, actions: revision.actions || '—', date: revision.reviewOn })}
+              </Text>
+            ))}
           </Stack>
         )}
         {!isEditing && !outcome && (
@@ -260,16 +281,29 @@ export function OutcomePanel({
         )}
         {isEditing && (
           <Stack gap="xs">
+            {outcome && (
+              <Text size="xs" c="dimmed">
+                {t('governance.trust.outcome.amendNote')}
+              </Text>
+            )}
             <Textarea label={t('governance.trust.outcome.decided')} value={decided} onChange={(e) => setDecided(e.currentTarget.value)} autosize minRows={2} required data-testid="outcome-decided-input" />
             <Textarea label={t('governance.trust.outcome.actions')} value={actions} onChange={(e) => setActions(e.currentTarget.value)} autosize minRows={2} data-testid="outcome-actions-input" />
-            <TextInput type="date" label={t('governance.trust.outcome.reviewOn')} value={reviewOn} onChange={(e) => setReviewOn(e.currentTarget.value)} required data-testid="outcome-review-input" />
+            <TextInput
+              type="date"
+              label={t('governance.trust.outcome.reviewOn')}
+              value={reviewOn}
+              onChange={(e) => setReviewOn(e.currentTarget.value)}
+              required
+              error={reviewOn !== '' && !isReviewOnValid ? t('governance.trust.outcome.reviewInvalid') : undefined}
+              data-testid="outcome-review-input"
+            />
             {error && (
               <Text size="sm" c="red.8" role="alert">
                 {error}
               </Text>
             )}
             <Group>
-              <Button size="xs" onClick={() => void save()} disabled={decided.trim() === '' || !/^\d{4}-\d{2}-\d{2}$/.test(reviewOn)} data-testid="outcome-save">
+              <Button size="xs" onClick={() => void save()} disabled={!hasVisibleText(decided) || !isReviewOnValid} data-testid="outcome-save">
                 {t('governance.trust.outcome.save')}
               </Button>
               <Button size="xs" variant="default" onClick={() => setEditing(false)}>
@@ -281,7 +315,7 @@ export function OutcomePanel({
         {canWrite && !isEditing && (
           <Group>
             <Button size="xs" variant="light" onClick={edit} data-testid="outcome-write">
-              {outcome ? t('governance.trust.outcome.edit') : t('governance.trust.outcome.write')}
+              {outcome ? t('governance.trust.outcome.amend') : t('governance.trust.outcome.write')}
             </Button>
           </Group>
         )}
@@ -330,7 +364,7 @@ export function FacilitatePanel({
     if (!orgId || !shown) return;
     setMessage(null);
     try {
-      await client.create('ballot', { proposalId, isSecret: false }, { ownerOrg: orgId });
+      await client.create('ballot', { proposalId, ...ballotTermsOf(proposal) }, { ownerOrg: orgId });
       await client.mutate(ballotId(proposalId, orgId), ballotMutators.facilitate, { choice: shown, reason: reason.trim(), proposalVersion: proposal.version, channel, witness: witness.trim() });
       setMessage({ kind: 'done', text: t('governance.trust.facilitate.recorded', { org: names.get(orgId) ?? orgId }) });
       setChoice(null);

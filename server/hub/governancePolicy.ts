@@ -1,4 +1,4 @@
-import type { BallotProjection } from '../../shared/records/ballot';
+import { ballotTermsOf, type BallotProjection } from '../../shared/records/ballot';
 import { canonicalJson } from '../../shared/governance/canonicalJson';
 import { eligibleOrgIds } from '../../shared/governance/eligibleOrgIds';
 import { positionReasonProblem } from '../../shared/governance/positionReason';
@@ -117,8 +117,10 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
   if (!votersOf(proposal, network.members).includes(write.header.ownerOrg)) {
     refuse('not-eligible', 'this organization is not eligible to vote on this proposal', id);
   }
-  if (after.isSecret !== (proposal.secrecy === 'secret')) {
-    refuse('secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
+  const terms = ballotTermsOf(proposal);
+  if (after.isSecret !== terms.isSecret) refuse('secrecy-mismatch', `the proposal's ballots are ${proposal.secrecy}; the ballot must say so`, id);
+  if (after.isWithheld !== terms.isWithheld) {
+    refuse('secrecy-mismatch', `the proposal's results show ${proposal.resultsVisibility === 'live' ? 'live' : 'after closing'}; the ballot's isWithheld must say so`, id);
   }
   const own = revisionChanges(before?.revisions ?? [], after.revisions);
   const facilitated = revisionChanges(before?.facilitated ?? [], after.facilitated);
@@ -244,16 +246,40 @@ function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProje
   }
 }
 
+/** The projected fields the outcome statement's revisions feed: the only ones sealing leaves open. */
+const OUTCOME_FIELDS = ['outcome', 'outcomeRevisions'];
+
+/**
+ * An outcome statement is the record of what was decided, so it is kept like the votes that
+ * decided it: revisions are only ever added (an amendment is a new revision, the earlier ones
+ * stay), each in the writer's own name, at a time no earlier than the vote's closing and no later
+ * than the hub's clock plus CAST_SKEW_MS. Closing, not the seal, bounds it from below, as it bounds
+ * a cast from above: both are the proposal's own times, which a device knows whatever its clock,
+ * and a statement dated before the vote closed cannot be about its result. A bundle carried for
+ * days still passes.
+ */
+function checkOutcomeRevisions(ctx: PolicyContext, id: string, before: ProposalProjection, after: ProposalProjection): void {
+  const revisions = revisionChanges(before.outcomeRevisions, after.outcomeRevisions);
+  if (revisions.isRemoving) refuse('forbidden', 'an outcome statement once written is kept: amend it with a new revision, none is removed', id);
+  if (revisions.added.some((revision) => revision.orgId !== ctx.actor.orgId)) {
+    refuse('forbidden', "an outcome statement names its author: the writer's own organization", id);
+  }
+  if (revisions.added.some((revision) => revision.at < before.closesAt || revision.at > ctx.now + CAST_SKEW_MS)) {
+    refuse('forbidden', "an outcome statement's time is when it was written: after the vote closed and not ahead of the hub's clock; check the device clock", id);
+  }
+}
+
 /** Fields a proposal may still change once it is no longer a draft. */
-const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt', 'version', 'history', 'stateChanges', 'outcome', ...versionedFields]);
+const UNLOCKED_FIELDS = new Set(['state', 'createdAt', 'updatedAt', 'version', 'history', 'stateChanges', ...OUTCOME_FIELDS, ...versionedFields]);
 
 async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: ProposalProjection | null, changes: readonly VersionChange[]): Promise<PolicyAdditions> {
   const id = write.header.id;
   const after = projectionOf(write, 'proposal');
   await checkSteward(ctx, 'proposals', write);
   const isSealedNow = before !== null && (await isSealed(ctx, id));
-  const isOutcomeChanged = canonicalJson(after.outcome) !== canonicalJson(before?.outcome ?? null);
+  const isOutcomeChanged = canonicalJson(after.outcomeRevisions) !== canonicalJson(before?.outcomeRevisions ?? []);
   if (isOutcomeChanged && !isSealedNow) refuse('outcome-not-sealed', 'the outcome statement is written once the result is sealed', id);
+  if (isOutcomeChanged && before) checkOutcomeRevisions(ctx, id, before, after);
   checkStateChanges(ctx, id, before, after);
   if (after.state === 'open' && before?.state !== 'open') {
     const written = after.eligibleOrgIds ?? refuse('eligibility-missing', 'opening a vote fixes its voters: write fields.eligibleOrgIds with the opening', id);
@@ -265,7 +291,7 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   if (before) {
     if (isSealedNow) {
       const changed = Object.keys(after).filter(
-        (key) => key !== 'outcome' && key !== 'updatedAt' && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
+        (key) => !OUTCOME_FIELDS.includes(key) && key !== 'updatedAt' && canonicalJson(after[key as keyof ProposalProjection]) !== canonicalJson(before[key as keyof ProposalProjection]),
       );
       if (changed.length > 0 || changes.length > 0) refuse('poll-sealed', 'the result of this proposal is sealed; only its outcome statement may still be written', id);
       return { sealDueAt: null };

@@ -3,6 +3,7 @@ import { storedLabelsViolation } from '../../shared/records/entryLabels';
 import { storedAttachmentsViolation } from '../../shared/records/attachments';
 import { storedSharingOf, storedSharingViolation, type SharingFields } from '../../shared/records/entrySharing';
 import { unreadableField, type InvariantViolation } from '../../shared/records/invariants';
+import { storedOutcomesViolation } from '../../shared/records/proposal';
 import type { RecordModule } from '../../shared/records/recordModule';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { HubError } from './hubError';
@@ -20,7 +21,7 @@ import { HubError } from './hubError';
  * record the hub does not hold yet.
  */
 export function recordInvariantViolation(module: RecordModule, doc: Y.Doc, after: Record<string, unknown>, fieldsBefore: Readonly<Record<string, unknown>> | null): InvariantViolation | null {
-  return unreadableField(doc, module.type === 'entry' ? { ...after, ...storedSharingOf(doc) } : after) ?? (module.type === 'entry' ? entryStoredViolation(doc, after, fieldsBefore) : null) ?? storedAttachmentsViolation(doc) ?? module.invariants(after as never);
+  return unreadableField(doc, module.type === 'entry' ? { ...after, ...storedSharingOf(doc) } : after) ?? (module.type === 'entry' ? entryStoredViolation(doc, after, fieldsBefore) : null) ?? (module.type === 'proposal' ? storedOutcomesViolation(doc) : null) ?? storedAttachmentsViolation(doc) ?? module.invariants(after as never);
 }
 
 /**

@@ -1,13 +1,13 @@
-import type { BallotProjection } from '../records/ballot';
+import { ballotTermsOf, type BallotProjection } from '../records/ballot';
 import type { Member, NetworkProjection } from '../records/network';
-import type { OutcomeStatement, ProposalProjection, ProposalStateChange, ProposalVersionEntry } from '../records/proposal';
+import { earlierOutcomes, type OutcomeStatement, type ProposalProjection, type ProposalStateChange, type ProposalVersionEntry } from '../records/proposal';
 import type { ResultProjection, SealedReason, SealedTally } from '../records/result';
 import type { Role } from '../records/recordType';
 import { ballotReceipt } from './ballotReceipt';
 import { countedCast, needsConfirmation, type CastSource, type Facilitation } from './countedCast';
 import { votersOf } from './voters';
 import { methodFor } from './decisionMethods';
-import { areResultsVisible, decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
+import { decisionPhase, graceEndsAt, type DecisionPhase } from './proposalPhase';
 import { sealedReasons, sealedTally, tallyBallotOf } from './sealedDecision';
 import { tally, type TallyBallot } from './tally';
 import { verifySeal, type SealVerification } from './verifySeal';
@@ -114,6 +114,8 @@ export interface DecisionRecordView {
   readonly stateChanges: readonly ProposalStateChange[];
   /** What was decided, who does what, when to review; written after sealing. */
   readonly outcomeStatement: OutcomeStatement | null;
+  /** The statements it amended, newest first (a written statement is never erased, only amended). */
+  readonly earlierOutcomeStatements: readonly OutcomeStatement[];
   /** Null before sealing. */
   readonly seal: (SealVerification & { readonly sealedAt: number; readonly hubKey: string; readonly signature: string }) | null;
   /**
@@ -186,6 +188,7 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
     history: proposal.history ?? [],
     stateChanges: proposal.stateChanges ?? [],
     outcomeStatement: proposal.outcome ?? null,
+    earlierOutcomeStatements: earlierOutcomes(proposal.outcomeRevisions ?? []),
   };
   const reasonsOf = (reasons: readonly SealedReason[]): DecisionReason[] =>
     reasons.map((reason) => ({ ...reason, name: reason.orgId === null ? null : nameOf(reason.orgId) }));
@@ -245,7 +248,10 @@ export function decisionRecord(input: DecisionRecordInput): DecisionRecordView {
   const graceEnd = graceEndsAt(proposal);
   const provisional = tally({ proposal, ballots: [...casts.values()], eligibleOrgIds: eligibleIds, now: Math.min(now, graceEnd) });
   const isRunner = input.viewer?.role === 'secretariat';
-  const isTallyHidden = !areResultsVisible(proposal, now) && !isRunner;
+  // An after-close poll's ballots reach no other organization but the secretariat until the seal
+  // publishes them (ballot.ts `isWithheld`), so a member's tally, after closing too, would count
+  // its own ballot alone: hidden until the sealed result (above) says it all.
+  const isTallyHidden = !isRunner && ballotTermsOf(proposal).isWithheld;
   const showsTally = !isTallyHidden && phase !== 'draft' && phase !== 'cancelled' && phase !== 'scheduled';
   const counted = new Map(provisional.counted.map((ballot) => [ballot.orgId, ballot]));
   const ids = new Set([...eligibleIds, ...provisional.counted.map((ballot) => ballot.orgId)]);

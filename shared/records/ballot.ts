@@ -65,6 +65,12 @@ export const ballotProjectionSchema = z.object({
   proposalId: z.string(),
   /** Copied from the proposal when cast; the hub checks it against the proposal itself. */
   isSecret: z.boolean(),
+  /**
+   * Copied from the proposal too: its results show only after closing (`resultsVisibility`
+   * 'after-close'), so, like a secret ballot, no other organization but the secretariat reads it;
+   * the sealed result publishes the count.
+   */
+  isWithheld: z.boolean(),
   choice: choiceSchema.nullable(),
   castAt: timeSchema.nullable(),
   revisions: z.array(revisionSchema),
@@ -82,10 +88,16 @@ export type BallotProjection = z.infer<typeof ballotProjectionSchema>;
 export const ballotInputSchema = z.object({
   proposalId: recordIdSchema,
   isSecret: z.boolean().default(false),
+  isWithheld: z.boolean().default(false),
   /** Made at random when left out; given only to recreate a known ballot. */
   receiptSalt: receiptSaltSchema.optional(),
 });
 export type BallotInput = z.input<typeof ballotInputSchema>;
+
+/** What a ballot copies from its proposal when created; the hub refuses a ballot that differs (`secrecy-mismatch`). */
+export function ballotTermsOf(proposal: { readonly secrecy: 'open' | 'secret'; readonly resultsVisibility: 'live' | 'after-close' }): { isSecret: boolean; isWithheld: boolean } {
+  return { isSecret: proposal.secrecy === 'secret', isWithheld: proposal.resultsVisibility === 'after-close' };
+}
 
 const SEPARATOR = '~';
 
@@ -105,6 +117,8 @@ export const ballot = defineRecord({
     return {
       proposalId: readField(doc, 'proposalId', z.string(), ''),
       isSecret: readField(doc, 'isSecret', z.boolean(), true),
+      // A ballot stored before the field existed was read by everyone; it stays so until rewritten.
+      isWithheld: readField(doc, 'isWithheld', z.boolean(), false),
       choice: readField(doc, 'choice', choiceSchema.nullable(), null),
       castAt: readField(doc, 'castAt', timeSchema.nullable(), null),
       revisions: readLog(doc, 'revisions', revisionSchema),
@@ -117,7 +131,8 @@ export const ballot = defineRecord({
   fieldActions: { facilitated: 'manage' },
   deriveId: (input, ownerOrg) => ballotId(input.proposalId, ownerOrg),
   index: (p) => ({ title: '', status: p.choice ? 'cast' : 'empty', kind: p.choice?.method ?? '', refId: p.proposalId, tags: [], region: '' }),
-  facts: (p) => ({ isSecret: p.isSecret }),
+  // Read rules (rules.ts `unlessSecret`): a withheld ballot is kept from others as a secret one is.
+  facts: (p) => ({ isSecret: p.isSecret || p.isWithheld }),
 });
 
 export const ballotMutators = {

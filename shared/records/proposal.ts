@@ -1,8 +1,9 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { appendLog, fragmentText, readField, readLog, richText, setFragmentText, writeFields } from './layout';
+import { calendarDateSchema } from './calendarDate';
 import { longText, nonEmptyText, reasonText, shortText, timeSchema } from './fieldSchemas';
-import { sortedKeysJson, termsInvariants } from './invariants';
+import { sortedKeysJson, termsInvariants, type InvariantViolation } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema, roleSchema } from './recordType';
 import { decisionMethodNames } from '../governance/decisionMethods';
@@ -89,18 +90,38 @@ export type ProposalStateChange = z.infer<typeof stateChangeSchema>;
 /**
  * What was decided, written after sealing by the secretariat or the organization that ran the
  * proposal (the hub refuses it before the result is sealed): the decision in words, who does what,
- * and a date to review it (YYYY-MM-DD, the writer's calendar day).
+ * and a day to review it (YYYY-MM-DD, the writer's calendar day, a day that exists). Each writing
+ * is a revision appended to `log.outcomes` in its writer's name and at its writer's time, which the
+ * hub checks; none is ever removed, so an amended statement keeps what it said before.
  */
 export const outcomeStatementSchema = z.object({
-  decided: nonEmptyText(5000),
+  decided: reasonText(5000),
   actions: shortText(5000),
-  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  reviewOn: calendarDateSchema,
   orgId: recordIdSchema,
   at: timeSchema,
 });
 export type OutcomeStatement = z.infer<typeof outcomeStatementSchema>;
 export const outcomeInputSchema = outcomeStatementSchema.omit({ orgId: true, at: true });
 export type OutcomeInput = z.input<typeof outcomeInputSchema>;
+
+/**
+ * The statement in force: the latest revision by its time (two written offline at once merge into
+ * both revisions; the later one stands, the log order breaking a tie).
+ */
+export function currentOutcome(revisions: readonly OutcomeStatement[]): OutcomeStatement | null {
+  return revisions[currentOutcomeIndex(revisions)] ?? null;
+}
+
+function currentOutcomeIndex(revisions: readonly OutcomeStatement[]): number {
+  return revisions.reduce((latest, revision, index) => (latest < 0 || revision.at >= revisions[latest]!.at ? index : latest), -1);
+}
+
+/** The revisions the statement in force amended, newest first. */
+export function earlierOutcomes(revisions: readonly OutcomeStatement[]): OutcomeStatement[] {
+  const current = currentOutcomeIndex(revisions);
+  return revisions.filter((_revision, index) => index !== current).sort((a, b) => b.at - a.at);
+}
 
 export const proposalProjectionSchema = z.object({
   ...termsShape,
@@ -118,7 +139,10 @@ export const proposalProjectionSchema = z.object({
    * that rule, is counted with the network's members as before.
    */
   eligibleOrgIds: z.array(recordIdSchema).nullable(),
+  /** The statement in force (currentOutcome), null before one is written. */
   outcome: outcomeStatementSchema.nullable(),
+  /** Every revision of the outcome statement, in log order, the one in force included. */
+  outcomeRevisions: z.array(outcomeStatementSchema),
   ...timestampsShape,
 });
 export type ProposalProjection = z.infer<typeof proposalProjectionSchema>;
@@ -180,8 +204,26 @@ function readVersioning(doc: Parameters<typeof readLog>[0]) {
     history,
     stateChanges: readLog(doc, 'stateChanges', stateChangeSchema),
     eligibleOrgIds: readField(doc, 'eligibleOrgIds', z.array(recordIdSchema).nullable(), null),
-    outcome: readField(doc, 'outcome', outcomeStatementSchema.nullable(), null),
+    ...readOutcomes(doc),
   };
+}
+
+/**
+ * Strict write over the tolerant read above: a revision in `log.outcomes` that does not read (a
+ * review date that does not exist, a decision of invisible characters) would be dropped from the
+ * projection unseen, so the hub refuses it (422 `invariant-violated`, field `outcomeRevisions`).
+ */
+export function storedOutcomesViolation(doc: Parameters<typeof readLog>[0]): InvariantViolation | null {
+  const index = doc
+    .getArray<unknown>('log.outcomes')
+    .toArray()
+    .findIndex((revision) => !outcomeStatementSchema.safeParse(revision).success);
+  return index < 0 ? null : { field: 'outcomeRevisions', reason: `revision ${index} is not an outcome statement (a visible decision, a review date that exists)` };
+}
+
+function readOutcomes(doc: Parameters<typeof readLog>[0]) {
+  const outcomeRevisions = readLog(doc, 'outcomes', outcomeStatementSchema);
+  return { outcome: currentOutcome(outcomeRevisions), outcomeRevisions };
 }
 
 const versionedTermsSchema = z.object({ title: termsShape.title, description: longText, options: termsShape.options, maxChoices: termsShape.maxChoices }).partial();
@@ -281,8 +323,11 @@ export const proposalMutators = {
       if (changes.length > 0) appendLog(doc, 'history', { orgId: ctx.orgId, deviceId: ctx.deviceId, at: ctx.now, changes, note });
     },
   ),
-  /** The outcome statement; the hub takes it only once the result is sealed. */
+  /**
+   * Writes the outcome statement, or amends it, as a new revision in the writer's name; the hub
+   * takes it only once the result is sealed, and never a removal.
+   */
   writeOutcome: defineMutator('proposal', 'writeOutcome', 'edit', outcomeInputSchema, (doc, statement, ctx) =>
-    writeFields(doc, { outcome: { ...statement, orgId: ctx.orgId, at: ctx.now } }),
+    appendLog(doc, 'outcomes', { ...statement, orgId: ctx.orgId, at: ctx.now }),
   ),
 };

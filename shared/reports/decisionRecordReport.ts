@@ -359,6 +359,21 @@ function trustSections(record: DecisionRecordView, names: ReadonlyMap<string, st
         : [{ kind: 'paragraph', text: t('reports.doc.decision.noOutcomeStatement') }],
     },
   ];
+  if (record.earlierOutcomeStatements.length > 0) {
+    sections.push({
+      id: 'outcome-earlier',
+      heading: t('reports.doc.decision.earlierOutcomeStatements'),
+      blocks: [
+        {
+          kind: 'table',
+          caption: t('reports.doc.decision.earlierOutcomeStatements'),
+          columns: [t('reports.doc.decision.writtenBy'), t('reports.doc.decision.decided'), t('reports.doc.decision.actions'), t('reports.doc.decision.reviewOn')],
+          rows: record.earlierOutcomeStatements.map((earlier) => [`${who(earlier.orgId)}, ${formatTime(locale, earlier.at)}`, earlier.decided, earlier.actions, earlier.reviewOn]),
+          numericColumns: [],
+        },
+      ],
+    });
+  }
   if (record.reasons.length > 0) {
     sections.push({
       id: 'reasons',

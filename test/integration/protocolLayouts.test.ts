@@ -437,7 +437,7 @@ describe('proposal: drafted, opened and revised by the secretariat', () => {
         paragraphs(doc.getXmlFragment('description'), description);
       })),
     );
-    await expectReadBack(alpha.token, PROPOSAL, 'proposal', { ...proposalValues, description: description.join('\n'), version: 1, history: [], stateChanges: [] });
+    await expectReadBack(alpha.token, PROPOSAL, 'proposal', { ...proposalValues, description: description.join('\n'), version: 1, history: [], stateChanges: [], outcomeRevisions: [] });
   });
 
   it('refuses a `fields` key named after a projected field that lives elsewhere, unless it reads the same (422 version, 422 description)', async () => {
@@ -480,7 +480,7 @@ describe('ballot: an organization’s own cast, and a facilitator’s', () => {
     const choice = { method: 'single', optionId: 'yes' };
     const at = Date.now();
     const revision = { deviceId: 'fengyu-laptop', at, choice, reason: 'We need the seed', proposalVersion: 2 };
-    const values = { proposalId: PROPOSAL, isSecret: false, receiptSalt: salt, choice, castAt: at, createdAt: at, updatedAt: at };
+    const values = { proposalId: PROPOSAL, isSecret: false, isWithheld: false, receiptSalt: salt, choice, castAt: at, createdAt: at, updatedAt: at };
     expectAccepted(
       await send(alpha.token, ballotId(alpha.org.id), 'ballot', build((doc) => {
         setFields(doc, values);
@@ -493,7 +493,7 @@ describe('ballot: an organization’s own cast, and a facilitator’s', () => {
   it('takes a facilitator’s cast for an organization that has cast none, into `log.facilitated` alone', async () => {
     const at = Date.now();
     const cast = { deviceId: 'secretariat-desk', at, choice: { method: 'single', optionId: 'no' }, reason: '', proposalVersion: 2, byOrgId: sec.org.id, channel: 'phone', witness: 'Li Wei' };
-    const values = { proposalId: PROPOSAL, isSecret: false, receiptSalt: salt.split('').reverse().join(''), createdAt: at, updatedAt: at };
+    const values = { proposalId: PROPOSAL, isSecret: false, isWithheld: false, receiptSalt: salt.split('').reverse().join(''), createdAt: at, updatedAt: at };
     expectAccepted(
       await send(sec.token, ballotId(beta.org.id), 'ballot', build((doc) => {
         setFields(doc, values);

@@ -118,10 +118,11 @@ describe('decisionRecord before sealing', () => {
     expect(view.excluded).toEqual([{ orgId: 'org-sec', name: '网络秘书处', reason: 'not-eligible' }]);
   });
 
-  it('hides an after-close poll from members until closing, not from the secretariat', () => {
+  it('hides an after-close poll from members until it is sealed, not from the secretariat', () => {
     expect(decisionRecord(input({}, { resultsVisibility: 'after-close' }))).toMatchObject({ isTallyHidden: true, tally: null });
     expect(decisionRecord(input({ viewer: { orgId: 'org-sec', role: 'secretariat' } }, { resultsVisibility: 'after-close' })).tally).not.toBeNull();
-    expect(decisionRecord(input({ now: CLOSES }, { resultsVisibility: 'after-close' })).isTallyHidden).toBe(false);
+    // After closing a member still holds only its own ballot (the others are withheld until the seal).
+    expect(decisionRecord(input({ now: CLOSES }, { resultsVisibility: 'after-close' }))).toMatchObject({ isTallyHidden: true, tally: null });
   });
 
   it('shows instant-runoff rounds and the written tie-break rule for a ranked poll', () => {

@@ -36,6 +36,7 @@ describe('closing plus grace', () => {
       stateChanges: [],
       eligibleOrgIds: null,
       outcome: null,
+      outcomeRevisions: [],
       createdAt: 0,
       updatedAt: 0,
     } satisfies ProposalProjection;

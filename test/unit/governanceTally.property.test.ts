@@ -79,6 +79,7 @@ function proposalWith(terms: Partial<ProposalProjection>): ProposalProjection {
     stateChanges: [],
     eligibleOrgIds: null,
     outcome: null,
+    outcomeRevisions: [],
     createdAt: 0,
     updatedAt: 0,
     ...terms,

@@ -41,6 +41,7 @@ function consentProposal(terms: Partial<ProposalProjection> = {}): ProposalProje
     stateChanges: [],
     eligibleOrgIds: null,
     outcome: null,
+    outcomeRevisions: [],
     createdAt: 0,
     updatedAt: 0,
     ...terms,
