@@ -1,7 +1,8 @@
 import { Badge, Button, Menu, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { blobPolicies, type BlobPolicy, type BlobSyncStatus } from '../../shared/sync/blobSync';
+import type { BlobPolicy, BlobSyncStatus } from '../../shared/sync/blobSync';
+import { blobPolicies } from '../../shared/sync/syncState';
 import type { Session } from '../session/session';
 import { mediaSyncLabel, mediaSyncText } from './mediaSyncLabel';
 
