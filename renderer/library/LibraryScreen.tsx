@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Loader, Select, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Text, TextInput, Title, type SelectProps } from '@mantine/core';
 import { noticeLabels } from '../../shared/records/entryLabels';
 import { EntryLabelBadges, EntryLabelNotices } from './EntryLabelBadges';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -11,6 +11,7 @@ import type { RecordView } from '../../shared/client/client';
 import { isAllowed } from '../../shared/rules/rules';
 import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
+import { usePopupComponents } from '../app/usePopupComponents';
 import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
@@ -85,6 +86,9 @@ export function LibraryScreen() {
     }
   };
 
+  // The filters' dropdowns load once the first rows are on screen, never before them.
+  const popups = usePopupComponents(!isLoading || rows.length > 0);
+  const Select = popups?.Select ?? SelectStandIn;
   const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'date'), [i18n.language]);
   const hasFilters = Boolean(kind || status || ownerOrg || tag || region || text);
@@ -181,4 +185,14 @@ function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: Re
       </div>
     </a>
   );
+}
+
+/**
+ * A filter while its dropdown's code loads (usePopupComponents): the same input, showing its
+ * choice, not yet open-able. It carries no test id, so a test waits for the real one.
+ */
+function SelectStandIn({ size, placeholder, 'aria-label': ariaLabel, data, value }: SelectProps) {
+  const chosen = (data ?? []).find((option) => typeof option === 'object' && 'value' in option && option.value === value);
+  const label = chosen && typeof chosen === 'object' && 'label' in chosen ? chosen.label : '';
+  return <TextInput size={size} placeholder={placeholder} aria-label={ariaLabel} value={label} readOnly />;
 }
