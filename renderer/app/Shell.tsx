@@ -1,8 +1,7 @@
 import { Badge, Group, NavLink, Text } from '@mantine/core';
-import { Suspense, useEffect } from 'react';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceStandingGate } from '../admin/DeviceStandingGate';
-import { loadScreenCatalog } from '../i18n/i18n';
 import { useInbox } from '../inbox/inboxContext';
 import { InboxProvider } from '../inbox/InboxProvider';
 import { LibraryScreen } from '../library/LibraryScreen';
@@ -101,15 +100,8 @@ function InboxNavLabel() {
   );
 }
 
-/** After the first screen has drawn, the other screens' strings load while nobody waits for them. */
-const IDLE_CATALOG_TIMEOUT_MS = 2_000;
-
 function ShellLayout() {
   const { t } = useTranslation();
-  useEffect(() => {
-    const handle = requestIdleCallback(() => void loadScreenCatalog().catch(() => undefined), { timeout: IDLE_CATALOG_TIMEOUT_MS });
-    return () => cancelIdleCallback(handle);
-  }, []);
   const { session } = useSession();
   const route = useRoute();
   const area = areaOf(route);

@@ -16,6 +16,7 @@ import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from '../data/useOrgNames';
+import { loadScreenCatalog } from '../i18n/i18n';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
 import { pinnedForReader } from '../../shared/records/entryReview';
@@ -25,6 +26,8 @@ import { EntryThumbnail } from '../media/EntryThumbnail';
 import { EntryStatusBadge } from './EntryStatusBadge';
 
 const ROW_HEIGHT = 78;
+/** The longest the other screens' strings wait for an idle moment after the first rows. */
+const IDLE_CATALOG_TIMEOUT_MS = 2_000;
 
 export function LibraryScreen() {
   const { t, i18n } = useTranslation();
@@ -86,8 +89,15 @@ export function LibraryScreen() {
     }
   };
 
-  // The filters' dropdowns load once the first rows are on screen, never before them.
-  const popups = usePopupComponents(!isLoading || rows.length > 0);
+  // Once the first rows are on screen, never before them: the filters' dropdowns, and (when the
+  // page is idle) the other screens' strings, so the next screen opened does not wait for them.
+  const hasShownRows = !isLoading || rows.length > 0;
+  const popups = usePopupComponents(hasShownRows);
+  useEffect(() => {
+    if (!hasShownRows) return;
+    const handle = requestIdleCallback(() => void loadScreenCatalog().catch(() => undefined), { timeout: IDLE_CATALOG_TIMEOUT_MS });
+    return () => cancelIdleCallback(handle);
+  }, [hasShownRows]);
   const Select = popups?.Select ?? SelectStandIn;
   const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'date'), [i18n.language]);
