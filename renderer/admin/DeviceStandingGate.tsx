@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNetwork } from '../data/useNetwork';
 import { useSession, useSessionSync } from '../session/SessionContext';
-import { exportBundleFileNow, type TransferOutcome } from '../sync/offlineTransfer';
+import type { TransferOutcome } from '../sync/offlineTransfer';
 import { formatDateTime } from '../workbench/reasonText';
 import { saveWipeNotice, type DeviceStanding } from './deviceStanding';
 import { useDeviceStanding } from './useDeviceStanding';
@@ -25,9 +25,9 @@ export function DeviceStandingGate({ children }: { readonly children: ReactNode 
     <>
       {standing.kind === 'revoked' && (
         <Alert color="red" mb="sm" data-testid="revoked-banner">
-          {t('admin.standing.banner')}{' '}
+          {t('standing.banner')}{' '}
           <Anchor component="button" onClick={() => setReading(false)}>
-            {t('admin.standing.bannerMore')}
+            {t('standing.bannerMore')}
           </Anchor>
         </Alert>
       )}
@@ -46,6 +46,8 @@ function Disconnected({ standing, onRead }: { readonly standing: Extract<DeviceS
   const exportWork = async () => {
     setBusy(true);
     try {
+      // Bundles (and their signing) load only when someone exports: not at every start.
+      const { exportBundleFileNow } = await import('../sync/offlineTransfer');
       setOutcome(await exportBundleFileNow(session, false, 'none'));
     } finally {
       setBusy(false);
@@ -55,41 +57,41 @@ function Disconnected({ standing, onRead }: { readonly standing: Extract<DeviceS
     <Paper withBorder p="lg" radius="md" maw={680} data-testid="device-revoked">
       <Stack gap="sm">
         <Title order={1} size="h3">
-          {t('admin.standing.revokedTitle')}
+          {t('standing.revokedTitle')}
         </Title>
-        <Text>{t('admin.standing.revokedBody')}</Text>
+        <Text>{t('standing.revokedBody')}</Text>
         {standing.reason && (
           <Alert color="red" data-testid="revoked-reason">
-            {t('admin.standing.reason', { reason: standing.reason })}
+            {t('standing.reason', { reason: standing.reason })}
           </Alert>
         )}
         {standing.revokedAt !== null && (
           <Text size="sm" c="dimmed">
-            {t('admin.standing.when', { time: formatDateTime(i18n.language, standing.revokedAt) })}
+            {t('standing.when', { time: formatDateTime(i18n.language, standing.revokedAt) })}
           </Text>
         )}
-        <Text>{t('admin.standing.dataStays')}</Text>
+        <Text>{t('standing.dataStays')}</Text>
         <Text size="sm" data-testid="revoked-pending">
-          {t('admin.standing.unsent', { pending })}
+          {t('standing.unsent', { pending })}
         </Text>
-        <Text size="sm">{t('admin.standing.whatYouCan')}</Text>
+        <Text size="sm">{t('standing.whatYouCan')}</Text>
         {outcome?.kind === 'exported' && (
           <Alert color="green">{t('bundles.exported', { count: outcome.recordCount, path: outcome.path })}</Alert>
         )}
         {outcome?.kind === 'failed' && <Alert color="red">{t(`bundles.errors.${outcome.code}`, { defaultValue: t('bundles.errors.generic'), detail: outcome.detail })}</Alert>}
         <Group>
           <Button onClick={() => void exportWork()} loading={isBusy} data-testid="revoked-export">
-            {t('admin.standing.export')}
+            {t('standing.export')}
           </Button>
           <Button variant="light" onClick={onRead} data-testid="revoked-read">
-            {t('admin.standing.read')}
+            {t('standing.read')}
           </Button>
           <Button variant="default" onClick={() => void signOut(false)} data-testid="revoked-join-again">
-            {t('admin.standing.joinAgain')}
+            {t('standing.joinAgain')}
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          {t('admin.standing.joinAgainHelp')}
+          {t('standing.joinAgainHelp')}
         </Text>
       </Stack>
     </Paper>
@@ -115,7 +117,7 @@ function Wiping({ standing }: { readonly standing: Extract<DeviceStanding, { kin
     <Center p="xl" data-testid="device-wiping">
       <Stack align="center" gap="sm">
         <Loader />
-        <Text>{t('admin.standing.wiping')}</Text>
+        <Text>{t('standing.wiping')}</Text>
       </Stack>
     </Center>
   );

@@ -1,18 +1,18 @@
 import { Center, Loader, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Platform } from '../platform/platform';
 import { TOKEN_SECRET, type DeviceProfile } from '../session/deviceProfile';
-import { DEVICE_KEY_SECRET, forgetDeviceKeyRegistration } from '../session/deviceKey';
 import { forgetProfile, loadProfile } from '../session/profileStore';
 import { Session } from '../session/session';
 import { SessionContext, type SessionContextValue } from '../session/SessionContext';
+import { lazyScreen } from './lazyScreen';
 import { OfflineNotices } from './OfflineNotices';
 import { Shell } from './Shell';
 
 // Onboarding (joining, the demo's seeding) is seen once per device: not in the startup bundle.
-const Onboarding = lazy(() => import('../onboarding/Onboarding').then((module) => ({ default: module.Onboarding })));
+const Onboarding = lazyScreen(() => import('../onboarding/Onboarding'), (module) => module.Onboarding);
 
 /** Set across the one reload that applies this device's hub to the desktop app's policy. */
 const HUB_RELOAD_FLAG = 'fieldwise.hubReloaded';
@@ -77,6 +77,8 @@ export function App({ platform }: { platform: Platform }) {
         if (isErasing || session.profile.kind === 'demo') await session.closeAndErase();
         else await session.close();
         await platform.bridge.deleteSecret(TOKEN_SECRET);
+        // The key's module holds Ed25519: loaded here, not at every start.
+        const { DEVICE_KEY_SECRET, forgetDeviceKeyRegistration } = await import('../session/deviceKey');
         // The bundle-signing key belonged to this credential; a new join makes a new one.
         await platform.bridge.deleteSecret(DEVICE_KEY_SECRET);
         if (session.profile.kind === 'hub') forgetDeviceKeyRegistration(platform.settings, session.profile.credentialId);

@@ -1,5 +1,5 @@
-import { Badge, Center, Group, Loader, NavLink, Text } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { Badge, Group, NavLink, Text } from '@mantine/core';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceStandingGate } from '../admin/DeviceStandingGate';
 import { useInbox } from '../inbox/inboxContext';
@@ -8,21 +8,24 @@ import { LibraryScreen } from '../library/LibraryScreen';
 import { useSession } from '../session/SessionContext';
 import { SyncBar } from '../sync/SyncBar';
 import { areaOf, hrefOf, type Area, type Route } from './route';
+import { lazyScreen } from './lazyScreen';
+import { ScreenFallback } from './ScreenFallback';
 import { useRoute } from './useRoute';
 
 // Only the library (the first screen) is in the startup bundle. Every other screen loads when it
-// is first opened: the editor (Tiptap, ProseMirror, y-prosemirror), reports, governance and the
-// rest. Their chunks are in the offline precache (renderer/vite.config.ts), so they open offline.
-const EntryEditor = lazy(() => import('../editor/EntryEditor').then((module) => ({ default: module.EntryEditor })));
-const GovernanceScreen = lazy(() => import('../governance/GovernanceScreen').then((module) => ({ default: module.GovernanceScreen })));
-const WorkbenchScreen = lazy(() => import('../workbench/WorkbenchScreen').then((module) => ({ default: module.WorkbenchScreen })));
-const AdminScreen = lazy(() => import('../admin/AdminScreen').then((module) => ({ default: module.AdminScreen })));
-const ReportsScreen = lazy(() => import('../reports/ReportsScreen').then((module) => ({ default: module.ReportsScreen })));
-const InboxScreen = lazy(() => import('../inbox/InboxScreen').then((module) => ({ default: module.InboxScreen })));
-const OrgDirectory = lazy(() => import('../orgs/OrgDirectory').then((module) => ({ default: module.OrgDirectory })));
-const OrgProfile = lazy(() => import('../orgs/OrgProfile').then((module) => ({ default: module.OrgProfile })));
-const SettingsScreen = lazy(() => import('../settings/SettingsScreen').then((module) => ({ default: module.SettingsScreen })));
-const SyncScreen = lazy(() => import('../sync/SyncScreen').then((module) => ({ default: module.SyncScreen })));
+// is first opened, with the screens' strings (i18n.ts): the editor (Tiptap, ProseMirror,
+// y-prosemirror), reports, governance and the rest. Their chunks are in the offline precache
+// (renderer/vite.config.ts), so they open offline.
+const EntryEditor = lazyScreen(() => import('../editor/EntryEditor'), (module) => module.EntryEditor);
+const GovernanceScreen = lazyScreen(() => import('../governance/GovernanceScreen'), (module) => module.GovernanceScreen);
+const WorkbenchScreen = lazyScreen(() => import('../workbench/WorkbenchScreen'), (module) => module.WorkbenchScreen);
+const AdminScreen = lazyScreen(() => import('../admin/AdminScreen'), (module) => module.AdminScreen);
+const ReportsScreen = lazyScreen(() => import('../reports/ReportsScreen'), (module) => module.ReportsScreen);
+const InboxScreen = lazyScreen(() => import('../inbox/InboxScreen'), (module) => module.InboxScreen);
+const OrgDirectory = lazyScreen(() => import('../orgs/OrgDirectory'), (module) => module.OrgDirectory);
+const OrgProfile = lazyScreen(() => import('../orgs/OrgProfile'), (module) => module.OrgProfile);
+const SettingsScreen = lazyScreen(() => import('../settings/SettingsScreen'), (module) => module.SettingsScreen);
+const SyncScreen = lazyScreen(() => import('../sync/SyncScreen'), (module) => module.SyncScreen);
 
 /** The navigation, in order: each item opens its area's first screen and stays active within the area. */
 const navItems: readonly { readonly key: Area; readonly route: Route }[] = [
@@ -124,17 +127,11 @@ function ShellLayout() {
       </header>
       <nav className="fw-nav" aria-label={t('nav.label')} data-testid="nav">
         {navItems.filter((item) => isNavItemShown(item.key, profile.identity.role, profile.kind)).map((item) => (
-          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={item.key === 'inbox' ? <InboxNavLabel /> : t(item.key === 'admin' ? 'admin.nav' : `nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
+          <NavLink key={item.key} component="a" href={hrefOf(item.route)} label={item.key === 'inbox' ? <InboxNavLabel /> : t(`nav.${item.key}`)} active={item.key === area} aria-current={item.key === area ? 'page' : undefined} data-testid={`nav-${item.key}`} />
         ))}
       </nav>
       <main id="main" className="fw-main" tabIndex={-1}>
-        <Suspense
-          fallback={
-            <Center p="xl">
-              <Loader aria-label={t('app.loading')} />
-            </Center>
-          }
-        >
+        <Suspense fallback={<ScreenFallback />}>
           <DeviceStandingGate>
             <Screen route={route} />
           </DeviceStandingGate>

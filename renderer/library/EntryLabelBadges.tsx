@@ -1,5 +1,7 @@
-import { Alert, Badge, Group, Tooltip } from '@mantine/core';
+import { Alert, Badge, Group } from '@mantine/core';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePopupComponents } from '../app/usePopupComponents';
 import { labelText, noticeKeyOf, noticeLabels, ownerOnlyLabelIds, type EntryLabel } from '../../shared/records/entryLabels';
 
 /*
@@ -10,16 +12,25 @@ import { labelText, noticeKeyOf, noticeLabels, ownerOnlyLabelIds, type EntryLabe
 
 export function EntryLabelBadges({ labels }: { labels: readonly EntryLabel[] | undefined }) {
   const { t, i18n } = useTranslation();
+  // Drawn in rows already on screen: the tooltips' code loads now, and the badges wait for nothing.
+  const popups = usePopupComponents();
   if (!labels || labels.length === 0) return null;
   return (
     <Group gap={4} wrap="wrap" data-testid="entry-labels">
-      {labels.map((label) => (
-        <Tooltip key={label.id} label={labelText(label, i18n.language) || t(`labels.meaning.${label.id}`)} multiline maw={320} withinPortal>
+      {labels.map((label) => {
+        const badge = (
           <Badge size="sm" variant="outline" color={ownerOnlyLabelIds.includes(label.id) ? 'red' : 'grape'} data-testid="entry-label" data-label-id={label.id}>
             {t(`labels.name.${label.id}`)}
           </Badge>
-        </Tooltip>
-      ))}
+        );
+        return popups ? (
+          <popups.Tooltip key={label.id} label={labelText(label, i18n.language) || t(`labels.meaning.${label.id}`)} multiline maw={320} withinPortal>
+            {badge}
+          </popups.Tooltip>
+        ) : (
+          <Fragment key={label.id}>{badge}</Fragment>
+        );
+      })}
     </Group>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Loader, Select, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Text, TextInput, Title, type SelectProps } from '@mantine/core';
 import { noticeLabels } from '../../shared/records/entryLabels';
 import { EntryLabelBadges, EntryLabelNotices } from './EntryLabelBadges';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -11,10 +11,12 @@ import type { RecordView } from '../../shared/client/client';
 import { isAllowed } from '../../shared/rules/rules';
 import { formatRegion, parseRegion } from '../../shared/records/region';
 import { hrefOf } from '../app/route';
+import { usePopupComponents } from '../app/usePopupComponents';
 import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from '../data/useOrgNames';
+import { loadScreenCatalog } from '../i18n/i18n';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
 import { pinnedForReader } from '../../shared/records/entryReview';
@@ -24,6 +26,8 @@ import { EntryThumbnail } from '../media/EntryThumbnail';
 import { EntryStatusBadge } from './EntryStatusBadge';
 
 const ROW_HEIGHT = 78;
+/** The longest the other screens' strings wait for an idle moment after the first rows. */
+const IDLE_CATALOG_TIMEOUT_MS = 2_000;
 
 export function LibraryScreen() {
   const { t, i18n } = useTranslation();
@@ -85,6 +89,16 @@ export function LibraryScreen() {
     }
   };
 
+  // Once the first rows are on screen, never before them: the filters' dropdowns, and (when the
+  // page is idle) the other screens' strings, so the next screen opened does not wait for them.
+  const hasShownRows = !isLoading || rows.length > 0;
+  const popups = usePopupComponents(hasShownRows);
+  useEffect(() => {
+    if (!hasShownRows) return;
+    const handle = requestIdleCallback(() => void loadScreenCatalog().catch(() => undefined), { timeout: IDLE_CATALOG_TIMEOUT_MS });
+    return () => cancelIdleCallback(handle);
+  }, [hasShownRows]);
+  const Select = popups?.Select ?? SelectStandIn;
   const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'date'), [i18n.language]);
   const hasFilters = Boolean(kind || status || ownerOrg || tag || region || text);
@@ -181,4 +195,14 @@ function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: Re
       </div>
     </a>
   );
+}
+
+/**
+ * A filter while its dropdown's code loads (usePopupComponents): the same input, showing its
+ * choice, not yet open-able. It carries no test id, so a test waits for the real one.
+ */
+function SelectStandIn({ size, placeholder, 'aria-label': ariaLabel, data, value }: SelectProps) {
+  const chosen = (data ?? []).find((option) => typeof option === 'object' && 'value' in option && option.value === value);
+  const label = chosen && typeof chosen === 'object' && 'label' in chosen ? chosen.label : '';
+  return <TextInput size={size} placeholder={placeholder} aria-label={ariaLabel} value={label} readOnly />;
 }

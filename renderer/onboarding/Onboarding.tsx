@@ -215,12 +215,12 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
             <LanguageSelect compact />
           </div>
           {wipeNotice && (
-            <Alert color="red" title={t('admin.standing.wipedTitle')} data-testid="wipe-notice">
+            <Alert color="red" title={t('standing.wipedTitle')} data-testid="wipe-notice">
               <Stack gap={6}>
-                <Text size="sm">{wipeNotice.networkName ? t('admin.standing.wipedBody', { network: wipeNotice.networkName }) : t('admin.standing.wipedBodyUnnamed')}</Text>
-                {wipeNotice.reason && <Text size="sm">{t('admin.standing.reason', { reason: wipeNotice.reason })}</Text>}
-                <Text size="xs">{t('admin.standing.wipedWhen', { time: formatDateTime(i18n.language, wipeNotice.erasedAt) })}</Text>
-                <Text size="sm">{t('admin.standing.wipedNext')}</Text>
+                <Text size="sm">{wipeNotice.networkName ? t('standing.wipedBody', { network: wipeNotice.networkName }) : t('standing.wipedBodyUnnamed')}</Text>
+                {wipeNotice.reason && <Text size="sm">{t('standing.reason', { reason: wipeNotice.reason })}</Text>}
+                <Text size="xs">{t('standing.wipedWhen', { time: formatDateTime(i18n.language, wipeNotice.erasedAt) })}</Text>
+                <Text size="sm">{t('standing.wipedNext')}</Text>
                 <Button
                   size="xs"
                   variant="white"
@@ -231,7 +231,7 @@ export function Onboarding({ platform, onDidChooseProfile }: OnboardingProps) {
                   }}
                   data-testid="wipe-notice-ok"
                 >
-                  {t('admin.standing.wipedOk')}
+                  {t('standing.wipedOk')}
                 </Button>
               </Stack>
             </Alert>

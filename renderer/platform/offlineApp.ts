@@ -1,5 +1,4 @@
 import { BehaviorSubject, type Observable } from 'rxjs';
-import { Workbox } from 'workbox-window';
 
 /*
  * What keeps the app usable offline where it runs. In a browser: a service worker that holds the
@@ -111,11 +110,25 @@ async function askPersistence(storage: PersistencePort | undefined): Promise<Sto
   }
 }
 
+/**
+ * workbox-window's Workbox, loaded on demand: the first rows never wait for it. Calls keep their
+ * order (each waits on the one load), so the `waiting` listener is in place before `register`.
+ */
+function workboxOnDemand(url: string): ServiceWorkerPort {
+  const workbox = import('workbox-window').then(({ Workbox }) => new Workbox(url));
+  return {
+    addEventListener: (type, listener) => void workbox.then((loaded) => loaded.addEventListener(type, listener)),
+    register: () => workbox.then((loaded) => loaded.register()),
+    update: () => workbox.then((loaded) => loaded.update()),
+    messageSkipWaiting: () => void workbox.then((loaded) => loaded.messageSkipWaiting()),
+  };
+}
+
 /** The browser's own ports: workbox-window over the service worker vite-plugin-pwa generated. */
 export function browserOfflineApp(): OfflineApp {
   return createWebOfflineApp({
     // Relative, like every other asset URL (`base: './'`): the page may be served under a path.
-    serviceWorker: () => ('serviceWorker' in navigator && window.isSecureContext ? new Workbox('./sw.js') : null),
+    serviceWorker: () => ('serviceWorker' in navigator && window.isSecureContext ? workboxOnDemand('./sw.js') : null),
     storage: navigator.storage,
     reload: () => window.location.reload(),
     isShellStored: async () => (await navigator.serviceWorker.getRegistration())?.active != null,

@@ -1,17 +1,18 @@
 import { openClient, type FieldwiseClient } from '../../shared/client/client';
 import { NETWORK_RECORD_ID } from '../../shared/records/network';
-import { BlobSync, type BlobSyncStatus } from '../../shared/sync/blobSync';
-import { createHttpBlobTransport } from '../../shared/sync/blobTransport';
-import { createHttpTransport, type FetchResponse } from '../../shared/sync/httpTransport';
-import { SyncEngine, type SyncStatus } from '../../shared/sync/syncEngine';
+import type { BlobSync, BlobSyncStatus } from '../../shared/sync/blobSync';
+import type { FetchResponse } from '../../shared/sync/httpTransport';
+import type { SyncEngine, SyncStatus } from '../../shared/sync/syncEngine';
 import { deviceBlobStore } from '../data/deviceBlobs';
 import { announceBlobStored, requestedBlobs, serveBlobRequests } from '../sync/blobRequests';
 import type { Platform } from '../platform/platform';
 import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfile';
-import { ensureDeviceKey, isDeviceKeyRegistered, registerDeviceKey, type KeyRegistration } from './deviceKey';
+import type { KeyRegistration } from './deviceKey';
 import { saveProfile } from './profileStore';
 import { startSearchWorker } from '../library/searchWorkerPort';
 import { eraseDeviceBlobs } from '../data/deviceBlobs';
+
+type SyncModules = typeof import('./syncModules');
 
 /*
  * One signed-in device: its local client (always there, online or not) and, once the device token
@@ -44,6 +45,8 @@ export class Session {
   /** The device's bundle-signing key, read with the token (see deviceKey.ts). */
   private deviceKey: Uint8Array | null = null;
   private token: string | null = null;
+  /** The sync engines and the key's code (syncModules.ts), loaded on the first unlock. */
+  private syncModules: SyncModules | null = null;
 
   private constructor(
     readonly platform: Platform,
@@ -153,9 +156,12 @@ export class Session {
       this.setSync({ kind: protection === 'passphrase-required' ? 'locked' : 'no-token', pendingCount: this.pendingCount() });
       return false;
     }
+    const modules = this.syncModules ?? (await import('./syncModules'));
+    if (this.isClosed) return false;
+    this.syncModules = modules;
     this.token = token;
-    this.deviceKey = await ensureDeviceKey(bridge, passphrase).catch(() => null);
-    await this.startEngine(token);
+    this.deviceKey = await modules.ensureDeviceKey(bridge, passphrase).catch(() => null);
+    await this.startEngine(token, modules);
     // Devices that joined before bundles existed register their key now; offline, at the next unlock.
     void this.registerDeviceKey();
     return true;
@@ -168,13 +174,13 @@ export class Session {
 
   /** Whether the hub is known to hold this device's key (it refuses bundles signed by a key it lacks). */
   get isDeviceKeyRegistered(): boolean {
-    return this.deviceKey !== null && isDeviceKeyRegistered(this.platform.settings, this.currentProfile.credentialId, this.deviceKey);
+    return this.deviceKey !== null && this.syncModules !== null && this.syncModules.isDeviceKeyRegistered(this.platform.settings, this.currentProfile.credentialId, this.deviceKey);
   }
 
   /** Registers the device key with the hub if it is not known to be there; needs the network. */
   async registerDeviceKey(): Promise<KeyRegistration> {
-    if (!this.deviceKey || !this.token || this.currentProfile.kind === 'demo') return 'failed';
-    return registerDeviceKey(this.platform.fetch, this.platform.settings, {
+    if (!this.deviceKey || !this.token || !this.syncModules || this.currentProfile.kind === 'demo') return 'failed';
+    return this.syncModules.registerDeviceKey(this.platform.fetch, this.platform.settings, {
       hubUrl: this.currentProfile.hubUrl,
       token: this.token,
       credentialId: this.currentProfile.credentialId,
@@ -208,7 +214,7 @@ export class Session {
     for (const listener of this.profileListeners) listener(profile);
   }
 
-  private async startEngine(token: string): Promise<void> {
+  private async startEngine(token: string, { createHttpTransport, createHttpBlobTransport, SyncEngine, BlobSync }: SyncModules): Promise<void> {
     await this.stopEngine();
     const { platform } = this;
     const transport = createHttpTransport({

@@ -1,7 +1,9 @@
-import { Badge, Button, Menu, Text } from '@mantine/core';
+import { Badge, Button, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { blobPolicies, type BlobPolicy, type BlobSyncStatus } from '../../shared/sync/blobSync';
+import type { BlobPolicy, BlobSyncStatus } from '../../shared/sync/blobSync';
+import { blobPolicies } from '../../shared/sync/syncState';
+import { usePopupComponents } from '../app/usePopupComponents';
 import type { Session } from '../session/session';
 import { mediaSyncLabel, mediaSyncText } from './mediaSyncLabel';
 
@@ -20,6 +22,7 @@ const POLICY_KEYS: Record<BlobPolicy, string> = { full: 'mediaSync.policy.full',
 export function MediaSyncControl({ session }: { readonly session: Session }) {
   const { t } = useTranslation();
   const status = useBlobSyncStatus(session);
+  const popups = usePopupComponents(status !== null);
   if (!status) return null;
   const label = mediaSyncLabel(status);
   const text = mediaSyncText(label);
@@ -31,25 +34,32 @@ export function MediaSyncControl({ session }: { readonly session: Session }) {
           {t(text.key, text.values)}
         </Badge>
       )}
-      <Menu position="top-end" withinPortal>
-        <Menu.Target>
-          <Button size="xs" variant="subtle" data-testid="media-policy" data-policy={status.policy} aria-label={t('mediaSync.policyTitle')}>
-            {t('mediaSync.policyButton')}
-          </Button>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>{t('mediaSync.policyTitle')}</Menu.Label>
-          {blobPolicies.map((policy) => (
-            <Menu.Item key={policy} onClick={() => choose(policy)} data-testid={`media-policy-${policy}`} aria-checked={status.policy === policy} role="menuitemradio">
-              {status.policy === policy ? '✓ ' : ''}
-              {t(POLICY_KEYS[policy])}
-            </Menu.Item>
-          ))}
-          <Text size="xs" c="dimmed" px="sm" py={4} maw={260}>
-            {t('mediaSync.policyHelp')}
-          </Text>
-        </Menu.Dropdown>
-      </Menu>
+      {!popups ? (
+        // The menu's code is on its way (usePopupComponents): the same button, not yet a menu.
+        <Button size="xs" variant="subtle" aria-label={t('mediaSync.policyTitle')}>
+          {t('mediaSync.policyButton')}
+        </Button>
+      ) : (
+        <popups.Menu position="top-end" withinPortal>
+          <popups.Menu.Target>
+            <Button size="xs" variant="subtle" data-testid="media-policy" data-policy={status.policy} aria-label={t('mediaSync.policyTitle')}>
+              {t('mediaSync.policyButton')}
+            </Button>
+          </popups.Menu.Target>
+          <popups.Menu.Dropdown>
+            <popups.Menu.Label>{t('mediaSync.policyTitle')}</popups.Menu.Label>
+            {blobPolicies.map((policy) => (
+              <popups.Menu.Item key={policy} onClick={() => choose(policy)} data-testid={`media-policy-${policy}`} aria-checked={status.policy === policy} role="menuitemradio">
+                {status.policy === policy ? '✓ ' : ''}
+                {t(POLICY_KEYS[policy])}
+              </popups.Menu.Item>
+            ))}
+            <Text size="xs" c="dimmed" px="sm" py={4} maw={260}>
+              {t('mediaSync.policyHelp')}
+            </Text>
+          </popups.Menu.Dropdown>
+        </popups.Menu>
+      )}
     </>
   );
 }

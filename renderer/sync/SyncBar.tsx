@@ -1,10 +1,11 @@
-import { Badge, Button, Group, Modal, PasswordInput, Text } from '@mantine/core';
+import { Badge, Button, Group, PasswordInput, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useDateTime } from '../i18n/dateTime';
 import { useTranslation } from 'react-i18next';
 import { hrefOf } from '../app/route';
 import { useInbox } from '../inbox/inboxContext';
 import { useSession, useSessionSync } from '../session/SessionContext';
+import { usePopupComponents } from '../app/usePopupComponents';
 import { MediaSyncControl } from './MediaSyncControl';
 import { syncLabel, syncLabelText } from './syncStateLabel';
 import { usePlatformOnline } from './usePlatformOnline';
@@ -99,8 +100,11 @@ function UnlockDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
       onClose();
     }
   };
+  // The dialog's code loads when it is first opened (usePopupComponents), not at start.
+  const popups = usePopupComponents(opened);
+  if (!popups) return null;
   return (
-    <Modal opened={opened} onClose={onClose} title={t('sync.unlockTitle')}>
+    <popups.Modal opened={opened} onClose={onClose} title={t('sync.unlockTitle')}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -115,6 +119,6 @@ function UnlockDialog({ opened, onClose }: { opened: boolean; onClose: () => voi
           <Button type="submit">{t('sync.unlock')}</Button>
         </Group>
       </form>
-    </Modal>
+    </popups.Modal>
   );
 }

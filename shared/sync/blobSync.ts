@@ -11,6 +11,8 @@ import type { SyncStatus } from './syncEngine';
 import { syncStateOf, type StoredBlobPolicy } from './syncState';
 import type { Clock, TransportFailure, TransportResult } from './transport';
 
+export { blobPolicies } from './syncState';
+
 /*
  * The client's blob sync (docs/PROTOCOL.md, "Blobs: how a client syncs them"): photos, voice
  * recordings and documents move beside the record sync, never inside it, and only after it.
@@ -37,7 +39,6 @@ import type { Clock, TransportFailure, TransportResult } from './transport';
  *   syncing; it never holds up text or other blobs.
  */
 
-export const blobPolicies = ['full', 'previews', 'none'] as const satisfies readonly StoredBlobPolicy[];
 export type BlobPolicy = StoredBlobPolicy;
 
 /** Bytes per PATCH and per ranged GET: the most a cut can cost (the hub takes at most 4 MiB). */

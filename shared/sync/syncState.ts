@@ -39,8 +39,12 @@ export type QuarantinedEntry = Readonly<z.infer<typeof quarantinedEntrySchema>>;
 
 const quarantineSchema = z.object({ entries: z.array(quarantinedEntrySchema) });
 const fetchedAtSchema = z.object({ at: z.number() });
-// The policies as blobSync.ts names them; kept here as a literal so this file imports no engine.
-const blobPolicySchema = z.object({ policy: z.enum(['full', 'previews', 'none']) });
+/**
+ * A device's media policies (shared/sync/blobSync.ts says what each moves). Here, with their stored
+ * form, so a screen can offer them without importing the engine.
+ */
+export const blobPolicies = ['full', 'previews', 'none'] as const;
+const blobPolicySchema = z.object({ policy: z.enum(blobPolicies) });
 export type StoredBlobPolicy = z.infer<typeof blobPolicySchema>['policy'];
 // Events are checked one by one below: one event of a kind this version does not know costs that
 // line, not the whole log.

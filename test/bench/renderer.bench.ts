@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
@@ -306,8 +307,12 @@ async function measureBuild(profile: BrowserProfile, server: StaticServer, dist:
   return { load, openMs, typing, sizes: scriptSizes(dist), fetched: fetchedScriptBytes(dist, load.scriptsAtFirstRow) };
 }
 
+/** The 1-minute load average: times on a machine others share are only comparable within one run. */
+const loadLine = () => loadavg()[0]!.toFixed(1);
+
 export async function run(): Promise<void> {
   const startedAt = performance.now();
+  const loadAtStart = loadLine();
   const count = entryCount();
   const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST || null;
   if (beforeDist !== null && !existsSync(join(beforeDist, 'index.html'))) throw new Error(`FIELDWISE_BENCH_BEFORE_DIST=${beforeDist} holds no built renderer (index.html)`);
@@ -434,7 +439,7 @@ export async function run(): Promise<void> {
     const body = [
       `- Command: \`${command}\`${beforeDist ? ' (the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)' : ''}`,
       `- Browser and storage: ${chromiumVersion} (Debian's \`chromium\`, headless, driven by playwright-core with the end-to-end flags), on a profile folder on disk; the store is Chromium's IndexedDB through RxDB's Dexie storage, as in the app`,
-      `- Machine: ${machineLine()}`,
+      `- Machine: ${machineLine()}; 1-minute load average ${loadAtStart} at the start, ${loadLine()} at the end (above the core count, other work shared the machine: compare ratios within this run)`,
       `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s (seeding ${seedS.toFixed(0)} s)`,
       `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`, renderer/demo/demoNetwork.ts; half Chinese, half English), ${storedRecords} records in the store${before ? '; both builds on one port in turn, so one origin and one store' : ''}`,
       '- Baseline: an empty Vite + React page (one component; for typing, a textarea that puts its text into IndexedDB on every change) built in this run with the project\'s vite, @vitejs/plugin-react and react, served by the same static server (test/e2e/support/staticServer.ts, with the app\'s CSP) and loaded the same way',
