@@ -161,7 +161,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
               <StateChangeList changes={p.stateChanges} names={names} />
             </Stack>
           </Paper>
-          <ProposalDescription id={id} />
+          <ProposalDescription id={id} isEmpty={p.description.trim() === ''} />
           <VersionHistory history={p.history} names={names} />
           {isRunner && (
             <Group data-testid="proposal-actions">
@@ -260,11 +260,19 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
 }
 
 /** The rich-text description, read-only here (its runners edit it in the editor). */
-function ProposalDescription({ id }: { id: string }) {
+function ProposalDescription({ id, isEmpty }: { id: string; isEmpty: boolean }) {
   const { t } = useTranslation();
   const { session } = useSession();
   const opened = useRecordDoc(session.client, id, 'proposal');
   if (opened.kind !== 'open') return null;
+  // Read-only here: an empty box would read as a field to fill in.
+  if (isEmpty) {
+    return (
+      <Text size="sm" c="dimmed" data-testid="proposal-description-none">
+        {t('governance.view.noDescription')}
+      </Text>
+    );
+  }
   return (
     <Paper withBorder p="md" radius="md">
       <RichTextField doc={opened.doc} field="description" label={t('governance.field.description')} isEditable={false} onDidChangeLocally={() => undefined} testId="proposal-description" />
