@@ -27,9 +27,9 @@ import { EntryDetailsPanel } from './EntryDetailsPanel';
 import type { EntryFormProps } from './entryFormProps';
 import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
-import { EntryReviewPanel } from './EntryReviewPanel';
+import { EntryReviewPanel, useReviewerStanding } from './EntryReviewPanel';
 import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
-import { pinnedForReader } from '../../shared/records/entryReview';
+import { pinnedForReader, reviewStateOf } from '../../shared/records/entryReview';
 import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
 import { LabelsPanel } from '../library/LabelsPanel';
 import { AttachmentsPanel } from '../media/AttachmentsPanel';
@@ -116,10 +116,12 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
     setAttribution: (patch: Partial<Attribution>) => saving.save('attribution', () => client.mutate(header.id, entryMutators.setAttribution, { ...p.attribution, ...patch })),
   };
   const refusal = quarantined[0];
-  // Another organization reads the endorsed version while the author drafts changes: the draft
-  // is the author's until it is submitted (reviewers read a submission as submitted). The doc
-  // still holds the draft (docs/SECURITY.md says so); the app does not show it to others.
-  const pinned = pinnedForReader(p, identity.orgId, header.ownerOrg);
+  // Another organization reads the endorsed version while the entry's text differs from it (what
+  // was submitted since, or typed before the endorsement reached the author): the author's
+  // draft itself never reaches them (entryDraft.ts). A reviewer answering a resubmission reads
+  // what was submitted, the entry's text now, not the version endorsed before.
+  const isReviewing = useReviewerStanding(header, p) === 'reviewer' && reviewStateOf(p) === 'submitted';
+  const pinned = isReviewing ? null : pinnedForReader(p, identity.orgId, header.ownerOrg);
   const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   return (
