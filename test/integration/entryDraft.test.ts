@@ -124,7 +124,7 @@ describe("the author's draft of an endorsed entry", () => {
     const secretariatToken = secretariat.join.token;
     for (const token of [reader.token, secretariatToken]) {
       const socket = await openYjs(hub, token, draftId, cleanups);
-      expect(socket.outcome).not.toBe('open');
+      expect(socket.outcome).toBe(4404);
     }
 
     // The hub bundle made for another organization.
