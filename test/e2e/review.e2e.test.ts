@@ -190,7 +190,6 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await member.page.keyboard.type(DRAFT);
     await member.waitSaved();
     await member.page.waitForSelector(`${testId('entry-review')}[data-changes-in-draft="true"]`);
-    await member.byTestId('draft-notice').waitFor();
     await member.waitUntilAllSent();
     // The words went to the organization's draft on the hub, not into the entry that every reader
     // receives whole: another organization's pull and /yjs of the entry hold none of them.
@@ -203,8 +202,6 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
       doc.destroy();
       return text.includes(DRAFT);
     };
-    expect(holds('draft', (await hub.storage.getRecord(draftIdOf(entryId)))!.state)).toBe(true);
-    expect(holds('entry', (await hub.storage.getRecord(entryId))!.state)).toBe(false);
     const outsider = await hub.join(await hub.invite('洱源种子库'));
     const pulled = await pull(hub.url, outsider.token, 0);
     expect(pulled.records.map((record) => record.meta.id)).toContain(entryId);
@@ -215,6 +212,10 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     } finally {
       live.close();
     }
+    expect(holds('entry', (await hub.storage.getRecord(entryId))!.state)).toBe(false);
+    // They are the organization's draft's, and the editor says so.
+    expect(holds('draft', (await hub.storage.getRecord(draftIdOf(entryId)))!.state)).toBe(true);
+    await member.byTestId('draft-notice').waitFor();
     await member.byTestId('editor-back').click();
     await member.page.waitForSelector(`${testId('entry-row')}[data-entry-id="${entryId}"] ${testId('entry-row-status')}:has-text("Endorsed, changes in draft")`);
     await shoot(member, 'en-6-library-changes-in-draft');
