@@ -2,12 +2,15 @@ import { Alert, Anchor, Button, Center, Group, Loader, Paper, Stack, Text, Title
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
-import { entry, entryMutators, type Attribution } from '../../shared/records/entry';
+import { isDraftedBy } from '../../shared/client/authorText';
+import { entry, entryMutators, type Attribution, type EntryProjection } from '../../shared/records/entry';
+import { draft, draftIdOf, draftMutators, type DraftProjection } from '../../shared/records/entryDraft';
 import { writeFields } from '../../shared/records/layout';
 import type { RecordHeader } from '../../shared/records/recordType';
 import { isAllowed, ownershipOf } from '../../shared/rules/rules';
 import { hrefOf } from '../app/route';
 import { useDocRead } from '../data/useDocRead';
+import { useDraftDoc } from '../data/useDraftDoc';
 import { useOrgNames } from '../data/useOrgNames';
 import { useQuarantine } from '../data/useQuarantine';
 import { useRecordDoc } from '../data/useRecordDoc';
@@ -24,9 +27,9 @@ import { EntryDetailsPanel } from './EntryDetailsPanel';
 import type { EntryFormProps } from './entryFormProps';
 import { EntryHistoryPanel } from './EntryHistoryPanel';
 import { EntryTextPanel } from './EntryTextPanel';
-import { EntryReviewPanel } from './EntryReviewPanel';
+import { EntryReviewPanel, useReviewerStanding } from './EntryReviewPanel';
 import { EntryVersionsPanel, VersionText } from './EntryVersionsPanel';
-import { pinnedForReader } from '../../shared/records/entryReview';
+import { pinnedForReader, reviewStateOf } from '../../shared/records/entryReview';
 import { EntryLabelBadges, EntryLabelNotices } from '../library/EntryLabelBadges';
 import { LabelsPanel } from '../library/LabelsPanel';
 import { AttachmentsPanel } from '../media/AttachmentsPanel';
@@ -55,6 +58,8 @@ export function EntryEditor({ id }: { id: string }) {
 }
 
 const TOUCH_INTERVAL_MS = 30_000;
+const readDraft = (doc: Y.Doc): DraftProjection | null => draft.read(doc);
+const readNothing = (): DraftProjection | null => null;
 export const FORCE_EDIT_KEY = 'fieldwise.dev.forceEditable';
 
 function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
@@ -73,6 +78,14 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const isForced = !isAllowedToEdit && session.platform.settings.getItem(FORCE_EDIT_KEY) === '1';
   const canEdit = isAllowedToEdit || isForced;
 
+  // Once endorsed, the author's words go to its draft (entryDraft.ts), which never leaves the
+  // organization; everything else (sharing, labels, attribution...) stays on the entry.
+  const isDrafting = isAllowedToEdit && isDraftedBy(p, identity.orgId, header.ownerOrg);
+  const draftDoc = useDraftDoc(client, header.id, isDrafting, (error) => saving.refuse('body', refusalText(t, error)));
+  const draftP = useDocRead(draftDoc ?? doc, draftDoc ? readDraft : readNothing);
+  const textDoc = draftDoc ?? doc;
+  const textP: EntryProjection = draftP ? { ...p, kind: draftP.kind, title: draftP.title, summary: draftP.summary, sections: draftP.sections, body: draftP.body } : p;
+
   const touchedAt = useRef(0);
   const onRichTextChange = () => {
     // Rich text is edited on the doc directly, not through a mutator, so the "last changed" time
@@ -81,25 +94,34 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
     const now = Date.now();
     if (now - touchedAt.current > TOUCH_INTERVAL_MS) {
       touchedAt.current = now;
-      doc.transact(() => writeFields(doc, { updatedAt: now }));
+      textDoc.transact(() => writeFields(textDoc, { updatedAt: now }));
     }
     // "Saved" once the change is in the outbox; the record's row follows when typing pauses
     // (client.ts, ROW_WRITE_IDLE_MS), and is rebuilt from the outbox if the app dies first.
     saving.track(client.flushOutbox());
   };
   const form: EntryFormProps = {
-    p,
+    p: textP,
     canEdit,
     lang: p.language === 'und' ? undefined : p.language,
     saving,
-    setFields: (field, values) => saving.save(field, () => client.mutate(header.id, entryMutators.setFields, values)),
+    setFields: (field, values) =>
+      saving.save(field, async () => {
+        const { kind, title, summary, ...rest } = values;
+        if (!draftDoc) return client.mutate(header.id, entryMutators.setFields, values);
+        const text = { kind, title, summary };
+        if (Object.values(text).some((value) => value !== undefined)) await client.mutate(draftIdOf(header.id), draftMutators.setFields, text);
+        if (Object.values(rest).some((value) => value !== undefined)) await client.mutate(header.id, entryMutators.setFields, rest);
+      }),
     setAttribution: (patch: Partial<Attribution>) => saving.save('attribution', () => client.mutate(header.id, entryMutators.setAttribution, { ...p.attribution, ...patch })),
   };
   const refusal = quarantined[0];
-  // Another organization reads the endorsed version while the author drafts changes: the draft
-  // is the author's until it is submitted (reviewers read a submission as submitted). The doc
-  // still holds the draft (docs/SECURITY.md says so); the app does not show it to others.
-  const pinned = pinnedForReader(p, identity.orgId, header.ownerOrg);
+  // Another organization reads the endorsed version while the entry's text differs from it (what
+  // was submitted since, or typed before the endorsement reached the author): the author's
+  // draft itself never reaches them (entryDraft.ts). A reviewer answering a resubmission reads
+  // what was submitted, the entry's text now, not the version endorsed before.
+  const isReviewing = useReviewerStanding(header, p) === 'reviewer' && reviewStateOf(p) === 'submitted';
+  const pinned = isReviewing ? null : pinnedForReader(p, identity.orgId, header.ownerOrg);
   const dateFormat = screenDateFormat(i18n.language, 'dateTime');
 
   return (
@@ -111,11 +133,11 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
               {t('editor.back')}
             </Anchor>
             <Title order={1} size="h4" id="editor-heading" lang={form.lang} lineClamp={1}>
-              {(pinned ? pinned.version.title : p.title) || t('editor.untitled')}
+              {(pinned ? pinned.version.title : textP.title) || t('editor.untitled')}
             </Title>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <EntryStatusBadge p={p} testId="editor-status" />
+            <EntryStatusBadge p={p} draft={draftP} testId="editor-status" />
             {canEdit && <SaveIndicator tracker={saving.tracker} />}
           </Group>
         </Group>
@@ -152,16 +174,28 @@ function EntryForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
                   <VersionText version={pinned.version} lang={form.lang} testId="pinned-version" />
                 </Paper>
               </>
+            ) : isDrafting && !draftDoc ? (
+              // Never the entry's own text while its draft opens: typing there would reach everyone.
+              <Center p="xl">
+                <Loader aria-label={t('app.loading')} />
+              </Center>
             ) : (
-              <EntryTextPanel {...form} doc={doc} onRichTextChange={onRichTextChange} />
+              <>
+                {draftDoc && (
+                  <Alert color="teal" data-testid="draft-notice">
+                    <Text size="sm">{t('review.draftNotice')}</Text>
+                  </Alert>
+                )}
+                <EntryTextPanel {...form} doc={textDoc} onRichTextChange={onRichTextChange} />
+              </>
             )}
             <AttachmentsPanel entryId={header.id} p={p} canEdit={canEdit} saving={saving} />
           </Stack>
           <Stack gap="md" className="fw-editor-side">
-            <EntryDetailsPanel {...form} id={header.id} />
+            <EntryDetailsPanel {...form} p={{ ...p, kind: textP.kind }} id={header.id} />
             <AttributionPanel {...form} />
             <LicencePanel licence={p.licence} canEdit={canEdit} saving={saving} setLicence={(licence) => saving.save('licence', () => client.mutate(header.id, entryMutators.setLicence, licence))} />
-            <EntryReviewPanel header={header} p={p} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
+            <EntryReviewPanel header={header} p={p} draft={draftP} canEdit={isAllowedToEdit} orgNames={orgNames} client={client} />
             <LabelsPanel
               labels={p.labels}
               canEdit={canEdit}

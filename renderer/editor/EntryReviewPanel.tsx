@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldwiseClient } from '../../shared/client/client';
 import { entry, type EntryProjection } from '../../shared/records/entry';
-import { entryReviewMutators, hasChangesSinceEndorsed, isSameText, latestSubmission, reviewStateOf, versionOf, type ReviewState } from '../../shared/records/entryReview';
+import { submitAuthorText } from '../../shared/client/authorText';
+import { entryReviewMutators, hasChangesSinceEndorsed, isSameText, latestSubmission, reviewStateOf, versionOf, type ReviewState, type VersionFields } from '../../shared/records/entryReview';
 import type { AuthorStep, ReviewStep } from '../../shared/records/entryReviewSchema';
 import { isStewardAuthorized } from '../../shared/records/network';
 import type { Mutator } from '../../shared/records/recordModule';
@@ -21,7 +22,8 @@ import { VersionText } from './EntryVersionsPanel';
  * and what this person may do next — the author submits or replies; a reviewer (the secretariat,
  * a steward the secretariat granted the review scope, never of the entry's own organization)
  * comments, requests changes with a note, or endorses the submitted version. Every step is a local
- * write that syncs when it can.
+ * write that syncs when it can. Once the entry is endorsed the author writes in its draft
+ * (entryDraft.ts): submitting copies the draft into the entry, in the same change.
  */
 
 export const reviewStateColor: Record<ReviewState, string> = { none: 'gray', submitted: 'yellow', 'changes-requested': 'orange', endorsed: 'teal' };
@@ -44,20 +46,21 @@ export function useReviewerStanding(header: RecordHeader, p: EntryProjection): '
   return 'reviewer';
 }
 
-export function EntryReviewPanel({ header, p, canEdit, orgNames, client }: { header: RecordHeader; p: EntryProjection; canEdit: boolean; orgNames: ReadonlyMap<string, string>; client: FieldwiseClient }) {
+export function EntryReviewPanel({ header, p, draft, canEdit, orgNames, client }: { header: RecordHeader; p: EntryProjection; draft: VersionFields | null; canEdit: boolean; orgNames: ReadonlyMap<string, string>; client: FieldwiseClient }) {
   const { t, i18n } = useTranslation();
   const [note, setNote] = useState('');
   const [isBusy, setBusy] = useState(false);
   const standing = useReviewerStanding(header, p);
   const state = reviewStateOf(p);
-  const isChanged = hasChangesSinceEndorsed(p);
+  const isChanged = hasChangesSinceEndorsed(p, draft);
   const dateFormat = screenDateFormat(i18n.language, 'dateTime');
   const thread = threadOf(p);
 
-  const run = async (mutator: Mutator<string>, arg: string) => {
+  const run = async (mutator: Mutator<string>, arg: string) => step(() => client.mutate(header.id, mutator, arg));
+  const step = async (change: () => Promise<void>) => {
     setBusy(true);
     try {
-      await client.mutate(header.id, mutator, arg);
+      await change();
       setNote('');
     } catch (error) {
       notifications.show({ color: 'red', title: t('review.failed'), message: refusalText(t, error) });
@@ -142,7 +145,7 @@ export function EntryReviewPanel({ header, p, canEdit, orgNames, client }: { hea
             <Textarea size="xs" label={t('review.note')} placeholder={isReviewer ? t('review.reviewerPlaceholder') : t('review.notePlaceholder')} value={note} onChange={(event) => setNote(event.currentTarget.value)} autosize minRows={2} data-testid="review-note" />
             <Group gap="xs">
               {canSubmit && (
-                <Button size="xs" disabled={isBusy} onClick={() => void run(entryReviewMutators.submitForReview, note)} data-testid="review-submit">
+                <Button size="xs" disabled={isBusy} onClick={() => void step(() => submitAuthorText(client, header.id, note))} data-testid="review-submit">
                   {state === 'none' ? t('review.submit') : t('review.resubmit')}
                 </Button>
               )}

@@ -17,9 +17,10 @@ import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
 import { useOrgNames } from '../data/useOrgNames';
 import { loadScreenCatalog } from '../i18n/i18n';
+import { useObservable } from '../app/useObservable';
 import { refusalText } from '../i18n/refusalText';
 import { screenDateFormat } from '../i18n/dateTime';
-import { pinnedForReader } from '../../shared/records/entryReview';
+import { pinnedForReader, type VersionFields } from '../../shared/records/entryReview';
 import { ReviewQueue } from './ReviewQueue';
 import { versionsFor } from '../../shared/records/entryTranslation';
 import { EntryThumbnail } from '../media/EntryThumbnail';
@@ -64,6 +65,9 @@ export function LibraryScreen() {
     [loaded, i18n.language],
   );
   const rows = useMemo(() => versions.map((version) => version.shown.view), [versions]);
+  // The author's drafts of endorsed entries (entryDraft.ts): only this organization's are held.
+  const draftViews = useObservable(() => client.observe({ type: 'draft' }), [client], []);
+  const drafts = useMemo(() => new Map(draftViews.map((view) => [view.projection.draftOf, view.projection])), [draftViews]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -145,7 +149,7 @@ export function LibraryScreen() {
             const view = rows[item.index];
             return (
               <div key={item.key} className="fw-list-item" role="listitem" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-                {view ? <EntryRow view={view} readerOrg={identity.orgId} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
+                {view ? <EntryRow view={view} draft={drafts.get(view.header.id) ?? null} readerOrg={identity.orgId} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
               </div>
             );
           })}
@@ -155,7 +159,7 @@ export function LibraryScreen() {
   );
 }
 
-function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; readerOrg: string; otherLanguages: readonly string[]; orgName: string; date: string }) {
+function EntryRow({ view, draft, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; draft: VersionFields | null; readerOrg: string; otherLanguages: readonly string[]; orgName: string; date: string }) {
   const { t } = useTranslation();
   const { projection: p } = view;
   // Another organization reads the endorsed version while the author drafts: its title and summary too.
@@ -185,7 +189,7 @@ function EntryRow({ view, readerOrg, otherLanguages, orgName, date }: { view: Re
         <Badge size="sm" variant="light">
           {t(`entry.kind.${p.kind}`)}
         </Badge>
-        <EntryStatusBadge p={p} size="sm" testId="entry-row-status" />
+        <EntryStatusBadge p={p} draft={draft} size="sm" testId="entry-row-status" />
         {otherLanguages.length > 0 && (
           <Badge size="sm" variant="outline" data-testid="entry-row-other-languages">
             {t('library.alsoIn', { languages: otherLanguages.join(', ') })}

@@ -7,6 +7,7 @@ import { canChange, type Actor } from '../../shared/rules/rules';
 import { StaleWriteError, type Directory, type OrgUsage, type RecordLog, type RecordWrite, type StoredRecord } from '../storage/hubStorage';
 import { assertTargetReadable } from './attachments';
 import { assertTranslationOriginReadable } from './translationOrigin';
+import { assertDraftOfOwnEntry } from './entryDrafts';
 import { governancePolicy, type BatchProjections } from './governancePolicy';
 import { HubError } from './hubError';
 import { assertClaimsMatchWriter, assertOrgNameFree } from './orgNames';
@@ -168,6 +169,7 @@ export async function commitChanges(
       await assertClaimsMatchWriter(storage, actor.orgId, p.write, p.before ?? null);
       await assertTargetReadable(storage, actor, p.write, prepared);
       await assertTranslationOriginReadable(storage, actor, p.write, p.before ?? null, prepared);
+      await assertDraftOfOwnEntry(storage, p.write, p.before ?? null, prepared);
       const additions = await governancePolicy({ storage, actor, now, batch }, p.write, p.before ?? null, p.versionChanges ?? []);
       writes.push({ ...p.write, ...additions });
     }

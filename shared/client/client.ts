@@ -2,7 +2,7 @@ import { randomBytes, bytesToHex } from '@noble/hashes/utils.js';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
 import * as Y from 'yjs';
-import type { EditContext, Mutator } from '../records/recordModule';
+import type { EditContext, Mutator, RecordModule, Timestamps } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
 import type { RecordHeader, RecordType, Role } from '../records/recordType';
 import { reservedIdRefusal } from '../records/reservedIds';
@@ -77,6 +77,22 @@ const REMOTE_ORIGIN = Symbol('fieldwise-remote');
 
 function toView<P>(row: RecordRow): RecordView<P> {
   return { header: headerOf(row), projection: row.projection as P, seq: row.seq };
+}
+
+/**
+ * A new record's first state written under a fixed client id (RecordModule.seed), in a doc of its
+ * own: the session's doc for the record keeps its own client id for every later edit, since two
+ * devices writing under one client id would corrupt the record.
+ */
+function seededState<I>(module: RecordModule<Timestamps, I>, input: I, ctx: EditContext, clientId: number): Uint8Array {
+  const seedDoc = new Y.Doc();
+  try {
+    seedDoc.clientID = clientId;
+    module.create(seedDoc, input, ctx);
+    return Y.encodeStateAsUpdate(seedDoc);
+  } finally {
+    seedDoc.destroy();
+  }
 }
 
 function newRecordId(type: RecordType): string {
@@ -208,7 +224,8 @@ export class FieldwiseClient {
     const idRefusal = reservedIdRefusal(header);
     if (idRefusal !== null) throw new TypeError(idRefusal);
     const doc = this.track(new Y.Doc(), header, 0);
-    const updates = this.capture(header.id, () => module.create(doc, parsed, ctx));
+    const seed = module.seed(parsed);
+    const updates = this.capture(header.id, () => (seed ? Y.applyUpdate(doc, seededState(module, parsed, { ...ctx, now: seed.now }, seed.clientId)) : module.create(doc, parsed, ctx)));
     for (const update of updates) this.queueLocal(header.id, update);
     await this.flush();
     return header.id;
@@ -268,6 +285,15 @@ export class FieldwiseClient {
     const open = await this.openTracked(id);
     open.isPinned = true;
     return open.doc;
+  }
+
+  /**
+   * `read` of the record's session doc as it is now, typing not yet in its row included, without
+   * holding the doc (an editor's hold on it stays as it was): what a change to another record is
+   * built from (a draft's text submitted into its entry, shared/client/authorText.ts).
+   */
+  async readDoc<T>(id: string, read: (doc: Y.Doc) => T): Promise<T> {
+    return read((await this.openTracked(id)).doc);
   }
 
   /** The editor is done with the doc; it may be closed when memory is needed. */

@@ -1,6 +1,8 @@
 import type * as Y from 'yjs';
 import { entry, entrySections, type EntryProjection } from './entry';
-import type { AuthorStep, EntryVersion, ReviewStep, VersionRich, VersionSections } from './entryReviewSchema';
+import { z } from 'zod';
+import { entryVersionSchema, type AuthorStep, type EntryVersion, type ReviewStep, type VersionRich, type VersionSections } from './entryReviewSchema';
+import { writeVersion } from './entryDraft';
 import { sortedKeysJson } from './invariants';
 import { richText } from './layout';
 import { fragmentJson } from './richTextJson';
@@ -21,7 +23,9 @@ import { versionSectionsOf } from './entryTemplates';
  * An entry's content now, as a version: plain text, only the kind's own sections (optional ones
  * included, whether the network has them on or not), empty ones left out.
  */
-export function versionOf(p: Pick<EntryProjection, 'kind' | 'title' | 'summary' | 'sections' | 'body'>): EntryVersion {
+export type VersionFields = Pick<EntryProjection, 'kind' | 'title' | 'summary' | 'sections' | 'body'>;
+
+export function versionOf(p: VersionFields): EntryVersion {
   const sections: VersionSections = {};
   for (const name of versionSectionsOf(p.kind)) {
     const text = p.sections[name];
@@ -31,12 +35,12 @@ export function versionOf(p: Pick<EntryProjection, 'kind' | 'title' | 'summary' 
 }
 
 /**
- * The entry in `doc` as a version, with its rich text as written (headings, lists, bold): what a
+ * The entry in `doc` (or its draft's, read with `draft.read`) as a version, with its rich text as written (headings, lists, bold): what a
  * submission stores, so the history and the pinned version show the formatting, offline and after
  * compaction (a log item is kept whole).
  */
-export function versionOfDoc(doc: Y.Doc): EntryVersion {
-  const version = versionOf(entry.read(doc));
+export function versionOfDoc(doc: Y.Doc, read: (doc: Y.Doc) => VersionFields = entry.read): EntryVersion {
+  const version = versionOf(read(doc));
   const sections: NonNullable<VersionRich['sections']> = {};
   for (const name of Object.keys(version.sections) as (keyof VersionSections)[]) sections[name] = fragmentJson(richText(doc, `section.${name}`));
   const rich: VersionRich = { ...(version.body ? { body: fragmentJson(richText(doc, 'body')) } : {}), ...(Object.keys(sections).length > 0 ? { sections } : {}) };
@@ -102,10 +106,13 @@ export function pinnedVersionOf(p: Pick<EntryProjection, 'reviewSteps'>): Endors
   return endorsements[endorsements.length - 1] ?? null;
 }
 
-/** Endorsed, and the entry says something else now: "endorsed, changes in draft". */
-export function hasChangesSinceEndorsed(p: EntryProjection): boolean {
+/**
+ * Endorsed, and the entry says something else now, or its author's draft does (entryDraft.ts,
+ * held by the author's organization alone): "endorsed, changes in draft".
+ */
+export function hasChangesSinceEndorsed(p: EntryProjection, draft: VersionFields | null = null): boolean {
   const pinned = pinnedVersionOf(p);
-  return pinned !== null && !isSameText(pinned.version, versionOf(p));
+  return pinned !== null && (!isSameText(pinned.version, versionOf(p)) || (draft !== null && !isSameText(pinned.version, versionOf(draft))));
 }
 
 /**
@@ -167,6 +174,18 @@ export const entryReviewMutators = {
     const p = entry.read(doc);
     if (p.sharing === 'private') throw new RecordInputError('sharing', 'share the entry with the network before submitting it for review');
     if (p.attribution.consent === 'pending') throw new RecordInputError('attribution', 'the knowledge holder has not given consent yet');
+    appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOfDoc(doc) });
+  }),
+  /**
+   * The author submits the draft of an endorsed entry (entryDraft.ts): its text is copied into the
+   * entry and submitted in this one change, so reviewers read what was submitted, and the draft
+   * reached no one before. `version` is the draft as it reads now (versionOfDoc of its doc).
+   */
+  submitDraftForReview: defineMutator('entry', 'submitDraftForReview', 'edit', z.object({ note: noteSchema, version: entryVersionSchema }), (doc: Y.Doc, { note, version }, ctx) => {
+    const p = entry.read(doc);
+    if (p.sharing === 'private') throw new RecordInputError('sharing', 'share the entry with the network before submitting it for review');
+    if (p.attribution.consent === 'pending') throw new RecordInputError('attribution', 'the knowledge holder has not given consent yet');
+    writeVersion(doc, version);
     appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOfDoc(doc) });
   }),
   /** The author's word in the review thread. */

@@ -90,6 +90,13 @@ export interface RecordSpec<P extends Timestamps, I> {
    * the only id such a record may have. Others get a random id.
    */
   readonly deriveId?: (input: I, ownerOrg: string) => string;
+  /**
+   * For a derived-id record that two devices may each create offline from the same input (an
+   * entry's draft, entryDraft.ts): the Yjs client id and time its first state is written with, a
+   * function of the input, so both write the very same items and they merge into one. Later edits
+   * use the device's own client id.
+   */
+  readonly seed?: (input: I) => { readonly clientId: number; readonly now: number };
 }
 
 export interface Mutator<A> {
@@ -110,6 +117,8 @@ export interface RecordModule<P extends Timestamps = Timestamps, I = unknown> {
   create(doc: Y.Doc, input: I, ctx: EditContext): void;
   /** The id this record must have, where the type derives it; null where any fresh id will do. */
   deriveId(input: I, ownerOrg: string): string | null;
+  /** The fixed client id and time a new record's first state is written with (RecordSpec.seed); null for the device's own. */
+  seed(input: I): { readonly clientId: number; readonly now: number } | null;
   read(doc: Y.Doc): P;
   /** The actions that turning `before` into `after` needs; the hub checks each against the rules. */
   changeActions(before: P | null, after: P): Action[];
@@ -141,6 +150,7 @@ export function defineRecord<P extends Timestamps, I>(spec: RecordSpec<P, I>): R
       return parsed.data;
     },
     deriveId: (input, ownerOrg) => spec.deriveId?.(input, ownerOrg) ?? null,
+    seed: (input) => spec.seed?.(input) ?? null,
     create(doc, input, ctx) {
       doc.transact(() => {
         spec.init(doc, input, ctx);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Every kind of record that syncs. Each is one Y.Doc with its own module in this folder. */
-export const recordTypes = ['network', 'org', 'entry', 'proposal', 'ballot', 'comment', 'offer', 'interest', 'result'] as const;
+export const recordTypes = ['network', 'org', 'entry', 'proposal', 'ballot', 'comment', 'offer', 'interest', 'result', 'draft'] as const;
 export type RecordType = (typeof recordTypes)[number];
 export const recordTypeSchema = z.enum(recordTypes);
 

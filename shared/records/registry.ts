@@ -1,6 +1,7 @@
 import { ballot, type BallotInput } from './ballot';
 import { comment, type CommentInput } from './comment';
 import { entry, type EntryInput } from './entry';
+import { draft, type DraftInput } from './entryDraft';
 import { interest, type InterestInput } from './interest';
 import { network, type NetworkInput } from './network';
 import { offer, type OfferInput } from './offer';
@@ -11,7 +12,7 @@ import { result, type ResultInput } from './result';
 import type { RecordType } from './recordType';
 
 /** The module of each record type; the store, the client and the hub look types up here. */
-export const recordModules = { network, org, entry, proposal, ballot, comment, offer, interest, result } as const;
+export const recordModules = { network, org, entry, proposal, ballot, comment, offer, interest, result, draft } as const;
 
 export type ProjectionOf<T extends RecordType> = ReturnType<(typeof recordModules)[T]['read']>;
 
@@ -26,6 +27,7 @@ export interface InputTypes {
   offer: OfferInput;
   interest: InterestInput;
   result: ResultInput;
+  draft: DraftInput;
 }
 
 /** The type-erased view of a module, for code that handles any record (store, hub). */

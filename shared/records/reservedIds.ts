@@ -4,7 +4,7 @@ import type { RecordType } from './recordType';
 /*
  * The id grammar: some ids say what a record is, and belong to that type alone. A ballot's id is
  * `ballot~<proposal>~<org>`, an interest's `interest~<offer>~<org>`, a sealed result's
- * `result~<proposal>`, and the network record's is NETWORK_RECORD_ID. A record of another type
+ * `result~<proposal>`, an entry's draft's `draft~<entry>`, and the network record's is NETWORK_RECORD_ID. A record of another type
  * under such an id would stand in the way of the real one (a `comment` at `result~P` used to look
  * sealed and froze the vote; one at `ballot~P~O` kept O from ever voting), so the client and the
  * hub both refuse it with this one function. Whether a typed record's id is its derivation (the
@@ -15,6 +15,7 @@ const RESERVED_PREFIXES: readonly { readonly prefix: string; readonly type: Reco
   { prefix: 'result~', type: 'result' },
   { prefix: 'ballot~', type: 'ballot' },
   { prefix: 'interest~', type: 'interest' },
+  { prefix: 'draft~', type: 'draft' },
 ];
 
 /** The type an id is reserved for, or null for an ordinary id. */

@@ -142,3 +142,39 @@ export const richBlocksSchema = z.unknown().transform((raw, ctx): RichNode[] => 
   return blocks;
 });
 
+
+/**
+ * Replaces `fragment`'s content with `blocks` (the inverse of fragmentJson: `fragmentJson` of the
+ * result is `blocks` again): how a copy is written back into a live fragment, a draft's text into
+ * its entry when it is submitted (entryDraft.ts). A run of text nodes is one Y.XmlText, each mark
+ * a text attribute holding its attrs (`{}` for none), as y-prosemirror writes them.
+ */
+export function setFragmentJson(fragment: Y.XmlFragment, blocks: readonly RichNode[]): void {
+  const convert = (nodes: readonly RichNode[], depth: number): (Y.XmlElement | Y.XmlText)[] => {
+    if (depth > maxRichTextDepth) throw new NestingTooDeepError(maxRichTextDepth);
+    const out: (Y.XmlElement | Y.XmlText)[] = [];
+    let run: RichNode[] = [];
+    const endRun = () => {
+      if (run.length === 0) return;
+      const text = new Y.XmlText();
+      text.applyDelta(run.map((node) => ({ insert: node.text ?? '', ...(node.marks?.length ? { attributes: Object.fromEntries(node.marks.map((mark) => [mark.type, mark.attrs ?? {}])) } : {}) })));
+      out.push(text);
+      run = [];
+    };
+    for (const node of nodes) {
+      if (node.type === 'text') {
+        run.push(node);
+        continue;
+      }
+      endRun();
+      const element = new Y.XmlElement(node.type);
+      for (const [key, value] of Object.entries(node.attrs ?? {})) element.setAttribute(key, value as string);
+      element.insert(0, convert(node.content ?? [], depth + 1));
+      out.push(element);
+    }
+    endRun();
+    return out;
+  };
+  if (fragment.length > 0) fragment.delete(0, fragment.length);
+  fragment.insert(0, convert(blocks, 1));
+}

@@ -92,6 +92,14 @@ export const rulesTable: Readonly<Record<RecordType, Readonly<Partial<Record<Act
     edit: { own: writers, other: nobody },
     manage: { own: secretariatOnly, other: secretariatOnly },
   },
+  draft: {
+    // The author's draft of an endorsed entry (entryDraft.ts) never leaves its organization: no
+    // other, the secretariat included, reads it or does anything else with it. Reviewers read it
+    // once it is submitted, copied into the entry.
+    read: { own: everyone, other: nobody },
+    create: { own: writers, other: nobody },
+    edit: { own: writers, other: nobody },
+  },
 };
 
 /**

@@ -6,7 +6,11 @@ import { entry } from '../../shared/records/entry';
 import { pinnedVersionOf, reviewStateOf } from '../../shared/records/entryReview';
 import { networkMutators } from '../../shared/records/network';
 import { startTestHub, type TestHub } from '../support/hub';
-import { editContext } from '../support/hubRequests';
+import { editContext, pull } from '../support/hubRequests';
+import { waitFor, yjsProvider } from '../support/writeEntryPoints';
+import { draftIdOf } from '../../shared/records/entryDraft';
+import { moduleFor } from '../../shared/records/registry';
+import type { RecordType } from '../../shared/records/recordType';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
 import { openHubLink, type HubLink } from './support/hubLink';
@@ -19,7 +23,9 @@ import * as Y from 'yjs';
  * queue and requests changes; the member revises offline and resubmits; the secretariat endorses;
  * the member's laptop shows it endorsed and the library's Endorsed filter finds it; the author
  * drafts on and the library says "endorsed, changes in draft" while an observer reads the
- * endorsed version; the secretariat's digest counts it as endorsed. Screens in both languages go
+ * endorsed version, and the draft's words reach no other organization's device (pull, /yjs); the
+ * secretariat's digest counts it as endorsed; the author resubmits and the secretariat reads the
+ * draft in the entry. Screens in both languages go
  * to test/e2e/artifacts/screens/.
  */
 
@@ -185,6 +191,31 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await member.waitSaved();
     await member.page.waitForSelector(`${testId('entry-review')}[data-changes-in-draft="true"]`);
     await member.waitUntilAllSent();
+    // The words went to the organization's draft on the hub, not into the entry that every reader
+    // receives whole: another organization's pull and /yjs of the entry hold none of them.
+    // Read through each record's module, not searched for in the bytes: text typed key by key may
+    // be stored in pieces.
+    const holds = (type: RecordType, state: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      const text = JSON.stringify(moduleFor(type).read(doc));
+      doc.destroy();
+      return text.includes(DRAFT);
+    };
+    const outsider = await hub.join(await hub.invite('洱源种子库'));
+    const pulled = await pull(hub.url, outsider.token, 0);
+    expect(pulled.records.map((record) => record.meta.id)).toContain(entryId);
+    expect(pulled.records.filter((record) => holds(record.meta.type, record.update)).map((record) => record.meta.id)).toEqual([]);
+    const live = await yjsProvider(hub, outsider.token, entryId);
+    try {
+      expect(holds('entry', Y.encodeStateAsUpdate(live.doc))).toBe(false);
+    } finally {
+      live.close();
+    }
+    expect(holds('entry', (await hub.storage.getRecord(entryId))!.state)).toBe(false);
+    // They are the organization's draft's, and the editor says so.
+    expect(holds('draft', (await hub.storage.getRecord(draftIdOf(entryId)))!.state)).toBe(true);
+    await member.byTestId('draft-notice').waitFor();
     await member.byTestId('editor-back').click();
     await member.page.waitForSelector(`${testId('entry-row')}[data-entry-id="${entryId}"] ${testId('entry-row-status')}:has-text("Endorsed, changes in draft")`);
     await shoot(member, 'en-6-library-changes-in-draft');
@@ -230,5 +261,21 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await steward.byTestId('review-queue').waitFor();
     expect(await steward.byTestId('review-queue').textContent()).toContain('待审核');
     await shoot(steward, 'zh-3-steward-library');
+  });
+
+  it('the author resubmits: the draft goes into the entry, and the secretariat reads it', async () => {
+    await member.openEntry(entryId);
+    await member.byTestId('draft-notice').waitFor();
+    await member.byTestId('review-note').fill('补充了青蛙的信号。');
+    await member.byTestId('review-submit').click();
+    await reviewState(member, 'submitted');
+    await member.waitUntilAllSent();
+    await waitFor(async () => reviewStateOf(await stored()) === 'submitted', 'the hub to hold the resubmission');
+    const p = await stored();
+    expect(p.sections.knowledge).toContain(DRAFT);
+    await sec.openEntry(entryId);
+    await reviewState(sec, 'submitted');
+    await sec.page.waitForFunction((wanted) => (document.querySelector('[data-testid="editor-section-knowledge"]')?.textContent ?? '').includes(wanted), DRAFT, { timeout: 20_000 });
+    await shoot(sec, 'zh-4-secretariat-reads-resubmitted-draft');
   });
 });

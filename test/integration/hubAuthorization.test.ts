@@ -4,7 +4,8 @@ import { commitSystemChange } from '../../server/hub/systemWrites';
 import type { StoredRecord } from '../../server/storage/hubStorage';
 import { ballotId, ballotMutators } from '../../shared/records/ballot';
 import { commentMutators } from '../../shared/records/comment';
-import { entryMutators } from '../../shared/records/entry';
+import { entry, entryMutators } from '../../shared/records/entry';
+import { draftIdOf, draftMutators } from '../../shared/records/entryDraft';
 import { entryReviewMutators } from '../../shared/records/entryReview';
 import { interestId, interestMutators } from '../../shared/records/interest';
 import { networkMutators, NETWORK_RECORD_ID } from '../../shared/records/network';
@@ -78,7 +79,17 @@ function freshRecord(type: RecordType, ownerOrg: string): { id: string; input: I
       const proposalId = `proposal-for-result-${n}`;
       return { id: resultId(proposalId), input: signedTestResult(proposalId).input };
     }
+    case 'draft': {
+      // An entry's draft is of an entry of its own organization (holdEntryFor puts one on the hub).
+      const entryId = `entry-for-draft-${n}`;
+      return { id: draftIdOf(entryId), input: { draftOf: entryId, version: { kind: 'practice', title: sharedEntry.title, summary: '', sections: {}, body: '' }, at: Date.now() } };
+    }
   }
+}
+
+/** The entry a fresh draft is of, held by the hub for `ownerOrg`. */
+async function holdEntryFor(input: InputTypes['draft'], ownerOrg: string): Promise<void> {
+  await commitSystemChange(hub.storage, { id: input.draftOf, type: 'entry', ownerOrg, createdAt: Date.now() }, (doc) => entry.create(doc, entry.parseInput(sharedEntry), editContext(ownerOrg, 'member')));
 }
 
 type Change = (doc: Y.Doc, ctx: EditContext) => void;
@@ -99,6 +110,7 @@ const changeCases: readonly ChangeCase[] = [
     change: (doc, ctx) => networkMutators.setMember.apply(doc, { orgId: 'org-newcomer', name: 'Newcomer', role: 'member' }, ctx),
   },
   { type: 'org', action: 'edit', label: 'edit', change: (doc, ctx) => orgMutators.setProfile.apply(doc, { staffSize: ++counter }, ctx) },
+  { type: 'draft', action: 'edit', label: 'edit', change: (doc, ctx) => draftMutators.setFields.apply(doc, { title: `Draft ${++counter}` }, ctx) },
   { type: 'entry', action: 'edit', label: 'edit', change: (doc, ctx) => entryMutators.setFields.apply(doc, { title: 'Rainwater cellars, revised' }, ctx) },
   { type: 'entry', action: 'review', label: 'add a review note to', change: (doc, ctx) => entryMutators.addReviewNote.apply(doc, 'Well documented.', ctx) },
   { type: 'entry', action: 'review', label: 'comment in the review of', change: (doc, ctx) => entryReviewMutators.commentOnReview.apply(doc, 'Which village tried it?', ctx) },
@@ -179,6 +191,7 @@ async function seed(type: RecordType, owner: Who, change?: Change): Promise<Stor
   const { id, input } = freshRecord(type, ownerOrg);
   if (type === 'ballot') await openProposal((input as InputTypes['ballot']).proposalId);
   if (type === 'comment') await openProposal(COMMENTED_PROPOSAL);
+  if (type === 'draft') await holdEntryFor(input as InputTypes['draft'], ownerOrg);
   const module = moduleFor(type);
   const ctx = editContext(ownerOrg, roleOf[owner]);
   await commitSystemChange(hub.storage, { id, type, ownerOrg, createdAt: Date.now() }, (doc) => {
@@ -228,6 +241,7 @@ describe('writes through POST /v1/push follow the rules table', () => {
       it(`${who} ${allowed ? 'may' : 'may not'} create ${whose(ownership)} ${nameOf(type)}`, async () => {
         const { id, input } = freshRecord(type, orgIdOf[who]);
         if (type === 'ballot') await openProposal((input as InputTypes['ballot']).proposalId);
+        if (type === 'draft') await holdEntryFor(input as InputTypes['draft'], orgIdOf[who]);
         const send = () => push(hub.url, tokenOf[who], [{ id, type, update: createUpdate(type, input, editContext(orgIdOf[who], role)) }]);
         // The one network record is the hub's (NETWORK_RECORD_ID): any other id is refused before the rules.
         if (type === 'network') await expectRefused(send, [id], 400, 'wrong-id');

@@ -296,6 +296,44 @@ describe('entry: fields, fragments, set, maps, and the review logs', () => {
   });
 });
 
+// ---- draft ------------------------------------------------------------------------------------
+
+describe("draft: the author's draft of its endorsed entry, never another organization's to read", () => {
+  const DRAFT = `draft~${ENTRY}`;
+  const values = { draftOf: ENTRY, sharing: 'private', kind: 'local-wisdom', title: 'Swallows and snow', summary: 'Low swallows before snow too.', createdAt: t0 + 11, updatedAt: t0 + 12 };
+  const draftBody = ['The swallows fly low before snow as well.'];
+
+  it('takes the draft of its own endorsed entry, reads every field back, and serves it to no other organization', async () => {
+    expectAccepted(
+      await send(alpha.token, DRAFT, 'draft', build((doc) => {
+        setFields(doc, values);
+        paragraphs(doc.getXmlFragment('body'), draftBody);
+        paragraphs(doc.getXmlFragment('section.knowledge'), knowledge);
+      })),
+    );
+    const { createdAt, updatedAt, ...plain } = values;
+    await expectReadBack(alpha.token, DRAFT, 'draft', {
+      ...plain,
+      body: draftBody.join('\n'),
+      sections: Object.fromEntries(allSections.map((name) => [name, name === 'knowledge' ? knowledge.join('\n') : ''])),
+      createdAt,
+      updatedAt,
+    });
+    for (const other of [beta, sec]) expect((await pull(hub.url, other.token, 0)).records.map((r) => r.meta.id)).not.toContain(DRAFT);
+  });
+
+  it('refuses a draft that is not private (422 sharing), an empty title (422 title), an id not draft~<its entry> (400 wrong-id) and a draft of another organization’s entry (400 wrong-id)', async () => {
+    await expectRefused(async () => send(alpha.token, DRAFT, 'draft', await change(alpha.token, DRAFT, (doc) => setFields(doc, { sharing: 'network' }))), DRAFT, 422, 'invariant-violated', 'sharing');
+    await expectRefused(async () => send(alpha.token, DRAFT, 'draft', await change(alpha.token, DRAFT, (doc) => setFields(doc, { title: '' }))), DRAFT, 422, 'invariant-violated', 'title');
+    const elsewhere = 'draft~entry-layout-elsewhere';
+    await expectRefused(() => send(alpha.token, elsewhere, 'draft', build((doc) => setFields(doc, values))), elsewhere, 400, 'wrong-id');
+    const betasEntry = 'entry-layout-beta';
+    expectAccepted(await send(beta.token, betasEntry, 'entry', build((doc) => setFields(doc, entryFields))));
+    const betasDraft = `draft~${betasEntry}`;
+    await expectRefused(() => send(alpha.token, betasDraft, 'draft', build((doc) => setFields(doc, { ...values, draftOf: betasEntry }))), betasDraft, 400, 'wrong-id');
+  });
+});
+
 // ---- comment ----------------------------------------------------------------------------------
 
 const COMMENT = 'comment-layout-1';

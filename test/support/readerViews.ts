@@ -8,7 +8,7 @@ import { exportOrgBundle, nodeBundleCompression } from '../../server/hub/bundles
 import type { HubStorage } from '../../server/storage/hubStorage';
 import { openPostgresStorage } from '../../server/storage/postgresStorage';
 import { openSqliteStorage } from '../../server/storage/sqliteStorage';
-import { readBundle, readBundleRecords } from '../../shared/sync/bundle';
+import { readBundle, readBundleRecords, type BundleRecord } from '../../shared/sync/bundle';
 import { PullFrameReader } from '../../shared/sync/protocol';
 import type { TestHub } from './hub';
 
@@ -54,10 +54,15 @@ export function openYjs(hub: Pick<TestHub, 'url'>, token: string, recordId: stri
   });
 }
 
+/** The records of the hub bundle `hub export-bundle` would write for `orgId` since `since`. */
+export async function hubBundleRecords(hub: Pick<TestHub, 'hub'>, orgId: string, since: number): Promise<BundleRecord[]> {
+  const { bytes } = await exportOrgBundle(hub.hub, { orgId, since, signer: hub.hub.hubKey });
+  return readBundleRecords(readBundle(bytes), nodeBundleCompression);
+}
+
 /** The record ids of the hub bundle `hub export-bundle` would write for `orgId` since `since`. */
 export async function hubBundleIds(hub: Pick<TestHub, 'hub'>, orgId: string, since: number): Promise<string[]> {
-  const { bytes } = await exportOrgBundle(hub.hub, { orgId, since, signer: hub.hub.hubKey });
-  return (await readBundleRecords(readBundle(bytes), nodeBundleCompression)).map((record) => record.id);
+  return (await hubBundleRecords(hub, orgId, since)).map((record) => record.id);
 }
 
 export interface StorageUnderTest {

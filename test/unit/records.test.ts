@@ -200,6 +200,12 @@ const cases: { [T in RecordType]: { input: InputTypes[T]; ctx: EditContext; expe
     input: { payload: resultPayload(), signature: 'ab'.repeat(64), hubKey: 'cd'.repeat(32) },
     expected: { proposalId: PROPOSAL_ID, sealedAt: T0 + 20 * DAY_MS, eligibleOrgIds: ['org-erhai'], signature: 'ab'.repeat(64), hubKey: 'cd'.repeat(32) },
   },
+  draft: {
+    // The author's draft of an endorsed entry, started from the entry's text (entryDraft.ts).
+    ctx: member,
+    input: { draftOf: 'entry-1', version: { kind: 'practice', title: '稻鸭共作', summary: '鸭子除草。', sections: { approach: '每亩放鸭十五只。' }, body: '全文。' }, at: T0 },
+    expected: { draftOf: 'entry-1', sharing: 'private', kind: 'practice', title: '稻鸭共作', summary: '鸭子除草。', body: '全文。' },
+  },
 };
 
 function resultPayload(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { fragmentJson, richBlocksSchema } from '../../shared/records/richTextJson';
+import { fragmentJson, richBlocksSchema, setFragmentJson, type RichNode } from '../../shared/records/richTextJson';
 
 /* A version's stored rich text (shared/records/richTextJson.ts): read from a fragment as y-prosemirror lays it out, and checked strictly when read back from a log item. */
 
@@ -23,6 +23,23 @@ describe('rich text as stored JSON', () => {
     expect(fragmentJson(fragment)).toEqual([
       { type: 'paragraph', content: [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the map', marks: [{ type: 'link', attrs: { href: 'https://example.org/map', target: null } }, { type: 'italic' }] }] },
     ]);
+  });
+
+  it('writes JSON back into a fragment that reads as the same JSON: headings, lists, marks with and without attributes', () => {
+    const blocks: RichNode[] = [
+      { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Signs' }] },
+      { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Swallows skim the ' }, { type: 'text', text: 'fields', marks: [{ type: 'bold' }] }] }] }] },
+      { type: 'paragraph', content: [{ type: 'text', text: 'See ' }, { type: 'text', text: 'the guide', marks: [{ type: 'link', attrs: { href: 'https://example.org/guide' } }] }] },
+    ];
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment('body');
+    setFragmentJson(fragment, [{ type: 'paragraph', content: [{ type: 'text', text: 'replaced' }] }]);
+    setFragmentJson(fragment, blocks);
+    expect(fragmentJson(fragment)).toEqual(blocks);
+    // And through an update, as another device reads it.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc));
+    expect(fragmentJson(replica.getXmlFragment('body'))).toEqual(blocks);
   });
 
   it('takes back what it wrote and refuses each bad shape with its limits named', () => {
