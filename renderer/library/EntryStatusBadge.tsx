@@ -2,7 +2,7 @@ import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { EntryProjection } from '../../shared/records/entry';
 import { isOwnerOnly } from '../../shared/records/entryLabels';
-import { hasChangesSinceEndorsed, type VersionFields } from '../../shared/records/entryReview';
+import { hasChangesSinceEndorsed, reviewStateOf, type VersionFields } from '../../shared/records/entryReview';
 
 /**
  * An entry's status as its readers should take it. A TK Secret/Sacred entry stays with its own
@@ -14,7 +14,9 @@ export function EntryStatusBadge({ p, draft = null, size, testId }: { p: EntryPr
   const { t } = useTranslation();
   const isKeptHome = p.status !== 'draft' && isOwnerOnly(p.labels ?? []);
   const color = isKeptHome ? 'red' : p.status === 'endorsed' ? 'teal' : p.status === 'shared' ? 'blue' : 'gray';
-  const label = isKeptHome ? t('entry.status.ownerOnly') : p.status === 'endorsed' && hasChangesSinceEndorsed(p, draft) ? t('review.changesInDraft') : t(`entry.status.${p.status}`);
+  // Changes sent for review are no longer a draft: the reviewers' queue holds them.
+  const changesLabel = reviewStateOf(p) === 'submitted' ? t('review.changesSubmitted') : t('review.changesInDraft');
+  const label = isKeptHome ? t('entry.status.ownerOnly') : p.status === 'endorsed' && hasChangesSinceEndorsed(p, draft) ? changesLabel : t(`entry.status.${p.status}`);
   return (
     <Badge size={size} variant="dot" color={color} data-testid={testId} data-status={isKeptHome ? 'owner-only' : p.status}>
       {label}

@@ -276,6 +276,8 @@ describe('reviewing an entry across organizations', { timeout: 240_000 }, () => 
     await sec.openEntry(entryId);
     await reviewState(sec, 'submitted');
     await sec.page.waitForFunction((wanted) => (document.querySelector('[data-testid="editor-section-knowledge"]')?.textContent ?? '').includes(wanted), DRAFT, { timeout: 20_000 });
+    // The newer text is with the reviewers now, not in a draft: the status says so.
+    await sec.page.waitForSelector(`${testId('editor-status')}:has-text("Endorsed, changes submitted for review")`);
     await shoot(sec, 'zh-4-secretariat-reads-resubmitted-draft');
   });
 });
