@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readField, writeFields } from './layout';
-import { nonEmptyText, shortText, timeSchema } from './fieldSchemas';
+import { nonEmptyText, reasonText, shortText, timeSchema } from './fieldSchemas';
 import { commentInvariants } from './invariants';
 import { defineMutator, defineRecord, timestampsShape } from './recordModule';
 import { recordIdSchema } from './recordType';
@@ -58,7 +58,7 @@ export const comment = defineRecord({
 
 export const commentMutators = {
   setText: defineMutator('comment', 'setText', 'edit', nonEmptyText(8000), (doc, text) => writeFields(doc, { text })),
-  hide: defineMutator('comment', 'hide', 'moderate', nonEmptyText(500), (doc, reason, ctx) =>
+  hide: defineMutator('comment', 'hide', 'moderate', reasonText(500), (doc, reason, ctx) =>
     writeFields(doc, { hidden: { reason, byOrg: ctx.orgId, at: ctx.now } }),
   ),
   unhide: defineMutator('comment', 'unhide', 'moderate', z.undefined(), (doc) => writeFields(doc, { hidden: null })),

@@ -3,6 +3,7 @@ import { licenceViolation, type Licence } from './entryLicence';
 import { translationViolation, type Translation } from './entryTranslation';
 import { labelsViolation, type EntryLabel } from './entryLabels';
 import { firstViolation, nonEmpty, type InvariantViolation } from './invariants';
+import { hasVisibleText } from './visibleText';
 
 /** The part of an entry's projection its invariants read (structural: no import of entry.ts). */
 export interface EntryInvariantFields {
@@ -11,6 +12,19 @@ export interface EntryInvariantFields {
   readonly labels: readonly EntryLabel[];
   readonly licence: Licence;
   readonly translation: Translation | null;
+  readonly reviewSteps: readonly { readonly kind: string; readonly note: string }[];
+  readonly authorSteps: readonly { readonly kind: string; readonly note: string }[];
+}
+
+/** Review steps whose note is their whole point: a request for changes, a comment, a reply. */
+const SAYING_STEPS: ReadonlySet<string> = new Set(['changes-requested', 'comment', 'reply']);
+
+/** A request for changes, or a comment or reply in the review thread, that reads as blank. */
+function blankReviewNote(p: EntryInvariantFields): InvariantViolation | null {
+  for (const [field, steps] of [['reviewSteps', p.reviewSteps], ['authorSteps', p.authorSteps]] as const) {
+    if (steps.some((step) => SAYING_STEPS.has(step.kind) && !hasVisibleText(step.note))) return { field, reason: 'a request for changes, a comment or a reply needs words the author can read' };
+  }
+  return null;
 }
 
 /**
@@ -21,5 +35,5 @@ export interface EntryInvariantFields {
  * fields are held to what it reads as (newEntrySharingViolation, on the hub).
  */
 export function entryInvariants(p: EntryInvariantFields): InvariantViolation | null {
-  return firstViolation(nonEmpty('title', p.title), creditNeedsName(p.attribution), labelsViolation(p.labels), licenceViolation(p.licence), translationViolation(p.translation));
+  return firstViolation(nonEmpty('title', p.title), creditNeedsName(p.attribution), labelsViolation(p.labels), licenceViolation(p.licence), translationViolation(p.translation), blankReviewNote(p));
 }

@@ -7,7 +7,7 @@ import { sortedKeysJson } from './invariants';
 import { richText } from './layout';
 import { fragmentJson } from './richTextJson';
 import { appendLog, writeFields } from './layout';
-import { shortText, nonEmptyText } from './fieldSchemas';
+import { shortText, reasonText } from './fieldSchemas';
 import { defineMutator, type EditContext } from './recordModule';
 import { RecordInputError } from './recordError';
 import { versionSectionsOf } from './entryTemplates';
@@ -189,14 +189,14 @@ export const entryReviewMutators = {
     appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'submitted', ...stepOf(doc, ctx, note), version: versionOfDoc(doc) });
   }),
   /** The author's word in the review thread. */
-  replyInReview: defineMutator('entry', 'replyInReview', 'edit', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+  replyInReview: defineMutator('entry', 'replyInReview', 'edit', reasonText(4000), (doc: Y.Doc, note, ctx) => {
     appendLog<AuthorStep>(doc, 'authorSteps', { kind: 'reply', ...stepOf(doc, ctx, note) });
   }),
   /** A reviewer's comment in the thread, about the latest submission (if any). */
-  commentOnReview: defineMutator('entry', 'commentOnReview', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+  commentOnReview: defineMutator('entry', 'commentOnReview', 'review', reasonText(4000), (doc: Y.Doc, note, ctx) => {
     appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'comment', ...stepOf(doc, ctx, note), submissionId: latestSubmission(entry.read(doc))?.id ?? '' });
   }),
-  requestChanges: defineMutator('entry', 'requestChanges', 'review', nonEmptyText(4000), (doc: Y.Doc, note, ctx) => {
+  requestChanges: defineMutator('entry', 'requestChanges', 'review', reasonText(4000), (doc: Y.Doc, note, ctx) => {
     const latest = latestSubmission(entry.read(doc));
     if (!latest) throw new RecordInputError('reviewSteps', 'nothing has been submitted for review');
     appendLog<ReviewStep>(doc, 'reviewSteps', { kind: 'changes-requested', ...stepOf(doc, ctx, note), submissionId: latest.id });

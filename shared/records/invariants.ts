@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { fields } from './layout';
+import { hasVisibleText } from './visibleText';
 
 /*
  * Record invariants: what a record's whole state must satisfy, whoever wrote it. Each record type
@@ -75,6 +76,10 @@ export const orgInvariants: Invariant<{ readonly name: string }> = (p) => nonEmp
 export const termsInvariants: Invariant<{ readonly title: string; readonly opensAt: number; readonly closesAt: number }> = (p) =>
   firstViolation(nonEmpty('title', p.title), closesAfterOpens(p));
 
-/** A comment says something, about some record. */
-export const commentInvariants: Invariant<{ readonly targetId: string; readonly text: string }> = (p) =>
-  firstViolation(nonEmpty('targetId', p.targetId), nonEmpty('text', p.text));
+/** A comment says something, about some record; hidden, it says why in words a reader can see. */
+export const commentInvariants: Invariant<{ readonly targetId: string; readonly text: string; readonly hidden: { readonly reason: string } | null }> = (p) =>
+  firstViolation(
+    nonEmpty('targetId', p.targetId),
+    nonEmpty('text', p.text),
+    p.hidden !== null && !hasVisibleText(p.hidden.reason) ? violation('hidden', 'hiding a comment needs a reason its writer can read') : null,
+  );
