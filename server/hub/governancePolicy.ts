@@ -282,6 +282,9 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   if (isOutcomeChanged && before) checkOutcomeRevisions(ctx, id, before, after);
   checkStateChanges(ctx, id, before, after);
   if (after.state === 'open' && before?.state !== 'open') {
+    // A vote opened once its window has passed is never open on anyone's screen, yet the grace
+    // period would still take casts timed inside that window from whoever was told in advance.
+    if (ctx.now >= after.closesAt) refuse('terms-locked', 'a vote cannot open once its closing time has passed: give the draft a new window and open it', id);
     const written = after.eligibleOrgIds ?? refuse('eligibility-missing', 'opening a vote fixes its voters: write fields.eligibleOrgIds with the opening', id);
     const voters = eligibleOrgIds((await loadNetwork(ctx)).members, after.eligible);
     if (!isSameVoterList(written, voters)) {
