@@ -43,7 +43,7 @@ import type { WriteActor } from './writePath';
  * organization's open ballot, in its own name, and only while that organization has cast none.
  */
 
-/** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
+/** How far ahead of the hub's clock a device's cast, version entry or state change may be dated: laptop clocks drift. */
 export const CAST_SKEW_MS = 5 * 60_000;
 
 /** Projections already prepared earlier in the same push (a proposal pushed with a ballot on it). */
@@ -208,6 +208,7 @@ function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProject
   const unnamed = changed.filter((field) => !named.has(field));
   if (unnamed.length > 0) refuse('version-unrecorded', `an open proposal's edit is a new version: name it in the history (${unnamed.join(', ')})`, id);
   if (history.added.some((entry) => entry.orgId !== ctx.actor.orgId)) refuse('version-unrecorded', 'a version entry names its editor: the writer’s own organization', id);
+  if (history.added.some((entry) => entry.at > ctx.now + CAST_SKEW_MS)) refuse('cast-in-future', "a version entry is dated when it was made, not ahead of the hub's clock; check the device clock", id);
   for (const field of named) {
     const actual =
       changes.find((change) => change.field === field) ??
@@ -236,6 +237,7 @@ function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProje
   if (changes.added.some((entry) => entry.orgId !== ctx.actor.orgId)) {
     refuse('state-change-unrecorded', 'a state change names who made it: the writer’s own organization', id);
   }
+  if (changes.added.some((entry) => entry.at > ctx.now + CAST_SKEW_MS)) refuse('cast-in-future', "a state change is dated when it was made, not ahead of the hub's clock; check the device clock", id);
   if (changes.added.some((entry) => !hasVisibleText(entry.reason))) refuse('state-change-unrecorded', 'a state change gives its reason: visible text, not only spaces or invisible characters', id);
   const fits = (entry: ProposalStateChange) => entry.state === after.state || (entry.state === 'open' && after.state === 'cancelled');
   const misfit = changes.added.find((entry) => !fits(entry));
