@@ -28,7 +28,8 @@ import type { WriteActor } from './writePath';
  * Ballots: only on a proposal the hub has, that is open, not sealed, whose grace period has not
  * ended on the hub's clock; only from an eligible organization; with the proposal's secrecy; each
  * new cast at a time in [opensAt, closesAt), not later than the hub's clock plus CAST_SKEW_MS, and
- * a valid choice; no revision ever removed. The hub records when it first received each cast.
+ * a valid choice, at a time of its own on the ballot; no revision ever removed. The hub records
+ * when it first received each cast.
  * Proposals, offers and reviews of other organizations' entries: a steward needs the secretariat's grant for the scope; once a proposal is
  * no longer a draft its terms are locked (only open -> cancelled, before closing); nothing changes
  * after sealing but the outcome statement, which only sealing allows. The network's hub key is the
@@ -153,8 +154,15 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
     if (invalid) refuse('invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
     if (positionReasonProblem(cast.choice, cast.reason)) refuse('reason-required', 'a block in a consent vote needs its reason', id);
   }
-  const castAts = [...new Set([...own.added, ...facilitated.added].map((revision) => revision.at))];
-  return castAts.length > 0 ? { castArrivals: castAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
+  // The hub keeps when it first received a ballot's casts by their times: a second cast at a time
+  // the ballot already holds would take the first one's arrival, and a vote changed in the grace
+  // period would be sealed as received before closing.
+  const heldAts = new Set([...(before?.revisions ?? []), ...(before?.facilitated ?? [])].map((cast) => cast.at));
+  const addedAts = [...own.added, ...facilitated.added].map((cast) => cast.at);
+  if (addedAts.some((at, index) => heldAts.has(at) || addedAts.indexOf(at) !== index)) {
+    refuse('forbidden', 'a ballot holds one cast per instant: a new cast has a time of its own', id);
+  }
+  return addedAts.length > 0 ? { castArrivals: addedAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
 }
 
 /**
