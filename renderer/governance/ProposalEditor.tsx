@@ -190,6 +190,8 @@ function ProposalForm({ doc, header }: { doc: Y.Doc; header: RecordHeader }) {
   const voters = eligibleOrgIds(network?.members ?? [], terms.eligible);
   const open = async () => {
     if (methodFor(terms.method).usesOptions && terms.options.length < 2) return setMessage({ kind: 'error', text: t('governance.errors.optionsNeeded') });
+    // The hub refuses an opening at or after closing (terms-locked): nobody could vote in it.
+    if (terms.closesAt <= Date.now()) return setMessage({ kind: 'error', text: t('governance.errors.closesInPast') });
     if (!(await save())) return;
     setConfirmingOpen(true);
   };

@@ -171,7 +171,7 @@ function ProposalDetails({ id, proposal: p, proposalOwner }: { id: string; propo
                 </Button>
               )}
               {p.state === 'draft' && (
-                <Button size="xs" onClick={() => setConfirming('open')} disabled={methodFor(p.method).usesOptions && p.options.length < 2} data-testid="proposal-open">
+                <Button size="xs" onClick={() => setConfirming('open')} disabled={(methodFor(p.method).usesOptions && p.options.length < 2) || p.closesAt <= now} data-testid="proposal-open">
                   {t('governance.editor.open')}
                 </Button>
               )}

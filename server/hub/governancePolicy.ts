@@ -28,7 +28,8 @@ import type { WriteActor } from './writePath';
  * Ballots: only on a proposal the hub has, that is open, not sealed, whose grace period has not
  * ended on the hub's clock; only from an eligible organization; with the proposal's secrecy; each
  * new cast at a time in [opensAt, closesAt), not later than the hub's clock plus CAST_SKEW_MS, and
- * a valid choice; no revision ever removed. The hub records when it first received each cast.
+ * a valid choice, at a time of its own on the ballot; no revision ever removed. The hub records
+ * when it first received each cast.
  * Proposals, offers and reviews of other organizations' entries: a steward needs the secretariat's grant for the scope; once a proposal is
  * no longer a draft its terms are locked (only open -> cancelled, before closing); nothing changes
  * after sealing but the outcome statement, which only sealing allows. The network's hub key is the
@@ -43,7 +44,7 @@ import type { WriteActor } from './writePath';
  * organization's open ballot, in its own name, and only while that organization has cast none.
  */
 
-/** How far ahead of the hub's clock a device's cast time may be: laptop clocks drift. */
+/** How far ahead of the hub's clock a device's cast, version entry or state change may be dated: laptop clocks drift. */
 export const CAST_SKEW_MS = 5 * 60_000;
 
 /** Projections already prepared earlier in the same push (a proposal pushed with a ballot on it). */
@@ -153,8 +154,15 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
     if (invalid) refuse('invalid-choice', `the choice does not fit the proposal: ${invalid}`, id);
     if (positionReasonProblem(cast.choice, cast.reason)) refuse('reason-required', 'a block in a consent vote needs its reason', id);
   }
-  const castAts = [...new Set([...own.added, ...facilitated.added].map((revision) => revision.at))];
-  return castAts.length > 0 ? { castArrivals: castAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
+  // The hub keeps when it first received a ballot's casts by their times: a second cast at a time
+  // the ballot already holds would take the first one's arrival, and a vote changed in the grace
+  // period would be sealed as received before closing.
+  const heldAts = new Set([...(before?.revisions ?? []), ...(before?.facilitated ?? [])].map((cast) => cast.at));
+  const addedAts = [...own.added, ...facilitated.added].map((cast) => cast.at);
+  if (addedAts.some((at, index) => heldAts.has(at) || addedAts.indexOf(at) !== index)) {
+    refuse('forbidden', 'a ballot holds one cast per instant: a new cast has a time of its own', id);
+  }
+  return addedAts.length > 0 ? { castArrivals: addedAts.map((castAt): CastArrival => ({ castAt, receivedAt: ctx.now })) } : {};
 }
 
 /**
@@ -208,6 +216,7 @@ function checkVersioning(ctx: PolicyContext, id: string, before: ProposalProject
   const unnamed = changed.filter((field) => !named.has(field));
   if (unnamed.length > 0) refuse('version-unrecorded', `an open proposal's edit is a new version: name it in the history (${unnamed.join(', ')})`, id);
   if (history.added.some((entry) => entry.orgId !== ctx.actor.orgId)) refuse('version-unrecorded', 'a version entry names its editor: the writer’s own organization', id);
+  if (history.added.some((entry) => entry.at > ctx.now + CAST_SKEW_MS)) refuse('cast-in-future', "a version entry is dated when it was made, not ahead of the hub's clock; check the device clock", id);
   for (const field of named) {
     const actual =
       changes.find((change) => change.field === field) ??
@@ -236,6 +245,7 @@ function checkStateChanges(ctx: PolicyContext, id: string, before: ProposalProje
   if (changes.added.some((entry) => entry.orgId !== ctx.actor.orgId)) {
     refuse('state-change-unrecorded', 'a state change names who made it: the writer’s own organization', id);
   }
+  if (changes.added.some((entry) => entry.at > ctx.now + CAST_SKEW_MS)) refuse('cast-in-future', "a state change is dated when it was made, not ahead of the hub's clock; check the device clock", id);
   if (changes.added.some((entry) => !hasVisibleText(entry.reason))) refuse('state-change-unrecorded', 'a state change gives its reason: visible text, not only spaces or invisible characters', id);
   const fits = (entry: ProposalStateChange) => entry.state === after.state || (entry.state === 'open' && after.state === 'cancelled');
   const misfit = changes.added.find((entry) => !fits(entry));
@@ -282,6 +292,9 @@ async function checkProposal(ctx: PolicyContext, write: RecordWrite, before: Pro
   if (isOutcomeChanged && before) checkOutcomeRevisions(ctx, id, before, after);
   checkStateChanges(ctx, id, before, after);
   if (after.state === 'open' && before?.state !== 'open') {
+    // A vote opened once its window has passed is never open on anyone's screen, yet the grace
+    // period would still take casts timed inside that window from whoever was told in advance.
+    if (ctx.now >= after.closesAt) refuse('terms-locked', 'a vote cannot open once its closing time has passed: give the draft a new window and open it', id);
     const written = after.eligibleOrgIds ?? refuse('eligibility-missing', 'opening a vote fixes its voters: write fields.eligibleOrgIds with the opening', id);
     const voters = eligibleOrgIds((await loadNetwork(ctx)).members, after.eligible);
     if (!isSameVoterList(written, voters)) {

@@ -185,7 +185,8 @@ describe('proposal versions', () => {
     expect(edited.history).toEqual([expect.objectContaining({ orgId: orgIdOf.secretariat, note: 'halved after the budget call', changes: [{ field: 'title', before: expect.stringContaining('Pool the seed fund'), after: 'Pool half the fund' }] })]);
     // A cast on a version the hub does not hold.
     await expectRefused(() => castOn('gamma', poll, { choice: YES, proposalVersion: 3 }), [ballotId(poll, orgIdOf.gamma)], 409, 'version-unknown');
-    // Beta confirms on version 2; Alpha does not.
+    // Beta confirms on version 2, a minute later (a ballot holds one cast per instant); Alpha does not.
+    clock.advance(60_000);
     await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 2 }));
     const sealed = await passSealing(poll);
     expect(sealed.proposalVersion).toBe(2);

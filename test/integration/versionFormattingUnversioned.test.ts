@@ -203,6 +203,8 @@ it('takes the strike-through as version 2 with its history entry, which shows it
     }),
   );
   expect(await projectionOfStored(poll)).toMatchObject({ version: 2, history: [{ changes: [change] }] });
+  // Beta confirms a minute later: a ballot holds one cast per instant.
+  clock.advance(60_000);
   await expectAccepted(() => castOn('beta', poll, { choice: YES, proposalVersion: 2 }));
   const sealed = await passSealing(poll);
   expect(sealed.counted.map((ballot) => ballot.orgId)).toEqual([orgIdOf.beta]);
