@@ -141,6 +141,12 @@ async function checkBallot(ctx: PolicyContext, write: RecordWrite, before: Ballo
     refuse('cast-after-closing', 'a facilitator records a ballot before closing: the grace period is for late ballots of the organizations themselves', id);
   }
   if (facilitated.added.some((cast) => !hasVisibleText(cast.witness))) refuse('witness-required', 'a facilitated cast names its witness', id);
+  // Nor is it for changing a vote the hub holds: once voting has closed, a live poll's count is
+  // there for every organization to read, and a recast timed before closing would turn it. A first
+  // own cast still counts in the grace period (an offline laptop's, a facilitated ballot's owner).
+  if (own.added.length > 0 && (before?.revisions.length ?? 0) > 0 && ctx.now >= proposal.closesAt) {
+    refuse('cast-after-closing', "the hub holds this organization's cast: after closing, it stands and is not changed", id);
+  }
   for (const cast of casts) {
     if (cast.at < proposal.opensAt) refuse('cast-before-opening', 'the ballot was cast before the poll opened', id);
     if (cast.at >= proposal.closesAt) refuse('cast-after-closing', 'the ballot was cast after the poll closed', id);

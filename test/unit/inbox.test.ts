@@ -538,7 +538,9 @@ describe('inbox over seeded random histories', () => {
         items.set(`facilitated:${pid}:${at}:dev-${STEWARD}`, at);
       }
       const outcomes = h.outcomesOf(pid);
-      const last = outcomes.at(-1);
+      // The statement in force is the revision written last by its time (the later one on a tie), as
+      // PROTOCOL says: an amendment made offline earlier and synced later does not displace it.
+      const last = outcomes.reduce<(typeof outcomes)[number] | undefined>((latest, o) => (latest === undefined || o.at >= latest.at ? o : latest), undefined);
       if (last) {
         if (last.fields.by !== ME) items.set(`outcome:${pid}:${last.at}`, last.at);
         const reviewOn = dateOf(last.at + last.fields.reviewInDays * DAY_MS);
