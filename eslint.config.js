@@ -84,16 +84,17 @@ const SHARED_FORBIDDEN_GLOBALS = [
 const SHARED_LAYERS = {
   blobs: [],
   bridge: [],
+  workers: [],
   records: ['blobs'],
   rules: ['records', 'blobs'],
   governance: ['records', 'rules', 'blobs'],
   matching: ['records', 'rules', 'blobs'],
-  search: ['records', 'rules', 'blobs'],
+  search: ['records', 'rules', 'blobs', 'workers'],
   store: ['records', 'rules', 'blobs'],
   reports: ['records', 'rules', 'blobs', 'governance', 'matching'],
-  client: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store'],
-  sync: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client'],
-  inbox: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client', 'sync'],
+  client: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'workers'],
+  sync: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client', 'workers'],
+  inbox: ['records', 'rules', 'blobs', 'governance', 'matching', 'search', 'store', 'client', 'sync', 'workers'],
 };
 
 // TEMPORARY (issue 11): known breaks of the layering above, each one file (pattern) importing one
