@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { fromBase64, toBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
 import { moduleFor } from '../records/registry';
 import type { RecordHeader } from '../records/recordType';
+import { decodeBase64, encodeBase64 } from './base64';
 import { MAX_TIME, type RecordRow } from './schemas';
 
 /*
@@ -12,8 +12,8 @@ import { MAX_TIME, type RecordRow } from './schemas';
  * record's stored state stays bounded however often it is edited.
  */
 
-export const encodeBytes = toBase64;
-export const decodeBytes = fromBase64;
+export const encodeBytes = encodeBase64;
+export const decodeBytes = decodeBase64;
 
 export function stateHash(state: Uint8Array): string {
   return bytesToHex(sha256(state));
