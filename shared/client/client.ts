@@ -12,12 +12,13 @@ import type { SearchFilters, SearchHit } from '../search/entrySearch';
 import { PersistedEntrySearch, SEARCH_INDEX_META_KEY, type SearchStartReport } from '../search/persistedSearch';
 import { localSearchBackend } from '../search/searchBackend';
 import { portSearchBackend, type SearchPortLike } from '../search/searchPort';
+import type { WorkerPortLike } from '../workers/portCalls';
+import { lazyRowFolder, localRowFolder, type RowFolder } from './rowFolding';
 import { metaPortOf, type MetaPort } from '../store/metaPort';
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
 import { openStore, removeStore, type OutboxChange, type OutboxEntry, type RecordQuery, type Store, type StoreStorage } from '../store/store';
 import { PermissionError } from './permissionError';
-import { timeSlicer } from './yieldToMain';
 
 /*
  * The headless client: one object that the renderer, the tests and the sync engine use to work
@@ -50,6 +51,18 @@ export interface ClientOptions {
    * window; shared/search/searchPort.ts), or, when left out, this thread.
    */
   readonly searchPort?: SearchPortLike;
+  /**
+   * Where records that arrive from elsewhere are folded into rows: a worker, started on the first
+   * records to fold (the renderer's, so an initial sync or a bundle import does not hold the
+   * window; rowFolding.ts), or, when left out or when it cannot start, this thread in slices.
+   */
+  readonly startFoldWorker?: () => WorkerPortLike | undefined;
+  /**
+   * Records per page of applyRemote (APPLY_PAGE_RECORDS when left out): one read and one storage
+   * write each. Where the storage serializes rows on the caller's thread (IndexedDB in a window:
+   * about 0.3 ms a row), smaller pages keep each write inside the 50 ms budget.
+   */
+  readonly applyPageRecords?: number;
 }
 
 export interface RecordView<P = unknown> {
@@ -99,7 +112,7 @@ function newRecordId(type: RecordType): string {
   return `${type}-${bytesToHex(randomBytes(12))}`;
 }
 
-/** Records per page of applyRemote: one read and one storage write each. */
+/** Records per page of applyRemote, unless the client is told otherwise: one read and one storage write each. */
 const APPLY_PAGE_RECORDS = 500;
 
 /** Docs kept open beyond those an editor holds; the least recently used are closed past this. */
@@ -157,6 +170,8 @@ export class FieldwiseClient {
     lastOrder: number,
     private readonly onDidFailWrite: (error: unknown) => void,
     private readonly searchPort: SearchPortLike | undefined,
+    private readonly folder: RowFolder,
+    private readonly applyPageRecords: number,
   ) {
     this.outboxOrder = lastOrder;
     this.meta = metaPortOf(store);
@@ -189,6 +204,8 @@ export class FieldwiseClient {
       lastOrder,
       options.onDidFailWrite ?? (() => undefined),
       options.searchPort,
+      options.startFoldWorker ? lazyRowFolder(options.startFoldWorker) : localRowFolder(),
+      options.applyPageRecords ?? APPLY_PAGE_RECORDS,
     );
   }
 
@@ -453,8 +470,9 @@ export class FieldwiseClient {
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
     const byRecord = groupByRecord(updates);
     const ids = [...byRecord.keys()];
-    for (let i = 0; i < ids.length; i += APPLY_PAGE_RECORDS) {
-      await this.applyRemotePage(new Map(ids.slice(i, i + APPLY_PAGE_RECORDS).map((id) => [id, byRecord.get(id)!])));
+    const page = this.applyPageRecords;
+    for (let i = 0; i < ids.length; i += page) {
+      await this.applyRemotePage(new Map(ids.slice(i, i + page).map((id) => [id, byRecord.get(id)!])));
     }
   }
 
@@ -474,11 +492,8 @@ export class FieldwiseClient {
         this.forget(id);
         rows.delete(id);
       }
-      const folded = new Map<string, RecordRow>();
       const accepted: { id: string; header: RecordHeader; seq: number; updates: RemoteUpdate[] }[] = [];
-      const slice = timeSlicer();
       for (const [id, mine] of byRecord) {
-        await slice();
         const row = rows.get(id);
         const stored = row ? headerOf(row) : mine[0]!.header;
         const consistent = mine.filter((u) => u.header.type === stored.type && u.header.ownerOrg === stored.ownerOrg);
@@ -491,13 +506,17 @@ export class FieldwiseClient {
         const header: RecordHeader = { ...stored, createdAt };
         const seq = Math.max(row?.seq ?? 0, ...consistent.map((u) => u.seq ?? 0));
         accepted.push({ id, header, seq, updates: consistent });
-        // Open records are folded at write time below, from their doc as it is then.
-        if (this.docs.has(id)) continue;
-        const doc = foldIntoDoc(row?.state ?? null, consistent.map((u) => u.update));
-        const next = toRecordRow(header, doc, seq);
-        doc.destroy();
-        if (!row || row.hash !== next.hash || row.seq !== seq || row.createdAt !== createdAt) folded.set(id, next);
       }
+      // Open records are folded at write time below, from their doc as it is then.
+      const closed = accepted.filter(({ id }) => !this.docs.has(id));
+      const results = await this.folder.fold(closed.map(({ id, header, seq, updates: mine }) => ({ header, seq, state: rows.get(id)?.state ?? null, updates: mine.map((u) => u.update) })));
+      const folded = new Map<string, RecordRow>();
+      results.forEach((result, i) => {
+        if ('error' in result) throw new Error(`could not fold the updates of ${closed[i]!.id}: ${result.error}`);
+        const row = rows.get(result.row.id);
+        const next = result.row;
+        if (!row || row.hash !== next.hash || row.seq !== next.seq || row.createdAt !== next.createdAt) folded.set(next.id, next);
+      });
       // Serialized behind local writes so a row written from an older doc state never lands last.
       const run = this.writing.then(() => {
         for (const { id, header, seq, updates: mine } of accepted) {
@@ -651,6 +670,7 @@ export class FieldwiseClient {
     await this.flush().catch(() => undefined);
     this.cancelRowWrite();
     await this.search?.close();
+    this.folder.close();
     for (const { doc } of this.docs.values()) doc.destroy();
     this.docs.clear();
     await this.store.close();

@@ -3,7 +3,9 @@ import * as Y from 'yjs';
 import type { FieldwiseClient, RemoteUpdate } from '../../shared/client/client';
 import { entry as entryModule, entryMutators } from '../../shared/records/entry';
 import type { RecordHeader } from '../../shared/records/recordType';
+import { serveRowFolding } from '../../shared/client/rowFolding';
 import { foldIntoDoc, toRecordRow } from '../../shared/store/recordState';
+import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import type { RecordRow } from '../../shared/store/schemas';
 import { generateEntries } from '../bench/entryCorpus';
 import { indexedDbStorage, memoryClient } from '../support/clients';
@@ -11,13 +13,29 @@ import { indexedDbStorage, memoryClient } from '../support/clients';
 /*
  * The bulk path of issue 17: applyRemote takes pulled pages and whole bundles in pages of 500
  * records, one read and one storage write each, folding in slices between which the thread is
- * given back. What it stores must be what applying each record on its own stores.
+ * given back, or in the renderer's fold worker (shared/client/rowFolding.ts). What it stores must
+ * be what applying each record on its own stores.
  */
 
 const open: FieldwiseClient[] = [];
+const ports: MessagePort[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
+  for (const port of ports.splice(0)) port.close();
 });
+
+/** A fold worker's port: the other end of a MessageChannel answered by the worker's own code. */
+function foldWorkerPort(): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  serveRowFolding(port2);
+  ports.push(port1, port2);
+  return port1;
+}
+
+const folding = [
+  { where: 'on this thread', options: {} },
+  { where: 'in a fold worker', options: { startFoldWorker: foldWorkerPort } },
+];
 
 async function client(options: Parameters<typeof memoryClient>[0] = {}): Promise<FieldwiseClient> {
   const opened = await memoryClient({ storage: indexedDbStorage(), ...options });
@@ -67,10 +85,10 @@ async function storedRows(of: FieldwiseClient): Promise<Map<string, RecordRow>> 
 }
 
 describe('applying pulled pages and bundles in bulk', () => {
-  it('stores what applying each record on its own stores: rows, projections, states and sequence numbers', { timeout: 180_000 }, async () => {
+  it.each(folding)('stores what applying each record on its own stores: rows, projections, states and sequence numbers, folding $where', { timeout: 180_000 }, async ({ options }) => {
     const base = pulled(700);
     const second = edits(base, 7, 5_000);
-    const bulk = await client();
+    const bulk = await client(options);
     const single = await client();
 
     await bulk.applyRemote(base.updates); // one call, two pages, as a hub bundle is applied
@@ -167,9 +185,9 @@ describe('applying pulled pages and bundles in bulk', () => {
     expect(turns).toBeGreaterThan(10);
   });
 
-  it('gives an editor that opens a record during the apply the pulled change, and the row holds it too', { timeout: 120_000 }, async () => {
+  it.each(folding)('gives an editor that opens a record during the apply the pulled change, and the row holds it too, folding $where', { timeout: 120_000 }, async ({ options }) => {
     const base = pulled(1_000);
-    const bulk = await client();
+    const bulk = await client(options);
     await bulk.applyRemote(base.updates);
     const second = edits(base, 1, 10_000);
     const target = base.updates[900]!.header.id;
@@ -181,5 +199,42 @@ describe('applying pulled pages and bundles in bulk', () => {
     expect(entryModule.read(doc).title).toBe('Edited 900');
     expect((await bulk.get<'entry'>(target))?.projection).toMatchObject({ title: 'Edited 900', summary: 'Second pull 900' });
     bulk.releaseDoc(target);
+  });
+
+  it.each(folding)('refuses a page holding a broken update with the record named, and writes nothing of that page, folding $where', async ({ options }) => {
+    const base = pulled(20);
+    const bulk = await client(options);
+    const broken: RemoteUpdate = { ...base.updates[5]!, update: new Uint8Array([0, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02]) };
+    const page = [...base.updates.slice(0, 5), broken, ...base.updates.slice(6)];
+
+    await expect(bulk.applyRemote(page)).rejects.toThrow(/entry-bulk-00005/);
+    expect(await storedRows(bulk)).toEqual(new Map());
+    // The rest arrives whole once the broken one is gone.
+    await bulk.applyRemote(base.updates);
+    expect((await storedRows(bulk)).size).toBe(20);
+  });
+
+  it('folds on this thread when the fold worker dies, and stores the same rows', async () => {
+    const listeners: ((event: { data: unknown }) => void)[] = [];
+    // A worker whose script never loaded: it takes messages, answers none, and reports an error.
+    const dead: WorkerPortLike = {
+      postMessage: () => queueMicrotask(() => errors.forEach((listener) => listener())),
+      addEventListener: ((type: 'message' | 'error', listener: never) => {
+        if (type === 'error') errors.push(listener);
+        else listeners.push(listener);
+      }) as WorkerPortLike['addEventListener'],
+    };
+    const errors: (() => void)[] = [];
+    let starts = 0;
+    const bulk = await client({ startFoldWorker: () => (++starts, dead) });
+    const base = pulled(30);
+    const second = edits(base, 3, 1_000);
+    await bulk.applyRemote(base.updates);
+    await bulk.applyRemote(second);
+    const expected = expectedRows([base.updates, second]);
+    const stored = await storedRows(bulk);
+    expect(stored.size).toBe(30);
+    for (const [id, row] of expected) expect(stored.get(id), id).toEqual(row);
+    expect(starts).toBe(1);
   });
 });
