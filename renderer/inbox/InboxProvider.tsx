@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { auditTime, merge } from 'rxjs';
+import { audit, merge, timer as after } from 'rxjs';
 import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
 import type { InboxInput } from '../../shared/inbox/inboxInput';
 import type { Inbox, VoteItem } from '../../shared/inbox/inboxItem';
@@ -21,6 +21,12 @@ import { timeLeftText } from './timeLeftText';
 const REFRESH_MS = 60_000;
 /** Many records land in one pull page: one computation after the burst, not one per record. */
 const SETTLE_MS = 200;
+/**
+ * While records keep arriving (an initial sync of 10,000), the inbox waits this many times as long
+ * as its last computation took (it reads every entry), so it takes at most about a tenth of the
+ * window's thread however large the store grows (issue 17).
+ */
+const SETTLE_COST_FACTOR = 10;
 
 /**
  * Computes the device's inbox from its own store whenever a record changes (a sync, a bundle
@@ -43,6 +49,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     let isRunning = false;
     let isWanted = false;
     let lastInput: InboxInput | null = null;
+    let lastCostMs = 0;
     const show = (input: InboxInput) => {
       const next = computeInbox(input);
       latest.current = next;
@@ -57,10 +64,12 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       try {
         do {
           isWanted = false;
+          const startedAt = performance.now();
           const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS });
           if (!isLive) return;
           lastInput = input;
           show(input);
+          lastCostMs = performance.now() - startedAt;
         } while (isWanted && isLive);
       } catch {
         // The store is closing (signing out): the last inbox stays until the screen goes.
@@ -69,7 +78,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       }
     };
     const changes = merge(client.observeRecordChanges(), state.observeMarkers(), state.observeFollowedTopics(), state.observeRevocations(), syncStateOf(client).observeNetworkStatus())
-      .pipe(auditTime(SETTLE_MS))
+      .pipe(audit(() => after(Math.max(SETTLE_MS, lastCostMs * SETTLE_COST_FACTOR))))
       .subscribe({ next: () => void recompute(), error: () => undefined });
     const timer = window.setInterval(() => {
       if (lastInput && !isRunning) show({ ...lastInput, now: platform.clock.now() });

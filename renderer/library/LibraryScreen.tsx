@@ -4,7 +4,7 @@ import { EntryLabelBadges, EntryLabelNotices } from './EntryLabelBadges';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { entryKinds, entryStatuses, type EntryProjection } from '../../shared/records/entry';
 import type { RecordView } from '../../shared/client/client';
@@ -120,21 +120,7 @@ export function LibraryScreen() {
         )}
       </Group>
       <ReviewQueue orgNames={orgNames} />
-      <TextInput
-        type="search"
-        placeholder={t('library.searchPlaceholder')}
-        aria-label={t('library.search')}
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        data-testid="search-input"
-      />
-      <div className="fw-filters" role="group" aria-label={t('library.filters')}>
-        <Select size="xs" placeholder={t('library.filter.kind')} aria-label={t('library.filter.kind')} data={entryKinds.map((value) => ({ value, label: t(`entry.kind.${value}`) }))} value={kind} onChange={setKind} clearable data-testid="filter-kind" />
-        <Select size="xs" placeholder={t('library.filter.status')} aria-label={t('library.filter.status')} data={entryStatuses.map((value) => ({ value, label: t(`entry.status.${value}`) }))} value={status} onChange={setStatus} clearable data-testid="filter-status" />
-        <Select size="xs" placeholder={t('library.filter.org')} aria-label={t('library.filter.org')} data={orgOptions} value={ownerOrg} onChange={setOwnerOrg} clearable searchable data-testid="filter-org" />
-        <TextInput size="xs" placeholder={t('library.filter.tag')} aria-label={t('library.filter.tag')} value={tag} onChange={(event) => setTag(event.currentTarget.value)} data-testid="filter-tag" />
-        <TextInput size="xs" placeholder={t('library.filter.region')} aria-label={t('library.filter.region')} value={region} onChange={(event) => setRegion(event.currentTarget.value)} data-testid="filter-region" />
-      </div>
+      <LibraryFilters Select={Select} orgOptions={orgOptions} text={text} setText={setText} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
       <Text size="xs" c="dimmed" aria-live="polite" data-testid="result-count">
         {hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
       </Text>
@@ -158,6 +144,51 @@ export function LibraryScreen() {
     </section>
   );
 }
+
+interface LibraryFiltersProps {
+  readonly Select: ComponentType<SelectProps>;
+  readonly orgOptions: readonly { readonly value: string; readonly label: string }[];
+  readonly text: string;
+  readonly setText: (text: string) => void;
+  readonly kind: string | null;
+  readonly setKind: (kind: string | null) => void;
+  readonly status: string | null;
+  readonly setStatus: (status: string | null) => void;
+  readonly ownerOrg: string | null;
+  readonly setOwnerOrg: (ownerOrg: string | null) => void;
+  readonly tag: string;
+  readonly setTag: (tag: string) => void;
+  readonly region: string;
+  readonly setRegion: (region: string) => void;
+}
+
+/**
+ * The search box and filters, drawn again only when one of them changes: while a sync writes page
+ * after page, the list follows each page and these six inputs, most of a redraw's time, stay as
+ * they are (issue 17).
+ */
+const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, setText, kind, setKind, status, setStatus, ownerOrg, setOwnerOrg, tag, setTag, region, setRegion }: LibraryFiltersProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput
+        type="search"
+        placeholder={t('library.searchPlaceholder')}
+        aria-label={t('library.search')}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        data-testid="search-input"
+      />
+      <div className="fw-filters" role="group" aria-label={t('library.filters')}>
+        <Select size="xs" placeholder={t('library.filter.kind')} aria-label={t('library.filter.kind')} data={entryKinds.map((value) => ({ value, label: t(`entry.kind.${value}`) }))} value={kind} onChange={setKind} clearable data-testid="filter-kind" />
+        <Select size="xs" placeholder={t('library.filter.status')} aria-label={t('library.filter.status')} data={entryStatuses.map((value) => ({ value, label: t(`entry.status.${value}`) }))} value={status} onChange={setStatus} clearable data-testid="filter-status" />
+        <Select size="xs" placeholder={t('library.filter.org')} aria-label={t('library.filter.org')} data={[...orgOptions]} value={ownerOrg} onChange={setOwnerOrg} clearable searchable data-testid="filter-org" />
+        <TextInput size="xs" placeholder={t('library.filter.tag')} aria-label={t('library.filter.tag')} value={tag} onChange={(event) => setTag(event.currentTarget.value)} data-testid="filter-tag" />
+        <TextInput size="xs" placeholder={t('library.filter.region')} aria-label={t('library.filter.region')} value={region} onChange={(event) => setRegion(event.currentTarget.value)} data-testid="filter-region" />
+      </div>
+    </>
+  );
+});
 
 function EntryRow({ view, draft, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; draft: VersionFields | null; readerOrg: string; otherLanguages: readonly string[]; orgName: string; date: string }) {
   const { t } = useTranslation();
