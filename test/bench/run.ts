@@ -28,6 +28,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'the built renderer in Chromium with 10,000 entries in IndexedDB: load to first rows, typing until saved, JS gzip, beside an empty Vite + React page (FIELDWISE_BENCH_ENTRIES to scale down)',
     load: () => import('./renderer.bench'),
   },
+  freeze: {
+    about: "the UI thread's longest task in Chromium while 10,000 records arrive from a real hub: a hub bundle imported from a file, a new device's initial sync (FIELDWISE_BENCH_ENTRIES to scale)",
+    load: () => import('./rendererFreeze'),
+  },
   media: {
     about: 'blob sync: wire bytes for 100 photos at each policy against their renditions, bytes re-sent per cut, text sync with 100 MB of media pending (FIELDWISE_BENCH_PHOTOS to scale down)',
     load: () => import('./media.bench'),
