@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildReportSteps } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
@@ -109,7 +109,8 @@ export function ReportsScreen() {
       const photos = format === 'pdf' || format === 'html' ? await loadReportPhotos(model, deviceBlobStore(), { pause: pauseForPaint }) : null;
       const text = await exportReportText(model, format, {
         pause: pauseForPaint,
-        onProgress: (done) => setProgress({ format, done }),
+        // In a transition: the screen re-renders for the bar in slices, not in one task per piece.
+        onProgress: (done) => startTransition(() => setProgress({ format, done })),
         valueLabel: locale.t('reports.doc.value'),
         photos,
       });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { timeSlicer } from '../../shared/client/yieldToMain';
 import type { ReportModel } from '../../shared/reports/reportModel';
 import { ReportBuildAborted, runStepsInSlices, type ReportSteps } from '../../shared/reports/reportSteps';
@@ -23,7 +23,8 @@ export function useBuiltReport(job: (() => ReportSteps<ReportModel>) | null, des
     if (!job) return;
     const controller = new AbortController();
     runStepsInSlices(job(), { pause: timeSlicer(), signal: controller.signal }).then(
-      (model) => setDone({ job, model, error: null }),
+      // The screen and its preview render for the new model in a transition: in slices, not one task.
+      (model) => startTransition(() => setDone({ job, model, error: null })),
       (error: unknown) => {
         if (!(error instanceof ReportBuildAborted)) setDone({ job, model: null, error: describeError(error) });
       },
