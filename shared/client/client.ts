@@ -14,7 +14,7 @@ import { portSearchBackend, type SearchPortLike } from '../search/searchPort';
 import { metaPortOf, type MetaPort } from '../store/metaPort';
 import { foldIntoDoc, headerOf, toRecordRow } from '../store/recordState';
 import type { RecordRow } from '../store/schemas';
-import { openStore, removeStore, type OutboxChange, type OutboxEntry, type RecordQuery, type RowChange, type RowStamp, type Store, type StoreStorage } from '../store/store';
+import { openStore, removeStore, type OutboxChange, type OutboxEntry, type RecordQuery, type RowChange, type RowPosition, type Store, type StoreStorage } from '../store/store';
 import { PermissionError } from './permissionError';
 import { timeSlicer } from './yieldToMain';
 
@@ -608,9 +608,10 @@ export class FieldwiseClient {
   /**
    * Every record of one type, as observe({ type }) gives them (the same rows, by recency then
    * id), for a type with thousands of records: the first answer is read from the store a page at a
-   * time in write order, so no one task turns 10,000 stored rows into views (issue 17: the Reports
-   * screen froze on it); then every write of the type changes it, a burst of writes (a pulled page)
-   * once. Listening starts before the first page, so nothing written meanwhile is missed.
+   * time, each page where the last ended, so no one task turns 10,000 stored rows into views
+   * (issue 17: the Reports screen froze on it); then every write of the type changes it, a burst
+   * of writes (a pulled page) once. Listening starts before the first page, so nothing written
+   * meanwhile is missed (a row written during the read may be read too: the write heard wins).
    */
   observeAllInPages<T extends RecordType>(type: T, pageSize = OBSERVE_PAGE_ROWS): Observable<RecordView<ProjectionOf<T>>[]> {
     return new Observable<RecordView<ProjectionOf<T>>[]>((subscriber) => {
@@ -637,13 +638,14 @@ export class FieldwiseClient {
       });
       let isStopped = false;
       void (async () => {
-        let since: RowStamp | null = null;
+        let after: RowPosition | null = null;
         for (;;) {
-          const page = await this.store.rowChangesSince(type, since, pageSize);
+          const page = await this.store.findPageAfter(type, after, pageSize);
           if (isStopped) return;
-          for (const change of page.changes) apply(change);
-          since = page.stamp;
-          if (page.isDone) break;
+          for (const row of page) rows.set(row.id, row);
+          const last = page.at(-1);
+          if (!last || page.length < pageSize) break;
+          after = { recency: last.recency, id: last.id };
         }
         // Writes heard during the read, in order after it: the newest write of a row lands last.
         for (const change of held ?? []) apply(change);
