@@ -1,12 +1,12 @@
 import { Alert, Button, Group, Loader, MultiSelect, NumberInput, Paper, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { buildReport } from '../../shared/reports/buildReport';
+import { buildReportSteps } from '../../shared/reports/buildReport';
 import { exportReportText, fileTypes, reportFormats, type ReportFormat } from '../../shared/reports/exportReport';
 import { DEFAULT_STALE_AFTER_DAYS } from '../../shared/reports/freshness';
 import { reportKindIds, reportKinds, type ReportKind } from '../../shared/reports/reportKinds';
-import type { ReportLocale, ReportModel } from '../../shared/reports/reportModel';
+import type { ReportLocale } from '../../shared/reports/reportModel';
 import { choosablePhotos } from '../../shared/reports/reportAttachments';
 import { knownReportPhotos, loadReportPhotos } from '../../shared/reports/reportPhotos';
 import { deviceBlobStore } from '../data/deviceBlobs';
@@ -16,6 +16,7 @@ import { useSession, useSessionSync } from '../session/SessionContext';
 import { initialFilters, type Filters, type SetFilter } from './reportFilters';
 import { reportForms } from './reportForms';
 import { ReportPreview } from './ReportPreview';
+import { useBuiltReport } from './useBuiltReport';
 import { useOrgSyncStatus } from '../data/useOrgSyncStatus';
 import { lastSyncTimesOf, useReportData } from './useReportData';
 import { formatLocaleOf } from '../i18n/dateTime';
@@ -70,20 +71,18 @@ export function ReportsScreen() {
     return { t: (key, values) => fixed(key, values ?? {}), language, formatLocale: formatLocaleOf(language), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   }, [i18n, language]);
 
-  const built = useMemo((): { model: ReportModel | null; error: string | null } => {
-    if (!data) return { model: null, error: null };
+  // What to build, taken when the store or a setting changes; the build itself runs in slices
+  // (useBuiltReport), so a report of thousands of entries never holds the window for long.
+  const job = useMemo(() => {
+    if (!data) return null;
     const request = reportForms[kind].request(settledFilters, { orgId: identity.orgId, role: identity.role });
-    if (!request) return { model: null, error: null };
+    if (!request) return null;
     const now = Date.now();
     const { lastSyncAt, source, asOf } = lastSyncTimesOf(data, now, hubStatuses);
-    try {
-      return { model: buildReport({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays, includePhotos, leftOutPhotos: leftOutPhotoSet }, request), error: null };
-    } catch (error) {
-      return { model: null, error: refusalText(t, error) };
-    }
-  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, leftOutPhotoSet, identity.orgId, identity.role, t]);
-  // Typing in a filter stays responsive: the preview catches up when React has time.
-  const previewModel = useDeferredValue(built.model);
+    return () => buildReportSteps({ data, locale, now, lastSyncAt, lastSyncSource: source, lastSyncAsOf: asOf, staleAfterDays, includePhotos, leftOutPhotos: leftOutPhotoSet }, request);
+  }, [data, hubStatuses, kind, settledFilters, locale, staleAfterDays, includePhotos, leftOutPhotoSet, identity.orgId, identity.role]);
+  const built = useBuiltReport(job, (error) => refusalText(t, error));
+  const previewModel = built.model;
   // The preview's photos, each rendition read once (a blob never changes; one found missing stays
   // so on this screen until it is opened again, while an export always reads afresh).
   const photoReads = useRef(new Map<string, string | null>());
@@ -103,14 +102,15 @@ export function ReportsScreen() {
 
   const exportAs = async (format: ReportFormat) => {
     const model = built.model;
-    if (!model || progress) return;
+    if (!model || built.isBuilding || progress) return;
     setStatus(null);
     setProgress({ format, done: 0 });
     try {
       const photos = format === 'pdf' || format === 'html' ? await loadReportPhotos(model, deviceBlobStore(), { pause: pauseForPaint }) : null;
       const text = await exportReportText(model, format, {
         pause: pauseForPaint,
-        onProgress: (done) => setProgress({ format, done }),
+        // In a transition: the screen re-renders for the bar in slices, not in one task per piece.
+        onProgress: (done) => startTransition(() => setProgress({ format, done })),
         valueLabel: locale.t('reports.doc.value'),
         photos,
       });
@@ -198,7 +198,7 @@ export function ReportsScreen() {
           <Stack gap="sm" className="fw-reports-output">
             <Group gap="xs" aria-label={t('reports.screen.export')}>
               {reportFormats.map((format) => (
-                <Button key={format} size="xs" variant="light" disabled={!built.model || progress !== null} onClick={() => void exportAs(format)} data-testid={`report-export-${format}`}>
+                <Button key={format} size="xs" variant="light" disabled={!built.model || built.isBuilding || progress !== null} onClick={() => void exportAs(format)} data-testid={`report-export-${format}`}>
                   {t(exportLabels[format])}
                 </Button>
               ))}
@@ -229,7 +229,13 @@ export function ReportsScreen() {
                 {t('reports.screen.staleSummary', { stale: built.model.freshness.staleCount, total: built.model.freshness.rows.length, count: built.model.freshness.thresholdDays })}
               </Text>
             )}
-            {!built.model && !built.error && <Text size="sm">{t('reports.screen.choose')}</Text>}
+            {!built.model && !built.error && built.isBuilding && (
+              <Group gap="xs" data-testid="report-building">
+                <Loader size="sm" aria-label={t('reports.screen.building')} />
+                <Text size="sm">{t('reports.screen.building')}</Text>
+              </Group>
+            )}
+            {!built.model && !built.error && !built.isBuilding && <Text size="sm">{t('reports.screen.choose')}</Text>}
             {previewModel && <ReportPreview model={previewModel} photos={previewPhotos} label={t('reports.screen.previewFrame')} />}
           </Stack>
         </div>

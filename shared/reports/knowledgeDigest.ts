@@ -8,6 +8,7 @@ import { entryLabelLines } from './labelExclusion';
 import { shownTimes } from './recordTimes';
 import { printedVersion, printedVersionOf, reviewLabel } from './entryContent';
 import { attachmentsCell, entryAttachments } from './reportAttachments';
+import { runSteps, type ReportSteps } from './reportSteps';
 
 /*
  * The knowledge digest: entries chosen by topic or tag, region, kind, organization, period and
@@ -223,6 +224,11 @@ function groupKey(view: ViewOf<'entry'>, grouping: DigestGrouping, names: Readon
 }
 
 export function knowledgeDigest(context: ReportContext, options: DigestOptions = {}): ReportModel {
+  return runSteps(knowledgeDigestSteps(context, options));
+}
+
+/** The digest as steps (reportSteps.ts): a step after each entry, so a screen can build it in slices. */
+export function* knowledgeDigestSteps(context: ReportContext, options: DigestOptions = {}): ReportSteps<ReportModel> {
   const { locale, data } = context;
   const { t } = locale;
   const names = orgNamesOf(data);
@@ -239,14 +245,21 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
   }
   // Groups in a stable order (months newest first, the rest by name); entries keep the chosen order.
   const keys = [...groups.keys()].sort(grouping === 'month' ? (a, b) => byText(b, a) : byText);
-  const sections: ReportSection[] =
-    entries.length === 0
-      ? [{ id: 'entries', heading: t('reports.doc.digest.entries'), blocks: [{ kind: 'paragraph', text: t('reports.doc.digest.empty') }] }]
-      : keys.map((key, index) => ({
-          id: `group-${index}`,
-          heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
-          blocks: [{ kind: 'entries', items: pairTranslations(groups.get(key)!).map((view) => entryItem(view, names, locale, { translations, includePhotos: context.includePhotos, leftOutPhotos: context.leftOutPhotos })) }],
-        }));
+  yield;
+  const sections: ReportSection[] = [];
+  if (entries.length === 0) sections.push({ id: 'entries', heading: t('reports.doc.digest.entries'), blocks: [{ kind: 'paragraph', text: t('reports.doc.digest.empty') }] });
+  for (const [index, key] of keys.entries()) {
+    const items: ReportEntryItem[] = [];
+    for (const view of pairTranslations(groups.get(key)!)) {
+      items.push(entryItem(view, names, locale, { translations, includePhotos: context.includePhotos, leftOutPhotos: context.leftOutPhotos }));
+      yield;
+    }
+    sections.push({
+      id: `group-${index}`,
+      heading: grouping === 'none' ? t('reports.doc.digest.entries') : t('reports.doc.digest.group', { group: key, n: groups.get(key)!.length }),
+      blocks: [{ kind: 'entries', items }],
+    });
+  }
 
   const criteria = [
     t('reports.doc.criteria.count', { n: entries.length }),
@@ -263,6 +276,39 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
 
   const { freshness, section } = freshnessFor(context, entries.map((view) => view.header.ownerOrg), names);
   const col = (key: string) => t(`reports.doc.col.${key}`);
+  const rows: (readonly string[])[] = [];
+  for (const view of pairTranslations(entries)) {
+    const { header, projection: p } = view;
+    rows.push([
+      header.id,
+      printedVersion(p).title,
+      t(`entry.kind.${p.kind}`),
+      p.topic,
+      p.tags.join('; '),
+      formatRegion(p.region),
+      nameOf(names, header.ownerOrg),
+      p.author,
+      t(`entry.holderKind.${p.attribution.holderKind}`),
+      printableHolder(p),
+      t(`entry.consent.${p.attribution.consent}`),
+      licenceText(p, locale),
+      t(`entry.sharing.${p.sharing}`),
+      t(`entry.status.${p.status}`),
+      p.language,
+      // The original's id only where the report holds it (translationLines says why).
+      p.translation && translations.byId.has(p.translation.of) ? p.translation.of : '',
+      p.translation?.translator ?? '',
+      isoTime(shownTimes(header, p).createdAt),
+      isoTime(shownTimes(header, p).updatedAt),
+      printedVersion(p).summary,
+      printedVersionOf(p, locale)
+        .map((part) => `${part.heading}: ${part.text}`)
+        .join('\n\n'),
+      // Names only, under the same rule as the document (reportAttachments.ts).
+      attachmentsCell(entryAttachments(view, locale, false)),
+    ]);
+    yield;
+  }
   return {
     kind: 'digest',
     title: t('reports.doc.title.digest'),
@@ -276,37 +322,7 @@ export function knowledgeDigest(context: ReportContext, options: DigestOptions =
     sections,
     table: {
       columns: ['id', 'title', 'kind', 'topic', 'tags', 'region', 'organization', 'author', 'holderKind', 'holder', 'consent', 'licence', 'sharing', 'status', 'language', 'translationOf', 'translator', 'created', 'updated', 'summary', 'content', 'attachments'].map(col),
-      rows: pairTranslations(entries).map((view) => {
-        const { header, projection: p } = view;
-        return [
-        header.id,
-        printedVersion(p).title,
-        t(`entry.kind.${p.kind}`),
-        p.topic,
-        p.tags.join('; '),
-        formatRegion(p.region),
-        nameOf(names, header.ownerOrg),
-        p.author,
-        t(`entry.holderKind.${p.attribution.holderKind}`),
-        printableHolder(p),
-        t(`entry.consent.${p.attribution.consent}`),
-        licenceText(p, locale),
-        t(`entry.sharing.${p.sharing}`),
-        t(`entry.status.${p.status}`),
-        p.language,
-        // The original's id only where the report holds it (translationLines says why).
-        p.translation && translations.byId.has(p.translation.of) ? p.translation.of : '',
-        p.translation?.translator ?? '',
-        isoTime(shownTimes(header, p).createdAt),
-        isoTime(shownTimes(header, p).updatedAt),
-        printedVersion(p).summary,
-        printedVersionOf(p, locale)
-          .map((part) => `${part.heading}: ${part.text}`)
-          .join('\n\n'),
-        // Names only, under the same rule as the document (reportAttachments.ts).
-        attachmentsCell(entryAttachments(view, locale, false)),
-        ];
-      }),
+      rows,
     },
     fileStem: fileStemOf(t('reports.doc.file.digest'), new Date(context.now).toISOString().slice(0, 10)),
   };

@@ -41,7 +41,7 @@ export async function renderReportCsvInChunks(
   table: ReportTable,
   options: { readonly pause: () => Promise<void>; readonly onProgress?: (done: number) => void; readonly chunkRows?: number },
 ): Promise<string> {
-  const chunkRows = options.chunkRows ?? 1000;
+  const chunkRows = options.chunkRows ?? 200;
   const parts = [BOM + stringifyRows([table.columns])];
   for (let start = 0; start < table.rows.length; start += chunkRows) {
     parts.push(stringifyRows(table.rows.slice(start, start + chunkRows)));

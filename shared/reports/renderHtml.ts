@@ -1,7 +1,7 @@
 import { barChartSvg } from './barChartSvg';
 import { escapeHtml } from './escapeHtml';
 import type { ReportPhotos } from './reportPhotos';
-import type { ReportAttachment, ReportBlock, ReportEntryAttachments, ReportModel, ReportPhoto, ReportSection } from './reportModel';
+import type { ReportAttachment, ReportBlock, ReportEntryAttachments, ReportEntryItem, ReportModel, ReportPhoto, ReportSection } from './reportModel';
 
 /*
  * A report as one standalone HTML document: styles inline, charts as inline SVG, no script, and
@@ -99,23 +99,30 @@ export function renderBlockHtml(block: ReportBlock, photos: ReportPhotos | null 
     case 'bars':
       return block.bars.length === 0 ? '' : `<figure class="figure"><figcaption class="caption">${escapeHtml(block.caption)}</figcaption>${barChartSvg(block.caption, block.bars)}</figure>`;
     case 'entries':
-      return block.items
-        .map(
-          (item) =>
-            `<article class="entry" id="${escapeHtml(item.id)}"><h3>${escapeHtml(item.title)}</h3>` +
-            `<p class="meta">${escapeHtml(item.meta)}</p>` +
-            (item.summary ? `<p class="summary">${escapeHtml(item.summary)}</p>` : '') +
-            item.content.map((part) => `<h4>${escapeHtml(part.heading)}</h4><p class="entry-text">${escapeHtml(part.text)}</p>`).join('') +
-            attachmentsHtml(item.attachments, photos) +
-            `<p class="attribution">${escapeHtml(item.attribution)}</p>` +
-            `<ul class="labels">${item.labels.map((label) => `<li>${escapeHtml(label)}</li>`).join('')}</ul></article>`,
-        )
-        .join('\n');
+      return renderEntriesHtml(block.items, photos);
   }
 }
 
-export function renderSectionHtml(section: ReportSection, photos: ReportPhotos | null = null): string {
-  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>\n${section.blocks.map((block) => renderBlockHtml(block, photos)).join('\n')}\n</section>`;
+/** An entries block's items, one <article> each, a line break between them. */
+export function renderEntriesHtml(items: readonly ReportEntryItem[], photos: ReportPhotos | null = null): string {
+  return items.map((item) => renderEntryHtml(item, photos)).join('\n');
+}
+
+function renderEntryHtml(item: ReportEntryItem, photos: ReportPhotos | null): string {
+  return (
+    `<article class="entry" id="${escapeHtml(item.id)}"><h3>${escapeHtml(item.title)}</h3>` +
+    `<p class="meta">${escapeHtml(item.meta)}</p>` +
+    (item.summary ? `<p class="summary">${escapeHtml(item.summary)}</p>` : '') +
+    item.content.map((part) => `<h4>${escapeHtml(part.heading)}</h4><p class="entry-text">${escapeHtml(part.text)}</p>`).join('') +
+    attachmentsHtml(item.attachments, photos) +
+    `<p class="attribution">${escapeHtml(item.attribution)}</p>` +
+    `<ul class="labels">${item.labels.map((label) => `<li>${escapeHtml(label)}</li>`).join('')}</ul></article>`
+  );
+}
+
+/** `renderBlock` lets the preview stand a placeholder in for an entries block it fills in later (progressiveBody.ts). */
+export function renderSectionHtml(section: ReportSection, photos: ReportPhotos | null = null, renderBlock: (block: ReportBlock) => string = (block) => renderBlockHtml(block, photos)): string {
+  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>\n${section.blocks.map(renderBlock).join('\n')}\n</section>`;
 }
 
 /** The report's body: header, freshness, sections. The preview shows exactly this. */

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { entryKinds, entryStatuses } from '../records/entry';
 import { roleSchema } from '../records/recordType';
 import { decisionRecordReport, type DecisionRecordOptions } from './decisionRecordReport';
-import { digestGroupings, digestOrders, knowledgeDigest, type DigestOptions } from './knowledgeDigest';
+import { digestGroupings, digestOrders, knowledgeDigest, knowledgeDigestSteps, type DigestOptions } from './knowledgeDigest';
 import { networkContributions, type ContributionsOptions } from './networkContributions';
 import { orgProfileReport, type OrgProfileOptions } from './orgProfileReport';
 import type { ReportContext } from './reportInputs';
 import { ReportInputError } from './reportInputError';
 import type { ReportModel } from './reportModel';
+import type { ReportSteps } from './reportSteps';
 
 /*
  * The report kinds, each with the schema of its options, its model builder and the i18n key of its
@@ -23,6 +24,11 @@ import type { ReportModel } from './reportModel';
 export interface ReportKindSpec<O> {
   readonly optionsSchema: z.ZodType<O>;
   readonly build: (context: ReportContext, options: O) => ReportModel;
+  /**
+   * The same builder as steps (reportSteps.ts), for a kind whose model grows with the entries: the
+   * Reports screen runs it in slices. A kind without it is built in one go.
+   */
+  readonly buildSteps?: (context: ReportContext, options: O) => ReportSteps<ReportModel>;
   /** i18n key of the kind's name on the Reports screen. */
   readonly labels: { readonly name: string };
 }
@@ -33,18 +39,28 @@ export interface ReportKindModule<O> extends ReportKindSpec<O> {
    * fit are a ReportInputError ('bad-options'), never a half-built report.
    */
   readonly buildChecked: (context: ReportContext, options: unknown) => ReportModel;
+  /** buildChecked as steps: the options are checked before the first step. */
+  readonly buildCheckedSteps: (context: ReportContext, options: unknown) => ReportSteps<ReportModel>;
 }
 
 function defineReportKind<O>(id: string, spec: ReportKindSpec<O>): ReportKindModule<O> {
+  const checked = (options: unknown): O => {
+    const parsed = spec.optionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
+      throw new ReportInputError('bad-options', `the options of a ${id} report do not fit it (${problems})`);
+    }
+    return parsed.data;
+  };
   return {
     ...spec,
-    buildChecked(context, options) {
-      const parsed = spec.optionsSchema.safeParse(options);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
-        throw new ReportInputError('bad-options', `the options of a ${id} report do not fit it (${problems})`);
-      }
-      return spec.build(context, parsed.data);
+    buildChecked: (context, options) => spec.build(context, checked(options)),
+    buildCheckedSteps(context, options) {
+      const valid = checked(options);
+      const inOneGo = function* () {
+        return spec.build(context, valid);
+      };
+      return spec.buildSteps ? spec.buildSteps(context, valid) : inOneGo();
     },
   };
 }
@@ -63,6 +79,7 @@ const digest = defineReportKind<DigestOptions>('digest', {
     orderBy: z.enum(digestOrders).optional(),
   }),
   build: knowledgeDigest,
+  buildSteps: knowledgeDigestSteps,
   labels: { name: 'reports.screen.kinds.digest' },
 });
 

@@ -58,6 +58,12 @@ export interface OutboxEntry {
 
 export type { RowStamp } from './rowStamp';
 
+/** Where a row stands in the records' order: findPageAfter reads on from it. */
+export interface RowPosition {
+  readonly recency: number;
+  readonly id: string;
+}
+
 /** A row written (inserted or replaced) or removed, after the fact. */
 export interface RowChange {
   readonly kind: 'put' | 'removed';
@@ -86,6 +92,12 @@ export interface Store {
   getRow(id: string): Promise<RecordRow | null>;
   getRows(ids: readonly string[]): Promise<Map<string, RecordRow>>;
   find(query: RecordQuery): Promise<RecordRow[]>;
+  /**
+   * The rows of one type in observe()'s order (recency, then id) that come after `after` (a row
+   * that page ended on; from the first when null), at most `limit`: a page read where the last one
+   * ended, where `skip` would read every row before it again.
+   */
+  findPageAfter(type: RecordType, after: RowPosition | null, limit: number): Promise<RecordRow[]>;
   observe(query: RecordQuery): Observable<RecordRow[]>;
   observeRow(id: string): Observable<RecordRow | null>;
   /** Every row write and removal from now on (not the rows already there). */
@@ -250,6 +262,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       // every entry) made an RxDocument and a deep copy of each, in one long task (issue 17).
       const { documents } = await records.storageInstance.query(records.find(mangoQuery(query)).getPreparedQuery());
       return documents.map(withoutStorageFields);
+    },
+    async findPageAfter(type, after, limit) {
+      const sort: [{ recency: 'asc' }, { id: 'asc' }] = [{ recency: 'asc' }, { id: 'asc' }];
+      // Two index ranges: the rest of the rows as recent as `after`, then the older ones.
+      const tied = after ? await records.find({ selector: { type, recency: after.recency, id: { $gt: after.id } }, sort, limit }).exec() : [];
+      const left = limit - tied.length;
+      const later = left > 0 ? await records.find({ selector: after ? { type, recency: { $gt: after.recency } } : { type }, sort, limit: left }).exec() : [];
+      return [...tied, ...later].map((doc) => doc.toMutableJSON());
     },
     observe(query) {
       return records.find(mangoQuery(query)).$.pipe(map((docs) => docs.map((doc) => doc.toMutableJSON())));

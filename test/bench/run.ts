@@ -40,6 +40,10 @@ const benchmarks: Record<string, { readonly about: string; readonly load: () => 
     about: 'a 200-entry digest to PDF (Chromium) and a 10,000-row CSV: time and size, beside bare peers (FIELDWISE_BENCH_ENTRIES to scale the CSV down)',
     load: () => import('./reports.bench'),
   },
+  'freeze-reports': {
+    about: 'longest UI task opening Reports and exporting its CSV in Chromium with 10,000 entries, before and now (FIELDWISE_BENCH_BEFORE_DIST)',
+    load: () => import('./rendererReports'),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);
