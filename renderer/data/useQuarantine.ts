@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { QuarantinedEntry } from '../../shared/sync/syncEngine';
 import type { Session } from '../session/session';
-import { useSessionSync } from '../session/SessionContext';
+import { useSessionSyncOf } from '../session/SessionContext';
 
 /** The hub's refusals of this record's changes, kept locally by the sync engine's quarantine. */
 export function useQuarantine(session: Session, recordId: string): readonly QuarantinedEntry[] {
-  const sync = useSessionSync(session);
-  const count = sync.kind === 'engine' ? sync.status.quarantinedCount : 0;
+  const count = useSessionSyncOf(session, (sync) => (sync.kind === 'engine' ? sync.status.quarantinedCount : 0));
   const [entries, setEntries] = useState<readonly QuarantinedEntry[]>([]);
   useEffect(() => {
     const engine = session.syncEngine;
