@@ -5,6 +5,7 @@ import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
 import type { InboxInput } from '../../shared/inbox/inboxInput';
 import type { Inbox, VoteItem } from '../../shared/inbox/inboxItem';
 import { inboxStateOf } from '../../shared/inbox/inboxState';
+import { InboxRecords } from '../../shared/inbox/inboxRecords';
 import { loadInboxInput } from '../../shared/inbox/loadInboxInput';
 import { SILENT_AFTER_MS } from '../../shared/matching/networkHealth';
 import { syncStateOf } from '../../shared/sync/syncState';
@@ -43,6 +44,8 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     let isRunning = false;
     let isWanted = false;
     let lastInput: InboxInput | null = null;
+    // Listed once; each wake reads again only the records written since.
+    const records = new InboxRecords(client);
     const show = (input: InboxInput) => {
       const next = computeInbox(input);
       latest.current = next;
@@ -57,7 +60,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       try {
         do {
           isWanted = false;
-          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS });
+          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS }, records);
           if (!isLive) return;
           lastInput = input;
           show(input);
@@ -78,6 +81,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     return () => {
       isLive = false;
       changes.unsubscribe();
+      records.close();
       window.clearInterval(timer);
     };
   }, [client, state, platform]);
