@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Platform } from '../platform/platform';
 import type { Session, SessionSync } from './session';
 
@@ -30,11 +30,9 @@ export function useSessionSync(session: Session): SessionSync {
  * One fact of the session's sync state, redrawing the caller only when that fact changes: every
  * keystroke in an editor changes the count of unsent changes, which a form that only wants to know
  * about refusals must not be redrawn for (it redrew every panel of the entry editor per keystroke).
- * `select` returns a value compared with Object.is (a number, a boolean, a string).
+ * `select` is a module-level function (a new one per render would subscribe again each render).
  */
 export function useSessionSyncOf<T>(session: Session, select: (sync: SessionSync) => T): T {
-  return useSyncExternalStore(
-    (onChange) => session.onDidChangeSync(onChange),
-    () => select(session.syncState),
-  );
+  const subscribe = useCallback((onChange: () => void) => session.onDidChangeSyncOf(select, onChange), [session, select]);
+  return useSyncExternalStore(subscribe, () => select(session.syncState));
 }
