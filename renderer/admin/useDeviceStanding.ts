@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Session } from '../session/session';
-import { useSessionSync } from '../session/SessionContext';
+import { useSessionSyncOf } from '../session/SessionContext';
 import { isCredentialRefused, standingOfAnswer, type DeviceStanding } from './deviceStanding';
 
 /** This device's standing at the hub: asked once each time sync stops on a refused credential. */
 export function useDeviceStanding(session: Session): DeviceStanding {
-  const sync = useSessionSync(session);
-  const isRefused = isCredentialRefused(sync);
+  const isRefused = useSessionSyncOf(session, isCredentialRefused);
   const [standing, setStanding] = useState<DeviceStanding>({ kind: 'ok' });
   useEffect(() => {
     if (!isRefused) return;

@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { QuarantinedEntry } from '../../shared/sync/syncEngine';
-import type { Session } from '../session/session';
-import { useSessionSync } from '../session/SessionContext';
+import type { Session, SessionSync } from '../session/session';
+import { useSessionSyncOf } from '../session/SessionContext';
+
+const quarantinedCountOf = (sync: SessionSync): number => (sync.kind === 'engine' ? sync.status.quarantinedCount : 0);
 
 /** The hub's refusals of this record's changes, kept locally by the sync engine's quarantine. */
 export function useQuarantine(session: Session, recordId: string): readonly QuarantinedEntry[] {
-  const sync = useSessionSync(session);
-  const count = sync.kind === 'engine' ? sync.status.quarantinedCount : 0;
+  const count = useSessionSyncOf(session, quarantinedCountOf);
   const [entries, setEntries] = useState<readonly QuarantinedEntry[]>([]);
   useEffect(() => {
     const engine = session.syncEngine;

@@ -5,6 +5,7 @@ import { computeInbox, markedRead } from '../../shared/inbox/computeInbox';
 import type { InboxInput } from '../../shared/inbox/inboxInput';
 import type { Inbox, VoteItem } from '../../shared/inbox/inboxItem';
 import { inboxStateOf } from '../../shared/inbox/inboxState';
+import { InboxRecords } from '../../shared/inbox/inboxRecords';
 import { loadInboxInput } from '../../shared/inbox/loadInboxInput';
 import { SILENT_AFTER_MS } from '../../shared/matching/networkHealth';
 import { syncStateOf } from '../../shared/sync/syncState';
@@ -50,6 +51,8 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     let isWanted = false;
     let lastInput: InboxInput | null = null;
     let lastCostMs = 0;
+    // Listed once; each wake reads again only the records written since.
+    const records = new InboxRecords(client);
     const show = (input: InboxInput) => {
       const next = computeInbox(input);
       latest.current = next;
@@ -65,7 +68,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
         do {
           isWanted = false;
           const startedAt = performance.now();
-          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS });
+          const input = await loadInboxInput(client, { now: platform.clock.now(), silentAfterMs: SILENT_AFTER_MS }, records);
           if (!isLive) return;
           lastInput = input;
           show(input);
@@ -87,6 +90,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     return () => {
       isLive = false;
       changes.unsubscribe();
+      records.close();
       window.clearInterval(timer);
     };
   }, [client, state, platform]);

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Platform } from '../platform/platform';
 import type { Session, SessionSync } from './session';
 
@@ -24,4 +24,15 @@ export function useSessionSync(session: Session): SessionSync {
     return session.onDidChangeSync(setSync);
   }, [session]);
   return sync;
+}
+
+/**
+ * One fact of the session's sync state, redrawing the caller only when that fact changes: every
+ * keystroke in an editor changes the count of unsent changes, which a form that only wants to know
+ * about refusals must not be redrawn for (it redrew every panel of the entry editor per keystroke).
+ * `select` is a module-level function (a new one per render would subscribe again each render).
+ */
+export function useSessionSyncOf<T>(session: Session, select: (sync: SessionSync) => T): T {
+  const subscribe = useCallback((onChange: () => void) => session.onDidChangeSyncOf(select, onChange), [session, select]);
+  return useSyncExternalStore(subscribe, () => select(session.syncState));
 }

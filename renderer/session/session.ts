@@ -145,6 +145,21 @@ export class Session {
   }
 
   /**
+   * Told only when `select` of the sync state changes (compared with Object.is): the count of
+   * unsent changes moves with every keystroke in an editor, and a reader of another fact (the
+   * refusals of a record, whether the hub refused the credential) must not be woken for it.
+   */
+  onDidChangeSyncOf<T>(select: (sync: SessionSync) => T, listener: (value: T) => void): () => void {
+    let last = select(this.sync);
+    return this.onDidChangeSync((sync) => {
+      const next = select(sync);
+      if (Object.is(next, last)) return;
+      last = next;
+      listener(next);
+    });
+  }
+
+  /**
    * Reads the token from the bridge's secret store and starts syncing. Returns false when a
    * passphrase is needed (or was wrong), or when there is no token.
    */

@@ -21,3 +21,25 @@ export async function countStoredRecords(page: Page): Promise<number> {
     }
   });
 }
+
+/** Whether the app's store on `page` holds a saved search index (its meta key, shared/search/persistedSearch.ts). */
+export async function hasSavedSearchIndex(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases()).map((database) => database.name ?? '').find((candidate) => candidate.endsWith('--plugin-local-documents-'));
+    if (!name) return false;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      return await new Promise<boolean>((resolve, reject) => {
+        const request = db.transaction('docs').objectStore('docs').getKey('search-index');
+        request.onsuccess = () => resolve(request.result !== undefined);
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}

@@ -6,7 +6,7 @@ import type { StoreStorage } from '../../shared/store/storeStorage';
 import { desktopOfflineApp } from '../../renderer/platform/offlineApp';
 import type { Platform } from '../../renderer/platform/platform';
 import type { DeviceProfile } from '../../renderer/session/deviceProfile';
-import { Session } from '../../renderer/session/session';
+import { Session, type SessionSync } from '../../renderer/session/session';
 import { indexedDbStorage, uniqueName } from '../support/clients';
 import { systemClock, waitFor } from '../support/syncedClient';
 
@@ -74,7 +74,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((session) => session.close()));
 });
 
-const pendingOf = (session: Session): number => (session.syncState.kind === 'engine' ? session.syncState.status.pendingCount : session.syncState.pendingCount);
+const pendingOf = (sync: SessionSync): number => (sync.kind === 'engine' ? sync.status.pendingCount : sync.pendingCount);
 
 describe('renderer session without a sync engine', () => {
   it('follows the count of unsent changes as they are written and acknowledged', async () => {
@@ -82,11 +82,27 @@ describe('renderer session without a sync engine', () => {
     open.push(session);
     const id = await session.client.create('entry', practice);
     await session.client.create('entry', { ...practice, title: 'Second' });
-    await waitFor(() => pendingOf(session) === 2, 5_000, 'two unsent changes');
+    await waitFor(() => pendingOf(session.syncState) === 2, 5_000, 'two unsent changes');
     expect(session.syncState.kind).toBe('demo');
 
     await session.client.acknowledge((await session.client.pendingUpdates()).filter((entry) => entry.header.id === id).map((entry) => entry.id));
-    await waitFor(() => pendingOf(session) === 1, 5_000, 'one unsent change');
+    await waitFor(() => pendingOf(session.syncState) === 1, 5_000, 'one unsent change');
+  });
+
+  it('tells a reader of one fact of the sync state only when that fact changes, not at every unsent change', async () => {
+    const session = await Session.open(platformOver(indexedDbStorage()), demoProfile(uniqueName('net')), () => undefined);
+    open.push(session);
+    const hasUnsent: boolean[] = [];
+    const quarantined: number[] = [];
+    const stopUnsent = session.onDidChangeSyncOf((sync) => pendingOf(sync) > 0, (value) => hasUnsent.push(value));
+    const stopQuarantined = session.onDidChangeSyncOf((sync) => (sync.kind === 'engine' ? sync.status.quarantinedCount : 0), (count) => quarantined.push(count));
+    for (const title of ['First', 'Second', 'Third']) await session.client.create('entry', { ...practice, title });
+    await waitFor(() => pendingOf(session.syncState) === 3, 5_000, 'three unsent changes');
+    stopUnsent();
+    stopQuarantined();
+
+    expect(hasUnsent).toEqual([true]);
+    expect(quarantined).toEqual([]);
   });
 
   it('erases its database: a session opened again on the same profile starts empty', async () => {
