@@ -833,24 +833,30 @@ export class SyncEngine {
           if (frame.kind === 'error') {
             return { kind: 'failed', phase: 'pull', failure: { kind: 'http', status: 200, code: frame.error.code, message: frame.error.message } };
           }
-          if (frame.records.length > 0) {
-            await this.client.applyRemote(
-              frame.records.map((record) => ({
-                header: { id: record.meta.id, type: record.meta.type, ownerOrg: record.meta.ownerOrg, createdAt: record.meta.createdAt },
-                update: record.update,
-                seq: record.meta.seq,
-              })),
-            );
-            records += frame.records.length;
-            this.addTransfer({ receivedRecords: frame.records.length });
-            // Changes the hub got another way (a USB bundle) are in what it sends back: no longer unsent.
-            await confirmOutboxAgainst(this.client, frame.records.map((record) => ({ id: record.meta.id, update: record.update })));
-          }
-          if (frame.withdrawn && frame.withdrawn.length > 0) await this.client.forgetRecords(frame.withdrawn);
-          // Stored only once the page is applied: a stream broken after this resumes here.
-          if (frame.checkpoint > checkpoint) {
-            checkpoint = frame.checkpoint;
-            await this.stored.setCheckpoint(checkpoint);
+          try {
+            if (frame.records.length > 0) {
+              await this.client.applyRemote(
+                frame.records.map((record) => ({
+                  header: { id: record.meta.id, type: record.meta.type, ownerOrg: record.meta.ownerOrg, createdAt: record.meta.createdAt },
+                  update: record.update,
+                  seq: record.meta.seq,
+                })),
+              );
+              records += frame.records.length;
+              this.addTransfer({ receivedRecords: frame.records.length });
+              // Changes the hub got another way (a USB bundle) are in what it sends back: no longer unsent.
+              await confirmOutboxAgainst(this.client, frame.records.map((record) => ({ id: record.meta.id, update: record.update })));
+            }
+            if (frame.withdrawn && frame.withdrawn.length > 0) await this.client.forgetRecords(frame.withdrawn);
+            // Stored only once the page is applied: a stream broken after this resumes here.
+            if (frame.checkpoint > checkpoint) {
+              checkpoint = frame.checkpoint;
+              await this.stored.setCheckpoint(checkpoint);
+            }
+          } catch (error) {
+            // The page reached this device but could not be stored here (the store failed, a record
+            // did not fold): not the link's fault, so not "offline" (the bar says the store failed).
+            return { kind: 'failed', phase: 'pull', failure: { kind: 'local', message: error instanceof Error ? error.message : String(error) } };
           }
           this.setPullProgress(since, checkpoint);
           if (frame.isLast) {
