@@ -94,6 +94,24 @@ export class FieldwisePage {
     const field = this.richText(fieldTestId);
     await field.click();
     await this.page.keyboard.press('Control+End');
+    // The keys that follow must start at the end: once (CI, a loaded machine) the text typed
+    // after this landed before the existing paragraph, so the caret is checked, not assumed.
+    const isAtEnd = () =>
+      field.evaluate((surface) => {
+        const selection = window.getSelection();
+        if (!selection || selection.rangeCount === 0 || !selection.isCollapsed || !surface.contains(selection.anchorNode)) return false;
+        const rest = document.createRange();
+        rest.setStart(selection.anchorNode!, selection.anchorOffset);
+        rest.setEnd(surface, surface.childNodes.length);
+        return rest.toString() === '';
+      });
+    const started = Date.now();
+    while (!(await isAtEnd())) {
+      if (Date.now() - started > DEFAULT_TIMEOUT_MS) throw new Error(`the caret did not reach the end of ${fieldTestId}`);
+      await this.page.waitForTimeout(100);
+      await field.focus();
+      await this.page.keyboard.press('Control+End');
+    }
   }
 
   /** A formatting button of a rich-text field's toolbar (bold, italic, heading, bulletList, orderedList). */
