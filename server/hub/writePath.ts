@@ -57,6 +57,12 @@ export type Validator = (inputs: readonly ValidationInput[]) => Promise<Validate
 
 export interface WriteOptions extends SenderOptions {
   readonly validate?: Validator;
+  /**
+   * Records per validation job, each job under the runner's request budget; all of them in one
+   * job when absent (a push: its sender can send fewer at a time). A bundle cannot be split by
+   * the one who carries it, so it is validated in parts, and still committed as one unit.
+   */
+  readonly recordsPerValidation?: number;
   /** The per-organization quotas (quotas.ts); the defaults when absent. */
   readonly quotas?: OrgQuotaGuard;
 }
@@ -131,7 +137,10 @@ export async function prepareWrites(
   // Every sender check first: a batch with one record the sender may not write decodes nothing.
   const senders = requests.map((request, i) => authorizeSender(actor, request, storedRecords[i]!, now, options, newFacts[i]));
   const validate = options.validate ?? defaultValidator;
-  const validated = await validate(requests.map((request, i) => ({ header: senders[i]!.header, storedState: storedRecords[i]?.state ?? null, update: request.update })));
+  const inputs = requests.map((request, i) => ({ header: senders[i]!.header, storedState: storedRecords[i]?.state ?? null, update: request.update }));
+  const perJob = Math.max(1, options.recordsPerValidation ?? inputs.length);
+  const validated: ValidatedUpdate[] = [];
+  for (let start = 0; start < inputs.length; start += perJob) validated.push(...(await validate(inputs.slice(start, start + perJob))));
   return requests.map((request, i) => prepareValidated(actor, senders[i]!, request, storedRecords[i]!, validated[i]!));
 }
 
