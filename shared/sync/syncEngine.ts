@@ -727,6 +727,14 @@ export class SyncEngine {
           restart = true;
           break;
         }
+        // Validating this many records overran the hub's budget for one request (it names the
+        // record where it stopped): the same batch would be refused at every retry, so halve it
+        // and go on at once; the hub's validation worker was stopped and is free again.
+        if (failure.status === 503 && failure.code === 'hub-busy' && failure.recordId !== undefined && batch.length > 1) {
+          this.batchRecordLimit = Math.max(1, Math.floor(batch.length / 2));
+          restart = true;
+          break;
+        }
         // A refusal of the whole body that names no record (one too deeply nested to read): it
         // would be refused again forever, so narrow it down to one record and quarantine that.
         if (isRecordRefusal && (failure.status === 400 || failure.status === 422)) {

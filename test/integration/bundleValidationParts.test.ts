@@ -3,7 +3,7 @@ import { startTestHub, type TestHub } from '../support/hub';
 import { createUpdate, editContext } from '../support/hubRequests';
 import { joinWithBundleKey, uploadBundle } from '../support/writeEntryPoints';
 import { BUNDLE_RECORDS_PER_VALIDATION } from '../../server/hub/bundles';
-import { ValidationRunner } from '../../server/hub/validationRunner';
+import { bestValidationMs } from '../support/validationTiming';
 
 /*
  * A field bundle is validated in parts, each under the request budget that bounds one push
@@ -15,26 +15,9 @@ import { ValidationRunner } from '../../server/hub/validationRunner';
 const entries = (orgId: string, count: number, from = 0) =>
   Array.from({ length: count }, (_, i) => ({ id: `entry-workshop-${from + i}`, type: 'entry' as const, update: createUpdate('entry', { kind: 'practice', title: `Seed saving ${from + i}`, language: 'en' }, editContext(orgId, 'member')), isFullState: true }));
 
-/**
- * The time one validation worker takes for one part of a bundle here (the best of three): the
- * request budget is set from it, so the test holds on a fast machine and on a loaded one.
- */
-async function partValidationMs(orgId: string): Promise<number> {
-  const runner = new ValidationRunner({ workers: 1 });
-  try {
-    const inputs = entries(orgId, BUNDLE_RECORDS_PER_VALIDATION).map((record) => ({ header: { id: record.id, type: record.type, ownerOrg: orgId, createdAt: 0 }, storedState: null, update: record.update }));
-    await runner.validate(inputs);
-    let best = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      await runner.validate(inputs);
-      best = Math.min(best, performance.now() - started);
-    }
-    return best;
-  } finally {
-    await runner.close();
-  }
-}
+/** The time one part of a bundle takes to validate here. */
+const partValidationMs = (orgId: string) =>
+  bestValidationMs(entries(orgId, BUNDLE_RECORDS_PER_VALIDATION).map((record) => ({ header: { id: record.id, type: record.type, ownerOrg: orgId, createdAt: 0 }, storedState: null, update: record.update })));
 
 describe('a large field bundle', { timeout: 240_000 }, () => {
   let hub: TestHub | undefined;
