@@ -36,7 +36,8 @@ export function LibraryScreen() {
   const { client } = session;
   const orgNames = useOrgNames(client);
   const [text, setText] = useState('');
-  const [debouncedText] = useDebouncedValue(text, 200);
+  // The search runs in a worker once typing pauses this long; results for older text are dropped.
+  const [debouncedText] = useDebouncedValue(text, 150);
   const [kind, setKind] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ownerOrg, setOwnerOrg] = useState<string | null>(null);

@@ -8,7 +8,8 @@ import type { RecordQuery } from '../../shared/store/store';
  * The library's rows. Without search text they come from one store query, newest first, with a
  * limit that grows as the list scrolls: the first screen costs one indexed query of a page of
  * rows, whatever the size of the library. With search text, the local full-text index answers
- * (Chinese included), and the hits are read from the store by id.
+ * (Chinese included), and the hits are read from the store by id, a page at a time as the list
+ * scrolls.
  */
 
 export interface EntryFilters {
@@ -21,11 +22,19 @@ export interface EntryFilters {
 
 export interface EntryRows {
   readonly rows: readonly RecordView<EntryProjection>[];
-  /** More rows exist past the loaded ones (only without search text). */
+  /** More rows exist past the loaded ones. */
   readonly hasMore: boolean;
   readonly isLoading: boolean;
   /** Search only: how many entries matched. */
   readonly hitCount: number | null;
+}
+
+interface SearchedIds {
+  readonly query: string;
+  readonly filterKey: string;
+  /** The hits' ids, best first (at most SEARCH_LIMIT). */
+  readonly ids: readonly string[];
+  readonly hitCount: number;
 }
 
 export const FIRST_PAGE = 40;
@@ -58,6 +67,10 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
     // filterKey stands for the filters object, which is new on every render.
   }, [client, query, filterKey, limit]);
 
+  // Search: the worker's hits for the text and filters (re-asked when records change), then the
+  // rows of as many of them as the list shows, read by id as it scrolls: reading every hit's row
+  // (up to 2,000, each with its Yjs state) was most of a first search's work on the UI thread.
+  const [searched, setSearched] = useState<SearchedIds | null>(null);
   useEffect(() => {
     if (!query) return;
     let isCurrent = true;
@@ -69,21 +82,32 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
         ...(filters.region && filters.region.length > 0 ? { region: filters.region } : {}),
         ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
       });
-      const ids = hits.slice(0, SEARCH_LIMIT).map((hit) => hit.id);
-      const rows = await client.getMany<EntryProjection>(ids);
-      if (!isCurrent) return;
-      setState({ rows, hasMore: false, isLoading: false, hitCount: hits.length });
+      if (isCurrent) setSearched({ query, filterKey, ids: hits.slice(0, SEARCH_LIMIT).map((hit) => hit.id), hitCount: hits.length });
     };
     setState((previous) => ({ ...previous, isLoading: true }));
-    const timer = window.setTimeout(() => void run().catch(() => undefined), 150);
+    void run().catch(() => undefined);
     // Results follow the store: an entry that arrives or changes while searching shows up.
     const subscription = client.observeRecordChanges().pipe(debounceTime(300)).subscribe(() => void run().catch(() => undefined));
     return () => {
       isCurrent = false;
-      window.clearTimeout(timer);
       subscription.unsubscribe();
     };
   }, [client, query, filterKey]);
+
+  useEffect(() => {
+    if (!query || !searched || searched.query !== query || searched.filterKey !== filterKey) return;
+    let isCurrent = true;
+    const shown = searched.ids.slice(0, limit);
+    client
+      .getMany<EntryProjection>(shown)
+      .then((rows) => {
+        if (isCurrent) setState({ rows, hasMore: searched.ids.length > shown.length, isLoading: false, hitCount: searched.hitCount });
+      })
+      .catch(() => undefined);
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, query, filterKey, searched, limit]);
 
   return state;
 }
