@@ -302,7 +302,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     async appendOutbox(entries) {
       if (entries.length === 0) return;
-      const result = await outbox.bulkInsert(entries.map(toOutboxRow));
+      // Straight to the storage, as putRows: the collection's bulkInsert also made an RxDocument of
+      // each entry, on the keystroke's path to "saved". The change stream still hears the insert.
+      const documents = entries.map((entry): RxDocumentData<OutboxRow> => ({ ...toOutboxRow(entry), _deleted: false, _attachments: {}, _meta: { lwt: rxNow() }, _rev: createRevision(database.token) }));
+      const result = await outbox.storageInstance.bulkWrite(documents.map((document) => ({ document })), 'fieldwise-append-outbox');
       if (result.error.length > 0) throw new Error(`outbox write failed: ${result.error[0]?.status}`);
     },
     async putRows(rows) {
