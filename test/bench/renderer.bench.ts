@@ -14,6 +14,7 @@ import { startWebServer } from '../../build/webServer';
 import { contentSecurityPolicy } from '../../renderer/vite.config';
 import { machineLine, markdownTable, ms, percentile, ratio, writeSection } from './benchReport';
 import { countStoredRecords, hasSavedSearchIndex } from './storedRecords';
+import { startCpuProfile } from './cpuProfile';
 
 /*
  * `npm run bench -- renderer`: the built renderer in Debian's Chromium (the end-to-end harness in
@@ -306,7 +307,9 @@ async function measureBuild(profile: BrowserProfile, server: StaticServer, dist:
   const openMs = isTypingOnly ? [] : await openLibraryTimes(app.page);
   await app.goTo('#/library');
   await app.newEntry();
+  const stopProfile = await startCpuProfile(app.page, `typing-${label.replace(/\W+/g, '-')}`);
   const typing = await typingTimes(app.page, '[data-testid="editor-body"] .ProseMirror');
+  await stopProfile();
   await profile.close();
   return { load, openMs, typing, sizes: scriptSizes(dist), fetched: fetchedScriptBytes(dist, load.scriptsAtFirstRow) };
 }
