@@ -1,4 +1,4 @@
-import { addRxPlugin, createRevision, createRxDatabase, getChangedDocumentsSince, now as rxNow, removeRxDatabase, type MangoQuerySelector, type RxCollection, type RxDocumentData } from 'rxdb';
+import { addRxPlugin, createRevision, createRxDatabase, getChangedDocumentsSince, now as rxNow, removeRxDatabase, type MangoQuery, type MangoQuerySelector, type RxCollection, type RxDocumentData } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import type { Observable } from 'rxjs';
 import { map } from 'rxjs';
@@ -266,10 +266,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     async findPageAfter(type, after, limit) {
       const sort: [{ recency: 'asc' }, { id: 'asc' }] = [{ recency: 'asc' }, { id: 'asc' }];
       // Two index ranges: the rest of the rows as recent as `after`, then the older ones.
-      const tied = after ? await records.find({ selector: { type, recency: after.recency, id: { $gt: after.id } }, sort, limit }).exec() : [];
+      // Straight from the storage, as find: no RxDocument or copy per row of a page.
+      const read = async (query: MangoQuery<RecordRow>) => (await records.storageInstance.query(records.find(query).getPreparedQuery())).documents.map(withoutStorageFields);
+      const tied = after ? await read({ selector: { type, recency: after.recency, id: { $gt: after.id } }, sort, limit }) : [];
       const left = limit - tied.length;
-      const later = left > 0 ? await records.find({ selector: after ? { type, recency: { $gt: after.recency } } : { type }, sort, limit: left }).exec() : [];
-      return [...tied, ...later].map((doc) => doc.toMutableJSON());
+      const later = left > 0 ? await read({ selector: after ? { type, recency: { $gt: after.recency } } : { type }, sort, limit: left }) : [];
+      return [...tied, ...later];
     },
     observe(query) {
       return records.find(mangoQuery(query)).$.pipe(map((docs) => docs.map((doc) => doc.toMutableJSON())));
