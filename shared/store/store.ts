@@ -209,11 +209,17 @@ const MAX_WRITE_ATTEMPTS = 5;
  * A row another writer changed between the read and the write (another window on the store) is
  * written again over that writer's version: last write wins, as with `bulkUpsert`.
  */
-async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[]): Promise<void> {
+/**
+ * Writes rows over what is stored. `known` holds stored documents read a moment ago (getRows' last
+ * read): a row whose document is there is not read again, and one that changed since is caught
+ * by its revision (409) and written again over what the storage answers it holds.
+ */
+async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[], known: ReadonlyMap<string, RxDocumentData<RecordRow>>): Promise<void> {
   const storage = records.storageInstance;
   let pending = [...new Map(rows.map((row) => [row.id, row])).values()];
-  const found = await storage.findDocumentsById(pending.map((row) => row.id), true);
-  let previous = new Map(found.map((doc) => [doc.id, doc]));
+  const unknown = pending.filter((row) => !known.has(row.id)).map((row) => row.id);
+  const found = unknown.length > 0 ? await storage.findDocumentsById(unknown, true) : [];
+  let previous = new Map([...pending.flatMap((row): [string, RxDocumentData<RecordRow>][] => (known.has(row.id) ? [[row.id, known.get(row.id)!]] : [])), ...found.map((doc): [string, RxDocumentData<RecordRow>] => [doc.id, doc])]);
   for (let attempt = 1; pending.length > 0; attempt++) {
     const writes = pending.map((row) => {
       const before = previous.get(row.id);
@@ -245,6 +251,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const records = collections.records as RxCollection<RecordRow>;
   const outbox = collections.outbox as RxCollection<OutboxRow>;
 
+  /** The stored documents of getRows' last read (upsertRows' `known`). */
+  let lastRead = new Map<string, RxDocumentData<RecordRow>>();
   const store: Store = {
     lastOutboxOrder: 0,
     async getRow(id) {
@@ -255,6 +263,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       // Straight from the storage: fresh objects each call, so no RxDocument is made and no copy
       // taken of each row (a quarter of a pulled page's time on the UI thread, issue 17).
       const found = await records.storageInstance.findDocumentsById([...ids], false);
+      // A page of pulled records is read, folded, then written: its write needs these again.
+      lastRead = new Map(found.map((stored) => [stored.id, stored]));
       return new Map(found.map((stored) => [stored.id, withoutStorageFields(stored)]));
     },
     async find(query) {
@@ -311,7 +321,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       if (result.error.length > 0) throw new Error(`outbox write failed: ${result.error[0]?.status}`);
     },
     async putRows(rows) {
-      if (rows.length > 0) await upsertRows(records, database.token, rows);
+      if (rows.length > 0) await upsertRows(records, database.token, rows, lastRead);
     },
     async outbox(limit) {
       const docs = await outbox.find({ selector: {}, sort: [{ order: 'asc' }], ...(limit ? { limit } : {}) }).exec();
