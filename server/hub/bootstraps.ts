@@ -56,13 +56,19 @@ export interface ServedBootstrap {
   readonly isComplete: boolean;
 }
 
+interface TooSmall {
+  readonly tooSmallAt: number;
+}
+const isTooSmall = (entry: BuiltBootstrap | TooSmall | undefined): entry is TooSmall => entry !== undefined && 'tooSmallAt' in entry;
+
 export const bootstrapDefaults = { maxBytes: 128 * 1024 * 1024, maxRest: limits.pullPageRecords, minRecords: limits.pullPageRecords, quality: 11 } as const;
 
 /** The read scope of an actor: all `canRead` looks at. */
 export const scopeKeyOf = (actor: Actor): string => `${actor.role}\u0000${actor.orgId}`;
 
 export class Bootstraps {
-  private readonly ready = new Map<string, BuiltBootstrap | 'too-small'>();
+  /** Per scope: its bootstrap, or the checkpoint at which it held too few records for one. */
+  private readonly ready = new Map<string, BuiltBootstrap | TooSmall>();
   private readonly building = new Map<string, Promise<BuiltBootstrap | null>>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: Required<BootstrapOptions>;
@@ -77,7 +83,7 @@ export class Bootstraps {
   /** The bootstrap of `actor`'s scope: the one kept, or one built now (waits for builds ahead of it). */
   async prepare(actor: Actor): Promise<BuiltBootstrap | null> {
     const kept = this.ready.get(scopeKeyOf(actor));
-    if (kept === 'too-small') return null;
+    if (isTooSmall(kept)) return null;
     return kept ?? this.build(actor);
   }
 
@@ -103,7 +109,7 @@ export class Bootstraps {
       checkpoint = frame.checkpoint;
     }
     if (records.length < this.options.minRecords) {
-      this.ready.set(key, 'too-small');
+      this.ready.set(key, { tooSmallAt: checkpoint });
       return null;
     }
     const raw = encodeBootstrap(checkpoint, records);
@@ -119,10 +125,10 @@ export class Bootstraps {
 
   private evict(): void {
     let total = 0;
-    for (const entry of this.ready.values()) if (entry !== 'too-small') total += entry.bytes.length;
+    for (const entry of this.ready.values()) if (!isTooSmall(entry)) total += entry.bytes.length;
     for (const [key, entry] of this.ready) {
       if (total <= this.options.maxBytes) break;
-      if (entry === 'too-small') continue;
+      if (isTooSmall(entry)) continue;
       this.ready.delete(key);
       total -= entry.bytes.length;
     }
@@ -136,7 +142,11 @@ export class Bootstraps {
   async take(actor: Actor): Promise<ServedBootstrap | null> {
     const key = scopeKeyOf(actor);
     const kept = this.ready.get(key);
-    if (kept === 'too-small') return null;
+    if (isTooSmall(kept)) {
+      // A scope that was too small is looked at again once the network has grown by as much.
+      if ((await this.storage.lastSeq()) - kept.tooSmallAt >= this.options.minRecords) this.build(actor).catch(() => undefined);
+      return null;
+    }
     if (!kept) {
       this.build(actor).catch(() => undefined);
       return null;
