@@ -24,7 +24,7 @@ import { pullFrames, withdrawnFrom } from './pullFrames';
  * the bootstrap is dropped, a new one is built, and the device gets the plain pull. So a device
  * never receives, in a bootstrap, a record its credential may no longer read. When readable
  * records changed since, the bootstrap is still served (the device pulls the rest from its
- * checkpoint) and a fresh one is built behind it.
+ * checkpoint) and a fresh one is built behind it (at most every `refreshAfterMs`).
  */
 
 const brotli = promisify(brotliCompress);
@@ -38,6 +38,8 @@ export interface BootstrapOptions {
   readonly minRecords?: number;
   /** Brotli quality of the stored bytes (11 unless a test wants speed). */
   readonly quality?: number;
+  /** A bootstrap still served while readable records changed after it is rebuilt at most this often. */
+  readonly refreshAfterMs?: number;
 }
 
 export interface BuiltBootstrap {
@@ -47,6 +49,8 @@ export interface BuiltBootstrap {
   /** The body, brotli-compressed (Content-Encoding: br). */
   readonly bytes: Uint8Array;
   readonly rawBytes: number;
+  /** performance.now() when it was built. */
+  readonly builtAt: number;
 }
 
 export interface ServedBootstrap {
@@ -61,7 +65,7 @@ interface TooSmall {
 }
 const isTooSmall = (entry: BuiltBootstrap | TooSmall | undefined): entry is TooSmall => entry !== undefined && 'tooSmallAt' in entry;
 
-export const bootstrapDefaults = { maxBytes: 128 * 1024 * 1024, maxRest: limits.pullPageRecords, minRecords: limits.pullPageRecords, quality: 11 } as const;
+export const bootstrapDefaults = { maxBytes: 128 * 1024 * 1024, maxRest: limits.pullPageRecords, minRecords: limits.pullPageRecords, quality: 11, refreshAfterMs: 5 * 60_000 } as const;
 
 /** The read scope of an actor: all `canRead` looks at. */
 export const scopeKeyOf = (actor: Actor): string => `${actor.role}\u0000${actor.orgId}`;
@@ -116,7 +120,7 @@ export class Bootstraps {
     const bytes = await brotli(raw, {
       params: { [zlib.BROTLI_PARAM_QUALITY]: this.options.quality, [zlib.BROTLI_PARAM_LGWIN]: 24, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
     });
-    const built: BuiltBootstrap = { key, checkpoint, records: records.length, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), rawBytes: raw.length };
+    const built: BuiltBootstrap = { key, checkpoint, records: records.length, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), rawBytes: raw.length, builtAt: performance.now() };
     this.ready.delete(key);
     this.ready.set(key, built);
     this.evict();
@@ -161,8 +165,9 @@ export class Bootstraps {
     if (changed.length > this.options.maxRest) return stale();
     if ((await withdrawnFrom(this.storage, actor, kept.checkpoint, changed)).length > 0) return stale();
     const isComplete = !changed.some((record) => canRead(actor, record.header, record.facts));
-    // Still good, but a device would pull the rest: the next one gets a fresh bootstrap.
-    if (!isComplete) this.build(actor).catch(() => undefined);
+    // Still good, but a device pulls the rest: a fresh one is built for the next (not more often
+    // than refreshAfterMs, so a busy network does not keep a core compressing).
+    if (!isComplete && performance.now() - kept.builtAt >= this.options.refreshAfterMs) this.build(actor).catch(() => undefined);
     // Most recently served last: eviction takes the front.
     this.ready.delete(key);
     this.ready.set(key, kept);

@@ -36,6 +36,8 @@ import { startThrottlingProxy } from './throttlingProxy';
  * (y-websocket's WebsocketProvider, one per record, against the hub's `/yjs/<id>` endpoint).
  *
  * FIELDWISE_BENCH_SCALE (0 < s <= 1, default 1) scales record and client counts for a quick check.
+ * FIELDWISE_BENCH_SYNC_ONLY=initial measures goal 2 alone (the initial sync with and without the
+ * bootstrap, and the stream taken apart), prints its rows and leaves docs/BENCHMARKS.md as it is.
  */
 
 const HEADING = '## sync (issue 3)';
@@ -778,6 +780,21 @@ export async function run(args: readonly string[] = []): Promise<void> {
     bound: '≤ 1.15x (at least ≤ 1.5x)',
     verdict: initialRatio <= 1.15 ? 'met' : initialRatio <= 1.5 ? '**not met**; ≤ 1.5x met' : '**not met**',
   });
+  if (process.env.FIELDWISE_BENCH_SYNC_ONLY === 'initial') {
+    // Goal 2 alone (bytes only, which no load on the machine moves): the rows, printed, docs untouched.
+    const rows = [
+      ['2. initial sync, with bootstrap', `${bytesText(initialBytes)} (${bytesWhere(initial.counts)}; ${roundTrips(initial.counts)} round trips)`, bytesText(baselineBrotli), times(initialRatio)],
+      ['2. initial sync, without bootstrap (old clients)', `${bytesText(initialOldBytes)} (${bytesWhere(initialOld.counts)}; ${roundTrips(initialOld.counts)} round trips)`, bytesText(baselineBrotli), times(initialOldBytes / baselineBrotli)],
+      ['2. … the bootstrap body', `${bytesText(built.rawBytes)} raw -> ${bytesText(built.bytes.length)}; built in ${ms(buildMs)} ms`, bytesText(baselineBrotli), times(built.bytes.length / baselineBrotli)],
+      ['2. … the stream at brotli 11 (first records)', `${bytesText(anatomy.sample.brotli11Stream)}; v2 ${bytesText(anatomy.sample.brotli11V2Stream)}`, bytesText(anatomy.sample.brotli11Projections), `${times(anatomy.sample.brotli11Stream / anatomy.sample.brotli11Projections)}; v2 ${times(anatomy.sample.brotli11V2Stream / anatomy.sample.brotli11Projections)}`],
+      ['2. … the stream at brotli 5 (the hub\'s)', bytesText(anatomy.brotli5Stream), bytesText(baselineBrotli), times(anatomy.brotli5Stream / baselineBrotli)],
+    ];
+    console.log(`\n${anatomy.records} records; baseline = brotli 11 of the projections as one JSON array\n${markdownTable(['Measure', 'Fieldwise', 'Baseline', 'Ratio'], rows)}\n`);
+    await proxy.close();
+    await client.close();
+    await main.test.close();
+    return;
+  }
 
   // ---- 3. reconnect, nothing changed ------------------------------------------------------
   log('reconnect with nothing changed');
