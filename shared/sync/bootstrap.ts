@@ -11,13 +11,13 @@ import { encodePullFrame, limits, ProtocolError, type PulledRecord } from './pro
  * once per scope, compresses it once at brotli's top quality and serves the same bytes to every
  * new device of that scope; a device then pulls from its checkpoint on as usual.
  *
- * Why this layout (measured on the 10,102-record bench corpus, brotli 11, window 24, against
- * brotli 11 of the projections as JSON): the pull stream of v1 updates is 1.43x for its updates
- * alone; the same updates in Yjs's v2 encoding are 1.43x -> ~1.40x, and v2 updates cut into their
- * columns (v2 already writes each kind of value in its own column: clocks, clients, info bytes,
- * strings, ...) with each column of every record put together are 1.28x: the strings of all
- * records sit together like the JSON's, the clocks with the clocks. Headers are columns too (ids,
- * a table of types and owners, deltas of times and sequence numbers).
+ * Why this layout (measured on the sync bench's corpus, brotli 11, against brotli 11 of the
+ * projections as JSON; docs/BENCHMARKS.md): on 2,000 records the updates alone are 1.53x in
+ * Yjs's v1 encoding, 1.42x in v2, and 1.28x as v2 cut into its columns (v2 already writes each
+ * kind of value in its own section: clocks, clients, info bytes, strings, ...) with each column of
+ * every record put together: the strings of all records sit together like the JSON's, the clocks
+ * with the clocks. Headers are columns too (ids as bytes, tables of types and owners, deltas of
+ * times and sequence numbers). The whole bootstrap of 10,102 records is 1.49x.
  *
  * Body (lib0 encoding; varUint unless said):
  *   version (1), checkpoint, count N,
