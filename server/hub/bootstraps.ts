@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib } from 'node:zlib';
 import { canRead, type Actor } from '../../shared/rules/rules';
-import { encodeBootstrap, type BootstrapRecord } from '../../shared/sync/bootstrap';
+import { encodeBootstrapInSlices, type BootstrapRecord } from '../../shared/sync/bootstrap';
 import { limits } from '../../shared/sync/protocol';
 import type { RecordLog } from '../storage/hubStorage';
 import { pullFrames, withdrawnFrom } from './pullFrames';
@@ -116,7 +116,8 @@ export class Bootstraps {
       this.ready.set(key, { tooSmallAt: checkpoint });
       return null;
     }
-    const raw = encodeBootstrap(checkpoint, records);
+    // In slices: the hub's thread answers /health, pushes and live sockets between them.
+    const raw = await encodeBootstrapInSlices(checkpoint, records, () => new Promise((resolve) => setImmediate(resolve)));
     const bytes = await brotli(raw, {
       params: { [zlib.BROTLI_PARAM_QUALITY]: this.options.quality, [zlib.BROTLI_PARAM_LGWIN]: 24, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
     });

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as string from 'lib0/string';
 import * as Y from 'yjs';
 import { recordHeaderSchema } from '../records/recordType';
-import { encodePullFrame, limits, ProtocolError, type PulledRecord } from './protocol';
+import { encodePullFrame, ProtocolError, type PulledRecord } from './protocol';
 
 /*
  * The bootstrap (docs/PROTOCOL.md, "Bootstrap"): everything one read scope may read, from
@@ -100,8 +100,8 @@ function writeIds(encoder: encoding.Encoder, ids: readonly string[]): void {
   });
 }
 
-/** The uncompressed bootstrap body of `records` (whole v1 states), read up to `checkpoint`. */
-export function encodeBootstrap(checkpoint: number, records: readonly BootstrapRecord[]): Uint8Array {
+/** The body of `records` whose v2 updates are already cut into columns (`split`, in record order). */
+function writeBootstrap(checkpoint: number, records: readonly BootstrapRecord[], split: readonly Uint8Array[][]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, VERSION);
   encoding.writeVarUint(encoder, checkpoint);
@@ -128,12 +128,34 @@ export function encodeBootstrap(checkpoint: number, records: readonly BootstrapR
     encoding.writeVarInt(encoder, record.meta.seq - previous);
     previous = record.meta.seq;
   }
-  const split = records.map((record) => columnsOf(Y.convertUpdateFormatV1ToV2(record.update)));
   for (let column = 0; column < COLUMNS; column++) {
     for (const columns of split) encoding.writeVarUint(encoder, columns[column]!.length);
     for (const columns of split) encoding.writeUint8Array(encoder, columns[column]!);
   }
   return encoding.toUint8Array(encoder);
+}
+
+const columnsOfRecord = (record: BootstrapRecord) => columnsOf(Y.convertUpdateFormatV1ToV2(record.update));
+
+/** The uncompressed bootstrap body of `records` (whole v1 states, in sequence order), read up to `checkpoint`. */
+export function encodeBootstrap(checkpoint: number, records: readonly BootstrapRecord[]): Uint8Array {
+  return writeBootstrap(checkpoint, records, records.map(columnsOfRecord));
+}
+
+/** Records converted to v2 between two pauses of encodeBootstrapInSlices. */
+const RECORDS_PER_SLICE = 200;
+
+/**
+ * encodeBootstrap with `pause` awaited every RECORDS_PER_SLICE records: a hub's thread serves
+ * requests between them (converting 10,000 states took 0.9 s on a loaded two-core machine).
+ */
+export async function encodeBootstrapInSlices(checkpoint: number, records: readonly BootstrapRecord[], pause: () => Promise<void>): Promise<Uint8Array> {
+  const split: Uint8Array[][] = [];
+  for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
+    for (const record of records.slice(start, start + RECORDS_PER_SLICE)) split.push(columnsOfRecord(record));
+    await pause();
+  }
+  return writeBootstrap(checkpoint, records, split);
 }
 
 /** Reads with bounds checks: a length that runs past the body is a corrupt bootstrap, never a read beyond it. */
@@ -177,8 +199,24 @@ export interface DecodedBootstrap {
   readonly records: readonly PulledRecord[];
 }
 
-/** Reads a bootstrap body (already decompressed); throws ProtocolError on anything but one this module wrote. */
-export function decodeBootstrap(bytes: Uint8Array): DecodedBootstrap {
+/** Records per pull page a bootstrap is handed on in: each page's updates are rebuilt when it is read, in a task of its own. */
+export const BOOTSTRAP_PAGE_RECORDS = 100;
+
+/**
+ * A bootstrap body read as far as its records' places: its structure (counts, tables, lengths,
+ * ids) is checked whole here, and the records' headers and updates are rebuilt only when
+ * `records` asks for them, so a client never turns 10,000 updates back into v1 in one task (0.9 s
+ * on a loaded two-core machine).
+ */
+export interface BootstrapIndex {
+  readonly checkpoint: number;
+  readonly count: number;
+  /** Records `from` to `to` (exclusive), headers parsed and updates rebuilt; a ProtocolError for one that does not decode. */
+  records(from: number, to: number): PulledRecord[];
+}
+
+/** Reads a bootstrap body's structure (already decompressed); throws ProtocolError on anything but one this module wrote. */
+export function indexBootstrap(bytes: Uint8Array): BootstrapIndex {
   const reader = new Reader(bytes);
   try {
     const version = reader.uint();
@@ -205,45 +243,58 @@ export function decodeBootstrap(bytes: Uint8Array): DecodedBootstrap {
     };
     const createdAts = deltas();
     const seqs = deltas();
+    // In sequence order, as a pull sends them: a page's last sequence number is then its checkpoint.
+    seqs.forEach((seq, i) => {
+      if (!Number.isSafeInteger(seq) || seq < 0 || seq > checkpoint) throw new ProtocolError('a bootstrap record has a sequence number beyond its checkpoint');
+      if (i > 0 && seq < seqs[i - 1]!) throw new ProtocolError('bootstrap records are not in sequence order');
+    });
     const columns: Uint8Array[][] = Array.from({ length: count }, () => []);
     for (let column = 0; column < COLUMNS; column++) {
       const lengths = Array.from({ length: count }, () => reader.count(bytes.length));
       for (let i = 0; i < count; i++) columns[i]!.push(reader.bytes(lengths[i]!));
     }
     if (!reader.isAtEnd) throw new ProtocolError('bytes after the bootstrap');
-    const records: PulledRecord[] = [];
-    for (let i = 0; i < count; i++) {
-      const header = recordHeaderSchema.parse({ id: ids[i], type: types[i], ownerOrg: owners[i], createdAt: createdAts[i] });
-      const seq = seqs[i]!;
-      if (!Number.isSafeInteger(seq) || seq < 0 || seq > checkpoint) throw new ProtocolError('a bootstrap record has a sequence number beyond its checkpoint');
+    const record = (i: number): PulledRecord => {
+      const header = recordHeaderSchema.safeParse({ id: ids[i], type: types[i], ownerOrg: owners[i], createdAt: createdAts[i] });
+      if (!header.success) throw new ProtocolError(`bootstrap record ${i} has a header no record may have`);
       let update: Uint8Array;
       try {
         update = Y.convertUpdateFormatV2ToV1(updateOf(columns[i]!));
       } catch {
-        throw new ProtocolError(`the update of bootstrap record ${header.id} does not decode`);
+        throw new ProtocolError(`the update of bootstrap record ${header.data.id} does not decode`);
       }
-      records.push({ meta: { ...header, seq }, isFullState: true, update });
-    }
-    return { checkpoint, records };
+      return { meta: { ...header.data, seq: seqs[i]! }, isFullState: true, update };
+    };
+    return {
+      checkpoint,
+      count,
+      records: (from, to) => Array.from({ length: Math.max(0, Math.min(to, count) - from) }, (_, k) => record(from + k)),
+    };
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     throw new ProtocolError(`corrupt bootstrap: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
+/** Reads a whole bootstrap body (already decompressed) at once; throws ProtocolError on anything but one this module wrote. */
+export function decodeBootstrap(bytes: Uint8Array): DecodedBootstrap {
+  const index = indexBootstrap(bytes);
+  return { checkpoint: index.checkpoint, records: index.records(0, index.count) };
+}
+
 /**
- * A decoded bootstrap as the pull stream a hub would have sent for it: pages of
- * `limits.pullPageRecords` records, the last with `isLast` as given (false when the rest is to be
- * pulled from the checkpoint). The sync engine reads these like any pull.
+ * A bootstrap as the pull stream a hub would have sent for it, one page of BOOTSTRAP_PAGE_RECORDS
+ * at a time, each rebuilt when the consumer asks for it: the last page has `isLast` as given
+ * (false when the rest is to be pulled from the checkpoint). Each page comes with its checkpoint
+ * (its last record's sequence number; the bootstrap's own on the last), so a consumer that stops
+ * at a record that does not decode knows where a plain pull takes over.
  */
-export function bootstrapAsPullFrames(bootstrap: DecodedBootstrap, isLast: boolean): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  const { records, checkpoint } = bootstrap;
-  const pageSize = limits.pullPageRecords;
-  for (let start = 0; start < records.length || start === 0; start += pageSize) {
-    const isFinal = start + pageSize >= records.length;
-    frames.push(encodePullFrame({ kind: 'page', records: records.slice(start, start + pageSize), checkpoint: isFinal ? checkpoint : records[start + pageSize - 1]!.meta.seq, isLast: isFinal && isLast }));
+export function* bootstrapPullPages(index: BootstrapIndex, isLast: boolean): Generator<{ readonly frame: Uint8Array; readonly checkpoint: number }> {
+  for (let start = 0; start < index.count || start === 0; start += BOOTSTRAP_PAGE_RECORDS) {
+    const records = index.records(start, start + BOOTSTRAP_PAGE_RECORDS);
+    const isFinal = start + BOOTSTRAP_PAGE_RECORDS >= index.count;
+    const checkpoint = isFinal ? index.checkpoint : records.at(-1)!.meta.seq;
+    yield { frame: encodePullFrame({ kind: 'page', records, checkpoint, isLast: isFinal && isLast }), checkpoint };
     if (isFinal) break;
   }
-  return frames;
 }

@@ -1,4 +1,4 @@
-import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE, bootstrapAsPullFrames, decodeBootstrap, type DecodedBootstrap } from './bootstrap';
+import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE, bootstrapPullPages, indexBootstrap, type BootstrapIndex } from './bootstrap';
 import { networkStatusResponseSchema, PULL_CONTENT_TYPE, pushResponseSchema, type NetworkStatusResponse, type PushRequest, type PushResponse } from './protocol';
 import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFailure, TransportResult } from './transport';
 
@@ -158,9 +158,11 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
 
   /**
    * A bootstrap's body, read whole (an empty chunk per chunk received, so the engine sees it
-   * progress), then handed on as the pull pages it stands for; when it is not complete, the pull
-   * from its checkpoint follows in the same stream. One that does not decode is set aside for
-   * the plain pull from 0, so a hub serving a bad one cannot keep a device from syncing.
+   * progress), then handed on as the pull pages it stands for, each rebuilt as the engine asks for
+   * it; when it is not complete, the pull from its checkpoint follows in the same stream. One whose
+   * structure does not decode is set aside for the plain pull from 0, and one with a record that
+   * does not decode for the plain pull from the last page handed on, so a hub serving a bad one
+   * cannot keep a device from syncing.
    */
   async function* readBootstrap(reader: ByteStreamReader, isComplete: boolean): AsyncGenerator<Uint8Array> {
     const chunks: Uint8Array[] = [];
@@ -176,16 +178,26 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
       body.set(chunk, at);
       at += chunk.length;
     }
-    let decoded: DecodedBootstrap | null = null;
-    try {
-      decoded = decodeBootstrap(body);
-    } catch {
-      decoded = null;
-    }
     chunks.length = 0;
-    if (decoded) yield* bootstrapAsPullFrames(decoded, isComplete);
-    if (decoded && isComplete) return;
-    const rest = await startPull(decoded ? decoded.checkpoint : 0, false);
+    let index: BootstrapIndex | null = null;
+    try {
+      index = indexBootstrap(body);
+    } catch {
+      index = null;
+    }
+    let from = 0;
+    if (index) {
+      try {
+        for (const page of bootstrapPullPages(index, isComplete)) {
+          yield page.frame;
+          from = page.checkpoint;
+        }
+        if (isComplete) return;
+      } catch {
+        // A record that does not decode: what came before it is applied; the hub sends the rest.
+      }
+    }
+    const rest = await startPull(from, false);
     if (!rest.ok) throw new Error(`the pull after the bootstrap failed: ${rest.failure.kind === 'http' ? `HTTP ${rest.failure.status}` : rest.failure.message}`);
     const restType = (rest.value.headers.get('content-type') ?? '').toLowerCase();
     if (!restType.startsWith(PULL_CONTENT_TYPE)) {

@@ -13,7 +13,7 @@ import { openPostgresStorage } from '../../server/storage/postgresStorage';
 import { entryMutators } from '../../shared/records/entry';
 import type { InputTypes } from '../../shared/records/registry';
 import { recordTypes, type Role } from '../../shared/records/recordType';
-import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE, decodeBootstrap, encodeBootstrap } from '../../shared/sync/bootstrap';
+import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE, BOOTSTRAP_PAGE_RECORDS, decodeBootstrap, encodeBootstrap, indexBootstrap } from '../../shared/sync/bootstrap';
 import { createHttpTransport, type FetchPort } from '../../shared/sync/httpTransport';
 import { PULL_CONTENT_TYPE, PullFrameReader, ProtocolError, type JoinResponse } from '../../shared/sync/protocol';
 import { SyncEngine } from '../../shared/sync/syncEngine';
@@ -264,6 +264,32 @@ describe('the bootstrap body', () => {
     const scrambled = body.slice();
     for (let i = body.length - 200; i < body.length; i++) scrambled[i] = (scrambled[i]! * 31 + 7) & 0xff;
     expect(() => decodeBootstrap(scrambled)).toThrow(ProtocolError);
+  });
+
+  it('a client handed a bootstrap whose last page does not decode keeps the pages before it and pulls the rest from there', async () => {
+    const hub = await startTestHub({ bootstrap: { minRecords: 1 } });
+    cleanups.push(() => hub.close());
+    const river = await orgWithEntries(hub, 'River cooperative', 2 * BOOTSTRAP_PAGE_RECORDS + 20);
+    await hub.hub.bootstraps.prepare(await hub.hub.authenticate(river.join.token));
+    const pulls: string[] = [];
+    // The bootstrap as served, its last record's columns scrambled: the structure still reads.
+    const scrambledTail: FetchPort = async (url, init) => {
+      const response = await fetch(url, init);
+      if (url.includes('/v1/pull')) pulls.push(`${new URL(url).searchParams.get('since')} ${response.headers.get('content-type')}`);
+      if (!(response.headers.get('content-type') ?? '').startsWith(BOOTSTRAP_CONTENT_TYPE)) return response;
+      const body = new Uint8Array(await response.arrayBuffer());
+      for (let i = body.length - 40; i < body.length; i++) body[i] = (body[i]! * 31 + 7) & 0xff;
+      expect(() => indexBootstrap(body)).not.toThrow();
+      return new Response(body, { status: 200, headers: response.headers });
+    };
+    const held = await holdings(await freshDevice(hub, river.join, scrambledTail));
+    for (const id of [...river.networkIds, ...river.privateIds]) expect(held.has(id), id).toBe(true);
+    // The bootstrap, then the plain pull from the last page that decoded (not from 0).
+    expect(pulls).toHaveLength(2);
+    expect(pulls[0]).toContain(BOOTSTRAP_CONTENT_TYPE);
+    const since = Number(pulls[1]!.split(' ')[0]);
+    expect(since).toBeGreaterThanOrEqual(2 * BOOTSTRAP_PAGE_RECORDS);
+    expect(pulls[1]).toContain(PULL_CONTENT_TYPE);
   });
 
   it('a client set a bootstrap that does not decode aside and syncs through the plain pull from 0', async () => {
