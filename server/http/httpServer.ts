@@ -8,6 +8,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyWebsocket, { type WebSocket } from '@fastify/websocket';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE } from '../../shared/sync/bootstrap';
 import { bundleLimits } from '../../shared/sync/bundle';
 import { deviceKeyRequestSchema, encodePullFrame, joinRequestSchema, limits, PULL_CONTENT_TYPE, YJS_SUBPROTOCOL, type PullFrame } from '../../shared/sync/protocol';
 import type { AuthenticatedDevice, Hub } from '../hub/hub';
@@ -135,7 +136,7 @@ const cors = {
   methods: 'GET, POST, PUT, PATCH, HEAD, DELETE',
   // The tus headers of blob uploads, and Range for resumed downloads (blobRoutes.ts).
   allowedHeaders: 'authorization, content-type, content-encoding, fieldwise-app-version, tus-resumable, upload-length, upload-metadata, upload-offset, range',
-  exposedHeaders: 'retry-after, location, tus-resumable, tus-version, upload-offset, upload-length, content-range, accept-ranges',
+  exposedHeaders: 'retry-after, fieldwise-bootstrap-complete, location, tus-resumable, tus-version, upload-offset, upload-length, content-range, accept-ranges',
   maxAge: 86_400,
   // Any OPTIONS gets the preflight answer, with or without Origin, as before Fastify.
   strictPreflight: false,
@@ -150,6 +151,12 @@ const notFound = (request: FastifyRequest) => new HubError('not-found', `no ${re
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+/** Whether the client's Accept names the bootstrap's media type (docs/PROTOCOL.md, Bootstrap). */
+function acceptsBootstrap(request: FastifyRequest): boolean {
+  const accepted = (request.headers.accept ?? '').toLowerCase();
+  return accepted.split(',').some((part) => part.split(';', 1)[0]!.trim() === BOOTSTRAP_CONTENT_TYPE);
 }
 
 /** The pull's encoding, negotiated as the hub always has: br when the client names it, else gzip. */
@@ -362,13 +369,29 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   app.get('/v1/pull', { onRequest: authenticate }, async (request, reply: FastifyReply) => {
     const query = new URL(request.url, 'http://hub.invalid').searchParams;
     const since = parseCheckpoint(query.get('since'));
-    const frames = await hub.pull(deviceOf(request), since, { withProjections: query.get('projections') === '1' });
+    const withProjections = query.get('projections') === '1';
+    // The answer also follows Accept (a bootstrap or the stream): a cache must key on both.
+    reply.header('vary', 'accept, accept-encoding');
+    // A new device that takes a bootstrap gets the one kept for its read scope, compressed once
+    // at brotli 11 (server/hub/bootstraps.ts); it then pulls from the bootstrap's checkpoint.
+    if (since === 0 && !withProjections && acceptsBootstrap(request) && pickEncoding(request) === 'br') {
+      const served = await hub.bootstrap(deviceOf(request));
+      if (served) {
+        return reply
+          .header('content-type', BOOTSTRAP_CONTENT_TYPE)
+          .header('content-encoding', 'br')
+          .header('cache-control', 'no-store')
+          .header(BOOTSTRAP_COMPLETE_HEADER, served.isComplete ? '1' : '0')
+          .send(Buffer.from(served.bytes.buffer, served.bytes.byteOffset, served.bytes.length));
+      }
+    }
+    const frames = await hub.pull(deviceOf(request), since, { withProjections });
     // Read the first page before answering, so a failure there still gets a clean error answer.
     const first = await frames.next();
     const encoding = pickEncoding(request);
     const body = Readable.from(encodedFrames(first, frames), { objectMode: false });
     // The body's coding follows Accept-Encoding: a cache between hub and device must key on it.
-    reply.header('content-type', PULL_CONTENT_TYPE).header('cache-control', 'no-store').header('vary', 'accept-encoding');
+    reply.header('content-type', PULL_CONTENT_TYPE).header('cache-control', 'no-store');
     if (encoding === 'identity') return reply.send(body);
     return reply.header('content-encoding', encoding).send(compressedFrames(body, encoding));
   });

@@ -8,6 +8,7 @@ import { HubError } from './hubError';
 import { publishHubKey, type HubKey } from './hubKey';
 import { networkStatus, recordingPullCheckpoint } from './networkStatus';
 import { pullFrames } from './pullFrames';
+import { Bootstraps, type BootstrapOptions, type ServedBootstrap } from './bootstraps';
 import { sealDueProposals, type SealOutcome } from './sealing';
 import { credentialExpiresAt, hashInvitationCode, issueToken, newId, normalizeInvitationCode, verifyToken } from './tokens';
 import { JoinThrottle, joinThrottleKeys, type JoinThrottleOptions } from './joinThrottle';
@@ -57,6 +58,8 @@ export interface HubOptions {
    * (`hub serve` always passes one). Memory when absent: tests and one-shot commands only.
    */
   readonly blobs?: HubBlobStorage;
+  /** The bootstraps kept for new devices (bootstraps.ts); the defaults when absent. */
+  readonly bootstrap?: BootstrapOptions;
 }
 
 /** Where a request came from and what the device says about itself; the HTTP edge fills it in. */
@@ -78,6 +81,8 @@ export class Hub {
   private readonly joinThrottle: JoinThrottle;
   /** The workers the write path validates updates in (started on the first write). */
   private readonly validation: ValidationRunner;
+  /** Whole-scope bodies for new devices, compressed once (bootstraps.ts). */
+  readonly bootstraps: Bootstraps;
 
   private constructor(
     readonly storage: HubStorage,
@@ -95,7 +100,9 @@ export class Hub {
     validationOptions: ValidationRunnerOptions | undefined,
     /** Blob reads, uploads and collection, authorized through the records (blobAccess.ts). */
     readonly blobAccess: BlobAccess,
+    bootstrapOptions: BootstrapOptions | undefined,
   ) {
+    this.bootstraps = new Bootstraps(storage, bootstrapOptions);
     this.joinThrottle = new JoinThrottle(joinThrottleOptions);
     this.validation = new ValidationRunner(validationOptions);
   }
@@ -116,7 +123,7 @@ export class Hub {
     // Data from before ids were reserved: no squatter may keep a vote frozen past this start.
     const repairs = await repairSquatters(options.storage);
     const blobAccess = new BlobAccess(options.storage, options.blobs ?? new MemoryHubBlobStorage(now), now);
-    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }), options.validation, blobAccess);
+    return new Hub(options.storage, secret, networkId, now, options.tokenTtlMs, hubKey, repairs, options.joinThrottle, new OrgQuotaGuard({ ...defaultOrgQuotas, ...options.quotas }), options.validation, blobAccess, options.bootstrap);
   }
 
   /** Starts the validation worker now (a serving hub), so the first write does not wait for it. */
@@ -282,6 +289,17 @@ export class Hub {
     if (!('credentialId' in actor) || typeof actor.credentialId !== 'string') return frames;
     const credentialId = actor.credentialId;
     return recordingPullCheckpoint(frames, (seq) => this.storage.setPullCheckpoint(credentialId, seq, this.now()));
+  }
+
+  /**
+   * The bootstrap for a new device of `actor`'s read scope, or null when none may be served now
+   * (the device takes the plain pull from 0). A complete one moves the device's checkpoint in the
+   * network status as a finished pull would.
+   */
+  async bootstrap(actor: AuthenticatedDevice): Promise<ServedBootstrap | null> {
+    const served = await this.bootstraps.take(actor);
+    if (served?.isComplete) await this.storage.setPullCheckpoint(actor.credentialId, served.checkpoint, this.now());
+    return served;
   }
 
   /** Each organization's last-seen time, and for the secretariat the changes waiting for it. */

@@ -45,7 +45,7 @@ export async function* pullFrames(
 }
 
 /** The records of `changed` the reader may hold a copy of and can no longer read. */
-async function withdrawnFrom(storage: RecordLog, actor: Actor, since: number, changed: readonly StoredRecord[]): Promise<string[]> {
+export async function withdrawnFrom(storage: RecordLog, actor: Actor, since: number, changed: readonly StoredRecord[]): Promise<string[]> {
   // Facts unchanged since the checkpoint: unreadable now means unreadable all along.
   const lost = changed.filter((record) => since < record.factsSeq && !canRead(actor, record.header, record.facts));
   if (lost.length === 0) return [];

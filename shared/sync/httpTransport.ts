@@ -1,3 +1,4 @@
+import { BOOTSTRAP_COMPLETE_HEADER, BOOTSTRAP_CONTENT_TYPE, bootstrapPullPages, indexBootstrap, type BootstrapIndex } from './bootstrap';
 import { networkStatusResponseSchema, PULL_CONTENT_TYPE, pushResponseSchema, type NetworkStatusResponse, type PushRequest, type PushResponse } from './protocol';
 import type { LiveHandlers, LiveMessage, LiveSocket, SyncTransport, TransportFailure, TransportResult } from './transport';
 
@@ -139,6 +140,73 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
   const authorization = `Bearer ${options.token}`;
   const gzipMinBytes = options.gzipMinBytes ?? 1024;
 
+  /** GET /v1/pull; a 200 with a body, or the failure. */
+  const startPull = async (since: number, isBootstrapWanted: boolean): Promise<TransportResult<FetchResponse>> => {
+    let response: FetchResponse;
+    try {
+      response = await options.fetch(`${base}/v1/pull?since=${since}`, {
+        method: 'GET',
+        headers: { authorization, accept: isBootstrapWanted ? `${BOOTSTRAP_CONTENT_TYPE}, ${PULL_CONTENT_TYPE}` : PULL_CONTENT_TYPE, 'accept-encoding': 'br, gzip' },
+      });
+    } catch (error) {
+      return networkFailure(describe(error));
+    }
+    if (response.status !== 200) return httpFailure(response);
+    if (!response.body) return networkFailure('a pull answer without a body');
+    return { ok: true, value: response };
+  };
+
+  /**
+   * A bootstrap's body, read whole (an empty chunk per chunk received, so the engine sees it
+   * progress), then handed on as the pull pages it stands for, each rebuilt as the engine asks for
+   * it; when it is not complete, the pull from its checkpoint follows in the same stream. One whose
+   * structure does not decode is set aside for the plain pull from 0, and one with a record that
+   * does not decode for the plain pull from the last page handed on, so a hub serving a bad one
+   * cannot keep a device from syncing.
+   */
+  async function* readBootstrap(reader: ByteStreamReader, isComplete: boolean): AsyncGenerator<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of readChunks(reader)) {
+      chunks.push(chunk);
+      length += chunk.length;
+      yield new Uint8Array(0);
+    }
+    const body = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, at);
+      at += chunk.length;
+    }
+    chunks.length = 0;
+    let index: BootstrapIndex | null = null;
+    try {
+      index = indexBootstrap(body);
+    } catch {
+      index = null;
+    }
+    let from = 0;
+    if (index) {
+      try {
+        for (const page of bootstrapPullPages(index, isComplete)) {
+          yield page.frame;
+          from = page.checkpoint;
+        }
+        if (isComplete) return;
+      } catch {
+        // A record that does not decode: what came before it is applied; the hub sends the rest.
+      }
+    }
+    const rest = await startPull(from, false);
+    if (!rest.ok) throw new Error(`the pull after the bootstrap failed: ${rest.failure.kind === 'http' ? `HTTP ${rest.failure.status}` : rest.failure.message}`);
+    const restType = (rest.value.headers.get('content-type') ?? '').toLowerCase();
+    if (!restType.startsWith(PULL_CONTENT_TYPE)) {
+      await rest.value.body?.getReader().cancel().catch(() => undefined);
+      throw new Error(`unexpected pull response (${restType || 'no content type'})`);
+    }
+    yield* readChunks(rest.value.body!.getReader());
+  }
+
   return {
     async push(request: PushRequest): Promise<TransportResult<PushResponse>> {
       const json = JSON.stringify(request);
@@ -165,22 +233,21 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     },
 
     async pull(since: number): Promise<TransportResult<AsyncIterable<Uint8Array>>> {
-      let response: FetchResponse;
-      try {
-        response = await options.fetch(`${base}/v1/pull?since=${since}`, {
-          method: 'GET',
-          headers: { authorization, accept: PULL_CONTENT_TYPE, 'accept-encoding': 'br, gzip' },
-        });
-      } catch (error) {
-        return networkFailure(describe(error));
+      // A new device (checkpoint 0) also takes a bootstrap (docs/PROTOCOL.md, Bootstrap); a hub
+      // without one, or one that has none ready, answers the pull stream as ever.
+      const isBootstrapWanted = since === 0;
+      const started = await startPull(since, isBootstrapWanted);
+      if (!started.ok) return started;
+      const response = started.value;
+      const type = (response.headers.get('content-type') ?? '').toLowerCase();
+      if (isBootstrapWanted && type.startsWith(BOOTSTRAP_CONTENT_TYPE)) {
+        return { ok: true, value: readBootstrap(response.body!.getReader(), response.headers.get(BOOTSTRAP_COMPLETE_HEADER) === '1') };
       }
-      if (response.status !== 200) return httpFailure(response);
-      const type = response.headers.get('content-type') ?? '';
-      if (!type.toLowerCase().startsWith(PULL_CONTENT_TYPE) || !response.body) {
+      if (!type.startsWith(PULL_CONTENT_TYPE)) {
         await response.body?.getReader().cancel().catch(() => undefined);
         return networkFailure(`unexpected pull response (${type || 'no content type'})`);
       }
-      return { ok: true, value: readChunks(response.body.getReader()) };
+      return { ok: true, value: readChunks(response.body!.getReader()) };
     },
 
     async networkStatus(): Promise<TransportResult<NetworkStatusResponse>> {

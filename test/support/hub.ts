@@ -5,6 +5,7 @@ import type { Role } from '../../shared/records/recordType';
 import type { JoinResponse } from '../../shared/sync/protocol';
 import { Hub } from '../../server/hub/hub';
 import type { SealOutcome } from '../../server/hub/sealing';
+import type { BootstrapOptions } from '../../server/hub/bootstraps';
 import type { OrgQuotas } from '../../server/hub/quotas';
 import { initNetwork, inviteOrg } from '../../server/hub/networkAdmin';
 import { startHubServer, type HubServer, type HubServerOptions, type LogEntry } from '../../server/http/httpServer';
@@ -94,6 +95,8 @@ export async function startTestHub(
     now?: () => number;
     quotas?: Partial<OrgQuotas>;
     validation?: ValidationRunnerOptions;
+    /** The hub's bootstraps for new devices (server/hub/bootstraps.ts). */
+    bootstrap?: BootstrapOptions;
     /** Where blobs go (made with the hub's clock); files in the test hub's data folder by default. */
     blobs?: (now: () => number) => Promise<HubBlobStorage>;
   } = {},
@@ -103,7 +106,7 @@ export async function startTestHub(
   await storage.migrate();
   const secretariat = (await storage.getMeta('networkId')) ? null : await initNetwork(storage, { name: 'Test network', topic: 'water' });
   const blobs = options.blobs ? await options.blobs(options.now ?? Date.now) : new FileHubBlobStorage(dataDir, options.now ?? Date.now);
-  const hub = await Hub.open({ storage, blobs, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}), ...(options.validation ? { validation: options.validation } : {}) });
+  const hub = await Hub.open({ storage, blobs, ...(options.now ? { now: options.now } : {}), ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}), ...(options.quotas ? { quotas: options.quotas } : {}), ...(options.validation ? { validation: options.validation } : {}), ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}) });
   hub.startValidation();
   const logs: LogEntry[] = [];
   const logger = (entry: LogEntry) => logs.push(entry);
