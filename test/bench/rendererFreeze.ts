@@ -34,6 +34,15 @@ const BUDGET_MS = 50;
 /** After the records are stored, the library and the search index catch up: watched this long. */
 const SETTLE_MS = 8_000;
 
+/** FIELDWISE_BENCH_ONLY: one of the two works alone (the section in docs/BENCHMARKS.md is then left as it is). */
+type FreezeWork = 'import' | 'sync';
+function onlyWork(): FreezeWork | null {
+  const only = process.env.FIELDWISE_BENCH_ONLY;
+  if (!only) return null;
+  if (only !== 'import' && only !== 'sync') throw new Error(`FIELDWISE_BENCH_ONLY is import or sync, not ${only}`);
+  return only;
+}
+
 const log = (message: string) => console.error(`[bench freeze] ${message}`);
 
 const TASK_PROBE = `(() => {
@@ -204,7 +213,7 @@ async function initialSyncRun(hub: TestHub, build: Build, index: number, count: 
  * built from the commit before (each on its own origin, so its own store). The bundle devices of
  * both join before the hub is seeded.
  */
-export async function measureFreeze(count = DEFAULT_ENTRIES): Promise<{ rows: string[][]; notes: string[] }> {
+export async function measureFreeze(count = DEFAULT_ENTRIES, only: FreezeWork | null = null): Promise<{ rows: string[][]; notes: string[] }> {
   ensureRendererBuilt();
   const hub = await startTestHub();
   const builds: Build[] = [];
@@ -227,13 +236,17 @@ export async function measureFreeze(count = DEFAULT_ENTRIES): Promise<{ rows: st
     const seedStarted = performance.now();
     await seedHub(hub, count);
     notes.push(`seeding ${count} entries at the hub took ${ms(performance.now() - seedStarted)} ms`);
-    for (const device of devices) {
-      log(`${device.build.label}: importing the hub bundle`);
-      runs.push(await importRun(hub, device, count));
+    if (only !== 'sync') {
+      for (const device of devices) {
+        log(`${device.build.label}: importing the hub bundle`);
+        runs.push(await importRun(hub, device, count));
+      }
     }
-    for (const [i, build] of builds.entries()) {
-      log(`${build.label}: initial sync of a new device`);
-      runs.push(await initialSyncRun(hub, build, i, count, profiles, links));
+    if (only !== 'import') {
+      for (const [i, build] of builds.entries()) {
+        log(`${build.label}: initial sync of a new device`);
+        runs.push(await initialSyncRun(hub, build, i, count, profiles, links));
+      }
     }
   } finally {
     for (const profile of profiles) await profile.dispose();
@@ -248,10 +261,11 @@ export async function run(): Promise<void> {
   const startedAt = performance.now();
   const count = Number(process.env.FIELDWISE_BENCH_ENTRIES || DEFAULT_ENTRIES);
   const loadAtStart = loadavg()[0]!;
-  const { rows, notes } = await measureFreeze(count);
+  const only = onlyWork();
+  const { rows, notes } = await measureFreeze(count, only);
   const table = markdownTable(['Work', 'Records, time', 'longest UI task while it ran (RAIL budget 50 ms)', `longest UI task in the ${SETTLE_MS / 1000} s after`, 'longest / 50 ms'], rows);
   const body = [
-    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; FIELDWISE_BENCH_ENTRIES to scale; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
+    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; FIELDWISE_BENCH_ENTRIES to scale; FIELDWISE_BENCH_ONLY=import or sync for one of the two, leaving this section as it is; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
     `- Machine: ${machineLine()}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s; ${notes.join('; ')}`,
     `- Data: ${count.toLocaleString('en-US')} entries from test/bench/entryCorpus.ts (half Chinese, half English, with bodies) committed at a real hub (test/support/hub.ts, SQLite) as ${ORGANIZATIONS} organizations; the built renderer in Debian's Chromium (the end-to-end harness), its real IndexedDB store`,
@@ -263,5 +277,5 @@ export async function run(): Promise<void> {
     'the last record is in IndexedDB; the window after covers the library and the search index catching up.',
   ].join('\n');
   console.log(`\n${HEADING}\n\n${body}\n`);
-  if (count === DEFAULT_ENTRIES) await writeSection(HEADING, body);
+  if (count === DEFAULT_ENTRIES && !only) await writeSection(HEADING, body);
 }
