@@ -128,6 +128,8 @@ async function seedHub(hub: TestHub, count: number): Promise<void> {
 function summary(run: FreezeRun): string[] {
   const during = run.tasks.filter(([start, duration]) => start < run.storedAt && start + duration > run.from);
   const after = run.tasks.filter(([start]) => start >= run.storedAt && start < run.until);
+  // To find them in a profile (FIELDWISE_BENCH_PROFILE), which starts at `from`.
+  if (process.env.FIELDWISE_BENCH_DEBUG) log(`${run.label}: tasks of 50 ms and more at (ms from the start, duration) ${during.map(([start, d]) => `${ms(start - run.from)}+${ms(d)}`).join(', ')}`);
   const longest = (tasks: readonly Task[]) => Math.max(0, ...tasks.map(([, duration]) => duration));
   const worst = longest(during);
   return [

@@ -13,7 +13,9 @@ import {
   headerBytesOf,
   isValidPublicKey,
   newSigningKey,
+  platformSha256,
   readBundle,
+  readBundleAsync,
   readBundleRecords,
   signerFor,
   streamCompression,
@@ -119,6 +121,27 @@ describe('sync bundle codec', () => {
     // The magic, lengths, body, digest and signature each fail in their own way.
     expect([...codes].sort()).toEqual(expect.arrayContaining(['bad-signature', 'not-a-bundle', 'tampered']));
     expect([...codes].every((c) => ['bad-signature', 'not-a-bundle', 'tampered', 'truncated', 'malformed', 'unsupported-version'].includes(c))).toBe(true);
+  });
+
+  it('reads asynchronously (the digest by WebCrypto or in JavaScript) exactly what it reads at once, and refuses each flipped byte and each cut alike', async () => {
+    const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression, { media: 'none' });
+    const digests = [platformSha256, async (body: Uint8Array) => sha256(body)];
+    for (const digestOf of digests) expect(await readBundleAsync(bytes, digestOf)).toEqual(readBundle(bytes));
+    expect(await platformSha256(bytes)).toEqual(sha256(bytes));
+    const variants: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const damaged = bytes.slice();
+      damaged[i] = damaged[i]! ^ 0x01;
+      variants.push(damaged);
+    }
+    for (let length = 0; length < bytes.length; length += 7) variants.push(bytes.subarray(0, length));
+    const codes = new Set<string>();
+    for (const [i, variant] of variants.entries()) {
+      const atOnce = await code(async () => verifyBundleSignature(readBundle(variant), key.publicKey));
+      codes.add(atOnce);
+      for (const digestOf of digests) expect(await code(async () => verifyBundleSignature(await readBundleAsync(variant, digestOf), key.publicKey)), `variant ${i}`).toBe(atOnce);
+    }
+    expect([...codes]).toEqual(expect.arrayContaining(['tampered', 'truncated', 'bad-signature']));
   });
 
   it('says a flipped byte in the records is tampering', async () => {
