@@ -141,6 +141,20 @@ function summary(run: FreezeRun): string[] {
   ];
 }
 
+/**
+ * FIELDWISE_BENCH_BEFORE_DIST: a renderer/dist built from an earlier commit, or several as
+ * `label=dir` separated by commas (`57211de=/tmp/a/renderer/dist,7f7dde6=/tmp/b/renderer/dist`),
+ * each measured in the same run before this build.
+ */
+function beforeDists(): { label: string; dist: string }[] {
+  const value = process.env.FIELDWISE_BENCH_BEFORE_DIST;
+  if (!value) return [];
+  return value.split(',').map((item) => {
+    const at = item.indexOf('=');
+    return at < 0 ? { label: 'before', dist: item } : { label: `before (${item.slice(0, at)})`, dist: item.slice(at + 1) };
+  });
+}
+
 interface Build {
   readonly label: string;
   readonly server: StaticServer;
@@ -219,8 +233,7 @@ export async function measureFreeze(count = DEFAULT_ENTRIES, only: FreezeWork | 
   ensureRendererBuilt();
   const hub = await startTestHub();
   const builds: Build[] = [];
-  const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST;
-  if (beforeDist) builds.push({ label: 'before', server: await serveStatic(beforeDist) });
+  for (const { label, dist } of beforeDists()) builds.push({ label, server: await serveStatic(dist) });
   builds.push({ label: 'this build', server: await serveStatic() });
   const links: HubLink[] = [];
   const profiles: BrowserProfile[] = [];
@@ -267,7 +280,7 @@ export async function run(): Promise<void> {
   const { rows, notes } = await measureFreeze(count, only);
   const table = markdownTable(['Work', 'Records, time', 'longest UI task while it ran (RAIL budget 50 ms)', `longest UI task in the ${SETTLE_MS / 1000} s after`, 'longest / 50 ms'], rows);
   const body = [
-    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; FIELDWISE_BENCH_ENTRIES to scale; FIELDWISE_BENCH_ONLY=import or sync for one of the two, leaving this section as it is; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
+    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; several builds as `label=dir` separated by commas; FIELDWISE_BENCH_ENTRIES to scale; FIELDWISE_BENCH_ONLY=import or sync for one of the two, leaving this section as it is; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
     `- Machine: ${machineLine()}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s; ${notes.join('; ')}`,
     `- Data: ${count.toLocaleString('en-US')} entries from test/bench/entryCorpus.ts (half Chinese, half English, with bodies) committed at a real hub (test/support/hub.ts, SQLite) as ${ORGANIZATIONS} organizations; the built renderer in Debian's Chromium (the end-to-end harness), its real IndexedDB store`,
