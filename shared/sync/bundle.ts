@@ -515,12 +515,23 @@ interface TransformLike {
 }
 export type CompressionStreamPort = new (format: 'deflate-raw') => TransformLike;
 
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
 async function pump(stream: TransformLike, input: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
   // Written concurrently with reading: a transform stream stalls once its queue is full.
-  // A copy: the platform's streams take only ArrayBuffer-backed arrays, and may transfer them.
-  const writing = writer.write(new Uint8Array(input)).then(() => writer.close());
+  // In chunks, giving the thread back between them: a browser inflates on the calling thread, and
+  // a bundle of 10,000 records written in one piece inflated in one task of 45 ms and more (issue 17).
+  // Copies: the platform's streams take only ArrayBuffer-backed arrays, and may transfer them.
+  const writing = (async () => {
+    const slice = timeSlicer();
+    for (let offset = 0; offset < input.length; offset += STREAM_CHUNK_BYTES) {
+      await slice();
+      await writer.write(input.slice(offset, offset + STREAM_CHUNK_BYTES));
+    }
+    await writer.close();
+  })();
   writing.catch(() => undefined);
   const chunks: Uint8Array[] = [];
   let total = 0;

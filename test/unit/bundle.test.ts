@@ -181,6 +181,16 @@ describe('sync bundle codec', () => {
     expect(await code(() => readBundle(huge))).toBe('too-large');
   });
 
+  it('inflates what it deflated when the compressed bytes span many chunks', async () => {
+    // Incompressible bytes: the compressed form is as long, so it is written in several pieces.
+    const input = new Uint8Array(300_000);
+    for (let i = 0; i < input.length; i += 65_536) crypto.getRandomValues(input.subarray(i, i + 65_536));
+    const deflated = await compression.deflate(input);
+    expect(deflated.length).toBeGreaterThan(4 * 64 * 1024);
+    expect(await compression.inflate(deflated, input.length)).toEqual(input);
+    expect(await code(compression.inflate(deflated, input.length - 1))).toBe('too-large');
+  });
+
   it('stops inflating records that would grow past the budget (a zip bomb)', async () => {
     const bomb = await compression.deflate(new Uint8Array(4 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(10_000);
