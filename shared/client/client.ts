@@ -594,13 +594,22 @@ export class FieldwiseClient {
     return row ? toView(row) : null;
   }
 
-  /** The views of these records in the order asked for; ids this device does not hold are left out. */
+  /**
+   * The views of these records in the order asked for; ids this device does not hold are left out.
+   * Read OBSERVE_PAGE_ROWS at a time: the inbox reads every record written since it last looked,
+   * a thousand and more while a bundle is imported, and one read of them all was one long task.
+   */
   async getMany<P = unknown>(ids: readonly string[]): Promise<RecordView<P>[]> {
-    const rows = await this.store.getRows(ids);
-    return ids.flatMap((id) => {
-      const row = rows.get(id);
-      return row ? [toView<P>(row)] : [];
-    });
+    const views: RecordView<P>[] = [];
+    for (let i = 0; i < ids.length; i += OBSERVE_PAGE_ROWS) {
+      const page = ids.slice(i, i + OBSERVE_PAGE_ROWS);
+      const rows = await this.store.getRows(page);
+      for (const id of page) {
+        const row = rows.get(id);
+        if (row) views.push(toView<P>(row));
+      }
+    }
+    return views;
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   bundleMediaLevels,
   encodeBundlePayload,
   readBundle,
+  readBundleAsync,
   readBundleRecords,
   signerFor,
   verifyBundleSignature,
@@ -234,7 +235,8 @@ export interface HubBundleImportResult {
  * either way nothing was applied.
  */
 export async function importHubBundle(client: FieldwiseClient, bytes: Uint8Array, options: HubBundleImportOptions): Promise<HubBundleImportResult> {
-  const bundle = readBundle(bytes);
+  // The digest off the UI thread where the platform can (WebCrypto), refusing what readBundle refuses.
+  const bundle = await readBundleAsync(bytes);
   const { header } = bundle;
   if (header.kind !== 'hub-to-org') throw new BundleImportError('wrong-kind', 'this bundle was written by a device for the hub; take it to the hub (import-bundle or the upload endpoint)');
   if (header.networkId !== options.networkId) throw new BundleImportError('foreign', 'this bundle is from another network');

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { FieldwiseClient } from '../client/client';
+import { timeSlicer } from '../client/yieldToMain';
 
 /*
  * The hub can get a device's changes without a push: a USB bundle imported at the hub. What the
@@ -79,7 +80,11 @@ export async function confirmOutboxAgainst(client: FieldwiseClient, fromHub: rea
   if (outbox.length === 0) return 0;
   const coverage = new Map<string, Coverage>();
   const confirmed: string[] = [];
+  // Each entry decodes its update and its record's: in slices, so a long outbox against a whole
+  // bundle does not hold the UI thread in one task (issue 17).
+  const slice = timeSlicer();
   for (const entry of outbox) {
+    await slice();
     let within = coverage.get(entry.header.id);
     if (!within) {
       const updates = byRecord.get(entry.header.id)!;

@@ -34,6 +34,15 @@ const BUDGET_MS = 50;
 /** After the records are stored, the library and the search index catch up: watched this long. */
 const SETTLE_MS = 8_000;
 
+/** FIELDWISE_BENCH_ONLY: one of the two works alone (the section in docs/BENCHMARKS.md is then left as it is). */
+type FreezeWork = 'import' | 'sync';
+function onlyWork(): FreezeWork | null {
+  const only = process.env.FIELDWISE_BENCH_ONLY;
+  if (!only) return null;
+  if (only !== 'import' && only !== 'sync') throw new Error(`FIELDWISE_BENCH_ONLY is import or sync, not ${only}`);
+  return only;
+}
+
 const log = (message: string) => console.error(`[bench freeze] ${message}`);
 
 const TASK_PROBE = `(() => {
@@ -119,6 +128,8 @@ async function seedHub(hub: TestHub, count: number): Promise<void> {
 function summary(run: FreezeRun): string[] {
   const during = run.tasks.filter(([start, duration]) => start < run.storedAt && start + duration > run.from);
   const after = run.tasks.filter(([start]) => start >= run.storedAt && start < run.until);
+  // To find them in a profile (FIELDWISE_BENCH_PROFILE), which starts at `from`.
+  if (process.env.FIELDWISE_BENCH_DEBUG) log(`${run.label}: tasks of 50 ms and more at (ms from the start, duration) ${during.map(([start, d]) => `${ms(start - run.from)}+${ms(d)}`).join(', ')}`);
   const longest = (tasks: readonly Task[]) => Math.max(0, ...tasks.map(([, duration]) => duration));
   const worst = longest(during);
   return [
@@ -128,6 +139,20 @@ function summary(run: FreezeRun): string[] {
     `${ms(longest(after))} ms (${after.length} tasks)`,
     `${(worst / BUDGET_MS).toFixed(2)}x; ${worst <= BUDGET_MS ? 'met' : '**not met**'}`,
   ];
+}
+
+/**
+ * FIELDWISE_BENCH_BEFORE_DIST: a renderer/dist built from an earlier commit, or several as
+ * `label=dir` separated by commas (`57211de=/tmp/a/renderer/dist,7f7dde6=/tmp/b/renderer/dist`),
+ * each measured in the same run before this build.
+ */
+function beforeDists(): { label: string; dist: string }[] {
+  const value = process.env.FIELDWISE_BENCH_BEFORE_DIST;
+  if (!value) return [];
+  return value.split(',').map((item) => {
+    const at = item.indexOf('=');
+    return at < 0 ? { label: 'before', dist: item } : { label: `before (${item.slice(0, at)})`, dist: item.slice(at + 1) };
+  });
 }
 
 interface Build {
@@ -204,12 +229,11 @@ async function initialSyncRun(hub: TestHub, build: Build, index: number, count: 
  * built from the commit before (each on its own origin, so its own store). The bundle devices of
  * both join before the hub is seeded.
  */
-export async function measureFreeze(count = DEFAULT_ENTRIES): Promise<{ rows: string[][]; notes: string[] }> {
+export async function measureFreeze(count = DEFAULT_ENTRIES, only: FreezeWork | null = null): Promise<{ rows: string[][]; notes: string[] }> {
   ensureRendererBuilt();
   const hub = await startTestHub();
   const builds: Build[] = [];
-  const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST;
-  if (beforeDist) builds.push({ label: 'before', server: await serveStatic(beforeDist) });
+  for (const { label, dist } of beforeDists()) builds.push({ label, server: await serveStatic(dist) });
   builds.push({ label: 'this build', server: await serveStatic() });
   const links: HubLink[] = [];
   const profiles: BrowserProfile[] = [];
@@ -227,13 +251,17 @@ export async function measureFreeze(count = DEFAULT_ENTRIES): Promise<{ rows: st
     const seedStarted = performance.now();
     await seedHub(hub, count);
     notes.push(`seeding ${count} entries at the hub took ${ms(performance.now() - seedStarted)} ms`);
-    for (const device of devices) {
-      log(`${device.build.label}: importing the hub bundle`);
-      runs.push(await importRun(hub, device, count));
+    if (only !== 'sync') {
+      for (const device of devices) {
+        log(`${device.build.label}: importing the hub bundle`);
+        runs.push(await importRun(hub, device, count));
+      }
     }
-    for (const [i, build] of builds.entries()) {
-      log(`${build.label}: initial sync of a new device`);
-      runs.push(await initialSyncRun(hub, build, i, count, profiles, links));
+    if (only !== 'import') {
+      for (const [i, build] of builds.entries()) {
+        log(`${build.label}: initial sync of a new device`);
+        runs.push(await initialSyncRun(hub, build, i, count, profiles, links));
+      }
     }
   } finally {
     for (const profile of profiles) await profile.dispose();
@@ -248,10 +276,11 @@ export async function run(): Promise<void> {
   const startedAt = performance.now();
   const count = Number(process.env.FIELDWISE_BENCH_ENTRIES || DEFAULT_ENTRIES);
   const loadAtStart = loadavg()[0]!;
-  const { rows, notes } = await measureFreeze(count);
+  const only = onlyWork();
+  const { rows, notes } = await measureFreeze(count, only);
   const table = markdownTable(['Work', 'Records, time', 'longest UI task while it ran (RAIL budget 50 ms)', `longest UI task in the ${SETTLE_MS / 1000} s after`, 'longest / 50 ms'], rows);
   const body = [
-    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; FIELDWISE_BENCH_ENTRIES to scale; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
+    '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from the commit before> npm run bench -- freeze` (without it, this build alone; several builds as `label=dir` separated by commas; FIELDWISE_BENCH_ENTRIES to scale; FIELDWISE_BENCH_ONLY=import or sync for one of the two, leaving this section as it is; the before build: `git archive <commit> | tar -x -C /tmp/before`, link node_modules, `npx vite build --config renderer/vite.config.ts` there)',
     `- Machine: ${machineLine()}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s; ${notes.join('; ')}`,
     `- Data: ${count.toLocaleString('en-US')} entries from test/bench/entryCorpus.ts (half Chinese, half English, with bodies) committed at a real hub (test/support/hub.ts, SQLite) as ${ORGANIZATIONS} organizations; the built renderer in Debian's Chromium (the end-to-end harness), its real IndexedDB store`,
@@ -263,5 +292,5 @@ export async function run(): Promise<void> {
     'the last record is in IndexedDB; the window after covers the library and the search index catching up.',
   ].join('\n');
   console.log(`\n${HEADING}\n\n${body}\n`);
-  if (count === DEFAULT_ENTRIES) await writeSection(HEADING, body);
+  if (count === DEFAULT_ENTRIES && !only) await writeSection(HEADING, body);
 }

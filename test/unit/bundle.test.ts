@@ -13,7 +13,9 @@ import {
   headerBytesOf,
   isValidPublicKey,
   newSigningKey,
+  platformSha256,
   readBundle,
+  readBundleAsync,
   readBundleRecords,
   signerFor,
   streamCompression,
@@ -121,6 +123,27 @@ describe('sync bundle codec', () => {
     expect([...codes].every((c) => ['bad-signature', 'not-a-bundle', 'tampered', 'truncated', 'malformed', 'unsupported-version'].includes(c))).toBe(true);
   });
 
+  it('reads asynchronously (the digest by WebCrypto or in JavaScript) exactly what it reads at once, and refuses each flipped byte and each cut alike', async () => {
+    const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression, { media: 'none' });
+    const digests = [platformSha256, async (body: Uint8Array) => sha256(body)];
+    for (const digestOf of digests) expect(await readBundleAsync(bytes, digestOf)).toEqual(readBundle(bytes));
+    expect(await platformSha256(bytes)).toEqual(sha256(bytes));
+    const variants: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const damaged = bytes.slice();
+      damaged[i] = damaged[i]! ^ 0x01;
+      variants.push(damaged);
+    }
+    for (let length = 0; length < bytes.length; length += 7) variants.push(bytes.subarray(0, length));
+    const codes = new Set<string>();
+    for (const [i, variant] of variants.entries()) {
+      const atOnce = await code(async () => verifyBundleSignature(readBundle(variant), key.publicKey));
+      codes.add(atOnce);
+      for (const digestOf of digests) expect(await code(async () => verifyBundleSignature(await readBundleAsync(variant, digestOf), key.publicKey)), `variant ${i}`).toBe(atOnce);
+    }
+    expect([...codes]).toEqual(expect.arrayContaining(['tampered', 'truncated', 'bad-signature']));
+  });
+
   it('says a flipped byte in the records is tampering', async () => {
     const bytes = await writeBundle(header, records, signerFor(key.secretKey), compression);
     const damaged = bytes.slice();
@@ -156,6 +179,16 @@ describe('sync bundle codec', () => {
     const huge = new Uint8Array(bundleLimits.maxBundleBytes + 1);
     huge.set(BUNDLE_MAGIC);
     expect(await code(() => readBundle(huge))).toBe('too-large');
+  });
+
+  it('inflates what it deflated when the compressed bytes span many chunks', async () => {
+    // Incompressible bytes: the compressed form is as long, so it is written in several pieces.
+    const input = new Uint8Array(300_000);
+    for (let i = 0; i < input.length; i += 65_536) crypto.getRandomValues(input.subarray(i, i + 65_536));
+    const deflated = await compression.deflate(input);
+    expect(deflated.length).toBeGreaterThan(4 * 64 * 1024);
+    expect(await compression.inflate(deflated, input.length)).toEqual(input);
+    expect(await code(compression.inflate(deflated, input.length - 1))).toBe('too-large');
   });
 
   it('stops inflating records that would grow past the budget (a zip bomb)', async () => {
