@@ -13,6 +13,7 @@ import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
 import { serveStatic, type StaticServer } from '../e2e/support/staticServer';
 import { machineLine, markdownTable, ms, writeSection } from './benchReport';
 import { countStoredRecords } from './storedRecords';
+import { startCpuProfile } from './cpuProfile';
 import { corpusInputs } from './sync.bench';
 
 /*
@@ -69,20 +70,6 @@ interface FreezeRun {
   readonly from: number;
   readonly storedAt: number;
   readonly until: number;
-}
-
-/** With FIELDWISE_BENCH_PROFILE=<folder>, each run's main-thread CPU profile is written there (a .cpuprofile Chromium's DevTools opens). */
-async function startProfile(page: Page): Promise<() => Promise<void>> {
-  const folder = process.env.FIELDWISE_BENCH_PROFILE;
-  if (!folder) return async () => undefined;
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-  await cdp.send('Profiler.start');
-  return async () => {
-    const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(join(folder, `freeze-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-  };
 }
 
 const pageNow = (page: Page) => page.evaluate(() => performance.timeOrigin + performance.now());
@@ -193,7 +180,7 @@ async function importRun(hub: TestHub, device: FieldDevice, count: number): Prom
   const picker = app.page.locator('[data-testid="offline-transfer"] input[type="file"]');
   await picker.waitFor({ state: 'attached' });
   const from = await pageNow(app.page);
-  const stopProfile = await startProfile(app.page);
+  const stopProfile = await startCpuProfile(app.page, 'freeze');
   await picker.setInputFiles(file);
   await app.page.waitForSelector(`${testId('bundle-result')}[data-kind="imported"]`, { timeout: 900_000 });
   const storedAt = await waitForStored(app.page, device.recordsBefore + count);
@@ -213,7 +200,7 @@ async function initialSyncRun(hub: TestHub, build: Build, index: number, count: 
   const app = await launchApp(profile, build.server);
   const code = await hub.invite(`Sync reader ${index + 1}`);
   const started = await pageNow(app.page);
-  const stopProfile = await startProfile(app.page);
+  const stopProfile = await startCpuProfile(app.page, 'freeze');
   await app.join({ hubUrl: link.url, code, deviceName: 'new laptop' });
   await app.waitForSyncState(['synced'], 900_000);
   const synced = await waitForStored(app.page, count);
