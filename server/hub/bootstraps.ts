@@ -74,6 +74,8 @@ export class Bootstraps {
   /** Per scope: its bootstrap, or the checkpoint at which it held too few records for one. */
   private readonly ready = new Map<string, BuiltBootstrap | TooSmall>();
   private readonly building = new Map<string, Promise<BuiltBootstrap | null>>();
+  /** Per scope whose bootstrap was dropped: when (performance.now()) the next may be built on an ask. */
+  private readonly notBefore = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: Required<BootstrapOptions>;
 
@@ -153,12 +155,15 @@ export class Bootstraps {
       return null;
     }
     if (!kept) {
-      this.build(actor).catch(() => undefined);
+      this.buildIfDue(actor, key);
       return null;
     }
     const stale = () => {
       if (this.ready.get(key) === kept) this.ready.delete(key);
-      this.build(actor).catch(() => undefined);
+      // Not rebuilt before refreshAfterMs: one member editing 251 of its own records before each
+      // ask made the hub rebuild the whole scope at brotli 11 every time (adversarial pass).
+      this.notBefore.set(key, kept.builtAt + this.options.refreshAfterMs);
+      this.buildIfDue(actor, key);
       return null;
     };
     if ((await this.storage.lastSeq()) < kept.checkpoint) return stale();
@@ -173,6 +178,12 @@ export class Bootstraps {
     this.ready.delete(key);
     this.ready.set(key, kept);
     return { bytes: kept.bytes, checkpoint: kept.checkpoint, isComplete };
+  }
+
+  /** A build for the scope unless its last bootstrap was dropped less than refreshAfterMs after it was built. */
+  private buildIfDue(actor: Actor, key: string): void {
+    if (performance.now() < (this.notBefore.get(key) ?? 0)) return;
+    this.build(actor).catch(() => undefined);
   }
 
   /** Forgets every bootstrap (tests; a hub that wants memory back). */
