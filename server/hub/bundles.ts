@@ -113,10 +113,6 @@ export interface BundleImportResult extends PushResponse {
 }
 
 /**
- * Imports a field bundle: refuses it whole (HubError, nothing written) or commits it through the
- * write path as its signing device.
- */
-/**
  * A bundle's records are validated this many at a time, each part under the request budget that
  * bounds one push (validationRunner.ts): validated whole, a bundle of 2,500 short entries overran
  * it on a quiet two-core hub and was refused as hub-busy at every try, and its carrier cannot send
@@ -124,6 +120,10 @@ export interface BundleImportResult extends PushResponse {
  */
 export const BUNDLE_RECORDS_PER_VALIDATION = 100;
 
+/**
+ * Imports a field bundle: refuses it whole (HubError, nothing written) or commits it through the
+ * write path as its signing device.
+ */
 export async function importFieldBundle(hub: Hub, bytes: Uint8Array): Promise<BundleImportResult> {
   const bundle: ReadBundle = refuseBadBytes(() => readBundle(bytes));
   const { header } = bundle;

@@ -207,19 +207,17 @@ const MAX_WRITE_ATTEMPTS = 5;
  * a failed transaction plus a write per row (issue 17). The collection, its document cache and
  * every observed query still hear the write, from the storage's change stream, as one event bulk.
  * A row another writer changed between the read and the write (another window on the store) is
- * written again over that writer's version: last write wins, as with `bulkUpsert`.
- */
-/**
- * Writes rows over what is stored. `known` holds stored documents read a moment ago (getRows' last
- * read): a row whose document is there is not read again, and one that changed since is caught
- * by its revision (409) and written again over what the storage answers it holds.
+ * written again over that writer's version: last write wins, as with `bulkUpsert`. `known` holds
+ * stored documents read a moment ago (getRows' last read): a row found there is not read again,
+ * and one changed since is caught the same way, by its revision.
  */
 async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[], known: ReadonlyMap<string, RxDocumentData<RecordRow>>): Promise<void> {
   const storage = records.storageInstance;
   let pending = [...new Map(rows.map((row) => [row.id, row])).values()];
   const unknown = pending.filter((row) => !known.has(row.id)).map((row) => row.id);
   const found = unknown.length > 0 ? await storage.findDocumentsById(unknown, true) : [];
-  let previous = new Map([...pending.flatMap((row): [string, RxDocumentData<RecordRow>][] => (known.has(row.id) ? [[row.id, known.get(row.id)!]] : [])), ...found.map((doc): [string, RxDocumentData<RecordRow>] => [doc.id, doc])]);
+  let previous = new Map(found.map((doc) => [doc.id, doc]));
+  for (const row of pending) if (known.has(row.id)) previous.set(row.id, known.get(row.id)!);
   for (let attempt = 1; pending.length > 0; attempt++) {
     const writes = pending.map((row) => {
       const before = previous.get(row.id);
