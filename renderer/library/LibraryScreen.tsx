@@ -15,6 +15,7 @@ import { usePopupComponents } from '../app/usePopupComponents';
 import { navigate } from '../app/useRoute';
 import { useSession } from '../session/SessionContext';
 import { FIRST_PAGE, NEXT_PAGE, useEntryRows, type EntryFilters } from './useEntryRows';
+import { useSearchedText } from './searchTiming';
 import { useOrgNames } from '../data/useOrgNames';
 import { loadScreenCatalog } from '../i18n/i18n';
 import { useObservable } from '../app/useObservable';
@@ -36,8 +37,9 @@ export function LibraryScreen() {
   const { client } = session;
   const orgNames = useOrgNames(client);
   const [text, setText] = useState('');
-  // The search runs in a worker once typing pauses this long; results for older text are dropped.
-  const [debouncedText] = useDebouncedValue(text, 150);
+  const [isComposing, setIsComposing] = useState(false);
+  // The search runs in a worker, at once or once typing pauses (searchTiming.ts); results for older text are dropped.
+  const searchedText = useSearchedText(text, isComposing);
   const [kind, setKind] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ownerOrg, setOwnerOrg] = useState<string | null>(null);
@@ -58,8 +60,8 @@ export function LibraryScreen() {
     [kind, status, ownerOrg, debouncedTag, debouncedRegion],
   );
   // A new filter starts from the first page again.
-  useEffect(() => setLimit(FIRST_PAGE), [filters, debouncedText]);
-  const { rows: loaded, hasMore, isLoading, hitCount } = useEntryRows(client, filters, debouncedText, limit);
+  useEffect(() => setLimit(FIRST_PAGE), [filters, searchedText]);
+  const { rows: loaded, hasMore, isLoading, hitCount } = useEntryRows(client, filters, searchedText, limit);
   // Each original once, in the reader's language where a translation into it is held (entryTranslation.ts).
   const versions = useMemo(
     () => versionsFor(loaded.map((view) => ({ id: view.header.id, language: view.projection.language, translation: view.projection.translation ?? null, view })), i18n.language),
@@ -121,7 +123,7 @@ export function LibraryScreen() {
         )}
       </Group>
       <ReviewQueue orgNames={orgNames} />
-      <LibraryFilters Select={Select} orgOptions={orgOptions} text={text} setText={setText} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
+      <LibraryFilters Select={Select} orgOptions={orgOptions} text={text} setText={setText} setIsComposing={setIsComposing} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
       <Text size="xs" c="dimmed" aria-live="polite" data-testid="result-count">
         {hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
       </Text>
@@ -151,6 +153,8 @@ interface LibraryFiltersProps {
   readonly orgOptions: readonly { readonly value: string; readonly label: string }[];
   readonly text: string;
   readonly setText: (text: string) => void;
+  /** Told when an input method starts and ends composing a word in the search box. */
+  readonly setIsComposing: (isComposing: boolean) => void;
   readonly kind: string | null;
   readonly setKind: (kind: string | null) => void;
   readonly status: string | null;
@@ -168,7 +172,7 @@ interface LibraryFiltersProps {
  * after page, the list follows each page and these six inputs, most of a redraw's time, stay as
  * they are (issue 17).
  */
-const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, setText, kind, setKind, status, setStatus, ownerOrg, setOwnerOrg, tag, setTag, region, setRegion }: LibraryFiltersProps) {
+const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, setText, setIsComposing, kind, setKind, status, setStatus, ownerOrg, setOwnerOrg, tag, setTag, region, setRegion }: LibraryFiltersProps) {
   const { t } = useTranslation();
   return (
     <>
@@ -178,6 +182,11 @@ const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, 
         aria-label={t('library.search')}
         value={text}
         onChange={(event) => setText(event.currentTarget.value)}
+        onCompositionStart={() => setIsComposing(true)}
+        onCompositionEnd={(event) => {
+          setText(event.currentTarget.value);
+          setIsComposing(false);
+        }}
         data-testid="search-input"
       />
       <div className="fw-filters" role="group" aria-label={t('library.filters')}>
