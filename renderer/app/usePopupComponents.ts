@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 type PopupComponents = typeof import('./popupComponents');
 
@@ -29,7 +29,9 @@ export function usePopupComponents(isWanted = true): PopupComponents | null {
     let isLive = true;
     loadPopupComponents().then(
       (module) => {
-        if (isLive) setComponents(module);
+        // A transition: swapping every stand-in for the real component redraws the screen, and
+        // React may then do it in slices between the user's keystrokes and the rows arriving.
+        if (isLive) startTransition(() => setComponents(module));
       },
       () => undefined,
     );

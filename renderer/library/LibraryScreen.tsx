@@ -36,10 +36,8 @@ export function LibraryScreen() {
   const { session } = useSession();
   const { client } = session;
   const orgNames = useOrgNames(client);
-  const [text, setText] = useState('');
-  const [isComposing, setIsComposing] = useState(false);
-  // The search runs in a worker, at once or once typing pauses (searchTiming.ts); results for older text are dropped.
-  const searchedText = useSearchedText(text, isComposing);
+  // The search runs in a worker, at once or once typing pauses (SearchBox); results for older text are dropped.
+  const [searchedText, setSearchedText] = useState('');
   const [kind, setKind] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ownerOrg, setOwnerOrg] = useState<string | null>(null);
@@ -108,7 +106,7 @@ export function LibraryScreen() {
   const Select = popups?.Select ?? SelectStandIn;
   const orgOptions = useMemo(() => [...orgNames].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label)), [orgNames]);
   const dateFormat = useMemo(() => screenDateFormat(i18n.language, 'date'), [i18n.language]);
-  const hasFilters = Boolean(kind || status || ownerOrg || tag || region || text);
+  const hasFilters = Boolean(kind || status || ownerOrg || tag || region || searchedText);
 
   return (
     <section className="fw-screen fw-library" aria-labelledby="library-title">
@@ -123,7 +121,7 @@ export function LibraryScreen() {
         )}
       </Group>
       <ReviewQueue orgNames={orgNames} />
-      <LibraryFilters Select={Select} orgOptions={orgOptions} text={text} setText={setText} setIsComposing={setIsComposing} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
+      <LibraryFilters Select={Select} orgOptions={orgOptions} onSearch={setSearchedText} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
       <Text size="xs" c="dimmed" aria-live="polite" data-testid="result-count">
         {hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
       </Text>
@@ -138,7 +136,7 @@ export function LibraryScreen() {
             const view = rows[item.index];
             return (
               <div key={item.key} className="fw-list-item" role="listitem" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-                {view ? <EntryRow view={view} draft={drafts.get(view.header.id) ?? null} readerOrg={identity.orgId} otherLanguages={versions[item.index]!.others.map((other) => other.language)} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
+                {view ? <EntryRow view={view} draft={drafts.get(view.header.id) ?? null} readerOrg={identity.orgId} otherLanguages={versions[item.index]!.others.map((other) => other.language).join(', ')} orgName={orgNames.get(view.header.ownerOrg) ?? view.header.ownerOrg} date={dateFormat.format(view.projection.updatedAt)} /> : <Loader size="xs" m="md" aria-label={t('app.loading')} />}
               </div>
             );
           })}
@@ -151,10 +149,8 @@ export function LibraryScreen() {
 interface LibraryFiltersProps {
   readonly Select: ComponentType<SelectProps>;
   readonly orgOptions: readonly { readonly value: string; readonly label: string }[];
-  readonly text: string;
-  readonly setText: (text: string) => void;
-  /** Told when an input method starts and ends composing a word in the search box. */
-  readonly setIsComposing: (isComposing: boolean) => void;
+  /** Told the text to search for, as the search box settles on it. */
+  readonly onSearch: (text: string) => void;
   readonly kind: string | null;
   readonly setKind: (kind: string | null) => void;
   readonly status: string | null;
@@ -168,27 +164,43 @@ interface LibraryFiltersProps {
 }
 
 /**
+ * The search box. Its text is its own, so a keystroke redraws this input alone; the screen is told
+ * the text to search for, at once or once typing pauses, never pinyin mid-composition
+ * (searchTiming.ts).
+ */
+const SearchBox = memo(function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [isComposing, setIsComposing] = useState(false);
+  const searchedText = useSearchedText(text, isComposing);
+  useEffect(() => onSearch(searchedText), [onSearch, searchedText]);
+  return (
+    <TextInput
+      type="search"
+      placeholder={t('library.searchPlaceholder')}
+      aria-label={t('library.search')}
+      value={text}
+      onChange={(event) => setText(event.currentTarget.value)}
+      onCompositionStart={() => setIsComposing(true)}
+      onCompositionEnd={(event) => {
+        setText(event.currentTarget.value);
+        setIsComposing(false);
+      }}
+      data-testid="search-input"
+    />
+  );
+});
+
+/**
  * The search box and filters, drawn again only when one of them changes: while a sync writes page
  * after page, the list follows each page and these six inputs, most of a redraw's time, stay as
  * they are (issue 17).
  */
-const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, setText, setIsComposing, kind, setKind, status, setStatus, ownerOrg, setOwnerOrg, tag, setTag, region, setRegion }: LibraryFiltersProps) {
+const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, onSearch, kind, setKind, status, setStatus, ownerOrg, setOwnerOrg, tag, setTag, region, setRegion }: LibraryFiltersProps) {
   const { t } = useTranslation();
   return (
     <>
-      <TextInput
-        type="search"
-        placeholder={t('library.searchPlaceholder')}
-        aria-label={t('library.search')}
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        onCompositionStart={() => setIsComposing(true)}
-        onCompositionEnd={(event) => {
-          setText(event.currentTarget.value);
-          setIsComposing(false);
-        }}
-        data-testid="search-input"
-      />
+      <SearchBox onSearch={onSearch} />
       <div className="fw-filters" role="group" aria-label={t('library.filters')}>
         <Select size="xs" placeholder={t('library.filter.kind')} aria-label={t('library.filter.kind')} data={entryKinds.map((value) => ({ value, label: t(`entry.kind.${value}`) }))} value={kind} onChange={setKind} clearable data-testid="filter-kind" />
         <Select size="xs" placeholder={t('library.filter.status')} aria-label={t('library.filter.status')} data={entryStatuses.map((value) => ({ value, label: t(`entry.status.${value}`) }))} value={status} onChange={setStatus} clearable data-testid="filter-status" />
@@ -200,7 +212,12 @@ const LibraryFilters = memo(function LibraryFilters({ Select, orgOptions, text, 
   );
 });
 
-function EntryRow({ view, draft, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; draft: VersionFields | null; readerOrg: string; otherLanguages: readonly string[]; orgName: string; date: string }) {
+/**
+ * One row, drawn again only when what it shows changes: the screen redraws at each keystroke in
+ * the search box and each page a sync writes, and redrawing every visible row's badges was most of
+ * a keystroke's time there (issue 17). `otherLanguages` is the translations' languages, joined.
+ */
+const EntryRow = memo(function EntryRow({ view, draft, readerOrg, otherLanguages, orgName, date }: { view: RecordView<EntryProjection>; draft: VersionFields | null; readerOrg: string; otherLanguages: string; orgName: string; date: string }) {
   const { t } = useTranslation();
   const { projection: p } = view;
   // Another organization reads the endorsed version while the author drafts: its title and summary too.
@@ -231,16 +248,16 @@ function EntryRow({ view, draft, readerOrg, otherLanguages, orgName, date }: { v
           {t(`entry.kind.${p.kind}`)}
         </Badge>
         <EntryStatusBadge p={p} draft={draft} size="sm" testId="entry-row-status" />
-        {otherLanguages.length > 0 && (
+        {otherLanguages && (
           <Badge size="sm" variant="outline" data-testid="entry-row-other-languages">
-            {t('library.alsoIn', { languages: otherLanguages.join(', ') })}
+            {t('library.alsoIn', { languages: otherLanguages })}
           </Badge>
         )}
         <EntryLabelBadges labels={p.labels} />
       </div>
     </a>
   );
-}
+});
 
 /**
  * A filter while its dropdown's code loads (usePopupComponents): the same input, showing its

@@ -9,6 +9,7 @@ import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
 import { rendererDist } from '../e2e/support/staticServer';
 import { machineLine, markdownTable, ms, writeSection } from './benchReport';
 import { countStoredRecords } from './storedRecords';
+import { startCpuProfile } from './cpuProfile';
 
 /*
  * `npm run bench -- search`: the first search after a cold start, in Chromium on the app's real
@@ -41,6 +42,8 @@ const BEFORE_LABEL = process.env.FIELDWISE_BENCH_BEFORE_LABEL || 'before issue 1
 const AFTER_MS = 8_000;
 
 const log = (message: string) => console.error(`[bench search] ${message}`);
+/** How long one step may take: a first search may build the index, which grows with the entries. */
+const STEP_TIMEOUT_MS = Math.max(120_000, Number(process.env.FIELDWISE_BENCH_ENTRIES || DEFAULT_ENTRIES) * 30);
 
 const PAGE_PROBE = `(() => {
   const probe = { firstRowMs: null, tasks: [], typedAt: null, countBefore: null, resultsMs: null, resultText: null };
@@ -99,7 +102,7 @@ async function search(page: Page, text: string, how: 'whole' | 'key by key' = 'w
   const box = page.locator('[data-testid="search-input"]');
   if (how === 'whole') await box.fill(text);
   else await box.pressSequentially(text, { delay: KEY_GAP_MS });
-  await page.waitForFunction(() => (window as unknown as { __searchProbe: Probe }).__searchProbe.resultsMs !== null, undefined, { timeout: 120_000, polling: 50 });
+  await page.waitForFunction(() => (window as unknown as { __searchProbe: Probe }).__searchProbe.resultsMs !== null, undefined, { timeout: STEP_TIMEOUT_MS, polling: 50 });
   return readProbe(page);
 }
 
@@ -107,8 +110,10 @@ async function coldRun(profile: BrowserProfile, server: WebServer): Promise<Cold
   const page = await profile.launch({ appUrl: server.url });
   await profile.context.addInitScript({ content: PAGE_PROBE });
   await page.goto(`${server.url}#/library`);
-  await page.waitForFunction(() => (window as unknown as { __searchProbe?: Probe }).__searchProbe?.firstRowMs != null, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => (window as unknown as { __searchProbe?: Probe }).__searchProbe?.firstRowMs != null, undefined, { timeout: STEP_TIMEOUT_MS });
+  const stopProfile = await startCpuProfile(page, 'search-first');
   const first = await search(page, QUERY);
+  await stopProfile();
   await page.waitForTimeout(AFTER_MS);
   const settled = await readProbe(page);
   const longest = (from: number, to: number) => Math.max(0, ...settled.tasks.filter(([start]) => start >= from && start < to).map(([, duration]) => duration));
