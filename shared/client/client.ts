@@ -634,6 +634,29 @@ export class FieldwiseClient {
   }
 
   /**
+   * Every record of a type, as list({ type }) gives them (newest first), read pageSize rows at a
+   * time: one read of 10,000 entries and more was one long task on the UI thread (issue 17). A
+   * row written during the read may be missed (it moved ahead of the page being read) or be met
+   * again (kept once); a caller follows observeRecordChanges for those.
+   */
+  async listInPages<T extends RecordType>(type: T, pageSize = OBSERVE_PAGE_ROWS): Promise<RecordView<ProjectionOf<T>>[]> {
+    const views: RecordView<ProjectionOf<T>>[] = [];
+    const seen = new Set<string>();
+    let after: RowPosition | null = null;
+    for (;;) {
+      const page = await this.store.findPageAfter(type, after, pageSize);
+      for (const row of page) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        views.push(toView<ProjectionOf<T>>(row));
+      }
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return views;
+      after = { recency: last.recency, id: last.id };
+    }
+  }
+
+  /**
    * Every record of one type, as observe({ type }) gives them (the same rows, by recency then
    * id), for a type with thousands of records: the first answer is read from the store a page at a
    * time, each page where the last ended, so no one task turns 10,000 stored rows into views

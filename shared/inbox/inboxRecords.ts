@@ -30,7 +30,8 @@ export async function listInboxRecords(client: FieldwiseClient): Promise<InboxRe
   const own = client.identity.orgId;
   const [org, entry, proposal, ballot, result, comment, offer, interest] = await Promise.all([
     client.list({ type: 'org' }),
-    client.list({ type: 'entry' }),
+    // Every entry, ten thousand and more: a page at a time.
+    client.listInPages('entry'),
     client.list({ type: 'proposal' }),
     client.list({ type: 'ballot', ownerOrg: own }),
     client.list({ type: 'result' }),

@@ -90,4 +90,19 @@ describe('observeAllInPages', () => {
     expect(settled.paged.map((view) => view.header.id)).toEqual(expect.arrayContaining(written));
     expect(answers.at(-1)).toBe(33);
   });
+
+  it('listInPages gives what list({ type }) gives, in its order, over many pages', async () => {
+    const client = await memoryClient();
+    open.push(client);
+    const ids: string[] = [];
+    for (let n = 0; n < 23; n++) ids.push(await client.create('entry', entryInput(n)));
+    await pullRemote(client, [23, 24, 25, 26, 27]);
+    await client.mutate(ids[5]!, entryMutators.setFields, { title: 'Edited last' });
+    const paged = await client.listInPages('entry', 7);
+    expect(shapeOf(paged)).toEqual(shapeOf(await client.list({ type: 'entry' })));
+    expect(paged).toHaveLength(28);
+    expect((paged[0]!.projection as { title: string }).title).toBe('Edited last');
+    // A page boundary exactly at the end: 28 rows in pages of 7 and of 4.
+    expect(shapeOf(await client.listInPages('entry', 4))).toEqual(shapeOf(paged));
+  });
 });
