@@ -62,6 +62,8 @@ export interface ClientOptions {
    * about 0.3 ms a row), smaller pages keep each write inside the 50 ms budget.
    */
   readonly applyPageRecords?: number;
+  /** Most rows one storage write takes (the store's rowsPerWrite; all of a page when left out). */
+  readonly rowsPerWrite?: number;
 }
 
 export interface RecordView<P = unknown> {
@@ -197,7 +199,7 @@ export class FieldwiseClient {
   static async open(options: ClientOptions): Promise<FieldwiseClient> {
     const { orgId, deviceId } = options.identity;
     const name = options.name ?? `fieldwise-${orgId}-${deviceId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-    const opened = await openStore({ storage: options.storage, name });
+    const opened = await openStore({ storage: options.storage, name, rowsPerWrite: options.rowsPerWrite });
     const store = options.wrapStore ? options.wrapStore(opened) : opened;
     const lastOrder = Math.max(options.now?.() ?? Date.now(), store.lastOutboxOrder);
     return new FieldwiseClient(
