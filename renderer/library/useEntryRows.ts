@@ -3,6 +3,7 @@ import { debounceTime } from 'rxjs';
 import type { FieldwiseClient, RecordView } from '../../shared/client/client';
 import type { EntryProjection } from '../../shared/records/entry';
 import type { RecordQuery } from '../../shared/store/store';
+import { coalescedRows } from './coalescedRows';
 
 /*
  * The library's rows. Without search text they come from one store query, newest first, with a
@@ -59,7 +60,7 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
       ...(filters.region && filters.region.length > 0 ? { region: filters.region } : {}),
       ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
     };
-    const subscription = client.observe(recordQuery).subscribe({
+    const subscription = client.observe(recordQuery).pipe(coalescedRows()).subscribe({
       next: (views) => setState({ rows: views.slice(0, limit), hasMore: views.length > limit, isLoading: false, hitCount: null }),
       error: () => setState((previous) => ({ ...previous, isLoading: false })),
     });

@@ -13,12 +13,15 @@ import { startSearchWorker } from '../library/searchWorkerPort';
 import { startFoldWorker } from '../data/foldWorkerPort';
 import { eraseDeviceBlobs } from '../data/deviceBlobs';
 
-/**
- * Records per storage write while a sync or an import brings records in: Chromium serializes each
- * row on the window's thread as IndexedDB takes it (about 0.3 ms a row with its Yjs state, 2 cores),
- * so a page of 100 stays inside the 50 ms budget where 500 held the window for 150 ms (issue 17).
- */
+/** Records per page while a sync or an import brings records in: one read and one fold each. */
 const APPLY_PAGE_RECORDS = 100;
+/**
+ * Rows per storage write: Chromium serializes each row on the window's thread as IndexedDB takes
+ * it, 0.6 to 1.2 ms a row with its Yjs state on a loaded 2-core machine, so a page of 100 in one
+ * write held the window for 60 to 125 ms (issue 17). The store issues a page's writes together,
+ * so IndexedDB runs them back to back while each one's rows are serialized in a task of their own.
+ */
+const ROWS_PER_WRITE = 25;
 
 type SyncModules = typeof import('./syncModules');
 
@@ -107,6 +110,7 @@ export class Session {
       searchPort: startSearchWorker(),
       startFoldWorker,
       applyPageRecords: APPLY_PAGE_RECORDS,
+      rowsPerWrite: ROWS_PER_WRITE,
     });
     // The index loads in its worker while the first screen draws, so the first search is quick.
     setTimeout(() => void client.warmSearch().catch(() => undefined), 0);

@@ -57,11 +57,16 @@ export interface ClientOptions {
    */
   readonly startFoldWorker?: () => WorkerPortLike | undefined;
   /**
-   * Records per page of applyRemote (APPLY_PAGE_RECORDS when left out): one read and one storage
-   * write each. Where the storage serializes rows on the caller's thread (IndexedDB in a window:
-   * about 0.3 ms a row), smaller pages keep each write inside the 50 ms budget.
+   * Records per page of applyRemote (APPLY_PAGE_RECORDS when left out): one read, one fold and one
+   * storage write each (several with rowsPerWrite).
    */
   readonly applyPageRecords?: number;
+  /**
+   * Most rows one storage write takes (the store's rowsPerWrite; all of a page when left out).
+   * Where the storage serializes rows on the caller's thread (IndexedDB in a window), this keeps
+   * each write's task inside the 50 ms budget without smaller pages' extra reads and folds.
+   */
+  readonly rowsPerWrite?: number;
 }
 
 export interface RecordView<P = unknown> {
@@ -197,7 +202,7 @@ export class FieldwiseClient {
   static async open(options: ClientOptions): Promise<FieldwiseClient> {
     const { orgId, deviceId } = options.identity;
     const name = options.name ?? `fieldwise-${orgId}-${deviceId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-    const opened = await openStore({ storage: options.storage, name });
+    const opened = await openStore({ storage: options.storage, name, rowsPerWrite: options.rowsPerWrite });
     const store = options.wrapStore ? options.wrapStore(opened) : opened;
     const lastOrder = Math.max(options.now?.() ?? Date.now(), store.lastOutboxOrder);
     return new FieldwiseClient(
@@ -468,8 +473,9 @@ export class FieldwiseClient {
    * An update whose header disagrees with the stored header is refused: headers are immutable.
    *
    * The bulk path of pulled pages and bundle imports (issue 17): records go in pages of
-   * APPLY_PAGE_RECORDS, each page one read and one storage write (so observed queries hear one
-   * change per page), and the folding in between gives the thread back every few milliseconds.
+   * APPLY_PAGE_RECORDS, each page one read and one storage write, or one per rowsPerWrite rows (so
+   * observed queries hear one change per write, not per record), and the folding in between gives
+   * the thread back every few milliseconds.
    */
   async applyRemote(updates: readonly RemoteUpdate[]): Promise<void> {
     const byRecord = groupByRecord(updates);

@@ -33,6 +33,12 @@ export interface StoreOptions {
   readonly name: string;
   /** Cross-tab change events; off in Node (it would hold a BroadcastChannel open). */
   readonly isMultiInstance?: boolean;
+  /**
+   * Most rows one storage write takes (all of a putRows call when left out). A larger putRows is
+   * written as several writes, issued together: IndexedDB runs them one after another, and a
+   * window serializes each write's rows in a task of its own, so no task holds more than this many.
+   */
+  readonly rowsPerWrite?: number;
 }
 
 export interface RecordQuery {
@@ -201,7 +207,9 @@ const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * Writes rows, replacing any stored under their ids (removed rows' tombstones included), as one
- * storage write: one transaction for the whole page. It goes to the collection's storage instance
+ * storage write: one transaction for the whole page, or one per `rowsPerWrite` rows (a crash
+ * between two leaves some rows written: each is whole, and the caller's outbox or checkpoint,
+ * written after, still says what is missing). It goes to the collection's storage instance
  * directly, as RxDB's own replication does: `bulkUpsert` inserts first and then rewrites every row
  * that already existed one incremental write at a time, which made a pulled page of updates cost
  * a failed transaction plus a write per row (issue 17). The collection, its document cache and
@@ -211,9 +219,21 @@ const MAX_WRITE_ATTEMPTS = 5;
  * stored documents read a moment ago (getRows' last read): a row found there is not read again,
  * and one changed since is caught the same way, by its revision.
  */
-async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[], known: ReadonlyMap<string, RxDocumentData<RecordRow>>): Promise<void> {
+async function upsertRows(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[], known: ReadonlyMap<string, RxDocumentData<RecordRow>>, rowsPerWrite: number): Promise<void> {
+  const unique = [...new Map(rows.map((row) => [row.id, row])).values()];
+  if (unique.length <= rowsPerWrite) return upsertSlice(records, token, unique, known);
+  const slices: RecordRow[][] = [];
+  for (let i = 0; i < unique.length; i += rowsPerWrite) slices.push(unique.slice(i, i + rowsPerWrite));
+  // Every slice is waited for, failed or not, so nothing of this call is still writing once it throws.
+  const results = await Promise.allSettled(slices.map((slice) => upsertSlice(records, token, slice, known)));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** One storage write of rows with distinct ids (upsertRows). */
+async function upsertSlice(records: RxCollection<RecordRow>, token: string, rows: readonly RecordRow[], known: ReadonlyMap<string, RxDocumentData<RecordRow>>): Promise<void> {
   const storage = records.storageInstance;
-  let pending = [...new Map(rows.map((row) => [row.id, row])).values()];
+  let pending = [...rows];
   const unknown = pending.filter((row) => !known.has(row.id)).map((row) => row.id);
   const found = unknown.length > 0 ? await storage.findDocumentsById(unknown, true) : [];
   let previous = new Map(found.map((doc) => [doc.id, doc]));
@@ -249,6 +269,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const records = collections.records as RxCollection<RecordRow>;
   const outbox = collections.outbox as RxCollection<OutboxRow>;
 
+  const rowsPerWrite = options.rowsPerWrite ?? Number.POSITIVE_INFINITY;
   /** The stored documents of getRows' last read (upsertRows' `known`). */
   let lastRead = new Map<string, RxDocumentData<RecordRow>>();
   const store: Store = {
@@ -319,7 +340,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       if (result.error.length > 0) throw new Error(`outbox write failed: ${result.error[0]?.status}`);
     },
     async putRows(rows) {
-      if (rows.length > 0) await upsertRows(records, database.token, rows, lastRead);
+      if (rows.length > 0) await upsertRows(records, database.token, rows, lastRead, rowsPerWrite);
     },
     async outbox(limit) {
       const docs = await outbox.find({ selector: {}, sort: [{ order: 'asc' }], ...(limit ? { limit } : {}) }).exec();

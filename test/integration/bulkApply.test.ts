@@ -7,6 +7,7 @@ import { serveRowFolding } from '../../shared/client/rowFolding';
 import { foldIntoDoc, toRecordRow } from '../../shared/store/recordState';
 import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import type { RecordRow } from '../../shared/store/schemas';
+import { rxStorageOf, storeStorageOf, type StoreStorage } from '../../shared/store/storeStorage';
 import { generateEntries } from '../bench/entryCorpus';
 import { indexedDbStorage, memoryClient } from '../support/clients';
 
@@ -80,6 +81,43 @@ function expectedRows(rounds: readonly (readonly RemoteUpdate[])[]): Map<string,
   return rows;
 }
 
+interface RecordWrites {
+  /** Rows of each storage write of records, as each was issued (a page's writes in any order). */
+  readonly sizes: number[];
+  /** Most record writes in flight at once. */
+  mostInFlight: number;
+  inFlight: number;
+  /** Rejects the record write of this number (1 the first), as a full disk would. */
+  failingWrite?: number;
+}
+
+/** The same storage, with the records collection's writes counted (and one failed, if asked). */
+function countingRecordWrites(storage: StoreStorage, writes: RecordWrites): StoreStorage {
+  const rx = rxStorageOf(storage);
+  return storeStorageOf({
+    name: rx.name,
+    rxdbVersion: rx.rxdbVersion,
+    async createStorageInstance(params) {
+      const instance = await rx.createStorageInstance(params);
+      if (params.collectionName !== 'records') return instance;
+      const bulkWrite = instance.bulkWrite.bind(instance);
+      instance.bulkWrite = async (rows, context) => {
+        writes.sizes.push(rows.length);
+        const number = writes.sizes.length;
+        writes.inFlight += 1;
+        writes.mostInFlight = Math.max(writes.mostInFlight, writes.inFlight);
+        try {
+          if (number === writes.failingWrite) throw new Error('disk full');
+          return await bulkWrite(rows, context);
+        } finally {
+          writes.inFlight -= 1;
+        }
+      };
+      return instance;
+    },
+  });
+}
+
 async function storedRows(of: FieldwiseClient): Promise<Map<string, RecordRow>> {
   return new Map((await of.listRows({ type: 'entry' })).map((row) => [row.id, row]));
 }
@@ -105,6 +143,45 @@ describe('applying pulled pages and bundles in bulk', () => {
       expect(fromSingle.get(id), id).toEqual(row);
     }
     expect(fromBulk.get('entry-bulk-00007')?.projection).toMatchObject({ title: 'Edited 7', summary: 'Second pull 7' });
+  });
+
+  it('writes a page in storage writes of at most rowsPerWrite rows, issued together, and stores what applying each record alone stores', async () => {
+    const writes: RecordWrites = { sizes: [], mostInFlight: 0, inFlight: 0 };
+    const bulk = await client({ storage: countingRecordWrites(indexedDbStorage(), writes), applyPageRecords: 100, rowsPerWrite: 25 });
+    const base = pulled(230);
+    const second = edits(base, 4, 1_000);
+    writes.sizes.length = 0;
+
+    await bulk.applyRemote(base.updates); // pages of 100, 100 and 30
+    expect([...writes.sizes].sort((a, b) => b - a)).toEqual([25, 25, 25, 25, 25, 25, 25, 25, 25, 5]);
+    expect(writes.mostInFlight).toBeGreaterThan(1);
+    await bulk.applyRemote(second); // 58 rows written over, in one page
+    expect(writes.sizes.slice(10).sort((a, b) => b - a)).toEqual([25, 25, 8]);
+
+    const expected = expectedRows([base.updates, second]);
+    const stored = await storedRows(bulk);
+    expect(stored.size).toBe(230);
+    for (const [id, row] of expected) expect(stored.get(id), id).toEqual(row);
+  });
+
+  it('rejects a page whose one storage write failed only once its other writes are done, and applying it again stores it whole', async () => {
+    const writes: RecordWrites = { sizes: [], mostInFlight: 0, inFlight: 0 };
+    const bulk = await client({ storage: countingRecordWrites(indexedDbStorage(), writes), applyPageRecords: 100, rowsPerWrite: 25 });
+    const base = pulled(100);
+    writes.sizes.length = 0;
+    writes.failingWrite = 2;
+
+    await expect(bulk.applyRemote(base.updates)).rejects.toThrow('disk full');
+    // Nothing of the failed call is still writing: a checkpoint stored after it could not outrun it.
+    expect(writes.inFlight).toBe(0);
+    expect(writes.sizes).toEqual([25, 25, 25, 25]);
+    expect((await storedRows(bulk)).size).toBe(75);
+
+    await bulk.applyRemote(base.updates);
+    const expected = expectedRows([base.updates]);
+    const stored = await storedRows(bulk);
+    expect(stored.size).toBe(100);
+    for (const [id, row] of expected) expect(stored.get(id), id).toEqual(row);
   });
 
   it('writes a pulled record again over the tombstone its withdrawal left', async () => {
