@@ -10,6 +10,7 @@ import { databaseNameOf, TOKEN_SECRET, type DeviceProfile } from './deviceProfil
 import type { KeyRegistration } from './deviceKey';
 import { saveProfile } from './profileStore';
 import { startSearchWorker } from '../library/searchWorkerPort';
+import { eraseSavedSearchIndex, savedSearchIndexDatabaseOf } from '../library/savedSearchIndex';
 import { startFoldWorker } from '../data/foldWorkerPort';
 import { eraseDeviceBlobs } from '../data/deviceBlobs';
 
@@ -108,6 +109,7 @@ export class Session {
       name: databaseNameOf(profile),
       onDidFailWrite,
       searchPort: startSearchWorker(),
+      searchIndexDatabase: savedSearchIndexDatabaseOf(databaseNameOf(profile)),
       startFoldWorker,
       applyPageRecords: APPLY_PAGE_RECORDS,
       rowsPerWrite: ROWS_PER_WRITE,
@@ -316,6 +318,7 @@ export class Session {
   async closeAndErase(): Promise<void> {
     await this.close();
     await this.client.erase();
+    await eraseSavedSearchIndex(databaseNameOf(this.currentProfile));
     await eraseDeviceBlobs();
   }
 }

@@ -51,6 +51,12 @@ export interface ClientOptions {
    */
   readonly searchPort?: SearchPortLike;
   /**
+   * With searchPort: the database in which the worker keeps the saved index itself
+   * (SearchBackend.saved), so its text never crosses to this thread; left out, it is kept in the
+   * store's meta. Erasing the device must delete that database too.
+   */
+  readonly searchIndexDatabase?: string;
+  /**
    * Where records that arrive from elsewhere are folded into rows: a worker, started on the first
    * records to fold (the renderer's, so an initial sync or a bundle import does not hold the
    * window; rowFolding.ts), or, when left out or when it cannot start, this thread in slices.
@@ -181,6 +187,7 @@ export class FieldwiseClient {
     private readonly searchPort: SearchPortLike | undefined,
     private readonly folder: RowFolder,
     private readonly applyPageRecords: number,
+    private readonly searchIndexDatabase: string | undefined,
   ) {
     this.outboxOrder = lastOrder;
     this.meta = metaPortOf(store);
@@ -215,6 +222,7 @@ export class FieldwiseClient {
       options.searchPort,
       options.startFoldWorker ? lazyRowFolder(options.startFoldWorker) : localRowFolder(),
       options.applyPageRecords ?? APPLY_PAGE_RECORDS,
+      options.searchPort ? options.searchIndexDatabase : undefined,
     );
   }
 
@@ -755,8 +763,10 @@ export class FieldwiseClient {
           }),
         readStored: () => this.store.getMeta(SEARCH_INDEX_META_KEY),
         writeStored: (value) => this.store.setMeta(SEARCH_INDEX_META_KEY, value),
+        // Written over, never read: reading the old copy would cost what keeping it apart saves.
+        clearStored: () => this.store.setMeta(SEARCH_INDEX_META_KEY, { cleared: true }),
       },
-      this.searchPort ? portSearchBackend(this.searchPort) : localSearchBackend(),
+      this.searchPort ? portSearchBackend(this.searchPort, this.searchIndexDatabase) : localSearchBackend(),
     );
     return this.search;
   }

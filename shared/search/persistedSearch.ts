@@ -54,8 +54,11 @@ export interface SearchSource {
   rowChangesSince(since: RowStamp | null, limit: number): Promise<RowChangePage>;
   /** Every entry row change from now on. */
   subscribe(listener: (change: RowChange) => void): { unsubscribe(): void };
+  /** The saved index beside the records, where the backend keeps none itself (SearchBackend.saved). */
   readStored(): Promise<unknown>;
   writeStored(value: StoredSearchIndex): Promise<void>;
+  /** Drops a saved index beside the records without reading it (the backend now keeps its own). */
+  clearStored?(): Promise<void>;
 }
 
 export interface StoredSearchIndex {
@@ -71,13 +74,20 @@ export interface SearchStartReport {
   readonly caughtUp: number;
 }
 
+/** A saved stamp as it was written (null: the index holds no row write), or undefined when damaged. */
+function stampOf(raw: unknown): RowStamp | null | undefined {
+  if (raw === null) return null;
+  const stamp = raw as Partial<RowStamp> | undefined;
+  return typeof stamp?.lwt === 'number' && typeof stamp.id === 'string' ? { lwt: stamp.lwt, id: stamp.id } : undefined;
+}
+
 function storedIndexOf(raw: unknown): StoredSearchIndex | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const value = raw as Partial<StoredSearchIndex>;
   if (value.format !== ENTRY_INDEX_FORMAT || typeof value.index !== 'string') return null;
-  const stamp = value.stamp;
-  if (stamp !== null && (typeof stamp?.lwt !== 'number' || typeof stamp.id !== 'string')) return null;
-  return { format: value.format, stamp: stamp ?? null, index: value.index };
+  const stamp = stampOf(value.stamp ?? null);
+  if (stamp === undefined) return null;
+  return { format: value.format, stamp, index: value.index };
 }
 
 const searchableOf = (change: RowChange, readerOrg: string): SearchableEntry => ({
@@ -95,6 +105,7 @@ export class PersistedEntrySearch {
   private saving: Promise<void> = Promise.resolve();
   private subscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
+  private hasClearedStored = false;
 
   constructor(
     private readonly source: SearchSource,
@@ -132,10 +143,7 @@ export class PersistedEntrySearch {
       if (held) held.push(change);
       else this.applyLive([change]);
     });
-    const stored = storedIndexOf(await this.source.readStored().catch(() => null));
-    const isLoaded = stored !== null && (await this.backend.load(stored.index));
-    if (isLoaded) this.stamp = stored.stamp;
-    else await this.backend.reset();
+    const isLoaded = await this.loadSaved();
     let caughtUp = 0;
     for (;;) {
       const page = await this.source.rowChangesSince(this.stamp, CATCH_UP_PAGE);
@@ -152,6 +160,27 @@ export class PersistedEntrySearch {
       this.scheduleSave(0);
     }
     return { source: isLoaded ? 'loaded' : 'built', caughtUp };
+  }
+
+  /** Loads the saved index into the backend (and its stamp into this.stamp); false when there is none usable. */
+  private async loadSaved(): Promise<boolean> {
+    const { saved } = this.backend;
+    if (saved) {
+      // Kept by the backend itself (the renderer's worker): only the stamp comes here.
+      const loaded = await saved.load(ENTRY_INDEX_FORMAT).catch(() => null);
+      const stamp = loaded ? stampOf(loaded.stamp) : undefined;
+      if (stamp === undefined) {
+        await this.backend.reset();
+        return false;
+      }
+      this.stamp = stamp;
+      return true;
+    }
+    const stored = storedIndexOf(await this.source.readStored().catch(() => null));
+    const isLoaded = stored !== null && (await this.backend.load(stored.index));
+    if (isLoaded) this.stamp = stored.stamp;
+    else await this.backend.reset();
+    return isLoaded;
   }
 
   private applyChanges(changes: readonly RowChange[]): Promise<void> {
@@ -196,8 +225,16 @@ export class PersistedEntrySearch {
       // Taken with the request: the backend answers in order, so the text holds every change up to it.
       const stamp = this.stamp;
       try {
-        const index = await this.backend.save();
-        await this.source.writeStored({ format: ENTRY_INDEX_FORMAT, stamp, index });
+        const { saved } = this.backend;
+        if (saved) {
+          await saved.save(ENTRY_INDEX_FORMAT, stamp);
+          // A copy saved beside the records by an earlier version is left behind, text and all.
+          if (!this.hasClearedStored) await this.source.clearStored?.();
+          this.hasClearedStored = true;
+        } else {
+          const index = await this.backend.save();
+          await this.source.writeStored({ format: ENTRY_INDEX_FORMAT, stamp, index });
+        }
       } catch (error) {
         this.hasUnsaved = true;
         throw error;

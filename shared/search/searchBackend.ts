@@ -19,6 +19,20 @@ export interface SearchBackend {
   save(): Promise<string>;
   /** Lets go of the index (and the worker's port). */
   close(): void;
+  /** Present where the backend keeps the saved index itself (SavedIndexOps); else the caller keeps `save`'s text. */
+  readonly saved?: SavedIndexOps;
+}
+
+/**
+ * The saved index kept where the index lives: the renderer's search worker keeps it in its own
+ * IndexedDB database, so the index's text (20 MB at 10,000 entries with bodies, five times that at
+ * 50,000) is never read, copied or written on the thread that draws the window (issue 17).
+ */
+export interface SavedIndexOps {
+  /** Replaces the index with the saved one of `format`; its stamp (unchecked), or null when none is saved or it cannot be read (the index is then empty). */
+  load(format: number): Promise<{ readonly stamp: unknown } | null>;
+  /** Saves the index as it is now, with the stamp of the last row write it holds. */
+  save(format: number, stamp: unknown): Promise<void>;
 }
 
 /** The operations an index answers, one at a time: shared by the in-thread backend and the worker. */

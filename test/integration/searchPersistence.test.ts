@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldwiseClient } from '../../shared/client/client';
 import { entry as entryModule, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
 import { EntrySearch } from '../../shared/search/entrySearch';
-import { serveSearch } from '../../shared/search/searchPort';
+import { serveSearch, type SavedIndexStorage, type SavedIndexValue } from '../../shared/search/searchPort';
+import { SEARCH_INDEX_META_KEY } from '../../shared/search/persistedSearch';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
 
 /*
@@ -42,9 +43,9 @@ function input(i: number): EntryInput {
 
 const queries = ['灌溉', '草木灰', '效果', '雨水', 'water', 'harvestign', 'rainwat', 'elderley villagers', 'schools', 'seed', 'flood tanks', '灌木'];
 
-async function session(name: string, searchPort?: MessagePort): Promise<FieldwiseClient> {
+async function session(name: string, searchPort?: MessagePort, searchIndexDatabase?: string): Promise<FieldwiseClient> {
   // One storage handle per session: fake-indexeddb keeps the database between them, as a disk would.
-  const client = await memoryClient({ storage: indexedDbStorage(), name, ...(searchPort ? { searchPort } : {}) });
+  const client = await memoryClient({ storage: indexedDbStorage(), name, ...(searchPort ? { searchPort } : {}), ...(searchIndexDatabase ? { searchIndexDatabase } : {}) });
   open.push(client);
   return client;
 }
@@ -55,9 +56,9 @@ async function closeSession(client: FieldwiseClient): Promise<void> {
 }
 
 /** A worker's port: the other end of a MessageChannel answered by the worker's own code. */
-function workerPort(): MessagePort {
+function workerPort(savedIndexes?: SavedIndexStorage): MessagePort {
   const { port1, port2 } = new MessageChannel();
-  serveSearch(port2);
+  serveSearch(port2, savedIndexes);
   ports.push(port1, port2);
   return port1;
 }
@@ -118,6 +119,67 @@ describe('persisted search index', () => {
     const third = await session(name, workerPort());
     expect(await third.warmSearch()).toEqual({ source: 'loaded', caughtUp: 0 });
     expectSameAnswers(await answersOf(third), builtAnswers);
+  });
+
+  it('is kept by the worker itself where it has storage: the client never reads or writes its text, and an old copy beside the records is written over', async () => {
+    const name = uniqueName('search-in-worker');
+    // A session of an earlier version saved the index beside the records.
+    const earlier = await session(name);
+    for (let i = 0; i < 24; i++) await earlier.create('entry', input(i));
+    await earlier.warmSearch();
+    const builtAnswers = await answersOf(earlier);
+    await closeSession(earlier);
+
+    const kept = new Map<string, SavedIndexValue>();
+    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const readsOfIndex: unknown[] = [];
+    const spied = (client: FieldwiseClient) => {
+      // What the client's thread reads of the index's meta key, through the store the client holds.
+      const store = (client as unknown as { store: { getMeta(key: string): Promise<unknown> } }).store;
+      const getMeta = store.getMeta.bind(store);
+      store.getMeta = async (key) => {
+        const value = await getMeta(key);
+        if (key === SEARCH_INDEX_META_KEY) readsOfIndex.push(value);
+        return value;
+      };
+      return client;
+    };
+    const first = spied(await session(name, workerPort(workerStorage), `${name}-search`));
+    // Built in the worker from the rows (the copy beside the records is not read), then saved there.
+    expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
+    expectSameAnswers(await answersOf(first), builtAnswers);
+    await closeSession(first);
+    expect(readsOfIndex).toEqual([]);
+    expect(kept.get(`${name}-search`)).toMatchObject({ format: expect.any(Number), stamp: { lwt: expect.any(Number), id: expect.any(String) }, index: expect.any(String) });
+
+    const second = spied(await session(name, workerPort(workerStorage), `${name}-search`));
+    await second.create('entry', input(24));
+    expect(await second.warmSearch()).toEqual({ source: 'loaded', caughtUp: 1 });
+    expectSameAnswers(await answersOf(second), await rebuiltAnswers(second));
+    await closeSession(second);
+    expect(readsOfIndex).toEqual([]);
+
+    // The old copy was written over: a session without the worker's storage finds none and builds.
+    const without = await session(name);
+    expect(await without.warmSearch()).toEqual({ source: 'built', caughtUp: 25 });
+  });
+
+  it("rebuilds when the worker's saved index is damaged or of another format", async () => {
+    const name = uniqueName('search-in-worker-damaged');
+    const kept = new Map<string, SavedIndexValue>();
+    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const first = await session(name, workerPort(workerStorage), `${name}-search`);
+    for (let i = 0; i < 6; i++) await first.create('entry', input(i));
+    expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 6 });
+    await closeSession(first);
+    const saved = kept.get(`${name}-search`)!;
+    for (const damaged of [{ ...saved, index: '{"not": "an index"' }, { ...saved, format: saved.format + 1 }, { ...saved, stamp: { lwt: 'x' } }]) {
+      kept.set(`${name}-search`, damaged);
+      const again = await session(name, workerPort(workerStorage), `${name}-search`);
+      expect(await again.warmSearch()).toEqual({ source: 'built', caughtUp: 6 });
+      expectSameAnswers(await answersOf(again), await rebuiltAnswers(again));
+      await closeSession(again);
+    }
   });
 
   it('re-indexes what was edited, added or removed while no index was listening, and follows edits after loading', async () => {
