@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { yieldToMain } from '../../shared/client/yieldToMain';
+import { timeSlicer } from '../../shared/client/yieldToMain';
 import { ENTRIES_SLOT_ATTRIBUTE, progressiveReportBody, slotPieceHtml } from '../../shared/reports/progressiveBody';
 import { REPORT_CSS } from '../../shared/reports/renderHtml';
 import type { ReportEntryItem, ReportModel } from '../../shared/reports/reportModel';
@@ -19,8 +19,14 @@ import type { ReportPhotos } from '../../shared/reports/reportPhotos';
  * of view are not laid out (content-visibility, the preview's own rule: the exported file has none).
  */
 
-/** Entries written per slice: a few kilobytes of markup, well inside the 50 ms budget with their layout. */
-const ENTRIES_PER_SLICE = 40;
+/** Entries per page of the preview (see PREVIEW_CSS). */
+const ENTRIES_PER_PAGE = 40;
+/**
+ * Entries parsed in one insertAdjacentHTML: a page in one piece was a single call of 80 to 120 ms
+ * on a loaded two-core laptop (issue 17), which no slicer can cut; between pieces the time slicer
+ * yields once its budget is spent.
+ */
+const ENTRIES_PER_PIECE = 8;
 
 /*
  * Each slice of entries sits in a page of its own (a plain block, no style of its own), which is
@@ -41,15 +47,24 @@ function reportSheets(): CSSStyleSheet[] {
   return sheets;
 }
 
-/** Writes each slot's entries before its placeholder, a slice per task, until done or `signal` aborts. */
+/** Writes each slot's entries before its placeholder, a page at a time in pieces, until done or `signal` aborts. */
 async function fillSlots(root: ShadowRoot, slots: readonly (readonly ReportEntryItem[])[], photos: ReportPhotos | null, signal: AbortSignal): Promise<void> {
+  const pause = timeSlicer();
   for (const [index, items] of slots.entries()) {
     const slot = root.querySelector(`template[${ENTRIES_SLOT_ATTRIBUTE}="${index}"]`);
     if (!slot) continue;
-    for (let start = 0; start < items.length; start += ENTRIES_PER_SLICE) {
-      slot.insertAdjacentHTML('beforebegin', `<div class="fw-preview-page">${slotPieceHtml(items, start, start + ENTRIES_PER_SLICE, photos)}</div>`);
-      await yieldToMain();
-      if (signal.aborted) return;
+    for (let pageStart = 0; pageStart < items.length; pageStart += ENTRIES_PER_PAGE) {
+      const page = document.createElement('div');
+      page.className = 'fw-preview-page';
+      slot.before(page);
+      const pageEnd = Math.min(items.length, pageStart + ENTRIES_PER_PAGE);
+      for (let start = pageStart; start < pageEnd; start += ENTRIES_PER_PIECE) {
+        // The pieces of a page joined are the page's entries as one piece (slotPieceHtml).
+        page.insertAdjacentHTML('beforeend', slotPieceHtml(items, start, Math.min(pageEnd, start + ENTRIES_PER_PIECE), photos));
+        const paused = pause();
+        if (paused) await paused;
+        if (signal.aborted) return;
+      }
     }
     slot.remove();
   }
