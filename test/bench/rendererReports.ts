@@ -29,7 +29,8 @@ const HEADING = '## renderer: Reports freeze (issue 17)';
 const DEFAULT_ENTRIES = 10_000;
 /** The demo network's own records before the generated entries (as renderer.bench.ts counts them). */
 const DEMO_RECORDS = 15;
-const RUNS = 2;
+/** Browser starts per build (FIELDWISE_BENCH_RUNS): the machine is shared, so one start says little. */
+const RUNS = Number(process.env.FIELDWISE_BENCH_RUNS ?? 3);
 /** Quiet time after the library's first rows before Reports is opened (its own startup is not measured here). */
 const SETTLE_BEFORE_MS = 4_000;
 /** Time after the preview shows, or the file is written, in which long tasks still count (work that trails it). */
@@ -215,6 +216,7 @@ export async function run(): Promise<void> {
   const loadAtStart = loadLine();
   const count = entryCount();
   const befores = beforeDists();
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new RangeError('FIELDWISE_BENCH_RUNS must be a whole number of at least 1');
   ensureRendererBuilt();
   const builds = [...befores, { label: 'this build', dist: rendererDist }];
   const chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -276,7 +278,11 @@ export async function run(): Promise<void> {
       `${verdict(r.open.longestTaskMs)} / ${verdict(r.csv.longestTaskMs)}`,
     ]),
   );
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
   const of = (build: string, pick: (r: ReportsFreeze) => number) => median(results.filter((r) => r.build === build).map((r) => pick(r.run)));
   const ratioLine = (before: string, name: string, pick: (r: ReportsFreeze) => number) => {
     const then = of(before, pick);
@@ -288,7 +294,7 @@ export async function run(): Promise<void> {
   const runtimeS = (performance.now() - startedAt) / 1000;
   const scaled = count === DEFAULT_ENTRIES ? '' : `FIELDWISE_BENCH_ENTRIES=${count} `;
   const body = [
-    `- Command: \`${scaled}FIELDWISE_BENCH_BEFORE_DIST=${befores.map((build) => `${build.name}=<its renderer/dist>`).join(',')} npm run bench -- freeze-reports\` (each before build: \`git archive <commit> | tar -x -C /tmp/<dir>\`, link node_modules, \`npx vite build --config renderer/vite.config.ts\` there; FIELDWISE_BENCH_PROFILE=<folder> writes a CPU profile of each open and export)`,
+    `- Command: \`${scaled}${RUNS === 3 ? '' : `FIELDWISE_BENCH_RUNS=${RUNS} `}FIELDWISE_BENCH_BEFORE_DIST=${befores.map((build) => `${build.name}=<its renderer/dist>`).join(',')} npm run bench -- freeze-reports\` (each before build: \`git archive <commit> | tar -x -C /tmp/<dir>\`, link node_modules, \`npx vite build --config renderer/vite.config.ts\` there; FIELDWISE_BENCH_PROFILE=<folder> writes a CPU profile of each open and export)`,
     `- Browser: ${chromiumVersion} (headless, playwright-core, the end-to-end flags), viewport 1024 x 768, a profile folder on disk`,
     `- Machine: ${machineLine()}; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${loadLine()} at the end; others share the machine, so compare rows within this run`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s (seeding ${seedS.toFixed(0)} s)`,
