@@ -11,13 +11,14 @@ import { FieldwisePage } from '../e2e/support/fieldwisePage';
 import { ensureRendererBuilt } from '../e2e/support/rendererBuild';
 import { rendererDist } from '../e2e/support/staticServer';
 import { machineLine, markdownTable, ms, writeSection } from './benchReport';
+import { startCpuProfile } from './cpuProfile';
 import { countStoredRecords } from './storedRecords';
 
 /*
  * `npm run bench -- freeze-reports`: how long the Reports screen holds the UI thread (issue 17:
  * no task past the RAIL budget of 50 ms), in Chromium on the app's real IndexedDB store with the
  * demo network and 10,000 generated entries. Side by side in one run, on one profile and one
- * origin (so one store): a renderer built before this work (FIELDWISE_BENCH_BEFORE_DIST) and this
+ * origin (so one store): renderers built before this work (FIELDWISE_BENCH_BEFORE_DIST) and this
  * one. Each run starts the browser, lets the library settle, then (a) opens Reports from inside the
  * app and waits for the digest's preview, (b) exports the CSV and waits for the downloaded file,
  * which is parsed back and must hold the screen's row count. The page records every long task
@@ -28,7 +29,8 @@ const HEADING = '## renderer: Reports freeze (issue 17)';
 const DEFAULT_ENTRIES = 10_000;
 /** The demo network's own records before the generated entries (as renderer.bench.ts counts them). */
 const DEMO_RECORDS = 15;
-const RUNS = 2;
+/** Browser starts per build (FIELDWISE_BENCH_RUNS): the machine is shared, so one start says little. */
+const RUNS = Number(process.env.FIELDWISE_BENCH_RUNS ?? 3);
 /** Quiet time after the library's first rows before Reports is opened (its own startup is not measured here). */
 const SETTLE_BEFORE_MS = 4_000;
 /** Time after the preview shows, or the file is written, in which long tasks still count (work that trails it). */
@@ -122,23 +124,29 @@ export async function measureReportsFreeze(profile: BrowserProfile, appUrl: stri
   await page.waitForTimeout(SETTLE_BEFORE_MS);
 
   // (a) Opening Reports the way the app's navigation does, timed inside the page.
+  const stopOpenProfile = await startCpuProfile(page, 'reports-open');
+  const calibrateAt = process.env.FIELDWISE_BENCH_PROFILE ? await page.evaluate(`(function __fwCalibrate() { const t = performance.now(); while (performance.now() - t < 5) {} return t; })()`) : 0;
   await page.evaluate(() => {
     (window as unknown as { __reportsProbe: { openedAt: number | null } }).__reportsProbe.openedAt = performance.now();
     window.location.hash = '#/reports';
   });
   await page.waitForFunction(() => (window as unknown as { __reportsProbe: Probe }).__reportsProbe.previewAt !== null, undefined, { timeout: 300_000, polling: 100 });
   await page.waitForTimeout(TRAIL_MS);
+  await stopOpenProfile();
   const opened = await readProbe(page);
   const reportRows = Number(await app.byTestId('report-row-count').getAttribute('data-count'));
 
   // (b) The CSV export: a real download, read back.
+  const stopCsvProfile = await startCpuProfile(page, 'reports-csv');
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 300_000 }), app.byTestId('report-export-csv').click()]);
   // Read before the browser closes: Playwright deletes a context's downloads with it.
   const bytes = readFileSync(await download.path());
   const fileAt = await page.evaluate(() => performance.now());
   await page.waitForFunction(() => (window as unknown as { __reportsProbe: Probe }).__reportsProbe.exportedAt !== null, undefined, { timeout: 300_000, polling: 100 });
   await page.waitForTimeout(TRAIL_MS);
+  await stopCsvProfile();
   const exported = await readProbe(page);
+  if (process.env.FIELDWISE_BENCH_PROFILE) (await import('node:fs')).writeFileSync(join(process.env.FIELDWISE_BENCH_PROFILE, `reports-tasks-${Date.now()}.json`), JSON.stringify({ calibrateAt, probe: exported }));
   await profile.close();
 
   const rows = (parse(bytes.toString('utf8'), { bom: true }) as string[][]).length - 1;
@@ -185,21 +193,38 @@ function entryCount(): number {
   return count;
 }
 
+/**
+ * FIELDWISE_BENCH_BEFORE_DIST: a renderer/dist built from an earlier commit, or several as
+ * `label=dir` separated by commas (`7f7dde6=/tmp/a/renderer/dist,5b7106b=/tmp/b/renderer/dist`),
+ * each measured in the same run before this build. Without it, this build alone (for a profile),
+ * and docs/BENCHMARKS.md is left as it was.
+ */
+function beforeDists(): { readonly name: string; readonly label: string; readonly dist: string }[] {
+  const value = process.env.FIELDWISE_BENCH_BEFORE_DIST;
+  if (!value) return [];
+  return value.split(',').map((item) => {
+    const at = item.indexOf('=');
+    const name = at < 0 ? '<commit>' : item.slice(0, at);
+    const build = { name, label: at < 0 ? 'before' : `before (${name})`, dist: at < 0 ? item : item.slice(at + 1) };
+    if (!existsSync(join(build.dist, 'index.html'))) throw new Error(`FIELDWISE_BENCH_BEFORE_DIST: ${build.dist} holds no built renderer (index.html); see docs/BENCHMARKS.md`);
+    return build;
+  });
+}
+
 export async function run(): Promise<void> {
   const startedAt = performance.now();
   const loadAtStart = loadLine();
   const count = entryCount();
-  const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST;
-  if (!beforeDist || !existsSync(join(beforeDist, 'index.html'))) {
-    throw new Error('set FIELDWISE_BENCH_BEFORE_DIST to a renderer/dist built from the commit before this work (7f7dde6; see docs/BENCHMARKS.md)');
-  }
+  const befores = beforeDists();
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new RangeError('FIELDWISE_BENCH_RUNS must be a whole number of at least 1');
   ensureRendererBuilt();
+  const builds = [...befores, { label: 'this build', dist: rendererDist }];
   const chromiumVersion = execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const profile = new BrowserProfile('bench-freeze-reports');
-  // Both builds on one port in turn: one origin, so one IndexedDB store seeded once.
-  let server: WebServer = await startWebServer({ root: beforeDist, csp: contentSecurityPolicy });
+  // Every build on one port in turn: one origin, so one IndexedDB store seeded once (by the first).
+  let server: WebServer = await startWebServer({ root: builds[0]!.dist, csp: contentSecurityPolicy });
   const port = Number(new URL(server.url).port);
-  const results: { readonly build: 'before' | 'now'; readonly run: ReportsFreeze }[] = [];
+  const results: { readonly build: string; readonly run: ReportsFreeze }[] = [];
   let stored = 0;
   let seedS = 0;
   try {
@@ -207,23 +232,27 @@ export async function run(): Promise<void> {
     const seedStarted = performance.now();
     stored = await seed(profile, server.url, count);
     seedS = (performance.now() - seedStarted) / 1000;
-    for (let i = 0; i < RUNS; i++) {
-      log(`before: run ${i + 1}`);
-      results.push({ build: 'before', run: await measureReportsFreeze(profile, server.url) });
-    }
-    await server.close();
-    server = await startWebServer({ root: rendererDist, csp: contentSecurityPolicy, port });
-    for (let i = 0; i < RUNS; i++) {
-      log(`this build: run ${i + 1}`);
-      results.push({ build: 'now', run: await measureReportsFreeze(profile, server.url) });
+    for (const [index, build] of builds.entries()) {
+      if (index > 0) {
+        await server.close();
+        server = await startWebServer({ root: build.dist, csp: contentSecurityPolicy, port });
+      }
+      for (let i = 0; i < RUNS; i++) {
+        log(`${build.label}: run ${i + 1}`);
+        results.push({ build: build.label, run: await measureReportsFreeze(profile, server.url) });
+      }
     }
   } finally {
     await profile.dispose();
     await server.close();
   }
 
-  const label = (build: 'before' | 'now', index: number) => `${build === 'before' ? 'before (7f7dde6)' : 'this build'}, run ${index + 1}`;
-  const counters = { before: 0, now: 0 };
+  const counters = new Map<string, number>();
+  const label = (build: string) => {
+    const index = counters.get(build) ?? 0;
+    counters.set(build, index + 1);
+    return `${build}, run ${index + 1}`;
+  };
   const verdict = (longest: number) => (longest <= RAIL_BUDGET_MS ? 'met' : 'not met');
   const table = markdownTable(
     [
@@ -238,7 +267,7 @@ export async function run(): Promise<void> {
       `issue 17: ≤ ${RAIL_BUDGET_MS} ms`,
     ],
     results.map(({ build, run: r }) => [
-      label(build, counters[build]++),
+      label(build),
       `${ms(r.open.toPreviewMs)} ms (${ms(r.open.toPreviewSettledMs)} ms)`,
       `${ms(r.open.longestTaskMs)} ms`,
       `${r.open.tasksOverBudget} (${ms(r.open.blockedMs)} ms)`,
@@ -249,25 +278,31 @@ export async function run(): Promise<void> {
       `${verdict(r.open.longestTaskMs)} / ${verdict(r.csv.longestTaskMs)}`,
     ]),
   );
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
-  const of = (build: 'before' | 'now', pick: (r: ReportsFreeze) => number) => median(results.filter((r) => r.build === build).map((r) => pick(r.run)));
-  const ratioLine = (name: string, pick: (r: ReportsFreeze) => number) => {
-    const before = of('before', pick);
-    const now = of('now', pick);
-    return `${name}: ${ms(now)} ms now against ${ms(before)} ms before (${before > 0 ? `${(now / before).toFixed(2)}x` : 'n/a'})`;
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   };
+  const of = (build: string, pick: (r: ReportsFreeze) => number) => median(results.filter((r) => r.build === build).map((r) => pick(r.run)));
+  const ratioLine = (before: string, name: string, pick: (r: ReportsFreeze) => number) => {
+    const then = of(before, pick);
+    const now = of('this build', pick);
+    return `${name}: ${ms(now)} ms now against ${ms(then)} ms ${before} (${then > 0 ? `${(now / then).toFixed(2)}x` : 'n/a'})`;
+  };
+  const mediansLine = (before: string) =>
+    `- Medians against ${before}: ${ratioLine(before, 'longest task opening Reports', (r) => r.open.longestTaskMs)}; ${ratioLine(before, 'longest task exporting the CSV', (r) => r.csv.longestTaskMs)}; ${ratioLine(before, 'open to preview', (r) => r.open.toPreviewMs)}; ${ratioLine(before, 'export to file', (r) => r.csv.toFileMs)}`;
   const runtimeS = (performance.now() - startedAt) / 1000;
   const scaled = count === DEFAULT_ENTRIES ? '' : `FIELDWISE_BENCH_ENTRIES=${count} `;
   const body = [
-    `- Command: \`${scaled}FIELDWISE_BENCH_BEFORE_DIST=<renderer/dist built from 7f7dde6> npm run bench -- freeze-reports\` (the before build: \`git archive 7f7dde6 | tar -x -C /tmp/reports-before\`, link node_modules, \`npx vite build --config renderer/vite.config.ts\` there)`,
+    `- Command: \`${scaled}${RUNS === 3 ? '' : `FIELDWISE_BENCH_RUNS=${RUNS} `}FIELDWISE_BENCH_BEFORE_DIST=${befores.map((build) => `${build.name}=<its renderer/dist>`).join(',')} npm run bench -- freeze-reports\` (each before build: \`git archive <commit> | tar -x -C /tmp/<dir>\`, link node_modules, \`npx vite build --config renderer/vite.config.ts\` there; FIELDWISE_BENCH_PROFILE=<folder> writes a CPU profile of each open and export)`,
     `- Browser: ${chromiumVersion} (headless, playwright-core, the end-to-end flags), viewport 1024 x 768, a profile folder on disk`,
     `- Machine: ${machineLine()}; load average (1 / 5 / 15 min) ${loadAtStart} at the start, ${loadLine()} at the end; others share the machine, so compare rows within this run`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s (seeding ${seedS.toFixed(0)} s)`,
-    `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`), ${stored} records in the store; both builds on one port in turn, so one origin and one store; the report is the screen's default (the knowledge digest, shared and endorsed entries)`,
+    `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`), ${stored} records in the store; the builds on one port in turn, so one origin and one store; the report is the screen's default (the knowledge digest, shared and endorsed entries)`,
     '',
     table,
     '',
-    `- Medians: ${ratioLine('longest task opening Reports', (r) => r.open.longestTaskMs)}; ${ratioLine('longest task exporting the CSV', (r) => r.csv.longestTaskMs)}; ${ratioLine('open to preview', (r) => r.open.toPreviewMs)}; ${ratioLine('export to file', (r) => r.csv.toFileMs)}`,
+    ...befores.map((build) => mediansLine(build.label)),
     '',
     'How to read it: each row is one browser start on the seeded profile; the library is opened',
     `first and left ${SETTLE_BEFORE_MS / 1000} s to settle, then Reports is opened from inside the app (a hash change) and the`,
@@ -279,10 +314,10 @@ export async function run(): Promise<void> {
     'the file is parsed back (csv-parse) and must hold as many rows as the screen says.',
   ].join('\n');
   console.log(`\n${HEADING}\n\n${body}\n`);
-  if (count === DEFAULT_ENTRIES) {
+  if (count === DEFAULT_ENTRIES && befores.length > 0) {
     await writeSection(HEADING, body);
     log('wrote docs/BENCHMARKS.md');
   } else {
-    log(`scaled-down run (${count} entries): docs/BENCHMARKS.md left as it was`);
+    log(`scaled-down run or no before build: docs/BENCHMARKS.md left as it was`);
   }
 }

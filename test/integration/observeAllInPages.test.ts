@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { combineLatest, filter, firstValueFrom, map } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FieldwiseClient, RecordView } from '../../shared/client/client';
 import * as Y from 'yjs';
 import { entry, entryMutators, type EntryInput } from '../../shared/records/entry';
-import { memoryClient } from '../support/clients';
+import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
+import { openClient } from '../../shared/client/client';
 
 /*
  * observeAllInPages is how the Reports screen follows 10,000 entries without turning them all
@@ -104,5 +105,25 @@ describe('observeAllInPages', () => {
     expect((paged[0]!.projection as { title: string }).title).toBe('Edited last');
     // A page boundary exactly at the end: 28 rows in pages of 7 and of 4.
     expect(shapeOf(await client.listInPages('entry', 4))).toEqual(shapeOf(paged));
+  });
+
+  it('over IndexedDB, reads each page in one request, with no cursor step per row, and gives what observe() gives', async () => {
+    const client = await openClient({ storage: indexedDbStorage(), name: uniqueName('idb-pages'), identity: { orgId: 'org-a', deviceId: 'dev-1', role: 'member' } });
+    open.push(client);
+    for (let n = 0; n < 20; n++) await client.create('entry', entryInput(n));
+    await pullRemote(client, [20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    // Issue 17: RxDB's Dexie query walked a cursor, one request and one UI-thread event per row.
+    const cursorStep = vi.spyOn(IDBCursor.prototype, 'continue');
+    try {
+      const { observed, paged } = await bothAt(client, 30);
+      expect(paged).toEqual(observed);
+      const steps = cursorStep.mock.calls.length;
+      // observe() still reads through the cursor; the 30 rows in pages of 7 add no step of their own.
+      const pagedOnly = await firstValueFrom(client.observeAllInPages('entry', 7).pipe(filter((views) => views.length === 30)));
+      expect(shapeOf(pagedOnly)).toEqual(observed);
+      expect(cursorStep.mock.calls.length).toBe(steps);
+    } finally {
+      cursorStep.mockRestore();
+    }
   });
 });

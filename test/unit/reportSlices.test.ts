@@ -98,6 +98,17 @@ describe('reports built in slices', () => {
     }
   });
 
+  it('gives the thread back while it chooses among the entries, not only once per entry written', async () => {
+    const context = await corpusContext();
+    // Ten times the corpus (new ids), and a topic none of them has: nothing to write, 4,000 entries to look at.
+    const entries = Array.from({ length: 10 }, (_, copy) => context.data.entries.map((view) => ({ ...view, header: { ...view.header, id: `${view.header.id}-${copy}` } }))).flat();
+    const request: ReportRequest = { kind: 'digest', options: { topics: ['no entry has this topic'] } };
+    const { pause, count } = countingPause();
+    const model = await runStepsInSlices(buildReportSteps({ ...context, data: { ...context.data, entries } }, request), { pause });
+    expect(model.table.rows).toEqual([]);
+    expect(count()).toBeGreaterThanOrEqual(entries.length / 200);
+  });
+
   it('stops at the next step once aborted, and never resolves a part-built report', async () => {
     const context = await corpusContext();
     const controller = new AbortController();
