@@ -15,9 +15,13 @@ export const SEARCH_PAUSE_MS = 150;
 /** 0 (search at once) or the pause to wait, for the box's text going from `before` to `after`. */
 export function searchDelay(before: string, after: string): number {
   if (after.trim() === '') return 0;
-  // More than one character at once: not a keystroke.
-  if (after.length - before.length > 1) return 0;
-  return SEARCH_PAUSE_MS;
+  // What came in between the text kept at both ends: more than one character at once (a paste,
+  // also over a selection) is not a keystroke.
+  let kept = 0;
+  while (kept < before.length && kept < after.length && before[kept] === after[kept]) kept++;
+  let keptAtEnd = 0;
+  while (keptAtEnd < before.length - kept && keptAtEnd < after.length - kept && before[before.length - 1 - keptAtEnd] === after[after.length - 1 - keptAtEnd]) keptAtEnd++;
+  return after.length - kept - keptAtEnd > 1 ? 0 : SEARCH_PAUSE_MS;
 }
 
 /** The text to search for, following the box's `text`; `isComposing` while an input method composes. */

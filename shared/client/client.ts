@@ -166,6 +166,8 @@ export class FieldwiseClient {
   private rowWrite: { timer: ReturnType<typeof setTimeout>; readonly firstAt: number } | null = null;
   private outboxOrder: number;
   private readonly outboxTag = bytesToHex(randomBytes(6));
+  /** The end of the remote work queued so far (inRemoteTurn). */
+  private remoteTurn: Promise<unknown> = Promise.resolve();
   private search: PersistedEntrySearch | null = null;
   /** The remote pages being applied (updates by record), each until its rows are written. */
   private readonly arriving = new Set<ReadonlyMap<string, readonly RemoteUpdate[]>>();
@@ -490,8 +492,20 @@ export class FieldwiseClient {
     const ids = [...byRecord.keys()];
     const page = this.applyPageRecords;
     for (let i = 0; i < ids.length; i += page) {
-      await this.applyRemotePage(new Map(ids.slice(i, i + page).map((id) => [id, byRecord.get(id)!])));
+      await this.inRemoteTurn(() => this.applyRemotePage(new Map(ids.slice(i, i + page).map((id) => [id, byRecord.get(id)!]))));
     }
+  }
+
+  /**
+   * Runs `work` once the remote work before it has ended: pages of records from elsewhere and
+   * withdrawals, one at a time across callers. A page reads its rows, folds, then writes them: two
+   * pages with one record, applied at once (a bundle imported while a pull runs), both read it
+   * before either wrote, and the second's row, folded without the first's update, won on disk.
+   */
+  private inRemoteTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.remoteTurn.then(work);
+    this.remoteTurn = run.catch(() => undefined);
+    return run;
   }
 
   private async applyRemotePage(byRecord: Map<string, RemoteUpdate[]>): Promise<void> {
@@ -561,7 +575,12 @@ export class FieldwiseClient {
    * private again, a comment hidden). Open docs are closed; the search index follows the deletion.
    * Never used for records this organization owns, which it can always read.
    */
-  async forgetRecords(ids: readonly string[]): Promise<void> {
+  forgetRecords(ids: readonly string[]): Promise<void> {
+    // In turn with pulled pages: one folding a record while it is forgotten would write it back.
+    return this.inRemoteTurn(() => this.forgetRecordsNow(ids));
+  }
+
+  private async forgetRecordsNow(ids: readonly string[]): Promise<void> {
     const rows = await this.store.getRows(ids);
     const own = new Set([...rows.values()].filter((row) => row.ownerOrg === this.identity.orgId).map((row) => row.id));
     const gone = ids.filter((id) => !own.has(id));

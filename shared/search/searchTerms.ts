@@ -49,11 +49,19 @@ export function indexTerms(text: string): string[] {
 export type QueryWord = { kind: 'latin'; term: string } | { kind: 'han'; grams: string[] };
 
 export function queryWords(query: string): QueryWord[] {
+  // Each word and each pair of Han characters once: every one is a lookup ANDed with the others,
+  // so one met again adds nothing to the answer, and a paste of "water " a thousand times held
+  // the search worker for seconds (issue 17's adversarial pass).
   const words: QueryWord[] = [];
+  const seen = new Set<string>();
+  const isNew = (key: string) => !seen.has(key) && (seen.add(key), true);
   for (const part of segmenter.segment(normalize(query))) {
     if (!part.isWordLike) continue;
-    for (const [run] of part.segment.matchAll(HAN_RUN)) words.push({ kind: 'han', grams: hanGrams(run) });
-    for (const term of otherWords(part.segment)) words.push({ kind: 'latin', term });
+    for (const [run] of part.segment.matchAll(HAN_RUN)) {
+      const grams = [...new Set(hanGrams(run))].filter((gram) => isNew(`han:${gram}`));
+      if (grams.length > 0) words.push({ kind: 'han', grams });
+    }
+    for (const term of otherWords(part.segment)) if (isNew(`latin:${term}`)) words.push({ kind: 'latin', term });
   }
   return words;
 }

@@ -22,3 +22,21 @@ describe('searchDelay', () => {
     expect(searchDelay('w', ' ')).toBe(0);
   });
 });
+
+// Adversarial pass: a paste over a selection (select all, paste) is text arriving whole too, but
+// searchDelay only compares lengths, so a pasted query no longer than the one it replaces waits
+// for the keystroke pause. A single keystroke inserts at most one character; these insert several.
+describe('searchDelay, a paste over selected text', () => {
+  it('searches at once for a pasted query that replaces a longer or equal one', () => {
+    expect(searchDelay('water', 'fish')).toBe(0);
+    expect(searchDelay('rainwater harvesting', 'drip line')).toBe(0);
+    expect(searchDelay('灌溉技术', '节水')).toBe(0);
+    expect(searchDelay('melon', 'mulch')).toBe(0);
+  });
+
+  it('still waits after a one-character edit of the same length or shorter', () => {
+    // A selection of one character typed over, and a selection deleted: keystrokes.
+    expect(searchDelay('water', 'wafer')).toBe(SEARCH_PAUSE_MS);
+    expect(searchDelay('water', 'wa')).toBe(SEARCH_PAUSE_MS);
+  });
+});
