@@ -82,6 +82,8 @@ describe('the search box follows its text, whatever the input', { timeout: 180_0
     // Switching screens mid-search and back: the box and the list start afresh, together.
     await box.fill('water');
     await app.byTestId('nav-inbox').click();
+    // On the inbox, so the library is gone (a click back before the inbox drew keeps the library as it was).
+    await app.byTestId('inbox-screen').waitFor();
     await app.byTestId('nav-library').click();
     await expect.poll(() => box.inputValue()).toBe('');
     await showsAll();
