@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../build/webServer';
@@ -144,6 +145,7 @@ async function coldRun(profile: BrowserProfile, server: WebServer): Promise<Cold
 
 export async function run(): Promise<void> {
   const startedAt = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const count = Number(process.env.FIELDWISE_BENCH_ENTRIES || DEFAULT_ENTRIES);
   const beforeDist = process.env.FIELDWISE_BENCH_BEFORE_DIST;
   if (!beforeDist || !existsSync(join(beforeDist, 'index.html'))) {
@@ -204,7 +206,7 @@ export async function run(): Promise<void> {
   const runtimeS = (performance.now() - startedAt) / 1000;
   const body = [
     '- Command: `FIELDWISE_BENCH_BEFORE_DIST=<dist built from the commit before issue 17> npm run bench -- search` (e.g. `git archive 0ab1cd6 | tar -x -C /tmp/before`, link node_modules, `vite build --config renderer/vite.config.ts` there)',
-    `- Machine: ${machineLine()}; heavily loaded by other work during the run, so compare rows with each other, not with other sections`,
+    `- Machine: ${machineLine()}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (others may share the machine: compare rows within this run)`,
     `- Date: ${new Date().toISOString().slice(0, 10)}; whole run ${runtimeS.toFixed(0)} s`,
     `- Data: the demo network plus ${count} generated entries (\`?demo-entries=${count}\`, half Chinese, half English), seeded once; both builds use the same profile and origin, so the same IndexedDB store`,
     '',
