@@ -26,7 +26,7 @@ async function queryByIndexRead<T>(instance: RxStorageInstanceDexie<T>, prepared
   const { queryPlan, query } = preparedQuery;
   if (!queryPlan.selectorSatisfiedByIndex || !queryPlan.sortSatisfiedByIndex || (query.skip ?? 0) > 0) return dexieQuery(instance, preparedQuery);
   const state = await instance.internals;
-  let keyRange: IDBKeyRange;
+  let keyRange: ReturnType<typeof getKeyRangeByQueryPlan>;
   try {
     keyRange = getKeyRangeByQueryPlan(state.booleanIndexes, queryPlan, state.dexieDb._options.IDBKeyRange);
   } catch (error) {
