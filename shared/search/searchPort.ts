@@ -46,6 +46,7 @@ export function serveSearch(port: SearchPortLike, storage?: SavedIndexStorage): 
     apply: ({ puts, removed }) => holder.apply(puts, removed),
     search: ({ text, filters }) => holder.search(text, filters),
     save: () => holder.save(),
+    // Answered once read: the client sends nothing else until it is (PersistedEntrySearch.load).
     loadSaved: async ({ database, format }) => {
       if (!storage) return noStorage();
       const value = (await storage.read(database).catch(() => null)) as Partial<SavedIndexValue> | null;
