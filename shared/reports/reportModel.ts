@@ -164,7 +164,9 @@ export function formatDate(locale: ReportLocale, time: number): string {
  * few labels (a kind, a consent level) and sentences (an attribution line) once per row, and a
  * catalog lookup with interpolation costs far more than a map's. A pattern is learnt once per key
  * and set of value names by translating with marker values, then filled in by replacing markers.
- * `defaultValue` passes through unchanged; no report key uses plural forms (`count`).
+ * `defaultValue` passes through unchanged. A key given a `count` is translated each time: its
+ * plural form depends on the number, and a marker in its place is no number (the freshness
+ * sentence showed as its bare key in every report).
  */
 export function withRememberedLabels(locale: ReportLocale): ReportLocale {
   const labels = new Map<string, string>();
@@ -181,6 +183,7 @@ export function withRememberedLabels(locale: ReportLocale): ReportLocale {
         }
         return label;
       }
+      if ('count' in values) return locale.t(key, values);
       const names = Object.keys(values).filter((name) => name !== 'defaultValue').sort();
       const patternKey = `${key}|${names.join(',')}|${values['defaultValue'] ?? ''}`;
       let pattern = patterns.get(patternKey);

@@ -250,6 +250,9 @@ describe('reports in the browser build', { timeout: 120_000 }, () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), app.byTestId('report-export-html').click()]);
     const html = readFileSync((await download.path())!, 'utf8');
+    // Every sentence translated: no catalog key left bare (the freshness sentence once was, in every report).
+    expect(html).not.toMatch(/reports\.doc\./);
+    expect(html).toMatch(/organizations? shown have not been heard from for more than \d+ days?\./);
     const urls = [...html.matchAll(/<img src="data:image\/jpeg;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">/g)];
     expect(urls.map((match) => match[2])).toEqual(['The spring box after the rains']);
     expect(readImageHeader(new Uint8Array(Buffer.from(urls[0]![1]!, 'base64')))).toEqual({ format: 'jpeg', widthPx: 1024, heightPx: 768 });

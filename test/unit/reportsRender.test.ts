@@ -264,4 +264,20 @@ describe('remembered labels', () => {
     // Each label and each sentence pattern was looked up once.
     expect(lookups).toBe(5);
   });
+
+  it('translates a key with plural forms as the catalog does, in both languages (a marker is no count)', async () => {
+    const instance = i18next.createInstance();
+    await instance.init({ lng: 'en', fallbackLng: false, resources: { en: { translation: catalogs.en }, 'zh-CN': { translation: catalogs['zh-CN'] } }, interpolation: { escapeValue: false } });
+    for (const language of ['en', 'zh-CN'] as const) {
+      const fixed = instance.getFixedT(language);
+      const remembered = withRememberedLabels({ t: (key, values) => fixed(key, values ?? {}), language, timeZone: 'UTC' });
+      for (const count of [1, 30, 30]) {
+        const summary = remembered.t('reports.doc.freshness.summary', { stale: 2, total: 5, count });
+        expect(summary).toBe(fixed('reports.doc.freshness.summary', { stale: 2, total: 5, count }));
+        expect(summary).not.toContain('reports.doc');
+        expect(summary).toContain(String(count));
+        expect(remembered.t('reports.doc.freshness.caption', { count })).not.toContain('reports.doc');
+      }
+    }
+  });
 });
