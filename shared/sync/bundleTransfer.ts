@@ -97,11 +97,13 @@ async function sendableEntries(client: FieldwiseClient): Promise<OutboxEntry[]> 
 async function unsentMedia(client: FieldwiseClient, store: DeviceBlobStore): Promise<BundleMediaCandidate[]> {
   const refs = [];
   for (const type of ATTACHING_TYPES) {
-    for (const row of await client.listRows({ type })) {
+    // A page at a time: the Sync screen works this plan out again as records arrive, and one
+    // read of every entry held the window 0.7 to 0.9 s at 50,000 (issue 17).
+    for (const view of await client.listInPages(type)) {
       // The stored projection, checked once here (a row that does not parse grants nothing).
-      const module = moduleFor(row.type);
-      const projection = module.projectionSchema.safeParse(row.projection);
-      if (projection.success && canChange(client.identity, row, ['edit'], module.facts(projection.data)).isAllowed) refs.push(...blobRefsOf(row.projection));
+      const module = moduleFor(view.header.type);
+      const projection = module.projectionSchema.safeParse(view.projection);
+      if (projection.success && canChange(client.identity, view.header, ['edit'], module.facts(projection.data)).isAllowed) refs.push(...blobRefsOf(view.projection));
     }
   }
   const candidates: BundleMediaCandidate[] = [];
