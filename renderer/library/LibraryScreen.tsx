@@ -59,7 +59,7 @@ export function LibraryScreen() {
   );
   // A new filter starts from the first page again.
   useEffect(() => setLimit(FIRST_PAGE), [filters, searchedText]);
-  const { rows: loaded, hasMore, isLoading, hitCount } = useEntryRows(client, filters, searchedText, limit);
+  const { rows: loaded, hasMore, isLoading, hitCount, searchError } = useEntryRows(client, filters, searchedText, limit);
   // Each original once, in the reader's language where a translation into it is held (entryTranslation.ts).
   const versions = useMemo(
     () => versionsFor(loaded.map((view) => ({ id: view.header.id, language: view.projection.language, translation: view.projection.translation ?? null, view })), i18n.language),
@@ -122,11 +122,11 @@ export function LibraryScreen() {
       </Group>
       <ReviewQueue orgNames={orgNames} />
       <LibraryFilters Select={Select} orgOptions={orgOptions} onSearch={setSearchedText} kind={kind} setKind={setKind} status={status} setStatus={setStatus} ownerOrg={ownerOrg} setOwnerOrg={setOwnerOrg} tag={tag} setTag={setTag} region={region} setRegion={setRegion} />
-      <Text size="xs" c="dimmed" aria-live="polite" data-testid="result-count">
-        {hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
+      <Text size="xs" c={searchError !== null ? 'red' : 'dimmed'} aria-live="polite" data-testid="result-count">
+        {searchError !== null ? t('library.searchFailed', { reason: searchError }) : hitCount !== null ? t('library.hits', { count: hitCount }) : hasMore ? t('library.showingMore', { count: rows.length }) : t('library.showing', { count: rows.length })}
       </Text>
       <div ref={scrollRef} className="fw-list-scroll" data-testid="entry-list" role="list" aria-label={t('library.listLabel')} aria-busy={isLoading}>
-        {!isLoading && rows.length === 0 && (
+        {!isLoading && rows.length === 0 && searchError === null && (
           <Text c="dimmed" p="lg" ta="center" data-testid="entry-list-empty">
             {hasFilters ? t('library.noMatches') : t('library.empty')}
           </Text>

@@ -28,6 +28,8 @@ export interface EntryRows {
   readonly isLoading: boolean;
   /** Search only: how many entries matched. */
   readonly hitCount: number | null;
+  /** Search only: why the last search gave no answer (it is asked again as records change or the text does). */
+  readonly searchError: string | null;
 }
 
 interface SearchedIds {
@@ -38,12 +40,15 @@ interface SearchedIds {
   readonly hitCount: number;
 }
 
+/** A search with no answer: no rows (the ones shown before were not its hits), and why. */
+const searchFailed = (error: unknown): EntryRows => ({ rows: [], hasMore: false, isLoading: false, hitCount: null, searchError: error instanceof Error ? error.message : String(error) });
+
 export const FIRST_PAGE = 40;
 export const NEXT_PAGE = 200;
 const SEARCH_LIMIT = 2000;
 
 export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, text: string, limit: number): EntryRows {
-  const [state, setState] = useState<EntryRows>({ rows: [], hasMore: false, isLoading: true, hitCount: null });
+  const [state, setState] = useState<EntryRows>({ rows: [], hasMore: false, isLoading: true, hitCount: null, searchError: null });
   const query = text.trim();
   const filterKey = JSON.stringify(filters);
 
@@ -61,7 +66,7 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
       ...(filters.ownerOrg ? { ownerOrg: filters.ownerOrg } : {}),
     };
     const subscription = client.observe(recordQuery).pipe(coalescedRows()).subscribe({
-      next: (views) => setState({ rows: views.slice(0, limit), hasMore: views.length > limit, isLoading: false, hitCount: null }),
+      next: (views) => setState({ rows: views.slice(0, limit), hasMore: views.length > limit, isLoading: false, hitCount: null, searchError: null }),
       error: () => setState((previous) => ({ ...previous, isLoading: false })),
     });
     return () => subscription.unsubscribe();
@@ -85,10 +90,15 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
       });
       if (isCurrent) setSearched({ query, filterKey, ids: hits.slice(0, SEARCH_LIMIT).map((hit) => hit.id), hitCount: hits.length });
     };
+    // A search that fails says so and stops being busy: a list left busy would look like a hang.
+    const ask = () =>
+      run().catch((error: unknown) => {
+        if (isCurrent) setState(searchFailed(error));
+      });
     setState((previous) => ({ ...previous, isLoading: true }));
-    void run().catch(() => undefined);
+    void ask();
     // Results follow the store: an entry that arrives or changes while searching shows up.
-    const subscription = client.observeRecordChanges().pipe(debounceTime(300)).subscribe(() => void run().catch(() => undefined));
+    const subscription = client.observeRecordChanges().pipe(debounceTime(300)).subscribe(() => void ask());
     return () => {
       isCurrent = false;
       subscription.unsubscribe();
@@ -102,9 +112,11 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
     client
       .getMany<EntryProjection>(shown)
       .then((rows) => {
-        if (isCurrent) setState({ rows, hasMore: searched.ids.length > shown.length, isLoading: false, hitCount: searched.hitCount });
+        if (isCurrent) setState({ rows, hasMore: searched.ids.length > shown.length, isLoading: false, hitCount: searched.hitCount, searchError: null });
       })
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        if (isCurrent) setState(searchFailed(error));
+      });
     return () => {
       isCurrent = false;
     };

@@ -108,7 +108,7 @@ export class Session {
       identity: profile.identity,
       name: databaseNameOf(profile),
       onDidFailWrite,
-      searchPort: startSearchWorker(),
+      startSearchWorker,
       searchIndexDatabase: savedSearchIndexDatabaseOf(databaseNameOf(profile)),
       startFoldWorker,
       applyPageRecords: APPLY_PAGE_RECORDS,

@@ -9,7 +9,7 @@ import { groupByRecord, mergeUpdates } from '../records/yjsUpdates';
 import { canChange, isAllowed, ownershipOf } from '../rules/rules';
 import type { SearchFilters, SearchHit } from '../search/entrySearch';
 import { PersistedEntrySearch, SEARCH_INDEX_META_KEY, type SearchStartReport } from '../search/persistedSearch';
-import { localSearchBackend } from '../search/searchBackend';
+import { localSearchBackend, type SearchBackend } from '../search/searchBackend';
 import { portSearchBackend, type SearchPortLike } from '../search/searchPort';
 import type { WorkerPortLike } from '../workers/portCalls';
 import { lazyRowFolder, localRowFolder, type RowFolder } from './rowFolding';
@@ -46,12 +46,14 @@ export interface ClientOptions {
   /** Told when saving an edit made directly on an open doc (an editor's) fails; the UI shows it. */
   readonly onDidFailWrite?: (error: unknown) => void;
   /**
-   * Where the search index lives: a worker's port (the renderer's, so indexing never blocks the
-   * window; shared/search/searchPort.ts), or, when left out, this thread.
+   * Where the search index lives: a worker, started on the first search or warmSearch (the
+   * renderer's, so indexing never blocks the window; shared/search/searchPort.ts), or, when left
+   * out or when it cannot start, this thread. A worker that fails (it could not load, or it threw)
+   * is replaced by a fresh one, once; after that the index is kept on this thread.
    */
-  readonly searchPort?: SearchPortLike;
+  readonly startSearchWorker?: () => SearchPortLike | undefined;
   /**
-   * With searchPort: the database in which the worker keeps the saved index itself
+   * With startSearchWorker: the database in which the worker keeps the saved index itself
    * (SearchBackend.saved), so its text never crosses to this thread; left out, it is kept in the
    * store's meta. Erasing the device must delete that database too.
    */
@@ -126,6 +128,8 @@ function newRecordId(type: RecordType): string {
 const APPLY_PAGE_RECORDS = 500;
 /** Rows read per page by observeAllInPages: a stored row holds its Yjs state, so 500 took 100 ms to read on a loaded two-core laptop. */
 const OBSERVE_PAGE_ROWS = 100;
+/** Search workers started before the index stays on this thread: the first, and one fresh one if it fails. */
+const SEARCH_WORKER_STARTS = 2;
 
 /** observe()'s order (the store's records sort: recency, then id, both ascending). */
 const byRecencyThenId = (a: RecordRow, b: RecordRow): number => a.recency - b.recency || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -169,6 +173,7 @@ export class FieldwiseClient {
   /** The end of the remote work queued so far (inRemoteTurn). */
   private remoteTurn: Promise<unknown> = Promise.resolve();
   private search: PersistedEntrySearch | null = null;
+  private searchWorkerStarts = 0;
   /** The remote pages being applied (updates by record), each until its rows are written. */
   private readonly arriving = new Set<ReadonlyMap<string, readonly RemoteUpdate[]>>();
   private isClosed = false;
@@ -186,7 +191,7 @@ export class FieldwiseClient {
     private readonly now: () => number,
     lastOrder: number,
     private readonly onDidFailWrite: (error: unknown) => void,
-    private readonly searchPort: SearchPortLike | undefined,
+    private readonly startSearchWorker: (() => SearchPortLike | undefined) | undefined,
     private readonly folder: RowFolder,
     private readonly applyPageRecords: number,
     private readonly searchIndexDatabase: string | undefined,
@@ -221,10 +226,10 @@ export class FieldwiseClient {
       options.now ?? Date.now,
       lastOrder,
       options.onDidFailWrite ?? (() => undefined),
-      options.searchPort,
+      options.startSearchWorker,
       options.startFoldWorker ? lazyRowFolder(options.startFoldWorker) : localRowFolder(),
       options.applyPageRecords ?? APPLY_PAGE_RECORDS,
-      options.searchPort ? options.searchIndexDatabase : undefined,
+      options.startSearchWorker ? options.searchIndexDatabase : undefined,
     );
   }
 
@@ -762,7 +767,14 @@ export class FieldwiseClient {
    * was saved, and then follows the store's change stream (shared/search/persistedSearch.ts).
    */
   async searchEntries(text: string, filters: SearchFilters = {}): Promise<SearchHit[]> {
-    return this.entrySearch().search(text, filters);
+    const search = this.entrySearch();
+    try {
+      return await search.search(text, filters);
+    } catch (error) {
+      // The index's worker failed under this search: asked again of a fresh index (entrySearch).
+      if (this.isClosed || !search.hasFailed()) throw error;
+      return this.entrySearch().search(text, filters);
+    }
   }
 
   /** Loads (or builds) the search index now, so the first search does not wait for it. */
@@ -772,6 +784,11 @@ export class FieldwiseClient {
 
   private entrySearch(): PersistedEntrySearch {
     if (this.isClosed) throw new Error('the client is closed');
+    if (this.search?.hasFailed()) {
+      // Its worker is gone: what it saved stays saved, and the next index starts from it.
+      void this.search.close();
+      this.search = null;
+    }
     this.search ??= new PersistedEntrySearch(
       {
         readerOrg: this.identity.orgId,
@@ -785,9 +802,17 @@ export class FieldwiseClient {
         // Written over, never read: reading the old copy would cost what keeping it apart saves.
         clearStored: () => this.store.setMeta(SEARCH_INDEX_META_KEY, { cleared: true }),
       },
-      this.searchPort ? portSearchBackend(this.searchPort, this.searchIndexDatabase) : localSearchBackend(),
+      this.newSearchBackend(),
     );
     return this.search;
+  }
+
+  /** A worker's index while fewer than SEARCH_WORKER_STARTS have been started; then this thread's. */
+  private newSearchBackend(): SearchBackend {
+    const port = this.searchWorkerStarts < SEARCH_WORKER_STARTS ? this.startSearchWorker?.() : undefined;
+    if (!port) return localSearchBackend();
+    this.searchWorkerStarts += 1;
+    return portSearchBackend(port, this.searchIndexDatabase);
   }
 
   async close(): Promise<void> {

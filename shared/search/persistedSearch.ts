@@ -106,15 +106,21 @@ export class PersistedEntrySearch {
   private subscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
   private hasClearedStored = false;
+  /** A change the index could not take: the saved index may claim it (its stamp is past it), so it is not loaded. */
+  private mustRebuild = false;
 
   constructor(
     private readonly source: SearchSource,
     private readonly backend: SearchBackend,
   ) {}
 
-  /** Loads or builds the index once; later calls wait for the same start. */
+  /** Loads or builds the index once; later calls wait for the same start. A start that failed is tried again by the next call. */
   start(): Promise<SearchStartReport> {
-    this.starting ??= this.load();
+    this.starting ??= this.load().catch((error: unknown) => {
+      this.stopListening();
+      this.starting = null;
+      throw error;
+    });
     return this.starting;
   }
 
@@ -123,12 +129,17 @@ export class PersistedEntrySearch {
     return this.backend.search(text, filters);
   }
 
+  /** Its backend's worker failed: nothing it is asked will be answered, and the client replaces it. */
+  hasFailed(): boolean {
+    return this.backend.hasFailed?.() ?? false;
+  }
+
   /** Saves what is unsaved and lets go of the index. */
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.subscription?.unsubscribe();
+    this.stopListening();
     await this.starting?.catch(() => undefined);
     if (this.hasUnsaved) await this.save().catch(() => undefined);
     await this.saving;
@@ -154,6 +165,7 @@ export class PersistedEntrySearch {
     }
     const early = held;
     held = null;
+    this.mustRebuild = false;
     if (early.length > 0) this.applyLive(early);
     if (!isLoaded || caughtUp > 0) {
       this.hasUnsaved = true;
@@ -165,6 +177,12 @@ export class PersistedEntrySearch {
   /** Loads the saved index into the backend (and its stamp into this.stamp); false when there is none usable. */
   private async loadSaved(): Promise<boolean> {
     const { saved } = this.backend;
+    // Whatever an earlier, failed start reached counts for nothing.
+    this.stamp = null;
+    if (this.mustRebuild) {
+      await this.backend.reset();
+      return false;
+    }
     if (saved) {
       // Kept by the backend itself (the renderer's worker): only the stamp comes here.
       const loaded = await saved.load(ENTRY_INDEX_FORMAT).catch(() => null);
@@ -203,9 +221,28 @@ export class PersistedEntrySearch {
   private applyLive(changes: readonly RowChange[]): void {
     if (this.isClosed) return;
     // The backend answers in call order, so a search made after this sees it.
-    this.applyChanges(changes).catch(() => undefined);
+    this.applyChanges(changes).catch(() => this.startOver());
     this.hasUnsaved = true;
     this.scheduleSave(SAVE_DELAY_MS);
+  }
+
+  /**
+   * A live change the index could not take: the index now lacks what its stamp says it holds. It
+   * is not saved as it is; it is built again from the rows at once (a search meanwhile waits for
+   * that), and a build that fails is tried again by the next search.
+   */
+  private startOver(): void {
+    if (this.isClosed) return;
+    this.mustRebuild = true;
+    this.hasUnsaved = false;
+    this.stopListening();
+    this.starting = null;
+    this.start().catch(() => undefined);
+  }
+
+  private stopListening(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
   }
 
   private scheduleSave(delayMs: number): void {

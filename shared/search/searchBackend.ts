@@ -19,6 +19,8 @@ export interface SearchBackend {
   save(): Promise<string>;
   /** Lets go of the index (and the worker's port). */
   close(): void;
+  /** A worker's backend whose worker failed: every call fails, and a fresh backend is needed. */
+  hasFailed?(): boolean;
   /** Present where the backend keeps the saved index itself (SavedIndexOps); else the caller keeps `save`'s text. */
   readonly saved?: SavedIndexOps;
 }

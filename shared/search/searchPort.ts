@@ -79,5 +79,6 @@ export function portSearchBackend(port: SearchPortLike, savedIn?: string): Searc
     search: (text, filters) => worker.call('search', { text, filters }),
     save: () => worker.call('save', null),
     close: () => worker.close(),
+    hasFailed: () => worker.hasFailed(),
   };
 }

@@ -57,6 +57,8 @@ export interface PortCaller<O extends Operations> {
   call<K extends keyof O & string>(op: K, argument: Parameters<O[K]>[0]): Promise<Awaited<ReturnType<O[K]>>>;
   /** Fails every call waiting and every later one, and lets the worker go. */
   close(): void;
+  /** The worker failed (it could not load, or threw outside a request): every call fails now. */
+  hasFailed(): boolean;
 }
 
 /** The caller's side; `label` names the worker in errors ("search worker: …"). */
@@ -64,6 +66,7 @@ export function portCaller<O extends Operations>(port: WorkerPortLike, label: st
   let nextId = 0;
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let failure: Error | null = null;
+  let hasWorkerFailed = false;
   const failAll = (error: Error) => {
     failure ??= error;
     for (const { reject } of waiting.values()) reject(error);
@@ -78,7 +81,10 @@ export function portCaller<O extends Operations>(port: WorkerPortLike, label: st
     else call.reject(new Error(`${label}: ${response.error}`));
   });
   // A worker that cannot start (or dies) answers nothing: every call waiting, and every later one, fails instead.
-  port.addEventListener('error', () => failAll(new Error(`${label} failed`)));
+  port.addEventListener('error', () => {
+    hasWorkerFailed = true;
+    failAll(new Error(`${label} failed`));
+  });
   port.start?.();
   return {
     call(op, argument) {
@@ -89,6 +95,7 @@ export function portCaller<O extends Operations>(port: WorkerPortLike, label: st
         port.postMessage({ id, op, argument } satisfies Request);
       });
     },
+    hasFailed: () => hasWorkerFailed,
     close() {
       failAll(new Error(`${label} closed`));
       port.terminate?.();

@@ -356,7 +356,7 @@ export async function run(): Promise<void> {
   // ---- (d) the first search after a cold start -----------------------------------------------
   const clientName = `bench-client-${stamp}`;
   const reopen = (searchPort?: SearchPortLike): Promise<FieldwiseClient> =>
-    openClient({ storage: dexieStorage(), name: clientName, identity: { orgId: localOrg, deviceId: 'bench', role: 'member' }, now: () => clock, ...(searchPort ? { searchPort } : {}) });
+    openClient({ storage: dexieStorage(), name: clientName, identity: { orgId: localOrg, deviceId: 'bench', role: 'member' }, now: () => clock, ...(searchPort ? { startSearchWorker: () => searchPort } : {}) });
   const coldQuery = queries[SEARCH_WARMUP + 1]!;
   log('search: closing the client (it saves its index)');
   const saveMs = await timeMs(() => client.close());

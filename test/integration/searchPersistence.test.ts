@@ -4,6 +4,7 @@ import type { FieldwiseClient } from '../../shared/client/client';
 import { entry as entryModule, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
 import { EntrySearch } from '../../shared/search/entrySearch';
 import { serveSearch, type SavedIndexStorage, type SavedIndexValue } from '../../shared/search/searchPort';
+import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import { SEARCH_INDEX_META_KEY } from '../../shared/search/persistedSearch';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
 
@@ -45,7 +46,7 @@ const queries = ['灌溉', '草木灰', '效果', '雨水', 'water', 'harvestign
 
 async function session(name: string, searchPort?: MessagePort, searchIndexDatabase?: string): Promise<FieldwiseClient> {
   // One storage handle per session: fake-indexeddb keeps the database between them, as a disk would.
-  const client = await memoryClient({ storage: indexedDbStorage(), name, ...(searchPort ? { searchPort } : {}), ...(searchIndexDatabase ? { searchIndexDatabase } : {}) });
+  const client = await memoryClient({ storage: indexedDbStorage(), name, ...(searchPort ? { startSearchWorker: () => searchPort } : {}), ...(searchIndexDatabase ? { searchIndexDatabase } : {}) });
   open.push(client);
   return client;
 }
@@ -59,6 +60,42 @@ async function closeSession(client: FieldwiseClient): Promise<void> {
 function workerPort(savedIndexes?: SavedIndexStorage): MessagePort {
   const { port1, port2 } = new MessageChannel();
   serveSearch(port2, savedIndexes);
+  ports.push(port1, port2);
+  return port1;
+}
+
+/** A worker's port that can be made to fail as a worker does (an 'error' event: it could not load, or it threw). */
+interface FailablePort extends WorkerPortLike {
+  fail(): void;
+}
+function failablePort(port: MessagePort): FailablePort {
+  const onError: (() => void)[] = [];
+  let hasFailed = false;
+  return {
+    postMessage: (message) => {
+      if (!hasFailed) port.postMessage(message);
+    },
+    addEventListener: (type: 'message' | 'error', listener: (event: { readonly data: unknown }) => void) => {
+      if (type === 'error') onError.push(() => listener({ data: undefined }));
+      else port.addEventListener('message', (event) => !hasFailed && listener(event));
+    },
+    start: () => port.start(),
+    close: () => port.close(),
+    fail: () => {
+      hasFailed = true;
+      for (const listener of onError) listener();
+    },
+  };
+}
+
+/** A worker's port on which the operations in `refused` are answered with an error, as a worker whose index threw would. */
+function refusingPort(worker: MessagePort, refused: Set<string>): MessagePort {
+  const { port1, port2 } = new MessageChannel();
+  port2.onmessage = ({ data }: MessageEvent<{ id: number; op: string }>) => {
+    if (refused.has(data.op)) port2.postMessage({ id: data.id, ok: false, error: `${data.op} refused` });
+    else worker.postMessage(data);
+  };
+  worker.onmessage = ({ data }) => port2.postMessage(data);
   ports.push(port1, port2);
   return port1;
 }
@@ -162,6 +199,69 @@ describe('persisted search index', () => {
     // The old copy was written over: a session without the worker's storage finds none and builds.
     const without = await session(name);
     expect(await without.warmSearch()).toEqual({ source: 'built', caughtUp: 25 });
+  });
+
+  it('answers through a failed worker: a fresh worker loads what the first saved, and after a second failure this thread builds its own index', async () => {
+    const name = uniqueName('search-worker-fails');
+    const kept = new Map<string, SavedIndexValue>();
+    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const started: FailablePort[] = [];
+    const client = await memoryClient({
+      storage: indexedDbStorage(),
+      name,
+      searchIndexDatabase: `${name}-search`,
+      startSearchWorker: () => {
+        const port = failablePort(workerPort(workerStorage));
+        started.push(port);
+        return port;
+      },
+    });
+    open.push(client);
+    for (let i = 0; i < 24; i++) await client.create('entry', input(i));
+    expect(await client.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
+    const expected = await rebuiltAnswers(client);
+    expectSameAnswers(await answersOf(client), expected);
+    await expect.poll(() => kept.has(`${name}-search`)).toBe(true);
+
+    // The worker dies under a search already asked: the search is answered all the same.
+    const asked = answersOf(client);
+    started[0]!.fail();
+    expectSameAnswers(await asked, expected);
+    expect(started).toHaveLength(2);
+    // The fresh worker loaded the saved index and caught up with what was written since.
+    await client.create('entry', input(24));
+    expect(await client.warmSearch()).toEqual({ source: 'loaded', caughtUp: 0 });
+    const withNew = await rebuiltAnswers(client);
+    expectSameAnswers(await answersOf(client), withNew);
+
+    // A second worker fails too: no third is started, the index is built on this thread.
+    started[1]!.fail();
+    expectSameAnswers(await answersOf(client), withNew);
+    expect(started).toHaveLength(2);
+    expect(await client.warmSearch()).toEqual({ source: 'built', caughtUp: 25 });
+  });
+
+  it('is built again from the rows when it could not take a change, and not loaded from what was saved after it', async () => {
+    const name = uniqueName('search-apply-fails');
+    const kept = new Map<string, SavedIndexValue>();
+    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const refused = new Set<string>();
+    const client = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => refusingPort(workerPort(workerStorage), refused) });
+    open.push(client);
+    for (let i = 0; i < 24; i++) await client.create('entry', input(i));
+    expect(await client.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
+    await expect.poll(() => kept.has(`${name}-search`)).toBe(true);
+
+    // The index refuses a change as it arrives, and again while it is built anew.
+    refused.add('apply');
+    const late = await client.create('entry', { ...input(3), title: 'Terraced rice under drip lines' });
+    await client.flush();
+    await expect.poll(() => client.searchEntries('terraced').then((hits) => hits.length, (error: Error) => error.message)).toBe('search worker: apply refused');
+    // Mended: the next search builds the index from the rows (the saved copy is not trusted).
+    refused.clear();
+    expect((await client.searchEntries('terraced')).map((hit) => hit.id)).toEqual([late]);
+    expect(await client.warmSearch()).toEqual({ source: 'built', caughtUp: 25 });
+    expectSameAnswers(await answersOf(client), await rebuiltAnswers(client));
   });
 
   it("rebuilds when the worker's saved index is damaged or of another format", async () => {
