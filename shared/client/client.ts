@@ -1,5 +1,5 @@
 import { randomBytes, bytesToHex } from '@noble/hashes/utils.js';
-import { map, Observable } from 'rxjs';
+import { defer, map, Observable } from 'rxjs';
 import * as Y from 'yjs';
 import type { EditContext, Mutator, RecordModule, Timestamps } from '../records/recordModule';
 import { moduleFor, type InputTypes, type ProjectionOf } from '../records/registry';
@@ -668,7 +668,25 @@ export class FieldwiseClient {
   }
 
   observe<T extends RecordType>(query: RecordQuery & { type: T }): Observable<RecordView<ProjectionOf<T>>[]> {
-    return this.store.observe(query).pipe(map((rows) => rows.map((row) => toView(row))));
+    return defer(() => {
+      // An unchanged record keeps its view object from one answer to the next, so a list row
+      // drawn from it (React.memo) is not drawn again each time another record is written: while
+      // 10,000 records arrived the library redrew every row it showed once a second (issue 17).
+      let previous = new Map<string, { readonly hash: string; readonly view: RecordView<ProjectionOf<T>> }>();
+      return this.store.observe(query).pipe(
+        map((rows) => {
+          const next = new Map<string, { readonly hash: string; readonly view: RecordView<ProjectionOf<T>> }>();
+          const views = rows.map((row) => {
+            const kept = previous.get(row.id);
+            const view = kept && kept.hash === row.hash && kept.view.seq === row.seq ? kept.view : toView<ProjectionOf<T>>(row);
+            next.set(row.id, { hash: row.hash, view });
+            return view;
+          });
+          previous = next;
+          return views;
+        }),
+      );
+    });
   }
 
   /**

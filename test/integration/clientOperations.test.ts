@@ -43,6 +43,42 @@ function collect<T>(observable: Observable<T>): { readonly values: T[]; stop(): 
 }
 
 describe('the client as the door to the store', () => {
+  it('keeps an unchanged record’s view object from one answer of observe to the next, and gives a changed one a new view', async () => {
+    const client = await track(memoryClient());
+    const a = await client.create('entry', practice);
+    const b = await client.create('entry', { ...practice, title: 'Wells dry in April' });
+    await client.flush();
+    const answers = collect(client.observe({ type: 'entry', sort: 'updatedAt-desc' }));
+    const answered = async (count: number) => {
+      await expect.poll(() => answers.values.length).toBeGreaterThanOrEqual(count);
+      return new Map(answers.values.at(-1)!.map((view) => [view.header.id, view]));
+    };
+    const first = await answered(1);
+    expect(first.size).toBe(2);
+
+    const c = await client.create('entry', { ...practice, title: 'Seed bank ledger' });
+    await client.flush();
+    const second = await answered(2);
+    expect([...second.keys()].sort()).toEqual([a, b, c].sort());
+    expect(second.get(a)).toBe(first.get(a));
+    expect(second.get(b)).toBe(first.get(b));
+
+    await client.mutate(a, entryMutators.setFields, { title: 'Bottle drip irrigation' });
+    await client.flush();
+    await expect.poll(() => (answers.values.at(-1)!.find((view) => view.header.id === a)!.projection as EntryProjection).title).toBe('Bottle drip irrigation');
+    const third = await answered(3);
+    expect(third.get(a)).not.toBe(first.get(a));
+    expect(third.get(b)).toBe(first.get(b));
+    expect(third.get(c)).toBe(second.get(c));
+    // A second observer gets views of its own: nothing one subscriber holds is shared with another.
+    const other = collect(client.observe({ type: 'entry', sort: 'updatedAt-desc' }));
+    await expect.poll(() => other.values.length).toBe(1);
+    expect(other.values[0]!.find((view) => view.header.id === b)).not.toBe(third.get(b));
+    expect(other.values[0]!.find((view) => view.header.id === b)).toEqual(third.get(b));
+    answers.stop();
+    other.stop();
+  });
+
   it('counts pending changes per record and in total, following local edits and acknowledgements', async () => {
     const client = await track(memoryClient());
     expect(await firstValueFrom(client.observePendingCount())).toBe(0);
