@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserProfile } from './support/browserProfile';
 import { FieldwisePage, testId } from './support/fieldwisePage';
@@ -11,12 +13,15 @@ import { serveStatic, type StaticServer } from './support/staticServer';
  * either way.
  */
 
+const artifacts = join(import.meta.dirname, 'artifacts', 'search-worker-fails');
+
 describe('search when its worker cannot start', { timeout: 180_000 }, () => {
   let server: StaticServer;
   const profile = new BrowserProfile('search-worker-fails');
 
   beforeAll(async () => {
     server = await serveStatic();
+    mkdirSync(artifacts, { recursive: true });
   });
 
   afterAll(async () => {
@@ -38,6 +43,7 @@ describe('search when its worker cannot start', { timeout: 180_000 }, () => {
     await app.search('water cellars', ['What we learned from three years of water cellars']);
     await expect.poll(() => page.locator(testId('entry-list')).getAttribute('aria-busy')).toBe('false');
     await expect.poll(() => page.locator(testId('result-count')).textContent()).toMatch(/^1 entr/);
+    await page.screenshot({ path: join(artifacts, 'search-on-window-thread-en.png') });
     // Both workers the client may start were asked for, and neither loaded.
     expect(refused.length).toBeGreaterThanOrEqual(2);
     await profile.close();
@@ -63,7 +69,7 @@ describe('search when its worker cannot start', { timeout: 180_000 }, () => {
     expect(await page.locator(testId('result-count')).textContent()).toMatch(/^搜索没有结果返回/);
     expect(await page.locator(testId('entry-list')).getAttribute('aria-busy')).toBe('false');
     expect(await app.rowTitles()).toEqual([]);
-    await page.screenshot({ path: 'test-results/search-failed-zh.png' });
+    await page.screenshot({ path: join(artifacts, 'search-failed-zh.png') });
 
     // Mended, the next text searches again.
     await page.evaluate(() => ((window as unknown as { __breakSearch?: boolean }).__breakSearch = false));
