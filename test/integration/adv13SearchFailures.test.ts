@@ -78,8 +78,8 @@ function deadWorker(): WorkerPortLike {
   }, 5);
   return {
     postMessage: () => undefined,
-    addEventListener: (type: 'message' | 'error', listener: () => void) => {
-      if (type === 'error') onError.push(listener);
+    addEventListener: (type: 'message' | 'error', listener: (event: { readonly data: unknown }) => void) => {
+      if (type === 'error') onError.push(() => listener({ data: undefined }));
     },
   };
 }
