@@ -95,7 +95,8 @@ export function useEntryRows(client: FieldwiseClient, filters: EntryFilters, tex
       run().catch((error: unknown) => {
         if (isCurrent) setState(searchFailed(error));
       });
-    setState((previous) => ({ ...previous, isLoading: true }));
+    // A new search is not shown the last one's failure.
+    setState((previous) => ({ ...previous, isLoading: true, searchError: null }));
     void ask();
     // Results follow the store: an entry that arrives or changes while searching shows up.
     const subscription = client.observeRecordChanges().pipe(debounceTime(300)).subscribe(() => void ask());

@@ -678,7 +678,8 @@ export class FieldwiseClient {
           const next = new Map<string, { readonly hash: string; readonly view: RecordView<ProjectionOf<T>> }>();
           const views = rows.map((row) => {
             const kept = previous.get(row.id);
-            const view = kept && kept.hash === row.hash && kept.view.seq === row.seq ? kept.view : toView<ProjectionOf<T>>(row);
+            // createdAt too: the earliest creation time wins when copies meet, with the state unchanged.
+            const view = kept && kept.hash === row.hash && kept.view.seq === row.seq && kept.view.header.createdAt === row.createdAt ? kept.view : toView<ProjectionOf<T>>(row);
             next.set(row.id, { hash: row.hash, view });
             return view;
           });
@@ -785,13 +786,15 @@ export class FieldwiseClient {
    * was saved, and then follows the store's change stream (shared/search/persistedSearch.ts).
    */
   async searchEntries(text: string, filters: SearchFilters = {}): Promise<SearchHit[]> {
-    const search = this.entrySearch();
-    try {
-      return await search.search(text, filters);
-    } catch (error) {
-      // The index's worker failed under this search: asked again of a fresh index (entrySearch).
-      if (this.isClosed || !search.hasFailed()) throw error;
-      return this.entrySearch().search(text, filters);
+    for (;;) {
+      const search = this.entrySearch();
+      try {
+        return await search.search(text, filters);
+      } catch (error) {
+        // The index's worker failed under this search: asked again of a fresh index (entrySearch),
+        // in the end this thread's, which has no worker to fail.
+        if (this.isClosed || !search.hasFailed()) throw error;
+      }
     }
   }
 

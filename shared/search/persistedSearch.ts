@@ -103,6 +103,8 @@ export class PersistedEntrySearch {
   private hasUnsaved = false;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving: Promise<void> = Promise.resolve();
+  /** The last live change sent to the backend, once answered (a refusal already handled). */
+  private applied: Promise<void> = Promise.resolve();
   private subscription: { unsubscribe(): void } | null = null;
   private isClosed = false;
   private hasClearedStored = false;
@@ -169,6 +171,9 @@ export class PersistedEntrySearch {
     if (early.length > 0) this.applyLive(early);
     if (!isLoaded || caughtUp > 0) {
       this.hasUnsaved = true;
+      // At once, even where a later save was already due (a rebuild after a refused change).
+      if (this.saveTimer) clearTimeout(this.saveTimer);
+      this.saveTimer = null;
       this.scheduleSave(0);
     }
     return { source: isLoaded ? 'loaded' : 'built', caughtUp };
@@ -221,7 +226,7 @@ export class PersistedEntrySearch {
   private applyLive(changes: readonly RowChange[]): void {
     if (this.isClosed) return;
     // The backend answers in call order, so a search made after this sees it.
-    this.applyChanges(changes).catch(() => this.startOver());
+    this.applied = this.applyChanges(changes).catch(() => this.startOver());
     this.hasUnsaved = true;
     this.scheduleSave(SAVE_DELAY_MS);
   }
@@ -232,12 +237,21 @@ export class PersistedEntrySearch {
    * that), and a build that fails is tried again by the next search.
    */
   private startOver(): void {
-    if (this.isClosed) return;
-    this.mustRebuild = true;
     this.hasUnsaved = false;
+    // Another change refused while the rebuild it started runs: that rebuild reads it from the rows.
+    if (this.mustRebuild && this.starting) return;
+    this.mustRebuild = true;
     this.stopListening();
     this.starting = null;
-    this.start().catch(() => undefined);
+    if (!this.isClosed) this.start().catch(() => undefined);
+  }
+
+  /** Until every live change sent to the index so far is answered (taken or refused). */
+  private async appliesSettled(): Promise<void> {
+    for (let last = this.applied; ; last = this.applied) {
+      await last;
+      if (last === this.applied) return;
+    }
   }
 
   private stopListening(): void {
@@ -257,7 +271,11 @@ export class PersistedEntrySearch {
 
   private save(): Promise<void> {
     const run = this.saving.then(async () => {
-      if (!this.hasUnsaved) return;
+      // A change sent before this save that the index refuses would be claimed by the saved stamp
+      // without being in the saved text: every one is answered first, and a refusal means no save
+      // (the rebuild it starts saves). Nothing is sent between the last answer and the save.
+      await this.appliesSettled();
+      if (!this.hasUnsaved || this.mustRebuild) return;
       this.hasUnsaved = false;
       // Taken with the request: the backend answers in order, so the text holds every change up to it.
       const stamp = this.stamp;
