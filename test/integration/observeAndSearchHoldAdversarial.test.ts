@@ -2,9 +2,8 @@ import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldwiseClient, RecordView } from '../../shared/client/client';
 import { entry as entryModule, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
-import { serveSearch, type SavedIndexStorage, type SavedIndexValue } from '../../shared/search/searchPort';
-import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
+import { closeSearchPorts, failablePort, keptIndexes, searchWorkerPort } from '../support/searchWorkerPorts';
 
 /*
  * Attacks that held on main at 07405c2 (these tests pass): observe's kept views under removal
@@ -12,10 +11,9 @@ import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
  */
 
 const open: FieldwiseClient[] = [];
-const ports: MessagePort[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
-  for (const port of ports.splice(0)) port.close();
+  closeSearchPorts();
 });
 
 const consented = { holderKind: 'community', holderName: '', consent: 'community-approved' } as const;
@@ -26,33 +24,6 @@ function remoteEntry(id: string, title: string, seq: number, base?: Y.Doc) {
   if (!base) entryModule.create(doc, entryModule.parseInput(input(title)), { orgId: 'org-b', deviceId: 'dev-b', role: 'member', now: 5_000 });
   else entryMutators.setFields.apply(doc, { title }, { orgId: 'org-b', deviceId: 'dev-b', role: 'member', now: 6_000 + seq });
   return { doc, update: { header: { id, type: 'entry' as const, ownerOrg: 'org-b', createdAt: 5_000 }, update: Y.encodeStateAsUpdate(doc), seq } };
-}
-
-function workerPort(savedIndexes?: SavedIndexStorage): MessagePort {
-  const { port1, port2 } = new MessageChannel();
-  serveSearch(port2, savedIndexes);
-  ports.push(port1, port2);
-  return port1;
-}
-
-function failablePort(port: MessagePort): WorkerPortLike & { fail(): void } {
-  const onError: (() => void)[] = [];
-  let hasFailed = false;
-  return {
-    postMessage: (message) => {
-      if (!hasFailed) port.postMessage(message);
-    },
-    addEventListener: (type: 'message' | 'error', listener: (event: { readonly data: unknown }) => void) => {
-      if (type === 'error') onError.push(() => listener({ data: undefined }));
-      else port.addEventListener('message', (event) => !hasFailed && listener(event));
-    },
-    start: () => port.start(),
-    close: () => port.close(),
-    fail: () => {
-      hasFailed = true;
-      for (const listener of onError) listener();
-    },
-  };
 }
 
 describe('held on main (passing)', () => {
@@ -89,15 +60,14 @@ describe('held on main (passing)', () => {
 
   it('after a worker failure, the fresh worker catches up with withdrawals and edits made while nothing listened', async () => {
     const name = uniqueName('adv13-fail-catchup');
-    const kept = new Map<string, SavedIndexValue>();
-    const storage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const { kept, storage } = keptIndexes();
     const started: ReturnType<typeof failablePort>[] = [];
     const client = await memoryClient({
       storage: indexedDbStorage(),
       name,
       searchIndexDatabase: `${name}-search`,
       startSearchWorker: () => {
-        const port = failablePort(workerPort(storage));
+        const port = failablePort(searchWorkerPort(storage));
         started.push(port);
         return port;
       },

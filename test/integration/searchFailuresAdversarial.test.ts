@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldwiseClient } from '../../shared/client/client';
 import type { EntryInput } from '../../shared/records/entry';
-import { serveSearch, type SavedIndexStorage, type SavedIndexValue } from '../../shared/search/searchPort';
 import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
+import { closedWithSearchPorts, closeSearchPorts, keptIndexes, searchWorkerPort } from '../support/searchWorkerPorts';
 
 /*
  * Attacks on the search worker's failure handling (client.ts newSearchBackend and searchEntries,
@@ -11,28 +11,14 @@ import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
  */
 
 const open: FieldwiseClient[] = [];
-const ports: MessagePort[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
-  for (const port of ports.splice(0)) port.close();
+  closeSearchPorts();
 });
 
 const consented = { holderKind: 'community', holderName: '', consent: 'community-approved' } as const;
 const titles = ['Rainwater harvesting for school gardens', 'Flood warnings reach elderly villagers too late', 'Seed banks kept by women farmers', 'Composting toilets for mountain schools'];
 const input = (i: number): EntryInput => ({ kind: 'practice', title: `${titles[i % titles.length]!} ${i}`, body: 'Roof gutters feed two tanks.', tags: ['water'], language: 'en', attribution: consented, sharing: 'network' });
-
-function keptIndexes(): { kept: Map<string, SavedIndexValue>; storage: SavedIndexStorage } {
-  const kept = new Map<string, SavedIndexValue>();
-  return { kept, storage: { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) } };
-}
-
-/** A worker's port: the other end of a MessageChannel answered by the worker's own code. */
-function workerPort(savedIndexes?: SavedIndexStorage): MessagePort {
-  const { port1, port2 } = new MessageChannel();
-  serveSearch(port2, savedIndexes);
-  ports.push(port1, port2);
-  return port1;
-}
 
 /**
  * A worker that answers its requests one at a time, in order (as a Worker does), where the
@@ -66,7 +52,7 @@ function slowRefusingPort(worker: MessagePort, refused: Set<string>, delayMs: nu
         }),
     );
   };
-  ports.push(port1, port2);
+  closedWithSearchPorts(port1, port2);
   return port1;
 }
 
@@ -85,13 +71,13 @@ function deadWorker(): WorkerPortLike {
 }
 
 describe('search worker failures', () => {
-  // FAILS on main at 07405c2: the saved index claims the refused change and the next session trusts it.
+  // Failed before d3cc5c1: the saved index claims the refused change and the next session trusts it.
   it('does not save, as the client closes, an index that could not take a change: the next session finds the entry', async () => {
     const name = uniqueName('adv13-refused-then-close');
     const { kept, storage } = keptIndexes();
     const refused = new Set<string>();
     const seen = new Map<string, number>();
-    const first = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => slowRefusingPort(workerPort(storage), refused, 100, seen) });
+    const first = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => slowRefusingPort(searchWorkerPort(storage), refused, 100, seen) });
     open.push(first);
     for (let i = 0; i < 8; i++) await first.create('entry', input(i));
     expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 8 });
@@ -107,12 +93,12 @@ describe('search worker failures', () => {
     await first.close();
 
     // The next session, its worker well again.
-    const second = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => workerPort(storage) });
+    const second = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => searchWorkerPort(storage) });
     open.push(second);
     expect((await second.searchEntries('terraced')).map((hit) => hit.id)).toEqual([late]);
   });
 
-  // FAILS on main at 07405c2: the first search throws "search worker failed".
+  // Failed before d3cc5c1: the first search throws "search worker failed".
   it('answers the first search from this thread when neither worker can start', async () => {
     let started = 0;
     const client = await memoryClient({

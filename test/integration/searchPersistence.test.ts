@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FieldwiseClient } from '../../shared/client/client';
 import { entry as entryModule, entryMutators, type EntryInput, type EntryProjection } from '../../shared/records/entry';
 import { EntrySearch } from '../../shared/search/entrySearch';
-import { serveSearch, type SavedIndexStorage, type SavedIndexValue } from '../../shared/search/searchPort';
-import type { WorkerPortLike } from '../../shared/workers/portCalls';
 import { SEARCH_INDEX_META_KEY } from '../../shared/search/persistedSearch';
 import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
+import { closeSearchPorts, failablePort, keptIndexes, refusingPort, searchWorkerPort, type FailablePort } from '../support/searchWorkerPorts';
 
 /*
  * The search index kept on disk between sessions (shared/search/persistedSearch.ts): a later
@@ -15,10 +14,9 @@ import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
  */
 
 const open: FieldwiseClient[] = [];
-const ports: MessagePort[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
-  for (const port of ports.splice(0)) port.close();
+  closeSearchPorts();
 });
 
 const consented = { holderKind: 'community', holderName: '', consent: 'community-approved' } as const;
@@ -54,50 +52,6 @@ async function session(name: string, searchPort?: MessagePort, searchIndexDataba
 async function closeSession(client: FieldwiseClient): Promise<void> {
   open.splice(open.indexOf(client), 1);
   await client.close();
-}
-
-/** A worker's port: the other end of a MessageChannel answered by the worker's own code. */
-function workerPort(savedIndexes?: SavedIndexStorage): MessagePort {
-  const { port1, port2 } = new MessageChannel();
-  serveSearch(port2, savedIndexes);
-  ports.push(port1, port2);
-  return port1;
-}
-
-/** A worker's port that can be made to fail as a worker does (an 'error' event: it could not load, or it threw). */
-interface FailablePort extends WorkerPortLike {
-  fail(): void;
-}
-function failablePort(port: MessagePort): FailablePort {
-  const onError: (() => void)[] = [];
-  let hasFailed = false;
-  return {
-    postMessage: (message) => {
-      if (!hasFailed) port.postMessage(message);
-    },
-    addEventListener: (type: 'message' | 'error', listener: (event: { readonly data: unknown }) => void) => {
-      if (type === 'error') onError.push(() => listener({ data: undefined }));
-      else port.addEventListener('message', (event) => !hasFailed && listener(event));
-    },
-    start: () => port.start(),
-    close: () => port.close(),
-    fail: () => {
-      hasFailed = true;
-      for (const listener of onError) listener();
-    },
-  };
-}
-
-/** A worker's port on which the operations in `refused` are answered with an error, as a worker whose index threw would. */
-function refusingPort(worker: MessagePort, refused: Set<string>): MessagePort {
-  const { port1, port2 } = new MessageChannel();
-  port2.onmessage = ({ data }: MessageEvent<{ id: number; op: string }>) => {
-    if (refused.has(data.op)) port2.postMessage({ id: data.id, ok: false, error: `${data.op} refused` });
-    else worker.postMessage(data);
-  };
-  worker.onmessage = ({ data }) => port2.postMessage(data);
-  ports.push(port1, port2);
-  return port1;
 }
 
 /** An index built from the rows the store holds now, the way the first session builds one. */
@@ -153,7 +107,7 @@ describe('persisted search index', () => {
     await closeSession(second);
 
     // The same index, loaded in a worker behind the message port, answers the same.
-    const third = await session(name, workerPort());
+    const third = await session(name, searchWorkerPort());
     expect(await third.warmSearch()).toEqual({ source: 'loaded', caughtUp: 0 });
     expectSameAnswers(await answersOf(third), builtAnswers);
   });
@@ -167,8 +121,7 @@ describe('persisted search index', () => {
     const builtAnswers = await answersOf(earlier);
     await closeSession(earlier);
 
-    const kept = new Map<string, SavedIndexValue>();
-    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const { kept, storage: workerStorage } = keptIndexes();
     const readsOfIndex: unknown[] = [];
     const spied = (client: FieldwiseClient) => {
       // What the client's thread reads of the index's meta key, through the store the client holds.
@@ -181,7 +134,7 @@ describe('persisted search index', () => {
       };
       return client;
     };
-    const first = spied(await session(name, workerPort(workerStorage), `${name}-search`));
+    const first = spied(await session(name, searchWorkerPort(workerStorage), `${name}-search`));
     // Built in the worker from the rows (the copy beside the records is not read), then saved there.
     expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
     expectSameAnswers(await answersOf(first), builtAnswers);
@@ -189,7 +142,7 @@ describe('persisted search index', () => {
     expect(readsOfIndex).toEqual([]);
     expect(kept.get(`${name}-search`)).toMatchObject({ format: expect.any(Number), stamp: { lwt: expect.any(Number), id: expect.any(String) }, index: expect.any(String) });
 
-    const second = spied(await session(name, workerPort(workerStorage), `${name}-search`));
+    const second = spied(await session(name, searchWorkerPort(workerStorage), `${name}-search`));
     await second.create('entry', input(24));
     expect(await second.warmSearch()).toEqual({ source: 'loaded', caughtUp: 1 });
     expectSameAnswers(await answersOf(second), await rebuiltAnswers(second));
@@ -203,15 +156,14 @@ describe('persisted search index', () => {
 
   it('answers through a failed worker: a fresh worker loads what the first saved, and after a second failure this thread builds its own index', async () => {
     const name = uniqueName('search-worker-fails');
-    const kept = new Map<string, SavedIndexValue>();
-    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const { kept, storage: workerStorage } = keptIndexes();
     const started: FailablePort[] = [];
     const client = await memoryClient({
       storage: indexedDbStorage(),
       name,
       searchIndexDatabase: `${name}-search`,
       startSearchWorker: () => {
-        const port = failablePort(workerPort(workerStorage));
+        const port = failablePort(searchWorkerPort(workerStorage));
         started.push(port);
         return port;
       },
@@ -243,10 +195,9 @@ describe('persisted search index', () => {
 
   it('is built again from the rows when it could not take a change, and not loaded from what was saved after it', async () => {
     const name = uniqueName('search-apply-fails');
-    const kept = new Map<string, SavedIndexValue>();
-    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
+    const { kept, storage: workerStorage } = keptIndexes();
     const refused = new Set<string>();
-    const client = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => refusingPort(workerPort(workerStorage), refused) });
+    const client = await memoryClient({ storage: indexedDbStorage(), name, searchIndexDatabase: `${name}-search`, startSearchWorker: () => refusingPort(searchWorkerPort(workerStorage), refused) });
     open.push(client);
     for (let i = 0; i < 24; i++) await client.create('entry', input(i));
     expect(await client.warmSearch()).toEqual({ source: 'built', caughtUp: 24 });
@@ -266,16 +217,15 @@ describe('persisted search index', () => {
 
   it("rebuilds when the worker's saved index is damaged or of another format", async () => {
     const name = uniqueName('search-in-worker-damaged');
-    const kept = new Map<string, SavedIndexValue>();
-    const workerStorage: SavedIndexStorage = { read: async (database) => kept.get(database) ?? null, write: async (database, value) => void kept.set(database, value) };
-    const first = await session(name, workerPort(workerStorage), `${name}-search`);
+    const { kept, storage: workerStorage } = keptIndexes();
+    const first = await session(name, searchWorkerPort(workerStorage), `${name}-search`);
     for (let i = 0; i < 6; i++) await first.create('entry', input(i));
     expect(await first.warmSearch()).toEqual({ source: 'built', caughtUp: 6 });
     await closeSession(first);
     const saved = kept.get(`${name}-search`)!;
     for (const damaged of [{ ...saved, index: '{"not": "an index"' }, { ...saved, format: saved.format + 1 }, { ...saved, stamp: { lwt: 'x' } }]) {
       kept.set(`${name}-search`, damaged);
-      const again = await session(name, workerPort(workerStorage), `${name}-search`);
+      const again = await session(name, searchWorkerPort(workerStorage), `${name}-search`);
       expect(await again.warmSearch()).toEqual({ source: 'built', caughtUp: 6 });
       expectSameAnswers(await answersOf(again), await rebuiltAnswers(again));
       await closeSession(again);
@@ -284,7 +234,7 @@ describe('persisted search index', () => {
 
   it('re-indexes what was edited, added or removed while no index was listening, and follows edits after loading', async () => {
     const name = uniqueName('search-catch-up');
-    const first = await session(name, workerPort());
+    const first = await session(name, searchWorkerPort());
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push(await first.create('entry', input(i)));
     await first.applyRemote([otherOrgEntry('entry-from-b', 'Terraced tea gardens hold the slope')]);
@@ -299,7 +249,7 @@ describe('persisted search index', () => {
     await between.forgetRecords(['entry-from-b']);
     await closeSession(between);
 
-    const later = await session(name, workerPort());
+    const later = await session(name, searchWorkerPort());
     expect(await later.warmSearch()).toEqual({ source: 'loaded', caughtUp: 3 });
     expect((await later.searchEntries('landslide')).map((hit) => hit.id)).toEqual([ids[1]]);
     expect((await later.searchEntries('bamboo')).map((hit) => hit.id)).toEqual([added]);
