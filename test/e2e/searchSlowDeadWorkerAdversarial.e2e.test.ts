@@ -11,7 +11,7 @@ import { serveStatic, type StaticServer } from './support/staticServer';
  * ClientOptions.startSearchWorker), so the search must be answered. Nothing else re-asks it
  * here: no entry arrives, the text does not change.
  *
- * FAILS on main at 07405c2: the list says "The search gave no answer (search worker failed)" and
+ * Failed before d3cc5c1: the list says "The search gave no answer (search worker failed)" and
  * stays so.
  */
 

@@ -9,7 +9,7 @@ import { syncedClient, waitFor, type SyncedClient } from '../support/syncedClien
 /*
  * Blob sync works out its needs a page at a time (client.listInPages, 100 rows a page). A record
  * written between two pages of that read is ahead of it and missed; blob sync relies on its
- * changedRecords and a later pass for it. Held on main at 07405c2 (these tests pass): a record
+ * changedRecords and a later pass for it. Held at 07405c2 (these tests passed there already): a record
  * pulled, or written here, between the pages of the first pass's read has its media moved.
  */
 

@@ -6,7 +6,7 @@ import { indexedDbStorage, memoryClient, uniqueName } from '../support/clients';
 import { closeSearchPorts, failablePort, keptIndexes, searchWorkerPort } from '../support/searchWorkerPorts';
 
 /*
- * Attacks that held on main at 07405c2 (these tests pass): observe's kept views under removal
+ * Attacks that held (these tests passed before the fixes of d3cc5c1 too): observe's kept views under removal
  * and re-sync, and search answers after a worker failure while records were withdrawn and edited.
  */
 

@@ -11,7 +11,7 @@ import { memoryClient } from '../support/clients';
  * creation time wins, client.ts applyRemotePage), and the view's header carries createdAt.
  * A subscriber must then see the header the store now holds, as get() and list() do.
  *
- * FAILS on main at 07405c2: observe keeps the old view (the old createdAt) for ever.
+ * Failed before d3cc5c1: observe keeps the old view (the old createdAt) for ever.
  */
 
 const open: FieldwiseClient[] = [];
